@@ -1,0 +1,202 @@
+;; capital-pool
+;; The custody point for underwriting capital. Providers deposit STX for shares; premiums raise the
+;; share price; claim payouts lower it. Withdrawals are requested, wait a cooldown, and can never take
+;; capital that backs active cover or that approved claims are owed.
+;;
+;; Accounting invariant: STX held by this contract = total-assets (the ledger), except STX sent to it
+;; directly, which the ledger ignores on purpose (a donation must not move the share price).
+
+;; ---------------------------------------------------------------------------------------------
+;; Errors (band u3000)
+;; ---------------------------------------------------------------------------------------------
+(define-constant ERR-NOT-AUTHORIZED (err u3000))
+(define-constant ERR-BELOW-MIN-DEPOSIT (err u3001))
+(define-constant ERR-ZERO-SHARES (err u3002))
+(define-constant ERR-INSUFFICIENT-SHARES (err u3003))
+(define-constant ERR-NO-WITHDRAWAL-REQUEST (err u3004))
+(define-constant ERR-COOLDOWN-ACTIVE (err u3005))
+(define-constant ERR-CAPITAL-LOCKED (err u3006))
+(define-constant ERR-INSUFFICIENT-BALANCE (err u3007))
+(define-constant ERR-ZERO-AMOUNT (err u3008))
+(define-constant ERR-COVER-UNDERFLOW (err u3009))
+
+;; ---------------------------------------------------------------------------------------------
+;; Constants
+;; ---------------------------------------------------------------------------------------------
+;; Virtual shares and assets (a 10^6 "decimals offset"): the first depositor cannot make one share
+;; worth so much that a later deposit rounds down to nothing.
+(define-constant VIRTUAL-SHARES u1000000)
+(define-constant VIRTUAL-ASSETS u1)
+;; share-price is quoted in micro-STX per SHARE-UNIT shares; it starts at 1 STX.
+(define-constant SHARE-UNIT u1000000000000)
+(define-constant BPS u10000)
+
+;; ---------------------------------------------------------------------------------------------
+;; State
+;; ---------------------------------------------------------------------------------------------
+(define-data-var total-assets uint u0)      ;; capital + premiums - payouts, in micro-STX
+(define-data-var total-shares uint u0)
+(define-data-var active-cover uint u0)      ;; sum of remaining cover of active policies
+(define-data-var claims-owed uint u0)       ;; approved, not yet paid claims
+(define-data-var premiums-earned uint u0)   ;; cumulative
+(define-data-var total-paid-out uint u0)    ;; cumulative
+
+(define-map providers principal { shares: uint, pending-shares: uint, requested-at: uint })
+
+;; ---------------------------------------------------------------------------------------------
+;; Helpers
+;; ---------------------------------------------------------------------------------------------
+(define-private (param (name (string-ascii 32)))
+  (contract-call? .insurance-council get-parameter name))
+
+(define-private (is-role (role (string-ascii 32)))
+  (contract-call? .insurance-council has-role role contract-caller))
+
+(define-private (div-ceil (a uint) (b uint))
+  (if (is-eq a u0) u0 (+ (/ (- a u1) b) u1)))
+
+(define-private (get-provider-or-default (who principal))
+  (default-to { shares: u0, pending-shares: u0, requested-at: u0 } (map-get? providers who)))
+
+;; ---------------------------------------------------------------------------------------------
+;; Read-only: the numbers a provider or buyer needs
+;; ---------------------------------------------------------------------------------------------
+;; Capital that belongs to providers once approved claims are paid.
+(define-read-only (get-total-capital)
+  (let ((assets (var-get total-assets)) (owed (var-get claims-owed)))
+    (if (> assets owed) (- assets owed) u0)))
+
+(define-read-only (get-pool-balance) (stx-get-balance current-contract))
+(define-read-only (get-total-assets) (var-get total-assets))
+(define-read-only (get-total-shares) (var-get total-shares))
+(define-read-only (get-active-cover) (var-get active-cover))
+(define-read-only (get-claims-owed) (var-get claims-owed))
+(define-read-only (get-premiums-earned) (var-get premiums-earned))
+(define-read-only (get-total-paid-out) (var-get total-paid-out))
+
+(define-read-only (get-capacity)
+  (/ (* (get-total-capital) (param "capacity-ratio-bps")) BPS))
+
+;; Capital that backs active cover at the capacity ratio, rounded up in the pool's favour.
+(define-read-only (get-locked-capital)
+  (let ((ratio (param "capacity-ratio-bps")))
+    (div-ceil (* (var-get active-cover) BPS) ratio)))
+
+(define-read-only (get-free-capital)
+  (let ((capital (get-total-capital)) (locked (get-locked-capital)))
+    (if (> capital locked) (- capital locked) u0)))
+
+(define-read-only (get-free-capacity)
+  (let ((capacity (get-capacity)) (cover (var-get active-cover)))
+    (if (> capacity cover) (- capacity cover) u0)))
+
+;; Utilization in basis points (can exceed 10000 after a loss or a ratio change).
+(define-read-only (get-utilization-bps)
+  (let ((capacity (get-capacity)))
+    (if (is-eq capacity u0)
+      (if (is-eq (var-get active-cover) u0) u0 BPS)
+      (/ (* (var-get active-cover) BPS) capacity))))
+
+(define-read-only (shares-for-amount (amount uint))
+  (/ (* amount (+ (var-get total-shares) VIRTUAL-SHARES)) (+ (get-total-capital) VIRTUAL-ASSETS)))
+
+(define-read-only (value-of-shares (shares uint))
+  (/ (* shares (+ (get-total-capital) VIRTUAL-ASSETS)) (+ (var-get total-shares) VIRTUAL-SHARES)))
+
+(define-read-only (get-share-price)
+  (/ (* SHARE-UNIT (+ (get-total-capital) VIRTUAL-ASSETS)) (+ (var-get total-shares) VIRTUAL-SHARES)))
+
+(define-read-only (get-provider (who principal))
+  (let ((p (get-provider-or-default who)))
+    (merge p { value: (value-of-shares (get shares p)),
+               pending-value: (value-of-shares (get pending-shares p)),
+               unlocks-at: (if (> (get pending-shares p) u0) (+ (get requested-at p) (param "withdrawal-cooldown")) u0) })))
+
+(define-read-only (get-pool-stats)
+  { pool-balance: (get-pool-balance), total-assets: (var-get total-assets), total-capital: (get-total-capital),
+    total-shares: (var-get total-shares), share-price: (get-share-price), active-cover: (var-get active-cover),
+    capacity: (get-capacity), free-capacity: (get-free-capacity), utilization-bps: (get-utilization-bps),
+    locked-capital: (get-locked-capital), free-capital: (get-free-capital), claims-owed: (var-get claims-owed),
+    premiums-earned: (var-get premiums-earned), total-paid-out: (var-get total-paid-out) })
+
+;; ---------------------------------------------------------------------------------------------
+;; Providers
+;; ---------------------------------------------------------------------------------------------
+(define-public (deposit (amount uint))
+  (let ((shares (shares-for-amount amount))
+        (provider (get-provider-or-default contract-caller)))
+    (asserts! (>= amount (param "min-deposit")) ERR-BELOW-MIN-DEPOSIT)
+    (asserts! (> shares u0) ERR-ZERO-SHARES)
+    (unwrap! (stx-transfer? amount contract-caller current-contract) ERR-INSUFFICIENT-BALANCE)
+    (var-set total-assets (+ (var-get total-assets) amount))
+    (var-set total-shares (+ (var-get total-shares) shares))
+    (map-set providers contract-caller (merge provider { shares: (+ (get shares provider) shares) }))
+    (print { topic: "capital-deposited", provider: contract-caller, amount: amount, shares: shares,
+             provider-shares: (+ (get shares provider) shares), total-capital: (get-total-capital),
+             total-shares: (var-get total-shares), share-price: (get-share-price) })
+    (ok shares)))
+
+;; Requested shares stay in the pool and keep bearing losses until they are withdrawn.
+;; A new request replaces the previous one and restarts the cooldown.
+(define-public (request-withdrawal (shares uint))
+  (let ((provider (get-provider-or-default contract-caller))
+        (unlocks-at (+ stacks-block-time (param "withdrawal-cooldown"))))
+    (asserts! (> shares u0) ERR-ZERO-AMOUNT)
+    (asserts! (<= shares (get shares provider)) ERR-INSUFFICIENT-SHARES)
+    (map-set providers contract-caller (merge provider { pending-shares: shares, requested-at: stacks-block-time }))
+    (print { topic: "withdrawal-requested", provider: contract-caller, shares: shares,
+             value: (value-of-shares shares), unlocks-at: unlocks-at })
+    (ok unlocks-at)))
+
+(define-public (cancel-withdrawal)
+  (let ((provider (get-provider-or-default contract-caller)))
+    (asserts! (> (get pending-shares provider) u0) ERR-NO-WITHDRAWAL-REQUEST)
+    (map-set providers contract-caller (merge provider { pending-shares: u0, requested-at: u0 }))
+    (print { topic: "withdrawal-cancelled", provider: contract-caller, shares: (get pending-shares provider) })
+    (ok true)))
+
+;; Pays the requested shares at the current price (after any loss), if free capital allows.
+(define-public (withdraw)
+  (let ((provider (get-provider-or-default contract-caller))
+        (shares (get pending-shares provider))
+        (amount (value-of-shares shares))
+        (recipient contract-caller))
+    (asserts! (> shares u0) ERR-NO-WITHDRAWAL-REQUEST)
+    (asserts! (>= stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown"))) ERR-COOLDOWN-ACTIVE)
+    (asserts! (> amount u0) ERR-ZERO-AMOUNT)
+    (asserts! (<= amount (get-free-capital)) ERR-CAPITAL-LOCKED)
+    (try! (as-contract? ((with-stx amount)) (try! (stx-transfer? amount tx-sender recipient))))
+    (var-set total-assets (- (var-get total-assets) amount))
+    (var-set total-shares (- (var-get total-shares) shares))
+    (map-set providers recipient { shares: (- (get shares provider) shares), pending-shares: u0, requested-at: u0 })
+    (print { topic: "capital-withdrawn", provider: recipient, amount: amount, shares: shares,
+             provider-shares: (- (get shares provider) shares), total-capital: (get-total-capital),
+             total-shares: (var-get total-shares), share-price: (get-share-price) })
+    (ok amount)))
+
+;; ---------------------------------------------------------------------------------------------
+;; Cover contract only
+;; ---------------------------------------------------------------------------------------------
+;; The buyer (tx-sender of the purchase) pays the premium straight into the pool.
+(define-public (collect-premium (amount uint))
+  (begin
+    (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
+    (unwrap! (stx-transfer? amount tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
+    (var-set total-assets (+ (var-get total-assets) amount))
+    (var-set premiums-earned (+ (var-get premiums-earned) amount))
+    (print { topic: "premium-collected", payer: tx-sender, amount: amount, total-capital: (get-total-capital),
+             share-price: (get-share-price) })
+    (ok true)))
+
+(define-public (add-cover (amount uint))
+  (begin
+    (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
+    (var-set active-cover (+ (var-get active-cover) amount))
+    (ok (var-get active-cover))))
+
+(define-public (remove-cover (amount uint))
+  (begin
+    (asserts! (or (is-role "cover") (is-role "claims")) ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get active-cover)) ERR-COVER-UNDERFLOW)
+    (var-set active-cover (- (var-get active-cover) amount))
+    (ok (var-get active-cover))))

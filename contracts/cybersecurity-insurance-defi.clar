@@ -1,0 +1,173 @@
+;; cybersecurity-insurance-defi
+;; Cover for listed, audited protocols: quote, purchase-coverage, policy lookups, expiry.
+;; Premiums go straight to the capital pool; this contract holds no STX.
+
+;; ---------------------------------------------------------------------------------------------
+;; Errors (band u4000)
+;; ---------------------------------------------------------------------------------------------
+(define-constant ERR-NOT-AUTHORIZED (err u4000))
+(define-constant ERR-COVER-PAUSED (err u4001))
+(define-constant ERR-COVERAGE-TOO-SMALL (err u4002))
+(define-constant ERR-INVALID-DURATION (err u4003))
+(define-constant ERR-INSUFFICIENT-CAPACITY (err u4004))
+(define-constant ERR-PROTOCOL-CAP-EXCEEDED (err u4005))
+(define-constant ERR-PREMIUM-ABOVE-MAX (err u4006))
+(define-constant ERR-UNKNOWN-POLICY (err u4007))
+(define-constant ERR-POLICY-NOT-ACTIVE (err u4008))
+(define-constant ERR-POLICY-NOT-DUE (err u4009))
+
+;; ---------------------------------------------------------------------------------------------
+;; Constants
+;; ---------------------------------------------------------------------------------------------
+(define-constant STATUS-ACTIVE u1)    ;; bought; cover applies from active-from until ends-at
+(define-constant STATUS-EXPIRED u2)   ;; term over, capacity released (claims still possible in grace)
+(define-constant STATUS-EXHAUSTED u3) ;; all cover paid out
+
+(define-constant BPS u10000)
+(define-constant SECONDS-PER-DAY u86400)
+(define-constant DAYS-PER-YEAR u365)
+
+;; ---------------------------------------------------------------------------------------------
+;; State
+;; ---------------------------------------------------------------------------------------------
+(define-data-var last-policy-id uint u0)
+
+(define-map policies uint {
+  holder: principal,
+  protocol-id: uint,
+  coverage-amount: uint,
+  premium: uint,
+  rate-bps: uint,
+  tier: uint,
+  duration-days: uint,
+  purchased-at: uint,
+  active-from: uint,
+  ends-at: uint,
+  remaining-cover: uint,
+  total-paid: uint,
+  status: uint
+})
+
+;; Active cover per protocol, and append-only indexes so readers can list policies without a loop.
+(define-map protocol-coverage uint uint)
+(define-map holder-policy-count principal uint)
+(define-map holder-policies { holder: principal, index: uint } uint)
+(define-map protocol-policy-count uint uint)
+(define-map protocol-policies { protocol-id: uint, index: uint } uint)
+
+;; ---------------------------------------------------------------------------------------------
+;; Helpers
+;; ---------------------------------------------------------------------------------------------
+(define-private (param (name (string-ascii 32)))
+  (contract-call? .insurance-council get-parameter name))
+
+(define-private (div-ceil (a uint) (b uint))
+  (if (is-eq a u0) u0 (+ (/ (- a u1) b) u1)))
+
+;; ---------------------------------------------------------------------------------------------
+;; Pricing
+;; ---------------------------------------------------------------------------------------------
+;; premium = ceil(amount x rate x days / 365) x (1 + utilization-after-purchase x slope), rounded up.
+;; Every check purchase-coverage makes is made here too, so a quote that answers (ok ...) is a
+;; purchase that will succeed in the same block for the quoted premium.
+(define-read-only (quote (protocol-id uint) (coverage-amount uint) (duration-days uint))
+  (let ((not-paused (asserts! (not (contract-call? .insurance-council is-cover-paused)) ERR-COVER-PAUSED))
+        (risk (try! (contract-call? .protocol-registry check-insurable protocol-id)))
+        (capital (contract-call? .capital-pool get-total-capital))
+        (capacity (contract-call? .capital-pool get-capacity))
+        (cover-after (+ (contract-call? .capital-pool get-active-cover) coverage-amount))
+        (protocol-after (+ (get-protocol-coverage protocol-id) coverage-amount))
+        (rate-bps (get rate-bps risk))
+        (base-premium (div-ceil (* (* coverage-amount rate-bps) duration-days) (* DAYS-PER-YEAR BPS)))
+        (utilization-bps (if (is-eq capacity u0) BPS (/ (* cover-after BPS) capacity)))
+        (surcharge-bps (/ (* utilization-bps (param "utilization-slope-bps")) BPS))
+        (premium (div-ceil (* base-premium (+ BPS surcharge-bps)) BPS)))
+    (asserts! (>= coverage-amount (param "min-coverage")) ERR-COVERAGE-TOO-SMALL)
+    (asserts! (and (>= duration-days (param "min-duration-days")) (<= duration-days (param "max-duration-days")))
+              ERR-INVALID-DURATION)
+    (asserts! (<= cover-after capacity) ERR-INSUFFICIENT-CAPACITY)
+    (asserts! (<= protocol-after (/ (* capital (param "protocol-cap-bps")) BPS)) ERR-PROTOCOL-CAP-EXCEEDED)
+    (ok { premium: premium, base-premium: base-premium, rate-bps: rate-bps, tier: (get tier risk),
+          risk-score: (get score risk), utilization-bps: utilization-bps })))
+
+;; ---------------------------------------------------------------------------------------------
+;; Buying cover
+;; ---------------------------------------------------------------------------------------------
+(define-public (purchase-coverage (protocol-id uint) (coverage-amount uint) (duration-days uint) (max-premium uint))
+  (let ((priced (try! (quote protocol-id coverage-amount duration-days)))
+        (premium (get premium priced))
+        (policy-id (+ (var-get last-policy-id) u1))
+        (holder contract-caller)
+        (active-from (+ stacks-block-time (param "waiting-period")))
+        (ends-at (+ active-from (* duration-days SECONDS-PER-DAY)))
+        (holder-count (default-to u0 (map-get? holder-policy-count holder)))
+        (protocol-count (default-to u0 (map-get? protocol-policy-count protocol-id)))
+        (protocol-cover (+ (get-protocol-coverage protocol-id) coverage-amount)))
+    (asserts! (<= premium max-premium) ERR-PREMIUM-ABOVE-MAX)
+    (try! (contract-call? .capital-pool collect-premium premium))
+    (try! (contract-call? .capital-pool add-cover coverage-amount))
+    (map-set policies policy-id {
+      holder: holder, protocol-id: protocol-id, coverage-amount: coverage-amount, premium: premium,
+      rate-bps: (get rate-bps priced), tier: (get tier priced), duration-days: duration-days,
+      purchased-at: stacks-block-time, active-from: active-from, ends-at: ends-at,
+      remaining-cover: coverage-amount, total-paid: u0, status: STATUS-ACTIVE })
+    (map-set protocol-coverage protocol-id protocol-cover)
+    (map-set holder-policies { holder: holder, index: holder-count } policy-id)
+    (map-set holder-policy-count holder (+ holder-count u1))
+    (map-set protocol-policies { protocol-id: protocol-id, index: protocol-count } policy-id)
+    (map-set protocol-policy-count protocol-id (+ protocol-count u1))
+    (var-set last-policy-id policy-id)
+    (print { topic: "policy-purchased", policy-id: policy-id, protocol-id: protocol-id, holder: holder,
+             coverage-amount: coverage-amount, premium: premium, rate-bps: (get rate-bps priced),
+             tier: (get tier priced), duration-days: duration-days, active-from: active-from, ends-at: ends-at,
+             protocol-coverage: protocol-cover, utilization-bps: (contract-call? .capital-pool get-utilization-bps) })
+    (ok policy-id)))
+
+;; Anyone (usually the keeper) may expire a policy once its term is over; this frees capacity.
+(define-public (expire-policy (policy-id uint))
+  (let ((policy (unwrap! (map-get? policies policy-id) ERR-UNKNOWN-POLICY))
+        (protocol-id (get protocol-id policy))
+        (remaining (get remaining-cover policy)))
+    (asserts! (is-eq (get status policy) STATUS-ACTIVE) ERR-POLICY-NOT-ACTIVE)
+    (asserts! (>= stacks-block-time (get ends-at policy)) ERR-POLICY-NOT-DUE)
+    (try! (contract-call? .capital-pool remove-cover remaining))
+    (let ((protocol-cover (- (get-protocol-coverage protocol-id) remaining)))
+      (map-set protocol-coverage protocol-id protocol-cover)
+      (map-set policies policy-id (merge policy { status: STATUS-EXPIRED }))
+      (print { topic: "policy-expired", policy-id: policy-id, protocol-id: protocol-id, holder: (get holder policy),
+               released-cover: remaining, protocol-coverage: protocol-cover, expired-by: contract-caller })
+      (ok true))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Read-only (the seed's names first)
+;; ---------------------------------------------------------------------------------------------
+(define-read-only (get-policy (policy-id uint))
+  (map-get? policies policy-id))
+
+(define-read-only (get-pool-balance)
+  (contract-call? .capital-pool get-pool-balance))
+
+(define-read-only (get-protocol-coverage (protocol-id uint))
+  (default-to u0 (map-get? protocol-coverage protocol-id)))
+
+(define-read-only (get-last-policy-id) (var-get last-policy-id))
+
+;; Cover applies between active-from and ends-at, on a policy that is neither expired nor exhausted.
+(define-read-only (is-policy-active (policy-id uint))
+  (match (map-get? policies policy-id) policy
+    (and (is-eq (get status policy) STATUS-ACTIVE)
+         (>= stacks-block-time (get active-from policy))
+         (< stacks-block-time (get ends-at policy)))
+    false))
+
+(define-read-only (get-holder-policy-count (holder principal))
+  (default-to u0 (map-get? holder-policy-count holder)))
+
+(define-read-only (get-holder-policy (holder principal) (index uint))
+  (map-get? holder-policies { holder: holder, index: index }))
+
+(define-read-only (get-protocol-policy-count (protocol-id uint))
+  (default-to u0 (map-get? protocol-policy-count protocol-id)))
+
+(define-read-only (get-protocol-policy (protocol-id uint) (index uint))
+  (map-get? protocol-policies { protocol-id: protocol-id, index: index }))

@@ -1,0 +1,34 @@
+import { defineConfig } from "vitest/config";
+import { getClarinetVitestsArgv, vitestSetupFilePath } from "@stacks/clarinet-sdk/vitest";
+
+// Contract tests run in the Clarinet simnet (the real Clarity VM). The environment re-initialises the
+// chain before each test and, with `costs`, writes costs-reports.json after the run.
+export default defineConfig({
+  test: {
+    // The simnet echoes every `print` to stdout; the tests assert on events directly.
+    onConsoleLog: (log: string) => !/^\{.*\} \([\w-]+:\d+\)\s*$/s.test(log.trim()),
+    projects: [
+      {
+        test: {
+          name: "contracts",
+          include: ["tests/contracts/**/*.test.ts"],
+          environment: "clarinet",
+          pool: "forks",
+          maxWorkers: 1,
+          isolate: false,
+          setupFiles: [vitestSetupFilePath],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          environmentOptions: {
+            clarinet: {
+              ...getClarinetVitestsArgv(),
+              costs: true,
+              includeBootContracts: false,
+              bootContractsPath: "",
+            },
+          },
+        },
+      },
+    ],
+  },
+});
