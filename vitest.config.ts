@@ -10,6 +10,14 @@ export default defineConfig({
     projects: [
       {
         test: {
+          name: "node",
+          include: ["tests/bot/**/*.test.ts", "tests/scripts/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: "contracts",
           include: ["tests/contracts/**/*.test.ts"],
           environment: "clarinet",

@@ -5,7 +5,6 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; Errors (band u4000)
 ;; ---------------------------------------------------------------------------------------------
-(define-constant ERR-NOT-AUTHORIZED (err u4000))
 (define-constant ERR-COVER-PAUSED (err u4001))
 (define-constant ERR-COVERAGE-TOO-SMALL (err u4002))
 (define-constant ERR-INVALID-DURATION (err u4003))

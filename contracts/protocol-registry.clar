@@ -19,7 +19,6 @@
 (define-constant ERR-PROTOCOL-PAUSED (err u2011))
 (define-constant ERR-AUDIT-FAILED (err u2012))
 (define-constant ERR-INVALID-URI (err u2013))
-(define-constant ERR-UNKNOWN-AUDIT (err u2014))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants

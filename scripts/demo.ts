@@ -1,0 +1,87 @@
+/**
+ * npm run demo: the protocol's cover side, start to finish, on the Clarinet simnet (the real Clarity
+ * VM), told in plain words. Set-up needs nothing but `npm ci`.
+ */
+import { Cl, ClarityType, cvToValue, type ClarityValue } from "@stacks/transactions";
+import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
+import { startSimnet } from "./lib/simnet";
+import { formatStx, formatBps, formatShares } from "../bot/format/stx";
+
+const simnet = await startSimnet();
+const accounts = simnet.getAccounts();
+const who = (name: string) => accounts.get(name)!;
+const names = new Map([...accounts].map(([name, address]) => [address, name]));
+const label = (address: string) => `${names.get(address) ?? address} (${address.slice(0, 6)}…${address.slice(-4)})`;
+
+const council = who("deployer");
+const auditor = who("wallet_3");
+const oracle = who("wallet_4");
+const team = who("wallet_5");
+const provider = who("wallet_1");
+const buyer = who("wallet_6");
+
+function plain(v: ClarityValue): any {
+  if (v.type === ClarityType.UInt) return BigInt(v.value);
+  if (v.type === ClarityType.ResponseOk || v.type === ClarityType.OptionalSome) return plain(v.value);
+  if (v.type === ClarityType.Tuple) return Object.fromEntries(Object.entries(v.value).map(([k, x]) => [k, plain(x)]));
+  return cvToValue(v);
+}
+function send(contract: string, fn: string, args: ClarityValue[], sender: string): any {
+  const r: ParsedTransactionResult = simnet.callPublicFn(contract, fn, args, sender);
+  if (r.result.type !== ClarityType.ResponseOk) throw new Error(`${contract}.${fn} refused: ${Cl.prettyPrint(r.result)}`);
+  return plain(r.result);
+}
+const read = (contract: string, fn: string, args: ClarityValue[] = []) => plain(simnet.callReadOnlyFn(contract, fn, args, council).result);
+const say = (line: string) => console.log(line);
+
+say("Cyber-security cover for DeFi on Stacks: the cover side, on a local simnet\n");
+
+// The founding council grants the working roles.
+for (const [role, address] of [["auditor", auditor], ["risk-oracle", oracle]] as const) {
+  const id = send("insurance-council", "propose-role", [Cl.stringAscii(role), Cl.principal(address), Cl.bool(true)], council);
+  send("insurance-council", "execute", [Cl.uint(id)], council);
+  say(`• The council (threshold ${read("insurance-council", "get-threshold")}) granted ${label(address)} the ${role} role.`);
+}
+
+// A protocol team lists its protocol; the risk oracle approves; an auditor records an audit.
+const protocolId = send("protocol-registry", "list-protocol", [Cl.stringAscii("stackswap"), Cl.stringAscii("https://stackswap.example"),
+  Cl.stringAscii("https://source.example/stackswap"), Cl.stringAscii("stacks"), Cl.uint(1), Cl.list([Cl.principal(team)])], team);
+say(`• ${label(team)} listed "stackswap" (protocol #${protocolId}), a DEX on Stacks with public source code.`);
+send("protocol-registry", "approve-listing", [Cl.uint(protocolId)], oracle);
+say(`• The risk oracle approved the listing.`);
+send("protocol-registry", "record-audit", [Cl.uint(protocolId), Cl.bufferFromHex("ab".repeat(32)),
+  Cl.stringAscii("https://audits.example/stackswap-2026.pdf"), Cl.uint(0), Cl.uint(0), Cl.uint(2), Cl.uint(4), Cl.uint(1)], auditor);
+const risk = read("protocol-registry", "get-risk-breakdown", [Cl.uint(protocolId)]);
+say(`• An audit was recorded: 0 critical, 0 high, 2 medium, 4 low findings, verdict pass.`);
+say(`  Risk score ${risk.score} (category ${risk["category-points"]} + findings ${risk["finding-points"]}) → tier ${risk.tier}, annual rate ${formatBps(risk["rate-bps"])}.`);
+
+// A capital provider underwrites.
+const deposit = 1_000_000n * 1_000_000n;
+const shares = send("capital-pool", "deposit", [Cl.uint(deposit)], provider);
+const pool = read("capital-pool", "get-pool-stats");
+say(`• ${label(provider)} deposited ${formatStx(deposit)} and received ${formatShares(shares)} shares.`);
+say(`  Pool: capital ${formatStx(pool["total-capital"])}, capacity ${formatStx(pool.capacity)} (2× capital), share price ${formatStx(pool["share-price"])}.`);
+
+// The buyer asks for a quote, then buys within it.
+const amount = 250_000n * 1_000_000n;
+const days = 90;
+const quote = read("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days)]);
+say(`• Quote for ${formatStx(amount)} of cover on stackswap for ${days} days: ${formatStx(quote.premium)}`);
+say(`  (base ${formatStx(quote["base-premium"])} at ${formatBps(quote["rate-bps"])} a year, utilization after purchase ${formatBps(quote["utilization-bps"])}).`);
+const policyId = send("cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days), Cl.uint(quote.premium)], buyer);
+const policy = read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)]);
+const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+say(`• ${label(buyer)} bought policy #${policyId}, paying ${formatStx(policy.premium)} (the quoted premium, to the micro-STX).`);
+say(`  Cover starts after the 3-day waiting period, ${iso(policy["active-from"])}, and ends ${iso(policy["ends-at"])}.`);
+
+const after = read("capital-pool", "get-pool-stats");
+say(`• Pool now: capital ${formatStx(after["total-capital"])}, active cover ${formatStx(after["active-cover"])}, utilization ${formatBps(after["utilization-bps"])},`);
+say(`  free capacity ${formatStx(after["free-capacity"])}, share price ${formatStx(after["share-price"])} (the premium raised it).`);
+say(`  stackswap's active cover: ${formatStx(read("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]))}.`);
+
+// Guard rails, shown by the contracts' own refusals.
+const refused = simnet.callPublicFn("cybersecurity-insurance-defi", "purchase-coverage",
+  [Cl.uint(protocolId), Cl.uint(400_000n * 1_000_000n), Cl.uint(days), Cl.uint(10n ** 12n)], buyer);
+say(`• Buying another 400,000 STX of cover on stackswap is refused with ${Cl.prettyPrint(refused.result)} (ERR-PROTOCOL-CAP-EXCEEDED):`);
+say(`  one protocol may not take more than half of the pool's capital.`);
+say("\nDone: a listed, audited protocol, capital in the pool, and a policy bought at the quoted price.");

@@ -1,0 +1,83 @@
+import { describe, it, expect } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import { Cl } from "@stacks/transactions";
+import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
+import {
+  AUDITOR, ORACLE, alice, bob, erin, deployer, call, council, expectOk, printed, setupRoles, listProtocol, recordAudit, deposit,
+  purchase, advance, DAY, STX,
+} from "./helpers";
+
+/** topic -> documented field names, from docs/events.md (`### topic[, topic…]` followed by a table). */
+function documentedTopics(): Map<string, string[]> {
+  const doc = readFileSync(new URL("../../docs/events.md", import.meta.url), "utf8");
+  const topics = new Map<string, string[]>();
+  for (const section of doc.split(/^### /m).slice(1)) {
+    const [heading, ...lines] = section.split("\n");
+    const fields = lines.filter((l) => l.startsWith("| ")).slice(1).map((l) => l.split("|")[1]!.trim());
+    for (const topic of heading!.split(",").map((t) => t.trim())) topics.set(topic, ["topic", ...fields].sort());
+  }
+  return topics;
+}
+
+/** Every `topic: "…"` literal in the contracts. */
+function topicsInContracts(): Set<string> {
+  const dir = new URL("../../contracts/", import.meta.url);
+  const found = new Set<string>();
+  for (const file of readdirSync(dir)) {
+    for (const m of readFileSync(new URL(file, dir), "utf8").matchAll(/topic: "([a-z-]+)"/g)) found.add(m[1]!);
+  }
+  // set-status in the registry passes its topic as an argument.
+  for (const t of ["protocol-listed", "protocol-rejected", "protocol-paused", "protocol-unpaused", "protocol-delisted"]) found.add(t);
+  return found;
+}
+
+describe("events", () => {
+  it("every topic a contract can print is documented in docs/events.md", () => {
+    const documented = documentedTopics();
+    for (const topic of topicsInContracts()) expect(documented.has(topic), topic).toBe(true);
+  });
+
+  it("are emitted with exactly the documented fields, one tuple per state change", () => {
+    const seen = new Map<string, string[]>();
+    const record = (r: ParsedTransactionResult) => {
+      expectOk(r);
+      for (const e of printed(r)) seen.set(e.topic, Object.keys(e).sort());
+      return r;
+    };
+    // Council.
+    record(council.propose("propose-member", [Cl.principal(alice), Cl.bool(true)]));
+    record(call("insurance-council", "execute", [Cl.uint(1)], deployer));
+    record(council.propose("propose-threshold", [Cl.uint(2)]));
+    record(call("insurance-council", "approve", [Cl.uint(2)], alice));
+    record(call("insurance-council", "execute", [Cl.uint(2)], deployer));
+    const pass = (method: string, args: Parameters<typeof council.pass>[1]) => record(council.pass(method, args, [alice]));
+    pass("propose-parameter", [Cl.stringAscii("voting-window"), Cl.uint(2 * DAY)]);
+    pass("propose-pause", [Cl.bool(false), Cl.bool(false)]);
+    pass("propose-role", [Cl.stringAscii("auditor"), Cl.principal(AUDITOR), Cl.bool(true)]);
+    pass("propose-threshold", [Cl.uint(1)]);
+    setupRoles();
+    // Registry.
+    const id = expectOk(record(listProtocol("events-demo", [erin]))) as bigint;
+    record(call("protocol-registry", "approve-listing", [Cl.uint(id)], ORACLE));
+    record(recordAudit(id));
+    record(call("protocol-registry", "record-incident", [Cl.uint(id)], ORACLE));
+    record(call("protocol-registry", "pause-protocol", [Cl.uint(id)], ORACLE));
+    record(call("protocol-registry", "unpause-protocol", [Cl.uint(id)], ORACLE));
+    const other = expectOk(record(listProtocol("rejected-one", [erin]))) as bigint;
+    record(call("protocol-registry", "reject-listing", [Cl.uint(other)], ORACLE));
+    // Pool and cover.
+    const shares = expectOk(record(deposit(100_000n * STX, bob))) as bigint;
+    record(call("capital-pool", "request-withdrawal", [Cl.uint(shares)], bob));
+    record(call("capital-pool", "cancel-withdrawal", [], bob));
+    record(call("capital-pool", "request-withdrawal", [Cl.uint(shares / 10n)], bob));
+    const policy = expectOk(record(purchase(id, 1_000n * STX, 14, 1_000n * STX))) as bigint;
+    advance(18 * DAY);
+    record(call("capital-pool", "withdraw", [], bob));
+    record(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policy)], erin));
+    record(call("protocol-registry", "delist-protocol", [Cl.uint(id)], ORACLE));
+
+    const documented = documentedTopics();
+    expect([...seen.keys()].sort()).toEqual([...topicsInContracts()].sort());
+    for (const [topic, fields] of seen) expect({ topic, fields }).toEqual({ topic, fields: documented.get(topic) });
+  });
+});

@@ -1,0 +1,120 @@
+import { expectedPremium } from "./pricing";
+
+/**
+ * A small TypeScript model of the capital pool and the cover contract: the ledgers, the checks in
+ * the order the contracts make them, and the integer arithmetic they use. Property tests run the
+ * same random operations on the model and on the simnet and compare every result.
+ */
+export const BPS = 10_000n;
+export const VIRTUAL_SHARES = 1_000_000n;
+export const VIRTUAL_ASSETS = 1n;
+const divCeil = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
+
+export type ProtocolState = { status: "pending" | "active" | "paused"; audited: boolean };
+export type ModelPolicy = { protocolId: number; amount: bigint; endsAt: bigint; status: "active" | "expired" };
+export type Provider = { shares: bigint; pending: bigint; requestedAt: bigint };
+
+export class CoverModel {
+  totalAssets = 0n;
+  totalShares = 0n;
+  activeCover = 0n;
+  premiumsEarned = 0n;
+  coverPaused = false;
+  params: Record<string, bigint> = {
+    "capacity-ratio-bps": 20_000n, "protocol-cap-bps": 5_000n, "utilization-slope-bps": 10_000n,
+    "min-deposit": 1_000_000n, "min-coverage": 1_000_000n, "min-duration-days": 14n, "max-duration-days": 365n,
+    "withdrawal-cooldown": 604_800n, "waiting-period": 259_200n,
+  };
+  providers = new Map<string, Provider>();
+  protocols = new Map<number, ProtocolState>();
+  protocolCover = new Map<number, bigint>();
+  policies: ModelPolicy[] = [];
+
+  capital() { return this.totalAssets; }
+  capacity() { return (this.capital() * this.params["capacity-ratio-bps"]!) / BPS; }
+  locked() { return divCeil(this.activeCover * BPS, this.params["capacity-ratio-bps"]!); }
+  free() { const c = this.capital(), l = this.locked(); return c > l ? c - l : 0n; }
+  sharesFor(amount: bigint) { return (amount * (this.totalShares + VIRTUAL_SHARES)) / (this.capital() + VIRTUAL_ASSETS); }
+  valueOf(shares: bigint) { return (shares * (this.capital() + VIRTUAL_ASSETS)) / (this.totalShares + VIRTUAL_SHARES); }
+  provider(who: string): Provider { return this.providers.get(who) ?? { shares: 0n, pending: 0n, requestedAt: 0n }; }
+
+  /** Expected outcome of deposit: ["ok", shares] or ["err", code]. */
+  deposit(who: string, amount: bigint, balance: bigint): ["ok" | "err", bigint] {
+    const shares = this.sharesFor(amount);
+    if (amount < this.params["min-deposit"]!) return ["err", 3001n];
+    if (shares === 0n) return ["err", 3002n];
+    if (amount > balance) return ["err", 3007n];
+    const p = this.provider(who);
+    this.providers.set(who, { ...p, shares: p.shares + shares });
+    this.totalAssets += amount;
+    this.totalShares += shares;
+    return ["ok", shares];
+  }
+
+  requestWithdrawal(who: string, shares: bigint, now: bigint): ["ok" | "err", bigint] {
+    const p = this.provider(who);
+    if (shares === 0n) return ["err", 3008n];
+    if (shares > p.shares) return ["err", 3003n];
+    this.providers.set(who, { ...p, pending: shares, requestedAt: now });
+    return ["ok", now + this.params["withdrawal-cooldown"]!];
+  }
+
+  cancelWithdrawal(who: string): ["ok" | "err", bigint] {
+    const p = this.provider(who);
+    if (p.pending === 0n) return ["err", 3004n];
+    this.providers.set(who, { ...p, pending: 0n, requestedAt: 0n });
+    return ["ok", 0n];
+  }
+
+  withdraw(who: string, now: bigint): ["ok" | "err", bigint] {
+    const p = this.provider(who);
+    const amount = this.valueOf(p.pending);
+    if (p.pending === 0n) return ["err", 3004n];
+    if (now < p.requestedAt + this.params["withdrawal-cooldown"]!) return ["err", 3005n];
+    if (amount === 0n) return ["err", 3008n];
+    if (amount > this.free()) return ["err", 3006n];
+    this.totalAssets -= amount;
+    this.totalShares -= p.pending;
+    this.providers.set(who, { shares: p.shares - p.pending, pending: 0n, requestedAt: 0n });
+    return ["ok", amount];
+  }
+
+  /** Mirrors `quote` + `purchase-coverage`; `rateBps` is the protocol's current rate from the chain. */
+  purchase(protocolId: number, amount: bigint, days: bigint, maxPremium: bigint, rateBps: bigint, now: bigint,
+    balance: bigint): ["ok" | "err", bigint] {
+    if (this.coverPaused) return ["err", 4001n];
+    const protocol = this.protocols.get(protocolId);
+    if (!protocol) return ["err", 2002n];
+    if (protocol.status === "paused") return ["err", 2011n];
+    if (protocol.status !== "active") return ["err", 2009n];
+    if (!protocol.audited) return ["err", 2010n];
+    if (amount < this.params["min-coverage"]!) return ["err", 4002n];
+    if (days < this.params["min-duration-days"]! || days > this.params["max-duration-days"]!) return ["err", 4003n];
+    const capacity = this.capacity();
+    if (this.activeCover + amount > capacity) return ["err", 4004n];
+    const protocolAfter = (this.protocolCover.get(protocolId) ?? 0n) + amount;
+    if (protocolAfter > (this.capital() * this.params["protocol-cap-bps"]!) / BPS) return ["err", 4005n];
+    const premium = expectedPremium({ amount, days, rateBps, activeCover: this.activeCover, capacity,
+      slopeBps: this.params["utilization-slope-bps"]! });
+    if (premium > maxPremium) return ["err", 4006n];
+    if (premium > balance) return ["err", 3007n];
+    this.totalAssets += premium;
+    this.premiumsEarned += premium;
+    this.activeCover += amount;
+    this.protocolCover.set(protocolId, protocolAfter);
+    const endsAt = now + this.params["waiting-period"]! + days * 86_400n;
+    this.policies.push({ protocolId, amount, endsAt, status: "active" });
+    return ["ok", BigInt(this.policies.length)];
+  }
+
+  expire(policyId: number, now: bigint): ["ok" | "err", bigint] {
+    const policy = this.policies[policyId - 1];
+    if (!policy) return ["err", 4007n];
+    if (policy.status !== "active") return ["err", 4008n];
+    if (now < policy.endsAt) return ["err", 4009n];
+    policy.status = "expired";
+    this.activeCover -= policy.amount;
+    this.protocolCover.set(policy.protocolId, (this.protocolCover.get(policy.protocolId) ?? 0n) - policy.amount);
+    return ["ok", 1n];
+  }
+}

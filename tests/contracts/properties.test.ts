@@ -1,0 +1,266 @@
+import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import { Cl, ClarityType } from "@stacks/transactions";
+import {
+  ORACLE, alice, bob, erin, heidi, frank, grace, deployer, call, council, readJs, stxBalance, contractId, setupRoles,
+  listProtocol, recordAudit, expectOk, now, js, STX,
+} from "./helpers";
+import { CoverModel } from "./model/cover-model";
+
+/**
+ * Random sequences of deposits, withdrawals, purchases, expiries, time and parameter changes, run on
+ * the simnet and on a TypeScript model. Every result must match the model, and after every step:
+ * - the STX the pool holds equals its ledger (and the model's), and shares add up;
+ * - active cover stays within capacity (unless the council lowered the ratio, in which case no cover
+ *   can be bought and no capital can leave until it holds again);
+ * - a provider never withdraws more than the value of the shares they give up;
+ * - no policy exists for an unlisted, unaudited or paused protocol.
+ */
+
+const POOL = contractId("capital-pool");
+const PROVIDERS = [alice, bob, erin, heidi];
+const BUYERS = [frank, grace];
+const TX_TIME_STEP = 10n; // each simnet transaction's block is 10 s after the previous block
+
+// Parameter bounds, as the council contract declares them.
+const BOUNDS: Record<string, [bigint, bigint]> = {
+  "capacity-ratio-bps": [5_000n, 50_000n], "protocol-cap-bps": [500n, 10_000n], "utilization-slope-bps": [0n, 50_000n],
+  "min-deposit": [1n, 1_000_000_000_000n], "min-coverage": [1n, 1_000_000_000_000n],
+  "min-duration-days": [1n, 365n], "max-duration-days": [14n, 1_095n], "withdrawal-cooldown": [86_400n, 7_776_000n],
+};
+
+type World = { model: CoverModel; ops: { count: number }; ratioBreached: boolean };
+type Outcome = ["ok" | "err", bigint];
+
+function outcome(result: { result: any }): Outcome {
+  const r = result.result;
+  if (r.type === ClarityType.ResponseOk) return ["ok", typeof js(r) === "bigint" ? js(r) : 1n];
+  return ["err", BigInt(r.value.value)];
+}
+
+function checkInvariants(w: World) {
+  const s = readJs("capital-pool", "get-pool-stats");
+  // STX held equals the ledger, and the ledger equals the model.
+  expect(stxBalance(POOL)).toBe(s["total-assets"]);
+  expect(s["total-assets"]).toBe(w.model.totalAssets);
+  expect(s["total-shares"]).toBe(w.model.totalShares);
+  expect(s["active-cover"]).toBe(w.model.activeCover);
+  expect(s["premiums-earned"]).toBe(w.model.premiumsEarned);
+  let shares = 0n;
+  for (const who of PROVIDERS) {
+    const p = readJs("capital-pool", "get-provider", [Cl.principal(who)]);
+    const m = w.model.provider(who);
+    expect([p.shares, p["pending-shares"]]).toEqual([m.shares, m.pending]);
+    expect(p["pending-shares"]).toBeLessThanOrEqual(p.shares);
+    shares += p.shares;
+  }
+  expect(shares).toBe(s["total-shares"]);
+  // Cover within capacity, unless the council lowered the ratio below current cover.
+  if (s["active-cover"] > s.capacity) expect(w.ratioBreached).toBe(true);
+  else w.ratioBreached = false;
+  expect(s["total-capital"]).toBeGreaterThanOrEqual(s["free-capital"]);
+}
+
+abstract class Step implements fc.Command<World, object> {
+  check() { return true; }
+  run(w: World) {
+    this.act(w);
+    w.ops.count += 1;
+    checkInvariants(w);
+  }
+  abstract act(w: World): void;
+  abstract toString(): string;
+}
+
+class Deposit extends Step {
+  constructor(readonly who: number, readonly amount: bigint) { super(); }
+  act(w: World) {
+    const who = PROVIDERS[this.who]!;
+    const expected = w.model.deposit(who, this.amount, stxBalance(who));
+    expect(outcome(call("capital-pool", "deposit", [Cl.uint(this.amount)], who))).toEqual(expected);
+  }
+  toString() { return `deposit(${this.who}, ${this.amount})`; }
+}
+
+class RequestWithdrawal extends Step {
+  constructor(readonly who: number, readonly fractionBps: bigint) { super(); }
+  act(w: World) {
+    const who = PROVIDERS[this.who]!;
+    // Up to 110 % of the holding, so that asking for too much is exercised too.
+    const shares = (w.model.provider(who).shares * this.fractionBps) / 10_000n;
+    const expected = w.model.requestWithdrawal(who, shares, now() + TX_TIME_STEP);
+    expect(outcome(call("capital-pool", "request-withdrawal", [Cl.uint(shares)], who))).toEqual(expected);
+  }
+  toString() { return `request-withdrawal(${this.who}, ${this.fractionBps}bps)`; }
+}
+
+class CancelWithdrawal extends Step {
+  constructor(readonly who: number) { super(); }
+  act(w: World) {
+    const who = PROVIDERS[this.who]!;
+    const expected = w.model.cancelWithdrawal(who);
+    const got = outcome(call("capital-pool", "cancel-withdrawal", [], who));
+    expect(got[0]).toBe(expected[0]);
+    if (got[0] === "err") expect(got[1]).toBe(expected[1]);
+  }
+  toString() { return `cancel-withdrawal(${this.who})`; }
+}
+
+class Withdraw extends Step {
+  constructor(readonly who: number) { super(); }
+  act(w: World) {
+    const who = PROVIDERS[this.who]!;
+    const pending = w.model.provider(who).pending;
+    const valueBefore = w.model.valueOf(pending);
+    const balanceBefore = stxBalance(who);
+    const expected = w.model.withdraw(who, now() + TX_TIME_STEP);
+    const got = outcome(call("capital-pool", "withdraw", [], who));
+    expect(got).toEqual(expected);
+    if (got[0] === "ok") {
+      // Never more than the value of the shares given up, and exactly what arrived in the wallet.
+      expect(got[1]).toBeLessThanOrEqual(valueBefore);
+      expect(stxBalance(who) - balanceBefore).toBe(got[1]);
+    }
+  }
+  toString() { return `withdraw(${this.who})`; }
+}
+
+class Purchase extends Step {
+  constructor(readonly buyer: number, readonly protocolId: number, readonly amount: bigint, readonly days: bigint,
+    readonly maxPremiumBps: bigint) { super(); }
+  act(w: World) {
+    const buyer = BUYERS[this.buyer]!;
+    const breakdown = simnet.callReadOnlyFn("protocol-registry", "get-risk-breakdown", [Cl.uint(this.protocolId)], deployer).result;
+    const rate = breakdown.type === ClarityType.ResponseOk ? js(breakdown)["rate-bps"] as bigint : 0n;
+    // The buyer's ceiling, as a share of the cover amount (sometimes far too low).
+    const maxPremium = (this.amount * this.maxPremiumBps) / 10_000n;
+    const expected = w.model.purchase(this.protocolId, this.amount, this.days, maxPremium, rate, now() + TX_TIME_STEP,
+      stxBalance(buyer));
+    const got = outcome(call("cybersecurity-insurance-defi", "purchase-coverage",
+      [Cl.uint(this.protocolId), Cl.uint(this.amount), Cl.uint(this.days), Cl.uint(maxPremium)], buyer));
+    expect(got).toEqual(expected);
+    if (got[0] === "ok") {
+      const protocol = readJs("protocol-registry", "get-protocol", [Cl.uint(this.protocolId)]);
+      expect(protocol.status).toBe(2n); // listed and active
+      expect(protocol["audit-count"]).toBeGreaterThan(0n);
+    }
+  }
+  toString() { return `purchase(${this.buyer}, p${this.protocolId}, ${this.amount}, ${this.days}d, ${this.maxPremiumBps}bps)`; }
+}
+
+class Expire extends Step {
+  constructor(readonly pick: number) { super(); }
+  act(w: World) {
+    const policyId = w.model.policies.length === 0 ? 1 : (this.pick % (w.model.policies.length + 1)) + 1;
+    const expected = w.model.expire(policyId, now() + TX_TIME_STEP);
+    const got = outcome(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace));
+    expect(got).toEqual(expected);
+  }
+  toString() { return `expire(#${this.pick})`; }
+}
+
+class Advance extends Step {
+  constructor(readonly blocks: number) { super(); }
+  act() { simnet.mineEmptyBlocks(this.blocks); }
+  toString() { return `advance(${this.blocks} blocks)`; }
+}
+
+class SetParameter extends Step {
+  constructor(readonly name: string, readonly value: bigint) { super(); }
+  act(w: World) {
+    const [lo, hi] = BOUNDS[this.name]!;
+    const got = outcome(council.propose("propose-parameter", [Cl.stringAscii(this.name), Cl.uint(this.value)]));
+    const conflict = (this.name === "min-duration-days" && this.value > w.model.params["max-duration-days"]!)
+      || (this.name === "max-duration-days" && this.value < w.model.params["min-duration-days"]!);
+    if (this.value < lo || this.value > hi) return expect(got).toEqual(["err", 1002n]);
+    if (conflict) return expect(got).toEqual(["err", 1014n]);
+    expect(got[0]).toBe("ok");
+    expect(outcome(call("insurance-council", "execute", [Cl.uint(got[1])], deployer))).toEqual(["ok", 1n]);
+    if (this.name === "capacity-ratio-bps" && this.value < w.model.params[this.name]!) w.ratioBreached = true;
+    w.model.params[this.name] = this.value;
+  }
+  toString() { return `set(${this.name}=${this.value})`; }
+}
+
+class ProtocolStatus extends Step {
+  constructor(readonly protocolId: number, readonly action: "pause-protocol" | "unpause-protocol" | "audit") { super(); }
+  act(w: World) {
+    const state = w.model.protocols.get(this.protocolId)!;
+    if (this.action === "audit") {
+      expectOk(recordAudit(BigInt(this.protocolId)));
+      state.audited = true;
+      return;
+    }
+    const from = this.action === "pause-protocol" ? "active" : "paused";
+    const got = outcome(call("protocol-registry", this.action, [Cl.uint(this.protocolId)], ORACLE));
+    if (state.status === from) {
+      expect(got[0]).toBe("ok");
+      state.status = from === "active" ? "paused" : "active";
+    } else {
+      expect(got).toEqual(["err", 2007n]);
+    }
+  }
+  toString() { return `${this.action}(p${this.protocolId})`; }
+}
+
+class PauseCover extends Step {
+  constructor(readonly paused: boolean) { super(); }
+  act(w: World) {
+    expectOk(council.pass("propose-pause", [Cl.bool(this.paused), Cl.bool(false)]));
+    w.model.coverPaused = this.paused;
+  }
+  toString() { return `pause-cover(${this.paused})`; }
+}
+
+const amount = fc.oneof(
+  fc.bigInt({ min: 0n, max: 3n * STX }),
+  fc.bigInt({ min: 1n * STX, max: 400_000n * STX }),
+);
+const commands = [
+  fc.tuple(fc.nat(3), amount).map(([w, a]) => new Deposit(w, a)),
+  fc.tuple(fc.nat(3), amount).map(([w, a]) => new Deposit(w, a)),
+  fc.tuple(fc.nat(3), fc.bigInt({ min: 0n, max: 11_000n })).map(([w, f]) => new RequestWithdrawal(w, f)),
+  fc.nat(3).map((w) => new CancelWithdrawal(w)),
+  fc.nat(3).map((w) => new Withdraw(w)),
+  fc.tuple(fc.nat(1), fc.integer({ min: 1, max: 5 }), amount, fc.bigInt({ min: 10n, max: 400n }),
+    fc.oneof(fc.bigInt({ min: 0n, max: 50n }), fc.constant(10_000n)))
+    .map(([b, p, a, d, m]) => new Purchase(b, p, a, d, m)),
+  fc.tuple(fc.nat(1), fc.integer({ min: 1, max: 2 }), amount, fc.bigInt({ min: 14n, max: 365n }))
+    .map(([b, p, a, d]) => new Purchase(b, p, a, d, 10_000n)),
+  fc.nat(50).map((n) => new Expire(n)),
+  fc.integer({ min: 1, max: 2_000 }).map((n) => new Advance(n)),
+  fc.tuple(fc.constantFrom(...Object.keys(BOUNDS)), fc.bigInt({ min: 0n, max: 60_000n })).map(([n, v]) => new SetParameter(n, v)),
+  fc.tuple(fc.integer({ min: 1, max: 3 }), fc.constantFrom("pause-protocol", "unpause-protocol", "audit") as fc.Arbitrary<
+    "pause-protocol" | "unpause-protocol" | "audit">).map(([p, a]) => new ProtocolStatus(p, a)),
+  fc.boolean().map((b) => new PauseCover(b)),
+];
+
+/** Roles, and four protocols: two insurable, one listed but unaudited, one pending. */
+function setupWorld(): World {
+  setupRoles();
+  const model = new CoverModel();
+  for (const [name, listed, audited] of [["alpha", true, true], ["beta", true, true], ["gamma", true, false], ["delta", false, false]] as const) {
+    const id = Number(expectOk(listProtocol(name, [erin], 1)));
+    if (listed) expectOk(call("protocol-registry", "approve-listing", [Cl.uint(id)], ORACLE));
+    if (audited) expectOk(recordAudit(BigInt(id)));
+    model.protocols.set(id, { status: listed ? "active" : "pending", audited });
+  }
+  return { model, ops: { count: 0 }, ratioBreached: false };
+}
+
+describe("cover-side properties", () => {
+  it("match the model and keep the invariants over at least 1,000 random operations", async () => {
+    const total = { count: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 120, size: "max" }), async (cmds) => {
+        await simnet.initSession(process.cwd(), "./Clarinet.toml", undefined);
+        const world = setupWorld();
+        fc.modelRun(() => ({ model: world, real: {} }), cmds);
+        total.count += world.ops.count;
+      }),
+      { numRuns: 30 },
+    );
+    expect(total.count).toBeGreaterThanOrEqual(1_000);
+  });
+});
+

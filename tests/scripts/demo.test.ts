@@ -1,0 +1,21 @@
+import { describe, it, expect } from "vitest";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+describe("npm run demo", () => {
+  it("exits 0 and tells the cover story: roles, listing, audit, capital, quote, purchase, a refusal", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { timeout: 90_000 });
+    const quoted = /Quote for 250,000 STX of cover on stackswap for 90 days: ([\d,.]+) STX/.exec(stdout);
+    expect(quoted, stdout).not.toBeNull();
+    expect(stdout).toContain("granted wallet_3");
+    expect(stdout).toContain('listed "stackswap" (protocol #1)');
+    expect(stdout).toMatch(/Risk score \d+ .* tier 1, annual rate 2%/);
+    expect(stdout).toContain("deposited 1,000,000 STX and received 1,000,000 shares");
+    expect(stdout).toContain(`bought policy #1, paying ${quoted![1]} STX`);
+    expect(stdout).toContain("(err u4005)");
+    // Contract prints are not echoed into the story.
+    expect(stdout).not.toMatch(/\(cybersecurity-insurance-defi:\d+\)/);
+  });
+});
