@@ -67,10 +67,18 @@ describe("listing approval, pause and delisting", () => {
     expect(protocol(1n)()["listed-at"]).toBeGreaterThan(0n);
   });
 
-  it("refuses approval by anyone but a risk oracle", () => {
-    expectOk(listProtocol("stackswap"));
-    expectRefused(() => call("protocol-registry", "approve-listing", [Cl.uint(1)], erin), E["ERR-NOT-AUTHORIZED"], protocol(1n));
-    expectRefused(() => call("protocol-registry", "approve-listing", [Cl.uint(1)], deployer), E["ERR-NOT-AUTHORIZED"], protocol(1n));
+  it("refuses every status change by anyone but a risk oracle (the team and the council included)", () => {
+    const pending = expectOk(listProtocol("stackswap")) as bigint;
+    const active = insurableProtocol("active-one");
+    const changes: [string, bigint][] = [["approve-listing", pending], ["reject-listing", pending], ["pause-protocol", active],
+      ["delist-protocol", active]];
+    for (const [method, id] of changes) {
+      for (const who of [erin, deployer, AUDITOR]) {
+        expectRefused(() => call("protocol-registry", method, [Cl.uint(id)], who), E["ERR-NOT-AUTHORIZED"], protocol(id));
+      }
+    }
+    expectOk(call("protocol-registry", "pause-protocol", [Cl.uint(active)], ORACLE));
+    expectRefused(() => call("protocol-registry", "unpause-protocol", [Cl.uint(active)], erin), E["ERR-NOT-AUTHORIZED"], protocol(active));
   });
 
   it("refuses status changes on an unknown protocol", () => {
