@@ -1,10 +1,13 @@
 ;; capital-pool
-;; The custody point for underwriting capital. Providers deposit STX for shares; premiums raise the
-;; share price; claim payouts lower it. Withdrawals are requested, wait a cooldown, and can never take
-;; capital that backs active cover or that approved claims are owed.
+;; The custody point for pooled STX. Providers deposit STX for shares; premiums raise the share price;
+;; claim payouts lower it. Withdrawals are requested, wait a cooldown, and can never take capital that
+;; backs active cover, that approved claims are owed, or that claims under assessment may be owed.
+;; The pool also keeps the assessors' reward reserve (a share of each premium), rewards allocated to
+;; assessed claims but not yet pulled, and claimants' bonds, each in its own ledger.
 ;;
-;; Accounting invariant: STX held by this contract = total-assets (the ledger), except STX sent to it
-;; directly, which the ledger ignores on purpose (a donation must not move the share price).
+;; Accounting invariant: STX held = total-assets + reward-reserve + rewards-owed + bonds-held, except
+;; STX sent to the contract directly, which the ledgers ignore on purpose (a donation must not move the
+;; share price).
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Errors (band u3000)
@@ -19,6 +22,8 @@
 (define-constant ERR-INSUFFICIENT-BALANCE (err u3007))
 (define-constant ERR-ZERO-AMOUNT (err u3008))
 (define-constant ERR-COVER-UNDERFLOW (err u3009))
+(define-constant ERR-POOL-INSOLVENT (err u3010))
+(define-constant ERR-LEDGER-UNDERFLOW (err u3011))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -37,7 +42,11 @@
 (define-data-var total-assets uint u0)      ;; capital + premiums - payouts, in micro-STX
 (define-data-var total-shares uint u0)
 (define-data-var active-cover uint u0)      ;; sum of remaining cover of active policies
-(define-data-var claims-owed uint u0)       ;; approved, not yet paid claims
+(define-data-var claims-owed uint u0)       ;; approved, not yet paid claims (already off the share price)
+(define-data-var claims-pending uint u0)    ;; claims under assessment or council review (exit price only)
+(define-data-var reward-reserve uint u0)    ;; assessors' share of premiums, not yet allocated
+(define-data-var rewards-owed uint u0)      ;; allocated to assessed claims, not yet pulled by assessors
+(define-data-var bonds-held uint u0)        ;; bonds of open claims
 (define-data-var premiums-earned uint u0)   ;; cumulative
 (define-data-var total-paid-out uint u0)    ;; cumulative
 
@@ -77,13 +86,19 @@
 (define-read-only (get-capacity)
   (/ (* (get-total-capital) (param "capacity-ratio-bps")) BPS))
 
+;; Capital a withdrawal is priced on: as if every claim under assessment will be paid, so that nobody
+;; can run ahead of a payout. (Deposits are priced on total capital; the gap protects those who stay.)
+(define-read-only (get-exit-capital)
+  (let ((capital (get-total-capital)) (pending (var-get claims-pending)))
+    (if (> capital pending) (- capital pending) u0)))
+
 ;; Capital that backs active cover at the capacity ratio, rounded up in the pool's favour.
 (define-read-only (get-locked-capital)
   (let ((ratio (param "capacity-ratio-bps")))
     (div-ceil (* (var-get active-cover) BPS) ratio)))
 
 (define-read-only (get-free-capital)
-  (let ((capital (get-total-capital)) (locked (get-locked-capital)))
+  (let ((capital (get-exit-capital)) (locked (get-locked-capital)))
     (if (> capital locked) (- capital locked) u0)))
 
 (define-read-only (get-free-capacity)
@@ -103,13 +118,21 @@
 (define-read-only (value-of-shares (shares uint))
   (/ (* shares (+ (get-total-capital) VIRTUAL-ASSETS)) (+ (var-get total-shares) VIRTUAL-SHARES)))
 
+(define-read-only (exit-value-of-shares (shares uint))
+  (/ (* shares (+ (get-exit-capital) VIRTUAL-ASSETS)) (+ (var-get total-shares) VIRTUAL-SHARES)))
+
+(define-read-only (get-claims-pending) (var-get claims-pending))
+(define-read-only (get-reward-reserve) (var-get reward-reserve))
+(define-read-only (get-rewards-owed) (var-get rewards-owed))
+(define-read-only (get-bonds-held) (var-get bonds-held))
+
 (define-read-only (get-share-price)
   (/ (* SHARE-UNIT (+ (get-total-capital) VIRTUAL-ASSETS)) (+ (var-get total-shares) VIRTUAL-SHARES)))
 
 (define-read-only (get-provider (who principal))
   (let ((p (get-provider-or-default who)))
     (merge p { value: (value-of-shares (get shares p)),
-               pending-value: (value-of-shares (get pending-shares p)),
+               pending-value: (exit-value-of-shares (get pending-shares p)),
                unlocks-at: (if (> (get pending-shares p) u0) (+ (get requested-at p) (param "withdrawal-cooldown")) u0) })))
 
 (define-read-only (get-pool-stats)
@@ -117,7 +140,9 @@
     total-shares: (var-get total-shares), share-price: (get-share-price), active-cover: (var-get active-cover),
     capacity: (get-capacity), free-capacity: (get-free-capacity), utilization-bps: (get-utilization-bps),
     locked-capital: (get-locked-capital), free-capital: (get-free-capital), claims-owed: (var-get claims-owed),
-    premiums-earned: (var-get premiums-earned), total-paid-out: (var-get total-paid-out) })
+    claims-pending: (var-get claims-pending), exit-capital: (get-exit-capital),
+    premiums-earned: (var-get premiums-earned), total-paid-out: (var-get total-paid-out),
+    reward-reserve: (var-get reward-reserve), rewards-owed: (var-get rewards-owed), bonds-held: (var-get bonds-held) })
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Providers
@@ -126,6 +151,8 @@
   (let ((shares (shares-for-amount amount))
         (provider (get-provider-or-default contract-caller)))
     (asserts! (>= amount (param "min-deposit")) ERR-BELOW-MIN-DEPOSIT)
+    ;; While approved claims are owed more than the pool holds, a new deposit would only pay old debts.
+    (asserts! (or (is-eq (var-get claims-owed) u0) (> (var-get total-assets) (var-get claims-owed))) ERR-POOL-INSOLVENT)
     (asserts! (> shares u0) ERR-ZERO-SHARES)
     (unwrap! (stx-transfer? amount contract-caller current-contract) ERR-INSUFFICIENT-BALANCE)
     (var-set total-assets (+ (var-get total-assets) amount))
@@ -155,11 +182,12 @@
     (print { topic: "withdrawal-cancelled", provider: contract-caller, shares: (get pending-shares provider) })
     (ok true)))
 
-;; Pays the requested shares at the current price (after any loss), if free capital allows.
+;; Pays the requested shares at the exit price (after any loss, and as if claims under assessment will
+;; be paid), if free capital allows.
 (define-public (withdraw)
   (let ((provider (get-provider-or-default contract-caller))
         (shares (get pending-shares provider))
-        (amount (value-of-shares shares))
+        (amount (exit-value-of-shares shares))
         (recipient contract-caller))
     (asserts! (> shares u0) ERR-NO-WITHDRAWAL-REQUEST)
     (asserts! (>= stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown"))) ERR-COOLDOWN-ACTIVE)
@@ -177,15 +205,18 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; Cover contract only
 ;; ---------------------------------------------------------------------------------------------
-;; The buyer (tx-sender of the purchase) pays the premium straight into the pool.
+;; The buyer (tx-sender of the purchase) pays the premium straight into the pool. The assessors' fee
+;; goes to the reward reserve; the rest belongs to the providers.
 (define-public (collect-premium (amount uint))
-  (begin
+  (let ((fee (/ (* amount (param "assessor-fee-bps")) BPS))
+        (to-capital (- amount fee)))
     (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
     (unwrap! (stx-transfer? amount tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
-    (var-set total-assets (+ (var-get total-assets) amount))
-    (var-set premiums-earned (+ (var-get premiums-earned) amount))
-    (print { topic: "premium-collected", payer: tx-sender, amount: amount, total-capital: (get-total-capital),
-             share-price: (get-share-price) })
+    (var-set total-assets (+ (var-get total-assets) to-capital))
+    (var-set premiums-earned (+ (var-get premiums-earned) to-capital))
+    (var-set reward-reserve (+ (var-get reward-reserve) fee))
+    (print { topic: "premium-collected", payer: tx-sender, amount: amount, to-capital: to-capital, to-assessors: fee,
+             total-capital: (get-total-capital), share-price: (get-share-price) })
     (ok true)))
 
 (define-public (add-cover (amount uint))
@@ -200,3 +231,114 @@
     (asserts! (<= amount (var-get active-cover)) ERR-COVER-UNDERFLOW)
     (var-set active-cover (- (var-get active-cover) amount))
     (ok (var-get active-cover))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Claims contract only
+;; ---------------------------------------------------------------------------------------------
+(define-private (pay (amount uint) (recipient principal))
+  (if (is-eq amount u0)
+    (ok true)
+    (as-contract? ((with-stx amount)) (try! (stx-transfer? amount tx-sender recipient)))))
+
+;; The claimant (tx-sender of submit-claim) pays the bond into the pool.
+(define-public (take-bond (amount uint))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (if (> amount u0)
+      (unwrap! (stx-transfer? amount tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
+      true)
+    (var-set bonds-held (+ (var-get bonds-held) amount))
+    (ok true)))
+
+(define-public (return-bond (amount uint) (recipient principal))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get bonds-held)) ERR-LEDGER-UNDERFLOW)
+    (try! (pay amount recipient))
+    (var-set bonds-held (- (var-get bonds-held) amount))
+    (ok true)))
+
+;; A forfeited bond becomes part of the reward for the assessors who were right.
+(define-public (forfeit-bond (amount uint))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get bonds-held)) ERR-LEDGER-UNDERFLOW)
+    (var-set bonds-held (- (var-get bonds-held) amount))
+    (var-set rewards-owed (+ (var-get rewards-owed) amount))
+    (ok true)))
+
+;; Moves up to `amount` from the reserve to the rewards of one claim; returns what was moved.
+(define-public (allocate-reward (amount uint))
+  (let ((reserve (var-get reward-reserve))
+        (moved (if (< amount reserve) amount reserve)))
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (var-set reward-reserve (- reserve moved))
+    (var-set rewards-owed (+ (var-get rewards-owed) moved))
+    (ok moved)))
+
+;; Rewards nobody can claim (no assessor on the winning side) go back to the reserve.
+(define-public (refund-reward (amount uint))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get rewards-owed)) ERR-LEDGER-UNDERFLOW)
+    (var-set rewards-owed (- (var-get rewards-owed) amount))
+    (var-set reward-reserve (+ (var-get reward-reserve) amount))
+    (ok true)))
+
+(define-public (pay-reward (amount uint) (recipient principal))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get rewards-owed)) ERR-LEDGER-UNDERFLOW)
+    (try! (pay amount recipient))
+    (var-set rewards-owed (- (var-get rewards-owed) amount))
+    (ok true)))
+
+;; A claim under assessment: its payable amount weighs on the exit price and the free capital.
+(define-public (open-exposure (amount uint))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (var-set claims-pending (+ (var-get claims-pending) amount))
+    (ok true)))
+
+;; A claim denied or vetoed before approval: its exposure goes away.
+(define-public (close-exposure (amount uint))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get claims-pending)) ERR-LEDGER-UNDERFLOW)
+    (var-set claims-pending (- (var-get claims-pending) amount))
+    (ok true)))
+
+;; A claim approved: its payable amount is owed and leaves the share price at once.
+(define-public (approve-exposure (amount uint))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get claims-pending)) ERR-LEDGER-UNDERFLOW)
+    (var-set claims-pending (- (var-get claims-pending) amount))
+    (var-set claims-owed (+ (var-get claims-owed) amount))
+    (print { topic: "claim-reserved", amount: amount, claims-owed: (var-get claims-owed),
+             total-capital: (get-total-capital), share-price: (get-share-price) })
+    (ok true)))
+
+;; An approved claim vetoed by the council: the debt is cancelled.
+(define-public (release-owed (amount uint))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get claims-owed)) ERR-LEDGER-UNDERFLOW)
+    (var-set claims-owed (- (var-get claims-owed) amount))
+    (print { topic: "claim-released", amount: amount, claims-owed: (var-get claims-owed),
+             total-capital: (get-total-capital), share-price: (get-share-price) })
+    (ok true)))
+
+;; Pays `paid` of an approved claim whose debt was `owed` (less only when the claimant accepts a
+;; partial payment); the whole debt is settled.
+(define-public (pay-claim (owed uint) (paid uint) (recipient principal))
+  (begin
+    (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
+    (asserts! (and (<= owed (var-get claims-owed)) (<= paid owed) (<= paid (var-get total-assets))) ERR-LEDGER-UNDERFLOW)
+    (try! (pay paid recipient))
+    (var-set claims-owed (- (var-get claims-owed) owed))
+    (var-set total-assets (- (var-get total-assets) paid))
+    (var-set total-paid-out (+ (var-get total-paid-out) paid))
+    (print { topic: "claim-payout-sent", recipient: recipient, amount: paid, claims-owed: (var-get claims-owed),
+             total-capital: (get-total-capital), share-price: (get-share-price) })
+    (ok paid)))

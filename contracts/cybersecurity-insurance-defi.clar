@@ -14,6 +14,8 @@
 (define-constant ERR-UNKNOWN-POLICY (err u4007))
 (define-constant ERR-POLICY-NOT-ACTIVE (err u4008))
 (define-constant ERR-POLICY-NOT-DUE (err u4009))
+(define-constant ERR-NOT-AUTHORIZED (err u4010))
+(define-constant ERR-EXCEEDS-COVER (err u4011))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -136,6 +138,28 @@
       (print { topic: "policy-expired", policy-id: policy-id, protocol-id: protocol-id, holder: (get holder policy),
                released-cover: remaining, protocol-coverage: protocol-cover, expired-by: contract-caller })
       (ok true))))
+
+;; The claims contract records a paid claim: the claimed amount comes off the remaining cover (so a
+;; policy never pays more than its cover) and, while the policy is active, off the pool's active cover.
+(define-public (record-payout (policy-id uint) (amount uint) (paid uint))
+  (let ((policy (unwrap! (map-get? policies policy-id) ERR-UNKNOWN-POLICY))
+        (protocol-id (get protocol-id policy))
+        (was-active (is-eq (get status policy) STATUS-ACTIVE)))
+    (asserts! (contract-call? .insurance-council has-role "claims" contract-caller) ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (get remaining-cover policy)) ERR-EXCEEDS-COVER)
+    (if was-active
+      (begin
+        (try! (contract-call? .capital-pool remove-cover amount))
+        (map-set protocol-coverage protocol-id (- (get-protocol-coverage protocol-id) amount)))
+      true)
+    (let ((remaining (- (get remaining-cover policy) amount))
+          (status (if (is-eq remaining u0) STATUS-EXHAUSTED (get status policy))))
+      (map-set policies policy-id
+        (merge policy { remaining-cover: remaining, total-paid: (+ (get total-paid policy) paid), status: status }))
+      (print { topic: "policy-paid", policy-id: policy-id, protocol-id: protocol-id, holder: (get holder policy),
+               claimed: amount, paid: paid, remaining-cover: remaining, total-paid: (+ (get total-paid policy) paid),
+               status: status, protocol-coverage: (get-protocol-coverage protocol-id) })
+      (ok remaining))))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Read-only (the seed's names first)

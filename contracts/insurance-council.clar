@@ -83,6 +83,7 @@
 (init-parameter "assessor-fee-bps" u500 u0 u3000)                ;; share of each premium for assessors
 (init-parameter "reputation-gain-bps" u1000 u0 u5000)            ;; +0.1x for voting with the outcome
 (init-parameter "reputation-loss-bps" u2000 u0 u5000)            ;; -0.2x for voting against it
+(init-parameter "assessment-reward-bps" u50 u0 u1000)            ;; reward per assessed claim: 0.5 % of it
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Roles: people (auditor, risk-oracle) and the protocol's contracts (cover, claims)

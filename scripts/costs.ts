@@ -1,21 +1,21 @@
 /**
- * npm run costs: measures every public function with 1 and with 1,000 existing policies and writes
- * the table into docs/contracts.md (between the costs markers).
+ * npm run costs: measures every public function (with 1 policy and 1 voter, with 1,000 existing
+ * policies, and with 1,000 earlier voters on the measured claim) and writes the table into
+ * docs/contracts.md, between the costs markers.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { startSimnet } from "./lib/simnet";
-import { measureContractCosts, costTable } from "./lib/contract-costs";
+import { measureAllScales, costTable } from "./lib/contract-costs";
 
 const simnet = await startSimnet({ trackCosts: true });
-const one = await measureContractCosts(simnet, 1);
-const thousand = await measureContractCosts(simnet, 1_000);
+const runs = await measureAllScales(simnet);
 const table = [
-  "Share of the block limit of one call of each public function with 1,000 existing policies (all on the",
-  "measured protocol and bought by the measured holder), the largest share with 1 existing policy, how many",
-  "such calls fit in one block, and the largest growth over the five dimensions between the two.",
-  `Measured by \`npm run costs\` on epoch ${simnet.currentEpoch}.`,
+  "Share of the block limit used by one call of each public function with 1 existing policy and 1 earlier",
+  "voter, how many such calls fit in one block, and the largest growth over the five dimensions when 1,000",
+  "policies exist on the measured protocol (all bought by the measured holder) or when 1,000 assessors have",
+  `voted on the measured claim before. Measured by \`npm run costs\` on epoch ${simnet.currentEpoch}.`,
   "",
-  costTable(one, thousand, "1 policy", "1,000 policies"),
+  costTable(runs),
 ].join("\n");
 
 const path = "docs/contracts.md";

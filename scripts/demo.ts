@@ -84,4 +84,41 @@ const refused = simnet.callPublicFn("cybersecurity-insurance-defi", "purchase-co
   [Cl.uint(protocolId), Cl.uint(400_000n * 1_000_000n), Cl.uint(days), Cl.uint(10n ** 12n)], buyer);
 say(`• Buying another 400,000 STX of cover on stackswap is refused with ${Cl.prettyPrint(refused.result)} (ERR-PROTOCOL-CAP-EXCEEDED):`);
 say(`  one protocol may not take more than half of the pool's capital.`);
-say("\nDone: a listed, audited protocol, capital in the pool, and a policy bought at the quoted price.");
+// Assessors stake; the waiting period passes; the protocol is hacked.
+const assessors = [["wallet_2", 100_000n], ["wallet_7", 50_000n], ["wallet_8", 30_000n]] as const;
+for (const [name, amount] of assessors) send("assessor-staking", "stake", [Cl.uint(amount * 1_000_000n)], who(name));
+say(`• Three assessors staked ${assessors.map(([n, a]) => `${n} ${formatStx(a * 1_000_000n)}`).join(", ")}.`);
+const blocksFor = (seconds: number) => Math.ceil(seconds / 570) + 1;
+simnet.mineEmptyBlocks(blocksFor(3 * 86_400 + 7_200));
+const hackedAt = BigInt(simnet.getBlockTime()) - 1_800n;
+say(`• The waiting period is over. At ${iso(hackedAt)} an attacker drains 60,000 STX through a reentrancy bug.`);
+const claimId = send("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(60_000n * 1_000_000n), Cl.uint(hackedAt),
+  Cl.stringUtf8("Reentrancy in the swap router drained the STX/USDA pool"), Cl.bufferFromHex("5e".repeat(32)),
+  Cl.stringAscii("https://evidence.example/stackswap-incident.tar.gz")], buyer);
+const claim = () => read("claims-assessment", "get-claim", [Cl.uint(claimId)]);
+say(`• ${label(buyer)} filed claim #${claimId} for 60,000 STX with the SHA-256 of the evidence bundle, posting a bond of ${formatStx(claim().bond)}.`);
+say(`  Voting closes ${iso(claim()["voting-ends-at"])}; quorum is ${formatStx(claim()["quorum-stake"])} of stake; approval must exceed 60 %.`);
+for (const [name, approve] of [["wallet_2", true], ["wallet_7", true], ["wallet_8", false]] as const) {
+  const weight = send("claims-assessment", "vote", [Cl.uint(claimId), Cl.bool(approve)], who(name));
+  say(`  ${name} voted ${approve ? "approve" : "deny"} with weight ${formatStx(weight)}.`);
+}
+const teamVote = simnet.callPublicFn("claims-assessment", "vote", [Cl.uint(claimId), Cl.bool(true)], team);
+say(`• The protocol's own team tried to vote: refused with ${Cl.prettyPrint(teamVote.result)} (ERR-CONFLICT-OF-INTEREST).`);
+simnet.mineEmptyBlocks(blocksFor(3 * 86_400));
+send("claims-assessment", "finalize-claim", [Cl.uint(claimId)], oracle);
+say(`• After the window a keeper finalized: approved, ${formatStx(claim()["approve-weight"])} for and ${formatStx(claim()["deny-weight"])} against.`);
+say(`  ${formatStx(claim().payable)} (the claim less the 10 % deductible) is now owed; the share price fell to ${formatStx(read("capital-pool", "get-share-price"))}.`);
+say(`  The council has until ${iso(claim()["veto-ends-at"])} to veto it.`);
+simnet.mineEmptyBlocks(blocksFor(86_400));
+const before = simnet.getAssetsMap().get("STX")!.get(buyer)!;
+send("claims-assessment", "execute-payout", [Cl.uint(claimId)], oracle);
+const afterPayout = simnet.getAssetsMap().get("STX")!.get(buyer)!;
+say(`• No veto. The payout was executed: ${label(buyer)} received ${formatStx(afterPayout - before)} (payout and bond returned).`);
+const paidPolicy = read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)]);
+say(`  Policy #${policyId} has ${formatStx(paidPolicy["remaining-cover"])} of cover left.`);
+for (const [name] of assessors) {
+  const reward = send("claims-assessment", "settle-vote", [Cl.uint(claimId)], who(name));
+  const reputation = read("assessor-staking", "get-reputation", [Cl.principal(who(name))]);
+  say(`  ${name} settled: reward ${formatStx(reward)}, reputation now ${Number(reputation) / 10_000}×.`);
+}
+say("\nDone: cover bought at the quoted price, a hack claimed with evidence, assessed by stake, paid out, and every vote settled.");

@@ -1,4 +1,4 @@
-import { Cl, ClarityType, type ClarityValue } from "@stacks/transactions";
+import { Cl, ClarityType, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
 import type { Simnet, ParsedTransactionResult } from "@stacks/clarinet-sdk";
 
 /**
@@ -12,7 +12,15 @@ export const DIMENSIONS = ["runtime", "readCount", "readLength", "writeCount", "
 export type Dimension = (typeof DIMENSIONS)[number];
 export type Cost = Record<Dimension, number>;
 /** Role-gated functions only the protocol's own contracts call; measured inside the calls that use them. */
-export const INTERNAL_FUNCTIONS = ["capital-pool.collect-premium", "capital-pool.add-cover", "capital-pool.remove-cover"];
+export const INTERNAL_FUNCTIONS = [
+  "capital-pool.collect-premium", "capital-pool.add-cover", "capital-pool.remove-cover", "capital-pool.take-bond",
+  "capital-pool.return-bond", "capital-pool.forfeit-bond", "capital-pool.allocate-reward", "capital-pool.refund-reward",
+  "capital-pool.pay-reward", "capital-pool.open-exposure", "capital-pool.close-exposure", "capital-pool.approve-exposure",
+  "capital-pool.release-owed", "capital-pool.pay-claim", "cybersecurity-insurance-defi.record-payout",
+  "assessor-staking.lock-for-vote", "assessor-staking.settle-vote",
+];
+
+export type Scale = { policies: number; voters: number };
 
 export type Measurement = { fn: string; cost: Cost; limit: Cost };
 
@@ -25,12 +33,37 @@ function okOrThrow(r: ParsedTransactionResult, what: string): ClarityValue {
 }
 const uintOf = (v: ClarityValue) => BigInt((v as { value: bigint | string }).value);
 
-export async function measureContractCosts(simnet: Simnet, existingPolicies: number, manifest = "./Clarinet.toml"): Promise<Measurement[]> {
+/**
+ * Measures every public function once. `scale.policies` policies exist on the measured protocol
+ * before anything is measured; `scale.voters` assessors have voted on each measured claim before the
+ * measured vote, finalization, payout and settlement.
+ */
+export async function measureContractCosts(simnet: Simnet, scale: Scale, manifest = "./Clarinet.toml"): Promise<Measurement[]> {
+  const out = await measureCoverSide(simnet, scale, manifest);
+  out.push(...(await measurePartialPayout(simnet, scale, manifest)));
+  return out;
+}
+
+/** Fresh assessors, funded by the faucet, each staking 10 STX. */
+function stakedAssessors(simnet: Simnet, count: number, offset: number): string[] {
+  const faucet = simnet.getAccounts().get("faucet")!;
+  const voters: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const voter = privateKeyToAddress((offset + i + 1).toString(16).padStart(64, "0") + "01", "testnet");
+    okOrThrow(simnet.transferSTX(20n * STX, voter, faucet), "fund voter");
+    okOrThrow(simnet.callPublicFn("assessor-staking", "stake", [Cl.uint(10n * STX)], voter), "stake");
+    voters.push(voter);
+  }
+  return voters;
+}
+
+async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string): Promise<Measurement[]> {
+  const existingPolicies = scale.policies;
   await simnet.initSession(process.cwd(), manifest, undefined);
   const a = simnet.getAccounts();
   const get = (n: string) => a.get(n)!;
-  const [deployer, alice, bob, carol, dave, erin, frank] =
-    ["deployer", "wallet_1", "wallet_2", "wallet_3", "wallet_4", "wallet_5", "wallet_6"].map(get) as string[];
+  const [deployer, alice, bob, carol, dave, erin, frank, heidi] =
+    ["deployer", "wallet_1", "wallet_2", "wallet_3", "wallet_4", "wallet_5", "wallet_6", "wallet_8"].map(get) as string[];
   const out: Measurement[] = [];
   const run = (contract: string, fn: string, args: ClarityValue[], sender: string, measured = true) => {
     const r = simnet.callPublicFn(contract, fn, args, sender);
@@ -99,6 +132,85 @@ export async function measureContractCosts(simnet: Simnet, existingPolicies: num
   simnet.mineEmptyBlocks(18 * DAY_BLOCKS);
   run("capital-pool", "withdraw", [], bob!);
   run("cybersecurity-insurance-defi", "expire-policy", [policy], erin!);
+
+  // Claims: policies in force for four claims, assessors staked before any claim opens.
+  const claimPolicies = [0, 1, 2, 3].map(() => run("cybersecurity-insurance-defi", "purchase-coverage",
+    [Cl.uint(protocolId), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(1_000n * STX)], frank!, false));
+  const voters = stakedAssessors(simnet, scale.voters, 0);
+  run("assessor-staking", "stake", [Cl.uint(1_000n * STX)], heidi!);
+  simnet.mineEmptyBlocks(4 * DAY_BLOCKS);
+  const incident = Cl.uint(BigInt(simnet.getBlockTime()) - 600n);
+  const file = (policyId: ClarityValue, measured: boolean) => run("claims-assessment", "submit-claim", [policyId, Cl.uint(100n * STX),
+    incident, Cl.stringUtf8("Oracle manipulated through a flash loan"), Cl.bufferFromHex("22".repeat(32)),
+    Cl.stringAscii("https://evidence.example/bundle.tar.gz")], frank!, measured);
+  const paid = file(claimPolicies[0]!, true);
+  const undecided = file(claimPolicies[1]!, false);
+  const refused = file(claimPolicies[2]!, false);
+  const vetoed = file(claimPolicies[3]!, false);
+  for (const claim of [paid, vetoed]) for (const v of voters) run("claims-assessment", "vote", [claim, Cl.bool(true)], v, false);
+  run("claims-assessment", "vote", [paid, Cl.bool(true)], heidi!);
+  run("claims-assessment", "vote", [vetoed, Cl.bool(true)], heidi!, false);
+  simnet.mineEmptyBlocks(DAY_BLOCKS * 3 + 10);
+  run("claims-assessment", "finalize-claim", [paid], erin!);
+  run("claims-assessment", "finalize-claim", [vetoed], erin!, false);
+  run("claims-assessment", "finalize-claim", [undecided], erin!, false);
+  run("claims-assessment", "finalize-claim", [refused], erin!, false);
+  run("claims-assessment", "council-approve-claim", [undecided], deployer!);
+  run("claims-assessment", "council-deny-claim", [refused], deployer!);
+  run("claims-assessment", "council-veto", [vetoed, Cl.bufferFromHex("33".repeat(32))], deployer!);
+  simnet.mineEmptyBlocks(DAY_BLOCKS + 10);
+  run("claims-assessment", "execute-payout", [paid], erin!);
+  run("claims-assessment", "settle-vote", [paid], heidi!);
+  run("claims-assessment", "settle-vote", [vetoed], heidi!, false);
+  run("assessor-staking", "request-unstake", [Cl.uint(500n * STX)], heidi!);
+  simnet.mineEmptyBlocks(8 * DAY_BLOCKS);
+  run("assessor-staking", "withdraw-stake", [], heidi!);
+  return out;
+}
+
+/**
+ * accept-partial-payout needs a pool that owes more than it holds: capacity 5x, one protocol may take
+ * all of it, two approved claims of 90,000 STX each against some 100,000 STX of capital.
+ */
+async function measurePartialPayout(simnet: Simnet, scale: Scale, manifest: string): Promise<Measurement[]> {
+  await simnet.initSession(process.cwd(), manifest, undefined);
+  const a = simnet.getAccounts();
+  const [deployer, alice, carol, dave, erin, frank] =
+    ["deployer", "wallet_1", "wallet_3", "wallet_4", "wallet_5", "wallet_6"].map((n) => a.get(n)!) as string[];
+  const out: Measurement[] = [];
+  const run = (contract: string, fn: string, args: ClarityValue[], sender: string, measured = false) => {
+    const r = simnet.callPublicFn(contract, fn, args, sender);
+    const value = okOrThrow(r, `${contract}.${fn}`);
+    if (measured) out.push({ fn: `${contract}.${fn}`, cost: pick(r.costs!.total), limit: pick(r.costs!.limit) });
+    return value;
+  };
+  const pass = (fn: string, args: ClarityValue[]) => run("insurance-council", "execute", [run("insurance-council", fn, args, deployer!)], deployer!);
+  pass("propose-role", [Cl.stringAscii("auditor"), Cl.principal(carol!), Cl.bool(true)]);
+  pass("propose-role", [Cl.stringAscii("risk-oracle"), Cl.principal(dave!), Cl.bool(true)]);
+  pass("propose-parameter", [Cl.stringAscii("capacity-ratio-bps"), Cl.uint(50_000)]);
+  pass("propose-parameter", [Cl.stringAscii("protocol-cap-bps"), Cl.uint(10_000)]);
+  pass("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(1_000_000n * STX)]);
+  const policies: ClarityValue[] = [];
+  run("capital-pool", "deposit", [Cl.uint(100_000n * STX)], alice!);
+  for (const name of ["one", "two"]) {
+    const id = run("protocol-registry", "list-protocol", [Cl.stringAscii(name), Cl.stringAscii(""), Cl.stringAscii(`https://source.example/${name}`),
+      Cl.stringAscii("stacks"), Cl.uint(1), Cl.list([Cl.principal(erin!)])], erin!);
+    run("protocol-registry", "approve-listing", [id], dave!);
+    run("protocol-registry", "record-audit", [id, Cl.bufferFromHex("11".repeat(32)), Cl.stringAscii("https://audits.example/r.pdf"),
+      Cl.uint(0), Cl.uint(0), Cl.uint(0), Cl.uint(0), Cl.uint(1)], carol!);
+    policies.push(run("cybersecurity-insurance-defi", "purchase-coverage", [id, Cl.uint(100_000n * STX), Cl.uint(30), Cl.uint(100_000n * STX)], frank!));
+  }
+  const voters = stakedAssessors(simnet, Math.max(1, scale.voters), 50_000);
+  simnet.mineEmptyBlocks(4 * DAY_BLOCKS);
+  const incident = Cl.uint(BigInt(simnet.getBlockTime()) - 600n);
+  const claims = policies.map((p) => run("claims-assessment", "submit-claim", [p, Cl.uint(100_000n * STX), incident, Cl.stringUtf8("Bridge drained"),
+    Cl.bufferFromHex("44".repeat(32)), Cl.stringAscii("https://evidence.example/b")], frank!));
+  for (const c of claims) for (const v of voters) run("claims-assessment", "vote", [c, Cl.bool(true)], v);
+  simnet.mineEmptyBlocks(DAY_BLOCKS * 3 + 10);
+  for (const c of claims) run("claims-assessment", "finalize-claim", [c], erin!);
+  simnet.mineEmptyBlocks(DAY_BLOCKS + 10);
+  run("claims-assessment", "execute-payout", [claims[0]!], erin!);
+  run("claims-assessment", "accept-partial-payout", [claims[1]!], frank!, true);
   return out;
 }
 
@@ -121,17 +233,32 @@ export function growth(small: Measurement, large: Measurement): number {
   return Math.max(...DIMENSIONS.map((d) => (small.cost[d] === 0 ? (large.cost[d] === 0 ? 0 : 100) : (100 * (large.cost[d] - small.cost[d])) / small.cost[d])));
 }
 
-export function costTable(small: Measurement[], large: Measurement[], smallLabel: string, largeLabel: string): string {
+export type CostRuns = { base: Measurement[]; policies: Measurement[]; voters: Measurement[] };
+
+/** Measures at the base scale, with 1,000 existing policies, and with 1,000 earlier voters. */
+export async function measureAllScales(simnet: Simnet, large = 1_000): Promise<CostRuns> {
+  return {
+    base: await measureContractCosts(simnet, { policies: 1, voters: 1 }),
+    policies: await measureContractCosts(simnet, { policies: large, voters: 1 }),
+    voters: await measureContractCosts(simnet, { policies: 1, voters: large }),
+  };
+}
+
+export function find(runs: Measurement[], fn: string): Measurement {
+  const m = runs.find((x) => x.fn === fn);
+  if (!m) throw new Error(`no measurement for ${fn}`);
+  return m;
+}
+
+export function costTable(runs: CostRuns): string {
   const pct = (x: number) => (x < 0.001 ? "<0.001%" : `${x.toFixed(3)}%`);
-  const rows = small.map((s) => {
-    const l = large.find((x) => x.fn === s.fn);
-    if (!l) throw new Error(`no measurement for ${s.fn} with ${largeLabel}`);
-    const share = shareOfBlock(l);
-    const worst = Math.max(...DIMENSIONS.map((d) => shareOfBlock(s)[d]));
-    return `| \`${s.fn}\` | ${DIMENSIONS.map((d) => pct(share[d])).join(" | ")} | ${pct(worst)} | ${callsPerBlock(l).toLocaleString("en-US")} | ${growth(s, l).toFixed(2)}% |`;
+  const rows = runs.base.map((m) => {
+    const share = shareOfBlock(m);
+    return `| \`${m.fn}\` | ${DIMENSIONS.map((d) => pct(share[d])).join(" | ")} | ${callsPerBlock(m).toLocaleString("en-US")} | `
+      + `${growth(m, find(runs.policies, m.fn)).toFixed(2)}% | ${growth(m, find(runs.voters, m.fn)).toFixed(2)}% |`;
   });
   return [
-    `| function | runtime | read count | read length | write count | write length | largest share with ${smallLabel} | calls per block | growth ${smallLabel} → ${largeLabel} |`,
+    "| function | runtime | read count | read length | write count | write length | calls per block | growth with 1,000 policies | growth with 1,000 voters |",
     "|---|---|---|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");

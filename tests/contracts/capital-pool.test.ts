@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
   alice, bob, carol, frank, errors, expectOk, expectRefused, call, readJs, printed, deposit, stxBalance, contractId,
-  setupRoles, insurableProtocol, purchase, advance, DAY, STX, council,
+  setupRoles, insurableProtocol, purchase, advance, DAY, STX, council, deployer,
 } from "./helpers";
 
 const E = errors.pool;
@@ -139,10 +139,14 @@ describe("share price", () => {
     const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(100n * STX), Cl.uint(365)]).premium as bigint;
     expectOk(purchase(protocolId, 100n * STX, 365, premium));
     const s = stats();
-    expect(s["premiums-earned"]).toBe(premium);
-    expect(s["total-capital"]).toBe(1_000n * STX + premium);
-    expect(s["share-price"]).toBe(((1_000n * STX + premium + 1n) * 10n ** 12n) / (1_000n * STX * 1_000_000n + 1_000_000n));
+    // 5 % of the premium funds the assessors' reward reserve; the rest is the providers'.
+    const fee = (premium * 500n) / 10_000n;
+    expect(s["reward-reserve"]).toBe(fee);
+    expect(s["premiums-earned"]).toBe(premium - fee);
+    expect(s["total-capital"]).toBe(1_000n * STX + premium - fee);
+    expect(s["share-price"]).toBe(((1_000n * STX + premium - fee + 1n) * 10n ** 12n) / (1_000n * STX * 1_000_000n + 1_000_000n));
     expect(s["share-price"]).toBeGreaterThan(1_000_000n);
+    expect(stxBalance(POOL)).toBe(1_000n * STX + premium);
   });
 
   it("defeats the first-depositor inflation attack", () => {
@@ -171,6 +175,21 @@ describe("cover-contract functions", () => {
     expectRefused(() => call("capital-pool", "collect-premium", [Cl.uint(STX)], frank), E["ERR-NOT-AUTHORIZED"]);
     expectRefused(() => call("capital-pool", "add-cover", [Cl.uint(STX)], frank), E["ERR-NOT-AUTHORIZED"]);
     expectRefused(() => call("capital-pool", "remove-cover", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"]);
+  });
+
+  it("refuse callers without the claims role, the council and the cover contract's role holders included", () => {
+    expectOk(deposit(10n * STX));
+    const gated: [string, ReturnType<typeof Cl.uint>[] | ReturnType<typeof Cl.principal>[]][] = [
+      ["take-bond", [Cl.uint(STX)]], ["open-exposure", [Cl.uint(STX)]], ["close-exposure", [Cl.uint(0)]],
+      ["approve-exposure", [Cl.uint(0)]], ["release-owed", [Cl.uint(0)]], ["forfeit-bond", [Cl.uint(0)]],
+      ["allocate-reward", [Cl.uint(0)]], ["refund-reward", [Cl.uint(0)]],
+    ];
+    for (const [method, args] of gated) {
+      for (const who of [frank, deployer]) expectRefused(() => call("capital-pool", method, args, who), E["ERR-NOT-AUTHORIZED"]);
+    }
+    expectRefused(() => call("capital-pool", "return-bond", [Cl.uint(0), Cl.principal(frank)], frank), E["ERR-NOT-AUTHORIZED"]);
+    expectRefused(() => call("capital-pool", "pay-reward", [Cl.uint(0), Cl.principal(frank)], frank), E["ERR-NOT-AUTHORIZED"]);
+    expectRefused(() => call("capital-pool", "pay-claim", [Cl.uint(0), Cl.uint(0), Cl.principal(frank)], frank), E["ERR-NOT-AUTHORIZED"]);
   });
 
   it("report the numbers the pool's readers need", () => {

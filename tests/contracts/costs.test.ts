@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { measureContractCosts, growth, shareOfBlock, DIMENSIONS, INTERNAL_FUNCTIONS } from "../../scripts/lib/contract-costs";
+import { measureAllScales, growth, shareOfBlock, find, DIMENSIONS, INTERNAL_FUNCTIONS } from "../../scripts/lib/contract-costs";
 import { deployer } from "./helpers";
 
 function publicFunctions(): string[] {
@@ -12,16 +12,16 @@ function publicFunctions(): string[] {
 }
 
 describe("contract costs", () => {
-  it("do not grow from 1 to 1,000 existing policies, and every call stays under 1% of each block limit", async () => {
-    const one = await measureContractCosts(simnet, 1);
-    const thousand = await measureContractCosts(simnet, 1_000);
-    expect(thousand.map((m) => m.fn)).toEqual(one.map((m) => m.fn));
+  it("do not grow with 1,000 existing policies or 1,000 earlier voters, and each call stays under 1% of every block limit", async () => {
+    const runs = await measureAllScales(simnet);
     // Every public function a user can call is measured.
-    expect([...new Set(one.map((m) => m.fn))].sort()).toEqual(publicFunctions());
-    for (const small of one) {
-      const large = thousand.find((m) => m.fn === small.fn)!;
-      expect({ fn: small.fn, growth: growth(small, large) }).toEqual({ fn: small.fn, growth: 0 });
-      for (const d of DIMENSIONS) expect(shareOfBlock(large)[d], `${small.fn} ${d}`).toBeLessThan(1);
+    expect(runs.base.map((m) => m.fn).sort()).toEqual(publicFunctions());
+    for (const m of runs.base) {
+      expect({ fn: m.fn, policies: growth(m, find(runs.policies, m.fn)), voters: growth(m, find(runs.voters, m.fn)) })
+        .toEqual({ fn: m.fn, policies: 0, voters: 0 });
+      for (const scaled of [m, find(runs.policies, m.fn), find(runs.voters, m.fn)]) {
+        for (const d of DIMENSIONS) expect(shareOfBlock(scaled)[d], `${m.fn} ${d}`).toBeLessThan(1);
+      }
     }
   });
 });

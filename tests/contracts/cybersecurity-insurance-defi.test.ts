@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
   ORACLE, erin, frank, grace, errors, expectOk, expectRefused, call, read, readJs, printed, deposit, stxBalance,
-  contractId, setupRoles, insurableProtocol, listProtocol, recordAudit, purchase, quote, advance, now, DAY, STX, council,
+  contractId, freshAddress, setupRoles, insurableProtocol, listProtocol, recordAudit, purchase, quote, advance, now, DAY, STX, council,
 } from "./helpers";
 import { expectedPremium } from "./model/pricing";
 
@@ -146,7 +146,7 @@ describe("purchase-coverage", () => {
   });
 
   it("refuses a buyer who cannot pay the premium", () => {
-    const broke = "ST000000000000000000002AMW42H"; // holds no STX
+    const broke = freshAddress(2); // holds no STX
     expectRefused(() => purchase(protocolId, 10_000n * STX, 30, 10_000n * STX, broke), errors.pool["ERR-INSUFFICIENT-BALANCE"]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { Cl, ClarityType, cvToValue, type ClarityValue } from "@stacks/transactions";
+import { Cl, ClarityType, cvToValue, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 
 export const accounts = simnet.getAccounts();
@@ -15,7 +15,8 @@ export const [alice, bob, carol, dave, erin, frank, grace, heidi] = wallets as [
   string, string, string, string, string, string, string, string,
 ];
 
-export const CONTRACTS = ["insurance-council", "protocol-registry", "capital-pool", "cybersecurity-insurance-defi"] as const;
+export const CONTRACTS = ["insurance-council", "protocol-registry", "capital-pool", "cybersecurity-insurance-defi",
+  "assessor-staking", "claims-assessment"] as const;
 export type ContractName = (typeof CONTRACTS)[number];
 export const contractId = (name: ContractName) => `${deployer}.${name}`;
 
@@ -36,6 +37,8 @@ export const errors = {
   registry: readErrors("protocol-registry"),
   pool: readErrors("capital-pool"),
   cover: readErrors("cybersecurity-insurance-defi"),
+  staking: readErrors("assessor-staking"),
+  claims: readErrors("claims-assessment"),
 };
 
 /** Converts a Clarity value to plain JS (uints as bigint, tuples as objects, optionals unwrapped). */
@@ -124,10 +127,10 @@ export function expectRefused(
   return result;
 }
 
-/** Moves chain time forward by at least `seconds` (simnet blocks are ~600 s apart). */
+/** Moves chain time forward by at least `seconds` (simnet blocks are some 570-600 s apart). */
 export function advance(seconds: number) {
-  const blocks = Math.ceil(seconds / 600) + 1;
-  simnet.mineEmptyBlocks(blocks);
+  const target = now() + BigInt(seconds);
+  while (now() < target) simnet.mineEmptyBlocks(Math.max(1, Math.ceil(Number(target - now()) / 600)));
 }
 
 export function now(): bigint {
@@ -211,4 +214,65 @@ export function boughtPolicy(capital = 1_000_000n * STX, cover = 100_000n * STX,
   expectOk(deposit(capital));
   const policyId = expectOk(purchase(protocolId, cover, days, cover)) as bigint;
   return { protocolId, policyId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claims
+// ---------------------------------------------------------------------------------------------
+
+export const HOUR = 3_600;
+
+export function stake(amount: bigint, who: string) {
+  return call("assessor-staking", "stake", [Cl.uint(amount)], who);
+}
+
+export function submitClaim(policyId: bigint, amount: bigint, incidentTime: bigint, who = frank,
+  evidence = { hash: new Uint8Array(32).fill(9), uri: "https://evidence.example/bundle.tar.gz" }, description = "Reentrancy in the swap router drained the pool") {
+  return call("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(amount), Cl.uint(incidentTime),
+    Cl.stringUtf8(description), Cl.buffer(evidence.hash), Cl.stringAscii(evidence.uri)], who);
+}
+
+export function vote(claimId: bigint, approve: boolean, who: string) {
+  return call("claims-assessment", "vote", [Cl.uint(claimId), Cl.bool(approve)], who);
+}
+
+export function claimOf(claimId: bigint) {
+  return readJs("claims-assessment", "get-claim", [Cl.uint(claimId)]);
+}
+
+export const CLAIM_STATUS = { voting: 1n, noQuorum: 2n, awaitingCouncil: 3n, approved: 4n, denied: 5n, vetoed: 6n, paid: 7n };
+
+/**
+ * A policy in force with assessors staked: 1,000,000 STX of capital (alice), by default 100,000 STX of
+ * cover for 90 days on "stackswap" (team: erin) held by frank, assessors bob 100,000, grace 50,000 and
+ * heidi 30,000 STX, and the waiting period over by two hours.
+ */
+export function policyInForce({ cover = 100_000n * STX, days = 90,
+  stakes = [[bob, 100_000n * STX], [grace, 50_000n * STX], [heidi, 30_000n * STX]] as [string, bigint][] } = {}) {
+  setupRoles();
+  const protocolId = insurableProtocol("stackswap", [erin]);
+  expectOk(deposit(1_000_000n * STX, alice));
+  const policyId = expectOk(purchase(protocolId, cover, days, cover, frank)) as bigint;
+  for (const [who, amount] of stakes) expectOk(stake(amount, who));
+  advance(3 * DAY + 2 * HOUR);
+  return { protocolId, policyId };
+}
+
+/** policyInForce, then frank files a claim for `amount` for a hack an hour ago. */
+export function openClaim(amount = 60_000n * STX) {
+  const ids = policyInForce();
+  const claimId = expectOk(submitClaim(ids.policyId, amount, now() - 3_600n)) as bigint;
+  return { ...ids, claimId };
+}
+
+/** Council of deployer, carol and dave, threshold 2. */
+export function councilOfThree() {
+  expectOk(council.pass("propose-member", [Cl.principal(carol), Cl.bool(true)]));
+  expectOk(council.pass("propose-member", [Cl.principal(dave), Cl.bool(true)]));
+  expectOk(council.pass("propose-threshold", [Cl.uint(2)]));
+}
+
+/** A valid testnet address that holds nothing, derived from a fixed private key. */
+export function freshAddress(seed: number): string {
+  return privateKeyToAddress(seed.toString(16).padStart(64, "0") + "01", "testnet");
 }

@@ -40,9 +40,10 @@ function outcome(result: { result: any }): Outcome {
 
 function checkInvariants(w: World) {
   const s = readJs("capital-pool", "get-pool-stats");
-  // STX held equals the ledger, and the ledger equals the model.
-  expect(stxBalance(POOL)).toBe(s["total-assets"]);
+  // STX held equals the ledgers, and the ledgers equal the model.
+  expect(stxBalance(POOL)).toBe(s["total-assets"] + s["reward-reserve"]);
   expect(s["total-assets"]).toBe(w.model.totalAssets);
+  expect(s["reward-reserve"]).toBe(w.model.rewardReserve);
   expect(s["total-shares"]).toBe(w.model.totalShares);
   expect(s["active-cover"]).toBe(w.model.activeCover);
   expect(s["premiums-earned"]).toBe(w.model.premiumsEarned);

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 
 describe("npm run demo", () => {
-  it("exits 0 and tells the cover story: roles, listing, audit, capital, quote, purchase, a refusal", async () => {
+  it("exits 0 and tells the story: roles, listing, audit, capital, quote, purchase, a refusal, a claim paid", async () => {
     const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { timeout: 90_000 });
     const quoted = /Quote for 250,000 STX of cover on stackswap for 90 days: ([\d,.]+) STX/.exec(stdout);
     expect(quoted, stdout).not.toBeNull();
@@ -15,6 +15,11 @@ describe("npm run demo", () => {
     expect(stdout).toContain("deposited 1,000,000 STX and received 1,000,000 shares");
     expect(stdout).toContain(`bought policy #1, paying ${quoted![1]} STX`);
     expect(stdout).toContain("(err u4005)");
+    expect(stdout).toContain("filed claim #1 for 60,000 STX");
+    expect(stdout).toContain("refused with (err u6014) (ERR-CONFLICT-OF-INTEREST)");
+    expect(stdout).toContain("approved, 150,000 STX for and 30,000 STX against");
+    expect(stdout).toContain("received 54,600 STX (payout and bond returned)");
+    expect(stdout).toMatch(/wallet_8 settled: reward 0 STX, reputation now 0\.8×/);
     // Contract prints are not echoed into the story.
     expect(stdout).not.toMatch(/\(cybersecurity-insurance-defi:\d+\)/);
   });

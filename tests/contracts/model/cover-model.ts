@@ -19,11 +19,12 @@ export class CoverModel {
   totalShares = 0n;
   activeCover = 0n;
   premiumsEarned = 0n;
+  rewardReserve = 0n;
   coverPaused = false;
   params: Record<string, bigint> = {
     "capacity-ratio-bps": 20_000n, "protocol-cap-bps": 5_000n, "utilization-slope-bps": 10_000n,
     "min-deposit": 1_000_000n, "min-coverage": 1_000_000n, "min-duration-days": 14n, "max-duration-days": 365n,
-    "withdrawal-cooldown": 604_800n, "waiting-period": 259_200n,
+    "withdrawal-cooldown": 604_800n, "waiting-period": 259_200n, "assessor-fee-bps": 500n,
   };
   providers = new Map<string, Provider>();
   protocols = new Map<number, ProtocolState>();
@@ -98,8 +99,10 @@ export class CoverModel {
       slopeBps: this.params["utilization-slope-bps"]! });
     if (premium > maxPremium) return ["err", 4006n];
     if (premium > balance) return ["err", 3007n];
-    this.totalAssets += premium;
-    this.premiumsEarned += premium;
+    const fee = (premium * this.params["assessor-fee-bps"]!) / BPS;
+    this.totalAssets += premium - fee;
+    this.premiumsEarned += premium - fee;
+    this.rewardReserve += fee;
     this.activeCover += amount;
     this.protocolCover.set(protocolId, protocolAfter);
     const endsAt = now + this.params["waiting-period"]! + days * 86_400n;

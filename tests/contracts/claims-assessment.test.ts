@@ -1,0 +1,624 @@
+import { describe, it, expect } from "vitest";
+import { Cl } from "@stacks/transactions";
+import {
+  alice, bob, carol, dave, deployer, erin, frank, grace, heidi, errors, expectOk, expectRefused, call, readJs, read,
+  printed, topics, stake, stxBalance, contractId, advance, now, DAY, HOUR, STX, council, deposit, purchase,
+  insurableProtocol, setupRoles, submitClaim, freshAddress, vote, claimOf, CLAIM_STATUS, policyInForce, openClaim, councilOfThree,
+} from "./helpers";
+
+const E = errors.claims;
+const POOL = contractId("capital-pool");
+const STAKING = contractId("assessor-staking");
+const finalize = (claimId: bigint, who = dave) => call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], who);
+const payout = (claimId: bigint, who = dave) => call("claims-assessment", "execute-payout", [Cl.uint(claimId)], who);
+const partial = (claimId: bigint, who = frank) => call("claims-assessment", "accept-partial-payout", [Cl.uint(claimId)], who);
+const settle = (claimId: bigint, who: string) => call("claims-assessment", "settle-vote", [Cl.uint(claimId), ], who);
+const councilApprove = (claimId: bigint, who: string) => call("claims-assessment", "council-approve-claim", [Cl.uint(claimId)], who);
+const councilDeny = (claimId: bigint, who: string) => call("claims-assessment", "council-deny-claim", [Cl.uint(claimId)], who);
+const REASON = new Uint8Array(32).fill(0xee);
+const veto = (claimId: bigint, who: string) => call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(REASON)], who);
+const claim = (id: bigint) => () => claimOf(id);
+const pool = () => readJs("capital-pool", "get-pool-stats");
+const policy = (id: bigint) => readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(id)]);
+const assessor = (who: string) => readJs("assessor-staking", "get-assessor", [Cl.principal(who)]);
+const param = (name: string) => readJs("insurance-council", "get-parameter", [Cl.stringAscii(name)]) as bigint;
+const providerValue = (who: string) => readJs("capital-pool", "get-provider", [Cl.principal(who)]).value as bigint;
+
+/** Everything a claim changes, for the "changed nothing" checks. */
+const everything = (claimId: bigint) => () => [claimOf(claimId), read("claims-assessment", "get-open-claim", [Cl.uint(1)])];
+
+describe("submit-claim", () => {
+  it("opens a claim with its evidence, takes the bond and records the rules it will be judged by", () => {
+    const { policyId } = policyInForce();
+    const frankBefore = stxBalance(frank);
+    const incident = now() - 3_600n;
+    const evidence = { hash: new Uint8Array(32).fill(0xab), uri: "ipfs://bafy-evidence" };
+    const result = submitClaim(policyId, 60_000n * STX, incident, frank, evidence);
+    expect(result.result).toBeOk(Cl.uint(1));
+    const submittedAt = now();
+    expect(claimOf(1n)).toMatchObject({
+      "policy-id": policyId, claimant: frank, amount: 60_000n * STX, deductible: 6_000n * STX, payable: 54_000n * STX,
+      "incident-time": incident, description: "Reentrancy in the swap router drained the pool", "evidence-uri": "ipfs://bafy-evidence",
+      bond: 600n * STX, "submitted-at": submittedAt, "voting-ends-at": submittedAt + 259_200n, "total-stake": 180_000n * STX,
+      "quorum-stake": 18_000n * STX, "approval-bps": 6_000n, large: false, "approve-weight": 0n, "deny-weight": 0n,
+      status: CLAIM_STATUS.voting, "voter-count": 0n, "quorum-reached": false,
+    });
+    expect(stxBalance(frank)).toBe(frankBefore - 600n * STX);
+    expect(pool()).toMatchObject({ "bonds-held": 600n * STX, "claims-pending": 54_000n * STX });
+    expect(readJs("claims-assessment", "get-open-claim", [Cl.uint(policyId)])).toBe(1n);
+    expect(printed(result)[0]).toMatchObject({ topic: "claim-submitted", "claim-id": 1n, "policy-id": policyId, amount: 60_000n * STX,
+      "evidence-hash": expect.anything(), "quorum-stake": 18_000n * STX, "voting-ends-at": submittedAt + 259_200n, bond: 600n * STX });
+  });
+
+  it("takes the minimum bond on a small claim", () => {
+    const { policyId } = policyInForce();
+    expectOk(submitClaim(policyId, 100n * STX, now() - 60n));
+    expect(claimOf(1n).bond).toBe(10n * STX);
+  });
+
+  it("accepts a claim during the grace period after the policy ended, for an incident inside the term", () => {
+    const { policyId } = policyInForce();
+    const endsAt = policy(policyId)["ends-at"] as bigint;
+    advance(Number(endsAt - now()) + 5 * DAY);
+    expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave));
+    expect(submitClaim(policyId, 1_000n * STX, endsAt - 100n).result).toBeOk(Cl.uint(1));
+  });
+
+  it("refuses while new claims are paused", () => {
+    const { policyId } = policyInForce();
+    expectOk(council.pass("propose-pause", [Cl.bool(false), Cl.bool(true)]));
+    expectRefused(() => submitClaim(policyId, STX, now() - 60n), E["ERR-CLAIMS-PAUSED"]);
+  });
+
+  it("refuses an unknown policy and anyone but the policy holder", () => {
+    const { policyId } = policyInForce();
+    expectRefused(() => submitClaim(99n, STX, now() - 60n), E["ERR-UNKNOWN-POLICY"]);
+    expectRefused(() => submitClaim(policyId, STX, now() - 60n, erin), E["ERR-NOT-POLICY-HOLDER"]);
+  });
+
+  it("refuses a zero amount and more than the remaining cover", () => {
+    const { policyId } = policyInForce();
+    expectRefused(() => submitClaim(policyId, 0n, now() - 60n), E["ERR-INVALID-AMOUNT"]);
+    expectRefused(() => submitClaim(policyId, 100_000n * STX + 1n, now() - 60n), E["ERR-AMOUNT-EXCEEDS-COVER"]);
+  });
+
+  it("refuses an incident after the term, in the future, or a claim filed after the grace period", () => {
+    const { policyId } = policyInForce();
+    expectRefused(() => submitClaim(policyId, STX, now() + 600n), E["ERR-INCIDENT-IN-FUTURE"]);
+    const endsAt = policy(policyId)["ends-at"] as bigint;
+    advance(Number(endsAt - now()) + DAY);
+    expectRefused(() => submitClaim(policyId, STX, endsAt), E["ERR-INCIDENT-AFTER-COVER"]);
+    advance(14 * DAY);
+    expectRefused(() => submitClaim(policyId, STX, endsAt - 1n), E["ERR-FILING-PERIOD-OVER"]);
+  });
+
+  it("refuses a claim without a description or an evidence location", () => {
+    const { policyId } = policyInForce();
+    expectRefused(() => submitClaim(policyId, STX, now() - 60n, frank, { hash: new Uint8Array(32), uri: "" }), E["ERR-INVALID-EVIDENCE"]);
+    expectRefused(() => submitClaim(policyId, STX, now() - 60n, frank, undefined, ""), E["ERR-INVALID-EVIDENCE"]);
+  });
+
+  it("refuses a holder who cannot pay the bond", () => {
+    setupRoles();
+    const protocolId = insurableProtocol("stackswap", [erin]);
+    expectOk(deposit(1_000_000n * STX, alice));
+    const holder = freshAddress(1); // funded for the premium only
+    const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(10_000n * STX), Cl.uint(30)]).premium;
+    expect(simnet.transferSTX(premium, holder, bob).result).toBeOk(Cl.bool(true));
+    const policyId = expectOk(purchase(protocolId, 10_000n * STX, 30, premium, holder)) as bigint;
+    advance(3 * DAY + 2 * HOUR);
+    expectRefused(() => submitClaim(policyId, 1_000n * STX, now() - 60n, holder), errors.pool["ERR-INSUFFICIENT-BALANCE"]);
+  });
+});
+
+describe("vote", () => {
+  it("adds stake x reputation to a running tally, one vote per assessor", () => {
+    const { claimId } = openClaim();
+    const result = vote(claimId, true, bob);
+    expect(result.result).toBeOk(Cl.uint(100_000n * STX));
+    expect(printed(result)[0]).toMatchObject({ topic: "vote-cast", "claim-id": claimId, voter: bob, approve: true,
+      stake: 100_000n * STX, weight: 100_000n * STX, "approve-weight": 100_000n * STX, "deny-weight": 0n, "voter-count": 1n,
+      "quorum-stake": 18_000n * STX });
+    expectOk(vote(claimId, false, heidi));
+    expect(claimOf(claimId)).toMatchObject({ "approve-weight": 100_000n * STX, "deny-weight": 30_000n * STX,
+      "voted-stake": 130_000n * STX, "approve-count": 1n, "deny-count": 1n, "quorum-reached": true });
+    expect(readJs("claims-assessment", "get-vote", [Cl.uint(claimId), Cl.principal(heidi)]))
+      .toEqual({ approve: false, stake: 30_000n * STX, weight: 30_000n * STX, settled: false });
+  });
+
+  it("refuses an unknown claim, and a vote after the window or after finalization", () => {
+    const { claimId } = openClaim();
+    expectRefused(() => vote(9n, true, bob), E["ERR-UNKNOWN-CLAIM"]);
+    advance(3 * DAY);
+    expectRefused(() => vote(claimId, true, bob), E["ERR-VOTING-CLOSED"], everything(claimId));
+    expectOk(finalize(claimId));
+    expectRefused(() => vote(claimId, true, grace), E["ERR-VOTING-CLOSED"], everything(claimId));
+  });
+
+  it("shows a would-be voter's weight and eligibility", () => {
+    const { claimId } = openClaim();
+    const eligibility = (who: string) => readJs("claims-assessment", "get-vote-eligibility", [Cl.uint(claimId), Cl.principal(who)]);
+    expect(eligibility(bob)).toEqual({ stake: 100_000n * STX, weight: 100_000n * STX, voted: false, conflict: false, open: true });
+    expect(eligibility(erin)).toMatchObject({ conflict: true, stake: 0n });
+    expectOk(vote(claimId, true, bob));
+    expect(eligibility(bob)).toMatchObject({ voted: true });
+    expect(read("claims-assessment", "get-vote-eligibility", [Cl.uint(7), Cl.principal(bob)])).toBeErr(Cl.uint(E["ERR-UNKNOWN-CLAIM"]!));
+  });
+});
+
+describe("finalize-claim", () => {
+  it("approves with quorum and approval above the threshold, reserving the payable amount", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    expectOk(vote(claimId, false, heidi));
+    const priceBefore = pool()["share-price"] as bigint;
+    advance(3 * DAY);
+    const result = finalize(claimId);
+    expect(result.result).toBeOk(Cl.uint(CLAIM_STATUS.approved));
+    expect(topics(result)).toContain("claim-approved");
+    const c = claimOf(claimId);
+    expect(c).toMatchObject({ status: CLAIM_STATUS.approved, "decided-by": "vote", "veto-ends-at": now() + 86_400n });
+    expect(pool()).toMatchObject({ "claims-owed": 54_000n * STX, "claims-pending": 0n });
+    expect(pool()["share-price"]).toBeLessThan(priceBefore);
+    // The incident now counts in the protocol's risk score.
+    expect(readJs("protocol-registry", "get-protocol", [Cl.uint(1)])["incident-count"]).toBe(1n);
+  });
+
+  it("denies when approval is not above the threshold, forfeiting the bond to the reward pot", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, grace)); // 50,000 for
+    expectOk(vote(claimId, false, bob));  // 100,000 against
+    advance(3 * DAY);
+    const result = finalize(claimId);
+    expect(result.result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
+    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-denied", "bond-forfeited": 600n * STX, "decided-by": "vote" });
+    const c = claimOf(claimId);
+    expect(c["winning-weight"]).toBe(100_000n * STX);
+    expect(c["reward-pot"]).toBeGreaterThan(600n * STX);
+    expect(pool()).toMatchObject({ "claims-pending": 0n, "bonds-held": 0n, "claims-owed": 0n });
+    expect(read("claims-assessment", "get-open-claim", [Cl.uint(1)])).toBeNone();
+  });
+
+  it("treats exactly the approval threshold as a denial (approval must be above it)", () => {
+    const { policyId } = policyInForce({ cover: 10_000n * STX, stakes: [[bob, 60n * STX], [grace, 40n * STX]] });
+    const claimId = expectOk(submitClaim(policyId, 1_000n * STX, now() - 60n)) as bigint;
+    expectOk(vote(claimId, true, bob));
+    expectOk(vote(claimId, false, grace));
+    advance(3 * DAY);
+    expect(finalize(claimId).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
+  });
+
+  it("escalates to the council when the vote misses quorum", () => {
+    const { claimId } = openClaim();
+    advance(3 * DAY);
+    const result = finalize(claimId);
+    expect(result.result).toBeOk(Cl.uint(CLAIM_STATUS.noQuorum));
+    expect(printed(result)[0]).toMatchObject({ topic: "claim-escalated", status: CLAIM_STATUS.noQuorum, "quorum-reached": false });
+    expect(pool()["claims-pending"]).toBe(54_000n * STX);
+  });
+
+  it("refuses an unknown claim, a claim still in its window, and a second finalization", () => {
+    const { claimId } = openClaim();
+    expectRefused(() => finalize(5n), E["ERR-UNKNOWN-CLAIM"]);
+    advance(3 * DAY - 2 * HOUR);
+    expectRefused(() => finalize(claimId), E["ERR-VOTING-OPEN"], everything(claimId));
+    advance(3 * HOUR);
+    expectOk(finalize(claimId));
+    expectRefused(() => finalize(claimId), E["ERR-NOT-VOTING"], everything(claimId));
+  });
+});
+
+describe("council decisions", () => {
+  function noQuorumClaim() {
+    const ids = openClaim();
+    councilOfThree();
+    advance(3 * DAY);
+    expectOk(finalize(ids.claimId));
+    return ids;
+  }
+
+  it("approves an undecided claim with M-of-N signatures", () => {
+    const { claimId } = noQuorumClaim();
+    const first = councilApprove(claimId, carol);
+    expect(first.result).toBeOk(Cl.uint(CLAIM_STATUS.noQuorum));
+    expect(printed(first)[0]).toEqual({ topic: "council-claim-signed", "claim-id": claimId, member: carol, approve: true,
+      approvals: 1n, denials: 0n, threshold: 2n });
+    expect(claimOf(claimId).council).toMatchObject({ approvals: 1n });
+    const second = councilApprove(claimId, dave);
+    expect(second.result).toBeOk(Cl.uint(CLAIM_STATUS.approved));
+    expect(claimOf(claimId)).toMatchObject({ status: CLAIM_STATUS.approved, "decided-by": "council" });
+  });
+
+  it("denies an undecided claim with M-of-N signatures", () => {
+    const { claimId } = noQuorumClaim();
+    expectOk(councilDeny(claimId, carol));
+    expect(councilDeny(claimId, deployer).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
+    expect(pool()["claims-pending"]).toBe(0n);
+    // Nobody voted, so nobody can share the forfeited bond: it goes to the reserve for future claims.
+    expect(claimOf(claimId)["reward-pot"]).toBe(0n);
+  });
+
+  it("refuses signatures from non-members, twice from one member, on unknown claims and on claims not awaiting the council", () => {
+    const { claimId } = noQuorumClaim();
+    expectRefused(() => councilApprove(claimId, bob), E["ERR-NOT-COUNCIL-MEMBER"], everything(claimId));
+    expectRefused(() => councilDeny(claimId, bob), E["ERR-NOT-COUNCIL-MEMBER"], everything(claimId));
+    expectOk(councilApprove(claimId, carol));
+    expectRefused(() => councilApprove(claimId, carol), E["ERR-ALREADY-SIGNED"], everything(claimId));
+    expectRefused(() => councilDeny(claimId, carol), E["ERR-ALREADY-SIGNED"], everything(claimId));
+    expectRefused(() => councilApprove(44n, carol), E["ERR-UNKNOWN-CLAIM"]);
+    expectOk(councilApprove(claimId, dave));
+    expectRefused(() => councilApprove(claimId, deployer), E["ERR-NOT-AWAITING-COUNCIL"], everything(claimId));
+    expectRefused(() => councilDeny(claimId, deployer), E["ERR-NOT-AWAITING-COUNCIL"], everything(claimId));
+  });
+
+  it("does not count a signature from before a council membership change", () => {
+    const { claimId } = noQuorumClaim();
+    expectOk(councilApprove(claimId, carol));
+    const id = expectOk(council.propose("propose-member", [Cl.principal(grace), Cl.bool(true)]));
+    expectOk(call("insurance-council", "approve", [Cl.uint(id)], dave));
+    expectOk(call("insurance-council", "execute", [Cl.uint(id)], deployer));
+    expect(councilApprove(claimId, dave).result).toBeOk(Cl.uint(CLAIM_STATUS.noQuorum));
+    expect(claimOf(claimId).council).toMatchObject({ approvals: 1n });
+  });
+});
+
+describe("council veto", () => {
+  function approvedClaim() {
+    const ids = openClaim();
+    councilOfThree();
+    expectOk(vote(ids.claimId, true, bob));
+    expectOk(vote(ids.claimId, false, heidi));
+    advance(3 * DAY);
+    expectOk(finalize(ids.claimId));
+    return ids;
+  }
+
+  it("stops an approved claim in the veto window, records the reason and releases the reserve", () => {
+    const { claimId } = approvedClaim();
+    const priceAtApproval = pool()["share-price"] as bigint;
+    expect(veto(claimId, carol).result).toBeOk(Cl.uint(CLAIM_STATUS.approved));
+    const result = veto(claimId, dave);
+    expect(result.result).toBeOk(Cl.uint(CLAIM_STATUS.vetoed));
+    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-vetoed", "bond-forfeited": 600n * STX });
+    expect(claimOf(claimId)).toMatchObject({ status: CLAIM_STATUS.vetoed, "winning-weight": 30_000n * STX });
+    expect(pool()).toMatchObject({ "claims-owed": 0n, "bonds-held": 0n });
+    expect(pool()["share-price"]).toBeGreaterThan(priceAtApproval);
+  });
+
+  it("refuses vetoes from non-members, twice from one member, after the window, and on claims not approved", () => {
+    const { claimId } = approvedClaim();
+    expectRefused(() => veto(claimId, bob), E["ERR-NOT-COUNCIL-MEMBER"], everything(claimId));
+    expectRefused(() => veto(3n, carol), E["ERR-UNKNOWN-CLAIM"]);
+    expectOk(veto(claimId, carol));
+    expectRefused(() => veto(claimId, carol), E["ERR-ALREADY-SIGNED"], everything(claimId));
+    advance(DAY);
+    expectRefused(() => veto(claimId, dave), E["ERR-VETO-WINDOW-OVER"], everything(claimId));
+    expectOk(payout(claimId));
+    expectRefused(() => veto(claimId, dave), E["ERR-NOT-APPROVED"], everything(claimId));
+  });
+});
+
+describe("payout", () => {
+  it("refuses an unknown claim, a claim in voting, a payout inside the veto window, and a second payout", () => {
+    const { claimId } = openClaim();
+    expectRefused(() => payout(8n), E["ERR-UNKNOWN-CLAIM"]);
+    expectRefused(() => payout(claimId), E["ERR-NOT-APPROVED"], everything(claimId));
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(finalize(claimId));
+    expectRefused(() => payout(claimId), E["ERR-VETO-WINDOW-OPEN"], everything(claimId));
+    advance(DAY);
+    expectOk(payout(claimId));
+    expectRefused(() => payout(claimId), E["ERR-ALREADY-PAID"], everything(claimId));
+  });
+
+  it("pays less the deductible, returns the bond, and takes the claim off the policy's cover", () => {
+    const { claimId, policyId, protocolId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(finalize(claimId));
+    advance(DAY);
+    const before = stxBalance(frank);
+    const result = payout(claimId, grace);
+    expect(result.result).toBeOk(Cl.uint(54_000n * STX));
+    expect(stxBalance(frank)).toBe(before + 54_000n * STX + 600n * STX);
+    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-paid", paid: 54_000n * STX, deductible: 6_000n * STX,
+      shortfall: 0n, "bond-returned": 600n * STX, "executed-by": grace });
+    expect(policy(policyId)).toMatchObject({ "remaining-cover": 40_000n * STX, "total-paid": 54_000n * STX, status: 1n });
+    expect(readJs("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)])).toBe(40_000n * STX);
+    expect(pool()).toMatchObject({ "active-cover": 40_000n * STX, "claims-owed": 0n, "total-paid-out": 54_000n * STX });
+    expect(read("claims-assessment", "get-open-claim", [Cl.uint(policyId)])).toBeNone();
+  });
+
+  it("refuses record-payout on the cover contract to anyone but the claims contract", () => {
+    const { policyId } = policyInForce();
+    expectRefused(() => call("cybersecurity-insurance-defi", "record-payout", [Cl.uint(policyId), Cl.uint(STX), Cl.uint(STX)], frank),
+      errors.cover["ERR-NOT-AUTHORIZED"], () => policy(policyId));
+  });
+});
+
+describe("when the pool cannot pay in full", () => {
+  /** Two approved claims owed more than the pool holds: capacity 5x and one protocol may take it all. */
+  function overcommittedPool() {
+    setupRoles();
+    expectOk(council.pass("propose-parameter", [Cl.stringAscii("capacity-ratio-bps"), Cl.uint(50_000)]));
+    expectOk(council.pass("propose-parameter", [Cl.stringAscii("protocol-cap-bps"), Cl.uint(10_000)]));
+    expectOk(council.pass("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(1_000_000n * STX)]));
+    const p1 = insurableProtocol("one", [erin]);
+    const p2 = insurableProtocol("two", [erin]);
+    expectOk(deposit(100_000n * STX, alice));
+    const policy1 = expectOk(purchase(p1, 100_000n * STX, 30, 100_000n * STX, frank)) as bigint;
+    const policy2 = expectOk(purchase(p2, 100_000n * STX, 30, 100_000n * STX, frank)) as bigint;
+    expectOk(stake(10_000n * STX, bob));
+    advance(3 * DAY + 2 * HOUR);
+    const c1 = expectOk(submitClaim(policy1, 100_000n * STX, now() - 60n)) as bigint;
+    const c2 = expectOk(submitClaim(policy2, 100_000n * STX, now() - 60n)) as bigint;
+    expectOk(vote(c1, true, bob));
+    expectOk(vote(c2, true, bob));
+    advance(3 * DAY);
+    expectOk(finalize(c1));
+    expectOk(finalize(c2));
+    advance(DAY);
+    return { c1, c2 };
+  }
+
+  it("pays the first claim in full, refuses the second, and lets only its claimant accept what is left", () => {
+    const { c1, c2 } = overcommittedPool();
+    expectOk(payout(c1));
+    const assets = pool()["total-assets"] as bigint;
+    expect(assets).toBeLessThan(90_000n * STX);
+    expectRefused(() => payout(c2), E["ERR-POOL-SHORTFALL"], everything(c2));
+    expectRefused(() => partial(c2, dave), E["ERR-NOT-CLAIMANT"], everything(c2));
+    const before = stxBalance(frank);
+    const result = partial(c2);
+    expect(result.result).toBeOk(Cl.uint(assets));
+    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-paid", paid: assets, shortfall: 90_000n * STX - assets });
+    expect(stxBalance(frank)).toBe(before + assets + claimOf(c2).bond);
+    expect(claimOf(c2)).toMatchObject({ status: CLAIM_STATUS.paid, paid: assets });
+    expect(pool()).toMatchObject({ "total-assets": 0n, "claims-owed": 0n });
+  });
+
+  it("refuses new capital while the pool owes more than it holds, so a new provider cannot pay old debts", () => {
+    const { c1 } = overcommittedPool();
+    expectRefused(() => deposit(1_000n * STX, grace), errors.pool["ERR-POOL-INSOLVENT"]);
+    expectOk(payout(c1));
+    expectRefused(() => deposit(1_000n * STX, grace), errors.pool["ERR-POOL-INSOLVENT"]);
+  });
+
+  it("refuses a partial payout when the pool can pay in full, or for an unknown, unapproved or paid claim", () => {
+    const { c1 } = overcommittedPool();
+    expectRefused(() => partial(c1), E["ERR-NO-SHORTFALL"], everything(c1));
+    expectRefused(() => partial(12n), E["ERR-UNKNOWN-CLAIM"]);
+    expectOk(payout(c1));
+    expectRefused(() => partial(c1), E["ERR-ALREADY-PAID"], everything(c1));
+  });
+
+  it("refuses a partial payout before approval or inside the veto window", () => {
+    const { claimId } = openClaim();
+    expectRefused(() => partial(claimId), E["ERR-NOT-APPROVED"], everything(claimId));
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(finalize(claimId));
+    expectRefused(() => partial(claimId), E["ERR-VETO-WINDOW-OPEN"], everything(claimId));
+  });
+});
+
+describe("settle-vote", () => {
+  it("pays the winning side its share of the pot and moves reputation both ways", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    expectOk(vote(claimId, true, grace));
+    expectOk(vote(claimId, false, heidi));
+    advance(3 * DAY);
+    expectOk(finalize(claimId));
+    expectRefused(() => settle(claimId, bob), E["ERR-CLAIM-NOT-CLOSED"], everything(claimId));
+    advance(DAY);
+    expectOk(payout(claimId));
+    const pot = claimOf(claimId)["reward-pot"] as bigint;
+    expect(pot).toBeGreaterThan(0n);
+    const before = stxBalance(bob);
+    const result = settle(claimId, bob);
+    expect(result.result).toBeOk(Cl.uint((pot * 100_000n) / 150_000n));
+    expect(stxBalance(bob)).toBe(before + (pot * 100_000n) / 150_000n);
+    expect(printed(result)[0]).toMatchObject({ topic: "vote-settled", "with-outcome": true, reputation: 11_000n });
+    expect(settle(claimId, heidi).result).toBeOk(Cl.uint(0));
+    expect(assessor(heidi)).toMatchObject({ reputation: 8_000n, locked: 0n, "open-votes": 0n });
+    expect(assessor(bob)).toMatchObject({ locked: 0n, "open-votes": 0n });
+    expectRefused(() => settle(claimId, bob), E["ERR-ALREADY-SETTLED"], everything(claimId));
+    expectRefused(() => settle(claimId, carol), E["ERR-NO-VOTE"], everything(claimId));
+    expectRefused(() => settle(77n, bob), E["ERR-UNKNOWN-CLAIM"]);
+  });
+
+  it("keeps reputation between 0.5x and 2x", () => {
+    expectOk(council.pass("propose-parameter", [Cl.stringAscii("reputation-gain-bps"), Cl.uint(5_000)]));
+    expectOk(council.pass("propose-parameter", [Cl.stringAscii("reputation-loss-bps"), Cl.uint(5_000)]));
+    const { policyId } = policyInForce({ days: 365, stakes: [[bob, 100n * STX], [heidi, 10n * STX]] });
+    for (let i = 0; i < 3; i++) {
+      const claimId = expectOk(submitClaim(policyId, 100n * STX, now() - 60n)) as bigint;
+      expectOk(vote(claimId, false, bob));
+      expectOk(vote(claimId, true, heidi));
+      advance(3 * DAY);
+      expectOk(finalize(claimId));
+      expectOk(settle(claimId, bob));
+      expectOk(settle(claimId, heidi));
+    }
+    expect(assessor(bob).reputation).toBe(20_000n);
+    expect(assessor(heidi).reputation).toBe(5_000n);
+    expect(read("assessor-staking", "get-voting-weight", [Cl.principal(bob), Cl.uint(now() + 1n)])).toBeUint(200n * STX);
+  });
+});
+
+describe("the whole lifecycle", () => {
+  it("pays a large hack end to end: list, audit, capital, cover, waiting period, claim, votes, finalize, council, veto window, payout", () => {
+    // List, audit, add capital; the council is deployer, carol and dave (2 of 3); claims of 50,000 STX or more are large.
+    setupRoles();
+    councilOfThree();
+    expectOk(council.pass("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(50_000n * STX)], [carol]));
+    const protocolId = insurableProtocol("stackswap", [erin]);
+    const aliceStart = stxBalance(alice);
+    const shares = expectOk(deposit(1_000_000n * STX, alice)) as bigint;
+    // Cover bought at the quoted premium; 5 % of it funds the assessors.
+    const frankStart = stxBalance(frank);
+    const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(100_000n * STX), Cl.uint(90)]).premium as bigint;
+    const policyId = expectOk(purchase(protocolId, 100_000n * STX, 90, premium, frank)) as bigint;
+    const fee = (premium * 500n) / 10_000n;
+    expect(pool()).toMatchObject({ "total-assets": 1_000_000n * STX + premium - fee, "reward-reserve": fee });
+    // Assessors stake; the waiting period passes; the protocol is hacked.
+    const stakes = { [bob]: 100_000n * STX, [grace]: 50_000n * STX, [heidi]: 30_000n * STX };
+    const startOf: Record<string, bigint> = {};
+    for (const [who, amount] of Object.entries(stakes)) { startOf[who] = stxBalance(who); expectOk(stake(amount, who)); }
+    advance(3 * DAY + 2 * HOUR);
+    const hackedAt = now() - 600n;
+    // The claim: 60,000 STX, bond 1 % = 600 STX, deductible 10 % = 6,000 STX.
+    const claimId = expectOk(submitClaim(policyId, 60_000n * STX, hackedAt)) as bigint;
+    expect(claimOf(claimId).large).toBe(true);
+    expectOk(vote(claimId, true, bob));
+    expectOk(vote(claimId, true, grace));
+    expectOk(vote(claimId, false, heidi));
+    advance(3 * DAY);
+    expect(finalize(claimId, erin).result).toBeOk(Cl.uint(CLAIM_STATUS.awaitingCouncil));
+    const pot = claimOf(claimId)["reward-pot"] as bigint;
+    expect(pot).toBe(fee < 300n * STX ? fee : 300n * STX);
+    // A large claim is not paid without the council.
+    expectRefused(() => payout(claimId), E["ERR-NOT-APPROVED"], everything(claimId));
+    expectOk(councilApprove(claimId, carol));
+    expect(councilApprove(claimId, deployer).result).toBeOk(Cl.uint(CLAIM_STATUS.approved));
+    advance(DAY);
+    expect(payout(claimId, erin).result).toBeOk(Cl.uint(54_000n * STX));
+    // Every party's balance, to the micro-STX.
+    expect(stxBalance(frank)).toBe(frankStart - premium + 54_000n * STX);
+    const settled: Record<string, bigint> = {};
+    for (const who of [bob, grace, heidi]) settled[who] = expectOk(settle(claimId, who)) as bigint;
+    expect(settled[bob]).toBe((pot * 100_000n) / 150_000n);
+    expect(settled[grace]).toBe((pot * 50_000n) / 150_000n);
+    expect(settled[heidi]).toBe(0n);
+    for (const who of [bob, grace, heidi]) {
+      expect(stxBalance(who)).toBe(startOf[who]! - stakes[who]! + settled[who]!);
+    }
+    const assets = 1_000_000n * STX + premium - fee - 54_000n * STX;
+    expect(pool()).toMatchObject({ "total-assets": assets, "claims-owed": 0n, "bonds-held": 0n, "reward-reserve": fee - pot,
+      "rewards-owed": pot - settled[bob]! - settled[grace]! });
+    expect(stxBalance(POOL)).toBe(assets + (fee - pot) + (pot - settled[bob]! - settled[grace]!));
+    expect(stxBalance(STAKING)).toBe(180_000n * STX);
+    expect(providerValue(alice)).toBe((shares * (assets + 1n)) / (shares + 1_000_000n));
+    expect(stxBalance(alice)).toBe(aliceStart - 1_000_000n * STX);
+    expect(policy(policyId)).toMatchObject({ "remaining-cover": 40_000n * STX, "total-paid": 54_000n * STX });
+  });
+});
+
+describe("attacks", () => {
+  it("the team's own addresses try to vote", () => {
+    const { claimId } = openClaim();
+    expectOk(stake(10_000n * STX, erin)); // erin is on the protocol's team
+    expectRefused(() => vote(claimId, true, erin), E["ERR-CONFLICT-OF-INTEREST"], everything(claimId));
+  });
+
+  it("the claimant, who is the policy holder, tries to vote", () => {
+    const { claimId } = openClaim();
+    expectOk(stake(10_000n * STX, frank));
+    expectRefused(() => vote(claimId, true, frank), E["ERR-CONFLICT-OF-INTEREST"], everything(claimId));
+  });
+
+  it("an assessor stakes after the claim opened and votes", () => {
+    const { claimId } = openClaim();
+    expectOk(stake(500_000n * STX, carol));
+    expectRefused(() => vote(claimId, true, carol), E["ERR-NO-ELIGIBLE-STAKE"], everything(claimId));
+  });
+
+  it("an assessor adds stake after the claim opened: only the stake held before counts", () => {
+    const { claimId } = openClaim();
+    expectOk(stake(1_000_000n * STX, heidi));
+    expect(vote(claimId, true, heidi).result).toBeOk(Cl.uint(30_000n * STX));
+  });
+
+  it("an assessor votes twice", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    expectRefused(() => vote(claimId, false, bob), E["ERR-ALREADY-VOTED"], everything(claimId));
+  });
+
+  it("an assessor votes, then tries to move the stake to a second account and vote again", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    // The voted stake cannot leave before the claim closes ...
+    expectRefused(() => call("assessor-staking", "request-unstake", [Cl.uint(100_000n * STX)], bob), errors.staking["ERR-STAKE-LOCKED"],
+      () => readJs("assessor-staking", "get-assessor", [Cl.principal(bob)]));
+    // ... and fresh stake in a second account does not count on a claim opened before it.
+    expectOk(stake(100_000n * STX, carol));
+    expectRefused(() => vote(claimId, true, carol), E["ERR-NO-ELIGIBLE-STAKE"], everything(claimId));
+  });
+
+  it("a claim for an incident before the waiting period ended", () => {
+    setupRoles();
+    const protocolId = insurableProtocol("stackswap", [erin]);
+    expectOk(deposit(1_000_000n * STX, alice));
+    const policyId = expectOk(purchase(protocolId, 100_000n * STX, 90, 100_000n * STX, frank)) as bigint;
+    const activeFrom = policy(policyId)["active-from"] as bigint;
+    advance(3 * DAY + HOUR);
+    expectRefused(() => submitClaim(policyId, 50_000n * STX, activeFrom - 1n), E["ERR-INCIDENT-BEFORE-COVER"]);
+  });
+
+  it("two claims on one policy", () => {
+    const { policyId } = openClaim();
+    expectRefused(() => submitClaim(policyId, 10_000n * STX, now() - 60n), E["ERR-CLAIM-ALREADY-OPEN"]);
+  });
+
+  it("payout executed twice", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(finalize(claimId));
+    advance(DAY);
+    expectOk(payout(claimId));
+    expectRefused(() => payout(claimId), E["ERR-ALREADY-PAID"], everything(claimId));
+  });
+
+  it("a large claim paid without council", () => {
+    const { claimId } = openClaim(100_000n * STX); // the default threshold: 100,000 STX
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expect(finalize(claimId).result).toBeOk(Cl.uint(CLAIM_STATUS.awaitingCouncil));
+    advance(2 * DAY);
+    expectRefused(() => payout(claimId), E["ERR-NOT-APPROVED"], everything(claimId));
+  });
+
+  it("a vetoed claim paid", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(finalize(claimId));
+    expectOk(veto(claimId, deployer));
+    advance(DAY);
+    expectRefused(() => payout(claimId), E["ERR-NOT-APPROVED"], everything(claimId));
+  });
+
+  it("capital providers withdraw between approval and payout to escape the loss", () => {
+    const { claimId } = openClaim();
+    const shares = readJs("capital-pool", "get-provider", [Cl.principal(alice)]).shares as bigint;
+    expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(shares)], alice));
+    expectOk(vote(claimId, true, bob));
+    advance(7 * DAY);
+    expectOk(finalize(claimId));
+    // Approved: the loss is already in the price; taking everything out is refused ...
+    expectRefused(() => call("capital-pool", "withdraw", [], alice), errors.pool["ERR-CAPITAL-LOCKED"],
+      () => readJs("capital-pool", "get-provider", [Cl.principal(alice)]));
+    // ... and what can leave is valued after the loss: the remaining capital still covers the claim.
+    const capital = pool()["total-capital"] as bigint;
+    expect(capital).toBe((pool()["total-assets"] as bigint) - 54_000n * STX);
+    expect(readJs("capital-pool", "get-provider", [Cl.principal(alice)])["pending-value"]).toBeLessThanOrEqual(capital);
+    advance(DAY);
+    expect(payout(claimId).result).toBeOk(Cl.uint(54_000n * STX));
+  });
+
+  it("a provider withdraws while a claim is being assessed and is priced as if it will be paid", () => {
+    const { claimId } = openClaim();
+    const shares = readJs("capital-pool", "get-provider", [Cl.principal(alice)]).shares as bigint;
+    expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(shares / 10n)], alice));
+    advance(7 * DAY - 4 * DAY);
+    expect(claimOf(claimId).status).toBe(CLAIM_STATUS.voting);
+    advance(4 * DAY);
+    const s = pool();
+    const exitValue = ((shares / 10n) * ((s["total-capital"] as bigint) - 54_000n * STX + 1n)) / ((s["total-shares"] as bigint) + 1_000_000n);
+    expect(call("capital-pool", "withdraw", [], alice).result).toBeOk(Cl.uint(exitValue));
+  });
+});
