@@ -4,7 +4,7 @@
  * docs/contracts.md, between the costs markers.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { startSimnet } from "./lib/simnet";
+import { startSimnet } from "../devnet/simnet";
 import { measureAllScales, costTable } from "./lib/contract-costs";
 
 const simnet = await startSimnet({ trackCosts: true });

@@ -1,124 +1,102 @@
 /**
- * npm run demo: the protocol's cover side, start to finish, on the Clarinet simnet (the real Clarity
- * VM), told in plain words. Set-up needs nothing but `npm ci`.
+ * npm run demo: the whole protocol on one machine. It starts the local Stacks API (the project's
+ * contracts in the Clarinet simnet) and the local Discord in this process, then plays a scenario
+ * through signed transactions, exactly as wallets would send them, and tells what happened.
  */
-import { Cl, ClarityType, cvToValue, type ClarityValue } from "@stacks/transactions";
-import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
-import { startSimnet } from "./lib/simnet";
+import { Cl } from "@stacks/transactions";
+import { startLocalStacksApi } from "../devnet/server";
+import { networkFor } from "../devnet/wallet";
+import { Protocol, actors, seedCoverScenario, STX } from "../devnet/scenario";
+import { startLocalDiscord } from "../tests/support/local-discord";
 import { formatStx, formatBps, formatShares } from "../bot/format/stx";
 
-const simnet = await startSimnet();
-const accounts = simnet.getAccounts();
-const who = (name: string) => accounts.get(name)!;
-const names = new Map([...accounts].map(([name, address]) => [address, name]));
-const label = (address: string) => `${names.get(address) ?? address} (${address.slice(0, 6)}…${address.slice(-4)})`;
-
-const council = who("deployer");
-const auditor = who("wallet_3");
-const oracle = who("wallet_4");
-const team = who("wallet_5");
-const provider = who("wallet_1");
-const buyer = who("wallet_6");
-
-function plain(v: ClarityValue): any {
-  if (v.type === ClarityType.UInt) return BigInt(v.value);
-  if (v.type === ClarityType.ResponseOk || v.type === ClarityType.OptionalSome) return plain(v.value);
-  if (v.type === ClarityType.Tuple) return Object.fromEntries(Object.entries(v.value).map(([k, x]) => [k, plain(x)]));
-  return cvToValue(v);
-}
-function send(contract: string, fn: string, args: ClarityValue[], sender: string): any {
-  const r: ParsedTransactionResult = simnet.callPublicFn(contract, fn, args, sender);
-  if (r.result.type !== ClarityType.ResponseOk) throw new Error(`${contract}.${fn} refused: ${Cl.prettyPrint(r.result)}`);
-  return plain(r.result);
-}
-const read = (contract: string, fn: string, args: ClarityValue[] = []) => plain(simnet.callReadOnlyFn(contract, fn, args, council).result);
 const say = (line: string) => console.log(line);
+const api = await startLocalStacksApi();
+const discord = await startLocalDiscord();
+const p = new Protocol(networkFor(api.url), api.chain.deployer);
+const who = actors(api.chain.accounts);
+const names = new Map([...api.chain.accounts.values()].map((a) => [a.address, a.name]));
+const label = (address: string) => `${names.get(address) ?? address} (${address.slice(0, 6)}…${address.slice(-4)})`;
+const iso = (t: bigint | number) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
+const advance = async (seconds: number) => {
+  const r = await fetch(`${api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
+  return (await r.json()) as { block_time: number };
+};
 
-say("Cyber-security cover for DeFi on Stacks: the cover side, on a local simnet\n");
+say("Cyber-security cover for DeFi on Stacks, on one machine\n");
+say(`• Local Stacks API on ${api.url} (contracts by ${label(api.chain.deployer)}), local Discord on ${discord.api}`);
+say(`  with the server "${discord.guild.name}" and its #claims channel. Every step below is a signed transaction.`);
 
-// The founding council grants the working roles.
-for (const [role, address] of [["auditor", auditor], ["risk-oracle", oracle]] as const) {
-  const id = send("insurance-council", "propose-role", [Cl.stringAscii(role), Cl.principal(address), Cl.bool(true)], council);
-  send("insurance-council", "execute", [Cl.uint(id)], council);
-  say(`• The council (threshold ${read("insurance-council", "get-threshold")}) granted ${label(address)} the ${role} role.`);
-}
-
-// A protocol team lists its protocol; the risk oracle approves; an auditor records an audit.
-const protocolId = send("protocol-registry", "list-protocol", [Cl.stringAscii("stackswap"), Cl.stringAscii("https://stackswap.example"),
-  Cl.stringAscii("https://source.example/stackswap"), Cl.stringAscii("stacks"), Cl.uint(1), Cl.list([Cl.principal(team)])], team);
-say(`• ${label(team)} listed "stackswap" (protocol #${protocolId}), a DEX on Stacks with public source code.`);
-send("protocol-registry", "approve-listing", [Cl.uint(protocolId)], oracle);
-say(`• The risk oracle approved the listing.`);
-send("protocol-registry", "record-audit", [Cl.uint(protocolId), Cl.bufferFromHex("ab".repeat(32)),
-  Cl.stringAscii("https://audits.example/stackswap-2026.pdf"), Cl.uint(0), Cl.uint(0), Cl.uint(2), Cl.uint(4), Cl.uint(1)], auditor);
-const risk = read("protocol-registry", "get-risk-breakdown", [Cl.uint(protocolId)]);
-say(`• An audit was recorded: 0 critical, 0 high, 2 medium, 4 low findings, verdict pass.`);
+// Roles, a listed and audited protocol, capital, and cover bought at the quoted price.
+const seeded = await seedCoverScenario(p, who);
+say(`• The council (threshold ${await p.read("insurance-council", "get-threshold")}) granted ${label(who.auditor.address)} the auditor role`);
+say(`  and ${label(who.oracle.address)} the risk-oracle role.`);
+say(`• ${label(who.team.address)} listed "stackswap" (protocol #${seeded.protocolId}), a DEX on Stacks with public source code;`);
+say(`  the risk oracle approved it and the auditor recorded an audit: 0 critical, 0 high, 2 medium, 4 low, verdict pass.`);
+const risk = await p.read("protocol-registry", "get-risk-breakdown", [Cl.uint(seeded.protocolId)]);
 say(`  Risk score ${risk.score} (category ${risk["category-points"]} + findings ${risk["finding-points"]}) → tier ${risk.tier}, annual rate ${formatBps(risk["rate-bps"])}.`);
-
-// A capital provider underwrites.
-const deposit = 1_000_000n * 1_000_000n;
-const shares = send("capital-pool", "deposit", [Cl.uint(deposit)], provider);
-const pool = read("capital-pool", "get-pool-stats");
-say(`• ${label(provider)} deposited ${formatStx(deposit)} and received ${formatShares(shares)} shares.`);
-say(`  Pool: capital ${formatStx(pool["total-capital"])}, capacity ${formatStx(pool.capacity)} (2× capital), share price ${formatStx(pool["share-price"])}.`);
-
-// The buyer asks for a quote, then buys within it.
-const amount = 250_000n * 1_000_000n;
-const days = 90;
-const quote = read("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days)]);
-say(`• Quote for ${formatStx(amount)} of cover on stackswap for ${days} days: ${formatStx(quote.premium)}`);
-say(`  (base ${formatStx(quote["base-premium"])} at ${formatBps(quote["rate-bps"])} a year, utilization after purchase ${formatBps(quote["utilization-bps"])}).`);
-const policyId = send("cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days), Cl.uint(quote.premium)], buyer);
-const policy = read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)]);
-const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z");
-say(`• ${label(buyer)} bought policy #${policyId}, paying ${formatStx(policy.premium)} (the quoted premium, to the micro-STX).`);
+const provider = await p.read("capital-pool", "get-provider", [Cl.principal(who.provider.address)]);
+say(`• ${label(who.provider.address)} deposited ${formatStx(seeded.capital)} and received ${formatShares(provider.shares)} shares.`);
+const quote = await p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(seeded.protocolId), Cl.uint(seeded.cover), Cl.uint(seeded.days)]);
+say(`• Quote for ${formatStx(seeded.cover)} of cover on stackswap for ${seeded.days} days: ${formatStx(seeded.premium)}`);
+say(`  (base ${formatStx(quote["base-premium"])} at ${formatBps(quote["rate-bps"])} a year).`);
+const policy = await p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(seeded.policyId)]);
+say(`• ${label(who.buyer.address)} bought policy #${seeded.policyId}, paying ${formatStx(policy.premium)} (the quoted premium, to the micro-STX).`);
 say(`  Cover starts after the 3-day waiting period, ${iso(policy["active-from"])}, and ends ${iso(policy["ends-at"])}.`);
+const pool = await p.read("capital-pool", "get-pool-stats");
+say(`• Pool now: capital ${formatStx(pool["total-capital"])}, active cover ${formatStx(pool["active-cover"])}, utilization ${formatBps(pool["utilization-bps"])},`);
+say(`  free capacity ${formatStx(pool["free-capacity"])}, share price ${formatStx(pool["share-price"])} (the premium raised it).`);
 
-const after = read("capital-pool", "get-pool-stats");
-say(`• Pool now: capital ${formatStx(after["total-capital"])}, active cover ${formatStx(after["active-cover"])}, utilization ${formatBps(after["utilization-bps"])},`);
-say(`  free capacity ${formatStx(after["free-capacity"])}, share price ${formatStx(after["share-price"])} (the premium raised it).`);
-say(`  stackswap's active cover: ${formatStx(read("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]))}.`);
-
-// Guard rails, shown by the contracts' own refusals.
-const refused = simnet.callPublicFn("cybersecurity-insurance-defi", "purchase-coverage",
-  [Cl.uint(protocolId), Cl.uint(400_000n * 1_000_000n), Cl.uint(days), Cl.uint(10n ** 12n)], buyer);
-say(`• Buying another 400,000 STX of cover on stackswap is refused with ${Cl.prettyPrint(refused.result)} (ERR-PROTOCOL-CAP-EXCEEDED):`);
+// A guard rail, shown by the contract's own refusal as the API reports it.
+const refusedTx = await p.call(who.buyer, "cybersecurity-insurance-defi", "purchase-coverage",
+  [Cl.uint(seeded.protocolId), Cl.uint(400_000n * STX), Cl.uint(seeded.days), Cl.uint(10n ** 12n)]);
+const refused = await (await fetch(`${api.url}/extended/v1/tx/0x${refusedTx}`)).json() as { tx_status: string; tx_result: { repr: string } };
+say(`• Buying another 400,000 STX of cover on stackswap ended ${refused.tx_status} with ${refused.tx_result.repr} (ERR-PROTOCOL-CAP-EXCEEDED):`);
 say(`  one protocol may not take more than half of the pool's capital.`);
-// Assessors stake; the waiting period passes; the protocol is hacked.
-const assessors = [["wallet_2", 100_000n], ["wallet_7", 50_000n], ["wallet_8", 30_000n]] as const;
-for (const [name, amount] of assessors) send("assessor-staking", "stake", [Cl.uint(amount * 1_000_000n)], who(name));
-say(`• Three assessors staked ${assessors.map(([n, a]) => `${n} ${formatStx(a * 1_000_000n)}`).join(", ")}.`);
-const blocksFor = (seconds: number) => Math.ceil(seconds / 570) + 1;
-simnet.mineEmptyBlocks(blocksFor(3 * 86_400 + 7_200));
-const hackedAt = BigInt(simnet.getBlockTime()) - 1_800n;
+
+// Assessors stake; the waiting period passes; the protocol is hacked; a claim is filed, voted, paid.
+const stakes = [100_000n, 50_000n, 30_000n];
+for (const [i, a] of who.assessors.entries()) await p.call(a, "assessor-staking", "stake", [Cl.uint(stakes[i]! * STX)]);
+say(`• Three assessors staked ${who.assessors.map((a, i) => `${a.name} ${formatStx(stakes[i]! * STX)}`).join(", ")}.`);
+const afterWait = await advance(3 * 86_400 + 7_200);
+const hackedAt = afterWait.block_time - 1_800;
 say(`• The waiting period is over. At ${iso(hackedAt)} an attacker drains 60,000 STX through a reentrancy bug.`);
-const claimId = send("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(60_000n * 1_000_000n), Cl.uint(hackedAt),
+await p.call(who.buyer, "claims-assessment", "submit-claim", [Cl.uint(seeded.policyId), Cl.uint(60_000n * STX), Cl.uint(hackedAt),
   Cl.stringUtf8("Reentrancy in the swap router drained the STX/USDA pool"), Cl.bufferFromHex("5e".repeat(32)),
-  Cl.stringAscii("https://evidence.example/stackswap-incident.tar.gz")], buyer);
-const claim = () => read("claims-assessment", "get-claim", [Cl.uint(claimId)]);
-say(`• ${label(buyer)} filed claim #${claimId} for 60,000 STX with the SHA-256 of the evidence bundle, posting a bond of ${formatStx(claim().bond)}.`);
-say(`  Voting closes ${iso(claim()["voting-ends-at"])}; quorum is ${formatStx(claim()["quorum-stake"])} of stake; approval must exceed 60 %.`);
-for (const [name, approve] of [["wallet_2", true], ["wallet_7", true], ["wallet_8", false]] as const) {
-  const weight = send("claims-assessment", "vote", [Cl.uint(claimId), Cl.bool(approve)], who(name));
-  say(`  ${name} voted ${approve ? "approve" : "deny"} with weight ${formatStx(weight)}.`);
+  Cl.stringAscii("https://evidence.example/stackswap-incident.tar.gz")]);
+const claimId: bigint = await p.read("claims-assessment", "get-last-claim-id");
+const claim = () => p.read("claims-assessment", "get-claim", [Cl.uint(claimId)]);
+const opened = await claim();
+say(`• ${label(who.buyer.address)} filed claim #${claimId} for 60,000 STX with the SHA-256 of the evidence bundle, posting a bond of ${formatStx(opened.bond)}.`);
+say(`  Voting closes ${iso(opened["voting-ends-at"])}; quorum is ${formatStx(opened["quorum-stake"])} of stake; approval must exceed 60 %.`);
+for (const [i, approve] of [true, true, false].entries()) {
+  const a = who.assessors[i]!;
+  await p.call(a, "claims-assessment", "vote", [Cl.uint(claimId), Cl.bool(approve)], "deny");
+  const ballot = await p.read("claims-assessment", "get-vote", [Cl.uint(claimId), Cl.principal(a.address)]);
+  say(`  ${a.name} voted ${approve ? "approve" : "deny"} with weight ${formatStx(ballot.weight)} (signed in deny mode: a vote moves no STX).`);
 }
-const teamVote = simnet.callPublicFn("claims-assessment", "vote", [Cl.uint(claimId), Cl.bool(true)], team);
-say(`• The protocol's own team tried to vote: refused with ${Cl.prettyPrint(teamVote.result)} (ERR-CONFLICT-OF-INTEREST).`);
-simnet.mineEmptyBlocks(blocksFor(3 * 86_400));
-send("claims-assessment", "finalize-claim", [Cl.uint(claimId)], oracle);
-say(`• After the window a keeper finalized: approved, ${formatStx(claim()["approve-weight"])} for and ${formatStx(claim()["deny-weight"])} against.`);
-say(`  ${formatStx(claim().payable)} (the claim less the 10 % deductible) is now owed; the share price fell to ${formatStx(read("capital-pool", "get-share-price"))}.`);
-say(`  The council has until ${iso(claim()["veto-ends-at"])} to veto it.`);
-simnet.mineEmptyBlocks(blocksFor(86_400));
-const before = simnet.getAssetsMap().get("STX")!.get(buyer)!;
-send("claims-assessment", "execute-payout", [Cl.uint(claimId)], oracle);
-const afterPayout = simnet.getAssetsMap().get("STX")!.get(buyer)!;
-say(`• No veto. The payout was executed: ${label(buyer)} received ${formatStx(afterPayout - before)} (payout and bond returned).`);
-const paidPolicy = read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)]);
-say(`  Policy #${policyId} has ${formatStx(paidPolicy["remaining-cover"])} of cover left.`);
-for (const [name] of assessors) {
-  const reward = send("claims-assessment", "settle-vote", [Cl.uint(claimId)], who(name));
-  const reputation = read("assessor-staking", "get-reputation", [Cl.principal(who(name))]);
-  say(`  ${name} settled: reward ${formatStx(reward)}, reputation now ${Number(reputation) / 10_000}×.`);
+const teamTx = await p.call(who.team, "claims-assessment", "vote", [Cl.uint(claimId), Cl.bool(true)]);
+const teamVote = await (await fetch(`${api.url}/extended/v1/tx/0x${teamTx}`)).json() as { tx_result: { repr: string } };
+say(`• The protocol's own team tried to vote: refused with ${teamVote.tx_result.repr} (ERR-CONFLICT-OF-INTEREST).`);
+await advance(3 * 86_400);
+await p.call(who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(claimId)]);
+const finalized = await claim();
+say(`• After the window a keeper finalized: approved, ${formatStx(finalized["approve-weight"])} for and ${formatStx(finalized["deny-weight"])} against.`);
+say(`  ${formatStx(finalized.payable)} (the claim less the 10 % deductible) is now owed; the share price fell to ${formatStx(await p.read("capital-pool", "get-share-price"))}.`);
+say(`  The council has until ${iso(finalized["veto-ends-at"])} to veto it.`);
+await advance(86_400);
+const before = api.chain.balance(who.buyer.address);
+await p.call(who.oracle, "claims-assessment", "execute-payout", [Cl.uint(claimId)]);
+say(`• No veto. The payout was executed: ${label(who.buyer.address)} received ${formatStx(api.chain.balance(who.buyer.address) - before)} (payout and bond returned).`);
+const paidPolicy = await p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(seeded.policyId)]);
+say(`  Policy #${seeded.policyId} has ${formatStx(paidPolicy["remaining-cover"])} of cover left.`);
+for (const a of who.assessors) {
+  const balance = api.chain.balance(a.address);
+  await p.call(a, "claims-assessment", "settle-vote", [Cl.uint(claimId)]);
+  const reputation = await p.read("assessor-staking", "get-reputation", [Cl.principal(a.address)]);
+  say(`  ${a.name} settled: reward ${formatStx(api.chain.balance(a.address) - balance)}, reputation now ${Number(reputation) / 10_000}×.`);
 }
-say("\nDone: cover bought at the quoted price, a hack claimed with evidence, assessed by stake, paid out, and every vote settled.");
+const logs = api.chain.logsOf(`${api.chain.deployer}.claims-assessment`).length;
+say(`\nDone: ${api.chain.txs.size} signed transactions in ${api.chain.tipHeight} blocks; the claims contract printed ${logs} events that the bot will read.`);
+await discord.stop();
+await api.close();

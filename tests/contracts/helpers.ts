@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { Cl, ClarityType, cvToValue, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
+import { Cl, ClarityType, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
+import { toPlain } from "../../bot/chain/clarity-values";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 
 export const accounts = simnet.getAccounts();
@@ -41,26 +42,10 @@ export const errors = {
   claims: readErrors("claims-assessment"),
 };
 
-/** Converts a Clarity value to plain JS (uints as bigint, tuples as objects, optionals unwrapped). */
+/** A Clarity value as plain JS (see bot/chain/clarity-values); an (err …) here is a test failure. */
 export function js(value: ClarityValue): any {
-  switch (value.type) {
-    case ClarityType.UInt:
-    case ClarityType.Int:
-      return BigInt(value.value);
-    case ClarityType.OptionalNone:
-      return null;
-    case ClarityType.OptionalSome:
-    case ClarityType.ResponseOk:
-      return js(value.value);
-    case ClarityType.ResponseErr:
-      throw new Error(`unexpected err ${Cl.prettyPrint(value)}`);
-    case ClarityType.Tuple:
-      return Object.fromEntries(Object.entries(value.value).map(([k, v]) => [k, js(v)]));
-    case ClarityType.List:
-      return value.value.map(js);
-    default:
-      return cvToValue(value);
-  }
+  if (value.type === ClarityType.ResponseErr) throw new Error(`unexpected err ${Cl.prettyPrint(value)}`);
+  return toPlain(value);
 }
 
 export function call(contract: ContractName, method: string, args: ClarityValue[], sender: string) {

@@ -1,0 +1,322 @@
+import { EventEmitter } from "node:events";
+import { createHash } from "node:crypto";
+import {
+  AddressVersion, Cl, ClarityType, PostConditionMode, StacksWireType, addressHashModeToVersion,
+  addressToString, cvToString, deserializeTransaction, isContractCallPayload, serializeCV, wireToPostCondition,
+  type ClarityValue, type PostCondition, type PostConditionWire, type StacksTransactionWire,
+} from "@stacks/transactions";
+import { TransactionVersion } from "@stacks/network";
+import { postConditionViolation } from "./post-conditions";
+import type { Simnet, ParsedTransactionResult } from "@stacks/clarinet-sdk";
+import { tx as simnetTx } from "@stacks/clarinet-sdk";
+import { startSimnet } from "./simnet";
+import { loadDevnetAccounts, type DevnetAccount } from "./accounts";
+
+/**
+ * A local Stacks chain: the project's contracts in the Clarinet simnet (the real Clarity VM), fed only
+ * by signed transactions that are checked the way a Stacks node checks them (bytes, signature, chain,
+ * nonce, contract and function), executed as their signer, and indexed the way the Hiro API serves
+ * them (blocks, transactions, contract logs with cursors).
+ */
+
+export type Rejection = {
+  txid: string;
+  error: "transaction rejected";
+  reason: "BadNonce" | "SignatureValidation" | "BadTransactionVersion" | "NoSuchContract" | "NoSuchPublicFunction"
+    | "BadFunctionArgument" | "NotEnoughFunds" | "ServerFailureOther";
+  reason_data?: Record<string, unknown>;
+};
+/** Bytes that are not a transaction: the node answers 400 with a plain-text body. */
+export class MalformedTransaction extends Error {}
+
+export type ChainEvent =
+  | { kind: "log"; contractId: string; topic: string; value: ClarityValue }
+  | { kind: "stx-transfer"; sender: string; recipient: string; amount: bigint; memo: string };
+
+export type ChainTx = {
+  txid: string; // 0x-prefixed, as the API serves it
+  sender: string;
+  nonce: number;
+  fee: bigint;
+  type: "contract_call" | "token_transfer";
+  contractCall?: { contractId: string; functionName: string; args: ClarityValue[] };
+  transfer?: { recipient: string; amount: bigint; memo: string };
+  postConditionMode: "allow" | "deny";
+  postConditions: PostCondition[];
+  receivedAt: number;
+  // filled in when mined
+  status: "pending" | "success" | "abort_by_response" | "abort_by_post_condition";
+  result?: ClarityValue;
+  vmError?: string | null;
+  events: ChainEvent[];
+  blockHeight?: number;
+  blockTime?: number;
+  txIndex?: number;
+};
+
+export type ChainBlock = { height: number; hash: string; parentHash: string; time: number; txids: string[] };
+
+export type LogEntry = { position: [number, number, number]; txid: string; eventIndex: number; contractId: string; value: ClarityValue };
+
+export type ChainOptions = {
+  /** Mine each accepted transaction in its own block (default), or collect them and mine every N ms. */
+  blockIntervalMs?: number;
+  manifest?: string;
+};
+
+const hex = (bytes: Uint8Array | string) => (typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("hex"));
+const hash = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export class LocalChain extends EventEmitter {
+  readonly simnet: Simnet;
+  readonly accounts: Map<string, DevnetAccount>;
+  readonly deployer: string;
+  private nonces = new Map<string, number>();
+  private mempool: { tx: ChainTx; run: () => void }[] = [];
+  readonly txs = new Map<string, ChainTx>();
+  readonly blocks: ChainBlock[] = [];
+  readonly logs = new Map<string, LogEntry[]>();
+  private timer?: NodeJS.Timeout;
+  readonly blockIntervalMs: number;
+
+  private constructor(simnet: Simnet, accounts: Map<string, DevnetAccount>, options: ChainOptions) {
+    super();
+    this.simnet = simnet;
+    this.accounts = accounts;
+    this.deployer = accounts.get("deployer")!.address;
+    this.blockIntervalMs = options.blockIntervalMs ?? 0;
+    this.recordBlock([]);
+    if (this.blockIntervalMs > 0) {
+      this.timer = setInterval(() => this.mineMempool(), this.blockIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  static async start(options: ChainOptions = {}): Promise<LocalChain> {
+    const [simnet, accounts] = await Promise.all([startSimnet({ manifest: options.manifest }), loadDevnetAccounts()]);
+    return new LocalChain(simnet, accounts, options);
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading
+  // -------------------------------------------------------------------------------------------
+  get tipHeight() { return this.blocks[this.blocks.length - 1]!.height; }
+  get tip() { return this.blocks[this.blocks.length - 1]!; }
+  get time() { return Number(this.simnet.getBlockTime()); }
+
+  nextNonce(address: string): number { return this.nonces.get(address) ?? 0; }
+
+  pendingNonces(address: string): number[] {
+    return this.mempool.filter((m) => m.tx.sender === address).map((m) => m.tx.nonce);
+  }
+
+  balance(principal: string): bigint {
+    return this.simnet.getAssetsMap().get("STX")?.get(principal) ?? 0n;
+  }
+
+  contractExists(contractId: string): boolean {
+    return this.simnet.getContractsInterfaces().has(contractId);
+  }
+
+  callReadOnly(contractId: string, functionName: string, args: ClarityValue[], sender: string): ClarityValue {
+    return this.simnet.callReadOnlyFn(contractId, functionName, args, sender).result;
+  }
+
+  /** Contract logs of one contract, oldest first. */
+  logsOf(contractId: string): LogEntry[] { return this.logs.get(contractId) ?? []; }
+
+  // -------------------------------------------------------------------------------------------
+  // Transactions
+  // -------------------------------------------------------------------------------------------
+  /** Checks a signed transaction as a node's mempool does; returns its txid or a rejection. */
+  submit(rawHex: string): { txid: string } | Rejection {
+    let wire: StacksTransactionWire;
+    try {
+      wire = deserializeTransaction(rawHex.replace(/^0x/, ""));
+    } catch (e) {
+      throw new MalformedTransaction(`Failed to deserialize posted transaction: ${(e as Error).message}`);
+    }
+    const txid = wire.txid();
+    const reject = (reason: Rejection["reason"], reason_data?: Record<string, unknown>): Rejection =>
+      ({ txid, error: "transaction rejected", reason, ...(reason_data ? { reason_data } : {}) });
+    if (wire.transactionVersion !== TransactionVersion.Testnet) {
+      return reject("BadTransactionVersion");
+    }
+    try {
+      wire.verifyOrigin();
+    } catch (e) {
+      return reject("SignatureValidation", { message: (e as Error).message });
+    }
+    const condition = wire.auth.spendingCondition;
+    const sender = addressToString({
+      type: StacksWireType.Address,
+      version: addressHashModeToVersion(condition.hashMode, "testnet") as AddressVersion,
+      hash160: condition.signer,
+    });
+    const nonce = Number(condition.nonce);
+    const pending = this.pendingNonces(sender);
+    const expected = this.nextNonce(sender) + pending.length;
+    if (nonce !== expected) {
+      return reject("BadNonce", { expected, actual: nonce, principal: sender, is_origin: true });
+    }
+    const chainTx: ChainTx = {
+      txid: `0x${txid}`, sender, nonce, fee: condition.fee, type: "token_transfer",
+      postConditionMode: wire.postConditionMode === PostConditionMode.Deny ? "deny" : "allow",
+      postConditions: wire.postConditions.values.map((pc) => wireToPostCondition(pc as PostConditionWire)),
+      receivedAt: Math.floor(Date.now() / 1000), status: "pending", events: [],
+    };
+    let run: () => void;
+    if (isContractCallPayload(wire.payload)) {
+      const contractId = `${addressToString(wire.payload.contractAddress)}.${wire.payload.contractName.content}`;
+      const functionName = wire.payload.functionName.content;
+      const iface = this.simnet.getContractsInterfaces().get(contractId);
+      if (!iface) return reject("NoSuchContract");
+      const fn = iface.functions.find((f) => f.name === functionName && f.access === "public");
+      if (!fn) return reject("NoSuchPublicFunction");
+      if (fn.args.length !== wire.payload.functionArgs.length) {
+        return reject("BadFunctionArgument", { message: `expected ${fn.args.length} arguments, got ${wire.payload.functionArgs.length}` });
+      }
+      const args = wire.payload.functionArgs;
+      chainTx.type = "contract_call";
+      chainTx.contractCall = { contractId, functionName, args };
+      run = () => this.execute(chainTx, simnetTx.callPublicFn(contractId, functionName, args, sender));
+    } else if (wire.payload.payloadType === 0 /* token transfer */) {
+      const payload = wire.payload as unknown as { recipient: { value: string }; amount: bigint; memo: { content: string } };
+      const recipient = cvToString(payload.recipient as unknown as ClarityValue);
+      const amount = BigInt(payload.amount);
+      if (this.balance(sender) < amount) {
+        return reject("NotEnoughFunds", { expected: `0x${amount.toString(16).padStart(32, "0")}`,
+          actual: `0x${this.balance(sender).toString(16).padStart(32, "0")}` });
+      }
+      chainTx.transfer = { recipient, amount, memo: payload.memo.content.replace(/\0+$/, "") };
+      run = () => this.execute(chainTx, simnetTx.transferSTX(Number(amount), recipient, sender));
+    } else {
+      return reject("ServerFailureOther", { message: "this local chain accepts contract calls and STX transfers only" });
+    }
+    this.txs.set(chainTx.txid, chainTx);
+    this.mempool.push({ tx: chainTx, run: () => run() });
+    this.emit("mempool", chainTx);
+    if (this.blockIntervalMs === 0) this.mineMempool();
+    return { txid };
+  }
+
+  private pendingResults: { tx: ChainTx; simnet: ReturnType<typeof simnetTx.callPublicFn> }[] = [];
+
+  private execute(tx: ChainTx, simnetCall: ReturnType<typeof simnetTx.callPublicFn>) {
+    this.pendingResults.push({ tx, simnet: simnetCall });
+  }
+
+  /** Mines everything in the mempool into one block (nothing if it is empty). */
+  mineMempool(): ChainBlock | undefined {
+    if (this.mempool.length === 0) return undefined;
+    const batch = this.mempool.splice(0);
+    for (const m of batch) {
+      this.nonces.set(m.tx.sender, m.tx.nonce + 1);
+      m.run();
+    }
+    const calls = this.pendingResults.splice(0);
+    let results: ParsedTransactionResult[];
+    try {
+      results = this.simnet.mineBlock(calls.map((c) => c.simnet));
+    } catch {
+      // A runtime error aborts the whole simnet block; retry one by one so the others still land.
+      results = calls.map((c) => {
+        try {
+          return this.simnet.mineBlock([c.simnet])[0]!;
+        } catch (err) {
+          return { result: Cl.error(Cl.none()), events: [], costs: null, performance: undefined, vmError: (err as Error).message } as
+            ParsedTransactionResult & { vmError: string };
+        }
+      });
+    }
+    const time = this.time;
+    const height = this.simnet.blockHeight - 1;
+    calls.forEach((c, index) => this.settle(c.tx, results[index]!, height, time, index));
+    return this.recordBlock(calls.map((c) => c.tx), height, time);
+  }
+
+  private settle(tx: ChainTx, result: ParsedTransactionResult & { vmError?: string }, height: number, time: number, txIndex: number) {
+    tx.blockHeight = height;
+    tx.blockTime = time;
+    tx.txIndex = txIndex;
+    tx.result = result.result;
+    tx.vmError = result.vmError ?? null;
+    tx.events = result.events.flatMap((e): ChainEvent[] => {
+      if (e.event === "print_event" && e.data.value) {
+        return [{ kind: "log", contractId: e.data.contract_identifier, topic: "print", value: e.data.value }];
+      }
+      if (e.event === "stx_transfer_event") {
+        return [{ kind: "stx-transfer", sender: e.data.sender, recipient: e.data.recipient, amount: BigInt(e.data.amount), memo: e.data.memo ?? "" }];
+      }
+      return [];
+    });
+    const isOk = result.result.type === ClarityType.ResponseOk || (tx.type === "token_transfer" && !result.vmError);
+    tx.status = isOk ? "success" : "abort_by_response";
+    // Post-conditions are checked after execution: the simnet cannot roll a block back, so a violating
+    // transaction is reported aborted but its effects stay (see docs/local-stack.md).
+    if (isOk) {
+      const transfers = tx.events.flatMap((e) => (e.kind === "stx-transfer" ? [{ sender: e.sender, amount: e.amount }] : []));
+      const violation = postConditionViolation(tx.postConditionMode, tx.postConditions, tx.sender, transfers);
+      if (violation) {
+        tx.status = "abort_by_post_condition";
+        tx.vmError = violation;
+      }
+    }
+    if (tx.status === "success") {
+      tx.events.forEach((event, eventIndex) => {
+        if (event.kind !== "log") return;
+        const list = this.logs.get(event.contractId) ?? [];
+        list.push({ position: [height, txIndex, eventIndex], txid: tx.txid, eventIndex, contractId: event.contractId, value: event.value });
+        this.logs.set(event.contractId, list);
+      });
+    }
+  }
+
+  private recordBlock(txs: ChainTx[], height = this.simnet.blockHeight - 1, time = this.time): ChainBlock {
+    const parent = this.blocks[this.blocks.length - 1];
+    const block: ChainBlock = { height, hash: hash(`block-${height}-${time}`), parentHash: parent?.hash ?? "0".repeat(64), time,
+      txids: txs.map((t) => t.txid) };
+    this.blocks.push(block);
+    if (parent) this.emit("block", block, txs);
+    return block;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Local-only controls
+  // -------------------------------------------------------------------------------------------
+  /** Mines `count` empty blocks (each moves chain time forward, as on a real chain). */
+  mineEmpty(count = 1): ChainBlock {
+    this.mineMempool();
+    for (let i = 0; i < count; i++) {
+      this.simnet.mineEmptyBlock();
+      this.recordBlock([]);
+    }
+    return this.tip;
+  }
+
+  /** Moves chain time forward by at least `seconds` by mining empty blocks. */
+  advance(seconds: number): ChainBlock {
+    const target = this.time + seconds;
+    while (this.time < target) {
+      const blocks = Math.max(1, Math.ceil((target - this.time) / 600));
+      this.simnet.mineEmptyBlocks(blocks);
+    }
+    return this.recordBlock([]);
+  }
+
+  /** Sends STX from the devnet faucet. */
+  fund(address: string, amount: bigint): bigint {
+    const faucet = this.accounts.get("faucet")!.address;
+    const r = this.simnet.transferSTX(amount, address, faucet);
+    if (r.result.type !== ClarityType.ResponseOk) throw new Error(`faucet transfer failed: ${cvToString(r.result)}`);
+    this.recordBlock([]);
+    return this.balance(address);
+  }
+}
+
+export const cvHex = (cv: ClarityValue) => `0x${hex(serializeCV(cv))}`;
+export const cvRepr = (cv: ClarityValue) => cvToString(cv);

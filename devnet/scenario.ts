@@ -1,0 +1,70 @@
+import { Cl, fetchCallReadOnlyFunction, type ClarityValue } from "@stacks/transactions";
+import { toPlain } from "../bot/chain/clarity-values";
+import type { StacksNetwork } from "@stacks/network";
+import type { DevnetAccount } from "./accounts";
+import { sendContractCall } from "./wallet";
+
+/**
+ * Scripted protocol activity through signed transactions against any Stacks API (the local one in
+ * tests and the demo). Every step is a real transaction, so whatever watches the API sees it.
+ */
+
+export const STX = 1_000_000n;
+
+export type Actors = {
+  council: DevnetAccount; provider: DevnetAccount; assessors: DevnetAccount[]; auditor: DevnetAccount;
+  oracle: DevnetAccount; team: DevnetAccount; buyer: DevnetAccount;
+};
+
+/** Who plays which part in the scripted scenarios (devnet accounts of settings/Devnet.toml). */
+export function actors(accounts: Map<string, DevnetAccount>): Actors {
+  const a = (name: string) => accounts.get(name)!;
+  return {
+    council: a("deployer"), provider: a("wallet_1"), assessors: [a("wallet_2"), a("wallet_7"), a("wallet_8")],
+    auditor: a("wallet_3"), oracle: a("wallet_4"), team: a("wallet_5"), buyer: a("wallet_6"),
+  };
+}
+
+export class Protocol {
+  constructor(readonly network: StacksNetwork, readonly deployer: string) {}
+
+  id(contract: string) { return `${this.deployer}.${contract}`; }
+
+  call(who: DevnetAccount, contract: string, functionName: string, functionArgs: ClarityValue[], postConditionMode: "allow" | "deny" = "allow") {
+    return sendContractCall(this.network, { contractId: this.id(contract), functionName, functionArgs, senderKey: who.privateKey,
+      postConditionMode });
+  }
+
+  async read(contract: string, functionName: string, functionArgs: ClarityValue[] = []): Promise<any> {
+    const cv = await fetchCallReadOnlyFunction({ contractAddress: this.deployer, contractName: contract, functionName, functionArgs,
+      senderAddress: this.deployer, network: this.network });
+    return toPlain(cv);
+  }
+}
+
+/**
+ * Roles, a listed and audited protocol ("stackswap"), capital in the pool and a policy bought: the
+ * starting point of every local scenario. Returns the ids.
+ */
+export async function seedCoverScenario(p: Protocol, who: Actors, options: { capital?: bigint; cover?: bigint; days?: number } = {}) {
+  const capital = options.capital ?? 1_000_000n * STX;
+  const cover = options.cover ?? 250_000n * STX;
+  const days = options.days ?? 90;
+  for (const [role, holder] of [["auditor", who.auditor], ["risk-oracle", who.oracle]] as const) {
+    await p.call(who.council, "insurance-council", "propose-role", [Cl.stringAscii(role), Cl.principal(holder.address), Cl.bool(true)]);
+    const id = await p.read("insurance-council", "get-last-proposal-id");
+    await p.call(who.council, "insurance-council", "execute", [Cl.uint(id)]);
+  }
+  await p.call(who.team, "protocol-registry", "list-protocol", [Cl.stringAscii("stackswap"), Cl.stringAscii("https://stackswap.example"),
+    Cl.stringAscii("https://source.example/stackswap"), Cl.stringAscii("stacks"), Cl.uint(1), Cl.list([Cl.principal(who.team.address)])]);
+  const protocolId: bigint = await p.read("protocol-registry", "get-last-protocol-id");
+  await p.call(who.oracle, "protocol-registry", "approve-listing", [Cl.uint(protocolId)]);
+  await p.call(who.auditor, "protocol-registry", "record-audit", [Cl.uint(protocolId), Cl.bufferFromHex("ab".repeat(32)),
+    Cl.stringAscii("https://audits.example/stackswap-2026.pdf"), Cl.uint(0), Cl.uint(0), Cl.uint(2), Cl.uint(4), Cl.uint(1)]);
+  await p.call(who.provider, "capital-pool", "deposit", [Cl.uint(capital)]);
+  const quote = await p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(cover), Cl.uint(days)]);
+  await p.call(who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(protocolId), Cl.uint(cover), Cl.uint(days),
+    Cl.uint(quote.premium)]);
+  const policyId: bigint = await p.read("cybersecurity-insurance-defi", "get-last-policy-id");
+  return { protocolId, policyId, premium: quote.premium as bigint, capital, cover, days };
+}

@@ -1,0 +1,428 @@
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import { DiscordSnowflake } from "@sapphire/snowflake";
+import {
+  ApplicationCommandType, ChannelType, GatewayDispatchEvents, GatewayOpcodes, InteractionType, MessageFlags, MessageType,
+  ComponentType, type APIApplicationCommand, type APIChannel, type APIEmbed, type APIGuildMember, type APIMessage,
+  type APIRole, type APIUser, type APIActionRowComponent, type APIComponentInMessageActionRow,
+  type APIApplicationCommandInteractionDataOption, type RESTGetAPIGatewayBotResult, type GatewayReadyDispatchData,
+  type APIInteraction, type APIThreadChannel, type RoleFlags, type GuildMemberFlags, type ApplicationFlags,
+} from "discord-api-types/v10";
+import { RateLimiter, defaultRules, type LimitRule } from "./rate-limits";
+
+/**
+ * A local Discord on 127.0.0.1: the REST API (/api/v10) and the Gateway (WebSocket) subset that the
+ * bot uses, enough for an unmodified discord.js Client configured only with `rest: { api }`. It keeps
+ * what a member would see (channel messages with their edits, threads, roles, interaction replies)
+ * and records every request, so tests assert on the channel rather than on the bot's internals.
+ */
+
+export const snowflake = () => DiscordSnowflake.generate().toString();
+const iso = () => new Date().toISOString();
+
+export type RecordedRequest = { method: string; path: string; body: unknown; status: number; at: number };
+export type ChannelMessage = APIMessage & { edits: number; history: { content: string; embeds: APIEmbed[] }[] };
+export type InteractionRecord = {
+  id: string; token: string; kind: "command" | "button" | "autocomplete"; name?: string; customId?: string; userId: string;
+  channelId: string;
+  /** Callbacks in order: type 4 reply, 5 deferred, 6/7 component updates, 8 autocomplete choices. */
+  callbacks: { type: number; data: any }[];
+  /** The reply as the member sees it now (after edits), and follow-ups. */
+  reply?: APIMessage; followUps: APIMessage[]; ephemeral: boolean;
+};
+
+export type LocalGuild = { id: string; name: string; ownerId: string; channels: APIChannel[]; roles: APIRole[]; members: Map<string, APIGuildMember> };
+
+export type LocalDiscordOptions = {
+  port?: number;
+  guilds?: number;
+  channelLimit?: { limit: number; windowMs: number };
+  rules?: LimitRule[];
+  heartbeatIntervalMs?: number;
+};
+
+type Session = { id: string; socket?: WebSocket; seq: number; sent: { s: number; t: string; d: unknown }[]; identified: boolean };
+
+export class LocalDiscord {
+  readonly applicationId = snowflake();
+  readonly botUser: APIUser = { id: this.applicationId, username: "cover-bot", discriminator: "0", global_name: "Cover Bot", avatar: null, bot: true };
+  readonly guilds: LocalGuild[] = [];
+  readonly users = new Map<string, APIUser>();
+  readonly messages = new Map<string, ChannelMessage[]>();
+  readonly threads: APIThreadChannel[] = [];
+  readonly commands = { global: [] as APIApplicationCommand[], guild: new Map<string, APIApplicationCommand[]>() };
+  readonly interactions = new Map<string, InteractionRecord>();
+  readonly requests: RecordedRequest[] = [];
+  readonly limiter: RateLimiter;
+  private sessions = new Map<string, Session>();
+  private server!: Server;
+  private wss!: WebSocketServer;
+  port = 0;
+  token?: string;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly options: LocalDiscordOptions = {}) {
+    this.limiter = new RateLimiter(options.rules ?? defaultRules(options.channelLimit));
+    const guildCount = options.guilds ?? 1;
+    for (let g = 0; g < guildCount; g++) this.addGuild(`Cover Community ${g + 1}`);
+  }
+
+  get api() { return `http://127.0.0.1:${this.port}/api`; }
+  get guild() { return this.guilds[0]!; }
+  /** The guild's text channels by name. */
+  channel(name: string, guild = this.guild) {
+    const channel = guild.channels.find((c) => "name" in c && c.name === name);
+    if (!channel) throw new Error(`no channel #${name}`);
+    return channel;
+  }
+  role(name: string, guild = this.guild) {
+    const role = guild.roles.find((r) => r.name === name);
+    if (!role) throw new Error(`no role @${name}`);
+    return role;
+  }
+
+  addGuild(name: string) {
+    const id = snowflake();
+    const owner = this.addUser("owner");
+    const everyone: APIRole = { id, name: "@everyone", permissions: "1071698660929", position: 0, color: 0, colors: { primary_color: 0,
+      secondary_color: null, tertiary_color: null }, hoist: false, managed: false, mentionable: false, flags: 0 as RoleFlags };
+    const assessors: APIRole = { ...everyone, id: snowflake(), name: "assessors", position: 1, mentionable: true, permissions: "0" };
+    const admin: APIRole = { ...everyone, id: snowflake(), name: "admins", position: 2, permissions: "8" };
+    const channels = ["claims", "general", "pool-reports"].map((channelName, position) => ({
+      id: snowflake(), type: ChannelType.GuildText, guild_id: id, name: channelName, position, parent_id: null,
+      permission_overwrites: [], nsfw: false, topic: null, rate_limit_per_user: 0, last_message_id: null,
+    }) as APIChannel);
+    const guild = { id, name, ownerId: owner.id, channels, roles: [everyone, assessors, admin], members: new Map<string, APIGuildMember>() };
+    this.guilds.push(guild);
+    for (const user of [this.botUser, owner]) guild.members.set(user.id, this.memberOf(user, user.id === owner.id ? [admin.id] : []));
+    return guild;
+  }
+
+  addUser(username: string, guild?: LocalGuild, roles: string[] = []): APIUser {
+    const user: APIUser = { id: snowflake(), username, discriminator: "0", global_name: username, avatar: null };
+    this.users.set(user.id, user);
+    if (guild) guild.members.set(user.id, this.memberOf(user, roles));
+    return user;
+  }
+
+  private memberOf(user: APIUser, roles: string[]): APIGuildMember {
+    return { user, roles, joined_at: iso(), deaf: false, mute: false, nick: null, avatar: null, premium_since: null,
+      pending: false, communication_disabled_until: null, flags: 0 as GuildMemberFlags };
+  }
+
+  /** Channel messages as a member sees them now, oldest first. */
+  channelMessages(channelId: string): ChannelMessage[] { return this.messages.get(channelId) ?? []; }
+
+  // -------------------------------------------------------------------------------------------
+  // Lifecycle
+  // -------------------------------------------------------------------------------------------
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ noServer: true });
+    this.server.on("upgrade", (req, socket, head) => {
+      if (!req.url?.startsWith("/gateway")) return socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onGateway(ws));
+    });
+    await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop() {
+    for (const s of this.sessions.values()) s.socket?.terminate();
+    this.wss.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Resolves once `predicate` holds, re-checking after every request the server answers. */
+  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+  private notify() { for (const w of this.waiters.splice(0)) w(); }
+
+  // -------------------------------------------------------------------------------------------
+  // Gateway
+  // -------------------------------------------------------------------------------------------
+  private onGateway(ws: WebSocket) {
+    const sendRaw = (payload: unknown) => ws.send(JSON.stringify(payload));
+    sendRaw({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs ?? 41_250 }, s: null, t: null });
+    ws.on("message", (raw) => {
+      const packet = JSON.parse(String(raw)) as { op: number; d: any };
+      if (packet.op === GatewayOpcodes.Heartbeat) return sendRaw({ op: GatewayOpcodes.HeartbeatAck });
+      if (packet.op === GatewayOpcodes.Identify) return this.identify(ws, packet.d.token);
+      if (packet.op === GatewayOpcodes.Resume) return this.resume(ws, packet.d);
+    });
+  }
+
+  private identify(ws: WebSocket, token: string) {
+    this.token = token;
+    const session: Session = { id: snowflake(), socket: ws, seq: 0, sent: [], identified: true };
+    this.sessions.set(session.id, session);
+    const ready: GatewayReadyDispatchData = {
+      v: 10, session_id: session.id, resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`, shard: [0, 1], user: this.botUser,
+      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })), application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: "0" },
+    };
+    this.dispatch(session, GatewayDispatchEvents.Ready, ready);
+    for (const g of this.guilds) {
+      this.dispatch(session, GatewayDispatchEvents.GuildCreate, {
+        id: g.id, name: g.name, icon: null, owner_id: g.ownerId, unavailable: false, member_count: g.members.size, large: false,
+        joined_at: iso(), features: [], emojis: [], stickers: [], threads: [], presences: [], voice_states: [], stage_instances: [],
+        guild_scheduled_events: [], soundboard_sounds: [], roles: g.roles, channels: g.channels, members: [...g.members.values()],
+      });
+    }
+  }
+
+  private resume(ws: WebSocket, d: { session_id: string; seq: number }) {
+    const session = this.sessions.get(d.session_id);
+    if (!session) return ws.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false }));
+    session.socket = ws;
+    for (const event of session.sent.filter((e) => e.s > d.seq)) ws.send(JSON.stringify({ op: 0, ...event }));
+    this.dispatch(session, GatewayDispatchEvents.Resumed, null);
+    this.resumes += 1;
+  }
+  resumes = 0;
+
+  private dispatch(session: Session, t: string, d: unknown) {
+    const event = { s: ++session.seq, t, d };
+    session.sent.push(event);
+    if (session.socket?.readyState === 1) session.socket.send(JSON.stringify({ op: 0, ...event }));
+  }
+
+  /** Sends a dispatch to every session (kept for replay if a connection is down). */
+  broadcast(t: string, d: unknown) {
+    for (const s of this.sessions.values()) this.dispatch(s, t, d);
+  }
+
+  /** Drops every gateway connection as a network fault would (discord.js resumes with code 4000). */
+  dropConnections(code = 4000) {
+    for (const s of this.sessions.values()) { s.socket?.close(code, "dropped by the local Discord"); s.socket = undefined; }
+  }
+
+  get connected() { return [...this.sessions.values()].some((s) => s.socket?.readyState === 1); }
+
+  // -------------------------------------------------------------------------------------------
+  // Members acting: slash commands and buttons
+  // -------------------------------------------------------------------------------------------
+  private interactionBase(userId: string, channelId: string, guild = this.guild) {
+    const member = guild.members.get(userId);
+    if (!member) throw new Error(`user ${userId} is not in the guild`);
+    const channel = guild.channels.find((c) => c.id === channelId) ?? this.threads.find((t) => t.id === channelId);
+    const roles = member.roles;
+    const permissions = guild.roles.filter((r) => r.id === guild.id || roles.includes(r.id))
+      .reduce((p, r) => p | BigInt(r.permissions), 0n).toString();
+    return {
+      application_id: this.applicationId, guild_id: guild.id, channel_id: channelId,
+      channel: { id: channelId, type: channel?.type ?? ChannelType.GuildText, guild_id: guild.id, name: (channel as { name?: string })?.name ?? "" },
+      member: { ...member, permissions }, app_permissions: "1071698660929", locale: "en-US", guild_locale: "en-US",
+      entitlements: [], authorizing_integration_owners: { 0: guild.id }, context: 0, version: 1, attachment_size_limit: 8_388_608,
+      id: snowflake(), token: `itok-${snowflake()}`,
+    };
+  }
+
+  /** A member types a slash command; returns the interaction record the bot's answers fill in. */
+  slashCommand(name: string, options: APIApplicationCommandInteractionDataOption[], userId: string,
+    channelId = (this.channel("general").id), opts: { dm?: boolean; focused?: boolean; guild?: LocalGuild } = {}): InteractionRecord {
+    const base = this.interactionBase(userId, channelId, opts.guild);
+    const registered = [...this.commands.global, ...(this.commands.guild.get(base.guild_id) ?? [])].find((c) => c.name === name);
+    const interaction = {
+      ...base, type: opts.focused ? InteractionType.ApplicationCommandAutocomplete : InteractionType.ApplicationCommand,
+      data: { id: registered?.id ?? snowflake(), name, type: ApplicationCommandType.ChatInput, options },
+    } as Record<string, unknown>;
+    if (opts.dm) {
+      delete interaction.guild_id; delete interaction.member; delete interaction.guild_locale;
+      interaction.user = this.users.get(userId);
+      interaction.channel = { id: channelId, type: ChannelType.DM };
+      interaction.context = 1;
+      interaction.authorizing_integration_owners = { 1: userId };
+    }
+    const record: InteractionRecord = { id: base.id, token: base.token, kind: opts.focused ? "autocomplete" : "command", name,
+      userId, channelId, callbacks: [], followUps: [], ephemeral: false };
+    this.interactions.set(record.token, record);
+    this.broadcast(GatewayDispatchEvents.InteractionCreate, interaction as unknown as APIInteraction);
+    return record;
+  }
+
+  /** A member clicks a button on a message in a channel. */
+  clickButton(message: APIMessage, customId: string, userId: string): InteractionRecord {
+    const base = this.interactionBase(userId, message.channel_id);
+    const record: InteractionRecord = { id: base.id, token: base.token, kind: "button", customId, userId, channelId: message.channel_id,
+      callbacks: [], followUps: [], ephemeral: false };
+    this.interactions.set(record.token, record);
+    this.broadcast(GatewayDispatchEvents.InteractionCreate, { ...base, type: InteractionType.MessageComponent,
+      data: { custom_id: customId, component_type: ComponentType.Button }, message });
+    return record;
+  }
+
+  /** Waits until the bot has answered an interaction (a reply, an edit after deferring, or choices). */
+  answered(record: InteractionRecord, timeoutMs = 10_000) {
+    return this.waitFor(() => (record.callbacks.length > 0 && (record.callbacks.some((c) => c.type !== 5) || record.reply?.content !== undefined
+      && record.reply.edited_timestamp) ? record : undefined), timeoutMs, `an answer to ${record.name ?? record.customId}`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // REST
+  // -------------------------------------------------------------------------------------------
+  private message(channelId: string, body: any, extra: Partial<APIMessage> = {}): ChannelMessage {
+    const guild = this.guilds.find((g) => g.channels.some((c) => c.id === channelId)) ?? this.guilds.find((g) => this.threads.some((t) => t.id === channelId && t.guild_id === g.id));
+    return {
+      id: snowflake(), channel_id: channelId, guild_id: guild?.id, author: this.botUser, content: body.content ?? "",
+      timestamp: iso(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [],
+      mention_roles: [...String(body.content ?? "").matchAll(/<@&(\d+)>/g)].map((m) => m[1]!), attachments: [],
+      embeds: body.embeds ?? [], components: (body.components ?? []) as APIActionRowComponent<APIComponentInMessageActionRow>[],
+      pinned: false, type: MessageType.Default, flags: body.flags ?? 0, edits: 0, history: [], ...extra,
+    } as ChannelMessage;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, "");
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    let body: any = undefined;
+    try { body = text ? JSON.parse(text) : undefined; } catch { body = text; }
+    const method = req.method ?? "GET";
+    const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ method, path, body, status, at: Date.now() });
+      if (payload === undefined) res.writeHead(status, headers);
+      else res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(payload === undefined ? undefined : JSON.stringify(payload));
+      this.notify();
+    };
+    const limit = this.limiter.check(method, path);
+    if (limit.limited) {
+      return reply(429, { message: "You are being rate limited.", retry_after: Number(limit.headers["retry-after"]), global: false }, limit.headers);
+    }
+    const h = limit.headers;
+    const needsAuth = !path.startsWith("/interactions/") && !path.startsWith("/webhooks/");
+    if (needsAuth && req.headers.authorization !== `Bot ${this.token ?? ""}` && !(path === "/gateway/bot" && req.headers.authorization?.startsWith("Bot "))) {
+      return reply(401, { message: "401: Unauthorized", code: 0 });
+    }
+    let m: RegExpExecArray | null;
+    if (method === "GET" && path === "/gateway/bot") {
+      this.token = req.headers.authorization!.slice(4);
+      const result: RESTGetAPIGatewayBotResult = { url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 } };
+      return reply(200, result);
+    }
+    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path)) && method === "PUT") {
+      const registered = (body as APIApplicationCommand[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1]!, version: snowflake(),
+        default_member_permissions: c.default_member_permissions ?? null, type: c.type ?? ApplicationCommandType.ChatInput,
+        ...(m![2] ? { guild_id: m![2] } : {}) }) as APIApplicationCommand);
+      if (m[2]) this.commands.guild.set(m[2], registered); else this.commands.global = registered;
+      return reply(200, registered);
+    }
+    if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path)) && method === "POST") {
+      const record = this.interactions.get(m[2]!);
+      if (!record) return reply(404, { message: "Unknown interaction", code: 10062 });
+      if (record.callbacks.some((c) => c.type !== 8) && body.type !== 8) return reply(400, { message: "Interaction has already been acknowledged.", code: 40060 });
+      record.callbacks.push({ type: body.type, data: body.data });
+      if (body.type === 4 || body.type === 5) {
+        record.ephemeral = Boolean((body.data?.flags ?? 0) & MessageFlags.Ephemeral);
+        record.reply = this.message(record.channelId, body.data ?? {}, { webhook_id: this.applicationId, application_id: this.applicationId,
+          type: MessageType.ChatInputCommand, interaction_metadata: undefined });
+        if (!record.ephemeral && body.type === 4) this.channelPush(record.reply);
+      }
+      if (body.type === 7) {
+        // A button's message updated in place.
+        const target = this.findMessage(record.channelId, (body.message_id as string | undefined));
+        void target;
+      }
+      return reply(204);
+    }
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path))) {
+      const record = this.interactions.get(m[2]!);
+      if (!record?.reply) return reply(404, { message: "Unknown Message", code: 10008 });
+      if (method === "PATCH") {
+        Object.assign(record.reply, { content: body.content ?? record.reply.content, embeds: body.embeds ?? record.reply.embeds,
+          components: body.components ?? record.reply.components, edited_timestamp: iso() });
+        if (!record.ephemeral && !this.channelMessages(record.channelId).includes(record.reply as ChannelMessage)) this.channelPush(record.reply as ChannelMessage);
+      }
+      if (method === "DELETE") { record.reply = undefined; return reply(204); }
+      return reply(200, record.reply);
+    }
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path)) && method === "POST") {
+      const record = this.interactions.get(m[2]!);
+      if (!record) return reply(404, { message: "Unknown Webhook", code: 10015 });
+      const followUp = this.message(record.channelId, body, { webhook_id: this.applicationId, application_id: this.applicationId });
+      record.followUps.push(followUp);
+      if (!((body.flags ?? 0) & MessageFlags.Ephemeral)) this.channelPush(followUp);
+      return reply(200, followUp);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "POST") {
+      if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
+      const message = this.message(m[1]!, body);
+      this.channelPush(message);
+      return reply(200, message, h);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+      const message = this.findMessage(m[1]!, m[2]!);
+      if (!message) return reply(404, { message: "Unknown Message", code: 10008 }, h);
+      if (method === "PATCH") {
+        message.history.push({ content: message.content, embeds: message.embeds });
+        Object.assign(message, { content: body.content ?? message.content, embeds: body.embeds ?? message.embeds,
+          components: body.components ?? message.components, edited_timestamp: iso() });
+        message.edits += 1;
+      }
+      return reply(200, message, h);
+    }
+    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && method === "POST") {
+      const parent = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]);
+      if (!parent || !this.findMessage(m[1]!, m[2]!)) return reply(404, { message: "Unknown Message", code: 10008 });
+      const thread = { id: m[2]!, type: ChannelType.PublicThread, guild_id: (parent as { guild_id: string }).guild_id, name: body.name,
+        parent_id: parent.id, owner_id: this.botUser.id, member_count: 1, message_count: 0, rate_limit_per_user: 0,
+        thread_metadata: { archived: false, auto_archive_duration: body.auto_archive_duration ?? 1440, locked: false,
+          archive_timestamp: iso() } } as APIThreadChannel;
+      this.threads.push(thread);
+      return reply(201, thread);
+    }
+    if ((m = /^\/channels\/(\d+)$/.exec(path)) && method === "GET") {
+      const channel = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]) ?? this.threads.find((t) => t.id === m![1]);
+      return channel ? reply(200, channel) : reply(404, { message: "Unknown Channel", code: 10003 });
+    }
+    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/.exec(path)) && (method === "PUT" || method === "DELETE")) {
+      const guild = this.guilds.find((g) => g.id === m![1]);
+      const member = guild?.members.get(m[2]!);
+      if (!guild || !member) return reply(404, { message: "Unknown Member", code: 10007 });
+      if (!guild.roles.some((r) => r.id === m![3])) return reply(404, { message: "Unknown Role", code: 10011 });
+      member.roles = method === "PUT" ? [...new Set([...member.roles, m[3]!])] : member.roles.filter((r) => r !== m![3]);
+      this.broadcast(GatewayDispatchEvents.GuildMemberUpdate, { guild_id: guild.id, ...member });
+      return reply(204);
+    }
+    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path)) && method === "GET") {
+      const member = this.guilds.find((g) => g.id === m![1])?.members.get(m[2]!);
+      return member ? reply(200, member) : reply(404, { message: "Unknown Member", code: 10007 });
+    }
+    return reply(404, { message: `404: Not Found (${method} ${path})`, code: 0 });
+  }
+
+  private channelExists(id: string) {
+    return this.guilds.some((g) => g.channels.some((c) => c.id === id)) || this.threads.some((t) => t.id === id);
+  }
+  private channelPush(message: ChannelMessage | APIMessage) {
+    const list = this.messages.get(message.channel_id) ?? [];
+    const m = message as ChannelMessage;
+    m.edits ??= 0;
+    m.history ??= [];
+    list.push(m);
+    this.messages.set(message.channel_id, list);
+  }
+  private findMessage(channelId: string, id?: string) {
+    return this.channelMessages(channelId).find((m) => m.id === id);
+  }
+}
+
+export async function startLocalDiscord(options: LocalDiscordOptions = {}): Promise<LocalDiscord> {
+  return new LocalDiscord(options).start();
+}
