@@ -17,6 +17,7 @@ export type EventsPageV1 = OperationResponse["get_contract_events_by_id"];
 export type TxV3 = OperationResponse["get_transaction"];
 export type Nonces = OperationResponse["get_account_nonces"];
 export type ApiStatus = OperationResponse["get_status"];
+export type BlocksPage = OperationResponse["get_blocks"];
 type LogResult = LogsPage["results"][number];
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -202,4 +203,26 @@ export function statusJson(chain: LocalChain): ApiStatus {
   return { server_version: "cover-protocol local stacks api", status: "ready",
     chain_tip: { block_height: tip.height, block_hash: `0x${tip.hash}`, index_block_hash: `0x${tip.hash}`,
       burn_block_height: chain.simnet.burnBlockHeight } };
+}
+
+/** /extended/v2/blocks: newest first, by offset. */
+export function blocksPage(chain: LocalChain, query: { limit?: number; offset?: number }): BlocksPage {
+  const limit = query.limit ?? 20;
+  const offset = query.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 30) throw new BadRequest("'limit' must be between 1 and 30");
+  const newestFirst = [...chain.blocks].reverse().slice(offset, offset + limit);
+  return {
+    limit, offset, total: chain.blocks.length, next_cursor: null, prev_cursor: null, cursor: newestFirst[0] ? String(newestFirst[0].height) : null,
+    results: newestFirst.map((b) => {
+      const parent = chain.blocks.find((x) => x.height === b.height - 1);
+      return {
+        canonical: true, height: b.height, hash: `0x${b.hash}`, block_time: b.time, block_time_iso: iso(b.time), tenure_height: b.height,
+        index_block_hash: `0x${b.hash}`, parent_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
+        parent_index_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`, burn_block_time: b.time, burn_block_time_iso: iso(b.time),
+        burn_block_hash: `0x${b.hash}`, burn_block_height: chain.simnet.burnBlockHeight, miner_txid: "0x", tx_count: b.txids.length,
+        execution_cost_read_count: 0, execution_cost_read_length: 0, execution_cost_runtime: 0, execution_cost_write_count: 0,
+        execution_cost_write_length: 0,
+      };
+    }),
+  };
 }

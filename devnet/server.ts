@@ -5,7 +5,7 @@ import { hexToCV, validateStacksAddress, type ClarityValue } from "@stacks/trans
 import type { ClientToServerMessages, ServerToClientMessages, Topic } from "@stacks/blockchain-api-client";
 import { LocalChain, MalformedTransaction, cvHex, type ChainBlock, type ChainTx, type ChainOptions } from "./chain";
 import {
-  BadRequest, NotFound, addressTransactionJson, blockJson, eventsPageV1, logsPage, noncesJson, principalsOf, statusJson,
+  BadRequest, NotFound, addressTransactionJson, blockJson, blocksPage, eventsPageV1, logsPage, noncesJson, principalsOf, statusJson,
   transactionJson, transactionV3Json,
 } from "./api-shapes";
 
@@ -66,6 +66,9 @@ function routes(chain: LocalChain): Route[] {
       exit_at_block_height: null, is_fully_synced: true,
     })),
     route("GET", "/extended", () => statusJson(chain)),
+    route("GET", "/extended/v2/blocks/?", (_r, _p, url) => blocksPage(chain, {
+      limit: int(url.searchParams.get("limit"), "limit"), offset: int(url.searchParams.get("offset"), "offset"),
+    })),
     route("GET", "/extended/v1/block/by_height/{height}", (_r, p) => {
       const block = chain.blocks.find((b) => b.height === Number(p.height));
       if (!block) throw new NotFound(`cannot find block by height ${p.height}`);

@@ -40,6 +40,8 @@ export type LocalDiscordOptions = {
   channelLimit?: { limit: number; windowMs: number };
   rules?: LimitRule[];
   heartbeatIntervalMs?: number;
+  /** The bot token the application has (what the developer portal shows). */
+  token?: string;
 };
 
 type Session = { id: string; socket?: WebSocket; seq: number; sent: { s: number; t: string; d: unknown }[]; identified: boolean };
@@ -59,11 +61,12 @@ export class LocalDiscord {
   private server!: Server;
   private wss!: WebSocketServer;
   port = 0;
-  token?: string;
+  readonly token: string;
   private waiters: (() => void)[] = [];
 
   constructor(readonly options: LocalDiscordOptions = {}) {
     this.limiter = new RateLimiter(options.rules ?? defaultRules(options.channelLimit));
+    this.token = options.token ?? "local-bot-token";
     const guildCount = options.guilds ?? 1;
     for (let g = 0; g < guildCount; g++) this.addGuild(`Cover Community ${g + 1}`);
   }
@@ -166,7 +169,7 @@ export class LocalDiscord {
   }
 
   private identify(ws: WebSocket, token: string) {
-    this.token = token;
+    if (token !== this.token) return ws.close(4004, "Authentication failed.");
     const session: Session = { id: snowflake(), socket: ws, seq: 0, sent: [], identified: true };
     this.sessions.set(session.id, session);
     const ready: GatewayReadyDispatchData = {
@@ -237,7 +240,8 @@ export class LocalDiscord {
     const registered = [...this.commands.global, ...(this.commands.guild.get(base.guild_id) ?? [])].find((c) => c.name === name);
     const interaction = {
       ...base, type: opts.focused ? InteractionType.ApplicationCommandAutocomplete : InteractionType.ApplicationCommand,
-      data: { id: registered?.id ?? snowflake(), name, type: ApplicationCommandType.ChatInput, options },
+      data: { id: registered?.id ?? snowflake(), name, type: ApplicationCommandType.ChatInput, options,
+        resolved: this.resolve(options, opts.guild ?? this.guild) },
     } as Record<string, unknown>;
     if (opts.dm) {
       delete interaction.guild_id; delete interaction.member; delete interaction.guild_locale;
@@ -253,6 +257,35 @@ export class LocalDiscord {
     return record;
   }
 
+  /** The users, members, channels and roles named in options, as Discord sends them alongside. */
+  private resolve(options: APIApplicationCommandInteractionDataOption[], guild: LocalGuild) {
+    const resolved = { users: {} as Record<string, APIUser>, members: {} as Record<string, unknown>, channels: {} as Record<string, unknown>,
+      roles: {} as Record<string, APIRole> };
+    const walk = (list: APIApplicationCommandInteractionDataOption[]) => {
+      for (const o of list) {
+        if ("options" in o && o.options) walk(o.options as APIApplicationCommandInteractionDataOption[]);
+        if (!("value" in o)) continue;
+        const id = String(o.value);
+        if (o.type === 6) {
+          const user = this.users.get(id) ?? (id === this.botUser.id ? this.botUser : undefined);
+          if (user) resolved.users[id] = user;
+          const member = guild.members.get(id);
+          if (member) { const { user: _u, ...rest } = member; void _u; resolved.members[id] = { ...rest, permissions: "0" }; }
+        }
+        if (o.type === 7) {
+          const channel = guild.channels.find((c) => c.id === id);
+          if (channel) resolved.channels[id] = { id, name: (channel as { name: string }).name, type: channel.type, permissions: "1071698660929" };
+        }
+        if (o.type === 8) {
+          const role = guild.roles.find((r) => r.id === id);
+          if (role) resolved.roles[id] = role;
+        }
+      }
+    };
+    walk(options);
+    return resolved;
+  }
+
   /** A member clicks a button on a message in a channel. */
   clickButton(message: APIMessage, customId: string, userId: string): InteractionRecord {
     const base = this.interactionBase(userId, message.channel_id);
@@ -266,8 +299,9 @@ export class LocalDiscord {
 
   /** Waits until the bot has answered an interaction (a reply, an edit after deferring, or choices). */
   answered(record: InteractionRecord, timeoutMs = 10_000) {
-    return this.waitFor(() => (record.callbacks.length > 0 && (record.callbacks.some((c) => c.type !== 5) || record.reply?.content !== undefined
-      && record.reply.edited_timestamp) ? record : undefined), timeoutMs, `an answer to ${record.name ?? record.customId}`);
+    const done = () => record.callbacks.some((c) => c.type !== 5) // a reply, an update or choices
+      || (record.callbacks.length > 0 && (Boolean(record.reply?.edited_timestamp) || record.followUps.length > 0)); // deferred, then answered
+    return this.waitFor(() => (done() ? record : undefined), timeoutMs, `an answer to ${record.name ?? record.customId}`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -306,12 +340,9 @@ export class LocalDiscord {
     }
     const h = limit.headers;
     const needsAuth = !path.startsWith("/interactions/") && !path.startsWith("/webhooks/");
-    if (needsAuth && req.headers.authorization !== `Bot ${this.token ?? ""}` && !(path === "/gateway/bot" && req.headers.authorization?.startsWith("Bot "))) {
-      return reply(401, { message: "401: Unauthorized", code: 0 });
-    }
+    if (needsAuth && req.headers.authorization !== `Bot ${this.token}`) return reply(401, { message: "401: Unauthorized", code: 0 });
     let m: RegExpExecArray | null;
     if (method === "GET" && path === "/gateway/bot") {
-      this.token = req.headers.authorization!.slice(4);
       const result: RESTGetAPIGatewayBotResult = { url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1,
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 } };
       return reply(200, result);

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { validateStacksAddress } from "@stacks/transactions";
+
+/**
+ * The bot's configuration, read from the environment (a local `.env` is loaded by the entry points)
+ * and validated at start-up. A missing or malformed value stops start-up with one line that names the
+ * variable and says what is expected. Every variable is documented in `.env.example`.
+ */
+
+const NETWORK_URLS = {
+  mainnet: "https://api.mainnet.hiro.so",
+  testnet: "https://api.testnet.hiro.so",
+  devnet: "http://127.0.0.1:3999",
+} as const;
+const EXPLORER_CHAINS = { mainnet: "mainnet", testnet: "testnet", devnet: "devnet" } as const;
+
+const snowflake = z.string().regex(/^\d{17,20}$/, "a Discord id (17 to 20 digits)");
+const httpUrl = z.string().refine((v) => { try { return ["http:", "https:"].includes(new URL(v).protocol); } catch { return false; } },
+  "an http(s) URL");
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string().min(20, "the bot token from the Discord developer portal"),
+  DISCORD_APPLICATION_ID: snowflake,
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_URL: httpUrl.optional(),
+  STACKS_NETWORK: z.string().default("devnet").refine((v) => v in NETWORK_URLS || httpUrl.safeParse(v).success,
+    "mainnet, testnet, devnet, or the URL of a Stacks API"),
+  STACKS_API_KEY: z.string().min(8, "a Hiro API key").optional(),
+  CONTRACT_DEPLOYER: z.string().refine((v) => validateStacksAddress(v), "the Stacks address that deployed the contracts"),
+  WEB_BASE_URL: httpUrl.default("http://127.0.0.1:8787"),
+  WEB_PORT: z.coerce.number().int("a port number (0-65535)").min(0, "a port number (0-65535)").max(65_535, "a port number (0-65535)").default(8787),
+  KEEPER_PRIVATE_KEY: z.string().regex(/^[0-9a-fA-F]{64}(01)?$/, "a 64-character hex private key (optionally ending in 01)").optional(),
+  DATABASE_PATH: z.string().min(1, "a file path").default("data/bot.sqlite"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CHAIN_TIMEOUT_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(8_000),
+});
+
+/** Every variable the bot reads (DOTENV_PATH is read before the others, by bot/env.ts). */
+export const CONFIG_VARIABLES = [...Object.keys(schema.shape), "DOTENV_PATH"];
+
+export type Config = {
+  discord: { token: string; applicationId: string; guildId?: string; apiUrl?: string };
+  stacks: { network: "mainnet" | "testnet" | "devnet" | "custom"; apiUrl: string; apiKey?: string; deployer: string;
+    explorerChain: "mainnet" | "testnet" | "devnet"; timeoutMs: number };
+  web: { baseUrl: string; port: number };
+  keeperKey?: string;
+  databasePath: string;
+  logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+};
+
+export class ConfigError extends Error {}
+
+/** Empty strings count as unset, as in most .env files. */
+function clean(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string>;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(clean(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const expected = issue.code === "invalid_type" && clean(env)[name] === undefined ? `is required: ${describe(name)}` : `must be ${issue.message}`;
+    throw new ConfigError(`${name} ${expected}`);
+  }
+  const c = parsed.data;
+  const network = c.STACKS_NETWORK in NETWORK_URLS ? (c.STACKS_NETWORK as keyof typeof NETWORK_URLS) : "custom";
+  const apiUrl = network === "custom" ? c.STACKS_NETWORK.replace(/\/$/, "") : NETWORK_URLS[network];
+  const deployerIsMainnet = c.CONTRACT_DEPLOYER.startsWith("SP") || c.CONTRACT_DEPLOYER.startsWith("SM");
+  if (network === "mainnet" && !deployerIsMainnet) throw new ConfigError("CONTRACT_DEPLOYER must be a mainnet address (SP…) when STACKS_NETWORK is mainnet");
+  if ((network === "testnet" || network === "devnet") && deployerIsMainnet) {
+    throw new ConfigError(`CONTRACT_DEPLOYER must be a testnet address (ST…) when STACKS_NETWORK is ${network}`);
+  }
+  return {
+    discord: { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID, guildId: c.DISCORD_GUILD_ID, apiUrl: c.DISCORD_API_URL },
+    stacks: { network, apiUrl, apiKey: c.STACKS_API_KEY, deployer: c.CONTRACT_DEPLOYER, timeoutMs: c.CHAIN_TIMEOUT_MS,
+      explorerChain: network === "custom" ? (deployerIsMainnet ? "mainnet" : "devnet") : EXPLORER_CHAINS[network] },
+    web: { baseUrl: c.WEB_BASE_URL.replace(/\/$/, ""), port: c.WEB_PORT },
+    keeperKey: c.KEEPER_PRIVATE_KEY,
+    databasePath: c.DATABASE_PATH,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+function describe(name: string): string {
+  return ({
+    DISCORD_TOKEN: "the bot token from the Discord developer portal",
+    DISCORD_APPLICATION_ID: "the application id from the Discord developer portal",
+    CONTRACT_DEPLOYER: "the Stacks address that deployed the contracts",
+  } as Record<string, string>)[name] ?? "see .env.example";
+}
+
+/** Values that must never reach a log line. */
+export function secretsOf(config: Config): string[] {
+  return [config.discord.token, config.stacks.apiKey, config.keeperKey].filter((s): s is string => Boolean(s));
+}

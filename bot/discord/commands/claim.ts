@@ -1,0 +1,17 @@
+import { SlashCommandBuilder } from "discord.js";
+import type { BotCommand } from "../context";
+import { UserError } from "../errors";
+import { claimEmbed } from "../presentation/embeds";
+
+export const command: BotCommand = {
+  data: new SlashCommandBuilder().setName("claim").setDescription("Show a claim: evidence, tally, deadline and status")
+    .addIntegerOption((o) => o.setName("id").setDescription("Claim number").setRequired(true).setMinValue(1)),
+  defer: true,
+  async execute(interaction, { reader, links }) {
+    const id = BigInt(interaction.options.getInteger("id", true));
+    const claim = await reader.claim(id);
+    if (!claim) throw new UserError(`There is no claim #${id}. See the latest with \`/claims\`.`);
+    const protocol = await reader.protocol(claim.protocolId);
+    await interaction.editReply({ embeds: [claimEmbed(claim, protocol?.name ?? `protocol #${claim.protocolId}`, links)] });
+  },
+};

@@ -1,0 +1,31 @@
+import { SlashCommandBuilder, type AutocompleteInteraction } from "discord.js";
+import type { BotCommand, BotContext } from "../context";
+import { UserError } from "../errors";
+import { listEmbed, protocolEmbed } from "../presentation/embeds";
+
+/** Shared by every command with a protocol option: up to 25 matching names. */
+export async function autocompleteProtocols(interaction: AutocompleteInteraction, { directory }: BotContext) {
+  const focused = interaction.options.getFocused();
+  const matches = await directory.search(String(focused));
+  await interaction.respond(matches.slice(0, 25).map((p) => ({ name: `${p.name} (${p.chain}, ${p.status})`, value: p.name })));
+}
+
+export const command: BotCommand = {
+  data: new SlashCommandBuilder().setName("protocol").setDescription("Show a protocol: audit, risk tier, rate, cover, insured or not")
+    .addStringOption((o) => o.setName("name").setDescription("The protocol's name").setAutocomplete(true)),
+  defer: true,
+  async execute(interaction, ctx) {
+    const name = interaction.options.getString("name");
+    if (!name) {
+      const all = await ctx.directory.all(true);
+      await interaction.editReply({ embeds: [listEmbed("Listed protocols", all.map((p) => `**${p.name}** · ${p.chain} · ${p.category} · ${p.status}`),
+        "No protocols are listed yet.")] });
+      return;
+    }
+    const protocol = await ctx.directory.resolve(name);
+    const details = await ctx.reader.protocolDetails(protocol.id);
+    if (!details) throw new UserError(`There is no protocol named "${name}".`);
+    await interaction.editReply({ embeds: [protocolEmbed(details, ctx.links)] });
+  },
+  autocomplete: autocompleteProtocols,
+};

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { MessageFlags, type Interaction, type ChatInputCommandInteraction } from "discord.js";
+import type { BotContext } from "./context";
+import { UserError } from "./errors";
+import { ChainUnavailableError } from "../chain/stacks-client";
+
+/**
+ * Every interaction goes through here: commands are found by name, checked for where they may be used,
+ * acknowledged in time, and every error is answered in one place, ephemerally: a member's mistake with
+ * what to type instead, an unreachable chain with "try again", anything else with a reference id that
+ * is also in the log (never a stack trace).
+ */
+export async function handleInteraction(interaction: Interaction, ctx: BotContext): Promise<void> {
+  if (interaction.isAutocomplete()) {
+    const command = ctx.commands.find((c) => c.data.name === interaction.commandName);
+    try {
+      await command?.autocomplete?.(interaction, ctx);
+    } catch (e) {
+      ctx.log.warn({ err: e, command: interaction.commandName }, "autocomplete failed");
+      if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    }
+    return;
+  }
+  if (!interaction.isChatInputCommand()) return;
+  const command = ctx.commands.find((c) => c.data.name === interaction.commandName);
+  if (!command) {
+    await interaction.reply({ content: `I don't know \`/${interaction.commandName}\` (any more). See \`/help\`.`, flags: MessageFlags.Ephemeral });
+    return;
+  }
+  try {
+    if (command.guildOnly && !interaction.inGuild()) {
+      throw new UserError(`\`/${command.data.name}\` works in a server, not in direct messages. Use it in your server's channel.`);
+    }
+    if (command.defer) await interaction.deferReply();
+    await command.execute(interaction, ctx);
+  } catch (error) {
+    await answerError(interaction, ctx, error);
+  }
+}
+
+async function answerError(interaction: ChatInputCommandInteraction, ctx: BotContext, error: unknown) {
+  let content: string;
+  if (error instanceof UserError) {
+    content = error.message;
+  } else if (error instanceof ChainUnavailableError) {
+    ctx.log.warn({ command: interaction.commandName, detail: error.detail }, "chain unavailable");
+    content = "The Stacks chain can't be read right now (the API did not answer). Nothing was changed; please try again in a minute.";
+  } else {
+    const reference = randomBytes(4).toString("hex").toUpperCase();
+    ctx.log.error({ err: error, reference, command: interaction.commandName, user: interaction.user.id }, "command failed");
+    content = `Something went wrong on our side. If it keeps happening, tell the team this reference: **${reference}**.`;
+  }
+  try {
+    if (interaction.deferred || interaction.replied) {
+      // The acknowledgement was public; replace it with a private answer.
+      await interaction.deleteReply().catch(() => undefined);
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    } else {
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    }
+  } catch (e) {
+    ctx.log.warn({ err: e, command: interaction.commandName }, "could not answer an interaction error");
+  }
+}

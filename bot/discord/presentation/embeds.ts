@@ -1,0 +1,156 @@
+import { EmbedBuilder } from "discord.js";
+import type { Assessor, Claim, Policy, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
+import { describeContractError } from "../../chain/contract-errors";
+import { formatBps, formatStx } from "../../format/stx";
+import { dateTime, relativeTime, type Links } from "./links";
+
+/** How the bot shows each thing it reads from the chain. Amounts in STX, times in each reader's zone. */
+
+const COLORS = { ok: 0x2ecc71, warn: 0xf1c40f, bad: 0xe74c3c, info: 0x3498db, muted: 0x95a5a6 };
+const pct = (part: bigint, whole: bigint) => (whole === 0n ? "0%" : formatBps((part * 10_000n) / whole));
+/** `now` is the chain's time (ProtocolReader.chainTime), which the contracts use, not this machine's clock. */
+export function policyState(policy: Policy, now: bigint): { label: string; color: number } {
+  if (policy.status === "exhausted") return { label: "Exhausted: all cover paid out", color: COLORS.muted };
+  if (policy.status === "expired" || now >= policy.endsAt) return { label: "Expired", color: COLORS.muted };
+  if (now < policy.activeFrom) return { label: `In the waiting period: cover starts ${relativeTime(policy.activeFrom)}`, color: COLORS.warn };
+  return { label: "Active", color: COLORS.ok };
+}
+
+export function policyEmbed(policy: Policy, protocolName: string, links: Links, now: bigint) {
+  const state = policyState(policy, now);
+  return new EmbedBuilder()
+    .setTitle(`Policy #${policy.id} · ${protocolName}`)
+    .setColor(state.color)
+    .addFields(
+      { name: "Status", value: state.label, inline: false },
+      { name: "Holder", value: links.addressLink(policy.holder), inline: true },
+      { name: "Cover", value: formatStx(policy.coverageAmount), inline: true },
+      { name: "Remaining cover", value: formatStx(policy.remainingCover), inline: true },
+      { name: "Premium paid", value: `${formatStx(policy.premium)} (${formatBps(policy.rateBps)} a year, tier ${policy.tier})`, inline: true },
+      { name: "Paid out", value: formatStx(policy.totalPaid), inline: true },
+      { name: "Term", value: `${policy.durationDays} days`, inline: true },
+      { name: "Cover from", value: `${dateTime(policy.activeFrom)} (${relativeTime(policy.activeFrom)})`, inline: true },
+      { name: "Cover until", value: `${dateTime(policy.endsAt)} (${relativeTime(policy.endsAt)})`, inline: true },
+    );
+}
+
+export const CLAIM_STATE_LABELS: Record<Claim["status"], string> = {
+  "voting": "Voting",
+  "no-quorum": "No quorum: the council decides",
+  "awaiting-council": "Approved by vote: awaiting the council's sign-off",
+  "approved": "Approved",
+  "denied": "Denied",
+  "vetoed": "Vetoed by the council",
+  "paid": "Paid",
+};
+
+export function claimStatusLine(claim: Claim): string {
+  if (claim.status === "voting") return `Voting: closes ${relativeTime(claim.votingEndsAt)}`;
+  if (claim.status === "approved") return `Approved: payable ${relativeTime(claim.vetoEndsAt)}, once the council's veto window ends`;
+  if (claim.status === "paid") return `Paid: ${formatStx(claim.paid)} to the claimant`;
+  return CLAIM_STATE_LABELS[claim.status];
+}
+
+export function tallyLines(claim: Claim) {
+  const voted = claim.approveWeight + claim.denyWeight;
+  return {
+    tally: `For ${formatStx(claim.approveWeight)} (${pct(claim.approveWeight, voted)}) · Against ${formatStx(claim.denyWeight)} (${pct(claim.denyWeight, voted)}) · ${claim.voterCount} vote${claim.voterCount === 1n ? "" : "s"}`,
+    quorum: `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${pct(claim.votedStake, claim.quorumStake)})${claim.quorumReached ? " ✓" : ""}`,
+    threshold: `Approval must be above ${formatBps(claim.approvalBps)} of the voted weight`,
+  };
+}
+
+export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
+  const color = { "voting": COLORS.info, "no-quorum": COLORS.warn, "awaiting-council": COLORS.warn, "approved": COLORS.ok,
+    "denied": COLORS.bad, "vetoed": COLORS.bad, "paid": COLORS.ok }[claim.status];
+  const t = tallyLines(claim);
+  return new EmbedBuilder()
+    .setTitle(`Claim #${claim.id} · ${protocolName}`)
+    .setDescription(claim.description)
+    .setColor(color)
+    .addFields(
+      { name: "Status", value: claimStatusLine(claim), inline: false },
+      { name: "Claimant", value: links.addressLink(claim.claimant), inline: true },
+      { name: "Policy", value: `#${claim.policyId}`, inline: true },
+      { name: "Amount", value: `${formatStx(claim.amount)} (pays ${formatStx(claim.payable)} after the deductible)`, inline: true },
+      { name: "Incident", value: dateTime(claim.incidentTime), inline: true },
+      { name: "Voting closes", value: `${dateTime(claim.votingEndsAt)} (${relativeTime(claim.votingEndsAt)})`, inline: true },
+      { name: "Evidence", value: `[bundle](${claim.evidenceUri}) · SHA-256 \`${claim.evidenceHash.slice(2, 18)}…\``, inline: true },
+      { name: "Tally", value: t.tally, inline: false },
+      { name: "Quorum", value: t.quorum, inline: false },
+    )
+    .setFooter({ text: t.threshold + (claim.large ? " · large claim: the council must also sign off" : "") });
+}
+
+export function protocolEmbed(p: ProtocolDetails, links: Links) {
+  const insured = p.activeCover > 0n;
+  const audit = p.latestAudit
+    ? `${p.latestAudit.verdict} · ${p.latestAudit.critical} critical, ${p.latestAudit.high} high, ${p.latestAudit.medium} medium, ${p.latestAudit.low} low · [report](${p.latestAudit.reportUri})`
+    : "Not audited";
+  const embed = new EmbedBuilder()
+    .setTitle(p.name)
+    .setColor(insured ? COLORS.ok : p.status === "active" ? COLORS.info : COLORS.muted)
+    .addFields(
+      { name: "Insured", value: insured ? `Yes: ${formatStx(p.activeCover)} of active cover` : "No active cover", inline: false },
+      { name: "Status", value: p.status === "active" ? "Listed" : p.status[0]!.toUpperCase() + p.status.slice(1), inline: true },
+      { name: "Chain", value: p.chain, inline: true },
+      { name: "Category", value: p.category, inline: true },
+      { name: "Audit", value: audit, inline: false },
+      { name: "Risk", value: p.risk ? `Tier ${p.risk.tier} (score ${p.risk.score}) · ${formatBps(p.risk.rateBps)} a year` : "Unknown", inline: true },
+      { name: "Incidents", value: String(p.incidentCount), inline: true },
+      { name: "New cover", value: p.notInsurableCode === null ? "Available: try /quote" : `Not available: ${describeContractError(p.notInsurableCode)}`, inline: false },
+      { name: "Source", value: `[${p.sourceUrl.replace(/^https:\/\//, "")}](${p.sourceUrl})`, inline: false },
+    );
+  if (p.website) embed.setURL(p.website);
+  return embed;
+}
+
+export function poolEmbed(s: PoolStats) {
+  return new EmbedBuilder()
+    .setTitle("Capital pool")
+    .setColor(COLORS.info)
+    .addFields(
+      { name: "Capital", value: formatStx(s.totalCapital), inline: true },
+      { name: "Active cover", value: formatStx(s.activeCover), inline: true },
+      { name: "Utilization", value: formatBps(s.utilizationBps), inline: true },
+      { name: "Free capacity", value: formatStx(s.freeCapacity), inline: true },
+      { name: "Share price", value: formatStx(s.sharePrice), inline: true },
+      { name: "Premiums earned", value: formatStx(s.premiumsEarned), inline: true },
+      { name: "Owed to approved claims", value: formatStx(s.claimsOwed), inline: true },
+      { name: "Under assessment", value: formatStx(s.claimsPending), inline: true },
+      { name: "Paid out", value: formatStx(s.totalPaidOut), inline: true },
+    );
+}
+
+export function quoteEmbed(q: Quote, protocolName: string, amount: bigint, days: bigint) {
+  return new EmbedBuilder()
+    .setTitle(`Quote · ${formatStx(amount)} on ${protocolName} for ${days} days`)
+    .setColor(COLORS.info)
+    .addFields(
+      { name: "Premium", value: formatStx(q.premium), inline: true },
+      { name: "Base premium", value: formatStx(q.basePremium), inline: true },
+      { name: "Rate", value: `${formatBps(q.rateBps)} a year (tier ${q.tier}, score ${q.riskScore})`, inline: true },
+      { name: "Utilization after purchase", value: formatBps(q.utilizationBps), inline: true },
+    )
+    .setFooter({ text: "The exact premium purchase-coverage charges in the current block; set max-premium to it." });
+}
+
+export function assessorEmbed(address: string, a: Assessor, links: Links) {
+  return new EmbedBuilder()
+    .setTitle("Assessor")
+    .setDescription(links.addressLink(address))
+    .setColor(COLORS.info)
+    .addFields(
+      { name: "Stake", value: formatStx(a.active), inline: true },
+      { name: "Locked by open votes", value: formatStx(a.locked), inline: true },
+      { name: "Available", value: formatStx(a.available), inline: true },
+      { name: "Reputation", value: `${Number(a.reputation) / 10_000}×`, inline: true },
+      { name: "Voting weight", value: formatStx(a.weight), inline: true },
+      { name: "Open votes", value: String(a.openVotes), inline: true },
+      { name: "Unstaking", value: a.unstaking > 0n ? `${formatStx(a.unstaking)} (free ${relativeTime(a.unstakeAt)})` : "Nothing", inline: true },
+    );
+}
+
+export function listEmbed(title: string, lines: string[], empty: string) {
+  return new EmbedBuilder().setTitle(title).setColor(COLORS.info).setDescription(lines.length ? lines.join("\n") : empty);
+}

@@ -1,0 +1,34 @@
+import type { Config } from "../../config";
+
+/**
+ * Links into the Hiro explorer for the configured network (the local chain is shown through the
+ * explorer's custom-API mode), and Discord's own markup for addresses and times.
+ */
+export class Links {
+  constructor(private readonly stacks: Config["stacks"], readonly webBaseUrl: string) {}
+
+  private query() {
+    if (this.stacks.network === "mainnet") return "?chain=mainnet";
+    if (this.stacks.network === "testnet") return "?chain=testnet";
+    return `?chain=testnet&api=${encodeURIComponent(this.stacks.apiUrl)}`;
+  }
+
+  address(address: string) { return `https://explorer.hiro.so/address/${address}${this.query()}`; }
+  tx(txid: string) { return `https://explorer.hiro.so/txid/${txid.startsWith("0x") ? txid : `0x${txid}`}${this.query()}`; }
+
+  /** ST1PQH…GZGM linked to the explorer. */
+  addressLink(address: string) { return `[${shortAddress(address)}](${this.address(address)})`; }
+  txLink(txid: string, label = "transaction") { return `[${label}](${this.tx(txid)})`; }
+
+  votePage(claimId: bigint | number, choice: "approve" | "deny") { return `${this.webBaseUrl}/vote/${claimId}?choice=${choice}`; }
+}
+
+export function shortAddress(address: string): string {
+  const [principal, contract] = address.split(".");
+  const short = principal!.length > 12 ? `${principal!.slice(0, 6)}…${principal!.slice(-4)}` : principal!;
+  return contract ? `${short}.${contract}` : short;
+}
+
+/** Discord renders these in each reader's own time zone. */
+export const relativeTime = (seconds: bigint | number) => `<t:${seconds}:R>`;
+export const dateTime = (seconds: bigint | number) => `<t:${seconds}:f>`;

@@ -1,0 +1,189 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * What the bot keeps for itself (everything else it reads from the chain): each server's settings,
+ * the protocols it follows, the event cursor, which message shows which claim, which events were
+ * already posted, and linked wallets. Embedded SQLite in WAL mode, with versioned migrations.
+ */
+
+const MIGRATIONS: string[] = [
+  // 1: settings, cursor, claim messages, linked wallets
+  `CREATE TABLE guild_settings (
+     guild_id TEXT PRIMARY KEY,
+     alert_channel_id TEXT,
+     assessor_role_id TEXT,
+     feed_channel_id TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE followed_protocols (
+     guild_id TEXT NOT NULL,
+     protocol_id INTEGER NOT NULL,
+     PRIMARY KEY (guild_id, protocol_id)
+   );
+   CREATE TABLE event_cursor (
+     stream TEXT PRIMARY KEY,
+     cursor TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE claim_messages (
+     guild_id TEXT NOT NULL,
+     claim_id INTEGER NOT NULL,
+     channel_id TEXT NOT NULL,
+     message_id TEXT NOT NULL,
+     thread_id TEXT,
+     PRIMARY KEY (guild_id, claim_id)
+   );
+   CREATE TABLE posted_events (
+     event_key TEXT PRIMARY KEY,
+     posted_at INTEGER NOT NULL
+   );
+   CREATE TABLE linked_wallets (
+     discord_user_id TEXT PRIMARY KEY,
+     address TEXT NOT NULL,
+     linked_at INTEGER NOT NULL
+   );
+   CREATE INDEX linked_wallets_address ON linked_wallets(address);
+   CREATE TABLE link_nonces (
+     nonce TEXT PRIMARY KEY,
+     discord_user_id TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     used_at INTEGER
+   );`,
+];
+
+export type GuildSettings = { guildId: string; alertChannelId: string | null; assessorRoleId: string | null; feedChannelId: string | null;
+  followed: number[] };
+
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("foreign_keys = ON");
+    this.migrate();
+  }
+
+  get version(): number { return this.db.pragma("user_version", { simple: true }) as number; }
+
+  private migrate() {
+    const from = this.version;
+    for (let v = from; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  close() { this.db.close(); }
+
+  // -------------------------------------------------------------------------------------------
+  // Server settings
+  // -------------------------------------------------------------------------------------------
+  settings(guildId: string): GuildSettings {
+    const row = this.db.prepare("SELECT * FROM guild_settings WHERE guild_id = ?").get(guildId) as
+      { alert_channel_id: string | null; assessor_role_id: string | null; feed_channel_id: string | null } | undefined;
+    const followed = (this.db.prepare("SELECT protocol_id FROM followed_protocols WHERE guild_id = ? ORDER BY protocol_id").all(guildId) as
+      { protocol_id: number }[]).map((r) => r.protocol_id);
+    return { guildId, alertChannelId: row?.alert_channel_id ?? null, assessorRoleId: row?.assessor_role_id ?? null,
+      feedChannelId: row?.feed_channel_id ?? null, followed };
+  }
+
+  updateSettings(guildId: string, changes: Partial<Pick<GuildSettings, "alertChannelId" | "assessorRoleId" | "feedChannelId">>) {
+    const current = this.settings(guildId);
+    const next = { ...current, ...changes };
+    this.db.prepare(`INSERT INTO guild_settings (guild_id, alert_channel_id, assessor_role_id, feed_channel_id, updated_at)
+      VALUES (@guildId, @alertChannelId, @assessorRoleId, @feedChannelId, @now)
+      ON CONFLICT(guild_id) DO UPDATE SET alert_channel_id = @alertChannelId, assessor_role_id = @assessorRoleId,
+        feed_channel_id = @feedChannelId, updated_at = @now`).run({ ...next, now: Date.now() });
+    return this.settings(guildId);
+  }
+
+  follow(guildId: string, protocolId: number, following: boolean) {
+    if (following) this.db.prepare("INSERT OR IGNORE INTO followed_protocols (guild_id, protocol_id) VALUES (?, ?)").run(guildId, protocolId);
+    else this.db.prepare("DELETE FROM followed_protocols WHERE guild_id = ? AND protocol_id = ?").run(guildId, protocolId);
+    return this.settings(guildId);
+  }
+
+  /** Servers that want alerts for a protocol: those following it, or following nothing in particular (all). */
+  guildsFollowing(protocolId: number): GuildSettings[] {
+    const rows = this.db.prepare("SELECT guild_id FROM guild_settings WHERE alert_channel_id IS NOT NULL").all() as { guild_id: string }[];
+    return rows.map((r) => this.settings(r.guild_id)).filter((s) => s.followed.length === 0 || s.followed.includes(protocolId));
+  }
+
+  allSettings(): GuildSettings[] {
+    return (this.db.prepare("SELECT guild_id FROM guild_settings").all() as { guild_id: string }[]).map((r) => this.settings(r.guild_id));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Event cursor and idempotent posting
+  // -------------------------------------------------------------------------------------------
+  cursor(stream: string): string | null {
+    return (this.db.prepare("SELECT cursor FROM event_cursor WHERE stream = ?").get(stream) as { cursor: string } | undefined)?.cursor ?? null;
+  }
+
+  setCursor(stream: string, cursor: string) {
+    this.db.prepare(`INSERT INTO event_cursor (stream, cursor, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`).run(stream, cursor, Date.now());
+  }
+
+  wasPosted(eventKey: string): boolean {
+    return this.db.prepare("SELECT 1 FROM posted_events WHERE event_key = ?").get(eventKey) !== undefined;
+  }
+
+  markPosted(eventKey: string) {
+    this.db.prepare("INSERT OR IGNORE INTO posted_events (event_key, posted_at) VALUES (?, ?)").run(eventKey, Date.now());
+  }
+
+  claimMessage(guildId: string, claimId: number) {
+    return this.db.prepare("SELECT channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE guild_id = ? AND claim_id = ?")
+      .get(guildId, claimId) as { channelId: string; messageId: string; threadId: string | null } | undefined;
+  }
+
+  claimMessages(claimId: number) {
+    return this.db.prepare("SELECT guild_id AS guildId, channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE claim_id = ?")
+      .all(claimId) as { guildId: string; channelId: string; messageId: string; threadId: string | null }[];
+  }
+
+  saveClaimMessage(guildId: string, claimId: number, channelId: string, messageId: string, threadId: string | null = null) {
+    this.db.prepare(`INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id, thread_id) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(guild_id, claim_id) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
+        thread_id = COALESCE(excluded.thread_id, claim_messages.thread_id)`).run(guildId, claimId, channelId, messageId, threadId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Linked wallets
+  // -------------------------------------------------------------------------------------------
+  linkedWallet(discordUserId: string): string | null {
+    return (this.db.prepare("SELECT address FROM linked_wallets WHERE discord_user_id = ?").get(discordUserId) as { address: string } | undefined)?.address ?? null;
+  }
+
+  linkWallet(discordUserId: string, address: string) {
+    this.db.prepare(`INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)
+      ON CONFLICT(discord_user_id) DO UPDATE SET address = excluded.address, linked_at = excluded.linked_at`).run(discordUserId, address, Date.now());
+  }
+
+  linkedWallets(): { discordUserId: string; address: string }[] {
+    return this.db.prepare("SELECT discord_user_id AS discordUserId, address FROM linked_wallets").all() as { discordUserId: string; address: string }[];
+  }
+
+  createLinkNonce(nonce: string, discordUserId: string, expiresAt: number) {
+    this.db.prepare("INSERT INTO link_nonces (nonce, discord_user_id, expires_at) VALUES (?, ?, ?)").run(nonce, discordUserId, expiresAt);
+  }
+
+  /** Marks a nonce used; returns its owner and expiry, or null if it is unknown or already used. */
+  consumeLinkNonce(nonce: string, now = Date.now()): { discordUserId: string; expiresAt: number } | null {
+    return this.db.transaction(() => {
+      const row = this.db.prepare("SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?")
+        .get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined;
+      if (!row || row.usedAt !== null) return null;
+      this.db.prepare("UPDATE link_nonces SET used_at = ? WHERE nonce = ?").run(now, nonce);
+      return { discordUserId: row.discordUserId, expiresAt: row.expiresAt };
+    })();
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, it, expect } from "vitest";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { loadConfig, ConfigError, secretsOf, CONFIG_VARIABLES } from "../../bot/config";
+
+const VALID = {
+  DISCORD_TOKEN: "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.0123456789abcdefghij",
+  DISCORD_APPLICATION_ID: "123456789012345678",
+  CONTRACT_DEPLOYER: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
+};
+
+describe("configuration", () => {
+  it("accepts the three required variables and fills in the defaults", () => {
+    const config = loadConfig(VALID);
+    expect(config.stacks).toMatchObject({ network: "devnet", apiUrl: "http://127.0.0.1:3999", deployer: VALID.CONTRACT_DEPLOYER,
+      explorerChain: "devnet", timeoutMs: 8000 });
+    expect(config.web).toEqual({ baseUrl: "http://127.0.0.1:8787", port: 8787 });
+    expect(config.databasePath).toBe("data/bot.sqlite");
+    expect(config.keeperKey).toBeUndefined();
+  });
+
+  it("maps networks to their APIs, or takes an API URL", () => {
+    expect(loadConfig({ ...VALID, STACKS_NETWORK: "testnet" }).stacks.apiUrl).toBe("https://api.testnet.hiro.so");
+    expect(loadConfig({ ...VALID, STACKS_NETWORK: "mainnet", CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7" }).stacks.apiUrl)
+      .toBe("https://api.mainnet.hiro.so");
+    expect(loadConfig({ ...VALID, STACKS_NETWORK: "http://10.1.2.3:3999/" }).stacks).toMatchObject({ network: "custom", apiUrl: "http://10.1.2.3:3999" });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ ...VALID, DISCORD_GUILD_ID: "", KEEPER_PRIVATE_KEY: "" }).discord.guildId).toBeUndefined();
+  });
+
+  it.each(["DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "CONTRACT_DEPLOYER"])("refuses to start without %s, naming it", (name) => {
+    const env: Record<string, string> = { ...VALID };
+    delete env[name];
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${name} is required`));
+  });
+
+  it.each([
+    ["DISCORD_APPLICATION_ID", "my-bot", "DISCORD_APPLICATION_ID must be a Discord id (17 to 20 digits)"],
+    ["DISCORD_GUILD_ID", "42", "DISCORD_GUILD_ID must be a Discord id (17 to 20 digits)"],
+    ["DISCORD_TOKEN", "short", "DISCORD_TOKEN must be the bot token from the Discord developer portal"],
+    ["STACKS_NETWORK", "moonnet", "STACKS_NETWORK must be mainnet, testnet, devnet, or the URL of a Stacks API"],
+    ["CONTRACT_DEPLOYER", "ST123", "CONTRACT_DEPLOYER must be the Stacks address that deployed the contracts"],
+    ["WEB_BASE_URL", "ftp://example.com", "WEB_BASE_URL must be an http(s) URL"],
+    ["WEB_PORT", "99999", "WEB_PORT must be a port number (0-65535)"],
+    ["KEEPER_PRIVATE_KEY", "not-a-key", "KEEPER_PRIVATE_KEY must be a 64-character hex private key (optionally ending in 01)"],
+    ["LOG_LEVEL", "loud", "LOG_LEVEL must be"],
+    ["CHAIN_TIMEOUT_MS", "fast", "CHAIN_TIMEOUT_MS must be"],
+    ["DISCORD_API_URL", "localhost", "DISCORD_API_URL must be an http(s) URL"],
+  ])("refuses a malformed %s", (name, value, message) => {
+    expect(() => loadConfig({ ...VALID, [name]: value })).toThrow(message);
+  });
+
+  it("refuses a deployer address of the other network", () => {
+    expect(() => loadConfig({ ...VALID, STACKS_NETWORK: "mainnet" })).toThrow("CONTRACT_DEPLOYER must be a mainnet address (SP…) when STACKS_NETWORK is mainnet");
+    expect(() => loadConfig({ ...VALID, CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7" }))
+      .toThrow("CONTRACT_DEPLOYER must be a testnet address (ST…) when STACKS_NETWORK is devnet");
+  });
+
+  it("are all documented in .env.example, and nothing else is", () => {
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it("knows which values are secrets", () => {
+    const config = loadConfig({ ...VALID, STACKS_API_KEY: "hiro-key-123456", KEEPER_PRIVATE_KEY: "a".repeat(64) });
+    expect(secretsOf(config)).toEqual([VALID.DISCORD_TOKEN, "hiro-key-123456", "a".repeat(64)]);
+  });
+});
+
+/** Starts `npm start`'s entry point with only the given variables (and no .env), and collects its output. */
+function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+      env: { PATH: process.env.PATH ?? "", DOTENV_PATH: "/nonexistent/.env", ...env }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => { stderr += String(d); });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.on("exit", (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+  });
+}
+
+describe("start-up with bad settings", () => {
+  it.each([
+    [{ DISCORD_APPLICATION_ID: VALID.DISCORD_APPLICATION_ID, CONTRACT_DEPLOYER: VALID.CONTRACT_DEPLOYER }, "DISCORD_TOKEN is required: the bot token from the Discord developer portal"],
+    [{ DISCORD_TOKEN: VALID.DISCORD_TOKEN, CONTRACT_DEPLOYER: VALID.CONTRACT_DEPLOYER }, "DISCORD_APPLICATION_ID is required: the application id from the Discord developer portal"],
+    [{ DISCORD_TOKEN: VALID.DISCORD_TOKEN, DISCORD_APPLICATION_ID: VALID.DISCORD_APPLICATION_ID }, "CONTRACT_DEPLOYER is required: the Stacks address that deployed the contracts"],
+    [{ ...VALID, STACKS_NETWORK: "moonnet" }, "STACKS_NETWORK must be mainnet, testnet, devnet, or the URL of a Stacks API"],
+  ])("exits non-zero with one line naming the variable (%#)", async (env, message) => {
+    const { code, stderr } = await start(env);
+    expect(code).toBe(78);
+    expect(stderr.trim().split("\n")).toEqual([`Configuration error: ${message}. See .env.example.`]);
+    expect(stderr).not.toContain(VALID.DISCORD_TOKEN);
+  });
+});
