@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits } from "discord.js";
+import { Client, Events, GatewayIntentBits } from "discord.js";
 import type { Config } from "./config";
 import { secretsOf } from "./config";
 import { createLogger, type Logger } from "./logger";
@@ -9,11 +9,23 @@ import { Links } from "./discord/presentation/links";
 import { ProtocolDirectory, type BotContext } from "./discord/context";
 import { commands } from "./discord/commands";
 import { registerEvents } from "./discord/events";
+import { ClaimFeed } from "./discord/claim-feed";
+import { EventWatcher } from "./watcher/event-watcher";
 
-export type Bot = { ctx: BotContext; client: Client; start(): Promise<void>; stop(): Promise<void> };
+export type Bot = { ctx: BotContext; client: Client; feed: ClaimFeed; watcher: EventWatcher; start(): Promise<void>; stop(): Promise<void> };
+
+export type BotOptions = {
+  logger?: Logger;
+  /** Edits of one claim's alert are at most one per window (default 2 s). */
+  editWindowMs?: number;
+  /** Polling interval when socket notifications are missed (default 5 s). */
+  pollMs?: number;
+  /** Replay the contracts' whole history on first start instead of starting from now. */
+  fromStart?: boolean;
+};
 
 /** Everything the bot is, wired from its configuration; nothing connects until start(). */
-export function createBot(config: Config, options: { logger?: Logger } = {}): Bot {
+export function createBot(config: Config, options: BotOptions = {}): Bot {
   const log = options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const store = new Store(config.databasePath);
   const chain = new StacksClient({ apiUrl: config.stacks.apiUrl, apiKey: config.stacks.apiKey, timeoutMs: config.stacks.timeoutMs,
@@ -24,13 +36,24 @@ export function createBot(config: Config, options: { logger?: Logger } = {}): Bo
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
   const client = new Client({ intents: [GatewayIntentBits.Guilds], ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}) });
   registerEvents(client, ctx);
+  const feed = new ClaimFeed(client, ctx, { editWindowMs: options.editWindowMs });
+  const watcher = new EventWatcher({
+    client: chain, store, log, handler: (event) => feed.handle(event), pollMs: options.pollMs, fromStart: options.fromStart,
+    contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
+    socketUrl: config.stacks.apiUrl,
+  });
   return {
-    ctx, client,
+    ctx, client, feed, watcher,
     async start() {
       log.info({ network: config.stacks.network, api: config.stacks.apiUrl, deployer: config.stacks.deployer }, "starting");
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discord.token);
+      await ready;
+      await watcher.start();
     },
     async stop() {
+      await watcher.stop();
+      feed.coalescer.stop();
       await client.destroy();
       store.close();
     },

@@ -9,7 +9,7 @@ import { Protocol, actors, seedCoverScenario, type Actors } from "../../devnet/s
 import { startLocalDiscord, type LocalDiscord, type InteractionRecord } from "../support/local-discord";
 import { loadConfig, type Config } from "../../bot/config";
 import { createLogger } from "../../bot/logger";
-import { createBot, type Bot } from "../../bot/app";
+import { createBot, type Bot, type BotOptions } from "../../bot/app";
 import { registerCommands } from "../../bot/discord/register-commands";
 
 export const BOT_TOKEN = "local-bot-token-for-tests-0123456789";
@@ -34,7 +34,8 @@ export function configFor(api: string, discord: LocalDiscord, deployer: string, 
 }
 
 /** Local chain (seeded through signed transactions), local Discord, and the bot connected to both. */
-export async function startStack(options: { discord?: Parameters<typeof startLocalDiscord>[0]; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(options: { discord?: Parameters<typeof startLocalDiscord>[0]; env?: Record<string, string>;
+  bot?: BotOptions } = {}): Promise<Stack> {
   const api = await startLocalStacksApi();
   const discord = await startLocalDiscord({ token: BOT_TOKEN, ...options.discord });
   const p = new Protocol(networkFor(api.url), api.chain.deployer);
@@ -45,7 +46,7 @@ export async function startStack(options: { discord?: Parameters<typeof startLoc
   const logger = createLogger({ level: "debug", secrets: [config.discord.token],
     destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) as never });
   await registerCommands(config);
-  const bot = createBot(config, { logger });
+  const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, ...options.bot });
   await bot.start();
   await discord.waitFor(() => bot.client.isReady(), 10_000, "the bot to be ready");
   let members = 0;

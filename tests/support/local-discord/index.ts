@@ -195,6 +195,8 @@ export class LocalDiscord {
     this.resumes += 1;
   }
   resumes = 0;
+  /** Posts answered with an earlier message because their nonce was seen before. */
+  nonceHits = 0;
 
   private dispatch(session: Session, t: string, d: unknown) {
     const event = { s: ++session.seq, t, d };
@@ -393,7 +395,10 @@ export class LocalDiscord {
     }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "POST") {
       if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
-      const message = this.message(m[1]!, body);
+      // enforce_nonce: the same nonce from the same author returns the first message instead of a new one.
+      const same = body.nonce && body.enforce_nonce ? this.channelMessages(m[1]!).find((x) => x.nonce === body.nonce) : undefined;
+      if (same) { this.nonceHits += 1; return reply(200, same, h); }
+      const message = this.message(m[1]!, body, { nonce: body.nonce, ...(body.message_reference ? { message_reference: body.message_reference } : {}) });
       this.channelPush(message);
       return reply(200, message, h);
     }

@@ -1,0 +1,224 @@
+import { createHash } from "node:crypto";
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client, type Message, type TextChannel } from "discord.js";
+import type { BotContext } from "./context";
+import type { ProtocolEvent } from "../chain/events";
+import { eventKey } from "../chain/events";
+import type { Claim } from "../chain/protocol-reader";
+import { claimEmbed } from "./presentation/embeds";
+import { relativeTime, shortAddress } from "./presentation/links";
+import { formatBps, formatStx } from "../format/stx";
+import { EditCoalescer } from "./edit-coalescer";
+
+const CLAIMS = "claims-assessment";
+const COVER = "cybersecurity-insurance-defi";
+const POOL = "capital-pool";
+
+type Vote = { voter: string; approve: boolean; weight: bigint; txid: string };
+
+/**
+ * Tells each claim's life in every server that follows its protocol: one alert message per claim
+ * (posted once, even across restarts: Discord's enforce_nonce makes a repeated post return the first),
+ * edited as votes arrive (coalesced per claim), a discussion thread, and a post for each outcome.
+ * Purchases and capital movements go to a server's quieter feed channel if it set one.
+ */
+export class ClaimFeed {
+  private readonly lastVotes = new Map<number, Vote[]>();
+  readonly coalescer: EditCoalescer;
+
+  constructor(private readonly client: Client, private readonly ctx: BotContext, options: { editWindowMs?: number } = {}) {
+    this.coalescer = new EditCoalescer(options.editWindowMs ?? 2_000, (claimId) => this.refreshAlerts(claimId),
+      (e, claimId) => ctx.log.warn({ err: e, claimId }, "could not refresh a claim alert"));
+  }
+
+  async handle(event: ProtocolEvent): Promise<void> {
+    const contract = event.contractId.split(".")[1];
+    const d = event.data;
+    if (contract === CLAIMS) {
+      const claimId = Number(d.claimId);
+      switch (event.topic) {
+        case "claim-submitted": return this.postAlerts(claimId, Number(d.protocolId));
+        case "vote-cast": {
+          const votes = [{ voter: d.voter, approve: d.approve, weight: d.weight, txid: event.txid }, ...(this.lastVotes.get(claimId) ?? [])];
+          this.lastVotes.set(claimId, votes.slice(0, 5));
+          this.coalescer.touch(claimId);
+          return;
+        }
+        case "claim-escalated":
+        case "claim-approved":
+        case "claim-denied":
+        case "claim-vetoed":
+        case "claim-paid":
+          this.coalescer.touch(claimId);
+          return this.postOutcome(event, claimId, Number(d.protocolId), outcomeText(event, this.ctx));
+        case "council-claim-signed":
+        case "council-veto-signed":
+          return this.postInThread(event, claimId, councilText(event));
+        default:
+          return;
+      }
+    }
+    if (contract === COVER && event.topic === "policy-purchased") {
+      const protocol = await this.ctx.reader.protocol(BigInt(d.protocolId));
+      return this.postFeed(event, Number(d.protocolId), `🛡️ ${shortAddress(d.holder)} bought ${formatStx(d.coverageAmount)} of cover on `
+        + `**${protocol?.name ?? `protocol #${d.protocolId}`}** for ${d.durationDays} days (policy #${d.policyId}, premium ${formatStx(d.premium)}).`);
+    }
+    if (contract === POOL && (event.topic === "capital-deposited" || event.topic === "capital-withdrawn")) {
+      const verb = event.topic === "capital-deposited" ? "added" : "withdrew";
+      return this.postFeed(event, null, `🏦 ${shortAddress(d.provider)} ${verb} ${formatStx(d.amount)}; pool capital is now ${formatStx(d.totalCapital)}.`);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  private async channel(id: string): Promise<TextChannel | null> {
+    try {
+      return (await this.client.channels.fetch(id)) as TextChannel | null;
+    } catch (e) {
+      this.ctx.log.warn({ err: e, channelId: id }, "alert channel not reachable");
+      return null;
+    }
+  }
+
+  /** A nonce Discord dedupes on (at most 25 characters). */
+  private nonce(key: string) { return createHash("sha256").update(key).digest("hex").slice(0, 25); }
+
+  alertContent(claim: Claim, protocolName: string) {
+    const embed = claimEmbed(claim, protocolName, this.ctx.links);
+    const votes = this.lastVotes.get(Number(claim.id)) ?? [];
+    if (votes.length) {
+      embed.addFields({ name: "Latest votes", value: votes.map((v) =>
+        `${v.approve ? "👍" : "👎"} ${shortAddress(v.voter)} · ${formatStx(v.weight)} · ${this.ctx.links.txLink(v.txid)}`).join("\n") });
+    }
+    const open = claim.status === "voting";
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Approve").setURL(this.ctx.links.votePage(claim.id, "approve")).setDisabled(!open),
+      new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Deny").setURL(this.ctx.links.votePage(claim.id, "deny")).setDisabled(!open),
+      new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Evidence").setURL(safeUrl(claim.evidenceUri)),
+    );
+    return { embeds: [embed], components: [row] };
+  }
+
+  private async claimWithName(claimId: number) {
+    const claim = await this.ctx.reader.claim(BigInt(claimId));
+    if (!claim) return null;
+    const protocol = await this.ctx.reader.protocol(claim.protocolId);
+    return { claim, name: protocol?.name ?? `protocol #${claim.protocolId}` };
+  }
+
+  private async postAlerts(claimId: number, protocolId: number) {
+    const found = await this.claimWithName(claimId);
+    if (!found) return;
+    for (const settings of this.ctx.store.guildsFollowing(protocolId)) {
+      if (this.ctx.store.claimMessage(settings.guildId, claimId)) continue;
+      const channel = await this.channel(settings.alertChannelId!);
+      if (!channel) continue;
+      const content = this.alertContent(found.claim, found.name);
+      const mention = settings.assessorRoleId ? `<@&${settings.assessorRoleId}> ` : "";
+      const message: Message = await channel.send({
+        content: `${mention}New claim #${claimId} on **${found.name}** for ${formatStx(found.claim.amount)}: vote by ${relativeTime(found.claim.votingEndsAt)}.`,
+        ...content, nonce: this.nonce(`alert:${settings.guildId}:${claimId}`), enforceNonce: true,
+        allowedMentions: { roles: settings.assessorRoleId ? [settings.assessorRoleId] : [] },
+      });
+      this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
+      const thread = await message.startThread({ name: `Claim #${claimId} · ${found.name}`.slice(0, 100) })
+        .catch(async () => (await this.client.channels.fetch(message.id).catch(() => null)));
+      if (thread) this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id, thread.id);
+    }
+  }
+
+  /** Re-reads the claim and edits every server's alert to show it as the chain has it now. */
+  async refreshAlerts(claimId: number) {
+    const found = await this.claimWithName(claimId);
+    if (!found) return;
+    for (const posted of this.ctx.store.claimMessages(claimId)) {
+      const channel = await this.channel(posted.channelId);
+      if (!channel) continue;
+      await channel.messages.edit(posted.messageId, this.alertContent(found.claim, found.name));
+    }
+  }
+
+  private async postOutcome(event: ProtocolEvent, claimId: number, protocolId: number, text: string) {
+    for (const settings of this.ctx.store.guildsFollowing(protocolId)) {
+      const key = `${eventKey(event)}:${settings.guildId}`;
+      if (this.ctx.store.wasPosted(key)) continue;
+      const channel = await this.channel(settings.alertChannelId!);
+      if (!channel) continue;
+      const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
+      await channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] },
+        ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}) });
+      this.ctx.store.markPosted(key);
+    }
+  }
+
+  private async postInThread(event: ProtocolEvent, claimId: number, text: string) {
+    const claim = await this.ctx.reader.claim(BigInt(claimId));
+    if (!claim) return;
+    for (const settings of this.ctx.store.guildsFollowing(Number(claim.protocolId))) {
+      const key = `${eventKey(event)}:${settings.guildId}`;
+      const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
+      if (this.ctx.store.wasPosted(key) || !alert) continue;
+      const channel = await this.channel(alert.threadId ?? alert.channelId);
+      if (!channel) continue;
+      await channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } });
+      this.ctx.store.markPosted(key);
+    }
+  }
+
+  private async postFeed(event: ProtocolEvent, protocolId: number | null, text: string) {
+    for (const settings of this.ctx.store.allSettings()) {
+      if (!settings.feedChannelId) continue;
+      if (protocolId !== null && settings.followed.length > 0 && !settings.followed.includes(protocolId)) continue;
+      const key = `${eventKey(event)}:${settings.guildId}`;
+      if (this.ctx.store.wasPosted(key)) continue;
+      const channel = await this.channel(settings.feedChannelId);
+      if (!channel) continue;
+      await channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } });
+      this.ctx.store.markPosted(key);
+    }
+  }
+}
+
+function safeUrl(uri: string) {
+  try {
+    const url = new URL(uri);
+    return ["http:", "https:"].includes(url.protocol) ? url.href : `https://ipfs.io/ipfs/${uri.replace(/^ipfs:\/\//, "")}`;
+  } catch {
+    return "https://explorer.hiro.so";
+  }
+}
+
+const tally = (d: Record<string, any>) => {
+  const voted = (d.approveWeight as bigint) + (d.denyWeight as bigint);
+  const pct = voted === 0n ? "0%" : formatBps((d.approveWeight * 10_000n) / voted);
+  return `${formatStx(d.approveWeight)} for (${pct}), ${formatStx(d.denyWeight)} against, ${d.voterCount} vote${d.voterCount === 1n ? "" : "s"}`;
+};
+
+export function outcomeText(event: ProtocolEvent, ctx: BotContext): string {
+  const d = event.data;
+  const id = `Claim #${d.claimId}`;
+  const by = d.decidedBy === "council" ? "by the council" : "by vote";
+  switch (event.topic) {
+    case "claim-escalated":
+      return d.status === 2n
+        ? `⚖️ ${id} did not reach quorum (${formatStx(d.votedStake)} of ${formatStx(d.quorumStake)} stake voted): the council decides. Final tally: ${tally(d)}.`
+        : `⚖️ ${id} was approved by vote (${tally(d)}); as a large claim it now needs the council's sign-off.`;
+    case "claim-approved":
+      return `✅ ${id} approved ${by}: ${tally(d)}. ${formatStx(d.payable)} is payable ${relativeTime(d.vetoEndsAt)} unless the council vetoes it.`;
+    case "claim-denied":
+      return `❌ ${id} denied ${by}: ${tally(d)}. The claimant's bond of ${formatStx(d.bondForfeited)} goes to the assessors who voted to deny.`;
+    case "claim-vetoed":
+      return `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${String(d.reasonHash).slice(0, 18)}…\`). Nothing will be paid.`;
+    case "claim-paid":
+      return `💸 ${id} paid: ${formatStx(d.paid)} to ${ctx.links.addressLink(d.claimant)} (${formatStx(d.deductible)} deductible`
+        + `${d.shortfall > 0n ? `, ${formatStx(d.shortfall)} short: the pool could not pay in full` : ""}) · ${ctx.links.txLink(event.txid)}.`;
+    default:
+      return `${id}: ${event.topic}`;
+  }
+}
+
+function councilText(event: ProtocolEvent): string {
+  const d = event.data;
+  if (event.topic === "council-veto-signed") {
+    return `🛑 Council member ${shortAddress(d.member)} signed a veto (${d.vetoes} of ${d.threshold}).`;
+  }
+  return `🖋️ Council member ${shortAddress(d.member)} signed to ${d.approve ? "approve" : "deny"} (${d.approve ? d.approvals : d.denials} of ${d.threshold}).`;
+}

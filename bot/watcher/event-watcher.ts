@@ -1,0 +1,104 @@
+import { StacksApiSocketClient } from "@stacks/blockchain-api-client";
+import type { Logger } from "../logger";
+import type { Store } from "../storage/store";
+import type { StacksClient } from "../chain/stacks-client";
+import { decodeLog, type ProtocolEvent } from "../chain/events";
+
+export type EventHandler = (event: ProtocolEvent) => Promise<void>;
+
+/**
+ * Follows the contracts' events incrementally and hands each to the handler, in order, at least once.
+ * Its position in each contract's log (how many events it has handled) is kept in SQLite and moved
+ * only after the handler succeeds, so a crash or a restart resumes exactly where it stopped; handlers
+ * make posting idempotent. New transactions are noticed through the API's socket.io notifications;
+ * polling every `pollMs` is the fallback when the socket is down.
+ */
+export class EventWatcher {
+  private running = false;
+  private pending: Promise<void> | null = null;
+  private again = false;
+  private timer?: NodeJS.Timeout;
+  private socket?: StacksApiSocketClient;
+
+  constructor(private readonly opts: { client: StacksClient; store: Store; log: Logger; contracts: string[]; handler: EventHandler;
+    pollMs?: number; pageSize?: number; fromStart?: boolean; socketUrl?: string }) {}
+
+  async start() {
+    this.running = true;
+    for (const contractId of this.opts.contracts) {
+      // A bot joining a chain with history starts from now rather than replaying it into the channel.
+      if (this.opts.store.cursor(contractId) === null && !this.opts.fromStart) {
+        this.opts.store.setCursor(contractId, String(await this.total(contractId)));
+      }
+    }
+    if (this.opts.socketUrl !== undefined) {
+      this.socket = new StacksApiSocketClient({ url: this.opts.socketUrl });
+      for (const contractId of this.opts.contracts) this.socket.subscribeAddressTransactions(contractId, () => void this.poll());
+    }
+    this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 5_000);
+    await this.poll();
+  }
+
+  async stop() {
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    this.socket?.socket.close();
+    await this.pending;
+  }
+
+  /** Handles everything new; concurrent calls coalesce into one more pass. */
+  poll(): Promise<void> {
+    if (this.pending) {
+      this.again = true;
+      return this.pending;
+    }
+    this.pending = (async () => {
+      do {
+        this.again = false;
+        for (const contractId of this.opts.contracts) {
+          if (!this.running) return;
+          try {
+            await this.catchUp(contractId);
+          } catch (e) {
+            this.opts.log.warn({ err: e, contractId }, "could not read contract events; will retry");
+          }
+        }
+      } while (this.again && this.running);
+    })().finally(() => { this.pending = null; });
+    return this.pending;
+  }
+
+  private async total(contractId: string): Promise<number> {
+    const { data, error } = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
+      { params: { path: { contract_id: contractId }, query: { limit: 1 } } });
+    if (!data) throw new Error(`logs of ${contractId}: ${JSON.stringify(error)}`);
+    return data.total;
+  }
+
+  private async catchUp(contractId: string) {
+    const handled = Number(this.opts.store.cursor(contractId) ?? "0");
+    const pageSize = this.opts.pageSize ?? 50;
+    const first = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
+      { params: { path: { contract_id: contractId }, query: { limit: pageSize } } });
+    if (!first.data) throw new Error(`logs of ${contractId}: ${JSON.stringify(first.error)}`);
+    const total = first.data.total;
+    if (total <= handled || !first.data.cursor) return;
+    // Newest first; page back from a fixed anchor so events arriving meanwhile do not shift the pages.
+    const anchor = first.data.cursor;
+    const wanted = total - handled;
+    const newestFirst = [...first.data.results];
+    while (newestFirst.length < wanted) {
+      const page = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
+        { params: { path: { contract_id: contractId }, query: { limit: pageSize, cursor: anchor, offset: newestFirst.length } } });
+      if (!page.data || page.data.results.length === 0) break;
+      newestFirst.push(...page.data.results);
+    }
+    const events = newestFirst.slice(0, wanted).reverse();
+    for (const [i, log] of events.entries()) {
+      if (!this.running) return;
+      const index = handled + i;
+      await this.opts.handler(decodeLog(contractId, index, log));
+      this.opts.store.setCursor(contractId, String(index + 1));
+    }
+  }
+}
