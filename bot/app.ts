@@ -11,8 +11,10 @@ import { commands } from "./discord/commands";
 import { registerEvents } from "./discord/events";
 import { ClaimFeed } from "./discord/claim-feed";
 import { EventWatcher } from "./watcher/event-watcher";
+import { startWebServer, type WebServer } from "./web/server";
+import { syncAssessorRoles } from "./discord/roles";
 
-export type Bot = { ctx: BotContext; client: Client; feed: ClaimFeed; watcher: EventWatcher; start(): Promise<void>; stop(): Promise<void> };
+export type Bot = { ctx: BotContext; client: Client; feed: ClaimFeed; watcher: EventWatcher; web?: WebServer; start(): Promise<void>; stop(): Promise<void> };
 
 export type BotOptions = {
   logger?: Logger;
@@ -42,10 +44,14 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
     socketUrl: config.stacks.apiUrl,
   });
-  return {
+  const bot: Bot = {
     ctx, client, feed, watcher,
     async start() {
       log.info({ network: config.stacks.network, api: config.stacks.apiUrl, deployer: config.stacks.deployer }, "starting");
+      bot.web = await startWebServer(ctx, { port: config.web.port,
+        onLinked: async (linked) => { await syncAssessorRoles(client, ctx, linked.discordId); } });
+      // With WEB_PORT=0 the port is known only now; links must use the one actually bound.
+      if (config.web.port === 0) ctx.links.webBaseUrl = bot.web.url;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.discord.token);
       await ready;
@@ -54,8 +60,10 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     async stop() {
       await watcher.stop();
       feed.coalescer.stop();
+      await bot.web?.close();
       await client.destroy();
       store.close();
     },
   };
+  return bot;
 }

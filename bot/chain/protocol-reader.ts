@@ -148,6 +148,12 @@ export class ProtocolReader {
     return camelize(await this.read("assessor-staking", "get-assessor", [Cl.principal(address)]));
   }
 
+  /** Whether `voter` can vote on a claim now, and with what stake and weight (what the vote page shows). */
+  async voteEligibility(claimId: bigint, voter: string): Promise<{ stake: bigint; weight: bigint; voted: boolean; conflict: boolean; open: boolean } | null> {
+    const raw = await this.read("claims-assessment", "get-vote-eligibility", [Cl.uint(claimId), Cl.principal(voter)]);
+    return raw && !("error" in raw) ? camelize(raw) : null;
+  }
+
   async parameter(name: string): Promise<bigint> {
     return this.read("insurance-council", "get-parameter", [Cl.stringAscii(name)]);
   }

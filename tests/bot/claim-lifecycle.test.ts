@@ -49,7 +49,7 @@ describe("a claim's life in the channel", () => {
       "Evidence": "[bundle](https://evidence.example/incident.tar.gz) · SHA-256 `cdcdcdcdcdcdcdcd…`" });
     const buttons = (alert.components![0] as { components: { label: string; url: string }[] }).components;
     expect(buttons.map((b) => [b.label, b.url])).toEqual([
-      ["Approve", "http://127.0.0.1:8787/vote/1?choice=approve"], ["Deny", "http://127.0.0.1:8787/vote/1?choice=deny"],
+      ["Approve", `${s.bot.web!.url}/vote/1?choice=approve`], ["Deny", `${s.bot.web!.url}/vote/1?choice=deny`],
       ["Evidence", "https://evidence.example/incident.tar.gz"]]);
     await waitFor("the discussion thread", () => s.discord.threads.length > 0);
     expect(s.discord.threads.map((t) => [t.name, t.parent_id, t.id])).toEqual([["Claim #1 · stackswap", claims, alert.id]]);

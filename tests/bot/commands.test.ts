@@ -217,7 +217,7 @@ describe("/setup", () => {
 describe("/help", () => {
   it("lists every command", async () => {
     const answer = answerOf(await s.run("help"));
-    for (const name of ["policy", "policies", "claim", "claims", "protocol", "quote", "pool", "assessor", "setup", "help"]) {
+    for (const name of ["policy", "policies", "claim", "claims", "protocol", "quote", "pool", "assessor", "link", "setup", "help"]) {
       expect(answer.embed.description).toContain(`\`/${name}`);
     }
   });

@@ -29,7 +29,7 @@ export function configFor(api: string, discord: LocalDiscord, deployer: string, 
     DISCORD_TOKEN: BOT_TOKEN, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.api,
     DISCORD_GUILD_ID: discord.guild.id, STACKS_NETWORK: api, CONTRACT_DEPLOYER: deployer,
     DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-bot-")), "bot.sqlite"), LOG_LEVEL: "debug", CHAIN_TIMEOUT_MS: "2000",
-    WEB_BASE_URL: "http://127.0.0.1:8787", ...extra,
+    WEB_PORT: "0", ...extra,
   });
 }
 

@@ -3,6 +3,7 @@ import { command as assessor } from "./assessor";
 import { command as claim } from "./claim";
 import { command as claims } from "./claims";
 import { command as help } from "./help";
+import { command as link } from "./link";
 import { command as policies } from "./policies";
 import { command as policy } from "./policy";
 import { command as pool } from "./pool";
@@ -11,4 +12,4 @@ import { command as quote } from "./quote";
 import { command as setup } from "./setup";
 
 /** Every slash command the bot registers and answers, one file each in this folder. */
-export const commands: BotCommand[] = [policy, policies, claim, claims, protocol, quote, pool, assessor, setup, help];
+export const commands: BotCommand[] = [policy, policies, claim, claims, protocol, quote, pool, assessor, link, setup, help];

@@ -5,7 +5,8 @@ import type { Config } from "../../config";
  * explorer's custom-API mode), and Discord's own markup for addresses and times.
  */
 export class Links {
-  constructor(private readonly stacks: Config["stacks"], readonly webBaseUrl: string) {}
+  /** The web base can change once the web server has bound its port (WEB_PORT=0). */
+  constructor(private readonly stacks: Config["stacks"], public webBaseUrl: string) {}
 
   private query() {
     if (this.stacks.network === "mainnet") return "?chain=mainnet";

@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import { Cl, encodeStructuredDataBytes, publicKeyFromSignatureRsv, publicKeyToAddress, type ClarityValue } from "@stacks/transactions";
+import type { Store } from "../storage/store";
+
+/**
+ * Linking a Discord account to a Stacks address by a SIP-018 signed message. The bot issues a one-time
+ * nonce for a member with an expiry (`/link`); the member's wallet signs
+ * { action: "link-wallet", discord-id, nonce, expires } under the protocol's domain; the bot rebuilds
+ * that message from what it issued (never from what the page sends), recovers the signer's key and
+ * accepts only if it is the claimed address. A nonce is used once.
+ */
+
+export const LINK_TTL_MS = 15 * 60 * 1000;
+
+export function linkDomain(mainnet: boolean): ClarityValue {
+  return Cl.tuple({ name: Cl.stringAscii("Cyber-security cover for DeFi"), version: Cl.stringAscii("1"),
+    "chain-id": Cl.uint(mainnet ? 1 : 2147483648) });
+}
+
+export function linkMessage(p: { discordId: string; nonce: string; expiresAt: number }): ClarityValue {
+  return Cl.tuple({ action: Cl.stringAscii("link-wallet"), "discord-id": Cl.stringAscii(p.discordId), nonce: Cl.stringAscii(p.nonce),
+    expires: Cl.uint(Math.floor(p.expiresAt / 1000)) });
+}
+
+export type LinkAttempt = { nonce: string; address: string; signature: string };
+export type LinkResult = { ok: true; discordId: string; address: string } | { ok: false; status: number; error: string };
+
+export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean, now = Date.now()): LinkResult {
+  const issued = store.db.prepare("SELECT discord_user_id AS discordId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?")
+    .get(attempt.nonce) as { discordId: string; expiresAt: number; usedAt: number | null } | undefined;
+  if (!issued || issued.usedAt !== null) return { ok: false, status: 409, error: "This link was already used or does not exist. Run /link in Discord for a new one." };
+  if (now > issued.expiresAt) return { ok: false, status: 410, error: "This link has expired. Run /link in Discord for a new one." };
+  let signer: string;
+  try {
+    const encoded = encodeStructuredDataBytes({ message: linkMessage({ ...issued, nonce: attempt.nonce }), domain: linkDomain(mainnet) });
+    const hash = createHash("sha256").update(encoded).digest("hex");
+    signer = publicKeyToAddress(publicKeyFromSignatureRsv(hash, attempt.signature), mainnet ? "mainnet" : "testnet");
+  } catch {
+    return { ok: false, status: 400, error: "The signature could not be read." };
+  }
+  if (signer !== attempt.address) {
+    return { ok: false, status: 403, error: "The signature was not made by that address for this link. Sign with the wallet you want to link." };
+  }
+  if (!store.consumeLinkNonce(attempt.nonce, now)) return { ok: false, status: 409, error: "This link was already used. Run /link again." };
+  store.linkWallet(issued.discordId, attempt.address);
+  return { ok: true, discordId: issued.discordId, address: attempt.address };
+}
