@@ -11,7 +11,8 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["tests/bot/**/*.test.ts", "tests/scripts/**/*.test.ts", "tests/devnet/**/*.test.ts", "tests/support/**/*.test.ts"],
+          include: ["tests/bot/**/*.test.ts", "tests/scripts/**/*.test.ts", "tests/devnet/**/*.test.ts", "tests/support/**/*.test.ts",
+            "tests/web/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
         },

@@ -35,6 +35,10 @@ export async function startWebServer(ctx: BotContext, options: { port: number; o
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
     let m: RegExpExecArray | null;
+    if (url.pathname === "/favicon.ico" || url.pathname === "/favicon.svg") {
+      return send(res, 200, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6.3 6 7 3.4-.7 6-3.5 6-7V3z" fill="#3b5bdb"/></svg>`,
+        "image/svg+xml", { "cache-control": "public, max-age=86400" });
+    }
     if (url.pathname === "/assets/vote.js") return send(res, 200, voteJs, "text/javascript", { "cache-control": "public, max-age=300" });
     if (url.pathname === "/assets/link.js") return send(res, 200, linkJs, "text/javascript", { "cache-control": "public, max-age=300" });
     if ((m = /^\/vote\/(\d{1,12})$/.exec(url.pathname))) {
