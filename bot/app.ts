@@ -13,8 +13,12 @@ import { ClaimFeed } from "./discord/claim-feed";
 import { EventWatcher } from "./watcher/event-watcher";
 import { startWebServer, type WebServer } from "./web/server";
 import { syncAssessorRoles } from "./discord/roles";
+import { Keeper } from "./jobs/keeper";
+import { startJobs } from "./jobs/scheduler";
+import type { ScheduledTask } from "node-cron";
 
-export type Bot = { ctx: BotContext; client: Client; feed: ClaimFeed; watcher: EventWatcher; web?: WebServer; start(): Promise<void>; stop(): Promise<void> };
+export type Bot = { ctx: BotContext; client: Client; feed: ClaimFeed; watcher: EventWatcher; keeper?: Keeper; web?: WebServer;
+  start(): Promise<void>; stop(): Promise<void> };
 
 export type BotOptions = {
   logger?: Logger;
@@ -24,6 +28,8 @@ export type BotOptions = {
   pollMs?: number;
   /** Replay the contracts' whole history on first start instead of starting from now. */
   fromStart?: boolean;
+  /** Run the scheduled jobs (default true; tests call the jobs directly). */
+  jobs?: boolean;
 };
 
 /** Everything the bot is, wired from its configuration; nothing connects until start(). */
@@ -44,8 +50,10 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
     socketUrl: config.stacks.apiUrl,
   });
+  const keeper = config.keeperKey ? new Keeper(ctx, chain, config.keeperKey) : undefined;
+  let tasks: ScheduledTask[] = [];
   const bot: Bot = {
-    ctx, client, feed, watcher,
+    ctx, client, feed, watcher, keeper,
     async start() {
       log.info({ network: config.stacks.network, api: config.stacks.apiUrl, deployer: config.stacks.deployer }, "starting");
       bot.web = await startWebServer(ctx, { port: config.web.port,
@@ -56,8 +64,11 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       await client.login(config.discord.token);
       await ready;
       await watcher.start();
+      if (options.jobs !== false) tasks = startJobs(client, ctx, keeper);
+      if (keeper) log.info({ keeper: keeper.address }, "keeper enabled");
     },
     async stop() {
+      for (const task of tasks) await task.stop();
       await watcher.stop();
       feed.coalescer.stop();
       await bot.web?.close();

@@ -62,17 +62,14 @@ export class ContractError extends Error {
 }
 
 export class ProtocolReader {
-  private tipTime?: { value: bigint; at: number };
   constructor(readonly client: StacksClient, readonly deployer: string) {}
 
-  /** The chain's own clock: the latest block's time (what the contracts compare against), cached 5 s. */
+  /** The chain's own clock: the latest block's time (what the contracts compare against). */
   async chainTime(): Promise<bigint> {
-    if (this.tipTime && Date.now() - this.tipTime.at < 5_000) return this.tipTime.value;
     const { data } = await this.client.api.GET("/extended/v2/blocks/", { params: { query: { limit: 1 } } });
     const time = data?.results[0]?.block_time;
     if (time === undefined) throw new ChainUnavailableError("the API returned no blocks");
-    this.tipTime = { value: BigInt(time), at: Date.now() };
-    return this.tipTime.value;
+    return BigInt(time);
   }
 
   contractId(name: string) { return `${this.deployer}.${name}`; }

@@ -57,7 +57,12 @@ export class ClaimFeed {
           return;
       }
     }
+    if (contract === COVER && event.topic === "policy-expired") {
+      this.ctx.store.markPolicyExpired(Number(d.policyId));
+      return;
+    }
     if (contract === COVER && event.topic === "policy-purchased") {
+      this.ctx.store.recordPolicyTerm(Number(d.policyId), Number(d.endsAt));
       const protocol = await this.ctx.reader.protocol(BigInt(d.protocolId));
       return this.postFeed(event, Number(d.protocolId), `🛡️ ${shortAddress(d.holder)} bought ${formatStx(d.coverageAmount)} of cover on `
         + `**${protocol?.name ?? `protocol #${d.protocolId}`}** for ${d.durationDays} days (policy #${d.policyId}, premium ${formatStx(d.premium)}).`);

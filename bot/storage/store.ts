@@ -51,6 +51,13 @@ const MIGRATIONS: string[] = [
      expires_at INTEGER NOT NULL,
      used_at INTEGER
    );`,
+  // 2: policies the keeper will expire when their term is over
+  `CREATE TABLE policy_terms (
+     policy_id INTEGER PRIMARY KEY,
+     ends_at INTEGER NOT NULL,
+     expired INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX policy_terms_due ON policy_terms(expired, ends_at);`,
 ];
 
 export type GuildSettings = { guildId: string; alertChannelId: string | null; assessorRoleId: string | null; feedChannelId: string | null;
@@ -154,6 +161,22 @@ export class Store {
     this.db.prepare(`INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id, thread_id) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT(guild_id, claim_id) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
         thread_id = COALESCE(excluded.thread_id, claim_messages.thread_id)`).run(guildId, claimId, channelId, messageId, threadId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Policy terms (for the keeper)
+  // -------------------------------------------------------------------------------------------
+  recordPolicyTerm(policyId: number, endsAt: number) {
+    this.db.prepare("INSERT OR IGNORE INTO policy_terms (policy_id, ends_at) VALUES (?, ?)").run(policyId, endsAt);
+  }
+
+  markPolicyExpired(policyId: number) {
+    this.db.prepare("UPDATE policy_terms SET expired = 1 WHERE policy_id = ?").run(policyId);
+  }
+
+  duePolicies(now: number, limit = 50): number[] {
+    return (this.db.prepare("SELECT policy_id FROM policy_terms WHERE expired = 0 AND ends_at <= ? ORDER BY ends_at LIMIT ?").all(now, limit) as
+      { policy_id: number }[]).map((r) => r.policy_id);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ export async function startStack(options: { discord?: Parameters<typeof startLoc
   const logger = createLogger({ level: "debug", secrets: [config.discord.token],
     destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) as never });
   await registerCommands(config);
-  const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, ...options.bot });
+  const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, jobs: false, ...options.bot });
   await bot.start();
   await discord.waitFor(() => bot.client.isReady(), 10_000, "the bot to be ready");
   let members = 0;

@@ -10,12 +10,12 @@ describe("the store", () => {
   it("creates its folder, runs the migrations once, and uses WAL", () => {
     const path = freshPath();
     const store = new Store(path);
-    expect(store.version).toBe(1);
+    expect(store.version).toBe(2);
     expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
     store.updateSettings("g1", { alertChannelId: "c1" });
     store.close();
     const again = new Store(path);
-    expect(again.version).toBe(1);
+    expect(again.version).toBe(2);
     expect(again.settings("g1").alertChannelId).toBe("c1");
     again.close();
   });
@@ -51,6 +51,16 @@ describe("the store", () => {
     store.saveClaimMessage("g1", 1, "c1", "m1");
     expect(store.claimMessage("g1", 1)).toEqual({ channelId: "c1", messageId: "m1", threadId: "t1" });
     expect(store.claimMessages(1)).toHaveLength(1);
+  });
+
+  it("remembers policy terms until they are expired", () => {
+    const store = new Store(freshPath());
+    store.recordPolicyTerm(1, 100);
+    store.recordPolicyTerm(2, 300);
+    store.recordPolicyTerm(1, 999);
+    expect(store.duePolicies(200)).toEqual([1]);
+    store.markPolicyExpired(1);
+    expect(store.duePolicies(1_000)).toEqual([2]);
   });
 
   it("links wallets and uses each link nonce once, before it expires", () => {

@@ -1,0 +1,75 @@
+import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress } from "@stacks/transactions";
+import type { BotContext } from "../discord/context";
+import type { StacksClient } from "../chain/stacks-client";
+
+/**
+ * The keeper calls the protocol's permissionless housekeeping functions when they are due: finalize
+ * claims whose voting window closed, execute payouts whose veto window passed, expire policies whose
+ * term is over. It signs with its own key (never a user's), asks the API for its next nonce before each
+ * call, and retries a call refused for its nonce (another keeper, or a transaction still in the mempool).
+ */
+export class Keeper {
+  readonly address: string;
+
+  constructor(private readonly ctx: BotContext, private readonly chain: StacksClient, private readonly key: string) {
+    this.address = privateKeyToAddress(key, ctx.config.stacks.network === "mainnet" ? "mainnet" : "testnet");
+  }
+
+  private async call(contract: string, functionName: string, id: bigint): Promise<string | null> {
+    const [contractAddress, contractName] = this.ctx.reader.contractId(contract).split(".") as [string, string];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const transaction = await makeContractCall({ contractAddress, contractName, functionName, functionArgs: [Cl.uint(id)],
+        senderKey: this.key, network: this.chain.network, postConditionMode: PostConditionMode.Allow });
+      const result = await broadcastTransaction({ transaction, network: this.chain.network });
+      if (!("error" in result)) {
+        this.ctx.log.info({ contract, functionName, id: String(id), txid: result.txid }, "keeper call sent");
+        return result.txid;
+      }
+      this.ctx.log.warn({ contract, functionName, id: String(id), reason: result.reason, attempt }, "keeper call refused");
+      if (!["BadNonce", "ConflictingNonceInMempool"].includes(String(result.reason))) return null;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+    return null;
+  }
+
+  /**
+   * Policies bought before the bot started (or while it was down) are learned from the chain, up to
+   * 200 a pass, so the keeper's list of terms never depends on having seen every event.
+   */
+  private async learnPolicyTerms() {
+    const scanned = Number(this.ctx.store.cursor("policy-terms") ?? "0");
+    const last = Number(await this.ctx.reader.lastPolicyId());
+    const upTo = Math.min(last, scanned + 200);
+    for (let id = scanned + 1; id <= upTo; id++) {
+      const policy = await this.ctx.reader.policy(BigInt(id));
+      if (policy) this.ctx.store.recordPolicyTerm(id, Number(policy.endsAt));
+      if (policy && policy.status !== "active") this.ctx.store.markPolicyExpired(id);
+    }
+    if (upTo > scanned) this.ctx.store.setCursor("policy-terms", String(upTo));
+  }
+
+  /** One pass over everything due; returns the calls it made. */
+  async run(): Promise<{ finalized: bigint[]; paid: bigint[]; expired: bigint[] }> {
+    const done = { finalized: [] as bigint[], paid: [] as bigint[], expired: [] as bigint[] };
+    const now = await this.ctx.reader.chainTime();
+    const open = [...await this.ctx.reader.recentClaims({ status: "voting", limit: 50 }),
+      ...await this.ctx.reader.recentClaims({ status: "approved", limit: 50 })];
+    const pool = open.some((c) => c.status === "approved") ? await this.ctx.reader.pool() : null;
+    for (const claim of open) {
+      if (claim.status === "voting" && now >= claim.votingEndsAt && await this.call("claims-assessment", "finalize-claim", claim.id)) {
+        done.finalized.push(claim.id);
+      }
+      if (claim.status === "approved" && now >= claim.vetoEndsAt && pool && claim.payable <= pool.totalAssets
+        && await this.call("claims-assessment", "execute-payout", claim.id)) {
+        done.paid.push(claim.id);
+      }
+    }
+    await this.learnPolicyTerms();
+    for (const policyId of this.ctx.store.duePolicies(Number(now))) {
+      const policy = await this.ctx.reader.policy(BigInt(policyId));
+      if (!policy || policy.status !== "active") { this.ctx.store.markPolicyExpired(policyId); continue; }
+      if (await this.call("cybersecurity-insurance-defi", "expire-policy", BigInt(policyId))) done.expired.push(BigInt(policyId));
+    }
+    return done;
+  }
+}

@@ -1,0 +1,109 @@
+import { describe, it, expect, beforeEach, afterEach } from "vitest";
+import { Cl } from "@stacks/transactions";
+import cron from "node-cron";
+import { startStack, opt, type Stack } from "./harness";
+import { STX } from "../../devnet/scenario";
+import { sendReminders } from "../../bot/jobs/reminders";
+import { postPoolReport } from "../../bot/jobs/pool-report";
+import { startJobs, SCHEDULES } from "../../bot/jobs/scheduler";
+
+let s: Stack;
+let claims: string;
+const HOUR = 3_600;
+const advance = (seconds: number) => fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
+const shown = () => s.discord.channelMessages(claims).map((m) => m.content);
+
+beforeEach(async () => {
+  // The keeper signs with its own devnet key (wallet_4 here), never a member's.
+  s = await startStack({ env: { KEEPER_PRIVATE_KEY: "" } });
+  claims = s.discord.channel("claims").id;
+  const admin = s.member("admin", [s.discord.role("admins").id]);
+  await s.run("setup", [opt.sub("alerts", [opt.channel("channel", claims)])], admin);
+  await s.run("setup", [opt.sub("assessor-role", [opt.role("role", s.discord.role("assessors").id)])], admin);
+  await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
+  await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(900_000n * STX)]);
+  await advance(3 * 86_400 + 2 * HOUR);
+  await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(s.seeded.policyId), Cl.uint(50_000n * STX),
+    Cl.uint(s.api.chain.time - 600), Cl.stringUtf8("Drained"), Cl.bufferFromHex("aa".repeat(32)), Cl.stringAscii("https://e.example/x")]);
+  await s.discord.waitFor(() => shown()[0], 10_000, "the alert");
+  await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
+}, 60_000);
+afterEach(async () => s?.stop());
+
+describe("reminders", () => {
+  it("mentions the assessors 24 hours and 1 hour before the vote closes, with the distance to quorum, once each", async () => {
+    expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(0); // nearly three days left
+    await advance(2 * 86_400 + HOUR);
+    expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(1);
+    expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(0);
+    const role = s.discord.role("assessors").id;
+    expect(shown()[1]).toMatch(new RegExp(`^<@&${role}> ⏰ Voting on claim #1 closes <t:\\d+:R>\\. Quorum is reached \\(100,000 STX of stake voted\\); every vote still counts\\.$`));
+    await advance(22 * HOUR);
+    expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(1);
+    expect(shown()).toHaveLength(3);
+    expect(s.discord.channelMessages(claims)[2]!.mention_roles).toEqual([role]);
+  });
+
+  it("says how much stake is still missing when quorum is not reached", async () => {
+    // A second policy and claim, opened after more stake arrived: 10 % of 2,000,000 STX is needed.
+    await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(1_000_000n * STX)]);
+    const quote = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(10_000n * STX), Cl.uint(30)]);
+    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(10_000n * STX), Cl.uint(30), Cl.uint(quote.premium)]);
+    await advance(3 * 86_400 + HOUR);
+    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(2), Cl.uint(1_000n * STX), Cl.uint(s.api.chain.time - 60),
+      Cl.stringUtf8("Second"), Cl.bufferFromHex("bb".repeat(32)), Cl.stringAscii("https://e.example/y")]);
+    await s.discord.waitFor(() => shown().some((c) => c.includes("New claim #2")), 10_000, "the second alert");
+    await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(2), Cl.bool(true)], "deny");
+    await advance(2 * 86_400 + HOUR);
+    await sendReminders(s.bot.client, s.bot.ctx);
+    const reminder = shown().find((c) => c.includes("Voting on claim #2 closes"));
+    expect(reminder).toMatch(/100,000 STX of 200,000 STX stake has voted \(50% of quorum\): 100,000 STX more is needed\.$/);
+  });
+});
+
+describe("the keeper", () => {
+  it("finalizes after the window, pays after the veto window, and expires policies after their term", async () => {
+    const keeperStack = s.bot.keeper;
+    expect(keeperStack).toBeUndefined(); // no key configured in this stack
+    const { Keeper } = await import("../../bot/jobs/keeper");
+    const keeper = new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey);
+    expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [] });
+    await advance(3 * 86_400);
+    expect(await keeper.run()).toMatchObject({ finalized: [1n] });
+    await s.discord.waitFor(() => shown()[1], 10_000, "the result");
+    expect(shown()[1]).toContain("✅ Claim #1 approved by vote");
+    await advance(86_400);
+    expect(await keeper.run()).toMatchObject({ paid: [1n] });
+    await s.discord.waitFor(() => shown()[2], 10_000, "the payout");
+    expect(shown()[2]).toContain("💸 Claim #1 paid: 45,000 STX");
+    // The policy bought when the stack was seeded (90 days) runs out.
+    await advance(90 * 86_400);
+    await s.bot.watcher.poll();
+    expect(await keeper.run()).toMatchObject({ expired: [1n] });
+    const policy = await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]);
+    expect(policy.status).toBe(2n);
+    await s.bot.watcher.poll();
+    expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [] });
+  });
+});
+
+describe("the daily pool report and the schedule", () => {
+  it("posts the pool report once a day per server", async () => {
+    expect(await postPoolReport(s.bot.client, s.bot.ctx, "2026-11-22")).toBe(1);
+    expect(await postPoolReport(s.bot.client, s.bot.ctx, "2026-11-22")).toBe(0);
+    const report = s.discord.channelMessages(claims).at(-1)!;
+    expect(report.content).toBe("📊 Daily pool report, 2026-11-22");
+    expect(report.embeds[0]!.title).toBe("Capital pool");
+  });
+
+  it("schedules every job with node-cron, the keeper only when it has a key", async () => {
+    const without = startJobs(s.bot.client, s.bot.ctx);
+    expect(without.map((t) => t.name).sort()).toEqual(["pool-report", "reminders", "role-sync"]);
+    for (const t of without) await t.stop();
+    const { Keeper } = await import("../../bot/jobs/keeper");
+    const withKeeper = startJobs(s.bot.client, s.bot.ctx, new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey));
+    expect(withKeeper.map((t) => t.name).sort()).toEqual(["keeper", "pool-report", "reminders", "role-sync"]);
+    for (const t of withKeeper) await t.stop();
+    for (const expression of Object.values(SCHEDULES)) expect(cron.validate(expression)).toBe(true);
+  });
+});
