@@ -44,9 +44,9 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
   const client = new Client({ intents: [GatewayIntentBits.Guilds], ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}) });
   registerEvents(client, ctx);
-  const feed = new ClaimFeed(client, ctx, { editWindowMs: options.editWindowMs });
+  const feed = new ClaimFeed(client, ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
   const watcher = new EventWatcher({
-    client: chain, store, log, handler: (event) => feed.handle(event), pollMs: options.pollMs, fromStart: options.fromStart,
+    client: chain, store, log, handler: (event) => feed.handle(event), pollMs: options.pollMs ?? config.events.pollMs, fromStart: options.fromStart,
     contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
     socketUrl: config.stacks.apiUrl,
   });
@@ -64,6 +64,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       await client.login(config.discord.token);
       await ready;
       await watcher.start();
+      log.info({ contracts: 3 }, "watching contract events");
       if (options.jobs !== false) tasks = startJobs(client, ctx, keeper);
       if (keeper) log.info({ keeper: keeper.address }, "keeper enabled");
     },

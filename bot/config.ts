@@ -33,6 +33,8 @@ const schema = z.object({
   DATABASE_PATH: z.string().min(1, "a file path").default("data/bot.sqlite"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CHAIN_TIMEOUT_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(8_000),
+  EVENT_POLL_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(5_000),
+  EDIT_WINDOW_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(2_000),
 });
 
 /** Every variable the bot reads (DOTENV_PATH is read before the others, by bot/env.ts). */
@@ -46,6 +48,7 @@ export type Config = {
   keeperKey?: string;
   databasePath: string;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+  events: { pollMs: number; editWindowMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keeperKey: c.KEEPER_PRIVATE_KEY,
     databasePath: c.DATABASE_PATH,
     logLevel: c.LOG_LEVEL,
+    events: { pollMs: c.EVENT_POLL_MS, editWindowMs: c.EDIT_WINDOW_MS },
   };
 }
 

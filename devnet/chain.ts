@@ -78,6 +78,8 @@ export class LocalChain extends EventEmitter {
   readonly logs = new Map<string, LogEntry[]>();
   private timer?: NodeJS.Timeout;
   readonly blockIntervalMs: number;
+  /** When false, accepted transactions wait in the mempool until mineMempool() (for bursts in one block). */
+  autoMine = true;
 
   private constructor(simnet: Simnet, accounts: Map<string, DevnetAccount>, options: ChainOptions) {
     super();
@@ -200,7 +202,7 @@ export class LocalChain extends EventEmitter {
     this.txs.set(chainTx.txid, chainTx);
     this.mempool.push({ tx: chainTx, run: () => run() });
     this.emit("mempool", chainTx);
-    if (this.blockIntervalMs === 0) this.mineMempool();
+    if (this.blockIntervalMs === 0 && this.autoMine) this.mineMempool();
     return { txid };
   }
 

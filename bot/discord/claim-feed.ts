@@ -8,6 +8,7 @@ import { claimEmbed } from "./presentation/embeds";
 import { relativeTime, shortAddress } from "./presentation/links";
 import { formatBps, formatStx } from "../format/stx";
 import { EditCoalescer } from "./edit-coalescer";
+import { ChannelPacer } from "./channel-pacer";
 
 const CLAIMS = "claims-assessment";
 const COVER = "cybersecurity-insurance-defi";
@@ -24,6 +25,7 @@ type Vote = { voter: string; approve: boolean; weight: bigint; txid: string };
 export class ClaimFeed {
   private readonly lastVotes = new Map<number, Vote[]>();
   readonly coalescer: EditCoalescer;
+  private readonly pacer = new ChannelPacer();
 
   constructor(private readonly client: Client, private readonly ctx: BotContext, options: { editWindowMs?: number } = {}) {
     this.coalescer = new EditCoalescer(options.editWindowMs ?? 2_000, (claimId) => this.refreshAlerts(claimId),
@@ -118,11 +120,11 @@ export class ClaimFeed {
       if (!channel) continue;
       const content = this.alertContent(found.claim, found.name);
       const mention = settings.assessorRoleId ? `<@&${settings.assessorRoleId}> ` : "";
-      const message: Message = await channel.send({
+      const message: Message = await this.pacer.run(channel.id, () => channel.send({
         content: `${mention}New claim #${claimId} on **${found.name}** for ${formatStx(found.claim.amount)}: vote by ${relativeTime(found.claim.votingEndsAt)}.`,
         ...content, nonce: this.nonce(`alert:${settings.guildId}:${claimId}`), enforceNonce: true,
         allowedMentions: { roles: settings.assessorRoleId ? [settings.assessorRoleId] : [] },
-      });
+      }));
       this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
       const thread = await message.startThread({ name: `Claim #${claimId} · ${found.name}`.slice(0, 100) })
         .catch(async () => (await this.client.channels.fetch(message.id).catch(() => null)));
@@ -137,7 +139,8 @@ export class ClaimFeed {
     for (const posted of this.ctx.store.claimMessages(claimId)) {
       const channel = await this.channel(posted.channelId);
       if (!channel) continue;
-      await channel.messages.edit(posted.messageId, this.alertContent(found.claim, found.name));
+      const content = this.alertContent(found.claim, found.name);
+      await this.pacer.run(channel.id, () => channel.messages.edit(posted.messageId, content));
     }
   }
 
@@ -148,8 +151,8 @@ export class ClaimFeed {
       const channel = await this.channel(settings.alertChannelId!);
       if (!channel) continue;
       const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-      await channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] },
-        ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}) });
+      await this.pacer.run(channel.id, () => channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] },
+        ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}) }));
       this.ctx.store.markPosted(key);
     }
   }
@@ -163,7 +166,7 @@ export class ClaimFeed {
       if (this.ctx.store.wasPosted(key) || !alert) continue;
       const channel = await this.channel(alert.threadId ?? alert.channelId);
       if (!channel) continue;
-      await channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } });
+      await this.pacer.run(channel.id, () => channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } }));
       this.ctx.store.markPosted(key);
     }
   }
@@ -176,7 +179,7 @@ export class ClaimFeed {
       if (this.ctx.store.wasPosted(key)) continue;
       const channel = await this.channel(settings.feedChannelId);
       if (!channel) continue;
-      await channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } });
+      await this.pacer.run(channel.id, () => channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } }));
       this.ctx.store.markPosted(key);
     }
   }

@@ -416,6 +416,7 @@ export class LocalDiscord {
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && method === "POST") {
       const parent = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]);
       if (!parent || !this.findMessage(m[1]!, m[2]!)) return reply(404, { message: "Unknown Message", code: 10008 });
+      if (this.threads.some((t) => t.id === m![2])) return reply(400, { message: "A thread has already been created for this message", code: 160004 });
       const thread = { id: m[2]!, type: ChannelType.PublicThread, guild_id: (parent as { guild_id: string }).guild_id, name: body.name,
         parent_id: parent.id, owner_id: this.botUser.id, member_count: 1, message_count: 0, rate_limit_per_user: 0,
         thread_metadata: { archived: false, auto_archive_duration: body.auto_archive_duration ?? 1440, locked: false,
