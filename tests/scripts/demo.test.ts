@@ -1,28 +1,32 @@
 import { describe, it, expect } from "vitest";
 import { execFile } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
 describe("npm run demo", () => {
-  it("exits 0 and tells the story: roles, listing, audit, capital, quote, purchase, a refusal, a claim paid", async () => {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { timeout: 90_000 });
-    const quoted = /Quote for 250,000 STX of cover on stackswap for 90 days: ([\d,.]+) STX/.exec(stdout);
-    expect(quoted, stdout).not.toBeNull();
-    expect(stdout).toMatch(/Local Stacks API on http:\/\/127\.0\.0\.1:\d+ .*local Discord on http:\/\/127\.0\.0\.1:\d+\/api/);
-    expect(stdout).toContain("granted wallet_3");
-    expect(stdout).toContain('listed "stackswap" (protocol #1)');
-    expect(stdout).toMatch(/Risk score \d+ .* tier 1, annual rate 2%/);
-    expect(stdout).toContain("deposited 1,000,000 STX and received 1,000,000 shares");
-    expect(stdout).toContain(`bought policy #1, paying ${quoted![1]} STX`);
-    expect(stdout).toContain("(err u4005)");
-    expect(stdout).toContain("filed claim #1 for 60,000 STX");
-    expect(stdout).toContain("refused with (err u6014) (ERR-CONFLICT-OF-INTEREST)");
-    expect(stdout).toContain("approved, 150,000 STX for and 30,000 STX against");
-    expect(stdout).toContain("received 54,600 STX (payout and bond returned)");
-    expect(stdout).toMatch(/wallet_8 settled: reward 0 STX, reputation now 0\.8×/);
-    expect(stdout).toMatch(/Done: \d+ signed transactions in \d+ blocks; the claims contract printed 9 events/);
-    // Contract prints are not echoed into the story.
-    expect(stdout).not.toMatch(/\(cybersecurity-insurance-defi:\d+\)/);
+  it("exits 0 and shows a claim's whole life in the channel, printed and as a page", async () => {
+    rmSync("demo-output/claims-channel.html", { force: true });
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { timeout: 150_000 });
+    expect(stdout).toMatch(/Local Stacks API on http:\/\/127\.0\.0\.1:\d+, local Discord on http:\/\/127\.0\.0\.1:\d+\/api/);
+    expect(stdout).toContain("The bot is online with 11 slash commands");
+    expect(stdout).toMatch(/\/quote protocol:stackswap amount:50000 days:30 → premium [\d.,]+ STX/);
+    expect(stdout).toContain("The bot posted the alert in #claims");
+    expect(stdout).toContain("The alert was edited as the votes arrived: For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes");
+    expect(stdout).toContain("the bot's keeper finalized claim #1");
+    expect(stdout).toContain("The keeper executed payout #1: wallet_6 received 54,600 STX");
+    // The transcript: the alert (edited, final state), the reminder, the result and the payout, in that order.
+    const transcript = stdout.slice(stdout.indexOf("──── #claims"));
+    const order = ["@assessors New claim #1", "Status: Paid: 54,000 STX to the claimant", "[Approve (closed)] [Deny (closed)] [Evidence]",
+      "@assessors ⏰ Voting on claim #1 closes", "✅ Claim #1 approved by vote", "💸 Claim #1 paid: 54,000 STX"];
+    const positions = order.map((text) => transcript.indexOf(text));
+    expect(positions.every((p) => p >= 0), JSON.stringify(positions)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(transcript).toMatch(/Cover Bot \(edited \d+×\)/);
+    expect(existsSync("demo-output/claims-channel.html")).toBe(true);
+    const html = readFileSync("demo-output/claims-channel.html", "utf8");
+    expect(html).toContain("Claim #1 · stackswap");
+    expect(html).toContain("💸 Claim #1 paid: 54,000 STX");
   });
 });
