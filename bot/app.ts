@@ -30,6 +30,8 @@ export type BotOptions = {
   fromStart?: boolean;
   /** Run the scheduled jobs (default true; tests call the jobs directly). */
   jobs?: boolean;
+  /** Listen for the API's socket notifications (default true); without, the watcher only polls. */
+  socket?: boolean;
 };
 
 /** Everything the bot is, wired from its configuration; nothing connects until start(). */
@@ -48,7 +50,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const watcher = new EventWatcher({
     client: chain, store, log, handler: (event) => feed.handle(event), pollMs: options.pollMs ?? config.events.pollMs, fromStart: options.fromStart,
     contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
-    socketUrl: config.stacks.apiUrl,
+    socketUrl: options.socket === false ? undefined : config.stacks.apiUrl,
   });
   const keeper = config.keeperKey ? new Keeper(ctx, chain, config.keeperKey) : undefined;
   let tasks: ScheduledTask[] = [];

@@ -7,6 +7,10 @@ import { ChainUnavailableError } from "../chain/stacks-client";
 import { formatStx } from "../format/stx";
 import { votePage, linkPage, messagePage } from "./pages";
 import { verifyLink, type LinkResult } from "./wallet-link";
+import { Registry } from "./registry";
+import { registryPage, protocolPage, poolPage } from "./registry-pages";
+import { badgeFor, badgeSvg, badgeSnippets } from "./badge";
+import { api } from "./api";
 
 /**
  * The bot's web server: the vote page (the member's own wallet signs `vote`), the wallet-link page, and
@@ -32,9 +36,46 @@ export async function startWebServer(ctx: BotContext, options: { port: number; o
   const sendJson = (res: ServerResponse, status: number, body: unknown) =>
     send(res, status, JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v)), "application/json");
 
+  const registry = new Registry(ctx);
+  const base = () => ctx.links.webBaseUrl;
+  const cors = { "access-control-allow-origin": "*", "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "*" };
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "http://localhost");
     let m: RegExpExecArray | null;
+    if (req.method === "OPTIONS" && (url.pathname.startsWith("/api/") || url.pathname.startsWith("/badge/"))) {
+      res.writeHead(204, cors);
+      return res.end();
+    }
+    if (url.pathname.startsWith("/api/v1/") || url.pathname === "/api") {
+      const answer = await api(ctx, registry, url.pathname, url.searchParams);
+      if (answer) {
+        res.writeHead(answer.status, { "content-type": "application/json", ...cors, "cache-control": "public, max-age=15" });
+        return res.end(JSON.stringify(answer.body));
+      }
+    }
+    if (url.pathname === "/" || url.pathname === "/protocols") {
+      return send(res, 200, registryPage(await registry.protocols()), "text/html; charset=utf-8", { "cache-control": "public, max-age=15" });
+    }
+    if ((m = /^\/protocols\/([^/]+)$/.exec(url.pathname))) {
+      const found = await registry.protocol(decodeURIComponent(m[1]!));
+      if (!found) return send(res, 404, messagePage("No such protocol", `"${decodeURIComponent(m[1]!)}" is not listed. A DApp that is not listed is not insured.`), "text/html; charset=utf-8");
+      const name = found.summary.name;
+      const badgeUrl = `${base()}/badge/${encodeURIComponent(name)}.svg`;
+      const pageUrl = `${base()}/protocols/${encodeURIComponent(name)}`;
+      const page = protocolPage(found.summary, await registry.claimSummaries(found.details.id), await registry.policies(found.details.id),
+        { url: badgeUrl, ...badgeSnippets(badgeUrl, pageUrl, name) }, (txid) => ctx.links.tx(txid));
+      return send(res, 200, page, "text/html; charset=utf-8", { "cache-control": "public, max-age=15" });
+    }
+    if (url.pathname === "/pool") {
+      return send(res, 200, poolPage(await registry.pool(), await registry.poolHistory()), "text/html; charset=utf-8", { "cache-control": "public, max-age=15" });
+    }
+    if ((m = /^\/badge\/(.+)\.svg$/.exec(url.pathname))) {
+      const name = decodeURIComponent(m[1]!);
+      const found = name.length <= 48 ? await registry.protocol(name) : null;
+      const svg = badgeSvg(badgeFor(found?.summary ?? null), found ? `${base()}/protocols/${encodeURIComponent(found.summary.name)}` : `${base()}/`);
+      return send(res, found ? 200 : 404, svg, "image/svg+xml; charset=utf-8", { ...cors, "cache-control": "public, max-age=300, stale-while-revalidate=3600" });
+    }
     if (url.pathname === "/favicon.ico" || url.pathname === "/favicon.svg") {
       return send(res, 200, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6.3 6 7 3.4-.7 6-3.5 6-7V3z" fill="#3b5bdb"/></svg>`,
         "image/svg+xml", { "cache-control": "public, max-age=86400" });

@@ -100,7 +100,8 @@ describe("/protocol", () => {
   it("shows audit, risk tier, rate, active cover, and whether it is insured", async () => {
     const answer = answerOf(await s.run("protocol", [opt.str("name", "stackswap")]));
     expect(answer.embed.title).toBe("stackswap");
-    expect(answer.embed.url).toBe("https://stackswap.example");
+    expect(answer.embed.url).toBe(`${s.bot.web!.url}/protocols/stackswap`);
+    expect(answer.fields["Badge"]).toBe(`[insured badge](${s.bot.web!.url}/badge/stackswap.svg) · for a README: \`[![stackswap cover](${s.bot.web!.url}/badge/stackswap.svg)](${s.bot.web!.url}/protocols/stackswap)\``);
     expect(answer.fields).toMatchObject({
       "Insured": "Yes: 250,000 STX of active cover", "Status": "Listed", "Chain": "stacks", "Category": "dex",
       "Audit": "pass · 0 critical, 0 high, 2 medium, 4 low · [report](https://audits.example/stackswap-2026.pdf)",

@@ -25,7 +25,12 @@ export const command: BotCommand = {
     const protocol = await ctx.directory.resolve(name);
     const details = await ctx.reader.protocolDetails(protocol.id);
     if (!details) throw new UserError(`There is no protocol named "${name}".`);
-    await interaction.editReply({ embeds: [protocolEmbed(details, ctx.links)] });
+    const page = `${ctx.links.webBaseUrl}/protocols/${encodeURIComponent(details.name)}`;
+    const badge = `${ctx.links.webBaseUrl}/badge/${encodeURIComponent(details.name)}.svg`;
+    // Discord does not show SVG images, so the badge is given as its link and its README snippet.
+    const embed = protocolEmbed(details, ctx.links).setURL(page)
+      .addFields({ name: "Badge", value: `[${details.activeCover > 0n ? "insured" : "not insured"} badge](${badge}) · for a README: \`[![${details.name} cover](${badge})](${page})\`` });
+    await interaction.editReply({ embeds: [embed] });
   },
   autocomplete: autocompleteProtocols,
 };

@@ -99,9 +99,8 @@ export function protocolEmbed(p: ProtocolDetails, links: Links) {
       { name: "Risk", value: p.risk ? `Tier ${p.risk.tier} (score ${p.risk.score}) · ${formatBps(p.risk.rateBps)} a year` : "Unknown", inline: true },
       { name: "Incidents", value: String(p.incidentCount), inline: true },
       { name: "New cover", value: p.notInsurableCode === null ? "Available: try /quote" : `Not available: ${describeContractError(p.notInsurableCode)}`, inline: false },
-      { name: "Source", value: `[${p.sourceUrl.replace(/^https:\/\//, "")}](${p.sourceUrl})`, inline: false },
+      { name: "Source", value: `[${p.sourceUrl.replace(/^https:\/\//, "")}](${p.sourceUrl})${p.website ? ` · [website](${p.website})` : ""}`, inline: false },
     );
-  if (p.website) embed.setURL(p.website);
   return embed;
 }
 

@@ -1,0 +1,155 @@
+import type { BotContext } from "../discord/context";
+import type { Claim, ProtocolDetails } from "../chain/protocol-reader";
+import { decodeLog } from "../chain/events";
+import { describeContractError } from "../chain/contract-errors";
+
+/**
+ * What the public registry shows, read only from the chain: every listed protocol with its audit,
+ * risk, cover and claims, a verdict ("insured" or not), cover over time, and the pool's history.
+ * The JSON API returns these objects as they are (amounts as strings of micro-STX).
+ */
+
+export type ProtocolSummary = {
+  id: string; name: string; chain: string; category: string; status: string; website: string; sourceUrl: string;
+  audit: { verdict: string; critical: number; high: number; medium: number; low: number; reportUri: string; reportHash: string;
+    auditor: string; recordedAt: number } | null;
+  auditCount: number; incidentCount: number;
+  risk: { score: number; tier: number; rateBps: number } | null;
+  activeCover: string; insured: boolean; openClaims: number; pastClaims: number;
+  coverAvailable: boolean; coverUnavailableReason: string | null;
+  verdict: "insured" | "not insured" | "claim open";
+};
+export type ClaimSummary = {
+  id: string; protocolId: string; policyId: string; claimant: string; amount: string; payable: string; paid: string; status: string;
+  incidentTime: number; submittedAt: number; votingEndsAt: number; approveWeight: string; denyWeight: string; voterCount: number;
+  description: string; evidenceUri: string; evidenceHash: string; transactions: { topic: string; txid: string }[];
+};
+export type PoolSummary = {
+  totalCapital: string; activeCover: string; capacity: string; freeCapacity: string; utilizationBps: number; sharePrice: string;
+  premiumsEarned: string; claimsOwed: string; claimsPending: string; totalPaidOut: string;
+};
+
+const OPEN = new Set(["voting", "no-quorum", "awaiting-council", "approved"]);
+
+export function summarizeProtocol(p: ProtocolDetails, claims: Claim[]): ProtocolSummary {
+  const mine = claims.filter((c) => c.protocolId === p.id);
+  const open = mine.filter((c) => OPEN.has(c.status)).length;
+  const insured = p.activeCover > 0n;
+  return {
+    id: String(p.id), name: p.name, chain: p.chain, category: p.category, status: p.status, website: p.website, sourceUrl: p.sourceUrl,
+    audit: p.latestAudit ? { verdict: p.latestAudit.verdict, critical: Number(p.latestAudit.critical), high: Number(p.latestAudit.high),
+      medium: Number(p.latestAudit.medium), low: Number(p.latestAudit.low), reportUri: p.latestAudit.reportUri, reportHash: p.latestAudit.reportHash,
+      auditor: p.latestAudit.auditor, recordedAt: Number(p.latestAudit.recordedAt) } : null,
+    auditCount: Number(p.auditCount), incidentCount: Number(p.incidentCount),
+    risk: p.risk ? { score: Number(p.risk.score), tier: Number(p.risk.tier), rateBps: Number(p.risk.rateBps) } : null,
+    activeCover: String(p.activeCover), insured, openClaims: open, pastClaims: mine.length - open,
+    coverAvailable: p.notInsurableCode === null,
+    coverUnavailableReason: p.notInsurableCode === null ? null : describeContractError(p.notInsurableCode),
+    verdict: open > 0 ? "claim open" : insured ? "insured" : "not insured",
+  };
+}
+
+export class Registry {
+  private txCache = new Map<string, number>();
+  constructor(private readonly ctx: BotContext) {}
+
+  async claims(): Promise<Claim[]> {
+    return this.ctx.reader.recentClaims({ limit: 500, scan: 500 });
+  }
+
+  async protocols(): Promise<ProtocolSummary[]> {
+    const [all, claims] = await Promise.all([this.ctx.reader.protocols(), this.claims()]);
+    const details = await Promise.all(all.map((p) => this.ctx.reader.protocolDetails(p.id)));
+    return details.filter((d): d is ProtocolDetails => d !== null).map((d) => summarizeProtocol(d, claims));
+  }
+
+  /** A protocol by its exact name or its id; null if there is none. */
+  async protocol(nameOrId: string): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
+    const id = /^\d+$/.test(nameOrId) ? BigInt(nameOrId) : await this.ctx.reader.protocolIdByName(nameOrId);
+    if (id === null) return null;
+    const details = await this.ctx.reader.protocolDetails(id);
+    if (!details) return null;
+    return { summary: summarizeProtocol(details, await this.claims()), details };
+  }
+
+  /** Every contract event of a contract (newest first pages, returned oldest first), up to `max`. */
+  async events(contract: string, max = 500) {
+    const contractId = this.ctx.reader.contractId(contract);
+    const first = await this.ctx.reader.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
+      { params: { path: { contract_id: contractId }, query: { limit: 50 } } });
+    if (!first.data) return [];
+    const total = first.data.total;
+    const rows = [...first.data.results];
+    while (rows.length < Math.min(total, max) && first.data.cursor) {
+      const page = await this.ctx.reader.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
+        { params: { path: { contract_id: contractId }, query: { limit: 50, cursor: first.data.cursor, offset: rows.length } } });
+      if (!page.data?.results.length) break;
+      rows.push(...page.data.results);
+    }
+    return rows.slice(0, max).reverse().map((r, i) => decodeLog(contractId, total - Math.min(total, max) + i, r));
+  }
+
+  /** When a transaction was mined (block time), cached. */
+  async txTime(txid: string): Promise<number> {
+    const cached = this.txCache.get(txid);
+    if (cached !== undefined) return cached;
+    const { data } = await this.ctx.reader.client.api.GET("/extended/v1/tx/{tx_id}", { params: { path: { tx_id: txid } } });
+    const time = (data as { block_time?: number } | undefined)?.block_time ?? 0;
+    this.txCache.set(txid, time);
+    return time;
+  }
+
+  async claimSummaries(protocolId?: bigint): Promise<ClaimSummary[]> {
+    const [claims, events] = await Promise.all([this.claims(), this.events("claims-assessment")]);
+    const txs = new Map<string, { topic: string; txid: string }[]>();
+    for (const e of events) {
+      if (!e.data.claimId || e.topic === "vote-cast" || e.topic === "vote-settled") continue;
+      const key = String(e.data.claimId);
+      txs.set(key, [...(txs.get(key) ?? []), { topic: e.topic, txid: e.txid }]);
+    }
+    return claims.filter((c) => protocolId === undefined || c.protocolId === protocolId).map((c) => ({
+      id: String(c.id), protocolId: String(c.protocolId), policyId: String(c.policyId), claimant: c.claimant, amount: String(c.amount),
+      payable: String(c.payable), paid: String(c.paid), status: c.status, incidentTime: Number(c.incidentTime), submittedAt: Number(c.submittedAt),
+      votingEndsAt: Number(c.votingEndsAt), approveWeight: String(c.approveWeight), denyWeight: String(c.denyWeight), voterCount: Number(c.voterCount),
+      description: c.description, evidenceUri: c.evidenceUri, evidenceHash: c.evidenceHash, transactions: txs.get(String(c.id)) ?? [],
+    }));
+  }
+
+  /** Totals of a protocol's policies, and its active cover over time as steps. */
+  async policies(protocolId: bigint) {
+    const { total, policies } = await this.ctx.reader.protocolPolicies(protocolId, 1_000);
+    const sum = (f: (p: (typeof policies)[number]) => bigint) => policies.reduce((a, p) => a + f(p), 0n);
+    const changes = policies.flatMap((p) => [{ t: Number(p.purchasedAt), d: p.coverageAmount }, { t: Number(p.endsAt), d: -p.coverageAmount }])
+      .sort((a, b) => a.t - b.t);
+    let cover = 0n;
+    const series = changes.map((c) => ({ t: c.t, value: (cover += c.d) }));
+    return {
+      count: total, activeCover: String(policies.filter((p) => p.status === "active").reduce((a, p) => a + p.remainingCover, 0n)),
+      coverSold: String(sum((p) => p.coverageAmount)), premiums: String(sum((p) => p.premium)), paidOut: String(sum((p) => p.totalPaid)),
+      series,
+    };
+  }
+
+  async pool(): Promise<PoolSummary> {
+    const s = await this.ctx.reader.pool();
+    return { totalCapital: String(s.totalCapital), activeCover: String(s.activeCover), capacity: String(s.capacity), freeCapacity: String(s.freeCapacity),
+      utilizationBps: Number(s.utilizationBps), sharePrice: String(s.sharePrice), premiumsEarned: String(s.premiumsEarned),
+      claimsOwed: String(s.claimsOwed), claimsPending: String(s.claimsPending), totalPaidOut: String(s.totalPaidOut) };
+  }
+
+  /** Capital, utilization and premiums over time, from the pool's and the cover contract's events. */
+  async poolHistory() {
+    const [pool, cover] = await Promise.all([this.events("capital-pool", 200), this.events("cybersecurity-insurance-defi", 200)]);
+    const capital: { t: number; value: bigint }[] = [];
+    const premiums: { t: number; value: bigint }[] = [];
+    let premiumTotal = 0n;
+    for (const e of pool) {
+      const t = await this.txTime(e.txid);
+      if (e.data.totalCapital !== undefined) capital.push({ t, value: e.data.totalCapital });
+      if (e.topic === "premium-collected") premiums.push({ t, value: (premiumTotal += e.data.toCapital) });
+    }
+    const utilization: { t: number; value: bigint }[] = [];
+    for (const e of cover) if (e.topic === "policy-purchased") utilization.push({ t: await this.txTime(e.txid), value: e.data.utilizationBps });
+    return { capital, premiums, utilization };
+  }
+}
