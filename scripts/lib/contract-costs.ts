@@ -154,7 +154,8 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   const claimPolicies = [0, 1, 2, 3].map(() => run("cybersecurity-insurance-defi", "purchase-coverage",
     [Cl.uint(protocolId), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(1_000n * STX)], frank!, false));
   const voters = stakedAssessors(simnet, scale.voters, 0);
-  run("assessor-staking", "stake", [Cl.uint(1_000n * STX)], heidi!);
+  // Enough stake that the measured assessor alone carries quorum on the side claims at any scale.
+  run("assessor-staking", "stake", [Cl.uint(100_000n * STX)], heidi!);
   simnet.mineEmptyBlocks(4 * DAY_BLOCKS);
   const incident = Cl.uint(BigInt(simnet.getBlockTime()) - 600n);
   const file = (policyId: ClarityValue, measured: boolean) => run("claims-assessment", "submit-claim", [policyId, Cl.uint(100n * STX),

@@ -7,6 +7,7 @@ import { startStack, type Stack } from "../bot/harness";
 import { STX } from "../../devnet/scenario";
 import { launchBrowser, screenshotPath } from "./browser";
 import openapi from "../../docs/openapi.json" with { type: "json" };
+import { formatBps, formatStx } from "../../bot/format/stx";
 
 let s: Stack;
 let browser: Browser;
@@ -115,6 +116,16 @@ describe("the registry, the badge and the API against the chain", () => {
   });
 });
 
+describe("the pool page", () => {
+  it("shows the pool's figures as the chain has them", async () => {
+    const onChain = await s.p.read("capital-pool", "get-pool-stats");
+    const page = await get("/pool");
+    expect(page.text).toContain(`id="capital">${formatStx(onChain["total-capital"])}<`);
+    expect(page.text).toContain(formatStx(onChain["premiums-earned"]));
+    expect(page.text).toContain(formatBps(onChain["utilization-bps"]));
+  });
+});
+
 describe("the JSON API", () => {
   it("answers every route, each as the OpenAPI file describes", async () => {
     const list = await json("/api/v1/protocols", "/api/v1/protocols", 200);
@@ -142,6 +153,8 @@ describe("the JSON API", () => {
 
   it("answers bad parameters with 400, and a quote the contract refuses with 422", async () => {
     await json("/api/v1/protocols/{name}", `/api/v1/protocols/${"x".repeat(60)}`, 400);
+    await json("/api/v1/protocols/{name}/policies", `/api/v1/protocols/${"x".repeat(60)}/policies`, 400);
+    await json("/api/v1/protocols/{name}/claims", `/api/v1/protocols/${"x".repeat(60)}/claims`, 400);
     await json("/api/v1/claims/{id}", "/api/v1/claims/abc", 400);
     await json("/api/v1/quote", "/api/v1/quote?amount=1&days=30", 400);
     await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=0&days=30", 400);
