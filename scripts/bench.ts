@@ -44,7 +44,7 @@ const KEY = ["purchase-coverage", "submit-claim", "vote", "finalize-claim", "exe
 // ---------------------------------------------------------------------------------------------
 async function worker(policies: number, claims: number, voters: number): Promise<Measurement[]> {
   const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/cost-worker.ts", String(policies), String(claims), String(voters)],
-    { maxBuffer: 64 * 1024 * 1024, timeout: 9 * 60_000 });
+    { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Measurement[];
 }
 
@@ -238,14 +238,16 @@ async function memory(claimsCount: number, guilds: number) {
 }
 
 // ---------------------------------------------------------------------------------------------
-const costs = await contractCosts();
-const tables = costTables(costs);
+// The bot is measured while the cost simnets run, so the whole bench fits in 10 minutes on two cores;
+// its figures are therefore taken under load, which docs/performance.md says.
+const costsMeasured = contractCosts();
 log("Measuring the bot…");
 const throughput = decodeStoreRender();
 const socket = await alertLatency("socket", 40);
 const polling = await alertLatency("polling", 20);
 const votes = await burst(10, 100);
 const mem = await memory(10_000, 100);
+const tables = costTables(await costsMeasured);
 const elapsed = (Date.now() - started) / 1000;
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -254,7 +256,8 @@ const doc = `# Performance
 Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, on ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"},
 ${(totalmem() / 2 ** 30).toFixed(0)} GiB of memory, Node ${process.version}, Clarinet SDK simnet at epoch 3.4. The whole run took
 ${elapsed.toFixed(0)} s. Everything ran on this one machine: the contracts in the simnet, the local Stacks API and the
-local Discord on 127.0.0.1.
+local Discord on 127.0.0.1. The bot was measured while the contract-cost simnets ran beside it on the
+same cores (so that the whole run fits in ten minutes): its figures are taken under that load.
 
 ## Contract costs
 
