@@ -1,4 +1,4 @@
-import { Cl, fetchCallReadOnlyFunction, type ClarityValue } from "@stacks/transactions";
+import { Cl, PostConditionMode, broadcastTransaction, fetchCallReadOnlyFunction, makeContractCall, type ClarityValue } from "@stacks/transactions";
 import { toPlain } from "../bot/chain/clarity-values";
 import type { StacksNetwork } from "@stacks/network";
 import type { DevnetAccount } from "./accounts";
@@ -67,4 +67,30 @@ export async function seedCoverScenario(p: Protocol, who: Actors, options: { cap
     Cl.uint(quote.premium)]);
   const policyId: bigint = await p.read("cybersecurity-insurance-defi", "get-last-policy-id");
   return { protocolId, policyId, premium: quote.premium as bigint, capital, cover, days };
+}
+
+/** Funds each assessor with 2,000 STX from the local faucet and broadcasts a 1,000 STX stake (not awaited: they mine together). */
+export async function stakeAssessors(p: Protocol, apiUrl: string, voters: { privateKey: string; address: string }[]) {
+  for (const v of voters) {
+    await fetch(`${apiUrl}/devnet/fund`, { method: "POST", body: JSON.stringify({ address: v.address, amount: String(2_000n * STX) }) });
+    await broadcastTransaction({ network: p.network, transaction: await makeContractCall({ contractAddress: p.deployer,
+      contractName: "assessor-staking", functionName: "stake", functionArgs: [Cl.uint(1_000n * STX)], senderKey: v.privateKey, network: p.network,
+      postConditionMode: PostConditionMode.Allow }) });
+  }
+}
+
+/**
+ * `count` new 60-day policies of 1,000 STX on protocol 1 (policy 1 is the seeded one), then, past the
+ * waiting period, one claim of `amount` on each.
+ */
+export async function openClaims(p: Protocol, api: { url: string; chain: { time: number } }, buyer: DevnetAccount, count: number, amount: bigint) {
+  for (let i = 0; i < count; i++) {
+    const quote = await p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
+    await p.call(buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]);
+  }
+  await fetch(`${api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
+  for (let i = 0; i < count; i++) {
+    await p.call(buyer, "claims-assessment", "submit-claim", [Cl.uint(i + 2), Cl.uint(amount), Cl.uint(api.chain.time - 600),
+      Cl.stringUtf8(`Incident ${i + 1}`), Cl.bufferFromHex("ab".repeat(32)), Cl.stringAscii("https://evidence.example/x")]);
+  }
 }

@@ -21,7 +21,7 @@ import {
 } from "./lib/contract-costs";
 import { startLocalStacksApi } from "../devnet/server";
 import { networkFor } from "../devnet/wallet";
-import { Protocol, actors, seedCoverScenario, STX } from "../devnet/scenario";
+import { Protocol, actors, seedCoverScenario, stakeAssessors, openClaims, STX } from "../devnet/scenario";
 import { startLocalDiscord } from "../tests/support/local-discord";
 import { loadConfig } from "../bot/config";
 import { createLogger } from "../bot/logger";
@@ -177,21 +177,8 @@ async function burst(claimsCount: number, votersCount: number) {
     const privateKey = `${(i + 9000).toString(16).padStart(64, "0")}01`;
     return { privateKey, address: privateKeyToAddress(privateKey, "testnet") };
   });
-  for (const v of voters) {
-    await fetch(`${s.api.url}/devnet/fund`, { method: "POST", body: JSON.stringify({ address: v.address, amount: String(2_000n * STX) }) });
-    await broadcastTransaction({ network: s.p.network, transaction: await makeContractCall({ contractAddress: s.api.chain.deployer,
-      contractName: "assessor-staking", functionName: "stake", functionArgs: [Cl.uint(1_000n * STX)], senderKey: v.privateKey, network: s.p.network,
-      postConditionMode: PostConditionMode.Allow }) });
-  }
-  for (let i = 0; i < claimsCount; i++) {
-    const quote = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
-    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]);
-  }
-  await fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
-  for (let i = 0; i < claimsCount; i++) {
-    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(i + 2), Cl.uint(100n * STX), Cl.uint(s.api.chain.time - 600),
-      Cl.stringUtf8(`incident ${i}`), Cl.bufferFromHex("ab".repeat(32)), Cl.stringAscii("https://evidence.example/x")]);
-  }
+  await stakeAssessors(s.p, s.api.url, voters);
+  await openClaims(s.p, s.api, s.who.buyer, claimsCount, 100n * STX);
   const channel = s.discord.channel("claims").id;
   await s.discord.waitFor(() => s.discord.channelMessages(channel).length >= claimsCount, 30_000, "the alerts");
   const requestsBefore = s.discord.requests.length;

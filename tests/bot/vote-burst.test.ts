@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress } from "@stacks/transactions";
 import type { APIEmbed } from "discord-api-types/v10";
 import { startStack, opt, type Stack } from "./harness";
-import { STX } from "../../devnet/scenario";
+import { STX, stakeAssessors, openClaims } from "../../devnet/scenario";
 import { formatStx } from "../../bot/format/stx";
 
 const CLAIMS = 10;
@@ -21,21 +21,8 @@ beforeAll(async () => {
   channelId = s.discord.channel("claims").id;
   const admin = s.member("admin", [s.discord.role("admins").id]);
   await s.run("setup", [opt.sub("alerts", [opt.channel("channel", channelId)])], admin);
-  for (const v of voters) {
-    await fetch(`${s.api.url}/devnet/fund`, { method: "POST", body: JSON.stringify({ address: v.address, amount: String(2_000n * STX) }) });
-    const tx = await makeContractCall({ contractAddress: s.api.chain.deployer, contractName: "assessor-staking", functionName: "stake",
-      functionArgs: [Cl.uint(1_000n * STX)], senderKey: v.privateKey, network: s.p.network, postConditionMode: PostConditionMode.Allow });
-    await broadcastTransaction({ transaction: tx, network: s.p.network });
-  }
-  for (let i = 0; i < CLAIMS; i++) {
-    const quote = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
-    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]);
-  }
-  await fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
-  for (let i = 0; i < CLAIMS; i++) {
-    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(i + 2), Cl.uint(500n * STX), Cl.uint(s.api.chain.time - 600),
-      Cl.stringUtf8(`Incident ${i + 1}`), Cl.bufferFromHex("ab".repeat(32)), Cl.stringAscii("https://evidence.example/x")]);
-  }
+  await stakeAssessors(s.p, s.api.url, voters);
+  await openClaims(s.p, s.api, s.who.buyer, CLAIMS, 500n * STX);
   await s.discord.waitFor(() => s.discord.channelMessages(channelId).length >= CLAIMS, 30_000, "ten alerts");
 }, 180_000);
 afterAll(async () => s?.stop());
