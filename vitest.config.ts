@@ -2,11 +2,28 @@ import { defineConfig } from "vitest/config";
 import { getClarinetVitestsArgv, vitestSetupFilePath } from "@stacks/clarinet-sdk/vitest";
 
 // Contract tests run in the Clarinet simnet (the real Clarity VM). The environment re-initialises the
-// chain before each test and, with `costs`, writes costs-reports.json after the run.
+// chain before each test. Cost tracking makes every simnet call several times slower, so only the
+// project that measures costs turns it on (and writes costs-reports.json after the run).
+const clarinet = (costs: boolean) => ({
+  environment: "clarinet",
+  pool: "forks" as const,
+  maxWorkers: 1,
+  isolate: false,
+  setupFiles: [vitestSetupFilePath],
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+  environmentOptions: {
+    clarinet: { ...getClarinetVitestsArgv(), costs, includeBootContracts: false, bootContractsPath: "" },
+  },
+});
+
 export default defineConfig({
   test: {
     // The simnet echoes every `print` to stdout; the tests assert on events directly.
     onConsoleLog: (log: string) => !/^\{.*\} \([\w-]+:\d+\)\s*$/s.test(log.trim()),
+    // Every test should finish in half its timeout; the last reporter prints the slowest against theirs.
+    slowTestThreshold: 10_000,
+    reporters: ["default", "./tests/support/slow-test-reporter.ts"],
     projects: [
       {
         test: {
@@ -21,21 +38,15 @@ export default defineConfig({
         test: {
           name: "contracts",
           include: ["tests/contracts/**/*.test.ts"],
-          environment: "clarinet",
-          pool: "forks",
-          maxWorkers: 1,
-          isolate: false,
-          setupFiles: [vitestSetupFilePath],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          environmentOptions: {
-            clarinet: {
-              ...getClarinetVitestsArgv(),
-              costs: true,
-              includeBootContracts: false,
-              bootContractsPath: "",
-            },
-          },
+          exclude: ["tests/contracts/costs.test.ts"],
+          ...clarinet(false),
+        },
+      },
+      {
+        test: {
+          name: "contract-costs",
+          include: ["tests/contracts/costs.test.ts"],
+          ...clarinet(true),
         },
       },
     ],

@@ -105,7 +105,9 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
       for (const [i, v] of voters.entries()) {
         await step(async () => broadcastTransaction({ network: p.network, transaction: await makeContractCall({
           contractAddress: api.chain.deployer, contractName: "claims-assessment", functionName: "vote",
-          functionArgs: [Cl.uint(c), Cl.bool(i % 3 !== 0)], senderKey: v.privateKey, network: p.network, postConditionMode: PostConditionMode.Deny }) }));
+          functionArgs: [Cl.uint(c), Cl.bool(i % 3 !== 0)], senderKey: v.privateKey, network: p.network, postConditionMode: PostConditionMode.Deny,
+          // Each voter's stake was its nonce 0 and it votes on claims in order: no nonce or fee look-up per vote.
+          nonce: BigInt(c), fee: 10_000n }) }));
       }
     }
     expect(position).toBe(500);

@@ -1,5 +1,7 @@
-import { describe, it, expect } from "vitest";
-import { measureAllScales, growth, shareOfBlock, find, DIMENSIONS, INTERNAL_FUNCTIONS } from "../../scripts/lib/contract-costs";
+import { describe, it, expect, beforeAll } from "vitest";
+import {
+  measureContractCosts, growth, shareOfBlock, find, DIMENSIONS, INTERNAL_FUNCTIONS, type Measurement,
+} from "../../scripts/lib/contract-costs";
 import { deployer } from "./helpers";
 
 function publicFunctions(): string[] {
@@ -11,17 +13,33 @@ function publicFunctions(): string[] {
   return names.filter((n) => !INTERNAL_FUNCTIONS.includes(n)).sort();
 }
 
+function expectUnderOnePercent(runs: Measurement[]) {
+  for (const m of runs) for (const d of DIMENSIONS) expect(shareOfBlock(m)[d], `${m.fn} ${d}`).toBeLessThan(1);
+}
+
+// One scale per test (each builds 1,000 policies or voters in a fresh simnet), against a base measured once.
 describe("contract costs", () => {
-  it("do not grow with 1,000 existing policies or 1,000 earlier voters, and each call stays under 1% of every block limit", async () => {
-    const runs = await measureAllScales(simnet);
-    // Every public function a user can call is measured.
-    expect(runs.base.map((m) => m.fn).sort()).toEqual(publicFunctions());
-    for (const m of runs.base) {
-      expect({ fn: m.fn, policies: growth(m, find(runs.policies, m.fn)), voters: growth(m, find(runs.voters, m.fn)) })
-        .toEqual({ fn: m.fn, policies: 0, voters: 0 });
-      for (const scaled of [m, find(runs.policies, m.fn), find(runs.voters, m.fn)]) {
-        for (const d of DIMENSIONS) expect(shareOfBlock(scaled)[d], `${m.fn} ${d}`).toBeLessThan(1);
-      }
-    }
+  let base: Measurement[] = [];
+  beforeAll(async () => {
+    base = await measureContractCosts(simnet, { policies: 1, voters: 1 });
+  });
+
+  it("measure every public function a user can call, each under 1% of every block limit", () => {
+    expect(base.map((m) => m.fn).sort()).toEqual(publicFunctions());
+    expectUnderOnePercent(base);
+  });
+
+  it("do not grow with 1,000 existing policies, and stay under 1% of every block limit", async () => {
+    const policies = await measureContractCosts(simnet, { policies: 1_000, voters: 1 });
+    expect(base.map((m) => ({ fn: m.fn, growth: growth(m, find(policies, m.fn)) })))
+      .toEqual(base.map((m) => ({ fn: m.fn, growth: 0 })));
+    expectUnderOnePercent(policies);
+  });
+
+  it("do not grow with 1,000 earlier voters, and stay under 1% of every block limit", async () => {
+    const voters = await measureContractCosts(simnet, { policies: 1, voters: 1_000 });
+    expect(base.map((m) => ({ fn: m.fn, growth: growth(m, find(voters, m.fn)) })))
+      .toEqual(base.map((m) => ({ fn: m.fn, growth: 0 })));
+    expectUnderOnePercent(voters);
   });
 });

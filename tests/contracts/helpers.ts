@@ -58,6 +58,37 @@ export function readJs(contract: ContractName, method: string, args: ClarityValu
   return js(read(contract, method, args));
 }
 
+/**
+ * A data var or map entry read straight from the simnet's storage, as plain JS (null for a missing entry).
+ * No Clarity runs, so it costs microseconds where a read-only call costs about as much as a transaction:
+ * the property suites read every ledger after every step through these.
+ */
+export function storedVar(contract: ContractName, variable: string): any {
+  declared(contract, "variables", variable);
+  return toPlain(simnet.getDataVar(contract, variable));
+}
+export function storedEntry(contract: ContractName, map: string, key: ClarityValue): any {
+  // The SDK answers "not found" for a map that does not exist too: a typo must fail, not read as empty.
+  declared(contract, "maps", map);
+  try {
+    return toPlain(simnet.getMapEntry(contract, map, key));
+  } catch (e) {
+    // The SDK throws this string for a key the map does not hold.
+    if (e === "value not found" || (e as Error)?.message === "value not found") return null;
+    throw e;
+  }
+}
+
+const declarations = new Map<string, Set<string>>();
+function declared(contract: ContractName, kind: "variables" | "maps", name: string) {
+  const key = `${contract}/${kind}`;
+  if (!declarations.has(key)) {
+    const iface = simnet.getContractsInterfaces().get(contractId(contract));
+    declarations.set(key, new Set((iface?.[kind] ?? []).map((d: { name: string }) => d.name)));
+  }
+  if (!declarations.get(key)!.has(name)) throw new Error(`${contract} declares no ${kind === "maps" ? "map" : "data var"} ${name}`);
+}
+
 export function expectOk(result: ParsedTransactionResult): any {
   if (result.result.type !== ClarityType.ResponseOk) {
     throw new Error(`expected ok, got ${Cl.prettyPrint(result.result)}`);
