@@ -159,7 +159,10 @@
     (asserts! (>= incident-time (get active-from policy)) ERR-INCIDENT-BEFORE-COVER)
     (asserts! (< incident-time (get ends-at policy)) ERR-INCIDENT-AFTER-COVER)
     (asserts! (<= incident-time stacks-block-time) ERR-INCIDENT-IN-FUTURE)
-    (asserts! (< stacks-block-time (+ (get ends-at policy) (param "claim-grace-period"))) ERR-FILING-PERIOD-OVER)
+    ;; Time claims spent paused since the policy was bought does not count against its filing window.
+    (asserts! (< stacks-block-time (+ (get ends-at policy) (param "claim-grace-period")
+                                      (- (contract-call? .insurance-council get-claims-pause-clock) (get claims-pause-clock policy))))
+              ERR-FILING-PERIOD-OVER)
     (asserts! (and (> (len description) u0) (> (len evidence-uri) u0)) ERR-INVALID-EVIDENCE)
     (try! (contract-call? .capital-pool take-bond bond))
     (try! (contract-call? .capital-pool open-exposure payable))

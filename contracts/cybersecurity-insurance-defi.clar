@@ -46,7 +46,8 @@
   ends-at: uint,
   remaining-cover: uint,
   total-paid: uint,
-  status: uint
+  status: uint,
+  claims-pause-clock: uint   ;; the council's claims-pause clock at purchase (see claims-assessment)
 })
 
 ;; Active cover per protocol, and append-only indexes so readers can list policies without a loop.
@@ -111,7 +112,8 @@
       holder: holder, protocol-id: protocol-id, coverage-amount: coverage-amount, premium: premium,
       rate-bps: (get rate-bps priced), tier: (get tier priced), duration-days: duration-days,
       purchased-at: stacks-block-time, active-from: active-from, ends-at: ends-at,
-      remaining-cover: coverage-amount, total-paid: u0, status: STATUS-ACTIVE })
+      remaining-cover: coverage-amount, total-paid: u0, status: STATUS-ACTIVE,
+      claims-pause-clock: (contract-call? .insurance-council get-claims-pause-clock) })
     (map-set protocol-coverage protocol-id protocol-cover)
     (map-set holder-policies { holder: holder, index: holder-count } policy-id)
     (map-set holder-policy-count holder (+ holder-count u1))

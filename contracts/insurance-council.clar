@@ -21,6 +21,10 @@
 (define-constant ERR-COUNCIL-FULL (err u1012))
 (define-constant ERR-UNKNOWN-ROLE (err u1013))
 (define-constant ERR-PARAMETER-CONFLICT (err u1014))
+(define-constant ERR-PROPOSAL-SUPERSEDED (err u1015))
+(define-constant ERR-NOT-PROPOSER (err u1016))
+(define-constant ERR-PROPOSAL-CANCELLED (err u1017))
+(define-constant ERR-NOT-APPROVED (err u1018))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -97,10 +101,14 @@
 (map-set roles { role: "claims", who: .claims-assessment } true)
 
 ;; ---------------------------------------------------------------------------------------------
-;; Pause flags
+;; Pause flags (independent: pausing one never changes the other)
 ;; ---------------------------------------------------------------------------------------------
 (define-data-var cover-paused bool false)
 (define-data-var claims-paused bool false)
+;; A clock of the seconds claims have spent paused, so that a pause does not eat a policy's filing
+;; window: the claims contract extends the window by the time the clock ran since the policy was bought.
+(define-data-var claims-paused-since uint u0)
+(define-data-var claims-paused-total uint u0)
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Proposals
@@ -114,14 +122,31 @@
   epoch: uint,
   approvals: uint,
   executed: bool,
+  cancelled: bool,
   name: (string-ascii 32),   ;; parameter name, or role name
   value: uint,               ;; parameter value, or new threshold
   target: principal,         ;; role holder or member
   enabled: bool,             ;; grant/revoke, add/remove
-  pause-cover: bool,
-  pause-claims: bool
+  pause-cover: (optional bool),  ;; none leaves the flag as it is
+  pause-claims: (optional bool),
+  subject-version: uint      ;; the version of what it changes when it was proposed
 })
 (define-map approvals { proposal-id: uint, member: principal } bool)
+
+;; What a proposal changes (a parameter, a role of one holder, a member, the threshold, the pause
+;; flags) has a version, bumped by every executed change to it. A proposal executes only on the version
+;; it was proposed on, so an old approved proposal cannot undo a later decision (an old "unpause"
+;; after the council paused again).
+(define-map subject-versions { kind: uint, name: (string-ascii 32), target: principal } uint)
+
+(define-private (subject (kind uint) (name (string-ascii 32)) (target principal))
+  (if (or (is-eq kind KIND-ROLE) (is-eq kind KIND-MEMBER))
+    { kind: kind, name: name, target: target }
+    ;; parameters by name; the threshold and the pause flags as one subject each
+    { kind: kind, name: (if (is-eq kind KIND-PARAMETER) name ""), target: current-contract }))
+
+(define-private (subject-version (key { kind: uint, name: (string-ascii 32), target: principal }))
+  (default-to u0 (map-get? subject-versions key)))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Read-only
@@ -139,15 +164,21 @@
 (define-read-only (has-role (role (string-ascii 32)) (who principal))
   (default-to false (map-get? roles { role: role, who: who })))
 
-;; Unknown names answer u0; contracts call `get-parameter` for names they know exist.
+;; An unknown name aborts the whole call (a runtime error, not a value): a typo in a contract must
+;; never read as u0 and switch a check off. Readers that may ask for any name use get-parameter-info.
 (define-read-only (get-parameter (name (string-ascii 32)))
-  (default-to u0 (get value (map-get? parameters name))))
+  (get value (unwrap-panic (map-get? parameters name))))
 
 (define-read-only (get-parameter-info (name (string-ascii 32)))
   (ok (unwrap! (map-get? parameters name) ERR-UNKNOWN-PARAMETER)))
 
 (define-read-only (is-cover-paused) (var-get cover-paused))
 (define-read-only (is-claims-paused) (var-get claims-paused))
+
+;; Seconds claims have spent paused since deployment, the current pause included.
+(define-read-only (get-claims-pause-clock)
+  (+ (var-get claims-paused-total)
+     (if (var-get claims-paused) (- stacks-block-time (var-get claims-paused-since)) u0)))
 
 (define-read-only (get-proposal (proposal-id uint))
   (map-get? proposals proposal-id))
@@ -161,14 +192,15 @@
 ;; Proposing
 ;; ---------------------------------------------------------------------------------------------
 (define-private (create-proposal (kind uint) (name (string-ascii 32)) (value uint) (target principal)
-                                 (enabled bool) (pause-cover bool) (pause-claims bool))
+                                 (enabled bool) (pause-cover (optional bool)) (pause-claims (optional bool)))
   (let ((proposal-id (+ (var-get last-proposal-id) u1)))
     (asserts! (is-member contract-caller) ERR-NOT-COUNCIL-MEMBER)
     (map-set proposals proposal-id {
       kind: kind, proposer: contract-caller, created-at: stacks-block-time,
-      epoch: (var-get membership-epoch), approvals: u1, executed: false,
+      epoch: (var-get membership-epoch), approvals: u1, executed: false, cancelled: false,
       name: name, value: value, target: target, enabled: enabled,
-      pause-cover: pause-cover, pause-claims: pause-claims })
+      pause-cover: pause-cover, pause-claims: pause-claims,
+      subject-version: (subject-version (subject kind name target)) })
     (map-set approvals { proposal-id: proposal-id, member: contract-caller } true)
     (var-set last-proposal-id proposal-id)
     (print { topic: "council-proposal-created", proposal-id: proposal-id, kind: kind, proposer: contract-caller,
@@ -180,24 +212,25 @@
 (define-public (propose-parameter (name (string-ascii 32)) (value uint))
   (begin
     (try! (check-parameter name value))
-    (create-proposal KIND-PARAMETER name value contract-caller false false false)))
+    (create-proposal KIND-PARAMETER name value contract-caller false none none)))
 
 (define-public (propose-role (role (string-ascii 32)) (who principal) (enabled bool))
   (begin
     (asserts! (known-role role) ERR-UNKNOWN-ROLE)
-    (create-proposal KIND-ROLE role u0 who enabled false false)))
+    (create-proposal KIND-ROLE role u0 who enabled none none)))
 
 (define-public (propose-member (who principal) (enabled bool))
   (begin
     (try! (check-member-change who enabled))
-    (create-proposal KIND-MEMBER "" u0 who enabled false false)))
+    (create-proposal KIND-MEMBER "" u0 who enabled none none)))
 
 (define-public (propose-threshold (new-threshold uint))
   (begin
     (try! (check-threshold new-threshold (var-get member-count)))
-    (create-proposal KIND-THRESHOLD "" new-threshold contract-caller false false false)))
+    (create-proposal KIND-THRESHOLD "" new-threshold contract-caller false none none)))
 
-(define-public (propose-pause (pause-cover bool) (pause-claims bool))
+;; Each flag is set (some true/false) or left as it is (none): pausing claims never unpauses cover.
+(define-public (propose-pause (pause-cover (optional bool)) (pause-claims (optional bool)))
   (create-proposal KIND-PAUSE "" u0 contract-caller false pause-cover pause-claims))
 
 ;; ---------------------------------------------------------------------------------------------
@@ -206,6 +239,7 @@
 (define-private (check-live (proposal-id uint))
   (let ((proposal (unwrap! (map-get? proposals proposal-id) ERR-UNKNOWN-PROPOSAL)))
     (asserts! (not (get executed proposal)) ERR-ALREADY-EXECUTED)
+    (asserts! (not (get cancelled proposal)) ERR-PROPOSAL-CANCELLED)
     (asserts! (is-eq (get epoch proposal) (var-get membership-epoch)) ERR-PROPOSAL-STALE)
     (asserts! (< stacks-block-time (+ (get created-at proposal) PROPOSAL-TTL)) ERR-PROPOSAL-EXPIRED)
     (ok proposal)))
@@ -220,12 +254,33 @@
              approvals: (+ (get approvals proposal) u1), threshold: (var-get threshold) })
     (ok (+ (get approvals proposal) u1))))
 
-;; Any member may execute once the threshold is met.
+;; A member takes back an approval before the proposal executes.
+(define-public (revoke (proposal-id uint))
+  (let ((proposal (try! (check-live proposal-id))))
+    (asserts! (has-approved proposal-id contract-caller) ERR-NOT-APPROVED)
+    (map-delete approvals { proposal-id: proposal-id, member: contract-caller })
+    (map-set proposals proposal-id (merge proposal { approvals: (- (get approvals proposal) u1) }))
+    (print { topic: "council-approval-revoked", proposal-id: proposal-id, member: contract-caller,
+             approvals: (- (get approvals proposal) u1), threshold: (var-get threshold) })
+    (ok (- (get approvals proposal) u1))))
+
+;; The proposer withdraws a proposal that has not executed; it can never execute after that.
+(define-public (cancel (proposal-id uint))
+  (let ((proposal (try! (check-live proposal-id))))
+    (asserts! (is-eq contract-caller (get proposer proposal)) ERR-NOT-PROPOSER)
+    (map-set proposals proposal-id (merge proposal { cancelled: true }))
+    (print { topic: "council-proposal-cancelled", proposal-id: proposal-id, by: contract-caller })
+    (ok true)))
+
+;; Any member may execute once the threshold is met, if nothing changed what it changes meanwhile.
 (define-public (execute (proposal-id uint))
   (let ((proposal (try! (check-live proposal-id)))
-        (kind (get kind proposal)))
+        (kind (get kind proposal))
+        (key (subject kind (get name proposal) (get target proposal))))
     (asserts! (is-member contract-caller) ERR-NOT-COUNCIL-MEMBER)
     (asserts! (>= (get approvals proposal) (var-get threshold)) ERR-NOT-ENOUGH-APPROVALS)
+    (asserts! (is-eq (get subject-version proposal) (subject-version key)) ERR-PROPOSAL-SUPERSEDED)
+    (map-set subject-versions key (+ (subject-version key) u1))
     (try! (if (is-eq kind KIND-PARAMETER) (apply-parameter (get name proposal) (get value proposal))
           (if (is-eq kind KIND-ROLE) (apply-role (get name proposal) (get target proposal) (get enabled proposal))
           (if (is-eq kind KIND-MEMBER) (apply-member (get target proposal) (get enabled proposal))
@@ -294,9 +349,15 @@
     (print { topic: "council-threshold-changed", threshold: new-threshold, member-count: (var-get member-count) })
     (ok true)))
 
-(define-private (apply-pause (pause-cover bool) (pause-claims bool))
-  (begin
-    (var-set cover-paused pause-cover)
-    (var-set claims-paused pause-claims)
-    (print { topic: "pause-changed", cover-paused: pause-cover, claims-paused: pause-claims })
+(define-private (apply-pause (pause-cover (optional bool)) (pause-claims (optional bool)))
+  (let ((claims-now (default-to (var-get claims-paused) pause-claims)))
+    (var-set cover-paused (default-to (var-get cover-paused) pause-cover))
+    ;; The pause clock starts when claims pause and stops when they resume.
+    (if (and claims-now (not (var-get claims-paused))) (var-set claims-paused-since stacks-block-time) true)
+    (if (and (not claims-now) (var-get claims-paused))
+      (var-set claims-paused-total (+ (var-get claims-paused-total) (- stacks-block-time (var-get claims-paused-since))))
+      true)
+    (var-set claims-paused claims-now)
+    (print { topic: "pause-changed", cover-paused: (var-get cover-paused), claims-paused: claims-now,
+             claims-pause-clock: (get-claims-pause-clock) })
     (ok true)))

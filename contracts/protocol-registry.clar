@@ -39,6 +39,9 @@
 
 (define-constant SECONDS-PER-DAY u86400)
 
+;; A protocol's name is its handle in links, badges and commands: lowercase letters, digits and "-".
+(define-constant NAME-CHARS "abcdefghijklmnopqrstuvwxyz0123456789-")
+
 ;; ---------------------------------------------------------------------------------------------
 ;; State
 ;; ---------------------------------------------------------------------------------------------
@@ -90,6 +93,14 @@
 
 (define-private (min-uint (a uint) (b uint)) (if (< a b) a b))
 
+(define-private (name-char-ok (c (string-ascii 1)) (so-far bool))
+  (and so-far (is-some (index-of? NAME-CHARS c))))
+
+;; Canonical names only (2 to 48 of [a-z0-9-], not starting with "-"), so that one protocol cannot be
+;; listed twice under case variants ("StackSwap" beside "stackswap").
+(define-private (is-canonical-name (name (string-ascii 48)))
+  (and (>= (len name) u2) (fold name-char-ok name true) (not (is-eq (slice? name u0 u1) (some "-")))))
+
 ;; ---------------------------------------------------------------------------------------------
 ;; Listing
 ;; ---------------------------------------------------------------------------------------------
@@ -97,7 +108,7 @@
 (define-public (list-protocol (name (string-ascii 48)) (website (string-ascii 128)) (source-url (string-ascii 256))
                               (chain (string-ascii 24)) (category uint) (team (list 5 principal)))
   (let ((protocol-id (+ (var-get last-protocol-id) u1)))
-    (asserts! (>= (len name) u2) ERR-INVALID-NAME)
+    (asserts! (is-canonical-name name) ERR-INVALID-NAME)
     (asserts! (is-none (map-get? protocol-ids-by-name name)) ERR-NAME-TAKEN)
     ;; Only open-source protocols are insurable: a public https source location is required.
     (asserts! (and (> (len source-url) u8) (starts-with-https source-url)) ERR-SOURCE-NOT-PUBLIC)

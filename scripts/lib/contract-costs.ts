@@ -121,12 +121,14 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   const proposal = run("insurance-council", "propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(1500)], deployer!);
   run("insurance-council", "execute", [proposal], deployer!);
   run("insurance-council", "propose-role", [Cl.stringAscii("auditor"), Cl.principal(bob!), Cl.bool(true)], deployer!);
-  run("insurance-council", "propose-pause", [Cl.bool(false), Cl.bool(false)], deployer!);
+  run("insurance-council", "propose-pause", [Cl.some(Cl.bool(false)), Cl.some(Cl.bool(false))], deployer!);
   run("insurance-council", "propose-threshold", [Cl.uint(1)], deployer!);
   const member = run("insurance-council", "propose-member", [Cl.principal(bob!), Cl.bool(true)], deployer!);
   run("insurance-council", "execute", [member], deployer!, false);
   const approval = run("insurance-council", "propose-threshold", [Cl.uint(2)], deployer!, false);
   run("insurance-council", "approve", [approval], bob!);
+  run("insurance-council", "revoke", [approval], bob!);
+  run("insurance-council", "cancel", [approval], deployer!);
 
   // Registry.
   const second = list("measured", true);

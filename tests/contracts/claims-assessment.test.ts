@@ -66,7 +66,7 @@ describe("submit-claim", () => {
 
   it("refuses while new claims are paused", () => {
     const { policyId } = policyInForce();
-    expectOk(council.pass("propose-pause", [Cl.bool(false), Cl.bool(true)]));
+    expectOk(council.pass("propose-pause", [Cl.some(Cl.bool(false)), Cl.some(Cl.bool(true))]));
     expectRefused(() => submitClaim(policyId, STX, now() - 60n), E["ERR-CLAIMS-PAUSED"]);
   });
 

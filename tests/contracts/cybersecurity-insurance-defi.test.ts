@@ -63,7 +63,7 @@ describe("purchase-coverage", () => {
     expect(policy(1n)()).toEqual({
       holder: frank, "protocol-id": protocolId, "coverage-amount": amount, premium, "rate-bps": 200n, tier: 1n,
       "duration-days": 90n, "purchased-at": t, "active-from": t + 259_200n, "ends-at": t + 259_200n + 90n * 86_400n,
-      "remaining-cover": amount, "total-paid": 0n, status: 1n,
+      "remaining-cover": amount, "total-paid": 0n, status: 1n, "claims-pause-clock": 0n,
     });
     expect(stxBalance(frank)).toBe(buyerBefore - premium);
     expect(stxBalance(POOL)).toBe(poolBefore + premium);
@@ -91,7 +91,7 @@ describe("purchase-coverage", () => {
   });
 
   it("refuses while new cover is paused by the council", () => {
-    expectOk(council.pass("propose-pause", [Cl.bool(true), Cl.bool(false)]));
+    expectOk(council.pass("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))]));
     expectRefused(() => purchase(protocolId, STX, 30, STX), E["ERR-COVER-PAUSED"]);
   });
 

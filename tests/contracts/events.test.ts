@@ -53,7 +53,11 @@ describe("events", () => {
     record(call("insurance-council", "execute", [Cl.uint(2)], deployer));
     const pass = (method: string, args: Parameters<typeof council.pass>[1]) => record(council.pass(method, args, [alice]));
     pass("propose-parameter", [Cl.stringAscii("voting-window"), Cl.uint(2 * DAY)]);
-    pass("propose-pause", [Cl.bool(false), Cl.bool(false)]);
+    const withdrawn = expectOk(record(council.propose("propose-parameter", [Cl.stringAscii("voting-window"), Cl.uint(4 * DAY)]))) as bigint;
+    record(call("insurance-council", "approve", [Cl.uint(withdrawn)], alice));
+    record(call("insurance-council", "revoke", [Cl.uint(withdrawn)], alice));
+    record(call("insurance-council", "cancel", [Cl.uint(withdrawn)], deployer));
+    pass("propose-pause", [Cl.some(Cl.bool(false)), Cl.some(Cl.bool(false))]);
     pass("propose-role", [Cl.stringAscii("auditor"), Cl.principal(AUDITOR), Cl.bool(true)]);
     pass("propose-threshold", [Cl.uint(1)]);
     setupRoles();

@@ -37,7 +37,7 @@ describe("council membership", () => {
     const result = execute(id);
     expectOk(result);
     expect(printed(result).map((e) => e.topic)).toEqual(["council-member-changed", "council-proposal-executed"]);
-    expectRefused(() => council.propose("propose-pause", [Cl.bool(true), Cl.bool(false)], bob), E["ERR-NOT-COUNCIL-MEMBER"]);
+    expectRefused(() => council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))], bob), E["ERR-NOT-COUNCIL-MEMBER"]);
   });
 
   it("refuses to add an existing member", () => {
@@ -85,7 +85,7 @@ describe("council proposals", () => {
     expectRefused(() => council.propose("propose-role", [Cl.stringAscii("auditor"), Cl.principal(alice), Cl.bool(true)], alice), E1);
     expectRefused(() => council.propose("propose-member", [Cl.principal(alice), Cl.bool(true)], alice), E1);
     expectRefused(() => council.propose("propose-threshold", [Cl.uint(1)], alice), E1);
-    expectRefused(() => council.propose("propose-pause", [Cl.bool(true), Cl.bool(true)], alice), E1);
+    expectRefused(() => council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(true))], alice), E1);
   });
 
   it("needs the threshold of approvals before it executes", () => {
@@ -101,7 +101,7 @@ describe("council proposals", () => {
 
   it("refuses approvals from non-members, twice from one member, and on unknown proposals", () => {
     threeMemberCouncil();
-    const id = expectOk(council.propose("propose-pause", [Cl.bool(true), Cl.bool(false)]));
+    const id = expectOk(council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))]));
     expectRefused(() => approve(id, carol), E["ERR-NOT-COUNCIL-MEMBER"], proposal(id));
     expectRefused(() => approve(id, deployer), E["ERR-ALREADY-APPROVED"], proposal(id));
     expectRefused(() => approve(99n, alice), E["ERR-UNKNOWN-PROPOSAL"]);
@@ -109,13 +109,13 @@ describe("council proposals", () => {
   });
 
   it("refuses execution by a non-member even with enough approvals", () => {
-    const id = expectOk(council.propose("propose-pause", [Cl.bool(true), Cl.bool(false)]));
+    const id = expectOk(council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))]));
     expectRefused(() => execute(id, carol), E["ERR-NOT-COUNCIL-MEMBER"], proposal(id));
   });
 
   it("refuses to execute or approve a proposal twice", () => {
     threeMemberCouncil();
-    const id = expectOk(council.propose("propose-pause", [Cl.bool(true), Cl.bool(false)]));
+    const id = expectOk(council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))]));
     expectOk(approve(id, alice));
     expectOk(execute(id));
     expectRefused(() => execute(id), E["ERR-ALREADY-EXECUTED"], proposal(id));
@@ -124,7 +124,7 @@ describe("council proposals", () => {
 
   it("lets a proposal expire after seven days", () => {
     threeMemberCouncil();
-    const id = expectOk(council.propose("propose-pause", [Cl.bool(true), Cl.bool(false)]));
+    const id = expectOk(council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))]));
     advance(7 * 86_400);
     expectRefused(() => approve(id, alice), E["ERR-PROPOSAL-EXPIRED"], proposal(id));
     expectRefused(() => execute(id), E["ERR-PROPOSAL-EXPIRED"], proposal(id));
@@ -212,11 +212,11 @@ describe("council roles and pause", () => {
   });
 
   it("pauses and unpauses new cover and new claims", () => {
-    const paused = council.pass("propose-pause", [Cl.bool(true), Cl.bool(true)]);
-    expect(printed(paused)[0]).toEqual({ topic: "pause-changed", "cover-paused": true, "claims-paused": true });
+    const paused = council.pass("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(true))]);
+    expect(printed(paused)[0]).toEqual({ topic: "pause-changed", "cover-paused": true, "claims-paused": true, "claims-pause-clock": 0n });
     expect(read("insurance-council", "is-cover-paused")).toBeBool(true);
     expect(read("insurance-council", "is-claims-paused")).toBeBool(true);
-    expectOk(council.pass("propose-pause", [Cl.bool(false), Cl.bool(false)]));
+    expectOk(council.pass("propose-pause", [Cl.some(Cl.bool(false)), Cl.some(Cl.bool(false))]));
     expect(read("insurance-council", "is-cover-paused")).toBeBool(false);
   });
 });

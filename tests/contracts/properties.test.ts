@@ -216,7 +216,7 @@ class ProtocolStatus extends Step {
 class PauseCover extends Step {
   constructor(readonly paused: boolean) { super(); }
   act(w: World) {
-    expectOk(council.pass("propose-pause", [Cl.bool(this.paused), Cl.bool(false)]));
+    expectOk(council.pass("propose-pause", [Cl.some(Cl.bool(this.paused)), Cl.some(Cl.bool(false))]));
     w.model.coverPaused = this.paused;
   }
   toString() { return `pause-cover(${this.paused})`; }
