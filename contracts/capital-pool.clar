@@ -24,6 +24,7 @@
 (define-constant ERR-COVER-UNDERFLOW (err u3009))
 (define-constant ERR-POOL-INSOLVENT (err u3010))
 (define-constant ERR-LEDGER-UNDERFLOW (err u3011))
+(define-constant ERR-WITHDRAWAL-EXPIRED (err u3012))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -133,7 +134,9 @@
   (let ((p (get-provider-or-default who)))
     (merge p { value: (value-of-shares (get shares p)),
                pending-value: (exit-value-of-shares (get pending-shares p)),
-               unlocks-at: (if (> (get pending-shares p) u0) (+ (get requested-at p) (param "withdrawal-cooldown")) u0) })))
+               unlocks-at: (if (> (get pending-shares p) u0) (+ (get requested-at p) (param "withdrawal-cooldown")) u0),
+               expires-at: (if (> (get pending-shares p) u0)
+                             (+ (get requested-at p) (param "withdrawal-cooldown") (param "withdrawal-window")) u0) })))
 
 (define-read-only (get-pool-stats)
   { pool-balance: (get-pool-balance), total-assets: (var-get total-assets), total-capital: (get-total-capital),
@@ -164,7 +167,9 @@
     (ok shares)))
 
 ;; Requested shares stay in the pool and keep bearing losses until they are withdrawn.
-;; A new request replaces the previous one and restarts the cooldown.
+;; A new request replaces the previous one and restarts the cooldown. A request can be used only within
+;; the withdrawal window after it unlocks: one made long ago cannot serve as an instant exit the moment
+;; a hack becomes public.
 (define-public (request-withdrawal (shares uint))
   (let ((provider (get-provider-or-default contract-caller))
         (unlocks-at (+ stacks-block-time (param "withdrawal-cooldown"))))
@@ -172,7 +177,8 @@
     (asserts! (<= shares (get shares provider)) ERR-INSUFFICIENT-SHARES)
     (map-set providers contract-caller (merge provider { pending-shares: shares, requested-at: stacks-block-time }))
     (print { topic: "withdrawal-requested", provider: contract-caller, shares: shares,
-             value: (value-of-shares shares), unlocks-at: unlocks-at })
+             value: (value-of-shares shares), unlocks-at: unlocks-at,
+             expires-at: (+ unlocks-at (param "withdrawal-window")) })
     (ok unlocks-at)))
 
 (define-public (cancel-withdrawal)
@@ -191,6 +197,8 @@
         (recipient contract-caller))
     (asserts! (> shares u0) ERR-NO-WITHDRAWAL-REQUEST)
     (asserts! (>= stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown"))) ERR-COOLDOWN-ACTIVE)
+    (asserts! (< stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown") (param "withdrawal-window")))
+              ERR-WITHDRAWAL-EXPIRED)
     (asserts! (> amount u0) ERR-ZERO-AMOUNT)
     (asserts! (<= amount (get-free-capital)) ERR-CAPITAL-LOCKED)
     (try! (as-contract? ((with-stx amount)) (try! (stx-transfer? amount tx-sender recipient))))

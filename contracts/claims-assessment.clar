@@ -159,9 +159,8 @@
     (asserts! (>= incident-time (get active-from policy)) ERR-INCIDENT-BEFORE-COVER)
     (asserts! (< incident-time (get ends-at policy)) ERR-INCIDENT-AFTER-COVER)
     (asserts! (<= incident-time stacks-block-time) ERR-INCIDENT-IN-FUTURE)
-    ;; Time claims spent paused since the policy was bought does not count against its filing window.
-    (asserts! (< stacks-block-time (+ (get ends-at policy) (param "claim-grace-period")
-                                      (- (contract-call? .insurance-council get-claims-pause-clock) (get claims-pause-clock policy))))
+    ;; The grace period after the term, extended by the time claims spent paused since the purchase.
+    (asserts! (< stacks-block-time (unwrap-panic (contract-call? .cybersecurity-insurance-defi get-filing-deadline policy-id)))
               ERR-FILING-PERIOD-OVER)
     (asserts! (and (> (len description) u0) (> (len evidence-uri) u0)) ERR-INVALID-EVIDENCE)
     (try! (contract-call? .capital-pool take-bond bond))

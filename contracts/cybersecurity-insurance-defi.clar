@@ -126,13 +126,25 @@
              protocol-coverage: protocol-cover, utilization-bps: (contract-call? .capital-pool get-utilization-bps) })
     (ok policy-id)))
 
-;; Anyone (usually the keeper) may expire a policy once its term is over; this frees capacity.
+;; Claims on a policy may be filed until the end of the grace period after its term, extended by the
+;; time claims spent paused since it was bought (the council's pause clock).
+(define-private (filing-deadline (ends-at uint) (pause-clock-at-purchase uint))
+  (+ ends-at (param "claim-grace-period")
+     (- (contract-call? .insurance-council get-claims-pause-clock) pause-clock-at-purchase)))
+
+(define-read-only (get-filing-deadline (policy-id uint))
+  (match (map-get? policies policy-id) policy
+    (some (filing-deadline (get ends-at policy) (get claims-pause-clock policy)))
+    none))
+
+;; Anyone (usually the keeper) may expire a policy once claims on it can no longer be filed; this frees
+;; capacity. Until then the cover's backing stays locked, so no provider can leave ahead of a late claim.
 (define-public (expire-policy (policy-id uint))
   (let ((policy (unwrap! (map-get? policies policy-id) ERR-UNKNOWN-POLICY))
         (protocol-id (get protocol-id policy))
         (remaining (get remaining-cover policy)))
     (asserts! (is-eq (get status policy) STATUS-ACTIVE) ERR-POLICY-NOT-ACTIVE)
-    (asserts! (>= stacks-block-time (get ends-at policy)) ERR-POLICY-NOT-DUE)
+    (asserts! (>= stacks-block-time (filing-deadline (get ends-at policy) (get claims-pause-clock policy))) ERR-POLICY-NOT-DUE)
     (try! (contract-call? .capital-pool remove-cover remaining))
     (let ((protocol-cover (- (get-protocol-coverage protocol-id) remaining)))
       (map-set protocol-coverage protocol-id protocol-cover)

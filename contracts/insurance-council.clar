@@ -73,6 +73,7 @@
 (init-parameter "rate-tier-5-bps" u1200 u10 u5000)
 (init-parameter "min-deposit" u1000000 u1 u1000000000000)        ;; 1 STX
 (init-parameter "withdrawal-cooldown" u604800 u86400 u7776000)   ;; 7 days   [1 d .. 90 d]
+(init-parameter "withdrawal-window" u604800 u86400 u2592000)     ;; 7 days after unlock [1 d .. 30 d]
 (init-parameter "voting-window" u259200 u86400 u1209600)         ;; 3 days   [1 d .. 14 d]
 (init-parameter "quorum-bps" u1000 u100 u5000)                   ;; 10 % of active stake
 (init-parameter "approval-bps" u6000 u5000 u9000)                ;; above 60 % of voted weight

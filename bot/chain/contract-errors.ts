@@ -48,6 +48,7 @@ export const CONTRACT_ERRORS: Record<number, { name: string; contract: string; m
   3009: { name: "ERR-COVER-UNDERFLOW", contract: "capital-pool", meaning: "more cover removed than active (guard)" },
   3010: { name: "ERR-POOL-INSOLVENT", contract: "capital-pool", meaning: "approved claims are owed more than the pool holds" },
   3011: { name: "ERR-LEDGER-UNDERFLOW", contract: "capital-pool", meaning: "a ledger would go below zero (guard)" },
+  3012: { name: "ERR-WITHDRAWAL-EXPIRED", contract: "capital-pool", meaning: "the request was not used within the withdrawal window after it unlocked" },
   4001: { name: "ERR-COVER-PAUSED", contract: "cybersecurity-insurance-defi", meaning: "the council paused new cover" },
   4002: { name: "ERR-COVERAGE-TOO-SMALL", contract: "cybersecurity-insurance-defi", meaning: "below min-coverage" },
   4003: { name: "ERR-INVALID-DURATION", contract: "cybersecurity-insurance-defi", meaning: "days outside the policy length bounds" },

@@ -155,6 +155,11 @@ export class ProtocolReader {
     return this.read("insurance-council", "get-parameter", [Cl.stringAscii(name)]);
   }
 
+  /** The last moment a claim can be filed on the policy (term + grace period + any claims pause since). */
+  async filingDeadline(policyId: bigint): Promise<bigint | null> {
+    return this.read("cybersecurity-insurance-defi", "get-filing-deadline", [Cl.uint(policyId)]);
+  }
+
   /** The holder's policies, newest first (up to `limit`). */
   async holderPolicies(holder: string, limit = 10): Promise<Policy[]> {
     const count = Number(await this.read("cybersecurity-insurance-defi", "get-holder-policy-count", [Cl.principal(holder)]));

@@ -5,7 +5,7 @@ import type { StacksClient } from "../chain/stacks-client";
 /**
  * The keeper calls the protocol's permissionless housekeeping functions when they are due: finalize
  * claims whose voting window closed, execute payouts whose veto window passed, expire policies whose
- * term is over. It signs with its own key (never a user's), asks the API for its next nonce before each
+ * term and claims grace period are over. It signs with its own key (never a user's), asks the API for its next nonce before each
  * call, and retries a call refused for its nonce (another keeper, or a transaction still in the mempool).
  */
 export class Keeper {
@@ -65,9 +65,14 @@ export class Keeper {
       }
     }
     await this.learnPolicyTerms();
-    for (const policyId of this.ctx.store.duePolicies(Number(now))) {
+    // A policy can be expired once claims can no longer be filed on it: its term plus the grace period
+    // (longer still if claims were paused meanwhile; the filing deadline is checked before calling).
+    const grace = await this.ctx.reader.parameter("claim-grace-period");
+    for (const policyId of this.ctx.store.duePolicies(Number(now - grace))) {
       const policy = await this.ctx.reader.policy(BigInt(policyId));
       if (!policy || policy.status !== "active") { this.ctx.store.markPolicyExpired(policyId); continue; }
+      const deadline = await this.ctx.reader.filingDeadline(BigInt(policyId));
+      if (deadline === null || now < deadline) continue;
       if (await this.call("cybersecurity-insurance-defi", "expire-policy", BigInt(policyId))) done.expired.push(BigInt(policyId));
     }
     return done;

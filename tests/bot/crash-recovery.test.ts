@@ -12,8 +12,9 @@ import { startLocalDiscord, type LocalDiscord } from "../support/local-discord";
 import { BOT_TOKEN } from "./harness";
 import { formatStx } from "../../bot/format/stx";
 
-const CLAIMS = 20;
-const VOTERS = 23;          // 20 purchases + 20 claims + 20 x 23 votes = 500 events
+// Ten alerts, so that catching up (one paced edit per alert) stays short; most events are votes.
+const CLAIMS = 10;
+const VOTERS = 48;          // 10 purchases + 10 claims + 10 x 48 votes = 500 events
 const KILLS = 10;
 let api: LocalStacksApi;
 let discord: LocalDiscord;
@@ -92,7 +93,7 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
         void startBot(false);
       }
     };
-    // 20 purchases, then (after the waiting period) 20 claims each followed by its 23 votes.
+    // 10 purchases, then (after the waiting period) 10 claims each followed by its 48 votes.
     for (let i = 0; i < CLAIMS; i++) {
       const quote = await p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
       await step(() => p.call(actors(api.chain.accounts).buyer, "cybersecurity-insurance-defi", "purchase-coverage",
@@ -112,20 +113,20 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
     }
     expect(position).toBe(500);
     expect(starts).toBe(KILLS + 1);
-    // The last bot catches up: 15 of 23 voters approve with 1,000 STX each.
-    const expected = `For ${formatStx(15_000n * STX)} (65.21%) · Against ${formatStx(8_000n * STX)} (34.78%) · 23 votes`;
+    // The last bot catches up: 32 of 48 voters approve with 1,000 STX each.
+    const expected = `For ${formatStx(32_000n * STX)} (66.66%) · Against ${formatStx(16_000n * STX)} (33.33%) · 48 votes`;
     const claimsChannel = discord.channel("claims").id;
     await discord.waitFor(() => {
       const shown = discord.channelMessages(claimsChannel);
       return shown.length === CLAIMS && shown.every((m) => tally(m.embeds[0]) === expected);
-    }, 120_000, "twenty alerts with their final tallies");
+    }, 120_000, "ten alerts with their final tallies");
     const alerts = discord.channelMessages(claimsChannel);
     expect(alerts.map((m) => m.embeds[0]!.title!.split(" · ")[0]).sort())
       .toEqual(Array.from({ length: CLAIMS }, (_v, i) => `Claim #${i + 1}`).sort());
     expect(new Set(discord.threads.map((t) => t.id)).size).toBe(discord.threads.length);
     for (let c = 1; c <= CLAIMS; c++) {
       const claim = await p.read("claims-assessment", "get-claim", [Cl.uint(c)]);
-      expect([claim["approve-weight"], claim["deny-weight"]]).toEqual([15_000n * STX, 8_000n * STX]);
+      expect([claim["approve-weight"], claim["deny-weight"]]).toEqual([32_000n * STX, 16_000n * STX]);
     }
   });
 });

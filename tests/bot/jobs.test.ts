@@ -62,7 +62,7 @@ describe("reminders", () => {
 });
 
 describe("the keeper", () => {
-  it("finalizes after the window, pays after the veto window, and expires policies after their term", async () => {
+  it("finalizes after the window, pays after the veto window, and expires policies after their term and grace period", async () => {
     const keeperStack = s.bot.keeper;
     expect(keeperStack).toBeUndefined(); // no key configured in this stack
     const { Keeper } = await import("../../bot/jobs/keeper");
@@ -76,9 +76,12 @@ describe("the keeper", () => {
     expect(await keeper.run()).toMatchObject({ paid: [1n] });
     await s.discord.waitFor(() => shown()[2], 10_000, "the payout");
     expect(shown()[2]).toContain("💸 Claim #1 paid: 45,000 STX");
-    // The policy bought when the stack was seeded (90 days) runs out.
+    // The policy bought when the stack was seeded (90 days) runs out; claims may still come for 14 days.
     await advance(90 * 86_400);
     await s.bot.watcher.poll();
+    expect(await keeper.run()).toMatchObject({ expired: [] });
+    expect((await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)])).status).toBe(1n);
+    await advance(14 * 86_400);
     expect(await keeper.run()).toMatchObject({ expired: [1n] });
     const policy = await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]);
     expect(policy.status).toBe(2n);

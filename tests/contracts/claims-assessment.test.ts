@@ -60,7 +60,9 @@ describe("submit-claim", () => {
     const { policyId } = policyInForce();
     const endsAt = policy(policyId)["ends-at"] as bigint;
     advance(Number(endsAt - now()) + 5 * DAY);
-    expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave));
+    // Not expired yet: the cover's backing stays until the grace period is over.
+    expect(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave).result)
+      .toBeErr(Cl.uint(errors.cover["ERR-POLICY-NOT-DUE"]!));
     expect(submitClaim(policyId, 1_000n * STX, endsAt - 100n).result).toBeOk(Cl.uint(1));
   });
 

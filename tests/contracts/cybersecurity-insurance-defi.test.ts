@@ -152,9 +152,9 @@ describe("purchase-coverage", () => {
 });
 
 describe("expire-policy", () => {
-  it("lets anyone expire a policy after its term, releasing its capacity", () => {
+  it("lets anyone expire a policy after its term and claims grace period, releasing its capacity", () => {
     expectOk(purchase(protocolId, 1_000n * STX, 14, 1_000n * STX));
-    advance(17 * DAY);
+    advance(31 * DAY); // three days' wait, fourteen of cover, fourteen of grace
     const result = expire(1n);
     expectOk(result);
     expect(policy(1n)()).toMatchObject({ status: 2n });
@@ -164,10 +164,12 @@ describe("expire-policy", () => {
       "expired-by": grace });
   });
 
-  it("refuses an unknown policy, a policy still in its term, and a second expiry", () => {
+  it("refuses an unknown policy, a policy still in its term or grace period, and a second expiry", () => {
     expectRefused(() => expire(5n), E["ERR-UNKNOWN-POLICY"]);
     expectOk(purchase(protocolId, 1_000n * STX, 14, 1_000n * STX));
     advance(16 * DAY);
+    expectRefused(() => expire(1n), E["ERR-POLICY-NOT-DUE"], policy(1n));
+    advance(14 * DAY);
     expectRefused(() => expire(1n), E["ERR-POLICY-NOT-DUE"], policy(1n));
     advance(2 * DAY);
     expectOk(expire(1n));

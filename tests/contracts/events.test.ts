@@ -76,8 +76,9 @@ describe("events", () => {
     record(call("capital-pool", "cancel-withdrawal", [], bob));
     record(call("capital-pool", "request-withdrawal", [Cl.uint(shares / 10n)], bob));
     const policy = expectOk(record(purchase(id, 1_000n * STX, 14, 1_000n * STX))) as bigint;
-    advance(18 * DAY);
+    advance(8 * DAY);
     record(call("capital-pool", "withdraw", [], bob));
+    advance(24 * DAY); // past the term and its claims grace period
     record(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policy)], erin));
     record(call("protocol-registry", "delist-protocol", [Cl.uint(id)], ORACLE));
   });

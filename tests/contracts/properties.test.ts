@@ -27,6 +27,7 @@ const BOUNDS: Record<string, [bigint, bigint]> = {
   "capacity-ratio-bps": [5_000n, 50_000n], "protocol-cap-bps": [500n, 10_000n], "utilization-slope-bps": [0n, 50_000n],
   "min-deposit": [1n, 1_000_000_000_000n], "min-coverage": [1n, 1_000_000_000_000n],
   "min-duration-days": [1n, 365n], "max-duration-days": [14n, 1_095n], "withdrawal-cooldown": [86_400n, 7_776_000n],
+  "withdrawal-window": [86_400n, 2_592_000n],
 };
 
 /** `seen` collects the outcomes of calls across all runs, to show which paths the sequences reached. */
@@ -248,7 +249,8 @@ const commands = [
 /** Roles, and four protocols: two insurable, one listed but unaudited, one pending. */
 /**
  * Run first, before the random sequences: capital that backs cover is held back from a provider who asks
- * for all of it, and leaves once the cover has been expired.
+ * for all of it, stays locked through the claims grace period, and leaves once the cover has been
+ * expired, on a fresh request (the first one has expired by then).
  */
 const LOCKED_THEN_FREED: Step[] = [
   new Deposit(0, 400_000n * STX),
@@ -256,8 +258,13 @@ const LOCKED_THEN_FREED: Step[] = [
   new RequestWithdrawal(0, 10_000n),
   new Advance(1_100), // past the seven-day cooldown
   new Withdraw(0),    // refused: half of the cover's amount is locked
-  new Advance(2_200), // past the fourteen-day term
+  new Advance(2_300), // past the three-day wait and the fourteen-day term
+  new Expire(0),      // refused: claims may still be filed for fourteen days
+  new Advance(2_300), // past the grace period
+  new Withdraw(0),    // refused: the request expired a week after it unlocked
   new Expire(0),
+  new RequestWithdrawal(0, 10_000n),
+  new Advance(1_100),
   new Withdraw(0),
 ];
 
@@ -288,7 +295,8 @@ describe("cover-side properties", () => {
     );
     expect(total.count).toBeGreaterThanOrEqual(1_000);
     // Capital must have been both held back for cover and paid out, or the invariants above say little.
-    for (const path of ["withdraw ok", `withdraw err ${errors.pool["ERR-CAPITAL-LOCKED"]}`, "expire ok"]) expect([...seen]).toContain(path);
+    for (const path of ["withdraw ok", `withdraw err ${errors.pool["ERR-CAPITAL-LOCKED"]}`, `withdraw err ${errors.pool["ERR-WITHDRAWAL-EXPIRED"]}`,
+      "expire ok", `expire err ${errors.cover["ERR-POLICY-NOT-DUE"]}`]) expect([...seen]).toContain(path);
   });
 });
 

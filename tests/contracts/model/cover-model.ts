@@ -24,7 +24,8 @@ export class CoverModel {
   params: Record<string, bigint> = {
     "capacity-ratio-bps": 20_000n, "protocol-cap-bps": 5_000n, "utilization-slope-bps": 10_000n,
     "min-deposit": 1_000_000n, "min-coverage": 1_000_000n, "min-duration-days": 14n, "max-duration-days": 365n,
-    "withdrawal-cooldown": 604_800n, "waiting-period": 259_200n, "assessor-fee-bps": 500n,
+    "withdrawal-cooldown": 604_800n, "withdrawal-window": 604_800n, "waiting-period": 259_200n, "assessor-fee-bps": 500n,
+    "claim-grace-period": 1_209_600n,
   };
   providers = new Map<string, Provider>();
   protocols = new Map<number, ProtocolState>();
@@ -72,6 +73,7 @@ export class CoverModel {
     const amount = this.valueOf(p.pending);
     if (p.pending === 0n) return ["err", 3004n];
     if (now < p.requestedAt + this.params["withdrawal-cooldown"]!) return ["err", 3005n];
+    if (now >= p.requestedAt + this.params["withdrawal-cooldown"]! + this.params["withdrawal-window"]!) return ["err", 3012n];
     if (amount === 0n) return ["err", 3008n];
     if (amount > this.free()) return ["err", 3006n];
     this.totalAssets -= amount;
@@ -114,7 +116,8 @@ export class CoverModel {
     const policy = this.policies[policyId - 1];
     if (!policy) return ["err", 4007n];
     if (policy.status !== "active") return ["err", 4008n];
-    if (now < policy.endsAt) return ["err", 4009n];
+    // Claims may come until the grace period is over (claims are never paused in these sequences).
+    if (now < policy.endsAt + this.params["claim-grace-period"]!) return ["err", 4009n];
     policy.status = "expired";
     this.activeCover -= policy.amount;
     this.protocolCover.set(policy.protocolId, (this.protocolCover.get(policy.protocolId) ?? 0n) - policy.amount);
