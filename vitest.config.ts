@@ -4,14 +4,16 @@ import { getClarinetVitestsArgv, vitestSetupFilePath } from "@stacks/clarinet-sd
 // Contract tests run in the Clarinet simnet (the real Clarity VM). The environment re-initialises the
 // chain before each test. Cost tracking makes every simnet call several times slower, so only the
 // project that measures costs turns it on (and writes costs-reports.json after the run).
+// Measuring at the 1,000 scale builds thousands of cost-tracked transactions (about a minute alone on
+// two cores), so that project gets a longer timeout: the same headroom, not a looser check.
 const clarinet = (costs: boolean) => ({
   environment: "clarinet",
   pool: "forks" as const,
   maxWorkers: 1,
   isolate: false,
   setupFiles: [vitestSetupFilePath],
-  testTimeout: 120_000,
-  hookTimeout: 120_000,
+  testTimeout: costs ? 240_000 : 120_000,
+  hookTimeout: costs ? 240_000 : 120_000,
   environmentOptions: {
     clarinet: { ...getClarinetVitestsArgv(), costs, includeBootContracts: false, bootContractsPath: "" },
   },

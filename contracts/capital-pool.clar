@@ -33,6 +33,10 @@
 ;; worth so much that a later deposit rounds down to nothing.
 (define-constant VIRTUAL-SHARES u1000000)
 (define-constant VIRTUAL-ASSETS u1)
+;; A pool whose losses left more than this many shares per micro-STX of capital (the price 100x below
+;; its start: a wipe-out) starts a new share epoch on the next deposit, so that no share computation can
+;; overflow and new capital is not priced against worthless shares.
+(define-constant MAX-SHARES-PER-MICRO-STX u100000000)
 ;; share-price is quoted in micro-STX per SHARE-UNIT shares; it starts at 1 STX.
 (define-constant SHARE-UNIT u1000000000000)
 (define-constant BPS u10000)
@@ -51,7 +55,9 @@
 (define-data-var premiums-earned uint u0)   ;; cumulative
 (define-data-var total-paid-out uint u0)    ;; cumulative
 
-(define-map providers principal { shares: uint, pending-shares: uint, requested-at: uint })
+(define-data-var share-epoch uint u0)      ;; bumped when a wiped-out pool is recapitalised
+;; Shares count only in the epoch they were minted in.
+(define-map providers principal { shares: uint, pending-shares: uint, requested-at: uint, epoch: uint })
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Helpers
@@ -65,8 +71,20 @@
 (define-private (div-ceil (a uint) (b uint))
   (if (is-eq a u0) u0 (+ (/ (- a u1) b) u1)))
 
+(define-private (no-provider)
+  { shares: u0, pending-shares: u0, requested-at: u0, epoch: (var-get share-epoch) })
+
+;; A holding from an earlier share epoch was wiped out: it reads as nothing.
 (define-private (get-provider-or-default (who principal))
-  (default-to { shares: u0, pending-shares: u0, requested-at: u0 } (map-get? providers who)))
+  (match (map-get? providers who) p
+    (if (is-eq (get epoch p) (var-get share-epoch)) p (no-provider))
+    (no-provider)))
+
+(define-read-only (is-wiped-out)
+  (and (> (var-get total-shares) u0)
+       (> (+ (var-get total-shares) VIRTUAL-SHARES) (* (+ (get-total-capital) VIRTUAL-ASSETS) MAX-SHARES-PER-MICRO-STX))))
+
+(define-read-only (get-share-epoch) (var-get share-epoch))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Read-only: the numbers a provider or buyer needs
@@ -151,11 +169,26 @@
 ;; Providers
 ;; ---------------------------------------------------------------------------------------------
 (define-public (deposit (amount uint))
-  (let ((shares (shares-for-amount amount))
-        (provider (get-provider-or-default contract-caller)))
+  (begin
     (asserts! (>= amount (param "min-deposit")) ERR-BELOW-MIN-DEPOSIT)
     ;; While approved claims are owed more than the pool holds, a new deposit would only pay old debts.
     (asserts! (or (is-eq (var-get claims-owed) u0) (> (var-get total-assets) (var-get claims-owed))) ERR-POOL-INSOLVENT)
+    (if (is-wiped-out) (start-share-epoch) true)
+    (mint-shares amount)))
+
+;; The old shares are retired; what capital is left (under 1 % of what they were first worth) passes to
+;; the new epoch's providers.
+(define-private (start-share-epoch)
+  (begin
+    (print { topic: "share-epoch-started", epoch: (+ (var-get share-epoch) u1), retired-shares: (var-get total-shares),
+             residual-capital: (get-total-capital) })
+    (var-set share-epoch (+ (var-get share-epoch) u1))
+    (var-set total-shares u0)
+    true))
+
+(define-private (mint-shares (amount uint))
+  (let ((shares (shares-for-amount amount))
+        (provider (get-provider-or-default contract-caller)))
     (asserts! (> shares u0) ERR-ZERO-SHARES)
     (unwrap! (stx-transfer? amount contract-caller current-contract) ERR-INSUFFICIENT-BALANCE)
     (var-set total-assets (+ (var-get total-assets) amount))
@@ -204,7 +237,8 @@
     (try! (as-contract? ((with-stx amount)) (try! (stx-transfer? amount tx-sender recipient))))
     (var-set total-assets (- (var-get total-assets) amount))
     (var-set total-shares (- (var-get total-shares) shares))
-    (map-set providers recipient { shares: (- (get shares provider) shares), pending-shares: u0, requested-at: u0 })
+    (map-set providers recipient { shares: (- (get shares provider) shares), pending-shares: u0, requested-at: u0,
+                                   epoch: (var-get share-epoch) })
     (print { topic: "capital-withdrawn", provider: recipient, amount: amount, shares: shares,
              provider-shares: (- (get shares provider) shares), total-capital: (get-total-capital),
              total-shares: (var-get total-shares), share-price: (get-share-price) })

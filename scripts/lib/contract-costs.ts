@@ -147,8 +147,10 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   run("capital-pool", "request-withdrawal", [Cl.uint(shares / 2n)], bob!, false);
   const policy = run("cybersecurity-insurance-defi", "purchase-coverage",
     [Cl.uint(protocolId), Cl.uint(1_000n * STX), Cl.uint(14), Cl.uint(1_000n * STX)], frank!);
-  simnet.mineEmptyBlocks(18 * DAY_BLOCKS);
+  // Withdraw inside the window after the cooldown; expire once the policy's claim grace has passed.
+  simnet.mineEmptyBlocks(8 * DAY_BLOCKS);
   run("capital-pool", "withdraw", [], bob!);
+  simnet.mineEmptyBlocks(24 * DAY_BLOCKS); // waiting period 3 d + term 14 d + grace 14 d
   run("cybersecurity-insurance-defi", "expire-policy", [policy], erin!);
 
   // Claims: policies in force for four claims, assessors staked before any claim opens.

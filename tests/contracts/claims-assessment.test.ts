@@ -4,6 +4,7 @@ import {
   alice, bob, carol, dave, deployer, erin, frank, grace, heidi, errors, expectOk, expectRefused, call, readJs, read,
   printed, topics, stake, stxBalance, contractId, advance, now, DAY, HOUR, STX, council, deposit, purchase,
   insurableProtocol, setupRoles, submitClaim, freshAddress, vote, claimOf, CLAIM_STATUS, policyInForce, openClaim, councilOfThree,
+  overcommittedPool,
 } from "./helpers";
 
 const E = errors.claims;
@@ -340,30 +341,6 @@ describe("payout", () => {
 });
 
 describe("when the pool cannot pay in full", () => {
-  /** Two approved claims owed more than the pool holds: capacity 5x and one protocol may take it all. */
-  function overcommittedPool() {
-    setupRoles();
-    expectOk(council.pass("propose-parameter", [Cl.stringAscii("capacity-ratio-bps"), Cl.uint(50_000)]));
-    expectOk(council.pass("propose-parameter", [Cl.stringAscii("protocol-cap-bps"), Cl.uint(10_000)]));
-    expectOk(council.pass("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(1_000_000n * STX)]));
-    const p1 = insurableProtocol("one", [erin]);
-    const p2 = insurableProtocol("two", [erin]);
-    expectOk(deposit(100_000n * STX, alice));
-    const policy1 = expectOk(purchase(p1, 100_000n * STX, 30, 100_000n * STX, frank)) as bigint;
-    const policy2 = expectOk(purchase(p2, 100_000n * STX, 30, 100_000n * STX, frank)) as bigint;
-    expectOk(stake(10_000n * STX, bob));
-    advance(3 * DAY + 2 * HOUR);
-    const c1 = expectOk(submitClaim(policy1, 100_000n * STX, now() - 60n)) as bigint;
-    const c2 = expectOk(submitClaim(policy2, 100_000n * STX, now() - 60n)) as bigint;
-    expectOk(vote(c1, true, bob));
-    expectOk(vote(c2, true, bob));
-    advance(3 * DAY);
-    expectOk(finalize(c1));
-    expectOk(finalize(c2));
-    advance(DAY);
-    return { c1, c2 };
-  }
-
   it("pays the first claim in full, refuses the second, and lets only its claimant accept what is left", () => {
     const { c1, c2 } = overcommittedPool();
     expectOk(payout(c1));

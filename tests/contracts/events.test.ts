@@ -4,7 +4,7 @@ import { Cl } from "@stacks/transactions";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 import {
   AUDITOR, ORACLE, alice, bob, carol, dave, erin, grace, heidi, deployer, call, council, expectOk, printed, setupRoles,
-  listProtocol, recordAudit, deposit, purchase, advance, now, DAY, STX, stake, submitClaim, vote, policyInForce,
+  listProtocol, recordAudit, deposit, purchase, advance, now, DAY, STX, stake, submitClaim, vote, policyInForce, overcommittedPool, frank,
 } from "./helpers";
 
 /** topic -> documented field names, from docs/events.md (`### topic[, topic…]` followed by a table). */
@@ -110,6 +110,13 @@ describe("events", () => {
     advance(3 * DAY);
     record(call("claims-assessment", "finalize-claim", [Cl.uint(vetoed)], dave));
     record(call("claims-assessment", "council-veto", [Cl.uint(vetoed), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
+  });
+
+  it("of a wiped-out pool's recapitalisation are emitted with exactly the documented fields", () => {
+    const { c1, c2 } = overcommittedPool();
+    expectOk(call("claims-assessment", "execute-payout", [Cl.uint(c1)], dave));
+    expectOk(call("claims-assessment", "accept-partial-payout", [Cl.uint(c2)], frank));
+    record(deposit(1_000n * STX, grace));
   });
 
   it("cover every topic the contracts can print, each with exactly the documented fields", () => {

@@ -292,3 +292,27 @@ export function councilOfThree() {
 export function freshAddress(seed: number): string {
   return privateKeyToAddress(seed.toString(16).padStart(64, "0") + "01", "testnet");
 }
+
+/** Two approved claims owed more than the pool holds: capacity 5x and one protocol may take it all. */
+export function overcommittedPool() {
+  setupRoles();
+  expectOk(council.pass("propose-parameter", [Cl.stringAscii("capacity-ratio-bps"), Cl.uint(50_000)]));
+  expectOk(council.pass("propose-parameter", [Cl.stringAscii("protocol-cap-bps"), Cl.uint(10_000)]));
+  expectOk(council.pass("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(1_000_000n * STX)]));
+  const p1 = insurableProtocol("one", [erin]);
+  const p2 = insurableProtocol("two", [erin]);
+  expectOk(deposit(100_000n * STX, alice));
+  const policy1 = expectOk(purchase(p1, 100_000n * STX, 30, 100_000n * STX, frank)) as bigint;
+  const policy2 = expectOk(purchase(p2, 100_000n * STX, 30, 100_000n * STX, frank)) as bigint;
+  expectOk(stake(10_000n * STX, bob));
+  advance(3 * DAY + 2 * HOUR);
+  const c1 = expectOk(submitClaim(policy1, 100_000n * STX, now() - 60n)) as bigint;
+  const c2 = expectOk(submitClaim(policy2, 100_000n * STX, now() - 60n)) as bigint;
+  expectOk(vote(c1, true, bob));
+  expectOk(vote(c2, true, bob));
+  advance(3 * DAY);
+  expectOk(call("claims-assessment", "finalize-claim", [Cl.uint(c1)], dave));
+  expectOk(call("claims-assessment", "finalize-claim", [Cl.uint(c2)], dave));
+  advance(DAY);
+  return { c1, c2 };
+}

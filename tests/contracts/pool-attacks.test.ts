@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  alice, frank, grace, call, readJs, errors, expectOk, expectRefused, boughtPolicy, deposit, submitClaim, advance, now, DAY, HOUR, STX,
+  alice, dave, frank, grace, call, readJs, errors, expectOk, expectRefused, boughtPolicy, deposit, submitClaim, advance, now, printed,
+  overcommittedPool, DAY, HOUR, STX,
 } from "./helpers";
 
 const E = errors.pool;
@@ -48,5 +49,28 @@ describe("capital providers keep what is theirs", () => {
     expectRefused(() => withdraw(alice), E["ERR-COOLDOWN-ACTIVE"], provider(alice));
     advance(7 * DAY);
     expect(expectOk(withdraw(alice))).toBe(100_000n * STX);
+  });
+});
+
+describe("a wiped-out pool", () => {
+  it("is recapitalised by the next deposit in a new share epoch, instead of minting 10^17 shares per micro-STX that later overflow", () => {
+    const { c1, c2 } = overcommittedPool();
+    expectOk(call("claims-assessment", "execute-payout", [Cl.uint(c1)], dave));
+    expectOk(call("claims-assessment", "accept-partial-payout", [Cl.uint(c2)], frank));
+    expect(readJs("capital-pool", "get-total-assets")).toBe(0n);
+    expect(readJs("capital-pool", "get-total-shares")).toBeGreaterThan(0n);
+    expect(readJs("capital-pool", "is-wiped-out")).toBe(true);
+    // The next provider starts a new epoch at the initial price; the old shares are worth nothing and retired.
+    const result = deposit(1_000n * STX, grace);
+    expect(printed(result)[0]).toMatchObject({ topic: "share-epoch-started", epoch: 1n, "residual-capital": 0n });
+    expect(expectOk(result)).toBe(1_000n * STX * 1_000_000n);
+    expect(provider(alice)()).toMatchObject({ shares: 0n, value: 0n });
+    expect(readJs("capital-pool", "get-pool-stats")).toMatchObject({ "total-shares": 1_000n * STX * 1_000_000n, "total-assets": 1_000n * STX });
+    expectRefused(() => call("capital-pool", "request-withdrawal", [Cl.uint(1n)], alice), E["ERR-INSUFFICIENT-SHARES"], provider(alice));
+    // Later providers and withdrawals work at ordinary prices.
+    expect(expectOk(deposit(500n * STX, alice))).toBe(500n * STX * 1_000_000n);
+    expectOk(requestAll(grace));
+    advance(7 * DAY);
+    expect(expectOk(withdraw(grace))).toBe(1_000n * STX);
   });
 });

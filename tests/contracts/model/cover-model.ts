@@ -42,10 +42,13 @@ export class CoverModel {
 
   /** Expected outcome of deposit: ["ok", shares] or ["err", code]. */
   deposit(who: string, amount: bigint, balance: bigint): ["ok" | "err", bigint] {
-    const shares = this.sharesFor(amount);
     if (amount < this.params["min-deposit"]!) return ["err", 3001n];
+    // A wiped-out pool (over 10^8 shares per micro-STX) starts a new share epoch: old holdings are void.
+    const wipedOut = this.totalShares > 0n && this.totalShares + VIRTUAL_SHARES > (this.capital() + VIRTUAL_ASSETS) * 100_000_000n;
+    const shares = wipedOut ? (amount * VIRTUAL_SHARES) / (this.capital() + VIRTUAL_ASSETS) : this.sharesFor(amount);
     if (shares === 0n) return ["err", 3002n];
     if (amount > balance) return ["err", 3007n];
+    if (wipedOut) { this.totalShares = 0n; this.providers.clear(); }
     const p = this.provider(who);
     this.providers.set(who, { ...p, shares: p.shares + shares });
     this.totalAssets += amount;
