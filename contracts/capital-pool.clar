@@ -25,6 +25,8 @@
 (define-constant ERR-POOL-INSOLVENT (err u3010))
 (define-constant ERR-LEDGER-UNDERFLOW (err u3011))
 (define-constant ERR-WITHDRAWAL-EXPIRED (err u3012))
+(define-constant ERR-BELOW-MIN-AMOUNT (err u3013))
+(define-constant ERR-CLAIMS-SETTLING (err u3014))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -53,6 +55,7 @@
 (define-data-var rewards-owed uint u0)      ;; allocated to assessed claims, not yet pulled by assessors
 (define-data-var bonds-held uint u0)        ;; bonds of open claims
 (define-data-var premiums-earned uint u0)   ;; cumulative
+(define-data-var unearned-premiums uint u0) ;; providers' part of the premiums of policies not yet expired
 (define-data-var total-paid-out uint u0)    ;; cumulative
 
 (define-data-var share-epoch uint u0)      ;; bumped when a wiped-out pool is recapitalised
@@ -102,23 +105,27 @@
 (define-read-only (get-premiums-earned) (var-get premiums-earned))
 (define-read-only (get-total-paid-out) (var-get total-paid-out))
 
-(define-read-only (get-capacity)
-  (/ (* (get-total-capital) (param "capacity-ratio-bps")) BPS))
+;; Capital that may back new cover: the premiums of policies still running are not counted, so buying
+;; cover in parts, whose premiums would each raise the capacity the next part sees, gains nothing.
+(define-read-only (get-underwriting-capital)
+  (let ((capital (get-total-capital)) (unearned (var-get unearned-premiums)))
+    (if (> capital unearned) (- capital unearned) u0)))
 
-;; Capital a withdrawal is priced on: as if every claim under assessment will be paid, so that nobody
-;; can run ahead of a payout. (Deposits are priced on total capital; the gap protects those who stay.)
-(define-read-only (get-exit-capital)
-  (let ((capital (get-total-capital)) (pending (var-get claims-pending)))
-    (if (> capital pending) (- capital pending) u0)))
+(define-read-only (get-unearned-premiums) (var-get unearned-premiums))
+
+(define-read-only (get-capacity)
+  (/ (* (get-underwriting-capital) (param "capacity-ratio-bps")) BPS))
 
 ;; Capital that backs active cover at the capacity ratio, rounded up in the pool's favour.
+;; Claims under assessment do not move any price (their filer could otherwise move the exit price at
+;; will); they lock capital instead: no withdrawal can take what they may be owed.
 (define-read-only (get-locked-capital)
   (let ((ratio (param "capacity-ratio-bps")))
     (div-ceil (* (var-get active-cover) BPS) ratio)))
 
 (define-read-only (get-free-capital)
-  (let ((capital (get-exit-capital)) (locked (get-locked-capital)))
-    (if (> capital locked) (- capital locked) u0)))
+  (let ((capital (get-total-capital)) (held (+ (get-locked-capital) (var-get claims-pending))))
+    (if (> capital held) (- capital held) u0)))
 
 (define-read-only (get-free-capacity)
   (let ((capacity (get-capacity)) (cover (var-get active-cover)))
@@ -137,9 +144,6 @@
 (define-read-only (value-of-shares (shares uint))
   (/ (* shares (+ (get-total-capital) VIRTUAL-ASSETS)) (+ (var-get total-shares) VIRTUAL-SHARES)))
 
-(define-read-only (exit-value-of-shares (shares uint))
-  (/ (* shares (+ (get-exit-capital) VIRTUAL-ASSETS)) (+ (var-get total-shares) VIRTUAL-SHARES)))
-
 (define-read-only (get-claims-pending) (var-get claims-pending))
 (define-read-only (get-reward-reserve) (var-get reward-reserve))
 (define-read-only (get-rewards-owed) (var-get rewards-owed))
@@ -151,7 +155,7 @@
 (define-read-only (get-provider (who principal))
   (let ((p (get-provider-or-default who)))
     (merge p { value: (value-of-shares (get shares p)),
-               pending-value: (exit-value-of-shares (get pending-shares p)),
+               pending-value: (value-of-shares (get pending-shares p)),
                unlocks-at: (if (> (get pending-shares p) u0) (+ (get requested-at p) (param "withdrawal-cooldown")) u0),
                expires-at: (if (> (get pending-shares p) u0)
                              (+ (get requested-at p) (param "withdrawal-cooldown") (param "withdrawal-window")) u0) })))
@@ -161,8 +165,9 @@
     total-shares: (var-get total-shares), share-price: (get-share-price), active-cover: (var-get active-cover),
     capacity: (get-capacity), free-capacity: (get-free-capacity), utilization-bps: (get-utilization-bps),
     locked-capital: (get-locked-capital), free-capital: (get-free-capital), claims-owed: (var-get claims-owed),
-    claims-pending: (var-get claims-pending), exit-capital: (get-exit-capital),
+    claims-pending: (var-get claims-pending),
     premiums-earned: (var-get premiums-earned), total-paid-out: (var-get total-paid-out),
+    unearned-premiums: (var-get unearned-premiums), underwriting-capital: (get-underwriting-capital),
     reward-reserve: (var-get reward-reserve), rewards-owed: (var-get rewards-owed), bonds-held: (var-get bonds-held) })
 
 ;; ---------------------------------------------------------------------------------------------
@@ -173,6 +178,9 @@
     (asserts! (>= amount (param "min-deposit")) ERR-BELOW-MIN-DEPOSIT)
     ;; While approved claims are owed more than the pool holds, a new deposit would only pay old debts.
     (asserts! (or (is-eq (var-get claims-owed) u0) (> (var-get total-assets) (var-get claims-owed))) ERR-POOL-INSOLVENT)
+    ;; An approved claim is off the share price until it is paid or vetoed; a deposit in between would buy
+    ;; at the lowered price with a free option on the veto. Deposits wait until approved claims settle.
+    (asserts! (is-eq (var-get claims-owed) u0) ERR-CLAIMS-SETTLING)
     (if (is-wiped-out) (start-share-epoch) true)
     (mint-shares amount)))
 
@@ -221,18 +229,19 @@
     (print { topic: "withdrawal-cancelled", provider: contract-caller, shares: (get pending-shares provider) })
     (ok true)))
 
-;; Pays the requested shares at the exit price (after any loss, and as if claims under assessment will
-;; be paid), if free capital allows.
-(define-public (withdraw)
+;; Pays the requested shares at the share price (after any approved loss), if free capital allows and
+;; the amount is at least `min-amount`, the least the provider accepts.
+(define-public (withdraw (min-amount uint))
   (let ((provider (get-provider-or-default contract-caller))
         (shares (get pending-shares provider))
-        (amount (exit-value-of-shares shares))
+        (amount (value-of-shares shares))
         (recipient contract-caller))
     (asserts! (> shares u0) ERR-NO-WITHDRAWAL-REQUEST)
     (asserts! (>= stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown"))) ERR-COOLDOWN-ACTIVE)
     (asserts! (< stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown") (param "withdrawal-window")))
               ERR-WITHDRAWAL-EXPIRED)
     (asserts! (> amount u0) ERR-ZERO-AMOUNT)
+    (asserts! (>= amount min-amount) ERR-BELOW-MIN-AMOUNT)
     (asserts! (<= amount (get-free-capital)) ERR-CAPITAL-LOCKED)
     (try! (as-contract? ((with-stx amount)) (try! (stx-transfer? amount tx-sender recipient))))
     (var-set total-assets (- (var-get total-assets) amount))
@@ -248,7 +257,8 @@
 ;; Cover contract only
 ;; ---------------------------------------------------------------------------------------------
 ;; The buyer (tx-sender of the purchase) pays the premium straight into the pool. The assessors' fee
-;; goes to the reward reserve; the rest belongs to the providers.
+;; goes to the reward reserve; the rest belongs to the providers, and backs no new cover until the
+;; policy ends (release-premium). Returns the providers' part.
 (define-public (collect-premium (amount uint))
   (let ((fee (/ (* amount (param "assessor-fee-bps")) BPS))
         (to-capital (- amount fee)))
@@ -256,9 +266,18 @@
     (unwrap! (stx-transfer? amount tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
     (var-set total-assets (+ (var-get total-assets) to-capital))
     (var-set premiums-earned (+ (var-get premiums-earned) to-capital))
+    (var-set unearned-premiums (+ (var-get unearned-premiums) to-capital))
     (var-set reward-reserve (+ (var-get reward-reserve) fee))
     (print { topic: "premium-collected", payer: tx-sender, amount: amount, to-capital: to-capital, to-assessors: fee,
              total-capital: (get-total-capital), share-price: (get-share-price) })
+    (ok to-capital)))
+
+;; A policy expired or was paid out in full: its premium now backs cover like any other capital.
+(define-public (release-premium (amount uint))
+  (begin
+    (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
+    (asserts! (<= amount (var-get unearned-premiums)) ERR-LEDGER-UNDERFLOW)
+    (var-set unearned-premiums (- (var-get unearned-premiums) amount))
     (ok true)))
 
 (define-public (add-cover (amount uint))

@@ -218,8 +218,8 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; Outcomes
 ;; ---------------------------------------------------------------------------------------------
-;; Approved: the payable amount becomes owed (it leaves the share price now), the incident counts in
-;; the protocol's risk score, and the veto window starts.
+;; Approved: the payable amount becomes owed (it leaves the share price now) and the veto window starts.
+;; The incident enters the protocol's risk score only when the claim is paid, so a vetoed claim leaves none.
 (define-private (approve-claim (claim-id uint) (claim (tuple (policy-id uint) (protocol-id uint) (claimant principal)
     (amount uint) (deductible uint) (payable uint) (incident-time uint) (description (string-utf8 280))
     (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)) (bond uint) (submitted-at uint) (voting-ends-at uint)
@@ -230,7 +230,6 @@
   (let ((approved (merge claim { status: STATUS-APPROVED, decided-by: decided-by,
                                  veto-ends-at: (+ stacks-block-time (param "veto-window")) })))
     (try! (contract-call? .capital-pool approve-exposure (get payable claim)))
-    (try! (contract-call? .protocol-registry record-incident (get protocol-id claim)))
     (map-set claims claim-id approved)
     (print (merge (outcome claim-id approved) { topic: "claim-approved" }))
     (ok STATUS-APPROVED)))
@@ -361,6 +360,7 @@
     (try! (contract-call? .capital-pool pay-claim (get payable claim) paid (get claimant claim)))
     (try! (contract-call? .capital-pool return-bond (get bond claim) (get claimant claim)))
     (try! (contract-call? .cybersecurity-insurance-defi record-payout (get policy-id claim) (get amount claim) paid))
+    (try! (contract-call? .protocol-registry record-incident (get protocol-id claim)))
     (map-set claims claim-id closed)
     (print (merge (outcome claim-id closed) { topic: "claim-paid", paid: paid, deductible: (get deductible claim),
                                               shortfall: (- (get payable claim) paid), bond-returned: (get bond claim),
@@ -375,20 +375,27 @@
     (ok claim)))
 
 ;; Anyone may execute the payout once the veto window has passed: the claim less the deductible goes
-;; to the claimant, with the bond. It pays in full or not at all (see accept-partial-payout).
+;; to the claimant, with the bond. It pays in full only while the pool can pay every approved claim in
+;; full; otherwise no claim may take what another is owed (see accept-partial-payout).
 (define-public (execute-payout (claim-id uint))
   (let ((claim (try! (check-payable claim-id))))
-    (asserts! (<= (get payable claim) (contract-call? .capital-pool get-total-assets)) ERR-POOL-SHORTFALL)
+    (asserts! (>= (contract-call? .capital-pool get-total-assets) (contract-call? .capital-pool get-claims-owed))
+              ERR-POOL-SHORTFALL)
     (pay-out claim-id claim (get payable claim))))
 
-;; If the pool cannot pay an approved claim in full, only the claimant may choose to take everything it
-;; holds now and close the claim; the shortfall is recorded on-chain. Nobody else can cut a payout short.
+;; If the pool holds less than all approved claims are owed, a claim closes with its pro-rata share:
+;; payable x assets / owed (rounded down), so the order in which claims are paid changes nobody's share.
+;; The claimant may accept at once; after `shortfall-close-delay` anyone may close it, so a claim in
+;; shortfall cannot keep its voters' stake locked for ever. The shortfall is recorded on-chain.
 (define-public (accept-partial-payout (claim-id uint))
   (let ((claim (try! (check-payable claim-id)))
-        (available (contract-call? .capital-pool get-total-assets)))
-    (asserts! (is-eq contract-caller (get claimant claim)) ERR-NOT-CLAIMANT)
-    (asserts! (< available (get payable claim)) ERR-NO-SHORTFALL)
-    (pay-out claim-id claim available)))
+        (available (contract-call? .capital-pool get-total-assets))
+        (owed (contract-call? .capital-pool get-claims-owed)))
+    (asserts! (or (is-eq contract-caller (get claimant claim))
+                  (>= stacks-block-time (+ (get veto-ends-at claim) (param "shortfall-close-delay"))))
+              ERR-NOT-CLAIMANT)
+    (asserts! (< available owed) ERR-NO-SHORTFALL)
+    (pay-out claim-id claim (/ (* (get payable claim) available) owed))))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Settling votes (pulled by each assessor, never pushed in a loop)

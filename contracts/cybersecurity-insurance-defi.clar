@@ -47,7 +47,8 @@
   remaining-cover: uint,
   total-paid: uint,
   status: uint,
-  claims-pause-clock: uint   ;; the council's claims-pause clock at purchase (see claims-assessment)
+  claims-pause-clock: uint,  ;; the council's claims-pause clock at purchase (see claims-assessment)
+  capital-premium: uint      ;; the providers' part of the premium, kept out of capacity while the policy runs
 })
 
 ;; Active cover per protocol, and append-only indexes so readers can list policies without a loop.
@@ -69,21 +70,28 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; Pricing
 ;; ---------------------------------------------------------------------------------------------
-;; premium = ceil(amount x rate x days / 365) x (1 + utilization-after-purchase x slope), rounded up.
+;; premium = base + surcharge, base = ceil(amount x rate x days / 365), surcharge = base x slope x the
+;; mean of the pool's utilization before and after this purchase, rounded up. Charging the mean (the
+;; exact average over the cover bought) means that splitting one purchase into several costs at least as
+;; much as buying it at once: the parts' surcharges add up to the whole's.
 ;; Every check purchase-coverage makes is made here too, so a quote that answers (ok ...) is a
 ;; purchase that will succeed in the same block for the quoted premium.
 (define-read-only (quote (protocol-id uint) (coverage-amount uint) (duration-days uint))
   (let ((not-paused (asserts! (not (contract-call? .insurance-council is-cover-paused)) ERR-COVER-PAUSED))
         (risk (try! (contract-call? .protocol-registry check-insurable protocol-id)))
-        (capital (contract-call? .capital-pool get-total-capital))
+        (capital (contract-call? .capital-pool get-underwriting-capital))
         (capacity (contract-call? .capital-pool get-capacity))
-        (cover-after (+ (contract-call? .capital-pool get-active-cover) coverage-amount))
+        (cover-before (contract-call? .capital-pool get-active-cover))
+        (cover-after (+ cover-before coverage-amount))
         (protocol-after (+ (get-protocol-coverage protocol-id) coverage-amount))
         (rate-bps (get rate-bps risk))
         (base-premium (div-ceil (* (* coverage-amount rate-bps) duration-days) (* DAYS-PER-YEAR BPS)))
         (utilization-bps (if (is-eq capacity u0) BPS (/ (* cover-after BPS) capacity)))
-        (surcharge-bps (/ (* utilization-bps (param "utilization-slope-bps")) BPS))
-        (premium (div-ceil (* base-premium (+ BPS surcharge-bps)) BPS)))
+        (slope-bps (param "utilization-slope-bps"))
+        (surcharge (if (is-eq capacity u0)
+                     (div-ceil (* base-premium slope-bps) BPS)
+                     (div-ceil (* (* base-premium slope-bps) (+ cover-before cover-after)) (* (* u2 capacity) BPS))))
+        (premium (+ base-premium surcharge)))
     (asserts! (>= coverage-amount (param "min-coverage")) ERR-COVERAGE-TOO-SMALL)
     (asserts! (and (>= duration-days (param "min-duration-days")) (<= duration-days (param "max-duration-days")))
               ERR-INVALID-DURATION)
@@ -106,14 +114,15 @@
         (protocol-count (default-to u0 (map-get? protocol-policy-count protocol-id)))
         (protocol-cover (+ (get-protocol-coverage protocol-id) coverage-amount)))
     (asserts! (<= premium max-premium) ERR-PREMIUM-ABOVE-MAX)
-    (try! (contract-call? .capital-pool collect-premium premium))
     (try! (contract-call? .capital-pool add-cover coverage-amount))
     (map-set policies policy-id {
       holder: holder, protocol-id: protocol-id, coverage-amount: coverage-amount, premium: premium,
       rate-bps: (get rate-bps priced), tier: (get tier priced), duration-days: duration-days,
       purchased-at: stacks-block-time, active-from: active-from, ends-at: ends-at,
       remaining-cover: coverage-amount, total-paid: u0, status: STATUS-ACTIVE,
-      claims-pause-clock: (contract-call? .insurance-council get-claims-pause-clock) })
+      claims-pause-clock: (contract-call? .insurance-council get-claims-pause-clock),
+      ;; The buyer pays here; the pool answers with the providers' part of the premium.
+      capital-premium: (try! (contract-call? .capital-pool collect-premium premium)) })
     (map-set protocol-coverage protocol-id protocol-cover)
     (map-set holder-policies { holder: holder, index: holder-count } policy-id)
     (map-set holder-policy-count holder (+ holder-count u1))
@@ -146,6 +155,7 @@
     (asserts! (is-eq (get status policy) STATUS-ACTIVE) ERR-POLICY-NOT-ACTIVE)
     (asserts! (>= stacks-block-time (filing-deadline (get ends-at policy) (get claims-pause-clock policy))) ERR-POLICY-NOT-DUE)
     (try! (contract-call? .capital-pool remove-cover remaining))
+    (try! (contract-call? .capital-pool release-premium (get capital-premium policy)))
     (let ((protocol-cover (- (get-protocol-coverage protocol-id) remaining)))
       (map-set protocol-coverage protocol-id protocol-cover)
       (map-set policies policy-id (merge policy { status: STATUS-EXPIRED }))
@@ -168,6 +178,8 @@
       true)
     (let ((remaining (- (get remaining-cover policy) amount))
           (status (if (is-eq remaining u0) STATUS-EXHAUSTED (get status policy))))
+      ;; A policy paid out in full while active never expires: its premium is released now.
+      (if (and was-active (is-eq remaining u0)) (try! (contract-call? .capital-pool release-premium (get capital-premium policy))) true)
       (map-set policies policy-id
         (merge policy { remaining-cover: remaining, total-paid: (+ (get total-paid policy) paid), status: status }))
       (print { topic: "policy-paid", policy-id: policy-id, protocol-id: protocol-id, holder: (get holder policy),

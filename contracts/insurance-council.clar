@@ -78,6 +78,7 @@
 (init-parameter "quorum-bps" u1000 u100 u5000)                   ;; 10 % of active stake
 (init-parameter "approval-bps" u6000 u5000 u9000)                ;; above 60 % of voted weight
 (init-parameter "veto-window" u86400 u3600 u604800)              ;; 1 day    [1 h .. 7 d]
+(init-parameter "shortfall-close-delay" u604800 u86400 u7776000) ;; 7 days after the veto window [1 d .. 90 d]
 (init-parameter "claim-grace-period" u1209600 u86400 u5184000)   ;; 14 days  [1 d .. 60 d]
 (init-parameter "large-claim-threshold" u100000000000 u1000000 u1000000000000000) ;; 100,000 STX
 (init-parameter "deductible-bps" u1000 u0 u5000)                 ;; 10 % of the claim

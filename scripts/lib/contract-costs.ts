@@ -13,7 +13,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export type Cost = Record<Dimension, number>;
 /** Role-gated functions only the protocol's own contracts call; measured inside the calls that use them. */
 export const INTERNAL_FUNCTIONS = [
-  "capital-pool.collect-premium", "capital-pool.add-cover", "capital-pool.remove-cover", "capital-pool.take-bond",
+  "capital-pool.collect-premium", "capital-pool.release-premium", "capital-pool.add-cover", "capital-pool.remove-cover", "capital-pool.take-bond",
   "capital-pool.return-bond", "capital-pool.forfeit-bond", "capital-pool.allocate-reward", "capital-pool.refund-reward",
   "capital-pool.pay-reward", "capital-pool.open-exposure", "capital-pool.close-exposure", "capital-pool.approve-exposure",
   "capital-pool.release-owed", "capital-pool.pay-claim", "cybersecurity-insurance-defi.record-payout",
@@ -149,7 +149,7 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
     [Cl.uint(protocolId), Cl.uint(1_000n * STX), Cl.uint(14), Cl.uint(1_000n * STX)], frank!);
   // Withdraw inside the window after the cooldown; expire once the policy's claim grace has passed.
   simnet.mineEmptyBlocks(8 * DAY_BLOCKS);
-  run("capital-pool", "withdraw", [], bob!);
+  run("capital-pool", "withdraw", [Cl.uint(0)], bob!);
   simnet.mineEmptyBlocks(24 * DAY_BLOCKS); // waiting period 3 d + term 14 d + grace 14 d
   run("cybersecurity-insurance-defi", "expire-policy", [policy], erin!);
 
@@ -192,7 +192,8 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
 
 /**
  * accept-partial-payout needs a pool that owes more than it holds: capacity 5x, one protocol may take
- * all of it, two approved claims of 90,000 STX each against some 100,000 STX of capital.
+ * all of it, two approved claims of 90,000 STX each against some 100,000 STX of capital; the second
+ * one closed is measured.
  */
 async function measurePartialPayout(simnet: Simnet, scale: Scale, manifest: string): Promise<Measurement[]> {
   await simnet.initSession(process.cwd(), manifest, undefined);
@@ -231,7 +232,8 @@ async function measurePartialPayout(simnet: Simnet, scale: Scale, manifest: stri
   simnet.mineEmptyBlocks(DAY_BLOCKS * 3 + 10);
   for (const c of claims) run("claims-assessment", "finalize-claim", [c], erin!);
   simnet.mineEmptyBlocks(DAY_BLOCKS + 10);
-  run("claims-assessment", "execute-payout", [claims[0]!], erin!);
+  // Neither claim can be paid in full: each closes at its pro-rata share.
+  run("claims-assessment", "accept-partial-payout", [claims[0]!], frank!);
   run("claims-assessment", "accept-partial-payout", [claims[1]!], frank!, true);
   return out;
 }

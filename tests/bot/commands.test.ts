@@ -156,7 +156,7 @@ describe("/pool", () => {
     const answer = answerOf(await s.run("pool"));
     expect(answer.embed.title).toBe("Capital pool");
     expect(answer.fields).toMatchObject({
-      "Capital": formatStx(stats["total-capital"]), "Active cover": "250,000 STX", "Utilization": "12.48%",
+      "Capital": formatStx(stats["total-capital"]), "Active cover": "250,000 STX", "Utilization": "12.5%",
       "Free capacity": formatStx(stats["free-capacity"]), "Share price": formatStx(stats["share-price"]),
       "Premiums earned": formatStx(stats["premiums-earned"]), "Under assessment": "54,000 STX",
     });

@@ -10,7 +10,7 @@ const POOL = contractId("capital-pool");
 const stats = () => readJs("capital-pool", "get-pool-stats");
 const provider = (who: string) => () => readJs("capital-pool", "get-provider", [Cl.principal(who)]);
 const requestWithdrawal = (shares: bigint, who = alice) => call("capital-pool", "request-withdrawal", [Cl.uint(shares)], who);
-const withdraw = (who = alice) => call("capital-pool", "withdraw", [], who);
+const withdraw = (who = alice) => call("capital-pool", "withdraw", [Cl.uint(0)], who);
 const COOLDOWN = 7 * DAY;
 
 describe("deposits", () => {
@@ -199,7 +199,11 @@ describe("cover-contract functions", () => {
     expectOk(purchase(protocolId, 500n * STX, 30, 100n * STX));
     const s = stats();
     expect(s["active-cover"]).toBe(500n * STX);
-    expect(s.capacity).toBe(((s["total-capital"] as bigint) * 20_000n) / 10_000n);
+    // The running policy's premium (less the assessors' 5 %) backs no new cover until the policy ends.
+    const premium = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]).premium as bigint;
+    expect(s["unearned-premiums"]).toBe(premium - (premium * 500n) / 10_000n);
+    expect(s["underwriting-capital"]).toBe((s["total-capital"] as bigint) - (s["unearned-premiums"] as bigint));
+    expect(s.capacity).toBe(((s["underwriting-capital"] as bigint) * 20_000n) / 10_000n);
     expect(s["free-capacity"]).toBe((s.capacity as bigint) - 500n * STX);
     expect(s["utilization-bps"]).toBe((500n * STX * 10_000n) / (s.capacity as bigint));
     expect(s["pool-balance"]).toBe(stxBalance(POOL));

@@ -163,7 +163,10 @@ describe("finalize-claim", () => {
     expect(c).toMatchObject({ status: CLAIM_STATUS.approved, "decided-by": "vote", "veto-ends-at": now() + 86_400n });
     expect(pool()).toMatchObject({ "claims-owed": 54_000n * STX, "claims-pending": 0n });
     expect(pool()["share-price"]).toBeLessThan(priceBefore);
-    // The incident now counts in the protocol's risk score.
+    // The incident counts in the protocol's risk score only once the claim is paid (a veto may still stop it).
+    expect(readJs("protocol-registry", "get-protocol", [Cl.uint(1)])["incident-count"]).toBe(0n);
+    advance(DAY);
+    expectOk(payout(claimId));
     expect(readJs("protocol-registry", "get-protocol", [Cl.uint(1)])["incident-count"]).toBe(1n);
   });
 
@@ -341,35 +344,61 @@ describe("payout", () => {
 });
 
 describe("when the pool cannot pay in full", () => {
-  it("pays the first claim in full, refuses the second, and lets only its claimant accept what is left", () => {
+  it("pays no claim in full while the pool owes more than it holds; each claimant takes its pro-rata share, whatever the order", () => {
     const { c1, c2 } = overcommittedPool();
-    expectOk(payout(c1));
     const assets = pool()["total-assets"] as bigint;
-    expect(assets).toBeLessThan(90_000n * STX);
+    expect(pool()["claims-owed"]).toBe(180_000n * STX);
+    expect(assets).toBeLessThan(180_000n * STX);
+    // The first to call cannot take what the other claim is owed.
+    expectRefused(() => payout(c1), E["ERR-POOL-SHORTFALL"], everything(c1));
     expectRefused(() => payout(c2), E["ERR-POOL-SHORTFALL"], everything(c2));
     expectRefused(() => partial(c2, dave), E["ERR-NOT-CLAIMANT"], everything(c2));
+    const share = (90_000n * STX * assets) / (180_000n * STX);
     const before = stxBalance(frank);
-    const result = partial(c2);
-    expect(result.result).toBeOk(Cl.uint(assets));
-    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-paid", paid: assets, shortfall: 90_000n * STX - assets });
-    expect(stxBalance(frank)).toBe(before + assets + claimOf(c2).bond);
-    expect(claimOf(c2)).toMatchObject({ status: CLAIM_STATUS.paid, paid: assets });
+    const second = partial(c2);
+    expect(second.result).toBeOk(Cl.uint(share));
+    expect(printed(second).at(-1)).toMatchObject({ topic: "claim-paid", paid: share, shortfall: 90_000n * STX - share });
+    expect(stxBalance(frank)).toBe(before + share + claimOf(c2).bond);
+    expect(claimOf(c2)).toMatchObject({ status: CLAIM_STATUS.paid, paid: share });
+    // The claim paid second gets the same share as the one paid first would have.
+    const rest = pool()["total-assets"] as bigint;
+    expect(rest).toBe(assets - share);
+    expect(partial(c1).result).toBeOk(Cl.uint(rest));
+    expect(rest - share).toBeLessThanOrEqual(1n);
     expect(pool()).toMatchObject({ "total-assets": 0n, "claims-owed": 0n });
+  });
+
+  it("lets anyone close a claim in shortfall at its pro-rata share after the close delay, so its voters' stake is not locked for ever", () => {
+    const { c1, c2 } = overcommittedPool();
+    expectRefused(() => partial(c1, dave), E["ERR-NOT-CLAIMANT"], everything(c1));
+    expect(readJs("assessor-staking", "get-assessor", [Cl.principal(bob)])["open-votes"]).toBe(2n);
+    advance(7 * DAY);
+    const assets = pool()["total-assets"] as bigint;
+    const before = stxBalance(frank);
+    expect(partial(c1, dave).result).toBeOk(Cl.uint(assets / 2n));
+    expect(stxBalance(frank)).toBe(before + assets / 2n + claimOf(c1).bond);
+    expectOk(partial(c2, dave));
+    for (const c of [c1, c2]) expectOk(settle(c, bob));
+    expect(readJs("assessor-staking", "get-assessor", [Cl.principal(bob)])).toMatchObject({ locked: 0n, "open-votes": 0n });
   });
 
   it("refuses new capital while the pool owes more than it holds, so a new provider cannot pay old debts", () => {
     const { c1 } = overcommittedPool();
     expectRefused(() => deposit(1_000n * STX, grace), errors.pool["ERR-POOL-INSOLVENT"]);
-    expectOk(payout(c1));
+    expectOk(partial(c1));
     expectRefused(() => deposit(1_000n * STX, grace), errors.pool["ERR-POOL-INSOLVENT"]);
   });
 
   it("refuses a partial payout when the pool can pay in full, or for an unknown, unapproved or paid claim", () => {
-    const { c1 } = overcommittedPool();
-    expectRefused(() => partial(c1), E["ERR-NO-SHORTFALL"], everything(c1));
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(finalize(claimId));
+    advance(DAY);
+    expectRefused(() => partial(claimId), E["ERR-NO-SHORTFALL"], everything(claimId));
     expectRefused(() => partial(12n), E["ERR-UNKNOWN-CLAIM"]);
-    expectOk(payout(c1));
-    expectRefused(() => partial(c1), E["ERR-ALREADY-PAID"], everything(c1));
+    expectOk(payout(claimId));
+    expectRefused(() => partial(claimId), E["ERR-ALREADY-PAID"], everything(claimId));
   });
 
   it("refuses a partial payout before approval or inside the veto window", () => {
@@ -579,7 +608,7 @@ describe("attacks", () => {
     advance(7 * DAY);
     expectOk(finalize(claimId));
     // Approved: the loss is already in the price; taking everything out is refused ...
-    expectRefused(() => call("capital-pool", "withdraw", [], alice), errors.pool["ERR-CAPITAL-LOCKED"],
+    expectRefused(() => call("capital-pool", "withdraw", [Cl.uint(0)], alice), errors.pool["ERR-CAPITAL-LOCKED"],
       () => readJs("capital-pool", "get-provider", [Cl.principal(alice)]));
     // ... and what can leave is valued after the loss: the remaining capital still covers the claim.
     const capital = pool()["total-capital"] as bigint;
@@ -589,7 +618,7 @@ describe("attacks", () => {
     expect(payout(claimId).result).toBeOk(Cl.uint(54_000n * STX));
   });
 
-  it("a provider withdraws while a claim is being assessed and is priced as if it will be paid", () => {
+  it("a provider withdraws while a claim is being assessed: paid the share price, but never the capital the claim may be owed", () => {
     const { claimId } = openClaim();
     const shares = readJs("capital-pool", "get-provider", [Cl.principal(alice)]).shares as bigint;
     expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(shares / 10n)], alice));
@@ -597,7 +626,8 @@ describe("attacks", () => {
     expect(claimOf(claimId).status).toBe(CLAIM_STATUS.voting);
     advance(4 * DAY);
     const s = pool();
-    const exitValue = ((shares / 10n) * ((s["total-capital"] as bigint) - 54_000n * STX + 1n)) / ((s["total-shares"] as bigint) + 1_000_000n);
-    expect(call("capital-pool", "withdraw", [], alice).result).toBeOk(Cl.uint(exitValue));
+    expect(s["free-capital"]).toBe((s["total-capital"] as bigint) - (s["locked-capital"] as bigint) - 54_000n * STX);
+    const value = ((shares / 10n) * ((s["total-capital"] as bigint) + 1n)) / ((s["total-shares"] as bigint) + 1_000_000n);
+    expect(call("capital-pool", "withdraw", [Cl.uint(0)], alice).result).toBeOk(Cl.uint(value));
   });
 });

@@ -64,6 +64,7 @@ describe("purchase-coverage", () => {
       holder: frank, "protocol-id": protocolId, "coverage-amount": amount, premium, "rate-bps": 200n, tier: 1n,
       "duration-days": 90n, "purchased-at": t, "active-from": t + 259_200n, "ends-at": t + 259_200n + 90n * 86_400n,
       "remaining-cover": amount, "total-paid": 0n, status: 1n, "claims-pause-clock": 0n,
+      "capital-premium": premium - (premium * 500n) / 10_000n,
     });
     expect(stxBalance(frank)).toBe(buyerBefore - premium);
     expect(stxBalance(POOL)).toBe(poolBefore + premium);

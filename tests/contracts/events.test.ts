@@ -77,7 +77,7 @@ describe("events", () => {
     record(call("capital-pool", "request-withdrawal", [Cl.uint(shares / 10n)], bob));
     const policy = expectOk(record(purchase(id, 1_000n * STX, 14, 1_000n * STX))) as bigint;
     advance(8 * DAY);
-    record(call("capital-pool", "withdraw", [], bob));
+    record(call("capital-pool", "withdraw", [Cl.uint(0)], bob));
     advance(24 * DAY); // past the term and its claims grace period
     record(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policy)], erin));
     record(call("protocol-registry", "delist-protocol", [Cl.uint(id)], ORACLE));
@@ -114,7 +114,7 @@ describe("events", () => {
 
   it("of a wiped-out pool's recapitalisation are emitted with exactly the documented fields", () => {
     const { c1, c2 } = overcommittedPool();
-    expectOk(call("claims-assessment", "execute-payout", [Cl.uint(c1)], dave));
+    expectOk(call("claims-assessment", "accept-partial-payout", [Cl.uint(c1)], frank));
     expectOk(call("claims-assessment", "accept-partial-payout", [Cl.uint(c2)], frank));
     record(deposit(1_000n * STX, grace));
   });

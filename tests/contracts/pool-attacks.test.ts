@@ -1,14 +1,16 @@
 import { describe, it, expect } from "vitest";
-import { Cl } from "@stacks/transactions";
+import { Cl, ClarityType } from "@stacks/transactions";
+import { tx } from "@stacks/clarinet-sdk";
 import {
   alice, dave, frank, grace, call, readJs, errors, expectOk, expectRefused, boughtPolicy, deposit, submitClaim, advance, now, printed,
-  overcommittedPool, DAY, HOUR, STX,
+  overcommittedPool, policyInForce, openClaim, vote, bob, deployer, setupRoles, insurableProtocol, purchase, DAY, HOUR, STX,
 } from "./helpers";
+import { expectedPremium } from "./model/pricing";
 
 const E = errors.pool;
 const provider = (who: string) => () => readJs("capital-pool", "get-provider", [Cl.principal(who)]);
 const requestAll = (who: string) => call("capital-pool", "request-withdrawal", [Cl.uint(provider(who)().shares)], who);
-const withdraw = (who: string) => call("capital-pool", "withdraw", [], who);
+const withdraw = (who: string) => call("capital-pool", "withdraw", [Cl.uint(0)], who);
 
 describe("capital providers keep what is theirs", () => {
   it("keeps a policy's backing locked through its claims grace period, so a provider cannot leave ahead of a late claim", () => {
@@ -55,7 +57,7 @@ describe("capital providers keep what is theirs", () => {
 describe("a wiped-out pool", () => {
   it("is recapitalised by the next deposit in a new share epoch, instead of minting 10^17 shares per micro-STX that later overflow", () => {
     const { c1, c2 } = overcommittedPool();
-    expectOk(call("claims-assessment", "execute-payout", [Cl.uint(c1)], dave));
+    expectOk(call("claims-assessment", "accept-partial-payout", [Cl.uint(c1)], frank));
     expectOk(call("claims-assessment", "accept-partial-payout", [Cl.uint(c2)], frank));
     expect(readJs("capital-pool", "get-total-assets")).toBe(0n);
     expect(readJs("capital-pool", "get-total-shares")).toBeGreaterThan(0n);
@@ -72,5 +74,98 @@ describe("a wiped-out pool", () => {
     expectOk(requestAll(grace));
     advance(7 * DAY);
     expect(expectOk(withdraw(grace))).toBe(1_000n * STX);
+  });
+});
+
+describe("no one moves the price of leaving or joining", () => {
+  it("a claim filed in the same block as a provider's withdrawal does not cut what the provider receives", () => {
+    const { policyId } = policyInForce();
+    expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(provider(alice)().shares / 10n)], alice));
+    advance(7 * DAY);
+    const owed = provider(alice)()["pending-value"] as bigint;
+    // The policy holder files first in the block, hoping to lower the exit price for the shares it keeps.
+    const [claim, exit] = simnet.mineBlock([
+      tx.callPublicFn("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(100_000n * STX), Cl.uint(now() - 60n),
+        Cl.stringUtf8("front-run"), Cl.buffer(new Uint8Array(32).fill(1)), Cl.stringAscii("https://evidence.example/x")], frank),
+      tx.callPublicFn("capital-pool", "withdraw", [Cl.uint(owed)], alice),
+    ]);
+    expect(claim!.result.type).toBe(ClarityType.ResponseOk);
+    expect(exit!.result).toBeOk(Cl.uint(owed));
+    // The claim's possible payout stays backed: it is locked, not priced.
+    expect(readJs("capital-pool", "get-pool-stats")["claims-pending"]).toBe(90_000n * STX);
+  });
+
+  it("a withdrawal that would pay less than the provider's minimum is refused and changes nothing", () => {
+    expectOk(deposit(100_000n * STX, alice));
+    expectOk(requestAll(alice));
+    advance(7 * DAY);
+    const value = provider(alice)()["pending-value"] as bigint;
+    expectRefused(() => call("capital-pool", "withdraw", [Cl.uint(value + 1n)], alice), E["ERR-BELOW-MIN-AMOUNT"], provider(alice));
+    expect(call("capital-pool", "withdraw", [Cl.uint(value)], alice).result).toBeOk(Cl.uint(value));
+  });
+
+  it("a deposit during an approved claim's veto window is refused, so nobody buys in cheap on the chance of a veto", () => {
+    const { claimId } = openClaim();
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], dave));
+    const price = readJs("capital-pool", "get-share-price") as bigint;
+    expectRefused(() => deposit(100_000n * STX, grace), E["ERR-CLAIMS-SETTLING"], () => readJs("capital-pool", "get-pool-stats"));
+    // The veto lifts the price back; only then may new capital come in, at the restored price.
+    expectOk(call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
+    expect(readJs("capital-pool", "get-share-price")).toBeGreaterThan(price);
+    const restored = readJs("capital-pool", "get-share-price") as bigint;
+    expectOk(deposit(100_000n * STX, grace));
+    expect(readJs("capital-pool", "get-share-price")).toBe(restored);
+  });
+
+  it("a vetoed claim leaves no incident on the protocol's risk score", () => {
+    const { claimId, protocolId } = openClaim();
+    const before = readJs("protocol-registry", "get-protocol", [Cl.uint(protocolId)]);
+    const risk = () => readJs("protocol-registry", "get-risk-breakdown", [Cl.uint(protocolId)]);
+    const riskBefore = risk();
+    expectOk(vote(claimId, true, bob));
+    advance(3 * DAY);
+    expectOk(call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], dave));
+    expectOk(call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
+    const after = readJs("protocol-registry", "get-protocol", [Cl.uint(protocolId)]);
+    expect(after["incident-count"]).toBe(0n);
+    expect(risk()).toEqual(riskBefore);
+    expect(after["incident-count"]).toBe(before["incident-count"]);
+  });
+});
+
+describe("pricing", () => {
+  it("does not reward splitting: five purchases of 100,000 STX cost at least one purchase of 500,000 STX", () => {
+    setupRoles();
+    const protocolId = insurableProtocol();
+    expectOk(deposit(1_000_000n * STX, alice));
+    // What one purchase of 500,000 STX would be charged now (quote is exactly what purchase-coverage charges).
+    const whole = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(500_000n * STX), Cl.uint(365)]).premium as bigint;
+    expect(whole).toBe(expectedPremium({ amount: 500_000n * STX, days: 365n, rateBps: 200n, activeCover: 0n,
+      capacity: 2_000_000n * STX, slopeBps: 10_000n }));
+    let split = 0n;
+    for (let i = 0; i < 5; i++) {
+      const result = purchase(protocolId, 100_000n * STX, 365, 500_000n * STX);
+      expectOk(result);
+      split += printed(result).find((e) => e.topic === "policy-purchased")!.premium as bigint;
+    }
+    expect(split).toBeGreaterThanOrEqual(whole);
+    // ... and by no more than rounding: either way the surcharge is the mean utilization over the cover bought.
+    expect(split - whole).toBeLessThanOrEqual(5n);
+  });
+});
+
+describe("premiums of running policies", () => {
+  it("back no new cover until the policy expires, so a buyer's own premium cannot raise the capacity it buys against", () => {
+    const { policyId } = boughtPolicy(1_000_000n * STX, 500_000n * STX, 14);
+    const stats = () => readJs("capital-pool", "get-pool-stats");
+    const premium = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)])["capital-premium"] as bigint;
+    expect(premium).toBeGreaterThan(0n);
+    expect(stats()).toMatchObject({ "unearned-premiums": premium, capacity: 2_000_000n * STX });
+    expect(stats()["total-capital"]).toBe(1_000_000n * STX + premium);
+    advance(Number(readJs("cybersecurity-insurance-defi", "get-filing-deadline", [Cl.uint(policyId)]) - now()));
+    expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace));
+    expect(stats()).toMatchObject({ "unearned-premiums": 0n, capacity: 2n * (1_000_000n * STX + premium) });
   });
 });

@@ -123,7 +123,7 @@ class Withdraw extends Step {
     const valueBefore = w.model.valueOf(pending);
     const balanceBefore = stxBalance(who);
     const expected = w.model.withdraw(who, now() + TX_TIME_STEP);
-    const got = outcome(call("capital-pool", "withdraw", [], who));
+    const got = outcome(call("capital-pool", "withdraw", [Cl.uint(0)], who));
     expect(got).toEqual(expected);
     w.seen.add(got[0] === "ok" ? "withdraw ok" : `withdraw err ${got[1]}`);
     if (got[0] === "ok") {

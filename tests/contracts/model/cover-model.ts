@@ -11,7 +11,7 @@ export const VIRTUAL_ASSETS = 1n;
 const divCeil = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
 
 export type ProtocolState = { status: "pending" | "active" | "paused"; audited: boolean };
-export type ModelPolicy = { protocolId: number; amount: bigint; endsAt: bigint; status: "active" | "expired" };
+export type ModelPolicy = { protocolId: number; amount: bigint; endsAt: bigint; status: "active" | "expired"; capitalPremium: bigint };
 export type Provider = { shares: bigint; pending: bigint; requestedAt: bigint };
 
 export class CoverModel {
@@ -19,6 +19,7 @@ export class CoverModel {
   totalShares = 0n;
   activeCover = 0n;
   premiumsEarned = 0n;
+  unearned = 0n;
   rewardReserve = 0n;
   coverPaused = false;
   params: Record<string, bigint> = {
@@ -33,7 +34,9 @@ export class CoverModel {
   policies: ModelPolicy[] = [];
 
   capital() { return this.totalAssets; }
-  capacity() { return (this.capital() * this.params["capacity-ratio-bps"]!) / BPS; }
+  /** Premiums of running policies back no new cover. */
+  underwriting() { const c = this.capital(); return c > this.unearned ? c - this.unearned : 0n; }
+  capacity() { return (this.underwriting() * this.params["capacity-ratio-bps"]!) / BPS; }
   locked() { return divCeil(this.activeCover * BPS, this.params["capacity-ratio-bps"]!); }
   free() { const c = this.capital(), l = this.locked(); return c > l ? c - l : 0n; }
   sharesFor(amount: bigint) { return (amount * (this.totalShares + VIRTUAL_SHARES)) / (this.capital() + VIRTUAL_ASSETS); }
@@ -99,7 +102,7 @@ export class CoverModel {
     const capacity = this.capacity();
     if (this.activeCover + amount > capacity) return ["err", 4004n];
     const protocolAfter = (this.protocolCover.get(protocolId) ?? 0n) + amount;
-    if (protocolAfter > (this.capital() * this.params["protocol-cap-bps"]!) / BPS) return ["err", 4005n];
+    if (protocolAfter > (this.underwriting() * this.params["protocol-cap-bps"]!) / BPS) return ["err", 4005n];
     const premium = expectedPremium({ amount, days, rateBps, activeCover: this.activeCover, capacity,
       slopeBps: this.params["utilization-slope-bps"]! });
     if (premium > maxPremium) return ["err", 4006n];
@@ -107,11 +110,12 @@ export class CoverModel {
     const fee = (premium * this.params["assessor-fee-bps"]!) / BPS;
     this.totalAssets += premium - fee;
     this.premiumsEarned += premium - fee;
+    this.unearned += premium - fee;
     this.rewardReserve += fee;
     this.activeCover += amount;
     this.protocolCover.set(protocolId, protocolAfter);
     const endsAt = now + this.params["waiting-period"]! + days * 86_400n;
-    this.policies.push({ protocolId, amount, endsAt, status: "active" });
+    this.policies.push({ protocolId, amount, endsAt, status: "active", capitalPremium: premium - fee });
     return ["ok", BigInt(this.policies.length)];
   }
 
@@ -122,6 +126,7 @@ export class CoverModel {
     // Claims may come until the grace period is over (claims are never paused in these sequences).
     if (now < policy.endsAt + this.params["claim-grace-period"]!) return ["err", 4009n];
     policy.status = "expired";
+    this.unearned -= policy.capitalPremium;
     this.activeCover -= policy.amount;
     this.protocolCover.set(policy.protocolId, (this.protocolCover.get(policy.protocolId) ?? 0n) - policy.amount);
     return ["ok", 1n];

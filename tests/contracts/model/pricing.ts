@@ -6,7 +6,8 @@ export function expectedPremium(p: {
   amount: bigint; days: bigint; rateBps: bigint; activeCover: bigint; capacity: bigint; slopeBps: bigint;
 }): bigint {
   const base = divCeil(p.amount * p.rateBps * p.days, 365n * BPS);
-  const utilization = p.capacity === 0n ? BPS : ((p.activeCover + p.amount) * BPS) / p.capacity;
-  const surcharge = (utilization * p.slopeBps) / BPS;
-  return divCeil(base * (BPS + surcharge), BPS);
+  // The surcharge is charged on the mean of the utilization before and after the purchase.
+  const surcharge = p.capacity === 0n ? divCeil(base * p.slopeBps, BPS)
+    : divCeil(base * p.slopeBps * (2n * p.activeCover + p.amount), 2n * p.capacity * BPS);
+  return base + surcharge;
 }
