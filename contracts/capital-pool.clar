@@ -319,13 +319,15 @@
     (var-set bonds-held (- (var-get bonds-held) amount))
     (ok true)))
 
-;; A forfeited bond becomes part of the reward for the assessors who were right.
-(define-public (forfeit-bond (amount uint))
+;; A forfeited bond: `to-rewards` becomes the reward for the assessors who were right, `to-pool` goes to
+;; the providers' capital.
+(define-public (forfeit-bond (to-rewards uint) (to-pool uint))
   (begin
     (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)
-    (asserts! (<= amount (var-get bonds-held)) ERR-LEDGER-UNDERFLOW)
-    (var-set bonds-held (- (var-get bonds-held) amount))
-    (var-set rewards-owed (+ (var-get rewards-owed) amount))
+    (asserts! (<= (+ to-rewards to-pool) (var-get bonds-held)) ERR-LEDGER-UNDERFLOW)
+    (var-set bonds-held (- (var-get bonds-held) (+ to-rewards to-pool)))
+    (var-set rewards-owed (+ (var-get rewards-owed) to-rewards))
+    (var-set total-assets (+ (var-get total-assets) to-pool))
     (ok true)))
 
 ;; Moves up to `amount` from the reserve to the rewards of one claim; returns what was moved.

@@ -234,8 +234,12 @@
     (print (merge (outcome claim-id approved) { topic: "claim-approved" }))
     (ok STATUS-APPROVED)))
 
-;; Closes a claim for good: a forfeited bond joins the reward pot; a pot with nobody on the winning side
-;; goes back to the reserve; the policy may be claimed on again.
+;; The part of a forfeited bond that goes to the pool; the rest rewards the assessors who were right.
+(define-private (bond-to-pool (bond uint))
+  (/ (* bond (param "bond-to-pool-bps")) BPS))
+
+;; Closes a claim for good: a forfeited bond is split between the reward pot and the pool; a pot with
+;; nobody on the winning side goes back to the reserve; the policy may be claimed on again.
 (define-private (close-claim (claim-id uint) (claim (tuple (policy-id uint) (protocol-id uint) (claimant principal)
     (amount uint) (deductible uint) (payable uint) (incident-time uint) (description (string-utf8 280))
     (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)) (bond uint) (submitted-at uint) (voting-ends-at uint)
@@ -244,9 +248,11 @@
     (veto-ends-at uint) (reward-pot uint) (winning-weight uint) (paid uint) (veto-reason (optional (buff 32)))))
     (status uint) (forfeit-bond bool))
   (let ((winning-weight (if (is-eq status STATUS-PAID) (get approve-weight claim) (get deny-weight claim)))
-        (gross-pot (+ (get reward-pot claim) (if forfeit-bond (get bond claim) u0)))
+        (to-pool (if forfeit-bond (bond-to-pool (get bond claim)) u0))
+        (to-pot (if forfeit-bond (- (get bond claim) to-pool) u0))
+        (gross-pot (+ (get reward-pot claim) to-pot))
         (pot (if (is-eq winning-weight u0) u0 gross-pot)))
-    (if forfeit-bond (try! (contract-call? .capital-pool forfeit-bond (get bond claim))) true)
+    (if forfeit-bond (try! (contract-call? .capital-pool forfeit-bond to-pot to-pool)) true)
     (if (and (is-eq winning-weight u0) (> gross-pot u0)) (try! (contract-call? .capital-pool refund-reward gross-pot)) true)
     (map-delete open-claims (get policy-id claim))
     (ok (merge claim { status: status, reward-pot: pot, winning-weight: winning-weight }))))
@@ -261,7 +267,8 @@
   (let ((closed (try! (close-claim claim-id (merge claim { decided-by: decided-by }) STATUS-DENIED true))))
     (try! (contract-call? .capital-pool close-exposure (get payable claim)))
     (map-set claims claim-id closed)
-    (print (merge (outcome claim-id closed) { topic: "claim-denied", bond-forfeited: (get bond claim) }))
+    (print (merge (outcome claim-id closed) { topic: "claim-denied", bond-forfeited: (get bond claim),
+                                              bond-to-pool: (bond-to-pool (get bond claim)) }))
     (ok STATUS-DENIED)))
 
 ;; Anyone may finalize once the voting window has closed.
@@ -273,18 +280,19 @@
     (asserts! (is-eq (get status claim) STATUS-VOTING) ERR-NOT-VOTING)
     (asserts! (>= stacks-block-time (get voting-ends-at claim)) ERR-VOTING-OPEN)
     (if (quorum-met (get voted-stake claim) (get quorum-stake claim))
-      ;; The assessors earned their reward whatever the outcome; who shares it is known at close.
-      (let ((reward (try! (contract-call? .capital-pool allocate-reward
-                             (/ (* (get amount claim) (param "assessment-reward-bps")) BPS))))
-            (rewarded (merge claim { reward-pot: reward })))
-        (if approved
+      (if approved
+        ;; An approved claim's assessors share a reward from the reserve (smaller than any bond). A denied
+        ;; claim's share only its forfeited bond, so self-denied claims cannot drain the reserve.
+        (let ((reward (try! (contract-call? .capital-pool allocate-reward
+                               (/ (* (get amount claim) (param "assessment-reward-bps")) BPS))))
+              (rewarded (merge claim { reward-pot: reward })))
           (if (get large claim)
             (let ((escalated (merge rewarded { status: STATUS-AWAITING-COUNCIL })))
               (map-set claims claim-id escalated)
               (print (merge (outcome claim-id escalated) { topic: "claim-escalated" }))
               (ok STATUS-AWAITING-COUNCIL))
-            (approve-claim claim-id rewarded "vote"))
-          (deny-claim claim-id rewarded "vote")))
+            (approve-claim claim-id rewarded "vote")))
+        (deny-claim claim-id claim "vote"))
       (let ((escalated (merge claim { status: STATUS-NO-QUORUM })))
         (map-set claims claim-id escalated)
         (print (merge (outcome claim-id escalated) { topic: "claim-escalated" }))
@@ -342,7 +350,8 @@
       (let ((closed (try! (close-claim claim-id (merge claim { veto-reason: (some reason-hash) }) STATUS-VETOED true))))
         (try! (contract-call? .capital-pool release-owed (get payable claim)))
         (map-set claims claim-id closed)
-        (print (merge (outcome claim-id closed) { topic: "claim-vetoed", reason-hash: reason-hash, bond-forfeited: (get bond claim) }))
+        (print (merge (outcome claim-id closed) { topic: "claim-vetoed", reason-hash: reason-hash, bond-forfeited: (get bond claim),
+                                                  bond-to-pool: (bond-to-pool (get bond claim)) }))
         (ok STATUS-VETOED))
       (ok STATUS-APPROVED))))
 

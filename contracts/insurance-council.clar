@@ -82,14 +82,15 @@
 (init-parameter "claim-grace-period" u1209600 u86400 u5184000)   ;; 14 days  [1 d .. 60 d]
 (init-parameter "large-claim-threshold" u100000000000 u1000000 u1000000000000000) ;; 100,000 STX
 (init-parameter "deductible-bps" u1000 u0 u5000)                 ;; 10 % of the claim
-(init-parameter "claim-bond-bps" u100 u0 u2000)                  ;; 1 % of the claim ...
+(init-parameter "claim-bond-bps" u100 u100 u2000)                ;; 1 % of the claim ... (never below the most reward)
 (init-parameter "min-claim-bond" u10000000 u0 u1000000000000)    ;; ... and at least 10 STX
 (init-parameter "unstake-cooldown" u604800 u86400 u7776000)      ;; 7 days
 (init-parameter "min-stake" u1000000 u1 u1000000000000)          ;; 1 STX
 (init-parameter "assessor-fee-bps" u500 u0 u3000)                ;; share of each premium for assessors
 (init-parameter "reputation-gain-bps" u1000 u0 u5000)            ;; +0.1x for voting with the outcome
 (init-parameter "reputation-loss-bps" u2000 u0 u5000)            ;; -0.2x for voting against it
-(init-parameter "assessment-reward-bps" u50 u0 u1000)            ;; reward per assessed claim: 0.5 % of it
+(init-parameter "assessment-reward-bps" u50 u0 u100)             ;; reward per approved claim: 0.5 % of it (below the bond)
+(init-parameter "bond-to-pool-bps" u5000 u1000 u9000)            ;; share of a forfeited bond that goes to the pool
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Roles: people (auditor, risk-oracle) and the protocol's contracts (cover, claims)

@@ -86,7 +86,7 @@ describe("a claim's life in the channel", () => {
     await waitFor("the result", () => channel()[1]);
     expect(channel().map((m) => m.content.split(":")[0])).toEqual([expect.stringContaining("New claim #1"), "❌ Claim #1 denied by vote"]);
     expect(channel()[1]!.content).toBe("❌ Claim #1 denied by vote: 50,000 STX for (33.33%), 100,000 STX against, 2 votes. "
-      + "The claimant's bond of 600 STX goes to the assessors who voted to deny.");
+      + "The claimant's bond of 600 STX is forfeited: 300 STX to the assessors who voted to deny, 300 STX to the pool.");
     await waitFor("the status edit", () => fields(alert.embeds[0])["Status"] === "Denied");
   });
 

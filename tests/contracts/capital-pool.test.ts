@@ -175,13 +175,14 @@ describe("cover-contract functions", () => {
     expectRefused(() => call("capital-pool", "collect-premium", [Cl.uint(STX)], frank), E["ERR-NOT-AUTHORIZED"]);
     expectRefused(() => call("capital-pool", "add-cover", [Cl.uint(STX)], frank), E["ERR-NOT-AUTHORIZED"]);
     expectRefused(() => call("capital-pool", "remove-cover", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"]);
+    expectRefused(() => call("capital-pool", "release-premium", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"]);
   });
 
   it("refuse callers without the claims role, the council and the cover contract's role holders included", () => {
     expectOk(deposit(10n * STX));
     const gated: [string, ReturnType<typeof Cl.uint>[] | ReturnType<typeof Cl.principal>[]][] = [
       ["take-bond", [Cl.uint(STX)]], ["open-exposure", [Cl.uint(STX)]], ["close-exposure", [Cl.uint(0)]],
-      ["approve-exposure", [Cl.uint(0)]], ["release-owed", [Cl.uint(0)]], ["forfeit-bond", [Cl.uint(0)]],
+      ["approve-exposure", [Cl.uint(0)]], ["release-owed", [Cl.uint(0)]], ["forfeit-bond", [Cl.uint(0), Cl.uint(0)]],
       ["allocate-reward", [Cl.uint(0)]], ["refund-reward", [Cl.uint(0)]],
     ];
     for (const [method, args] of gated) {

@@ -170,17 +170,22 @@ describe("finalize-claim", () => {
     expect(readJs("protocol-registry", "get-protocol", [Cl.uint(1)])["incident-count"]).toBe(1n);
   });
 
-  it("denies when approval is not above the threshold, forfeiting the bond to the reward pot", () => {
+  it("denies when approval is not above the threshold, splitting the forfeited bond between the deniers and the pool", () => {
     const { claimId } = openClaim();
     expectOk(vote(claimId, true, grace)); // 50,000 for
     expectOk(vote(claimId, false, bob));  // 100,000 against
     advance(3 * DAY);
+    const [reserve, assets] = [pool()["reward-reserve"], pool()["total-assets"] as bigint];
     const result = finalize(claimId);
     expect(result.result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
-    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-denied", "bond-forfeited": 600n * STX, "decided-by": "vote" });
+    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-denied", "bond-forfeited": 600n * STX, "bond-to-pool": 300n * STX,
+      "decided-by": "vote" });
     const c = claimOf(claimId);
     expect(c["winning-weight"]).toBe(100_000n * STX);
-    expect(c["reward-pot"]).toBeGreaterThan(600n * STX);
+    // The deniers share the bond less the pool's half; the reserve pays nothing on a denial.
+    expect(c["reward-pot"]).toBe(300n * STX);
+    expect(pool()["reward-reserve"]).toBe(reserve);
+    expect(pool()["total-assets"]).toBe(assets + 300n * STX);
     expect(pool()).toMatchObject({ "claims-pending": 0n, "bonds-held": 0n, "claims-owed": 0n });
     expect(read("claims-assessment", "get-open-claim", [Cl.uint(1)])).toBeNone();
   });

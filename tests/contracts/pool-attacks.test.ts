@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { Cl, ClarityType } from "@stacks/transactions";
 import { tx } from "@stacks/clarinet-sdk";
 import {
-  alice, dave, frank, grace, call, readJs, errors, expectOk, expectRefused, boughtPolicy, deposit, submitClaim, advance, now, printed,
+  alice, dave, frank, grace, call, readJs, errors, expectOk, expectRefused, boughtPolicy, stxBalance, deposit, submitClaim, advance, now, printed,
   overcommittedPool, policyInForce, openClaim, vote, bob, deployer, setupRoles, insurableProtocol, purchase, DAY, HOUR, STX,
 } from "./helpers";
 import { expectedPremium } from "./model/pricing";
@@ -167,5 +167,33 @@ describe("premiums of running policies", () => {
     advance(Number(readJs("cybersecurity-insurance-defi", "get-filing-deadline", [Cl.uint(policyId)]) - now()));
     expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace));
     expect(stats()).toMatchObject({ "unearned-premiums": 0n, capacity: 2n * (1_000_000n * STX + premium) });
+  });
+});
+
+describe("the assessors' reward reserve", () => {
+  it("cannot be drained by a holder who files claims and denies them with its own assessor wallet", () => {
+    // frank holds the policy; bob is frank's own assessor wallet and alone carries quorum.
+    const { policyId } = policyInForce({ stakes: [[bob, 100_000n * STX]] });
+    const reserve = readJs("capital-pool", "get-reward-reserve") as bigint;
+    expect(reserve).toBeGreaterThan(0n);
+    const before = stxBalance(frank) + stxBalance(bob);
+    const assets = readJs("capital-pool", "get-total-assets") as bigint;
+    for (let i = 0; i < 3; i++) {
+      const claimId = expectOk(submitClaim(policyId, 50_000n * STX, now() - 60n)) as bigint;
+      expectOk(vote(claimId, false, bob));
+      advance(3 * DAY);
+      expect(call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], dave).result).toBeOk(Cl.uint(5n));
+      expectOk(call("claims-assessment", "settle-vote", [Cl.uint(claimId)], bob));
+    }
+    // Each round cost the pair half of a 500 STX bond; the reserve is untouched and the pool kept the halves.
+    expect(readJs("capital-pool", "get-reward-reserve")).toBe(reserve);
+    expect(stxBalance(frank) + stxBalance(bob)).toBe(before - 3n * 250n * STX);
+    expect(readJs("capital-pool", "get-total-assets")).toBe(assets + 3n * 250n * STX);
+  });
+
+  it("pays an approved claim's assessors less than any bond: the reward's bound is below the bond's", () => {
+    const bounds = (name: string) => readJs("insurance-council", "get-parameter-info", [Cl.stringAscii(name)]);
+    expect(bounds("assessment-reward-bps").max).toBeLessThanOrEqual(bounds("claim-bond-bps").min);
+    expect(bounds("bond-to-pool-bps").min).toBeGreaterThan(0n);
   });
 });
