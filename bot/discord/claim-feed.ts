@@ -212,7 +212,7 @@ export function outcomeText(event: ProtocolEvent, ctx: BotContext): string {
     case "claim-approved":
       return `✅ ${id} approved ${by}: ${tally(d)}. ${formatStx(d.payable)} is payable ${relativeTime(d.vetoEndsAt)} unless the council vetoes it.`;
     case "claim-denied":
-      return `❌ ${id} denied ${by}: ${tally(d)}. The claimant's bond of ${formatStx(d.bondForfeited)} is forfeited: ${formatStx(d.bondForfeited - d.bondToPool)} to the assessors who voted to deny, ${formatStx(d.bondToPool)} to the pool.`;
+      return `❌ ${id} denied ${by}: ${tally(d)}. The claimant's bond of ${formatStx(d.bondForfeited)} is forfeited: ${formatStx((d.bondForfeited as bigint) - (d.bondToPool as bigint))} to the assessors who voted to deny, ${formatStx(d.bondToPool)} to the pool.`;
     case "claim-vetoed":
       return `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${String(d.reasonHash).slice(0, 18)}…\`). Nothing will be paid.`;
     case "claim-paid":
