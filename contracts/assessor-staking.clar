@@ -175,16 +175,27 @@
     (ok true)))
 
 ;; Settles one vote: unlocks when it was the last open vote, and moves reputation up for a vote with the
-;; outcome or down for a vote against it, within 0.5x .. 2x. Returns the new reputation.
-(define-public (settle-vote (who principal) (with-outcome bool))
+;; outcome or down for a vote against it, within 0.5x .. 2x, scaled by `scale-bps` (the claim's size
+;; against the stake that voted, at most 1x: a dust claim moves no reputation). `slash` micro-STX of
+;; active stake (at most all of it) go to the capital pool. Returns the new reputation and the slash.
+(define-public (settle-vote (who principal) (with-outcome bool) (scale-bps uint) (slash uint))
   (let ((a (assessor-or-default who))
         (open (if (> (get open-votes a) u0) (- (get open-votes a) u1) u0))
         (rep (get reputation a))
-        (gain (param "reputation-gain-bps"))
-        (loss (param "reputation-loss-bps"))
+        (gain (/ (* (param "reputation-gain-bps") scale-bps) BPS))
+        (loss (/ (* (param "reputation-loss-bps") scale-bps) BPS))
         (new-rep (if with-outcome
                    (if (> (+ rep gain) REPUTATION-MAX) REPUTATION-MAX (+ rep gain))
-                   (if (< rep (+ REPUTATION-MIN loss)) REPUTATION-MIN (- rep loss)))))
+                   (if (< rep (+ REPUTATION-MIN loss)) REPUTATION-MIN (- rep loss))))
+        (slashed (if (< slash (get active a)) slash (get active a)))
+        (active (- (get active a) slashed))
+        (locked (if (is-eq open u0) u0 (if (< (get locked a) active) (get locked a) active))))
     (asserts! (is-claims-contract) ERR-NOT-AUTHORIZED)
-    (map-set assessors who (merge a { open-votes: open, locked: (if (is-eq open u0) u0 (get locked a)), reputation: new-rep }))
-    (ok new-rep)))
+    (if (> slashed u0)
+      (begin
+        (try! (as-contract? ((with-stx slashed)) (try! (contract-call? .capital-pool collect-slashed slashed))))
+        (write-checkpoint who active)
+        (var-set total-active (- (var-get total-active) slashed)))
+      true)
+    (map-set assessors who (merge a { active: active, open-votes: open, locked: locked, reputation: new-rep }))
+    (ok { reputation: new-rep, slashed: slashed })))

@@ -356,7 +356,17 @@
     (var-set rewards-owed (- (var-get rewards-owed) amount))
     (ok true)))
 
-;; A claim under assessment: its payable amount weighs on the exit price and the free capital.
+;; Stake slashed from assessors who approved a claim the council vetoed as fraud joins the providers'
+;; capital. Only the staking contract sends it (from its own balance).
+(define-public (collect-slashed (amount uint))
+  (begin
+    (asserts! (is-eq contract-caller .assessor-staking) ERR-NOT-AUTHORIZED)
+    (unwrap! (stx-transfer? amount tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
+    (var-set total-assets (+ (var-get total-assets) amount))
+    (print { topic: "stake-slashed", amount: amount, total-capital: (get-total-capital), share-price: (get-share-price) })
+    (ok true)))
+
+;; A claim under assessment: its payable amount locks free capital (it moves no price).
 (define-public (open-exposure (amount uint))
   (begin
     (asserts! (is-role "claims") ERR-NOT-AUTHORIZED)

@@ -81,6 +81,7 @@
   quorum-stake: uint,
   approval-bps: uint,
   large: bool,
+  min-voters: uint,   ;; distinct voters a quorum needs (0 for a small claim)
   ;; running tally
   approve-weight: uint,
   deny-weight: uint,
@@ -99,6 +100,10 @@
 
 (define-map votes { claim-id: uint, voter: principal } { approve: bool, stake: uint, weight: uint, settled: bool })
 (define-map open-claims uint uint) ;; policy-id -> its open claim
+;; Amounts approved by vote per protocol and per holder within the large-claim window: several claims
+;; just under the threshold add up, and past it the council must sign (a team cannot split its way past).
+(define-map protocol-vote-approvals uint { since: uint, amount: uint })
+(define-map holder-vote-approvals principal { since: uint, amount: uint })
 (define-map council-tallies uint { epoch: uint, approvals: uint, denials: uint, vetoes: uint })
 (define-map council-signatures { claim-id: uint, member: principal, epoch: uint, stage: uint } bool)
 
@@ -114,21 +119,35 @@
 (define-read-only (is-closed (status uint))
   (or (is-eq status STATUS-DENIED) (is-eq status STATUS-VETOED) (is-eq status STATUS-PAID)))
 
-(define-private (quorum-met (voted-stake uint) (quorum-stake uint))
-  (and (> voted-stake u0) (>= voted-stake quorum-stake)))
+;; Quorum: enough stake voted, and on a claim that is not small, enough distinct voters, so one assessor
+;; alone (one wallet of a team, say) can never carry a claim.
+(define-private (quorum-met (voted-stake uint) (quorum-stake uint) (voters uint) (min-voters uint))
+  (and (> voted-stake u0) (>= voted-stake quorum-stake) (>= voters min-voters)))
+
+(define-private (window-sum (entry (optional { since: uint, amount: uint })))
+  (match entry e (if (< stacks-block-time (+ (get since e) (param "large-claim-window"))) (get amount e) u0) u0))
+
+(define-private (window-add (entry (optional { since: uint, amount: uint })) (amount uint))
+  (match entry e
+    (if (< stacks-block-time (+ (get since e) (param "large-claim-window")))
+      { since: (get since e), amount: (+ (get amount e) amount) }
+      { since: stacks-block-time, amount: amount })
+    { since: stacks-block-time, amount: amount }))
 
 ;; The fields every outcome event carries, so a reader can render the result without another read.
 (define-private (outcome (claim-id uint) (claim (tuple (policy-id uint) (protocol-id uint) (claimant principal) (amount uint)
     (deductible uint) (payable uint) (incident-time uint) (description (string-utf8 280)) (evidence-hash (buff 32))
     (evidence-uri (string-ascii 256)) (bond uint) (submitted-at uint) (voting-ends-at uint) (total-stake uint)
-    (quorum-stake uint) (approval-bps uint) (large bool) (approve-weight uint) (deny-weight uint) (voted-stake uint)
+    (quorum-stake uint) (approval-bps uint) (large bool) (min-voters uint) (approve-weight uint) (deny-weight uint) (voted-stake uint)
     (approve-count uint) (deny-count uint) (status uint) (decided-by (string-ascii 8)) (veto-ends-at uint)
     (reward-pot uint) (winning-weight uint) (paid uint) (veto-reason (optional (buff 32))))))
   { claim-id: claim-id, policy-id: (get policy-id claim), protocol-id: (get protocol-id claim),
     claimant: (get claimant claim), amount: (get amount claim), payable: (get payable claim), status: (get status claim),
     decided-by: (get decided-by claim), approve-weight: (get approve-weight claim), deny-weight: (get deny-weight claim),
     voted-stake: (get voted-stake claim), quorum-stake: (get quorum-stake claim), total-stake: (get total-stake claim),
-    voter-count: (+ (get approve-count claim) (get deny-count claim)), quorum-reached: (quorum-met (get voted-stake claim) (get quorum-stake claim)),
+    voter-count: (+ (get approve-count claim) (get deny-count claim)), min-voters: (get min-voters claim),
+    quorum-reached: (quorum-met (get voted-stake claim) (get quorum-stake claim)
+                                                  (+ (get approve-count claim) (get deny-count claim)) (get min-voters claim)),
     reward-pot: (get reward-pot claim), veto-ends-at: (get veto-ends-at claim) })
 
 (define-private (council-tally (claim-id uint) (epoch uint))
@@ -171,6 +190,7 @@
       evidence-hash: evidence-hash, evidence-uri: evidence-uri, bond: bond, submitted-at: stacks-block-time,
       voting-ends-at: voting-ends-at, total-stake: total-stake, quorum-stake: quorum-stake,
       approval-bps: (param "approval-bps"), large: (>= amount (param "large-claim-threshold")),
+      min-voters: (if (>= amount (param "min-voters-above")) (param "min-voters") u0),
       approve-weight: u0, deny-weight: u0, voted-stake: u0, approve-count: u0, deny-count: u0,
       status: STATUS-VOTING, decided-by: "", veto-ends-at: u0, reward-pot: u0, winning-weight: u0, paid: u0,
       veto-reason: none })
@@ -223,7 +243,7 @@
 (define-private (approve-claim (claim-id uint) (claim (tuple (policy-id uint) (protocol-id uint) (claimant principal)
     (amount uint) (deductible uint) (payable uint) (incident-time uint) (description (string-utf8 280))
     (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)) (bond uint) (submitted-at uint) (voting-ends-at uint)
-    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (approve-weight uint) (deny-weight uint)
+    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (min-voters uint) (approve-weight uint) (deny-weight uint)
     (voted-stake uint) (approve-count uint) (deny-count uint) (status uint) (decided-by (string-ascii 8))
     (veto-ends-at uint) (reward-pot uint) (winning-weight uint) (paid uint) (veto-reason (optional (buff 32)))))
     (decided-by (string-ascii 8)))
@@ -243,7 +263,7 @@
 (define-private (close-claim (claim-id uint) (claim (tuple (policy-id uint) (protocol-id uint) (claimant principal)
     (amount uint) (deductible uint) (payable uint) (incident-time uint) (description (string-utf8 280))
     (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)) (bond uint) (submitted-at uint) (voting-ends-at uint)
-    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (approve-weight uint) (deny-weight uint)
+    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (min-voters uint) (approve-weight uint) (deny-weight uint)
     (voted-stake uint) (approve-count uint) (deny-count uint) (status uint) (decided-by (string-ascii 8))
     (veto-ends-at uint) (reward-pot uint) (winning-weight uint) (paid uint) (veto-reason (optional (buff 32)))))
     (status uint) (forfeit-bond bool))
@@ -260,7 +280,7 @@
 (define-private (deny-claim (claim-id uint) (claim (tuple (policy-id uint) (protocol-id uint) (claimant principal)
     (amount uint) (deductible uint) (payable uint) (incident-time uint) (description (string-utf8 280))
     (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)) (bond uint) (submitted-at uint) (voting-ends-at uint)
-    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (approve-weight uint) (deny-weight uint)
+    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (min-voters uint) (approve-weight uint) (deny-weight uint)
     (voted-stake uint) (approve-count uint) (deny-count uint) (status uint) (decided-by (string-ascii 8))
     (veto-ends-at uint) (reward-pot uint) (winning-weight uint) (paid uint) (veto-reason (optional (buff 32)))))
     (decided-by (string-ascii 8)))
@@ -279,19 +299,30 @@
         (approved (> (* yes BPS) (* (get approval-bps claim) (+ yes no)))))
     (asserts! (is-eq (get status claim) STATUS-VOTING) ERR-NOT-VOTING)
     (asserts! (>= stacks-block-time (get voting-ends-at claim)) ERR-VOTING-OPEN)
-    (if (quorum-met (get voted-stake claim) (get quorum-stake claim))
+    (if (quorum-met (get voted-stake claim) (get quorum-stake claim) (+ (get approve-count claim) (get deny-count claim))
+                    (get min-voters claim))
       (if approved
         ;; An approved claim's assessors share a reward from the reserve (smaller than any bond). A denied
         ;; claim's share only its forfeited bond, so self-denied claims cannot drain the reserve.
         (let ((reward (try! (contract-call? .capital-pool allocate-reward
                                (/ (* (get amount claim) (param "assessment-reward-bps")) BPS))))
-              (rewarded (merge claim { reward-pot: reward })))
-          (if (get large claim)
-            (let ((escalated (merge rewarded { status: STATUS-AWAITING-COUNCIL })))
+              (rewarded (merge claim { reward-pot: reward }))
+              (by-protocol (map-get? protocol-vote-approvals (get protocol-id claim)))
+              (by-holder (map-get? holder-vote-approvals (get claimant claim)))
+              (threshold (param "large-claim-threshold"))
+              ;; Large by itself, or with what this protocol or holder had approved by vote in the window.
+              (large (or (get large claim)
+                         (>= (+ (window-sum by-protocol) (get amount claim)) threshold)
+                         (>= (+ (window-sum by-holder) (get amount claim)) threshold))))
+          (if large
+            (let ((escalated (merge rewarded { status: STATUS-AWAITING-COUNCIL, large: true })))
               (map-set claims claim-id escalated)
               (print (merge (outcome claim-id escalated) { topic: "claim-escalated" }))
               (ok STATUS-AWAITING-COUNCIL))
-            (approve-claim claim-id rewarded "vote")))
+            (begin
+              (map-set protocol-vote-approvals (get protocol-id claim) (window-add by-protocol (get amount claim)))
+              (map-set holder-vote-approvals (get claimant claim) (window-add by-holder (get amount claim)))
+              (approve-claim claim-id rewarded "vote"))))
         (deny-claim claim-id claim "vote"))
       (let ((escalated (merge claim { status: STATUS-NO-QUORUM })))
         (map-set claims claim-id escalated)
@@ -361,7 +392,7 @@
 (define-private (pay-out (claim-id uint) (claim (tuple (policy-id uint) (protocol-id uint) (claimant principal)
     (amount uint) (deductible uint) (payable uint) (incident-time uint) (description (string-utf8 280))
     (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)) (bond uint) (submitted-at uint) (voting-ends-at uint)
-    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (approve-weight uint) (deny-weight uint)
+    (total-stake uint) (quorum-stake uint) (approval-bps uint) (large bool) (min-voters uint) (approve-weight uint) (deny-weight uint)
     (voted-stake uint) (approve-count uint) (deny-count uint) (status uint) (decided-by (string-ascii 8))
     (veto-ends-at uint) (reward-pot uint) (winning-weight uint) (paid uint) (veto-reason (optional (buff 32)))))
     (paid uint))
@@ -407,25 +438,39 @@
     (pay-out claim-id claim (/ (* (get payable claim) available) owed))))
 
 ;; ---------------------------------------------------------------------------------------------
-;; Settling votes (pulled by each assessor, never pushed in a loop)
+;; Settling votes (pulled, never pushed in a loop)
 ;; ---------------------------------------------------------------------------------------------
-(define-public (settle-vote (claim-id uint))
+;; The reward always goes to the voter. Reputation moves in proportion to the claim's size against the
+;; stake that voted (at most 1x), so denying one's own dust claims earns nothing; approving a claim the
+;; council vetoed as fraud also costs `veto-slash-bps` of the stake that voted.
+(define-private (settle (claim-id uint) (voter principal))
   (let ((claim (unwrap! (map-get? claims claim-id) ERR-UNKNOWN-CLAIM))
-        (voter contract-caller)
         (ballot (unwrap! (map-get? votes { claim-id: claim-id, voter: voter }) ERR-NO-VOTE))
         (status (get status claim))
         (won (if (is-eq status STATUS-PAID) (get approve ballot) (not (get approve ballot))))
         (reward (if (and won (> (get winning-weight claim) u0))
                   (/ (* (get reward-pot claim) (get weight ballot)) (get winning-weight claim))
-                  u0)))
+                  u0))
+        (scale-bps (if (>= (get amount claim) (get stake ballot)) BPS (/ (* (get amount claim) BPS) (get stake ballot))))
+        (slash (if (and (is-eq status STATUS-VETOED) (get approve ballot))
+                 (/ (* (get stake ballot) (param "veto-slash-bps")) BPS)
+                 u0)))
     (asserts! (not (get settled ballot)) ERR-ALREADY-SETTLED)
     (asserts! (is-closed status) ERR-CLAIM-NOT-CLOSED)
     (try! (contract-call? .capital-pool pay-reward reward voter))
     (map-set votes { claim-id: claim-id, voter: voter } (merge ballot { settled: true }))
-    (let ((reputation (try! (contract-call? .assessor-staking settle-vote voter won))))
+    (let ((settled (try! (contract-call? .assessor-staking settle-vote voter won scale-bps slash))))
       (print { topic: "vote-settled", claim-id: claim-id, voter: voter, with-outcome: won, reward: reward,
-               reputation: reputation })
+               reputation: (get reputation settled), slashed: (get slashed settled), settled-by: contract-caller })
       (ok reward))))
+
+(define-public (settle-vote (claim-id uint))
+  (settle claim-id contract-caller))
+
+;; Anyone may settle another assessor's ballot on a closed claim (the keeper does): a voter on the losing
+;; side cannot dodge the reputation loss or the slash by never settling.
+(define-public (settle-vote-for (claim-id uint) (voter principal))
+  (settle claim-id voter))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Read-only
@@ -434,7 +479,8 @@
   (match (map-get? claims claim-id) claim
     (some (merge claim { council: (council-tally claim-id (contract-call? .insurance-council get-membership-epoch)),
                          voter-count: (+ (get approve-count claim) (get deny-count claim)),
-                         quorum-reached: (quorum-met (get voted-stake claim) (get quorum-stake claim)) }))
+                         quorum-reached: (quorum-met (get voted-stake claim) (get quorum-stake claim)
+                                                (+ (get approve-count claim) (get deny-count claim)) (get min-voters claim)) }))
     none))
 
 (define-read-only (get-vote (claim-id uint) (voter principal))

@@ -81,6 +81,10 @@
 (init-parameter "shortfall-close-delay" u604800 u86400 u7776000) ;; 7 days after the veto window [1 d .. 90 d]
 (init-parameter "claim-grace-period" u1209600 u86400 u5184000)   ;; 14 days  [1 d .. 60 d]
 (init-parameter "large-claim-threshold" u100000000000 u1000000 u1000000000000000) ;; 100,000 STX
+(init-parameter "large-claim-window" u2592000 u86400 u31536000)  ;; 30 days: claims approved by vote add up [1 d .. 365 d]
+(init-parameter "min-voters" u3 u1 u50)                          ;; distinct voters a quorum needs ...
+(init-parameter "min-voters-above" u1000000000 u0 u1000000000000000) ;; ... on claims of 1,000 STX or more
+(init-parameter "veto-slash-bps" u1000 u0 u5000)                 ;; stake lost by approving a claim vetoed as fraud
 (init-parameter "deductible-bps" u1000 u0 u5000)                 ;; 10 % of the claim
 (init-parameter "claim-bond-bps" u100 u100 u2000)                ;; 1 % of the claim ... (never below the most reward)
 (init-parameter "min-claim-bond" u10000000 u0 u1000000000000)    ;; ... and at least 10 STX

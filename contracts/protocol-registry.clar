@@ -145,6 +145,18 @@
 (define-public (reject-listing (protocol-id uint))
   (set-status protocol-id (list STATUS-PENDING) STATUS-REJECTED "protocol-rejected"))
 
+;; A risk oracle adds or removes one team address: one named without its consent, or a member the
+;; listing left out. (The listing's `team` field keeps the list as submitted; is-team-member decides.)
+(define-public (set-team-member (protocol-id uint) (who principal) (member bool))
+  (begin
+    (asserts! (is-risk-oracle contract-caller) ERR-NOT-AUTHORIZED)
+    (asserts! (is-some (map-get? protocols protocol-id)) ERR-UNKNOWN-PROTOCOL)
+    (if member
+      (map-set team-members { protocol-id: protocol-id, who: who } true)
+      (map-delete team-members { protocol-id: protocol-id, who: who }))
+    (print { topic: "team-member-set", protocol-id: protocol-id, who: who, member: member, by: contract-caller })
+    (ok true)))
+
 ;; Pausing stops new cover; existing policies keep their terms.
 (define-public (pause-protocol (protocol-id uint))
   (set-status protocol-id (list STATUS-ACTIVE) STATUS-PAUSED "protocol-paused"))
@@ -251,8 +263,14 @@
 (define-read-only (get-latest-audit (protocol-id uint))
   (match (map-get? protocols protocol-id) protocol (map-get? audits (get latest-audit-id protocol)) none))
 
+;; A listing's team is barred from judging the protocol's claims. The team counts only once a risk oracle
+;; has approved the listing (the oracle confirms the addresses), so a submitter cannot bar honest
+;; assessors by naming them; the oracle corrects a team with set-team-member.
 (define-read-only (is-team-member (protocol-id uint) (who principal))
-  (default-to false (map-get? team-members { protocol-id: protocol-id, who: who })))
+  (match (map-get? protocols protocol-id) protocol
+    (and (not (is-eq (get status protocol) STATUS-PENDING)) (not (is-eq (get status protocol) STATUS-REJECTED))
+         (default-to false (map-get? team-members { protocol-id: protocol-id, who: who })))
+    false))
 
 (define-read-only (get-last-protocol-id) (var-get last-protocol-id))
 (define-read-only (get-last-audit-id) (var-get last-audit-id))

@@ -106,7 +106,7 @@ function decodeStoreRender() {
   const claim = (i: number): Claim => ({ id: BigInt(1 + (i % 10)), policyId: 1n, protocolId: 1n, claimant: voter, amount: 60_000n * STX,
     deductible: 6_000n * STX, payable: 54_000n * STX, incidentTime: 1_799_000_000n, description: "Reentrancy", evidenceHash: `0x${"ab".repeat(32)}`,
     evidenceUri: "https://evidence.example/x", bond: 600n * STX, submittedAt: 1_799_000_000n, votingEndsAt: 1_800_000_000n, totalStake: 180_000n * STX,
-    quorumStake: 18_000n * STX, approvalBps: 6_000n, large: false, approveWeight: BigInt(i) * STX, denyWeight: 0n, votedStake: BigInt(i) * STX,
+    quorumStake: 18_000n * STX, approvalBps: 6_000n, large: false, minVoters: 3n, approveWeight: BigInt(i) * STX, denyWeight: 0n, votedStake: BigInt(i) * STX,
     approveCount: BigInt(i), denyCount: 0n, status: "voting", decidedBy: "", vetoEndsAt: 0n, rewardPot: 0n, winningWeight: 0n, paid: 0n,
     vetoReason: null, council: { approvals: 0n, denials: 0n, vetoes: 0n }, voterCount: BigInt(i + 1), quorumReached: true });
   const t = process.hrtime.bigint();

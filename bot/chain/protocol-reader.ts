@@ -22,7 +22,7 @@ export type Policy = {
 export type Claim = {
   id: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; deductible: bigint; payable: bigint;
   incidentTime: bigint; description: string; evidenceHash: string; evidenceUri: string; bond: bigint; submittedAt: bigint;
-  votingEndsAt: bigint; totalStake: bigint; quorumStake: bigint; approvalBps: bigint; large: boolean; approveWeight: bigint;
+  votingEndsAt: bigint; totalStake: bigint; quorumStake: bigint; approvalBps: bigint; large: boolean; minVoters: bigint; approveWeight: bigint;
   denyWeight: bigint; votedStake: bigint; approveCount: bigint; denyCount: bigint; status: ClaimStatus; decidedBy: string;
   vetoEndsAt: bigint; rewardPot: bigint; winningWeight: bigint; paid: bigint; vetoReason: string | null;
   council: { approvals: bigint; denials: bigint; vetoes: bigint }; voterCount: bigint; quorumReached: boolean;

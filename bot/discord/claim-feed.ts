@@ -207,7 +207,9 @@ export function outcomeText(event: ProtocolEvent, ctx: BotContext): string {
   switch (event.topic) {
     case "claim-escalated":
       return d.status === 2n
-        ? `⚖️ ${id} did not reach quorum (${formatStx(d.votedStake)} of ${formatStx(d.quorumStake)} stake voted): the council decides. Final tally: ${tally(d)}.`
+        ? `⚖️ ${id} did not reach quorum (${formatStx(d.votedStake)} of ${formatStx(d.quorumStake)} stake voted`
+          + `${(d.votedStake as bigint) >= (d.quorumStake as bigint) && (d.voterCount as bigint) < (d.minVoters as bigint)
+            ? `, but ${d.voterCount} of the ${d.minVoters} different voters needed` : ""}): the council decides. Final tally: ${tally(d)}.`
         : `⚖️ ${id} was approved by vote (${tally(d)}); as a large claim it now needs the council's sign-off.`;
     case "claim-approved":
       return `✅ ${id} approved ${by}: ${tally(d)}. ${formatStx(d.payable)} is payable ${relativeTime(d.vetoEndsAt)} unless the council vetoes it.`;

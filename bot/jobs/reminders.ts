@@ -17,9 +17,12 @@ export async function sendReminders(client: Client, ctx: BotContext): Promise<nu
     const mark = left <= 0n ? null : left <= HOUR ? "1h" : left <= 24n * HOUR ? "24h" : null;
     if (!mark) continue;
     const missing = claim.quorumStake > claim.votedStake ? claim.quorumStake - claim.votedStake : 0n;
+    const votersMissing = claim.minVoters > claim.voterCount ? claim.minVoters - claim.voterCount : 0n;
     const progress = missing > 0n
       ? `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake has voted (${formatBps(claim.quorumStake === 0n ? 0n : (claim.votedStake * 10_000n) / claim.quorumStake)} of quorum): ${formatStx(missing)} more is needed.`
-      : `Quorum is reached (${formatStx(claim.votedStake)} of stake voted); every vote still counts.`;
+      : votersMissing > 0n
+        ? `Enough stake has voted, but quorum needs ${claim.minVoters} different voters: ${votersMissing} more ${votersMissing === 1n ? "is" : "are"} needed.`
+        : `Quorum is reached (${formatStx(claim.votedStake)} of stake voted); every vote still counts.`;
     for (const settings of ctx.store.guildsFollowing(Number(claim.protocolId))) {
       const key = `reminder:${claim.id}:${mark}:${settings.guildId}`;
       const alert = ctx.store.claimMessage(settings.guildId, Number(claim.id));

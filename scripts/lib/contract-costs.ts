@@ -13,7 +13,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export type Cost = Record<Dimension, number>;
 /** Role-gated functions only the protocol's own contracts call; measured inside the calls that use them. */
 export const INTERNAL_FUNCTIONS = [
-  "capital-pool.collect-premium", "capital-pool.release-premium", "capital-pool.add-cover", "capital-pool.remove-cover", "capital-pool.take-bond",
+  "capital-pool.collect-premium", "capital-pool.release-premium", "capital-pool.collect-slashed", "capital-pool.add-cover", "capital-pool.remove-cover", "capital-pool.take-bond",
   "capital-pool.return-bond", "capital-pool.forfeit-bond", "capital-pool.allocate-reward", "capital-pool.refund-reward",
   "capital-pool.pay-reward", "capital-pool.open-exposure", "capital-pool.close-exposure", "capital-pool.approve-exposure",
   "capital-pool.release-owed", "capital-pool.pay-claim", "cybersecurity-insurance-defi.record-payout",
@@ -135,6 +135,7 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   run("protocol-registry", "approve-listing", [Cl.uint(second)], dave!);
   audit(second, true);
   run("protocol-registry", "record-incident", [Cl.uint(second)], dave!);
+  run("protocol-registry", "set-team-member", [Cl.uint(second), Cl.principal(heidi!), Cl.bool(false)], dave!);
   run("protocol-registry", "pause-protocol", [Cl.uint(second)], dave!);
   run("protocol-registry", "unpause-protocol", [Cl.uint(second)], dave!);
   run("protocol-registry", "delist-protocol", [Cl.uint(second)], dave!);
@@ -156,7 +157,8 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   // Claims: policies in force for four claims, assessors staked before any claim opens.
   const claimPolicies = [0, 1, 2, 3].map(() => run("cybersecurity-insurance-defi", "purchase-coverage",
     [Cl.uint(protocolId), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(1_000n * STX)], frank!, false));
-  const voters = stakedAssessors(simnet, scale.voters, 0);
+  // At least two besides the measured assessor: a quorum on a claim of 1,000 STX or more needs three voters.
+  const voters = stakedAssessors(simnet, Math.max(2, scale.voters), 0);
   // Enough stake that the measured assessor alone carries quorum on the side claims at any scale.
   run("assessor-staking", "stake", [Cl.uint(100_000n * STX)], heidi!);
   simnet.mineEmptyBlocks(4 * DAY_BLOCKS);
@@ -183,6 +185,7 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   simnet.mineEmptyBlocks(DAY_BLOCKS + 10);
   run("claims-assessment", "execute-payout", [paid], erin!);
   run("claims-assessment", "settle-vote", [paid], heidi!);
+  run("claims-assessment", "settle-vote-for", [paid, Cl.principal(voters[0]!)], erin!);
   run("claims-assessment", "settle-vote", [vetoed], heidi!, false);
   run("assessor-staking", "request-unstake", [Cl.uint(500n * STX)], heidi!);
   simnet.mineEmptyBlocks(8 * DAY_BLOCKS);
@@ -223,7 +226,7 @@ async function measurePartialPayout(simnet: Simnet, scale: Scale, manifest: stri
       Cl.uint(0), Cl.uint(0), Cl.uint(0), Cl.uint(0), Cl.uint(1)], carol!);
     policies.push(run("cybersecurity-insurance-defi", "purchase-coverage", [id, Cl.uint(100_000n * STX), Cl.uint(30), Cl.uint(100_000n * STX)], frank!));
   }
-  const voters = stakedAssessors(simnet, Math.min(SIDE_VOTERS_CAP, Math.max(1, scale.voters)), 50_000);
+  const voters = stakedAssessors(simnet, Math.min(SIDE_VOTERS_CAP, Math.max(3, scale.voters)), 50_000);
   simnet.mineEmptyBlocks(4 * DAY_BLOCKS);
   const incident = Cl.uint(BigInt(simnet.getBlockTime()) - 600n);
   const claims = policies.map((p) => run("claims-assessment", "submit-claim", [p, Cl.uint(100_000n * STX), incident, Cl.stringUtf8("Bridge drained"),

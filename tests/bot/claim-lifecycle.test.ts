@@ -45,7 +45,7 @@ describe("a claim's life in the channel", () => {
     expect(alert.mention_roles).toEqual([role]);
     expect(alert.embeds[0]).toMatchObject({ title: "Claim #1 · stackswap", description: "Reentrancy in the swap router" });
     expect(fields(alert.embeds[0])).toMatchObject({ "Tally": "For 0 STX (0%) · Against 0 STX (0%) · 0 votes",
-      "Quorum": "0 STX of 18,000 STX stake needed (0%)", "Amount": "60,000 STX (pays 54,000 STX after the deductible)",
+      "Quorum": "0 STX of 18,000 STX stake needed (0%) · 0 of 3 voters", "Amount": "60,000 STX (pays 54,000 STX after the deductible)",
       "Evidence": "[bundle](https://evidence.example/incident.tar.gz) · SHA-256 `cdcdcdcdcdcdcdcd…`" });
     const buttons = (alert.components![0] as { components: { label: string; url: string }[] }).components;
     expect(buttons.map((b) => [b.label, b.url])).toEqual([
@@ -56,7 +56,7 @@ describe("a claim's life in the channel", () => {
     // Votes: the one alert is edited to the live tally, with each vote's transaction linked.
     const txids = [await vote(0, true), await vote(1, true), await vote(2, false)];
     await waitFor("the tally edit", () => fields(alert.embeds[0])["Tally"] === "For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes");
-    expect(fields(alert.embeds[0])["Quorum"]).toBe("180,000 STX of 18,000 STX stake needed (1000%) ✓");
+    expect(fields(alert.embeds[0])["Quorum"]).toBe("180,000 STX of 18,000 STX stake needed (1000%) · 3 of 3 voters ✓");
     await waitFor("every vote linked", () => txids.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)));
     // The keeper finalizes after the window; the council does not veto; the payout is executed.
     await advance(3 * 86_400);
@@ -81,11 +81,12 @@ describe("a claim's life in the channel", () => {
     const alert = await fileClaim();
     await vote(0, false);
     await vote(1, true);
+    await vote(2, false);
     await advance(3 * 86_400);
     await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(1)]);
     await waitFor("the result", () => channel()[1]);
     expect(channel().map((m) => m.content.split(":")[0])).toEqual([expect.stringContaining("New claim #1"), "❌ Claim #1 denied by vote"]);
-    expect(channel()[1]!.content).toBe("❌ Claim #1 denied by vote: 50,000 STX for (33.33%), 100,000 STX against, 2 votes. "
+    expect(channel()[1]!.content).toBe("❌ Claim #1 denied by vote: 50,000 STX for (27.77%), 130,000 STX against, 3 votes. "
       + "The claimant's bond of 600 STX is forfeited: 300 STX to the assessors who voted to deny, 300 STX to the pool.");
     await waitFor("the status edit", () => fields(alert.embeds[0])["Status"] === "Denied");
   });
@@ -104,6 +105,16 @@ describe("a claim's life in the channel", () => {
     const thread = s.discord.threads[0]!;
     await waitFor("the signature in the thread", () => s.discord.channelMessages(thread.id)[0]);
     expect(s.discord.channelMessages(thread.id).map((m) => m.content)).toEqual(["🖋️ Council member ST1PQH…GZGM signed to approve (1 of 1)."]);
+  });
+
+  it("no quorum by too few voters: the escalation says how many different voters were needed", async () => {
+    await fileClaim();
+    await vote(0, true); // 100,000 STX: far above the stake quorum, but one voter of the three needed
+    await advance(3 * 86_400);
+    await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(1)]);
+    await waitFor("the escalation", () => channel()[1]);
+    expect(channel()[1]!.content).toBe("⚖️ Claim #1 did not reach quorum (100,000 STX of 18,000 STX stake voted, but 1 of the 3 "
+      + "different voters needed): the council decides. Final tally: 100,000 STX for (100%), 0 STX against, 1 vote.");
   });
 
   it("posts purchases to a server's feed channel when it has one", async () => {

@@ -76,7 +76,7 @@ describe("/claim and /claims", () => {
     expect(answer.fields).toMatchObject({
       "Policy": "#1", "Amount": "60,000 STX (pays 54,000 STX after the deductible)",
       "Tally": "For 100,000 STX (100%) · Against 0 STX (0%) · 1 vote",
-      "Quorum": "100,000 STX of 10,000 STX stake needed (1000%) ✓",
+      "Quorum": "100,000 STX of 10,000 STX stake needed (1000%) · 1 of 3 voters",
       "Evidence": "[bundle](https://evidence.example/bundle.tar.gz) · SHA-256 `abababababababab…`",
     });
     expect(answer.fields["Status"]).toMatch(/^Voting: closes <t:\d+:R>$/);

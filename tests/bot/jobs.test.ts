@@ -21,7 +21,8 @@ beforeEach(async () => {
   await s.run("setup", [opt.sub("alerts", [opt.channel("channel", claims)])], admin);
   await s.run("setup", [opt.sub("assessor-role", [opt.role("role", s.discord.role("assessors").id)])], admin);
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
-  await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(900_000n * STX)]);
+  await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(800_000n * STX)]);
+  await s.p.call(s.who.assessors[2]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
   await advance(3 * 86_400 + 2 * HOUR);
   await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(s.seeded.policyId), Cl.uint(50_000n * STX),
     Cl.uint(s.api.chain.time - 600), Cl.stringUtf8("Drained"), Cl.bufferFromHex("aa".repeat(32)), Cl.stringAscii("https://e.example/x")]);
@@ -37,7 +38,8 @@ describe("reminders", () => {
     expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(1);
     expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(0);
     const role = s.discord.role("assessors").id;
-    expect(shown()[1]).toMatch(new RegExp(`^<@&${role}> ⏰ Voting on claim #1 closes <t:\\d+:R>\\. Quorum is reached \\(100,000 STX of stake voted\\); every vote still counts\\.$`));
+    // One vote carries the stake quorum, but a claim of 1,000 STX or more needs three different voters.
+    expect(shown()[1]).toMatch(new RegExp(`^<@&${role}> ⏰ Voting on claim #1 closes <t:\\d+:R>\\. Enough stake has voted, but quorum needs 3 different voters: 2 more are needed\\.$`));
     await advance(22 * HOUR);
     expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(1);
     expect(shown()).toHaveLength(3);
@@ -68,6 +70,7 @@ describe("the keeper", () => {
     const { Keeper } = await import("../../bot/jobs/keeper");
     const keeper = new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey);
     expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [] });
+    for (const i of [1, 2]) await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
     await advance(3 * 86_400);
     expect(await keeper.run()).toMatchObject({ finalized: [1n] });
     await s.discord.waitFor(() => shown()[1], 10_000, "the result");

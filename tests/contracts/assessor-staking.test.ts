@@ -117,6 +117,6 @@ describe("claims-contract functions", () => {
   it("refuse callers without the claims role", () => {
     expectOk(stake(10n * STX, bob));
     expectRefused(() => call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(STX)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
-    expectRefused(() => call("assessor-staking", "settle-vote", [Cl.principal(bob), Cl.bool(true)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
+    expectRefused(() => call("assessor-staking", "settle-vote", [Cl.principal(bob), Cl.bool(true), Cl.uint(10_000), Cl.uint(0)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
   });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
   alice, bob, carol, dave, deployer, erin, frank, grace, heidi, errors, expectOk, expectRefused, call, readJs, read,
-  printed, topics, stake, stxBalance, contractId, advance, now, DAY, HOUR, STX, council, deposit, purchase,
+  printed, topics, stake, stxBalance, approveByVote, contractId, advance, now, DAY, HOUR, STX, council, deposit, purchase,
   insurableProtocol, setupRoles, submitClaim, freshAddress, vote, claimOf, CLAIM_STATUS, policyInForce, openClaim, councilOfThree,
   overcommittedPool,
 } from "./helpers";
@@ -123,8 +123,12 @@ describe("vote", () => {
       stake: 100_000n * STX, weight: 100_000n * STX, "approve-weight": 100_000n * STX, "deny-weight": 0n, "voter-count": 1n,
       "quorum-stake": 18_000n * STX });
     expectOk(vote(claimId, false, heidi));
+    // Two voters carry enough stake, but a claim of 1,000 STX or more needs three distinct voters.
     expect(claimOf(claimId)).toMatchObject({ "approve-weight": 100_000n * STX, "deny-weight": 30_000n * STX,
-      "voted-stake": 130_000n * STX, "approve-count": 1n, "deny-count": 1n, "quorum-reached": true });
+      "voted-stake": 130_000n * STX, "approve-count": 1n, "deny-count": 1n, "quorum-reached": false, "min-voters": 3n });
+    expectOk(vote(claimId, true, grace));
+    expect(claimOf(claimId)).toMatchObject({ "approve-weight": 150_000n * STX, "voted-stake": 180_000n * STX,
+      "approve-count": 2n, "quorum-reached": true });
     expect(readJs("claims-assessment", "get-vote", [Cl.uint(claimId), Cl.principal(heidi)]))
       .toEqual({ approve: false, stake: 30_000n * STX, weight: 30_000n * STX, settled: false });
   });
@@ -153,6 +157,7 @@ describe("finalize-claim", () => {
   it("approves with quorum and approval above the threshold, reserving the payable amount", () => {
     const { claimId } = openClaim();
     expectOk(vote(claimId, true, bob));
+    expectOk(vote(claimId, true, grace));
     expectOk(vote(claimId, false, heidi));
     const priceBefore = pool()["share-price"] as bigint;
     advance(3 * DAY);
@@ -174,6 +179,7 @@ describe("finalize-claim", () => {
     const { claimId } = openClaim();
     expectOk(vote(claimId, true, grace)); // 50,000 for
     expectOk(vote(claimId, false, bob));  // 100,000 against
+    expectOk(vote(claimId, false, heidi)); // 30,000 against
     advance(3 * DAY);
     const [reserve, assets] = [pool()["reward-reserve"], pool()["total-assets"] as bigint];
     const result = finalize(claimId);
@@ -181,7 +187,7 @@ describe("finalize-claim", () => {
     expect(printed(result).at(-1)).toMatchObject({ topic: "claim-denied", "bond-forfeited": 600n * STX, "bond-to-pool": 300n * STX,
       "decided-by": "vote" });
     const c = claimOf(claimId);
-    expect(c["winning-weight"]).toBe(100_000n * STX);
+    expect(c["winning-weight"]).toBe(130_000n * STX);
     // The deniers share the bond less the pool's half; the reserve pays nothing on a denial.
     expect(c["reward-pot"]).toBe(300n * STX);
     expect(pool()["reward-reserve"]).toBe(reserve);
@@ -191,10 +197,11 @@ describe("finalize-claim", () => {
   });
 
   it("treats exactly the approval threshold as a denial (approval must be above it)", () => {
-    const { policyId } = policyInForce({ cover: 10_000n * STX, stakes: [[bob, 60n * STX], [grace, 40n * STX]] });
+    const { policyId } = policyInForce({ cover: 10_000n * STX, stakes: [[bob, 60n * STX], [grace, 30n * STX], [heidi, 10n * STX]] });
     const claimId = expectOk(submitClaim(policyId, 1_000n * STX, now() - 60n)) as bigint;
     expectOk(vote(claimId, true, bob));
     expectOk(vote(claimId, false, grace));
+    expectOk(vote(claimId, false, heidi));
     advance(3 * DAY);
     expect(finalize(claimId).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
   });
@@ -278,6 +285,7 @@ describe("council veto", () => {
     const ids = openClaim();
     councilOfThree();
     expectOk(vote(ids.claimId, true, bob));
+    expectOk(vote(ids.claimId, true, grace));
     expectOk(vote(ids.claimId, false, heidi));
     advance(3 * DAY);
     expectOk(finalize(ids.claimId));
@@ -314,7 +322,7 @@ describe("payout", () => {
     const { claimId } = openClaim();
     expectRefused(() => payout(8n), E["ERR-UNKNOWN-CLAIM"]);
     expectRefused(() => payout(claimId), E["ERR-NOT-APPROVED"], everything(claimId));
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(3 * DAY);
     expectOk(finalize(claimId));
     expectRefused(() => payout(claimId), E["ERR-VETO-WINDOW-OPEN"], everything(claimId));
@@ -325,7 +333,7 @@ describe("payout", () => {
 
   it("pays less the deductible, returns the bond, and takes the claim off the policy's cover", () => {
     const { claimId, policyId, protocolId } = openClaim();
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(3 * DAY);
     expectOk(finalize(claimId));
     advance(DAY);
@@ -396,7 +404,7 @@ describe("when the pool cannot pay in full", () => {
 
   it("refuses a partial payout when the pool can pay in full, or for an unknown, unapproved or paid claim", () => {
     const { claimId } = openClaim();
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(3 * DAY);
     expectOk(finalize(claimId));
     advance(DAY);
@@ -409,7 +417,7 @@ describe("when the pool cannot pay in full", () => {
   it("refuses a partial payout before approval or inside the veto window", () => {
     const { claimId } = openClaim();
     expectRefused(() => partial(claimId), E["ERR-NOT-APPROVED"], everything(claimId));
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(3 * DAY);
     expectOk(finalize(claimId));
     expectRefused(() => partial(claimId), E["ERR-VETO-WINDOW-OPEN"], everything(claimId));
@@ -433,7 +441,10 @@ describe("settle-vote", () => {
     const result = settle(claimId, bob);
     expect(result.result).toBeOk(Cl.uint((pot * 100_000n) / 150_000n));
     expect(stxBalance(bob)).toBe(before + (pot * 100_000n) / 150_000n);
-    expect(printed(result)[0]).toMatchObject({ topic: "vote-settled", "with-outcome": true, reputation: 11_000n });
+    // Reputation moves by the claim's size against the stake that voted: 60,000 of bob's 100,000 STX
+    // earns 0.6 of the 0.1x gain; heidi's 30,000 STX against a 60,000 STX claim loses the whole 0.2x.
+    expect(printed(result)[0]).toMatchObject({ topic: "vote-settled", "with-outcome": true, reputation: 10_600n, slashed: 0n,
+      "settled-by": bob });
     expect(settle(claimId, heidi).result).toBeOk(Cl.uint(0));
     expect(assessor(heidi)).toMatchObject({ reputation: 8_000n, locked: 0n, "open-votes": 0n });
     expect(assessor(bob)).toMatchObject({ locked: 0n, "open-votes": 0n });
@@ -578,7 +589,7 @@ describe("attacks", () => {
 
   it("payout executed twice", () => {
     const { claimId } = openClaim();
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(3 * DAY);
     expectOk(finalize(claimId));
     advance(DAY);
@@ -588,7 +599,7 @@ describe("attacks", () => {
 
   it("a large claim paid without council", () => {
     const { claimId } = openClaim(100_000n * STX); // the default threshold: 100,000 STX
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(3 * DAY);
     expect(finalize(claimId).result).toBeOk(Cl.uint(CLAIM_STATUS.awaitingCouncil));
     advance(2 * DAY);
@@ -597,7 +608,7 @@ describe("attacks", () => {
 
   it("a vetoed claim paid", () => {
     const { claimId } = openClaim();
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(3 * DAY);
     expectOk(finalize(claimId));
     expectOk(veto(claimId, deployer));
@@ -609,7 +620,7 @@ describe("attacks", () => {
     const { claimId } = openClaim();
     const shares = readJs("capital-pool", "get-provider", [Cl.principal(alice)]).shares as bigint;
     expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(shares)], alice));
-    expectOk(vote(claimId, true, bob));
+    approveByVote(claimId);
     advance(7 * DAY);
     expectOk(finalize(claimId));
     // Approved: the loss is already in the price; taking everything out is refused ...

@@ -257,15 +257,14 @@ const commands = [
 const byFilingOrder = (index: number) => 2 * index + 1;
 const LIFECYCLES: Step[] = [
   new Submit(0, 3_000n, 1), new Submit(1, 2_000n, 1), new Submit(2, 5_000n, 1),
-  new Vote(byFilingOrder(0), 0, true), new Vote(byFilingOrder(0), 1, true),
-  new Vote(byFilingOrder(1), 0, false), new Vote(byFilingOrder(1), 1, false),
-  new Vote(byFilingOrder(2), 0, true),
+  // Three distinct voters on each claim: the quorum of a claim of 1,000 STX or more needs them.
+  ...[0, 1, 2].flatMap((v) => [new Vote(byFilingOrder(0), v, true), new Vote(byFilingOrder(1), v, false), new Vote(byFilingOrder(2), v, true)]),
   new Advance(500), // past the three-day voting window
   ...[0, 1, 2].map((i) => new OnClaim("finalize-claim", byFilingOrder(i), 0)),
   new CouncilDecision("council-veto", byFilingOrder(2), 0),
   new Advance(200), // past the one-day veto window
   new OnClaim("execute-payout", byFilingOrder(0), 0), new OnClaim("execute-payout", byFilingOrder(2), 0),
-  ...[0, 1, 2].flatMap((i) => [new OnClaim("settle-vote", byFilingOrder(i), 0), new OnClaim("settle-vote", byFilingOrder(i), 1)]),
+  ...[0, 1, 2].flatMap((i) => [0, 1, 2].map((v) => new OnClaim("settle-vote", byFilingOrder(i), v))),
 ];
 
 /**
@@ -278,7 +277,7 @@ const WIPE_OUT: Step[] = [
   new Advance(1_100), // past the seven-day cooldown
   new Provide("withdraw", 0, 0n),
   new Submit(0, 10_000n, 1), new Submit(1, 10_000n, 1),
-  new Vote(byFilingOrder(0), 0, true), new Vote(byFilingOrder(1), 0, true),
+  ...[0, 1, 2].flatMap((v) => [new Vote(byFilingOrder(0), v, true), new Vote(byFilingOrder(1), v, true)]),
   new Advance(500),
   new OnClaim("finalize-claim", byFilingOrder(0), 0), new OnClaim("finalize-claim", byFilingOrder(1), 0),
   new CouncilDecision("council-approve-claim", byFilingOrder(0), 0), new CouncilDecision("council-approve-claim", byFilingOrder(1), 0),
@@ -305,6 +304,7 @@ function setupWorld(): World {
   expectOk(call("capital-pool", "deposit", [Cl.uint(600_000n * STX)], alice));
   expectOk(call("assessor-staking", "stake", [Cl.uint(50_000n * STX)], bob));
   expectOk(call("assessor-staking", "stake", [Cl.uint(20_000n * STX)], heidi));
+  expectOk(call("assessor-staking", "stake", [Cl.uint(10_000n * STX)], alice));
   // Policies already in force, so claims can be filed from the first step.
   const policies: bigint[] = [];
   for (const [holder, protocolId, amount] of [[frank, 1, 100_000n], [grace, 2, 60_000n], [frank, 2, 20_000n]] as const) {

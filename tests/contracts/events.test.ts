@@ -66,6 +66,7 @@ describe("events", () => {
     record(call("protocol-registry", "approve-listing", [Cl.uint(id)], ORACLE));
     record(recordAudit(id));
     record(call("protocol-registry", "record-incident", [Cl.uint(id)], ORACLE));
+    record(call("protocol-registry", "set-team-member", [Cl.uint(id), Cl.principal(grace), Cl.bool(true)], ORACLE));
     record(call("protocol-registry", "pause-protocol", [Cl.uint(id)], ORACLE));
     record(call("protocol-registry", "unpause-protocol", [Cl.uint(id)], ORACLE));
     const other = expectOk(record(listProtocol("rejected-one", [erin]))) as bigint;
@@ -93,12 +94,14 @@ describe("events", () => {
     // An approved and paid claim.
     const paid = expectOk(record(submitClaim(policyId, 10_000n * STX, now() - 60n))) as bigint;
     record(vote(paid, true, bob));
+    record(vote(paid, true, grace));
     record(vote(paid, false, heidi));
     advance(3 * DAY);
     record(call("claims-assessment", "finalize-claim", [Cl.uint(paid)], dave));
     advance(DAY);
     record(call("claims-assessment", "execute-payout", [Cl.uint(paid)], dave));
     record(call("claims-assessment", "settle-vote", [Cl.uint(paid)], bob));
+    record(call("claims-assessment", "settle-vote-for", [Cl.uint(paid), Cl.principal(heidi)], dave));
     // An undecided claim the council denies.
     const undecided = expectOk(record(submitClaim(policyId, 10_000n * STX, now() - 60n))) as bigint;
     advance(3 * DAY);
@@ -106,10 +109,12 @@ describe("events", () => {
     record(call("claims-assessment", "council-deny-claim", [Cl.uint(undecided)], deployer));
     // An approved claim the council vetoes.
     const vetoed = expectOk(record(submitClaim(policyId, 10_000n * STX, now() - 60n))) as bigint;
-    record(vote(vetoed, true, grace));
+    for (const who of [bob, grace, heidi]) record(vote(vetoed, true, who));
     advance(3 * DAY);
     record(call("claims-assessment", "finalize-claim", [Cl.uint(vetoed)], dave));
     record(call("claims-assessment", "council-veto", [Cl.uint(vetoed), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
+    // Approving a claim vetoed as fraud costs stake.
+    record(call("claims-assessment", "settle-vote", [Cl.uint(vetoed)], grace));
   });
 
   it("of a wiped-out pool's recapitalisation are emitted with exactly the documented fields", () => {

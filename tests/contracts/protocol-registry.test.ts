@@ -29,6 +29,9 @@ describe("listing", () => {
     expect(protocol(1n)()).toMatchObject({ name: "stackswap", status: 1n, category: 1n, team: [erin, frank], "audit-count": 0n });
     expect(readJs("protocol-registry", "get-protocol-id", [Cl.stringAscii("stackswap")])).toBe(1n);
     expect(readJs("protocol-registry", "get-protocol-by-name", [Cl.stringAscii("stackswap")])).toMatchObject({ name: "stackswap" });
+    // The team counts once a risk oracle has approved the listing (and so confirmed its addresses).
+    expect(read("protocol-registry", "is-team-member", [Cl.uint(1), Cl.principal(frank)])).toBeBool(false);
+    expectOk(call("protocol-registry", "approve-listing", [Cl.uint(1)], ORACLE));
     expect(read("protocol-registry", "is-team-member", [Cl.uint(1), Cl.principal(frank)])).toBeBool(true);
     expect(read("protocol-registry", "is-team-member", [Cl.uint(1), Cl.principal(alice)])).toBeBool(false);
   });

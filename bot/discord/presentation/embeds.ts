@@ -55,7 +55,8 @@ export function tallyLines(claim: Claim) {
   const voted = claim.approveWeight + claim.denyWeight;
   return {
     tally: `For ${formatStx(claim.approveWeight)} (${pct(claim.approveWeight, voted)}) · Against ${formatStx(claim.denyWeight)} (${pct(claim.denyWeight, voted)}) · ${claim.voterCount} vote${claim.voterCount === 1n ? "" : "s"}`,
-    quorum: `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${pct(claim.votedStake, claim.quorumStake)})${claim.quorumReached ? " ✓" : ""}`,
+    quorum: `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${pct(claim.votedStake, claim.quorumStake)})`
+      + `${claim.minVoters > 0n ? ` · ${claim.voterCount} of ${claim.minVoters} voters` : ""}${claim.quorumReached ? " ✓" : ""}`,
     threshold: `Approval must be above ${formatBps(claim.approvalBps)} of the voted weight`,
   };
 }
