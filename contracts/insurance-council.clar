@@ -25,12 +25,17 @@
 (define-constant ERR-NOT-PROPOSER (err u1016))
 (define-constant ERR-PROPOSAL-CANCELLED (err u1017))
 (define-constant ERR-NOT-APPROVED (err u1018))
+(define-constant ERR-TIMELOCKED (err u1019))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
 ;; ---------------------------------------------------------------------------------------------
 (define-constant MAX-MEMBERS u20)
-(define-constant PROPOSAL-TTL u604800) ;; a proposal must be executed within 7 days
+(define-constant PROPOSAL-TTL u604800) ;; 7 days to gather approvals, then 7 days to execute once executable
+;; Parameter changes and role grants take effect no sooner than the withdrawal cooldown plus a day after
+;; they are approved, so that a provider who asks to leave the moment a hostile change is approved is
+;; out before it applies.
+(define-constant TIMELOCK-MARGIN u86400)
 
 (define-constant KIND-PARAMETER u1)
 (define-constant KIND-ROLE u2)
@@ -126,6 +131,7 @@
   kind: uint,
   proposer: principal,
   created-at: uint,
+  approved-at: uint,         ;; when approvals reached the threshold (0 until then)
   epoch: uint,
   approvals: uint,
   executed: bool,
@@ -195,15 +201,30 @@
 
 (define-read-only (get-last-proposal-id) (var-get last-proposal-id))
 
+;; The wait between approval and effect: parameters and roles only (pauses, members and the threshold
+;; act at once: a pause protects, and members still need the timelock to change anything that matters).
+(define-read-only (get-timelock (kind uint))
+  (if (or (is-eq kind KIND-PARAMETER) (is-eq kind KIND-ROLE)) (+ (get-parameter "withdrawal-cooldown") TIMELOCK-MARGIN) u0))
+
+;; When an approved proposal may execute (none before it has its approvals).
+(define-read-only (get-executable-at (proposal-id uint))
+  (match (map-get? proposals proposal-id) p
+    (if (is-eq (get approved-at p) u0) none (some (+ (get approved-at p) (get-timelock (get kind p)))))
+    none))
+
+(define-private (expires-at (kind uint) (created-at uint) (approved-at uint))
+  (if (is-eq approved-at u0) (+ created-at PROPOSAL-TTL) (+ approved-at (get-timelock kind) PROPOSAL-TTL)))
+
 ;; ---------------------------------------------------------------------------------------------
 ;; Proposing
 ;; ---------------------------------------------------------------------------------------------
 (define-private (create-proposal (kind uint) (name (string-ascii 32)) (value uint) (target principal)
                                  (enabled bool) (pause-cover (optional bool)) (pause-claims (optional bool)))
-  (let ((proposal-id (+ (var-get last-proposal-id) u1)))
+  (let ((proposal-id (+ (var-get last-proposal-id) u1))
+        (approved-at (if (>= u1 (var-get threshold)) stacks-block-time u0)))
     (asserts! (is-member contract-caller) ERR-NOT-COUNCIL-MEMBER)
     (map-set proposals proposal-id {
-      kind: kind, proposer: contract-caller, created-at: stacks-block-time,
+      kind: kind, proposer: contract-caller, created-at: stacks-block-time, approved-at: approved-at,
       epoch: (var-get membership-epoch), approvals: u1, executed: false, cancelled: false,
       name: name, value: value, target: target, enabled: enabled,
       pause-cover: pause-cover, pause-claims: pause-claims,
@@ -212,7 +233,9 @@
     (var-set last-proposal-id proposal-id)
     (print { topic: "council-proposal-created", proposal-id: proposal-id, kind: kind, proposer: contract-caller,
              name: name, value: value, target: target, enabled: enabled,
-             pause-cover: pause-cover, pause-claims: pause-claims, expires-at: (+ stacks-block-time PROPOSAL-TTL) })
+             pause-cover: pause-cover, pause-claims: pause-claims,
+             executable-at: (if (is-eq approved-at u0) u0 (+ approved-at (get-timelock kind))),
+             expires-at: (expires-at kind stacks-block-time approved-at) })
     (ok proposal-id)))
 
 ;; A parameter proposal is checked against the bounds when proposed and again when executed.
@@ -248,25 +271,33 @@
     (asserts! (not (get executed proposal)) ERR-ALREADY-EXECUTED)
     (asserts! (not (get cancelled proposal)) ERR-PROPOSAL-CANCELLED)
     (asserts! (is-eq (get epoch proposal) (var-get membership-epoch)) ERR-PROPOSAL-STALE)
-    (asserts! (< stacks-block-time (+ (get created-at proposal) PROPOSAL-TTL)) ERR-PROPOSAL-EXPIRED)
+    (asserts! (< stacks-block-time (expires-at (get kind proposal) (get created-at proposal) (get approved-at proposal)))
+              ERR-PROPOSAL-EXPIRED)
     (ok proposal)))
 
 (define-public (approve (proposal-id uint))
-  (let ((proposal (try! (check-live proposal-id))))
+  (let ((proposal (try! (check-live proposal-id)))
+        (count (+ (get approvals proposal) u1))
+        ;; The timelock runs from the approval that reaches the threshold.
+        (approved-at (if (and (is-eq (get approved-at proposal) u0) (>= count (var-get threshold)))
+                       stacks-block-time (get approved-at proposal))))
     (asserts! (is-member contract-caller) ERR-NOT-COUNCIL-MEMBER)
     (asserts! (not (has-approved proposal-id contract-caller)) ERR-ALREADY-APPROVED)
     (map-set approvals { proposal-id: proposal-id, member: contract-caller } true)
-    (map-set proposals proposal-id (merge proposal { approvals: (+ (get approvals proposal) u1) }))
+    (map-set proposals proposal-id (merge proposal { approvals: count, approved-at: approved-at }))
     (print { topic: "council-proposal-approved", proposal-id: proposal-id, member: contract-caller,
-             approvals: (+ (get approvals proposal) u1), threshold: (var-get threshold) })
-    (ok (+ (get approvals proposal) u1))))
+             approvals: count, threshold: (var-get threshold),
+             executable-at: (if (is-eq approved-at u0) u0 (+ approved-at (get-timelock (get kind proposal)))) })
+    (ok count)))
 
 ;; A member takes back an approval before the proposal executes.
 (define-public (revoke (proposal-id uint))
   (let ((proposal (try! (check-live proposal-id))))
     (asserts! (has-approved proposal-id contract-caller) ERR-NOT-APPROVED)
     (map-delete approvals { proposal-id: proposal-id, member: contract-caller })
-    (map-set proposals proposal-id (merge proposal { approvals: (- (get approvals proposal) u1) }))
+    ;; Below the threshold again: a later approval starts the timelock afresh.
+    (map-set proposals proposal-id (merge proposal { approvals: (- (get approvals proposal) u1),
+      approved-at: (if (< (- (get approvals proposal) u1) (var-get threshold)) u0 (get approved-at proposal)) }))
     (print { topic: "council-approval-revoked", proposal-id: proposal-id, member: contract-caller,
              approvals: (- (get approvals proposal) u1), threshold: (var-get threshold) })
     (ok (- (get approvals proposal) u1))))
@@ -286,6 +317,8 @@
         (key (subject kind (get name proposal) (get target proposal))))
     (asserts! (is-member contract-caller) ERR-NOT-COUNCIL-MEMBER)
     (asserts! (>= (get approvals proposal) (var-get threshold)) ERR-NOT-ENOUGH-APPROVALS)
+    (asserts! (and (> (get approved-at proposal) u0)
+                   (>= stacks-block-time (+ (get approved-at proposal) (get-timelock kind)))) ERR-TIMELOCKED)
     (asserts! (is-eq (get subject-version proposal) (subject-version key)) ERR-PROPOSAL-SUPERSEDED)
     (map-set subject-versions key (+ (subject-version key) u1))
     (try! (if (is-eq kind KIND-PARAMETER) (apply-parameter (get name proposal) (get value proposal))

@@ -42,6 +42,12 @@ export class Protocol {
   }
 }
 
+/** Moves the local chain's clock forward (the local Stacks API's devnet endpoint; no real network has one). */
+export async function advanceLocalChain(p: Protocol, seconds: number) {
+  const r = await fetch(`${p.network.client.baseUrl}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
+  if (!r.ok) throw new Error(`the local chain did not advance (${r.status}): seeding needs the local Stacks API`);
+}
+
 /**
  * Roles, a listed and audited protocol ("stackswap"), capital in the pool and a policy bought: the
  * starting point of every local scenario. Returns the ids.
@@ -50,11 +56,14 @@ export async function seedCoverScenario(p: Protocol, who: Actors, options: { cap
   const capital = options.capital ?? 1_000_000n * STX;
   const cover = options.cover ?? 250_000n * STX;
   const days = options.days ?? 90;
+  const grants: bigint[] = [];
   for (const [role, holder] of [["auditor", who.auditor], ["risk-oracle", who.oracle]] as const) {
     await p.call(who.council, "insurance-council", "propose-role", [Cl.stringAscii(role), Cl.principal(holder.address), Cl.bool(true)]);
-    const id = await p.read("insurance-council", "get-last-proposal-id");
-    await p.call(who.council, "insurance-council", "execute", [Cl.uint(id)]);
+    grants.push(await p.read("insurance-council", "get-last-proposal-id"));
   }
+  // Role grants wait out the council's timelock (the withdrawal cooldown plus a day): the local chain's clock moves on.
+  await advanceLocalChain(p, Number(await p.read("insurance-council", "get-timelock", [Cl.uint(2)])) + 60);
+  for (const id of grants) await p.call(who.council, "insurance-council", "execute", [Cl.uint(id)]);
   await p.call(who.team, "protocol-registry", "list-protocol", [Cl.stringAscii("stackswap"), Cl.stringAscii("https://stackswap.example"),
     Cl.stringAscii("https://source.example/stackswap"), Cl.stringAscii("stacks"), Cl.uint(1), Cl.list([Cl.principal(who.team.address)])]);
   const protocolId: bigint = await p.read("protocol-registry", "get-last-protocol-id");

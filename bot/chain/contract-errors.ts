@@ -22,6 +22,7 @@ export const CONTRACT_ERRORS: Record<number, { name: string; contract: string; m
   1016: { name: "ERR-NOT-PROPOSER", contract: "insurance-council", meaning: "only the proposer may cancel a proposal" },
   1017: { name: "ERR-PROPOSAL-CANCELLED", contract: "insurance-council", meaning: "the proposal was cancelled by its proposer" },
   1018: { name: "ERR-NOT-APPROVED", contract: "insurance-council", meaning: "the member has no approval on the proposal to revoke" },
+  1019: { name: "ERR-TIMELOCKED", contract: "insurance-council", meaning: "a parameter change or role grant waits the withdrawal cooldown plus a day after its approval" },
   2000: { name: "ERR-NOT-AUTHORIZED", contract: "protocol-registry", meaning: "caller lacks the role" },
   2001: { name: "ERR-NAME-TAKEN", contract: "protocol-registry", meaning: "a protocol already has that name" },
   2002: { name: "ERR-UNKNOWN-PROTOCOL", contract: "protocol-registry", meaning: "no protocol with that id" },

@@ -33,6 +33,7 @@ export type Measurement = { fn: string; cost: Cost; limit: Cost };
 
 const STX = 1_000_000n;
 const DAY_BLOCKS = 150; // simnet blocks are ~600 s apart
+const TIMELOCK_BLOCKS = 8 * DAY_BLOCKS + 2; // parameter changes and role grants: the withdrawal cooldown plus a day
 
 function okOrThrow(r: ParsedTransactionResult, what: string): ClarityValue {
   if (r.result.type !== ClarityType.ResponseOk) throw new Error(`${what} failed: ${Cl.prettyPrint(r.result)}`);
@@ -86,6 +87,7 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   };
   const pass = (fn: string, args: ClarityValue[]) => {
     const id = run("insurance-council", fn, args, deployer!, false);
+    simnet.mineEmptyBlocks(TIMELOCK_BLOCKS);
     run("insurance-council", "execute", [id], deployer!, false);
   };
 
@@ -119,6 +121,7 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
 
   // Council.
   const proposal = run("insurance-council", "propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(1500)], deployer!);
+  simnet.mineEmptyBlocks(TIMELOCK_BLOCKS);
   run("insurance-council", "execute", [proposal], deployer!);
   run("insurance-council", "propose-role", [Cl.stringAscii("auditor"), Cl.principal(bob!), Cl.bool(true)], deployer!);
   run("insurance-council", "propose-pause", [Cl.some(Cl.bool(false)), Cl.some(Cl.bool(false))], deployer!);
@@ -210,7 +213,11 @@ async function measurePartialPayout(simnet: Simnet, scale: Scale, manifest: stri
     if (measured) out.push({ fn: `${contract}.${fn}`, cost: pick(r.costs!.total), limit: pick(r.costs!.limit) });
     return value;
   };
-  const pass = (fn: string, args: ClarityValue[]) => run("insurance-council", "execute", [run("insurance-council", fn, args, deployer!)], deployer!);
+  const pass = (fn: string, args: ClarityValue[]) => {
+    const id = run("insurance-council", fn, args, deployer!);
+    simnet.mineEmptyBlocks(TIMELOCK_BLOCKS);
+    return run("insurance-council", "execute", [id], deployer!);
+  };
   pass("propose-role", [Cl.stringAscii("auditor"), Cl.principal(carol!), Cl.bool(true)]);
   pass("propose-role", [Cl.stringAscii("risk-oracle"), Cl.principal(dave!), Cl.bool(true)]);
   pass("propose-parameter", [Cl.stringAscii("capacity-ratio-bps"), Cl.uint(50_000)]);

@@ -295,6 +295,7 @@ function setupWorld(): World {
   // Small enough claims mix both paths: large ones need the council.
   const id = expectOk(council.propose("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(50_000n * STX)]));
   expectOk(call("insurance-council", "approve", [Cl.uint(id)], carol));
+  council.waitTimelock(id);
   expectOk(call("insurance-council", "execute", [Cl.uint(id)], deployer));
   for (const name of ["alpha", "beta"]) {
     const protocolId = expectOk(listProtocol(name, [erin], 1)) as bigint;

@@ -161,11 +161,17 @@ export const council = {
   propose(method: string, args: ClarityValue[], sender = deployer) {
     return call("insurance-council", method, args, sender);
   },
-  /** Proposes, gathers approvals from `approvers` and executes; returns the execute result. */
+  /** Proposes, gathers approvals from `approvers`, waits out the timelock and executes; returns the execute result. */
   pass(method: string, args: ClarityValue[], approvers: string[] = [], proposer = deployer) {
     const id = expectOk(this.propose(method, args, proposer)) as bigint;
     for (const a of approvers) expectOk(call("insurance-council", "approve", [Cl.uint(id)], a));
+    this.waitTimelock(id);
     return call("insurance-council", "execute", [Cl.uint(id)], proposer);
+  },
+  /** Mines empty blocks until an approved proposal may execute. */
+  waitTimelock(id: bigint) {
+    const at = readJs("insurance-council", "get-executable-at", [Cl.uint(id)]) as bigint | null;
+    if (at !== null && at > now()) advance(Number(at - now()));
   },
 };
 

@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  alice, bob, carol, dave, deployer, errors, expectOk, expectRefused, call, council, readJs, read, printed, advance,
+  alice, bob, carol, dave, deployer, frank, errors, expectOk, expectRefused, call, council, readJs, read, printed, advance, now,
+  deposit, STX,
 } from "./helpers";
 
 const E = errors.council;
@@ -94,9 +95,50 @@ describe("council proposals", () => {
     expectRefused(() => execute(id), E["ERR-NOT-ENOUGH-APPROVALS"], proposal(id));
     const approval = approve(id, alice);
     expect(approval.result).toBeOk(Cl.uint(2));
-    expect(printed(approval)[0]).toMatchObject({ topic: "council-proposal-approved", approvals: 2n, threshold: 2n });
+    expect(printed(approval)[0]).toMatchObject({ topic: "council-proposal-approved", approvals: 2n, threshold: 2n,
+      "executable-at": now() + 8n * 86_400n });
+    council.waitTimelock(id);
     expectOk(execute(id, bob));
     expect(param("quorum-bps")).toBe(2000n);
+  });
+
+  it("makes a parameter change or role grant wait the withdrawal cooldown plus a day, so providers can leave before a hostile change", () => {
+    threeMemberCouncil();
+    const hostile = expectOk(council.propose("propose-parameter", [Cl.stringAscii("deductible-bps"), Cl.uint(5_000)]));
+    const grant = expectOk(council.propose("propose-role", [Cl.stringAscii("risk-oracle"), Cl.principal(alice), Cl.bool(true)]));
+    expectOk(approve(hostile, alice));
+    const approvedAt = now();
+    expectOk(approve(grant, alice));
+    expect(readJs("insurance-council", "get-executable-at", [Cl.uint(hostile)])).toBe(approvedAt + 7n * 86_400n + 86_400n);
+    // A provider asks to leave the moment the change is approved ...
+    expectOk(deposit(10_000n * STX, frank));
+    expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(readJs("capital-pool", "get-provider", [Cl.principal(frank)]).shares)], frank));
+    advance(7 * 86_400);
+    expectRefused(() => execute(hostile), E["ERR-TIMELOCKED"], () => [param("deductible-bps"), proposal(hostile)()]);
+    expectRefused(() => execute(grant), E["ERR-TIMELOCKED"], proposal(grant));
+    // ... and is out before it applies.
+    expect(expectOk(call("capital-pool", "withdraw", [Cl.uint(0)], frank))).toBe(10_000n * STX);
+    advance(86_400);
+    expectOk(execute(hostile));
+    expectOk(execute(grant));
+    expect(param("deductible-bps")).toBe(5_000n);
+    // Pauses act at once: they protect.
+    const pause = expectOk(council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.none()]));
+    expectOk(approve(pause, alice));
+    expectOk(execute(pause));
+  });
+
+  it("restarts the timelock when an approval is revoked below the threshold", () => {
+    threeMemberCouncil();
+    const id = expectOk(council.propose("propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(2000)]));
+    expectOk(approve(id, alice));
+    expectOk(call("insurance-council", "revoke", [Cl.uint(id)], alice));
+    expect(readJs("insurance-council", "get-executable-at", [Cl.uint(id)])).toBeNull();
+    advance(3 * 86_400);
+    expectOk(approve(id, bob));
+    expect(readJs("insurance-council", "get-executable-at", [Cl.uint(id)])).toBe(now() + 8n * 86_400n);
+    advance(6 * 86_400);
+    expectRefused(() => execute(id), E["ERR-TIMELOCKED"], proposal(id));
   });
 
   it("refuses approvals from non-members, twice from one member, and on unknown proposals", () => {
@@ -181,6 +223,7 @@ describe("council parameters", () => {
     const lowerMax = expectOk(council.propose("propose-parameter", [Cl.stringAscii("max-duration-days"), Cl.uint(60)]));
     expectOk(approve(raiseMin, alice));
     expectOk(approve(lowerMax, alice));
+    council.waitTimelock(lowerMax);
     expectOk(execute(raiseMin));
     expectRefused(() => execute(lowerMax), E["ERR-PARAMETER-CONFLICT"], () => [param("max-duration-days"), proposal(lowerMax)()]);
   });

@@ -186,6 +186,7 @@ class SetParameter extends Step {
     if (this.value < lo || this.value > hi) return expect(got).toEqual(["err", 1002n]);
     if (conflict) return expect(got).toEqual(["err", 1014n]);
     expect(got[0]).toBe("ok");
+    council.waitTimelock(got[1]);
     expect(outcome(call("insurance-council", "execute", [Cl.uint(got[1])], deployer))).toEqual(["ok", 1n]);
     if (this.name === "capacity-ratio-bps" && this.value < w.model.params[this.name]!) w.ratioBreached = true;
     w.model.params[this.name] = this.value;
