@@ -32,15 +32,20 @@ type World = {
   votes: Map<bigint, string[]>;
   payouts: Map<bigint, number>;
   ops: number;
+  /** Outcomes seen, as "label ok" or "label err <code>", for the checks that the examples reach what they claim. */
+  seen: Set<string>;
 };
 
-function settled(result: ParsedTransactionResult, w: World) {
+function settled(result: ParsedTransactionResult, w: World, label = "") {
   const r = result.result;
   if (r.type === ClarityType.ResponseErr) {
     // A refusal must be one of the named errors.
-    expect(KNOWN_ERRORS.has(BigInt((r.value as { value: bigint }).value))).toBe(true);
+    const code = BigInt((r.value as { value: bigint }).value);
+    expect(KNOWN_ERRORS.has(code)).toBe(true);
+    if (label) w.seen.add(`${label} err ${code}`);
     return false;
   }
+  if (label) w.seen.add(`${label} ok`);
   expect(r.type).toBe(ClarityType.ResponseOk);
   for (const e of printed(result)) {
     if (e.topic === "claim-paid") w.payouts.set(e["claim-id"], (w.payouts.get(e["claim-id"]) ?? 0) + 1);
@@ -216,9 +221,34 @@ class Provide extends Step {
     const who = PROVIDERS[this.who]!;
     const args = this.fn === "withdraw" ? [Cl.uint(0)] : this.fn === "deposit" ? [Cl.uint(this.amount)]
       : [Cl.uint((readJs("capital-pool", "get-provider", [Cl.principal(who)]).shares * this.amount) / 100n)];
-    settled(call("capital-pool", this.fn, args, who), w);
+    settled(call("capital-pool", this.fn, args, who), w, this.fn);
   }
   toString() { return `${this.fn}(${this.who}, ${this.amount})`; }
+}
+
+/** A policy's expiry: refused until its claims grace period is over, then it frees the policy's backing. */
+class Expire extends Step {
+  constructor(readonly policy: number) { super(); }
+  act(w: World) {
+    const policyId = pick(w.policies, this.policy);
+    if (policyId !== undefined) settled(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave), w, "expire");
+  }
+  toString() { return `expire(#${this.policy})`; }
+}
+/** Council business on the latest proposal: proposed, approved, revoked, cancelled or executed (after its timelock or not). */
+class Govern extends Step {
+  constructor(readonly fn: "propose" | "approve" | "revoke" | "cancel" | "execute", readonly value: bigint) { super(); }
+  act(w: World) {
+    const last = storedVar("insurance-council", "last-proposal-id") as bigint;
+    const id = Cl.uint(last);
+    const r = this.fn === "propose" ? call("insurance-council", "propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(this.value)], deployer)
+      : this.fn === "approve" ? call("insurance-council", "approve", [id], carol)
+      : this.fn === "revoke" ? call("insurance-council", "revoke", [id], carol)
+      : this.fn === "cancel" ? call("insurance-council", "cancel", [id], deployer)
+      : call("insurance-council", "execute", [id], dave);
+    settled(r, w, this.fn);
+  }
+  toString() { return `${this.fn}(${this.value})`; }
 }
 
 const stxAmount = fc.bigInt({ min: 1n, max: 200_000n }).map((n) => n * STX);
@@ -245,6 +275,9 @@ const commands = [
   fc.integer({ min: 1, max: 600 }).map((n) => new Advance(n)),
   // Short steps too, so that decisions also land inside the one-day veto window.
   fc.integer({ min: 1, max: 60 }).map((n) => new Advance(n)),
+  fc.nat(20).map((p) => new Expire(p)),
+  fc.tuple(fc.constantFrom("propose", "approve", "revoke", "cancel", "execute") as fc.Arbitrary<Govern["fn"]>,
+    fc.constantFrom(800n, 1_000n, 1_500n)).map(([f, v]) => new Govern(f, v)),
   fc.tuple(fc.constantFrom("deposit", "request-withdrawal", "withdraw") as fc.Arbitrary<"deposit" | "request-withdrawal" | "withdraw">,
     fc.nat(1), fc.bigInt({ min: 1n, max: 100n })).map(([f, w, a]) => new Provide(f, w, f === "deposit" ? a * 10_000n * STX : a)),
 ];
@@ -288,6 +321,30 @@ const WIPE_OUT: Step[] = [
   new Provide("request-withdrawal", 0, 100n),
 ];
 
+/**
+ * Run first too: a policy's expiry refused during its claims grace period (a claim is filed then), and
+ * allowed after it; deposits refused in a veto window; a proposal revoked, approved again, executed after
+ * its timelock, and another cancelled.
+ */
+const GRACE_AND_GOVERNANCE: Step[] = [
+  new Govern("propose", 1_500n), new Govern("approve", 0n), new Govern("revoke", 0n), new Govern("approve", 0n),
+  new Govern("execute", 0n), // timelocked
+  new Advance(150 * 9), // past the timelock of the withdrawal cooldown plus a day
+  new Govern("execute", 0n),
+  new Govern("propose", 800n), new Govern("cancel", 0n), new Govern("execute", 0n),
+  new Advance(150 * 103), // day 124 after the 120-day policies were bought (3 days waiting + 120): in the claims grace period
+  new Expire(0), new Expire(1), new Expire(2),
+  new Submit(0, 2_000n, 24 * 70), // an incident before the end, claimed in the grace period
+  ...[0, 1, 2].map((v) => new Vote(byFilingOrder(0), v, true)),
+  new Advance(500),
+  new OnClaim("finalize-claim", byFilingOrder(0), 0),
+  new Provide("deposit", 1, 10_000n * STX), // refused while the approved claim settles
+  new Advance(200),
+  new OnClaim("execute-payout", byFilingOrder(0), 0),
+  new Advance(150 * 15), // past the grace period
+  new Expire(0), new Expire(1), new Expire(2),
+];
+
 function setupWorld(): World {
   setupRoles();
   for (const who of [carol, dave]) expectOk(council.pass("propose-member", [Cl.principal(who), Cl.bool(true)]));
@@ -313,7 +370,7 @@ function setupWorld(): World {
       [Cl.uint(protocolId), Cl.uint(amount * STX), Cl.uint(120), Cl.uint(amount * STX)], holder)) as bigint);
   }
   simnet.mineEmptyBlocks(12 * 150);
-  return { policies, claims: [], votes: new Map(), payouts: new Map(), ops: 0 };
+  return { policies, claims: [], votes: new Map(), payouts: new Map(), ops: 0, seen: new Set() };
 }
 
 describe("claims-side properties", () => {
@@ -321,23 +378,30 @@ describe("claims-side properties", () => {
     let total = 0;
     const outcomes = new Map<bigint, number>(); // final status -> claims, over every run
     let recapitalised = 0;
+    const seen = new Set<string>();
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 200, size: "max" }), async (cmds) => {
         await simnet.initSession(process.cwd(), "./Clarinet.toml", undefined);
         const world = setupWorld();
         fc.modelRun(() => ({ model: world, real: {} }), cmds);
         total += world.ops;
+        for (const o of world.seen) seen.add(o);
         if (storedVar("capital-pool", "share-epoch") > 0n) recapitalised += 1;
         for (const id of world.claims) {
           const status = storedEntry("claims-assessment", "claims", Cl.uint(id)).status as bigint;
           outcomes.set(status, (outcomes.get(status) ?? 0) + 1);
         }
       }),
-      { numRuns: 20, examples: [[LIFECYCLES], [WIPE_OUT]] },
+      { numRuns: 20, examples: [[LIFECYCLES], [WIPE_OUT], [GRACE_AND_GOVERNANCE]] },
     );
     expect(total).toBeGreaterThanOrEqual(1_000);
     // Claims must reach every way a claim ends, or the invariants above say little.
     for (const status of [5n, 6n, 7n]) expect(outcomes.get(status) ?? 0, `claims ending in status ${status}`).toBeGreaterThan(0);
     expect(recapitalised, "runs that wiped the pool out and recapitalised it").toBeGreaterThan(0);
+    // Expiry refused in the grace period and allowed after it, deposits refused while an approved claim
+    // settles, and proposals revoked, cancelled, refused inside their timelock and executed after it.
+    for (const outcome of ["expire err 4009", "expire ok", "deposit err 3014", "revoke ok", "cancel ok", "execute err 1019", "execute ok"]) {
+      expect(seen.has(outcome), outcome).toBe(true);
+    }
   });
 });
