@@ -193,8 +193,10 @@
 (define-read-only (get-policy (policy-id uint))
   (map-get? policies policy-id))
 
+;; What the pool can pay claims with: its assets (capital and premiums), not the claimants' bonds and
+;; assessors' rewards it also holds. The raw STX balance is capital-pool's get-pool-balance.
 (define-read-only (get-pool-balance)
-  (contract-call? .capital-pool get-pool-balance))
+  (contract-call? .capital-pool get-total-assets))
 
 (define-read-only (get-protocol-coverage (protocol-id uint))
   (default-to u0 (map-get? protocol-coverage protocol-id)))

@@ -59,7 +59,9 @@ export class Keeper {
       if (claim.status === "voting" && now >= claim.votingEndsAt && await this.call("claims-assessment", "finalize-claim", claim.id)) {
         done.finalized.push(claim.id);
       }
-      if (claim.status === "approved" && now >= claim.vetoEndsAt && pool && claim.payable <= pool.totalAssets
+      // A payout in full goes through only while the pool holds what every approved claim is owed (a claim
+      // in shortfall closes at its pro-rata share by accept-partial-payout instead).
+      if (claim.status === "approved" && now >= claim.vetoEndsAt && pool && pool.claimsOwed <= pool.totalAssets
         && await this.call("claims-assessment", "execute-payout", claim.id)) {
         done.paid.push(claim.id);
       }

@@ -208,6 +208,6 @@ describe("cover-contract functions", () => {
     expect(s["free-capacity"]).toBe((s.capacity as bigint) - 500n * STX);
     expect(s["utilization-bps"]).toBe((500n * STX * 10_000n) / (s.capacity as bigint));
     expect(s["pool-balance"]).toBe(stxBalance(POOL));
-    expect(readJs("cybersecurity-insurance-defi", "get-pool-balance")).toBe(stxBalance(POOL));
+    expect(readJs("capital-pool", "get-pool-balance")).toBe(stxBalance(POOL));
   });
 });

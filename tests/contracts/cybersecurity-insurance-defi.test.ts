@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  ORACLE, erin, frank, grace, errors, expectOk, expectRefused, call, read, readJs, printed, deposit, stxBalance,
+  ORACLE, bob, erin, frank, grace, errors, expectOk, expectRefused, call, read, readJs, printed, deposit, stxBalance,
   contractId, freshAddress, setupRoles, insurableProtocol, listProtocol, recordAudit, purchase, quote, advance, now, DAY, STX, council,
 } from "./helpers";
 import { expectedPremium } from "./model/pricing";
@@ -183,5 +183,19 @@ describe("seed read-only names", () => {
     expect(read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)])).toBeNone();
     expect(coverage(42n)).toBe(0n);
     expect(readJs("cybersecurity-insurance-defi", "get-pool-balance")).toBe(1_000_000n * STX);
+  });
+
+  it("get-pool-balance answers what the pool can pay claims with, not the bonds and assessors' rewards it also holds", () => {
+    expectOk(purchase(protocolId, 100_000n * STX, 90, 100_000n * STX));
+    expectOk(call("assessor-staking", "stake", [Cl.uint(10_000n * STX)], bob));
+    advance(3 * 86_400 + 3_600);
+    expectOk(call("claims-assessment", "submit-claim", [Cl.uint(1), Cl.uint(50_000n * STX), Cl.uint(now() - 60n),
+      Cl.stringUtf8("exploit"), Cl.buffer(new Uint8Array(32).fill(1)), Cl.stringAscii("https://evidence.example/x")], frank));
+    const stats = poolStats();
+    expect(readJs("cybersecurity-insurance-defi", "get-pool-balance")).toBe(stats["total-assets"]);
+    // The raw balance also holds the 500 STX bond and the assessors' share of the premium.
+    expect(stats["pool-balance"]).toBe((stats["total-assets"] as bigint) + (stats["bonds-held"] as bigint) + (stats["reward-reserve"] as bigint));
+    expect(stats["bonds-held"]).toBe(500n * STX);
+    expect(stats["reward-reserve"]).toBeGreaterThan(0n);
   });
 });
