@@ -5,6 +5,7 @@ import type { ProtocolEvent } from "../chain/events";
 import { eventKey } from "../chain/events";
 import type { Claim } from "../chain/protocol-reader";
 import { claimEmbed } from "./presentation/embeds";
+import { evidenceUrl } from "../format/urls";
 import { relativeTime, shortAddress } from "./presentation/links";
 import { formatBps, formatStx } from "../format/stx";
 import { EditCoalescer } from "./edit-coalescer";
@@ -99,7 +100,7 @@ export class ClaimFeed {
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Approve").setURL(this.ctx.links.votePage(claim.id, "approve")).setDisabled(!open),
       new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Deny").setURL(this.ctx.links.votePage(claim.id, "deny")).setDisabled(!open),
-      new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Evidence").setURL(safeUrl(claim.evidenceUri)),
+      new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Evidence").setURL(evidenceUrl(claim.evidenceUri)),
     );
     return { embeds: [embed], components: [row] };
   }
@@ -182,15 +183,6 @@ export class ClaimFeed {
       await this.pacer.run(channel.id, () => channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } }));
       this.ctx.store.markPosted(key);
     }
-  }
-}
-
-function safeUrl(uri: string) {
-  try {
-    const url = new URL(uri);
-    return ["http:", "https:"].includes(url.protocol) ? url.href : `https://ipfs.io/ipfs/${uri.replace(/^ipfs:\/\//, "")}`;
-  } catch {
-    return "https://explorer.hiro.so";
   }
 }
 

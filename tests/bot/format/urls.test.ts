@@ -1,0 +1,32 @@
+import { describe, it, expect } from "vitest";
+import { evidenceUrl } from "../../../bot/format/urls";
+import { votePage } from "../../../bot/web/pages";
+import type { Claim } from "../../../bot/chain/protocol-reader";
+
+describe("evidenceUrl", () => {
+  it("links http(s) as it is, ipfs through a gateway, and never a script or data URI", () => {
+    expect(evidenceUrl("https://evidence.example/bundle.tar.gz")).toBe("https://evidence.example/bundle.tar.gz");
+    expect(evidenceUrl("ipfs://bafybeigdyrzt")).toBe("https://ipfs.io/ipfs/bafybeigdyrzt");
+    for (const hostile of ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x"]) {
+      expect(evidenceUrl(hostile).startsWith("https://")).toBe(true);
+    }
+    expect(evidenceUrl("not a url")).toBe("https://explorer.hiro.so");
+  });
+});
+
+describe("the vote page's evidence link", () => {
+  it("does not run a javascript: evidence URI chosen by the claimant", () => {
+    const claim = {
+      id: 1n, policyId: 1n, protocolId: 1n, claimant: "ST000000000000000000002AMW42H", amount: 1n, deductible: 0n, payable: 1n,
+      incidentTime: 0n, description: "x", evidenceHash: "0x00", evidenceUri: "javascript:alert(document.domain)", bond: 0n,
+      submittedAt: 0n, votingEndsAt: 0n, totalStake: 0n, quorumStake: 0n, approvalBps: 6_000n, large: false, minVoters: 0n,
+      approveWeight: 0n, denyWeight: 0n, votedStake: 0n, approveCount: 0n, denyCount: 0n, status: "voting", decidedBy: "",
+      vetoEndsAt: 0n, rewardPot: 0n, winningWeight: 0n, paid: 0n, vetoReason: null, council: { approvals: 0n, denials: 0n, vetoes: 0n },
+      voterCount: 0n, quorumReached: false,
+    } satisfies Claim;
+    const html = votePage(claim, "stackswap", "approve", {});
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(hrefs.some((h) => /^\s*javascript:/i.test(h))).toBe(false);
+    expect(hrefs).toContain("https://ipfs.io/ipfs/javascript:alert(document.domain)");
+  });
+});
