@@ -3,7 +3,7 @@ import { Cl } from "@stacks/transactions";
 import {
   ORACLE, alice, bob, carol, dave, deployer, erin, frank, grace, heidi, call, readJs, read, errors, expectOk, expectRefused,
   setupRoles, listProtocol, recordAudit, deposit, purchase, stake, submitClaim, vote, claimOf, advance, now, printed,
-  stxBalance, freshAddress, councilOfThree, policyInForce, CLAIM_STATUS, DAY, HOUR, STX,
+  stxBalance, freshAddress, councilOfThree, policyInForce, approveByVote, CLAIM_STATUS, DAY, HOUR, STX,
 } from "./helpers";
 
 const E = errors.claims;
@@ -53,7 +53,7 @@ describe("a team that insures itself and hacks itself", () => {
     const b1 = expectOk(submitClaim(p2, 95_000n * STX, now() - 60n, grace)) as bigint;
     const b2 = expectOk(submitClaim(p3, 95_000n * STX, now() - 60n, frank)) as bigint;
     for (const c of [b1, b2]) {
-      for (const w of [heidi, w1, w2]) expectOk(vote(c, true, w));
+      approveByVote(c, [heidi, w1, w2]);
       expectOk(vote(c, false, bob));
     }
     advance(3 * DAY);
@@ -91,23 +91,22 @@ describe("a team that insures itself and hacks itself", () => {
   it("finds a protocol's earlier approvals only within the large-claim window", () => {
     const { policyId, protocolId } = policyInForce({ cover: 200_000n * STX, days: 120 });
     expect(protocolId).toBe(1n);
-    const approveAll = (c: bigint) => { for (const w of [bob, grace, heidi]) expectOk(vote(c, true, w)); };
     const first = expectOk(submitClaim(policyId, 60_000n * STX, now() - 60n)) as bigint;
-    approveAll(first);
+    approveByVote(first);
     advance(3 * DAY);
     expect(finalize(first).result).toBeOk(Cl.uint(CLAIM_STATUS.approved));
     advance(DAY);
     expectOk(call("claims-assessment", "execute-payout", [Cl.uint(first)], dave));
     // Inside the window a second claim under the threshold adds up past it: the council decides (and denies).
     const second = expectOk(submitClaim(policyId, 60_000n * STX, now() - 60n)) as bigint;
-    approveAll(second);
+    approveByVote(second);
     advance(3 * DAY);
     expect(finalize(second).result).toBeOk(Cl.uint(CLAIM_STATUS.awaitingCouncil));
     expect(call("claims-assessment", "council-deny-claim", [Cl.uint(second)], deployer).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
     // Once the 30-day window has passed, another claim under the threshold is decided by vote again.
     advance(27 * DAY);
     const third = expectOk(submitClaim(policyId, 60_000n * STX, now() - 60n)) as bigint;
-    approveAll(third);
+    approveByVote(third);
     advance(3 * DAY);
     expect(finalize(third).result).toBeOk(Cl.uint(CLAIM_STATUS.approved));
   });
