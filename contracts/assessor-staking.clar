@@ -40,10 +40,17 @@
   unstake-at: uint,
   locked: uint,        ;; active stake that may not leave while the assessor has open votes
   open-votes: uint,    ;; votes on claims not yet settled
-  reputation: uint     ;; basis points, 10000 = 1x
+  reputation: uint,    ;; basis points, 10000 = 1x
+  changed-at: uint     ;; block time of the last change of active stake (its latest checkpoint)
 })
 
 (define-map checkpoint-count principal uint)
+;; Protocols' team addresses, pushed by the registry once a risk oracle has confirmed them: a team may not
+;; judge its own protocol's claims. Kept here so a vote checks it without another contract call.
+(define-map team-flags { protocol-id: uint, who: principal } bool)
+;; The council's "claims" role, mirrored so the vote path checks it without a call (see sync-claims-role).
+(define-map claims-callers principal bool)
+(map-set claims-callers .claims-assessment (contract-call? .insurance-council has-role "claims" .claims-assessment))
 (define-map checkpoints { who: principal, index: uint } { at: uint, amount: uint })
 
 ;; ---------------------------------------------------------------------------------------------
@@ -53,10 +60,11 @@
   (contract-call? .insurance-council get-parameter name))
 
 (define-private (is-claims-contract)
-  (contract-call? .insurance-council has-role "claims" contract-caller))
+  (default-to false (map-get? claims-callers contract-caller)))
 
 (define-private (assessor-or-default (who principal))
-  (default-to { active: u0, unstaking: u0, unstake-at: u0, locked: u0, open-votes: u0, reputation: REPUTATION-START }
+  (default-to { active: u0, unstaking: u0, unstake-at: u0, locked: u0, open-votes: u0, reputation: REPUTATION-START,
+                changed-at: u0 }
               (map-get? assessors who)))
 
 ;; Records the assessor's active stake as of now (one checkpoint per block time).
@@ -95,14 +103,28 @@
               (default-to u0 (get amount (map-get? checkpoints { who: who, index: (- found u1) }))))))))))
 
 ;; Stake that counts on a claim opened at `opened-at`: what the assessor held before it opened, and
-;; still holds now.
+;; still holds now. An assessor whose stake has not changed since before the claim opened (the usual
+;; case) needs no look-up in the history at all.
+(define-private (eligible-stake (a { active: uint, unstaking: uint, unstake-at: uint, locked: uint, open-votes: uint,
+                                     reputation: uint, changed-at: uint })
+                                (who principal) (opened-at uint))
+  (if (< (get changed-at a) opened-at)
+    (get active a)
+    (let ((before (get-stake-before who opened-at)))
+      (if (< before (get active a)) before (get active a)))))
+
 (define-read-only (get-eligible-stake (who principal) (opened-at uint))
-  (let ((before (get-stake-before who opened-at))
-        (now-active (get active (assessor-or-default who))))
-    (if (< before now-active) before now-active)))
+  (eligible-stake (assessor-or-default who) who opened-at))
 
 (define-read-only (get-voting-weight (who principal) (opened-at uint))
-  (/ (* (get-eligible-stake who opened-at) (get reputation (assessor-or-default who))) BPS))
+  (let ((a (assessor-or-default who)))
+    (/ (* (eligible-stake a who opened-at) (get reputation a)) BPS)))
+
+(define-read-only (is-team-member (protocol-id uint) (who principal))
+  (default-to false (map-get? team-flags { protocol-id: protocol-id, who: who })))
+
+(define-read-only (is-claims-caller (who principal))
+  (default-to false (map-get? claims-callers who)))
 
 (define-read-only (get-assessor (who principal))
   (let ((a (assessor-or-default who)))
@@ -125,7 +147,7 @@
     (asserts! (> amount u0) ERR-ZERO-AMOUNT)
     (asserts! (>= active (param "min-stake")) ERR-BELOW-MIN-STAKE)
     (unwrap! (stx-transfer? amount contract-caller current-contract) ERR-INSUFFICIENT-BALANCE)
-    (map-set assessors contract-caller (merge a { active: active }))
+    (map-set assessors contract-caller (merge a { active: active, changed-at: stacks-block-time }))
     (write-checkpoint contract-caller active)
     (var-set total-active (+ (var-get total-active) amount))
     (print { topic: "stake-added", assessor: contract-caller, amount: amount, active: active,
@@ -142,7 +164,8 @@
     (asserts! (<= amount active) ERR-INSUFFICIENT-STAKE)
     (asserts! (<= amount (- active (get locked a))) ERR-STAKE-LOCKED)
     (map-set assessors contract-caller
-      (merge a { active: (- active amount), unstaking: (+ (get unstaking a) amount), unstake-at: unstake-at }))
+      (merge a { active: (- active amount), unstaking: (+ (get unstaking a) amount), unstake-at: unstake-at,
+                 changed-at: stacks-block-time }))
     (write-checkpoint contract-caller (- active amount))
     (var-set total-active (- (var-get total-active) amount))
     (var-set total-unstaking (+ (var-get total-unstaking) amount))
@@ -167,12 +190,37 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; A vote locks the stake it used until the assessor settles it. The lock is the largest stake used on
 ;; any open vote (released when the last open vote settles): no loop over claims is ever needed.
-(define-public (lock-for-vote (who principal) (amount uint))
-  (let ((a (assessor-or-default who)))
+;; Returns what the vote weighs and whether the voter is on the protocol's team; the claims contract
+;; refuses the vote (and so undoes the lock) when it must not count.
+(define-public (lock-for-vote (who principal) (protocol-id uint) (opened-at uint))
+  (let ((a (assessor-or-default who))
+        (eligible (eligible-stake a who opened-at)))
     (asserts! (is-claims-contract) ERR-NOT-AUTHORIZED)
     (map-set assessors who (merge a { open-votes: (+ (get open-votes a) u1),
-                                      locked: (if (> amount (get locked a)) amount (get locked a)) }))
+                                      locked: (if (> eligible (get locked a)) eligible (get locked a)) }))
+    (ok { stake: eligible, weight: (/ (* eligible (get reputation a)) BPS),
+          team-member: (is-team-member protocol-id who) })))
+
+;; ---------------------------------------------------------------------------------------------
+;; Mirrors of other contracts' decisions (kept here so the vote path reads them locally)
+;; ---------------------------------------------------------------------------------------------
+;; The registry pushes a team address once a risk oracle has confirmed it (or removed it).
+(define-public (set-team-flag (protocol-id uint) (who principal) (member bool))
+  (begin
+    (asserts! (is-eq contract-caller .protocol-registry) ERR-NOT-AUTHORIZED)
+    (if member
+      (map-set team-flags { protocol-id: protocol-id, who: who } true)
+      (map-delete team-flags { protocol-id: protocol-id, who: who }))
     (ok true)))
+
+;; Anyone may copy the council's current "claims" role for `who` into this contract (a grant or a
+;; revocation takes effect here when someone syncs it; both pass the council's timelock first, so the
+;; keeper syncs them as they execute).
+(define-public (sync-claims-role (who principal))
+  (let ((granted (contract-call? .insurance-council has-role "claims" who)))
+    (map-set claims-callers who granted)
+    (print { topic: "claims-role-synced", who: who, granted: granted, by: contract-caller })
+    (ok granted)))
 
 ;; Settles one vote: unlocks when it was the last open vote, and moves reputation up for a vote with the
 ;; outcome or down for a vote against it, within 0.5x .. 2x, scaled by `scale-bps` (the claim's size
@@ -197,5 +245,6 @@
         (write-checkpoint who active)
         (var-set total-active (- (var-get total-active) slashed)))
       true)
-    (map-set assessors who (merge a { active: active, open-votes: open, locked: locked, reputation: new-rep }))
+    (map-set assessors who (merge a { active: active, open-votes: open, locked: locked, reputation: new-rep,
+                                      changed-at: (if (> slashed u0) stacks-block-time (get changed-at a)) }))
     (ok { reputation: new-rep, slashed: slashed })))

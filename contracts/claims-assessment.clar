@@ -209,31 +209,32 @@
 ;; ---------------------------------------------------------------------------------------------
 (define-public (vote (claim-id uint) (approve bool))
   (let ((claim (unwrap! (map-get? claims claim-id) ERR-UNKNOWN-CLAIM))
-        (voter contract-caller)
-        (stake (contract-call? .assessor-staking get-eligible-stake voter (get submitted-at claim)))
-        (weight (/ (* stake (contract-call? .assessor-staking get-reputation voter)) BPS)))
+        (voter contract-caller))
     (asserts! (and (is-eq (get status claim) STATUS-VOTING) (< stacks-block-time (get voting-ends-at claim))) ERR-VOTING-CLOSED)
     ;; The claimant (who is the policy holder) and the protocol's team may not judge their own claim.
-    (asserts! (not (or (is-eq voter (get claimant claim))
-                       (contract-call? .protocol-registry is-team-member (get protocol-id claim) voter)))
-              ERR-CONFLICT-OF-INTEREST)
-    (asserts! (is-none (map-get? votes { claim-id: claim-id, voter: voter })) ERR-ALREADY-VOTED)
-    (asserts! (> weight u0) ERR-NO-ELIGIBLE-STAKE)
-    (try! (contract-call? .assessor-staking lock-for-vote voter stake))
-    (map-set votes { claim-id: claim-id, voter: voter } { approve: approve, stake: stake, weight: weight, settled: false })
-    (let ((updated (merge claim {
-            approve-weight: (if approve (+ (get approve-weight claim) weight) (get approve-weight claim)),
-            deny-weight: (if approve (get deny-weight claim) (+ (get deny-weight claim) weight)),
-            voted-stake: (+ (get voted-stake claim) stake),
-            approve-count: (if approve (+ (get approve-count claim) u1) (get approve-count claim)),
-            deny-count: (if approve (get deny-count claim) (+ (get deny-count claim) u1)) })))
-      (map-set claims claim-id updated)
-      (print { topic: "vote-cast", claim-id: claim-id, voter: voter, approve: approve, stake: stake, weight: weight,
-               approve-weight: (get approve-weight updated), deny-weight: (get deny-weight updated),
-               voted-stake: (get voted-stake updated), quorum-stake: (get quorum-stake updated),
-               voter-count: (+ (get approve-count updated) (get deny-count updated)),
-               voting-ends-at: (get voting-ends-at updated) })
-      (ok weight))))
+    (asserts! (not (is-eq voter (get claimant claim))) ERR-CONFLICT-OF-INTEREST)
+    ;; One call reads the stake held before the claim opened, the reputation and the team flag, and locks
+    ;; the stake; any refusal below undoes the lock with the rest of the call.
+    (let ((ballot (try! (contract-call? .assessor-staking lock-for-vote voter (get protocol-id claim) (get submitted-at claim))))
+          (stake (get stake ballot))
+          (weight (get weight ballot)))
+      (asserts! (not (get team-member ballot)) ERR-CONFLICT-OF-INTEREST)
+      (asserts! (map-insert votes { claim-id: claim-id, voter: voter } { approve: approve, stake: stake, weight: weight, settled: false })
+                ERR-ALREADY-VOTED)
+      (asserts! (> weight u0) ERR-NO-ELIGIBLE-STAKE)
+      (let ((updated (merge claim {
+              approve-weight: (if approve (+ (get approve-weight claim) weight) (get approve-weight claim)),
+              deny-weight: (if approve (get deny-weight claim) (+ (get deny-weight claim) weight)),
+              voted-stake: (+ (get voted-stake claim) stake),
+              approve-count: (if approve (+ (get approve-count claim) u1) (get approve-count claim)),
+              deny-count: (if approve (get deny-count claim) (+ (get deny-count claim) u1)) })))
+        (map-set claims claim-id updated)
+        (print { topic: "vote-cast", claim-id: claim-id, voter: voter, approve: approve, stake: stake, weight: weight,
+                 approve-weight: (get approve-weight updated), deny-weight: (get deny-weight updated),
+                 voted-stake: (get voted-stake updated), quorum-stake: (get quorum-stake updated),
+                 voter-count: (+ (get approve-count updated) (get deny-count updated)),
+                 voting-ends-at: (get voting-ends-at updated) })
+        (ok weight)))))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Outcomes
@@ -499,6 +500,6 @@
             weight: (/ (* stake (contract-call? .assessor-staking get-reputation voter)) BPS),
             voted: (is-some (map-get? votes { claim-id: claim-id, voter: voter })),
             conflict: (or (is-eq voter (get claimant claim))
-                          (contract-call? .protocol-registry is-team-member (get protocol-id claim) voter)),
+                          (contract-call? .assessor-staking is-team-member (get protocol-id claim) voter)),
             open: (and (is-eq (get status claim) STATUS-VOTING) (< stacks-block-time (get voting-ends-at claim))) }))
     ERR-UNKNOWN-CLAIM))

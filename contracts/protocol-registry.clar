@@ -139,8 +139,20 @@
     (print { topic: topic, protocol-id: protocol-id, name: (get name protocol), status: new-status, by: contract-caller })
     (ok true)))
 
+(define-private (push-team-member (who principal) (protocol-id uint))
+  (begin
+    (if (default-to false (map-get? team-members { protocol-id: protocol-id, who: who }))
+      (unwrap-panic (contract-call? .assessor-staking set-team-flag protocol-id who true))
+      true)
+    protocol-id))
+
+;; Approval confirms the team (as corrected by set-team-member while pending): from now on its addresses
+;; may not vote on the protocol's claims (the staking contract keeps the flags the vote reads).
 (define-public (approve-listing (protocol-id uint))
-  (set-status protocol-id (list STATUS-PENDING) STATUS-ACTIVE "protocol-listed"))
+  (begin
+    (try! (set-status protocol-id (list STATUS-PENDING) STATUS-ACTIVE "protocol-listed"))
+    (fold push-team-member (get team (unwrap-panic (map-get? protocols protocol-id))) protocol-id)
+    (ok true)))
 
 (define-public (reject-listing (protocol-id uint))
   (set-status protocol-id (list STATUS-PENDING) STATUS-REJECTED "protocol-rejected"))
@@ -154,6 +166,10 @@
     (if member
       (map-set team-members { protocol-id: protocol-id, who: who } true)
       (map-delete team-members { protocol-id: protocol-id, who: who }))
+    ;; A confirmed team changes at once; a pending listing's team is pushed when it is approved.
+    (if (is-team-confirmed protocol-id)
+      (try! (contract-call? .assessor-staking set-team-flag protocol-id who member))
+      true)
     (print { topic: "team-member-set", protocol-id: protocol-id, who: who, member: member, by: contract-caller })
     (ok true)))
 
@@ -263,14 +279,17 @@
 (define-read-only (get-latest-audit (protocol-id uint))
   (match (map-get? protocols protocol-id) protocol (map-get? audits (get latest-audit-id protocol)) none))
 
+;; Pending or rejected listings have no confirmed team.
+(define-private (is-team-confirmed (protocol-id uint))
+  (match (map-get? protocols protocol-id) protocol
+    (not (or (is-eq (get status protocol) STATUS-PENDING) (is-eq (get status protocol) STATUS-REJECTED)))
+    false))
+
 ;; A listing's team is barred from judging the protocol's claims. The team counts only once a risk oracle
 ;; has approved the listing (the oracle confirms the addresses), so a submitter cannot bar honest
 ;; assessors by naming them; the oracle corrects a team with set-team-member.
 (define-read-only (is-team-member (protocol-id uint) (who principal))
-  (match (map-get? protocols protocol-id) protocol
-    (and (not (is-eq (get status protocol) STATUS-PENDING)) (not (is-eq (get status protocol) STATUS-REJECTED))
-         (default-to false (map-get? team-members { protocol-id: protocol-id, who: who })))
-    false))
+  (and (is-team-confirmed protocol-id) (default-to false (map-get? team-members { protocol-id: protocol-id, who: who }))))
 
 (define-read-only (get-last-protocol-id) (var-get last-protocol-id))
 (define-read-only (get-last-audit-id) (var-get last-audit-id))

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
   bob, grace, errors, expectOk, expectRefused, call, readJs, read, printed, stake, stxBalance, contractId,
-  advance, now, DAY, STX, openClaim, vote,
+  advance, now, DAY, STX, openClaim, vote, council,
 } from "./helpers";
 
 const E = errors.staking;
@@ -116,7 +116,36 @@ describe("unstaking", () => {
 describe("claims-contract functions", () => {
   it("refuse callers without the claims role", () => {
     expectOk(stake(10n * STX, bob));
-    expectRefused(() => call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(STX)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
+    expectRefused(() => call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(1), Cl.uint(now() + 1n)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
     expectRefused(() => call("assessor-staking", "settle-vote", [Cl.principal(bob), Cl.bool(true), Cl.uint(10_000), Cl.uint(0)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
+  });
+});
+
+describe("mirrors the vote path reads locally", () => {
+  it("take team flags only from the registry, so nobody can bar an assessor by flagging them", () => {
+    const flag = () => readJs("assessor-staking", "is-team-member", [Cl.uint(1), Cl.principal(bob)]);
+    expectRefused(() => call("assessor-staking", "set-team-flag", [Cl.uint(1), Cl.principal(bob), Cl.bool(true)], bob),
+      E["ERR-NOT-AUTHORIZED"], flag);
+    expect(flag()).toBe(false);
+  });
+
+  it("follow the council's claims role once anyone syncs it: a revoked claims contract can no longer lock stake", () => {
+    const CLAIMS = contractId("claims-assessment");
+    const mirrored = () => readJs("assessor-staking", "is-claims-caller", [Cl.principal(CLAIMS)]);
+    expect(mirrored()).toBe(true);
+    // A grant to a wallet: it may lock stake only after the sync.
+    expectOk(council.pass("propose-role", [Cl.stringAscii("claims"), Cl.principal(grace), Cl.bool(true)]));
+    expectOk(stake(10n * STX, bob));
+    const lock = () => call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(1), Cl.uint(now() + 1n)], grace);
+    expectRefused(lock, E["ERR-NOT-AUTHORIZED"], assessor(bob));
+    const synced = call("assessor-staking", "sync-claims-role", [Cl.principal(grace)], bob);
+    expect(synced.result).toBeOk(Cl.bool(true));
+    expect(printed(synced)[0]).toEqual({ topic: "claims-role-synced", who: grace, granted: true, by: bob });
+    expect(lock().result).toBeOk(Cl.tuple({ stake: Cl.uint(10n * STX), weight: Cl.uint(10n * STX), "team-member": Cl.bool(false) }));
+    // The revocation, synced, takes the right away again.
+    expectOk(council.pass("propose-role", [Cl.stringAscii("claims"), Cl.principal(grace), Cl.bool(false)]));
+    expect(call("assessor-staking", "sync-claims-role", [Cl.principal(grace)], bob).result).toBeOk(Cl.bool(false));
+    expectRefused(lock, E["ERR-NOT-AUTHORIZED"], assessor(bob));
+    expect(mirrored()).toBe(true);
   });
 });

@@ -91,6 +91,7 @@ describe("events", () => {
     record(call("assessor-staking", "request-unstake", [Cl.uint(1_000n * STX)], carol));
     advance(8 * DAY);
     record(call("assessor-staking", "withdraw-stake", [], carol));
+    record(call("assessor-staking", "sync-claims-role", [Cl.principal(carol)], carol));
     // An approved and paid claim.
     const paid = expectOk(record(submitClaim(policyId, 10_000n * STX, now() - 60n))) as bigint;
     record(vote(paid, true, bob));
