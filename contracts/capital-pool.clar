@@ -1,6 +1,6 @@
 ;; capital-pool
-;; The custody point for pooled STX. Providers deposit STX for shares; premiums raise the share price;
-;; claim payouts lower it. Withdrawals are requested, wait a cooldown, and can never take capital that
+;; The custody point for pooled STX. Providers deposit STX for shares; premiums raise the share price as
+;; they are earned, evenly over each policy's term; claim payouts lower it. Withdrawals are requested, wait a cooldown, and can never take capital that
 ;; backs active cover, that approved claims are owed, or that claims under assessment may be owed.
 ;; The pool also keeps the assessors' reward reserve (a share of each premium), rewards allocated to
 ;; assessed claims but not yet pulled, and claimants' bonds, each in its own ledger.
@@ -27,6 +27,7 @@
 (define-constant ERR-WITHDRAWAL-EXPIRED (err u3012))
 (define-constant ERR-BELOW-MIN-AMOUNT (err u3013))
 (define-constant ERR-CLAIMS-SETTLING (err u3014))
+(define-constant ERR-EARNINGS-BEHIND (err u3015))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -42,6 +43,16 @@
 ;; share-price is quoted in micro-STX per SHARE-UNIT shares; it starts at 1 STX.
 (define-constant SHARE-UNIT u1000000000000)
 (define-constant BPS u10000)
+(define-constant SECONDS-PER-WEEK u604800)
+;; Earning rates are kept in 10^-9 micro-STX per second, so that a small premium over a long term still
+;; earns at a rate above zero.
+(define-constant RATE-SCALE u1000000000)
+;; Week boundaries one accrual crosses at most (one map read each, 64 weeks: longer than any policy); a
+;; pool idle longer than this catches up through accrue-premiums (anyone may call it) before it takes deposits or pays withdrawals.
+(define-constant ACCRUAL-STEPS (list u1 u2 u3 u4 u5 u6 u7 u8 u9 u10 u11 u12 u13 u14 u15 u16
+                                     u17 u18 u19 u20 u21 u22 u23 u24 u25 u26 u27 u28 u29 u30 u31 u32
+                                     u33 u34 u35 u36 u37 u38 u39 u40 u41 u42 u43 u44 u45 u46 u47 u48
+                                     u49 u50 u51 u52 u53 u54 u55 u56 u57 u58 u59 u60 u61 u62 u63 u64))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; State
@@ -54,9 +65,19 @@
 (define-data-var reward-reserve uint u0)    ;; assessors' share of premiums, not yet allocated
 (define-data-var rewards-owed uint u0)      ;; allocated to assessed claims, not yet pulled by assessors
 (define-data-var bonds-held uint u0)        ;; bonds of open claims
-(define-data-var premiums-earned uint u0)   ;; cumulative
-(define-data-var unearned-premiums uint u0) ;; providers' part of the premiums of policies not yet expired
+(define-data-var premiums-earned uint u0)   ;; cumulative providers' part of premiums collected (earned over terms)
 (define-data-var total-paid-out uint u0)    ;; cumulative
+;; Unearned-premium reserve: the providers' part of each premium is earned evenly from purchase to the
+;; end of the week (counted from time 0) its policy ends in. `rate` is what all running policies earn per
+;; second (x RATE-SCALE), `through` the time up to which `unearned` is accounted; rate-ends holds, per
+;; week number, the rate that stops at the start of that week. No loop over policies is ever needed, and
+;; an accrual reads one entry per week it crosses.
+(define-data-var earning { rate: uint, through: uint, unearned: uint } { rate: u0, through: u0, unearned: u0 })
+(define-map rate-ends uint uint)
+;; An upper bound of the largest cover on any one protocol: capital may not leave below what keeps that
+;; cover within the per-protocol cap. Raised by every purchase; lowered by the cover contract when it
+;; proves a smaller bound (refresh-protocol-cap).
+(define-data-var protocol-cap-mark uint u0)
 
 (define-data-var share-epoch uint u0)      ;; bumped when a wiped-out pool is recapitalised
 ;; Shares count only in the epoch they were minted in.
@@ -73,6 +94,40 @@
 
 (define-private (div-ceil (a uint) (b uint))
   (if (is-eq a u0) u0 (+ (/ (- a u1) b) u1)))
+
+(define-private (sub-floor (a uint) (b uint)) (if (> a b) (- a b) u0))
+
+;; One step of earning: up to the next week boundary (where the rates of policies ending that week stop)
+;; or up to `now`. When nothing earns any more, the rounding dust left in the reserve is earned too.
+(define-private (accrue-step (step uint) (acc { rate: uint, through: uint, unearned: uint, now: uint }))
+  (let ((through (get through acc)) (now (get now acc)))
+    (if (>= through now)
+      acc
+      (if (is-eq (get rate acc) u0)
+        (merge acc { through: now, unearned: u0 })
+        (let ((boundary (* (+ (/ through SECONDS-PER-WEEK) u1) SECONDS-PER-WEEK))
+              (until (if (< boundary now) boundary now))
+              (unearned (sub-floor (get unearned acc) (/ (* (get rate acc) (- until through)) RATE-SCALE)))
+              (rate (if (is-eq until boundary)
+                      (- (get rate acc) (default-to u0 (map-get? rate-ends (/ boundary SECONDS-PER-WEEK))))
+                      (get rate acc))))
+          { rate: rate, through: until, unearned: (if (is-eq rate u0) u0 unearned), now: now })))))
+
+;; The reserve as of now (read-only: nothing is written).
+(define-private (earning-now)
+  (let ((e (var-get earning))
+        (done (fold accrue-step ACCRUAL-STEPS (merge e { now: stacks-block-time }))))
+    { rate: (get rate done), through: (get through done), unearned: (get unearned done), now: (get now done) }))
+
+;; Brings the reserve up to now (as far as ACCRUAL-STEPS weeks allow) and stores it; the answer also
+;; carries `now`, so callers need not read the block time again.
+(define-private (accrue)
+  (let ((e (earning-now)))
+    (var-set earning { rate: (get rate e), through: (get through e), unearned: (get unearned e) })
+    e))
+
+(define-private (capital-of (unearned uint))
+  (sub-floor (var-get total-assets) (+ (var-get claims-owed) unearned)))
 
 (define-private (no-provider)
   { shares: u0, pending-shares: u0, requested-at: u0, epoch: (var-get share-epoch) })
@@ -92,10 +147,10 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; Read-only: the numbers a provider or buyer needs
 ;; ---------------------------------------------------------------------------------------------
-;; Capital that belongs to providers once approved claims are paid.
+;; Capital that belongs to providers: the pool's assets less what approved claims are owed and less the
+;; premiums not yet earned.
 (define-read-only (get-total-capital)
-  (let ((assets (var-get total-assets)) (owed (var-get claims-owed)))
-    (if (> assets owed) (- assets owed) u0)))
+  (capital-of (get unearned (earning-now))))
 
 (define-read-only (get-pool-balance) (stx-get-balance current-contract))
 (define-read-only (get-total-assets) (var-get total-assets))
@@ -105,23 +160,24 @@
 (define-read-only (get-premiums-earned) (var-get premiums-earned))
 (define-read-only (get-total-paid-out) (var-get total-paid-out))
 
-;; Capital that may back new cover: the premiums of policies still running are not counted, so buying
-;; cover in parts, whose premiums would each raise the capacity the next part sees, gains nothing.
-(define-read-only (get-underwriting-capital)
-  (let ((capital (get-total-capital)) (unearned (var-get unearned-premiums)))
-    (if (> capital unearned) (- capital unearned) u0)))
-
-(define-read-only (get-unearned-premiums) (var-get unearned-premiums))
+;; The premiums of running policies are not capital until earned, so they back no new cover: buying cover
+;; in parts, whose premiums would each raise the capacity the next part sees, gains nothing.
+(define-read-only (get-unearned-premiums) (get unearned (earning-now)))
+(define-read-only (get-earning)
+  (let ((e (earning-now))) { rate: (get rate e), through: (get through e), unearned: (get unearned e) }))
+(define-read-only (get-protocol-cap-mark) (var-get protocol-cap-mark))
 
 (define-read-only (get-capacity)
-  (/ (* (get-underwriting-capital) (param "capacity-ratio-bps")) BPS))
+  (/ (* (get-total-capital) (param "capacity-ratio-bps")) BPS))
 
-;; Capital that backs active cover at the capacity ratio, rounded up in the pool's favour.
+;; Capital that backs active cover at the capacity ratio, or that keeps the largest protocol's cover
+;; within the per-protocol cap, whichever is more (rounded up in the pool's favour).
 ;; Claims under assessment do not move any price (their filer could otherwise move the exit price at
 ;; will); they lock capital instead: no withdrawal can take what they may be owed.
 (define-read-only (get-locked-capital)
-  (let ((ratio (param "capacity-ratio-bps")))
-    (div-ceil (* (var-get active-cover) BPS) ratio)))
+  (let ((by-cover (div-ceil (* (var-get active-cover) BPS) (param "capacity-ratio-bps")))
+        (by-protocol (div-ceil (* (var-get protocol-cap-mark) BPS) (param "protocol-cap-bps"))))
+    (if (> by-cover by-protocol) by-cover by-protocol)))
 
 (define-read-only (get-free-capital)
   (let ((capital (get-total-capital)) (held (+ (get-locked-capital) (var-get claims-pending))))
@@ -167,7 +223,7 @@
     locked-capital: (get-locked-capital), free-capital: (get-free-capital), claims-owed: (var-get claims-owed),
     claims-pending: (var-get claims-pending),
     premiums-earned: (var-get premiums-earned), total-paid-out: (var-get total-paid-out),
-    unearned-premiums: (var-get unearned-premiums), underwriting-capital: (get-underwriting-capital),
+    unearned-premiums: (get-unearned-premiums), protocol-cap-mark: (var-get protocol-cap-mark),
     reward-reserve: (var-get reward-reserve), rewards-owed: (var-get rewards-owed), bonds-held: (var-get bonds-held) })
 
 ;; ---------------------------------------------------------------------------------------------
@@ -181,6 +237,8 @@
     ;; An approved claim is off the share price until it is paid or vetoed; a deposit in between would buy
     ;; at the lowered price with a free option on the veto. Deposits wait until approved claims settle.
     (asserts! (is-eq (var-get claims-owed) u0) ERR-CLAIMS-SETTLING)
+    ;; Shares are priced on premiums earned up to now, never on a reserve that has fallen behind.
+    (asserts! (let ((e (accrue))) (is-eq (get through e) (get now e))) ERR-EARNINGS-BEHIND)
     (if (is-wiped-out) (start-share-epoch) true)
     (mint-shares amount)))
 
@@ -232,11 +290,13 @@
 ;; Pays the requested shares at the share price (after any approved loss), if free capital allows and
 ;; the amount is at least `min-amount`, the least the provider accepts.
 (define-public (withdraw (min-amount uint))
-  (let ((provider (get-provider-or-default contract-caller))
+  (let ((e (accrue))
+        (provider (get-provider-or-default contract-caller))
         (shares (get pending-shares provider))
         (amount (value-of-shares shares))
         (recipient contract-caller))
     (asserts! (> shares u0) ERR-NO-WITHDRAWAL-REQUEST)
+    (asserts! (is-eq (get through e) (get now e)) ERR-EARNINGS-BEHIND)
     (asserts! (>= stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown"))) ERR-COOLDOWN-ACTIVE)
     (asserts! (< stacks-block-time (+ (get requested-at provider) (param "withdrawal-cooldown") (param "withdrawal-window")))
               ERR-WITHDRAWAL-EXPIRED)
@@ -254,37 +314,86 @@
     (ok amount)))
 
 ;; ---------------------------------------------------------------------------------------------
+;; Anyone
+;; ---------------------------------------------------------------------------------------------
+;; Earns premiums up to now (or ACCRUAL-STEPS more days of them); deposits and withdrawals do this
+;; themselves and refuse only if the pool has been idle for longer.
+(define-public (accrue-premiums)
+  (let ((e (accrue)))
+    (ok { through: (get through e), unearned: (get unearned e), rate: (get rate e) })))
+
+;; ---------------------------------------------------------------------------------------------
 ;; Cover contract only
 ;; ---------------------------------------------------------------------------------------------
-;; The buyer (tx-sender of the purchase) pays the premium straight into the pool. The assessors' fee
-;; goes to the reward reserve; the rest belongs to the providers, and backs no new cover until the
-;; policy ends (release-premium). Returns the providers' part.
-(define-public (collect-premium (amount uint))
-  (let ((fee (/ (* amount (param "assessor-fee-bps")) BPS))
-        (to-capital (- amount fee)))
+;; The utilization surcharge on a base premium: base x slope x the mean of the pool's utilization before
+;; and after the cover (rounded up). Charging the mean means buying in parts costs at least as much as
+;; buying at once. Returns the premium and whether the cover fits the pool's capacity and the
+;; per-protocol cap (`protocol-after`: the protocol's cover with this one).
+(define-private (price (capital uint) (coverage-amount uint) (base-premium uint) (slope-bps uint) (protocol-after uint)
+                       (terms { capacity-ratio-bps: uint, assessor-fee-bps: uint, protocol-cap-bps: uint }))
+  (let ((capacity (/ (* capital (get capacity-ratio-bps terms)) BPS))
+        (cover-before (var-get active-cover))
+        (cover-after (+ cover-before coverage-amount))
+        (surcharge (if (is-eq capacity u0)
+                     (div-ceil (* base-premium slope-bps) BPS)
+                     (div-ceil (* (* base-premium slope-bps) (+ cover-before cover-after)) (* (* u2 capacity) BPS)))))
+    { premium: (+ base-premium surcharge), cover-after: cover-after,
+      utilization-bps: (if (is-eq capacity u0) BPS (/ (* cover-after BPS) capacity)),
+      fits-capacity: (<= cover-after capacity),
+      fits-protocol-cap: (<= protocol-after (/ (* capital (get protocol-cap-bps terms)) BPS)) }))
+
+(define-read-only (quote-cover (coverage-amount uint) (base-premium uint) (slope-bps uint) (protocol-after uint))
+  (price (get-total-capital) coverage-amount base-premium slope-bps protocol-after
+         (contract-call? .insurance-council get-pool-terms)))
+
+;; Prices new cover and, if it fits the capacity and the per-protocol cap and its premium is within the
+;; buyer's maximum, books it: takes the premium from the buyer (tx-sender of the purchase) and starts
+;; earning the providers' part of it until the end of the week `ends-at` falls in; the assessors' fee goes
+;; to the reward reserve. Either way it answers the price and the checks, and the cover contract refuses
+;; a purchase that does not fit with its own error codes.
+(define-public (underwrite (coverage-amount uint) (base-premium uint) (slope-bps uint) (protocol-after uint) (ends-at uint)
+                           (max-premium uint))
+  (let ((terms (contract-call? .insurance-council get-pool-terms))
+        (e (accrue))
+        (assets (var-get total-assets))
+        (owed (var-get claims-owed))
+        (priced (price (sub-floor assets (+ owed (get unearned e))) coverage-amount base-premium slope-bps protocol-after terms))
+        (premium (get premium priced))
+        (fee (/ (* premium (get assessor-fee-bps terms)) BPS))
+        (to-capital (- premium fee))
+        (now (get now e))
+        (end-week (div-ceil ends-at SECONDS-PER-WEEK))
+        (rate (/ (* to-capital RATE-SCALE) (- (* end-week SECONDS-PER-WEEK) now)))
+        (mark (var-get protocol-cap-mark)))
     (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
-    (unwrap! (stx-transfer? amount tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
-    (var-set total-assets (+ (var-get total-assets) to-capital))
+    (asserts! (and (is-eq (get through e) now) (> ends-at now)) ERR-EARNINGS-BEHIND)
+    (if (and (get fits-capacity priced) (get fits-protocol-cap priced) (<= premium max-premium))
+      (book priced to-capital fee e rate end-week protocol-after mark)
+      (ok (merge priced { to-capital: to-capital })))))
+
+(define-private (book (priced { premium: uint, cover-after: uint, utilization-bps: uint, fits-capacity: bool, fits-protocol-cap: bool })
+                      (to-capital uint) (fee uint) (e { rate: uint, through: uint, unearned: uint, now: uint }) (rate uint)
+                      (end-week uint) (protocol-after uint) (mark uint))
+  (let ((premium (get premium priced)) (assets (var-get total-assets)) (now (get now e)))
+    (unwrap! (stx-transfer? premium tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
+    (var-set total-assets (+ assets to-capital))
     (var-set premiums-earned (+ (var-get premiums-earned) to-capital))
-    (var-set unearned-premiums (+ (var-get unearned-premiums) to-capital))
     (var-set reward-reserve (+ (var-get reward-reserve) fee))
-    (print { topic: "premium-collected", payer: tx-sender, amount: amount, to-capital: to-capital, to-assessors: fee,
-             total-capital: (get-total-capital), share-price: (get-share-price) })
-    (ok to-capital)))
+    (var-set active-cover (get cover-after priced))
+    (var-set earning { rate: (+ (get rate e) rate), through: now, unearned: (+ (get unearned e) to-capital) })
+    (map-set rate-ends end-week (+ (default-to u0 (map-get? rate-ends end-week)) rate))
+    (if (> protocol-after mark) (var-set protocol-cap-mark protocol-after) true)
+    (print { topic: "premium-collected", payer: tx-sender, amount: premium, to-capital: to-capital, to-assessors: fee,
+             earned-until: (* end-week SECONDS-PER-WEEK),
+             total-capital: (sub-floor assets (+ (var-get claims-owed) (get unearned e))) })
+    (ok (merge priced { to-capital: to-capital }))))
 
-;; A policy expired or was paid out in full: its premium now backs cover like any other capital.
-(define-public (release-premium (amount uint))
+;; The cover contract proved that no protocol has more cover than `mark` (see refresh-protocol-cap).
+(define-public (set-protocol-cap-mark (mark uint))
   (begin
     (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
-    (asserts! (<= amount (var-get unearned-premiums)) ERR-LEDGER-UNDERFLOW)
-    (var-set unearned-premiums (- (var-get unearned-premiums) amount))
-    (ok true)))
-
-(define-public (add-cover (amount uint))
-  (begin
-    (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
-    (var-set active-cover (+ (var-get active-cover) amount))
-    (ok (var-get active-cover))))
+    (var-set protocol-cap-mark mark)
+    (ok mark)))
 
 (define-public (remove-cover (amount uint))
   (begin
@@ -412,6 +521,12 @@
     (var-set claims-owed (- (var-get claims-owed) owed))
     (var-set total-assets (- (var-get total-assets) paid))
     (var-set total-paid-out (+ (var-get total-paid-out) paid))
+    ;; A payout larger than the providers' capital spends premiums not yet earned: the reserve keeps no
+    ;; more than the pool still holds, so it can never be earned by capital that arrives later.
+    (let ((e (accrue)) (left (sub-floor (var-get total-assets) (var-get claims-owed))))
+      (if (> (get unearned e) left)
+        (var-set earning { rate: (get rate e), through: (get through e), unearned: left })
+        true))
     (print { topic: "claim-payout-sent", recipient: recipient, amount: paid, claims-owed: (var-get claims-owed),
              total-capital: (get-total-capital), share-price: (get-share-price) })
     (ok paid)))

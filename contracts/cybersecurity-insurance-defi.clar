@@ -16,6 +16,7 @@
 (define-constant ERR-POLICY-NOT-DUE (err u4009))
 (define-constant ERR-NOT-AUTHORIZED (err u4010))
 (define-constant ERR-EXCEEDS-COVER (err u4011))
+(define-constant ERR-INCOMPLETE-PROOF (err u4012))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -32,6 +33,7 @@
 ;; State
 ;; ---------------------------------------------------------------------------------------------
 (define-data-var last-policy-id uint u0)
+(define-data-var covered-protocols uint u0) ;; protocols with active cover above zero
 
 (define-map policies uint {
   holder: principal,
@@ -70,69 +72,73 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; Pricing
 ;; ---------------------------------------------------------------------------------------------
-;; premium = base + surcharge, base = ceil(amount x rate x days / 365), surcharge = base x slope x the
-;; mean of the pool's utilization before and after this purchase, rounded up. Charging the mean (the
-;; exact average over the cover bought) means that splitting one purchase into several costs at least as
-;; much as buying it at once: the parts' surcharges add up to the whole's.
-;; Every check purchase-coverage makes is made here too, so a quote that answers (ok ...) is a
-;; purchase that will succeed in the same block for the quoted premium.
-(define-read-only (quote (protocol-id uint) (coverage-amount uint) (duration-days uint))
-  (let ((not-paused (asserts! (not (contract-call? .insurance-council is-cover-paused)) ERR-COVER-PAUSED))
-        (risk (try! (contract-call? .protocol-registry check-insurable protocol-id)))
-        (capital (contract-call? .capital-pool get-underwriting-capital))
-        (capacity (contract-call? .capital-pool get-capacity))
-        (cover-before (contract-call? .capital-pool get-active-cover))
-        (cover-after (+ cover-before coverage-amount))
-        (protocol-after (+ (get-protocol-coverage protocol-id) coverage-amount))
-        (rate-bps (get rate-bps risk))
-        (base-premium (div-ceil (* (* coverage-amount rate-bps) duration-days) (* DAYS-PER-YEAR BPS)))
-        (utilization-bps (if (is-eq capacity u0) BPS (/ (* cover-after BPS) capacity)))
-        (slope-bps (param "utilization-slope-bps"))
-        (surcharge (if (is-eq capacity u0)
-                     (div-ceil (* base-premium slope-bps) BPS)
-                     (div-ceil (* (* base-premium slope-bps) (+ cover-before cover-after)) (* (* u2 capacity) BPS))))
-        (premium (+ base-premium surcharge)))
-    (asserts! (>= coverage-amount (param "min-coverage")) ERR-COVERAGE-TOO-SMALL)
-    (asserts! (and (>= duration-days (param "min-duration-days")) (<= duration-days (param "max-duration-days")))
+;; premium = base + surcharge, base = ceil(amount x rate x days / 365) at the protocol's risk rate, and
+;; the pool adds the utilization surcharge: base x slope x the mean of the pool's utilization before and
+;; after this purchase, rounded up (so splitting one purchase into several costs at least as much as
+;; buying it at once; see capital-pool's `price`).
+;; The checks this contract makes before the pool is asked, in order; returns the base premium.
+(define-private (check-terms (terms { cover-paused: bool, claims-pause-clock: uint, waiting-period: uint, min-coverage: uint,
+                                       min-duration-days: uint, max-duration-days: uint, utilization-slope-bps: uint })
+                             (protocol-id uint) (coverage-amount uint) (duration-days uint))
+  (let ((not-paused (asserts! (not (get cover-paused terms)) ERR-COVER-PAUSED))
+        (risk (try! (contract-call? .protocol-registry check-insurable protocol-id))))
+    (asserts! (>= coverage-amount (get min-coverage terms)) ERR-COVERAGE-TOO-SMALL)
+    (asserts! (and (>= duration-days (get min-duration-days terms)) (<= duration-days (get max-duration-days terms)))
               ERR-INVALID-DURATION)
-    (asserts! (<= cover-after capacity) ERR-INSUFFICIENT-CAPACITY)
-    (asserts! (<= protocol-after (/ (* capital (param "protocol-cap-bps")) BPS)) ERR-PROTOCOL-CAP-EXCEEDED)
-    (ok { premium: premium, base-premium: base-premium, rate-bps: rate-bps, tier: (get tier risk),
-          risk-score: (get score risk), utilization-bps: utilization-bps })))
+    (ok (merge risk { base-premium: (div-ceil (* (* coverage-amount (get rate-bps risk)) duration-days) (* DAYS-PER-YEAR BPS)) }))))
+
+;; Every check purchase-coverage makes is made here too, so a quote that answers (ok ...) is a purchase
+;; that will succeed in the same block for the quoted premium.
+(define-read-only (quote (protocol-id uint) (coverage-amount uint) (duration-days uint))
+  (let ((terms (contract-call? .insurance-council get-cover-terms))
+        (risk (try! (check-terms terms protocol-id coverage-amount duration-days)))
+        (priced (contract-call? .capital-pool quote-cover coverage-amount (get base-premium risk)
+                                (get utilization-slope-bps terms) (+ (get-protocol-coverage protocol-id) coverage-amount))))
+    (asserts! (get fits-capacity priced) ERR-INSUFFICIENT-CAPACITY)
+    (asserts! (get fits-protocol-cap priced) ERR-PROTOCOL-CAP-EXCEEDED)
+    (ok { premium: (get premium priced), base-premium: (get base-premium risk), rate-bps: (get rate-bps risk),
+          tier: (get tier risk), risk-score: (get score risk), utilization-bps: (get utilization-bps priced) })))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Buying cover
 ;; ---------------------------------------------------------------------------------------------
 (define-public (purchase-coverage (protocol-id uint) (coverage-amount uint) (duration-days uint) (max-premium uint))
-  (let ((priced (try! (quote protocol-id coverage-amount duration-days)))
-        (premium (get premium priced))
+  (let ((terms (contract-call? .insurance-council get-cover-terms))
+        (risk (try! (check-terms terms protocol-id coverage-amount duration-days)))
+        (now stacks-block-time)
+        (active-from (+ now (get waiting-period terms)))
+        (ends-at (+ active-from (* duration-days SECONDS-PER-DAY)))
+        (cover-before (get-protocol-coverage protocol-id))
+        (protocol-cover (+ cover-before coverage-amount))
+        ;; The pool prices the cover and books it (taking the premium) only if it passes the checks below.
+        (booked (try! (contract-call? .capital-pool underwrite coverage-amount (get base-premium risk)
+                                      (get utilization-slope-bps terms) protocol-cover ends-at max-premium)))
+        (premium (get premium booked))
         (policy-id (+ (var-get last-policy-id) u1))
         (holder contract-caller)
-        (active-from (+ stacks-block-time (param "waiting-period")))
-        (ends-at (+ active-from (* duration-days SECONDS-PER-DAY)))
         (holder-count (default-to u0 (map-get? holder-policy-count holder)))
-        (protocol-count (default-to u0 (map-get? protocol-policy-count protocol-id)))
-        (protocol-cover (+ (get-protocol-coverage protocol-id) coverage-amount)))
+        (protocol-count (default-to u0 (map-get? protocol-policy-count protocol-id))))
+    (asserts! (get fits-capacity booked) ERR-INSUFFICIENT-CAPACITY)
+    (asserts! (get fits-protocol-cap booked) ERR-PROTOCOL-CAP-EXCEEDED)
     (asserts! (<= premium max-premium) ERR-PREMIUM-ABOVE-MAX)
-    (try! (contract-call? .capital-pool add-cover coverage-amount))
     (map-set policies policy-id {
       holder: holder, protocol-id: protocol-id, coverage-amount: coverage-amount, premium: premium,
-      rate-bps: (get rate-bps priced), tier: (get tier priced), duration-days: duration-days,
-      purchased-at: stacks-block-time, active-from: active-from, ends-at: ends-at,
+      rate-bps: (get rate-bps risk), tier: (get tier risk), duration-days: duration-days,
+      purchased-at: now, active-from: active-from, ends-at: ends-at,
       remaining-cover: coverage-amount, total-paid: u0, status: STATUS-ACTIVE,
-      claims-pause-clock: (contract-call? .insurance-council get-claims-pause-clock),
-      ;; The buyer pays here; the pool answers with the providers' part of the premium.
-      capital-premium: (try! (contract-call? .capital-pool collect-premium premium)) })
+      claims-pause-clock: (get claims-pause-clock terms),
+      capital-premium: (get to-capital booked) })
     (map-set protocol-coverage protocol-id protocol-cover)
+    (if (is-eq cover-before u0) (var-set covered-protocols (+ (var-get covered-protocols) u1)) true)
     (map-set holder-policies { holder: holder, index: holder-count } policy-id)
     (map-set holder-policy-count holder (+ holder-count u1))
     (map-set protocol-policies { protocol-id: protocol-id, index: protocol-count } policy-id)
     (map-set protocol-policy-count protocol-id (+ protocol-count u1))
     (var-set last-policy-id policy-id)
     (print { topic: "policy-purchased", policy-id: policy-id, protocol-id: protocol-id, holder: holder,
-             coverage-amount: coverage-amount, premium: premium, rate-bps: (get rate-bps priced),
-             tier: (get tier priced), duration-days: duration-days, active-from: active-from, ends-at: ends-at,
-             protocol-coverage: protocol-cover, utilization-bps: (contract-call? .capital-pool get-utilization-bps) })
+             coverage-amount: coverage-amount, premium: premium, rate-bps: (get rate-bps risk),
+             tier: (get tier risk), duration-days: duration-days, active-from: active-from, ends-at: ends-at,
+             protocol-coverage: protocol-cover, utilization-bps: (get utilization-bps booked) })
     (ok policy-id)))
 
 ;; Claims on a policy may be filed until the end of the grace period after its term, extended by the
@@ -155,13 +161,38 @@
     (asserts! (is-eq (get status policy) STATUS-ACTIVE) ERR-POLICY-NOT-ACTIVE)
     (asserts! (>= stacks-block-time (filing-deadline (get ends-at policy) (get claims-pause-clock policy))) ERR-POLICY-NOT-DUE)
     (try! (contract-call? .capital-pool remove-cover remaining))
-    (try! (contract-call? .capital-pool release-premium (get capital-premium policy)))
     (let ((protocol-cover (- (get-protocol-coverage protocol-id) remaining)))
-      (map-set protocol-coverage protocol-id protocol-cover)
+      (set-protocol-coverage protocol-id protocol-cover)
       (map-set policies policy-id (merge policy { status: STATUS-EXPIRED }))
       (print { topic: "policy-expired", policy-id: policy-id, protocol-id: protocol-id, holder: (get holder policy),
                released-cover: remaining, protocol-coverage: protocol-cover, expired-by: contract-caller })
       (ok true))))
+
+;; Active cover per protocol, counting the protocols that have some (for refresh-protocol-cap).
+(define-private (set-protocol-coverage (protocol-id uint) (cover uint))
+  (begin
+    (if (and (is-eq cover u0) (> (get-protocol-coverage protocol-id) u0))
+      (var-set covered-protocols (- (var-get covered-protocols) u1))
+      true)
+    (map-set protocol-coverage protocol-id cover)))
+
+;; Lowers the pool's per-protocol bound (which every purchase raises) to the largest cover any protocol
+;; has now, once cover has expired or been paid. The caller lists every protocol with cover, in
+;; increasing id order: the list is complete when its length is the count of covered protocols.
+(define-private (proof-step (protocol-id uint) (acc { last: uint, max: uint, ok: bool }))
+  (let ((cover (get-protocol-coverage protocol-id)))
+    { last: protocol-id, max: (if (> cover (get max acc)) cover (get max acc)),
+      ok: (and (get ok acc) (> protocol-id (get last acc)) (> cover u0)) }))
+
+(define-public (refresh-protocol-cap (covered (list 200 uint)))
+  (let ((proof (fold proof-step covered { last: u0, max: u0, ok: true })))
+    (asserts! (and (get ok proof) (is-eq (len covered) (var-get covered-protocols))) ERR-INCOMPLETE-PROOF)
+    (try! (contract-call? .capital-pool set-protocol-cap-mark (get max proof)))
+    (print { topic: "protocol-cap-refreshed", largest-protocol-cover: (get max proof), protocols: (len covered),
+             by: contract-caller })
+    (ok (get max proof))))
+
+(define-read-only (get-covered-protocol-count) (var-get covered-protocols))
 
 ;; The claims contract records a paid claim: the claimed amount comes off the remaining cover (so a
 ;; policy never pays more than its cover) and, while the policy is active, off the pool's active cover.
@@ -174,12 +205,10 @@
     (if was-active
       (begin
         (try! (contract-call? .capital-pool remove-cover amount))
-        (map-set protocol-coverage protocol-id (- (get-protocol-coverage protocol-id) amount)))
+        (set-protocol-coverage protocol-id (- (get-protocol-coverage protocol-id) amount)))
       true)
     (let ((remaining (- (get remaining-cover policy) amount))
           (status (if (is-eq remaining u0) STATUS-EXHAUSTED (get status policy))))
-      ;; A policy paid out in full while active never expires: its premium is released now.
-      (if (and was-active (is-eq remaining u0)) (try! (contract-call? .capital-pool release-premium (get capital-premium policy))) true)
       (map-set policies policy-id
         (merge policy { remaining-cover: remaining, total-paid: (+ (get total-paid policy) paid), status: status }))
       (print { topic: "policy-paid", policy-id: policy-id, protocol-id: protocol-id, holder: (get holder policy),

@@ -193,6 +193,19 @@
   (+ (var-get claims-paused-total)
      (if (var-get claims-paused) (- stacks-block-time (var-get claims-paused-since)) u0)))
 
+
+;; The rules one purchase of cover needs, in one call (each separate contract call costs a block's
+;; reads): the cover contract's and the pool's.
+(define-read-only (get-cover-terms)
+  { cover-paused: (var-get cover-paused), claims-pause-clock: (get-claims-pause-clock),
+    waiting-period: (get-parameter "waiting-period"), min-coverage: (get-parameter "min-coverage"),
+    min-duration-days: (get-parameter "min-duration-days"), max-duration-days: (get-parameter "max-duration-days"),
+    utilization-slope-bps: (get-parameter "utilization-slope-bps") })
+
+(define-read-only (get-pool-terms)
+  { capacity-ratio-bps: (get-parameter "capacity-ratio-bps"), assessor-fee-bps: (get-parameter "assessor-fee-bps"),
+    protocol-cap-bps: (get-parameter "protocol-cap-bps") })
+
 (define-read-only (get-proposal (proposal-id uint))
   (map-get? proposals proposal-id))
 

@@ -226,24 +226,33 @@
 ;; Tier: <20 -> 1, <35 -> 2, <50 -> 3, <70 -> 4, else 5. Rate: the council's rate for the tier.
 ;; ---------------------------------------------------------------------------------------------
 (define-read-only (get-risk-breakdown (protocol-id uint))
-  (let ((protocol (unwrap! (map-get? protocols protocol-id) ERR-UNKNOWN-PROTOCOL))
-        (audit (map-get? audits (get latest-audit-id protocol)))
+  (let ((protocol (unwrap! (map-get? protocols protocol-id) ERR-UNKNOWN-PROTOCOL)))
+    (ok (risk-of protocol (map-get? audits (get latest-audit-id protocol))))))
+
+(define-private (risk-of (protocol { name: (string-ascii 48), website: (string-ascii 128), source-url: (string-ascii 256),
+                                     chain: (string-ascii 24), category: uint, team: (list 5 principal), submitter: principal,
+                                     status: uint, submitted-at: uint, listed-at: uint, audit-count: uint,
+                                     latest-audit-id: uint, incident-count: uint })
+                         (audit (optional { protocol-id: uint, auditor: principal, report-hash: (buff 32),
+                                            report-uri: (string-ascii 256), critical: uint, high: uint, medium: uint,
+                                            low: uint, verdict: uint, recorded-at: uint })))
+  (let ((now stacks-block-time)
         (category-points (default-to u15 (element-at? CATEGORY-POINTS (- (get category protocol) u1))))
         (finding-points (match audit a
                           (min-uint u40 (+ (* u20 (get critical a)) (* u8 (get high a)) (* u2 (get medium a))))
                           u40))
         (verdict-points (match audit a (if (is-eq (get verdict a) VERDICT-PASS-WITH-CONDITIONS) u10 u0) u10))
         (incident-points (min-uint u30 (* u15 (get incident-count protocol))))
-        (age-days (if (or (is-eq (get listed-at protocol) u0) (< stacks-block-time (get listed-at protocol)))
+        (age-days (if (or (is-eq (get listed-at protocol) u0) (< now (get listed-at protocol)))
                     u0
-                    (/ (- stacks-block-time (get listed-at protocol)) SECONDS-PER-DAY)))
+                    (/ (- now (get listed-at protocol)) SECONDS-PER-DAY)))
         (age-credit (min-uint u10 (/ age-days u36)))
         (gross (+ category-points finding-points verdict-points incident-points))
         (score (min-uint u100 (if (> gross age-credit) (- gross age-credit) u0)))
         (tier (if (< score u20) u1 (if (< score u35) u2 (if (< score u50) u3 (if (< score u70) u4 u5))))))
-    (ok { score: score, tier: tier, rate-bps: (tier-rate tier),
-          category-points: category-points, finding-points: finding-points, verdict-points: verdict-points,
-          incident-points: incident-points, age-credit: age-credit })))
+    { score: score, tier: tier, rate-bps: (tier-rate tier),
+      category-points: category-points, finding-points: finding-points, verdict-points: verdict-points,
+      incident-points: incident-points, age-credit: age-credit }))
 
 (define-read-only (tier-rate (tier uint))
   (contract-call? .insurance-council get-parameter
@@ -257,9 +266,9 @@
     (asserts! (not (is-eq status STATUS-PAUSED)) ERR-PROTOCOL-PAUSED)
     (asserts! (is-eq status STATUS-ACTIVE) ERR-NOT-LISTED)
     (asserts! (> (get audit-count protocol) u0) ERR-NOT-AUDITED)
-    (asserts! (not (is-eq (default-to VERDICT-FAIL (get verdict (map-get? audits (get latest-audit-id protocol)))) VERDICT-FAIL))
-              ERR-AUDIT-FAILED)
-    (get-risk-breakdown protocol-id)))
+    (let ((audit (map-get? audits (get latest-audit-id protocol))))
+      (asserts! (not (is-eq (default-to VERDICT-FAIL (get verdict audit)) VERDICT-FAIL)) ERR-AUDIT-FAILED)
+      (ok (risk-of protocol audit)))))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Lookups

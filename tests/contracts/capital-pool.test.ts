@@ -2,13 +2,15 @@ import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
   alice, bob, carol, frank, errors, expectOk, expectRefused, call, readJs, printed, deposit, stxBalance, contractId,
-  setupRoles, insurableProtocol, purchase, advance, DAY, STX, council, deployer,
+  setupRoles, insurableProtocol, purchase, advance, DAY, STX, council, deployer, storedEntry, storedVar, now,
 } from "./helpers";
 
 const E = errors.pool;
 const POOL = contractId("capital-pool");
 const stats = () => readJs("capital-pool", "get-pool-stats");
 const provider = (who: string) => () => readJs("capital-pool", "get-provider", [Cl.principal(who)]);
+// What a refused call must leave as it was (the value of shares moves with time as premiums are earned).
+const holding = (who: string) => () => storedEntry("capital-pool", "providers", Cl.principal(who));
 const requestWithdrawal = (shares: bigint, who = alice) => call("capital-pool", "request-withdrawal", [Cl.uint(shares)], who);
 const withdraw = (who = alice) => call("capital-pool", "withdraw", [Cl.uint(0)], who);
 const COOLDOWN = 7 * DAY;
@@ -34,11 +36,11 @@ describe("deposits", () => {
   });
 
   it("refuses a deposit below the minimum", () => {
-    expectRefused(() => deposit(999_999n), E["ERR-BELOW-MIN-DEPOSIT"], provider(alice));
+    expectRefused(() => deposit(999_999n), E["ERR-BELOW-MIN-DEPOSIT"], holding(alice));
   });
 
   it("refuses a deposit larger than the wallet holds", () => {
-    expectRefused(() => deposit(200_000_000n * STX), E["ERR-INSUFFICIENT-BALANCE"], provider(alice));
+    expectRefused(() => deposit(200_000_000n * STX), E["ERR-INSUFFICIENT-BALANCE"], holding(alice));
   });
 });
 
@@ -61,17 +63,17 @@ describe("withdrawals", () => {
 
   it("refuses to request zero shares or more shares than held", () => {
     const shares = expectOk(deposit(10n * STX)) as bigint;
-    expectRefused(() => requestWithdrawal(0n), E["ERR-ZERO-AMOUNT"], provider(alice));
-    expectRefused(() => requestWithdrawal(shares + 1n), E["ERR-INSUFFICIENT-SHARES"], provider(alice));
-    expectRefused(() => requestWithdrawal(1n, bob), E["ERR-INSUFFICIENT-SHARES"], provider(bob));
+    expectRefused(() => requestWithdrawal(0n), E["ERR-ZERO-AMOUNT"], holding(alice));
+    expectRefused(() => requestWithdrawal(shares + 1n), E["ERR-INSUFFICIENT-SHARES"], holding(alice));
+    expectRefused(() => requestWithdrawal(1n, bob), E["ERR-INSUFFICIENT-SHARES"], holding(bob));
   });
 
   it("refuses to withdraw without a request or before the cooldown ends", () => {
     const shares = expectOk(deposit(10n * STX)) as bigint;
-    expectRefused(() => withdraw(), E["ERR-NO-WITHDRAWAL-REQUEST"], provider(alice));
+    expectRefused(() => withdraw(), E["ERR-NO-WITHDRAWAL-REQUEST"], holding(alice));
     expectOk(requestWithdrawal(shares));
     advance(COOLDOWN - 2 * 3_600);
-    expectRefused(() => withdraw(), E["ERR-COOLDOWN-ACTIVE"], provider(alice));
+    expectRefused(() => withdraw(), E["ERR-COOLDOWN-ACTIVE"], holding(alice));
   });
 
   it("restarts the cooldown when the request is replaced", () => {
@@ -80,12 +82,12 @@ describe("withdrawals", () => {
     advance(COOLDOWN - DAY);
     expectOk(requestWithdrawal(shares / 2n));
     advance(2 * DAY);
-    expectRefused(() => withdraw(), E["ERR-COOLDOWN-ACTIVE"], provider(alice));
+    expectRefused(() => withdraw(), E["ERR-COOLDOWN-ACTIVE"], holding(alice));
   });
 
   it("cancels a request, and refuses to cancel when nothing is requested", () => {
     const shares = expectOk(deposit(10n * STX)) as bigint;
-    expectRefused(() => call("capital-pool", "cancel-withdrawal", [], alice), E["ERR-NO-WITHDRAWAL-REQUEST"], provider(alice));
+    expectRefused(() => call("capital-pool", "cancel-withdrawal", [], alice), E["ERR-NO-WITHDRAWAL-REQUEST"], holding(alice));
     expectOk(requestWithdrawal(shares));
     const result = call("capital-pool", "cancel-withdrawal", [], alice);
     expect(printed(result)[0]).toMatchObject({ topic: "withdrawal-cancelled", shares });
@@ -96,28 +98,32 @@ describe("withdrawals", () => {
     expectOk(deposit(10n * STX));
     expectOk(requestWithdrawal(1n));
     advance(COOLDOWN);
-    expectRefused(() => withdraw(), E["ERR-ZERO-AMOUNT"], provider(alice));
+    expectRefused(() => withdraw(), E["ERR-ZERO-AMOUNT"], holding(alice));
   });
 
   it("never takes capital that backs active cover", () => {
     setupRoles();
     const protocolId = insurableProtocol();
     const shares = expectOk(deposit(1_000n * STX)) as bigint;
-    // 400 STX of cover at the 2x capacity ratio locks 200 STX of capital.
+    // 400 STX of cover at the 2x capacity ratio needs 200 STX of capital; all of it on one protocol, under
+    // the 50 % per-protocol cap, keeps 800 STX in the pool: the larger lock holds.
     expectOk(purchase(protocolId, 400n * STX, 30, 100n * STX));
-    expect(stats()["locked-capital"]).toBe(200n * STX);
+    expect(stats()["locked-capital"]).toBe(800n * STX);
     expectOk(requestWithdrawal(shares));
     advance(COOLDOWN);
-    expectRefused(() => withdraw(), E["ERR-CAPITAL-LOCKED"], provider(alice));
+    expectRefused(() => withdraw(), E["ERR-CAPITAL-LOCKED"], holding(alice));
     // A smaller request that leaves the locked capital in place goes through.
     const free = stats()["free-capital"] as bigint;
     const priceNum = stats()["total-capital"] as bigint;
     const freeShares = (free * (stats()["total-shares"] as bigint)) / priceNum;
     expectOk(requestWithdrawal(freeShares - 1_000_000n));
     advance(COOLDOWN);
-    const paid = expectOk(withdraw()) as bigint;
-    expect(paid).toBeLessThanOrEqual(free);
+    expectOk(withdraw());
     expect(stats()["total-capital"]).toBeGreaterThanOrEqual(stats()["locked-capital"] as bigint);
+    // What is left is locked: the rest of the holding cannot follow.
+    expectOk(requestWithdrawal(provider(alice)().shares as bigint));
+    advance(COOLDOWN);
+    expectRefused(() => withdraw(), E["ERR-CAPITAL-LOCKED"], holding(alice));
   });
 
   it("keeps requested shares in the pool, so they share in premiums until they leave", () => {
@@ -127,26 +133,45 @@ describe("withdrawals", () => {
     expectOk(requestWithdrawal(shares / 2n));
     const before = provider(alice)()["pending-value"] as bigint;
     expectOk(purchase(protocolId, 100n * STX, 365, 100n * STX));
+    // Premiums are earned over the term: nothing at purchase, some a few days later.
+    expect(provider(alice)()["pending-value"]).toBe(before);
+    advance(3 * DAY);
     expect(provider(alice)()["pending-value"]).toBeGreaterThan(before);
   });
 });
 
 describe("share price", () => {
-  it("rises with premiums", () => {
+  it("rises with premiums as they are earned, evenly over the policy's term", () => {
     setupRoles();
     const protocolId = insurableProtocol();
     expectOk(deposit(1_000n * STX));
     const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(100n * STX), Cl.uint(365)]).premium as bigint;
     expectOk(purchase(protocolId, 100n * STX, 365, premium));
-    const s = stats();
-    // 5 % of the premium funds the assessors' reward reserve; the rest is the providers'.
+    const policy = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]);
+    // 5 % of the premium funds the assessors' reward reserve; the rest is the providers', unearned at first.
     const fee = (premium * 500n) / 10_000n;
+    let s = stats();
     expect(s["reward-reserve"]).toBe(fee);
     expect(s["premiums-earned"]).toBe(premium - fee);
+    expect(s["unearned-premiums"]).toBe(premium - fee);
+    expect(s["total-capital"]).toBe(1_000n * STX);
+    expect(s["share-price"]).toBe(1_000_000n);
+    expect(stxBalance(POOL)).toBe(1_000n * STX + premium);
+    // Earned until the end of the week the term ends in (weeks counted from time 0).
+    const WEEK = 7n * BigInt(DAY);
+    const earnedUntil = (((policy["ends-at"] as bigint) + WEEK - 1n) / WEEK) * WEEK;
+    const span = earnedUntil - (policy["purchased-at"] as bigint);
+    advance(Number(span / 2n));
+    s = stats();
+    const earned = (s["total-capital"] as bigint) - 1_000n * STX;
+    expect(earned).toBeGreaterThan(((premium - fee) * 49n) / 100n);
+    expect(earned).toBeLessThan(((premium - fee) * 51n) / 100n);
+    expect((s["unearned-premiums"] as bigint) + earned).toBe(premium - fee);
+    advance(Number(span / 2n) + 60);
+    s = stats();
+    expect(s["unearned-premiums"]).toBe(0n);
     expect(s["total-capital"]).toBe(1_000n * STX + premium - fee);
     expect(s["share-price"]).toBe(((1_000n * STX + premium - fee + 1n) * 10n ** 12n) / (1_000n * STX * 1_000_000n + 1_000_000n));
-    expect(s["share-price"]).toBeGreaterThan(1_000_000n);
-    expect(stxBalance(POOL)).toBe(1_000n * STX + premium);
   });
 
   it("defeats the first-depositor inflation attack", () => {
@@ -169,13 +194,34 @@ describe("share price", () => {
   });
 });
 
+describe("the unearned-premium reserve", () => {
+  it("refuses deposits and withdrawals priced on a reserve that fell behind, until anyone brings it up to date", () => {
+    // A three-year policy earns for some 157 weeks; one accrual crosses at most 64 week boundaries.
+    setupRoles();
+    expectOk(council.pass("propose-parameter", [Cl.stringAscii("max-duration-days"), Cl.uint(1_095)]));
+    const protocolId = insurableProtocol();
+    expectOk(deposit(1_000_000n * STX));
+    expectOk(purchase(protocolId, 100_000n * STX, 1_095, 100_000n * STX));
+    advance(70 * 7 * DAY);
+    const earning = () => storedVar("capital-pool", "earning");
+    expectRefused(() => deposit(1_000n * STX, bob), E["ERR-EARNINGS-BEHIND"], earning);
+    const behind = earning().through as bigint;
+    expectOk(call("capital-pool", "accrue-premiums", [], carol));
+    expect(earning().through).toBeGreaterThan(behind);
+    expectOk(deposit(1_000n * STX, bob));
+    expect(storedVar("capital-pool", "earning").through).toBe(now());
+  });
+});
+
 describe("cover-contract functions", () => {
   it("refuse callers without the cover role", () => {
     expectOk(deposit(10n * STX));
-    expectRefused(() => call("capital-pool", "collect-premium", [Cl.uint(STX)], frank), E["ERR-NOT-AUTHORIZED"]);
-    expectRefused(() => call("capital-pool", "add-cover", [Cl.uint(STX)], frank), E["ERR-NOT-AUTHORIZED"]);
-    expectRefused(() => call("capital-pool", "remove-cover", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"]);
-    expectRefused(() => call("capital-pool", "release-premium", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"]);
+    const farFuture = Cl.uint(BigInt(simnet.getBlockTime()) + 100n * BigInt(DAY));
+    expectRefused(() => call("capital-pool", "underwrite", [Cl.uint(STX), Cl.uint(STX), Cl.uint(0), Cl.uint(STX), farFuture, Cl.uint(STX)], frank),
+      E["ERR-NOT-AUTHORIZED"], stats);
+    expectRefused(() => call("capital-pool", "remove-cover", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"], stats);
+    // Lowering the per-protocol bound would free capital that keeps a protocol within its cap.
+    expectRefused(() => call("capital-pool", "set-protocol-cap-mark", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"], stats);
   });
 
   it("refuse callers without the claims role, the council and the cover contract's role holders included", () => {
@@ -200,11 +246,12 @@ describe("cover-contract functions", () => {
     expectOk(purchase(protocolId, 500n * STX, 30, 100n * STX));
     const s = stats();
     expect(s["active-cover"]).toBe(500n * STX);
-    // The running policy's premium (less the assessors' 5 %) backs no new cover until the policy ends.
+    // The running policy's premium (less the assessors' 5 %) is capital only as it is earned.
     const premium = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]).premium as bigint;
     expect(s["unearned-premiums"]).toBe(premium - (premium * 500n) / 10_000n);
-    expect(s["underwriting-capital"]).toBe((s["total-capital"] as bigint) - (s["unearned-premiums"] as bigint));
-    expect(s.capacity).toBe(((s["underwriting-capital"] as bigint) * 20_000n) / 10_000n);
+    expect(s["total-capital"]).toBe((s["total-assets"] as bigint) - (s["unearned-premiums"] as bigint));
+    expect(s["protocol-cap-mark"]).toBe(500n * STX);
+    expect(s.capacity).toBe(((s["total-capital"] as bigint) * 20_000n) / 10_000n);
     expect(s["free-capacity"]).toBe((s.capacity as bigint) - 500n * STX);
     expect(s["utilization-bps"]).toBe((500n * STX * 10_000n) / (s.capacity as bigint));
     expect(s["pool-balance"]).toBe(stxBalance(POOL));

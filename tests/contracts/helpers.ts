@@ -89,6 +89,37 @@ function declared(contract: ContractName, kind: "variables" | "maps", name: stri
   if (!declarations.get(key)!.has(name)) throw new Error(`${contract} declares no ${kind === "maps" ? "map" : "data var"} ${name}`);
 }
 
+/** Each simnet transaction's block is 10 s after the previous block. */
+export const TX_TIME_STEP = 10n;
+const WEEK = 604_800n;
+const RATE_SCALE = 1_000_000_000n;
+
+/**
+ * The pool's unearned premiums as the contract will count them at `time` (by default: in the next
+ * transaction's block), computed from its stored earning state the way the contract does.
+ */
+export function unearnedAt(time = now() + TX_TIME_STEP): bigint {
+  let { rate, through, unearned } = storedVar("capital-pool", "earning") as { rate: bigint; through: bigint; unearned: bigint };
+  for (let step = 0; step < 64 && through < time; step++) {
+    if (rate === 0n) return 0n;
+    const boundary = (through / WEEK + 1n) * WEEK;
+    const until = boundary < time ? boundary : time;
+    const earned = (rate * (until - through)) / RATE_SCALE;
+    unearned = unearned > earned ? unearned - earned : 0n;
+    if (until === boundary) rate -= (storedEntry("capital-pool", "rate-ends", Cl.uint(boundary / WEEK)) as bigint | null) ?? 0n;
+    through = until;
+    if (rate === 0n) unearned = 0n;
+  }
+  return unearned;
+}
+
+/** Providers' capital at `time` (by default: in the next transaction's block). */
+export function capitalAt(time = now() + TX_TIME_STEP): bigint {
+  const held = (storedVar("capital-pool", "claims-owed") as bigint) + unearnedAt(time);
+  const assets = storedVar("capital-pool", "total-assets") as bigint;
+  return assets > held ? assets - held : 0n;
+}
+
 export function expectOk(result: ParsedTransactionResult): any {
   if (result.result.type !== ClarityType.ResponseOk) {
     throw new Error(`expected ok, got ${Cl.prettyPrint(result.result)}`);

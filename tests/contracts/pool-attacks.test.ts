@@ -4,11 +4,16 @@ import { tx } from "@stacks/clarinet-sdk";
 import {
   alice, dave, frank, grace, call, readJs, errors, expectOk, expectRefused, boughtPolicy, stxBalance, deposit, submitClaim, advance, now, printed,
   overcommittedPool, policyInForce, openClaim, vote, bob, deployer, setupRoles, insurableProtocol, purchase, approveByVote, heidi, DAY, HOUR, STX,
+  storedEntry, capitalAt, unearnedAt, erin,
 } from "./helpers";
 import { expectedPremium } from "./model/pricing";
 
 const E = errors.pool;
 const provider = (who: string) => () => readJs("capital-pool", "get-provider", [Cl.principal(who)]);
+// What a refused call must leave as it was (the value of shares moves with time as premiums are earned).
+const holding = (who: string) => () => storedEntry("capital-pool", "providers", Cl.principal(who));
+const refreshCap = (covered: bigint[], who = grace) =>
+  call("cybersecurity-insurance-defi", "refresh-protocol-cap", [Cl.list(covered.map((id) => Cl.uint(id)))], who);
 const requestAll = (who: string) => call("capital-pool", "request-withdrawal", [Cl.uint(provider(who)().shares)], who);
 const withdraw = (who: string) => call("capital-pool", "withdraw", [Cl.uint(0)], who);
 
@@ -23,7 +28,7 @@ describe("capital providers keep what is theirs", () => {
     expect(now()).toBeGreaterThan(policy["ends-at"]);
     expectRefused(() => call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace),
       errors.cover["ERR-POLICY-NOT-DUE"]);
-    expectRefused(() => withdraw(alice), E["ERR-CAPITAL-LOCKED"], provider(alice));
+    expectRefused(() => withdraw(alice), E["ERR-CAPITAL-LOCKED"], holding(alice));
     // The hack that happened on the last day of cover is claimed in the grace period, against capital still there.
     expectOk(submitClaim(policyId, 400_000n * STX, policy["ends-at"] - BigInt(HOUR), frank));
     expect(readJs("capital-pool", "get-total-assets")).toBeGreaterThan(1_000_000n * STX);
@@ -37,6 +42,10 @@ describe("capital providers keep what is theirs", () => {
     expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace));
     expectOk(requestAll(alice));
     advance(7 * DAY);
+    // The pool still assumes the largest cover one protocol ever had until someone proves less: no
+    // protocol has cover now, so the proof is the empty list.
+    expectRefused(() => withdraw(alice), E["ERR-CAPITAL-LOCKED"], holding(alice));
+    expect(refreshCap([]).result).toBeOk(Cl.uint(0));
     expect(expectOk(withdraw(alice))).toBeGreaterThan(1_000_000n * STX);
   });
 
@@ -45,10 +54,10 @@ describe("capital providers keep what is theirs", () => {
     expectOk(requestAll(alice));
     expect(provider(alice)()["expires-at"] - provider(alice)()["unlocks-at"]).toBe(7n * BigInt(DAY));
     advance(60 * DAY);
-    expectRefused(() => withdraw(alice), E["ERR-WITHDRAWAL-EXPIRED"], provider(alice));
+    expectRefused(() => withdraw(alice), E["ERR-WITHDRAWAL-EXPIRED"], holding(alice));
     // A fresh request waits the whole cooldown again.
     expectOk(requestAll(alice));
-    expectRefused(() => withdraw(alice), E["ERR-COOLDOWN-ACTIVE"], provider(alice));
+    expectRefused(() => withdraw(alice), E["ERR-COOLDOWN-ACTIVE"], holding(alice));
     advance(7 * DAY);
     expect(expectOk(withdraw(alice))).toBe(100_000n * STX);
   });
@@ -68,11 +77,13 @@ describe("a wiped-out pool", () => {
     expect(expectOk(result)).toBe(1_000n * STX * 1_000_000n);
     expect(provider(alice)()).toMatchObject({ shares: 0n, value: 0n });
     expect(readJs("capital-pool", "get-pool-stats")).toMatchObject({ "total-shares": 1_000n * STX * 1_000_000n, "total-assets": 1_000n * STX });
-    expectRefused(() => call("capital-pool", "request-withdrawal", [Cl.uint(1n)], alice), E["ERR-INSUFFICIENT-SHARES"], provider(alice));
+    expectRefused(() => call("capital-pool", "request-withdrawal", [Cl.uint(1n)], alice), E["ERR-INSUFFICIENT-SHARES"], holding(alice));
     // Later providers and withdrawals work at ordinary prices.
     expect(expectOk(deposit(500n * STX, alice))).toBe(500n * STX * 1_000_000n);
     expectOk(requestAll(grace));
     advance(7 * DAY);
+    // Both policies were paid out in full, so no protocol has cover: the bound comes down on that proof.
+    expect(refreshCap([]).result).toBeOk(Cl.uint(0));
     expect(expectOk(withdraw(grace))).toBe(1_000n * STX);
   });
 });
@@ -82,7 +93,9 @@ describe("no one moves the price of leaving or joining", () => {
     const { policyId } = policyInForce();
     expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(provider(alice)().shares / 10n)], alice));
     advance(7 * DAY);
-    const owed = provider(alice)()["pending-value"] as bigint;
+    // What the requested shares are worth at the share price of the next block, where both land.
+    const pending = provider(alice)()["pending-shares"] as bigint;
+    const owed = (pending * (capitalAt() + 1n)) / ((readJs("capital-pool", "get-total-shares") as bigint) + 1_000_000n);
     // The policy holder files first in the block, hoping to lower the exit price for the shares it keeps.
     const [claim, exit] = simnet.mineBlock([
       tx.callPublicFn("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(100_000n * STX), Cl.uint(now() - 60n),
@@ -100,7 +113,7 @@ describe("no one moves the price of leaving or joining", () => {
     expectOk(requestAll(alice));
     advance(7 * DAY);
     const value = provider(alice)()["pending-value"] as bigint;
-    expectRefused(() => call("capital-pool", "withdraw", [Cl.uint(value + 1n)], alice), E["ERR-BELOW-MIN-AMOUNT"], provider(alice));
+    expectRefused(() => call("capital-pool", "withdraw", [Cl.uint(value + 1n)], alice), E["ERR-BELOW-MIN-AMOUNT"], holding(alice));
     expect(call("capital-pool", "withdraw", [Cl.uint(value)], alice).result).toBeOk(Cl.uint(value));
   });
 
@@ -110,13 +123,15 @@ describe("no one moves the price of leaving or joining", () => {
     advance(3 * DAY);
     expectOk(call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], dave));
     const price = readJs("capital-pool", "get-share-price") as bigint;
-    expectRefused(() => deposit(100_000n * STX, grace), E["ERR-CLAIMS-SETTLING"], () => readJs("capital-pool", "get-pool-stats"));
-    // The veto lifts the price back; only then may new capital come in, at the restored price.
+    expectRefused(() => deposit(100_000n * STX, grace), E["ERR-CLAIMS-SETTLING"], holding(grace));
+    // The veto lifts the price back (by the 54,000 STX owed on some 1,000,000); only then may new capital
+    // come in, at the restored price: the deposit itself moves it by no more than rounding.
     expectOk(call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
-    expect(readJs("capital-pool", "get-share-price")).toBeGreaterThan(price);
-    const restored = readJs("capital-pool", "get-share-price") as bigint;
-    expectOk(deposit(100_000n * STX, grace));
-    expect(readJs("capital-pool", "get-share-price")).toBe(restored);
+    expect((readJs("capital-pool", "get-share-price") as bigint) * 1_000n).toBeGreaterThan(price * 1_050n);
+    const joined = printed(deposit(100_000n * STX, grace)).find((e) => e.topic === "capital-deposited")!;
+    const before = (10n ** 12n * (joined["total-capital"] - joined.amount + 1n)) / (joined["total-shares"] - joined.shares + 1_000_000n);
+    expect(joined["share-price"] - before).toBeGreaterThanOrEqual(0n);
+    expect(joined["share-price"] - before).toBeLessThanOrEqual(1n);
   });
 
   it("a vetoed claim leaves no incident on the protocol's risk score", () => {
@@ -144,9 +159,11 @@ describe("pricing", () => {
     const whole = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(500_000n * STX), Cl.uint(365)]).premium as bigint;
     expect(whole).toBe(expectedPremium({ amount: 500_000n * STX, days: 365n, rateBps: 200n, activeCover: 0n,
       capacity: 2_000_000n * STX, slopeBps: 10_000n }));
+    // All five in the next block, so that no premium is earned between them (earning lowers later premiums).
+    expect(unearnedAt()).toBe(0n);
     let split = 0n;
-    for (let i = 0; i < 5; i++) {
-      const result = purchase(protocolId, 100_000n * STX, 365, 500_000n * STX);
+    for (const result of simnet.mineBlock(Array.from({ length: 5 }, () => tx.callPublicFn("cybersecurity-insurance-defi",
+      "purchase-coverage", [Cl.uint(protocolId), Cl.uint(100_000n * STX), Cl.uint(365), Cl.uint(500_000n * STX)], frank)))) {
       expectOk(result);
       split += printed(result).find((e) => e.topic === "policy-purchased")!.premium as bigint;
     }
@@ -157,16 +174,63 @@ describe("pricing", () => {
 });
 
 describe("premiums of running policies", () => {
-  it("back no new cover until the policy expires, so a buyer's own premium cannot raise the capacity it buys against", () => {
+  it("are earned over the term, so a buyer's own premium cannot raise the capacity it buys against", () => {
     const { policyId } = boughtPolicy(1_000_000n * STX, 500_000n * STX, 14);
     const stats = () => readJs("capital-pool", "get-pool-stats");
     const premium = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)])["capital-premium"] as bigint;
     expect(premium).toBeGreaterThan(0n);
-    expect(stats()).toMatchObject({ "unearned-premiums": premium, capacity: 2_000_000n * STX });
-    expect(stats()["total-capital"]).toBe(1_000_000n * STX + premium);
+    expect(stats()).toMatchObject({ "unearned-premiums": premium, capacity: 2_000_000n * STX, "total-capital": 1_000_000n * STX });
     advance(Number(readJs("cybersecurity-insurance-defi", "get-filing-deadline", [Cl.uint(policyId)]) - now()));
+    expect(stats()).toMatchObject({ "unearned-premiums": 0n, capacity: 2n * (1_000_000n * STX + premium) });
     expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace));
     expect(stats()).toMatchObject({ "unearned-premiums": 0n, capacity: 2n * (1_000_000n * STX + premium) });
+  });
+
+  it("cannot be taken back by a buyer who deposits, buys a year of cover and leaves after the cooldown, nor leave its protocol above the cap", () => {
+    // An honest provider's capital, then the attacker (grace) deposits 4x as much and buys a year of cover.
+    setupRoles();
+    const protocolId = insurableProtocol();
+    expectOk(deposit(250_000n * STX, alice));
+    expectOk(deposit(1_000_000n * STX, grace));
+    const start = stxBalance(grace);
+    const policyId = expectOk(purchase(protocolId, 600_000n * STX, 365, 100_000n * STX, grace)) as bigint;
+    const premium = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)]).premium as bigint;
+    expectOk(requestAll(grace));
+    advance(7 * DAY);
+    // Everything out is refused: 600,000 STX on one protocol keeps 1,200,000 STX in the pool (50 % cap).
+    expectRefused(() => withdraw(grace), E["ERR-CAPITAL-LOCKED"], holding(grace));
+    const free = readJs("capital-pool", "get-free-capital") as bigint;
+    const shares = (free * ((readJs("capital-pool", "get-total-shares") as bigint) + 1_000_000n)) / capitalAt() - 1_000_000n;
+    expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(shares)], grace));
+    advance(7 * DAY);
+    const out = expectOk(withdraw(grace)) as bigint;
+    // The protocol stays within half the capital left, and the attacker got back a week or two's share of
+    // the premium at most, not the 85 % a price raised by the whole premium at once returned.
+    const capital = readJs("capital-pool", "get-total-capital") as bigint;
+    expect(readJs("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]) as bigint).toBeLessThanOrEqual(capital / 2n);
+    // Shares were minted at 1 micro-STX per 10^6: what the attacker took beyond that is premium coming back.
+    const recovered = out - shares / 1_000_000n;
+    expect(recovered).toBeGreaterThan(0n);
+    expect(recovered).toBeLessThan(premium / 20n);
+    expect(stxBalance(grace)).toBe(start - premium + out);
+  });
+
+  it("lower the per-protocol bound only on a complete proof: every covered protocol, in order, each once", () => {
+    setupRoles();
+    const first = insurableProtocol();
+    const second = insurableProtocol("second", [erin]);
+    expectOk(deposit(1_000_000n * STX, alice));
+    expectOk(purchase(first, 300_000n * STX, 14, 100_000n * STX));
+    expectOk(purchase(second, 100_000n * STX, 14, 100_000n * STX));
+    const mark = () => readJs("capital-pool", "get-protocol-cap-mark");
+    const refused = errors.cover["ERR-INCOMPLETE-PROOF"];
+    // Leaving out the largest, repeating one, or listing one with no cover proves nothing.
+    expectRefused(() => refreshCap([second]), refused, mark);
+    expectRefused(() => refreshCap([second, second]), refused, mark);
+    expectRefused(() => refreshCap([second, first]), refused, mark);
+    expectRefused(() => refreshCap([first, second, 3n]), refused, mark);
+    expect(refreshCap([first, second]).result).toBeOk(Cl.uint(300_000n * STX));
+    expect(mark()).toBe(300_000n * STX);
   });
 });
 

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { Cl, ClarityType } from "@stacks/transactions";
 import {
   ORACLE, alice, bob, erin, heidi, frank, grace, deployer, call, council, readJs, stxBalance, contractId, setupRoles,
-  listProtocol, recordAudit, expectOk, now, js, STX, storedVar, storedEntry, errors,
+  listProtocol, recordAudit, expectOk, now, js, STX, storedVar, storedEntry, errors, unearnedAt, capitalAt, TX_TIME_STEP,
 } from "./helpers";
 import { CoverModel } from "./model/cover-model";
 
@@ -14,13 +14,14 @@ import { CoverModel } from "./model/cover-model";
  * - active cover stays within capacity (unless the council lowered the ratio, in which case no cover
  *   can be bought and no capital can leave until it holds again);
  * - a provider never withdraws more than the value of the shares they give up;
+ * - the unearned-premium reserve matches the model's, and the rates scheduled to stop add up to the rate;
+ * - the per-protocol bound is never below any protocol's cover;
  * - no policy exists for an unlisted, unaudited or paused protocol.
  */
 
 const POOL = contractId("capital-pool");
 const PROVIDERS = [alice, bob, erin, heidi];
 const BUYERS = [frank, grace];
-const TX_TIME_STEP = 10n; // each simnet transaction's block is 10 s after the previous block
 
 // Parameter bounds, as the council contract declares them.
 const BOUNDS: Record<string, [bigint, bigint]> = {
@@ -51,6 +52,18 @@ function checkInvariants(w: World) {
   expect(pool("total-shares")).toBe(w.model.totalShares);
   expect(pool("active-cover")).toBe(w.model.activeCover);
   expect(pool("premiums-earned")).toBe(w.model.premiumsEarned);
+  // The unearned-premium reserve: as stored, as of now, and the rates scheduled to stop add up to the rate.
+  const earning = storedVar("capital-pool", "earning");
+  expect(earning).toEqual(w.model.earning);
+  expect(unearnedAt(now())).toBe(w.model.earningAt(now()).unearned);
+  expect(earning.unearned).toBeLessThanOrEqual(pool("total-assets"));
+  const weeks = new Set(w.model.policies.map((p) => (p.endsAt + 604_799n) / 604_800n).filter((wk) => wk * 604_800n > earning.through));
+  let scheduled = 0n;
+  for (const wk of weeks) scheduled += (storedEntry("capital-pool", "rate-ends", Cl.uint(wk)) as bigint | null) ?? 0n;
+  expect(scheduled).toBe(earning.rate);
+  // The per-protocol bound is never below the largest cover on one protocol.
+  expect(pool("protocol-cap-mark")).toBe(w.model.capMark);
+  for (const [, cover] of w.model.protocolCover) expect(cover).toBeLessThanOrEqual(pool("protocol-cap-mark"));
   let shares = 0n;
   for (const who of PROVIDERS) {
     const p = storedEntry("capital-pool", "providers", Cl.principal(who)) ?? { shares: 0n, "pending-shares": 0n };
@@ -62,8 +75,7 @@ function checkInvariants(w: World) {
   expect(shares).toBe(pool("total-shares"));
   // Cover within capacity (total capital × the ratio in force), unless the council lowered the ratio below
   // current cover.
-  const owed = pool("claims-owed");
-  const capital = pool("total-assets") > owed ? pool("total-assets") - owed : 0n;
+  const capital = capitalAt(now());
   const ratio = storedEntry("insurance-council", "parameters", Cl.stringAscii("capacity-ratio-bps")).value as bigint;
   if (pool("active-cover") > (capital * ratio) / 10_000n) expect(w.ratioBreached).toBe(true);
   else w.ratioBreached = false;
@@ -85,7 +97,7 @@ class Deposit extends Step {
   constructor(readonly who: number, readonly amount: bigint) { super(); }
   act(w: World) {
     const who = PROVIDERS[this.who]!;
-    const expected = w.model.deposit(who, this.amount, stxBalance(who));
+    const expected = w.model.deposit(who, this.amount, stxBalance(who), now() + TX_TIME_STEP);
     expect(outcome(call("capital-pool", "deposit", [Cl.uint(this.amount)], who))).toEqual(expected);
   }
   toString() { return `deposit(${this.who}, ${this.amount})`; }
@@ -120,7 +132,7 @@ class Withdraw extends Step {
   act(w: World) {
     const who = PROVIDERS[this.who]!;
     const pending = w.model.provider(who).pending;
-    const valueBefore = w.model.valueOf(pending);
+    const valueBefore = w.model.valueOf(pending, now() + TX_TIME_STEP);
     const balanceBefore = stxBalance(who);
     const expected = w.model.withdraw(who, now() + TX_TIME_STEP);
     const got = outcome(call("capital-pool", "withdraw", [Cl.uint(0)], who));
@@ -168,6 +180,21 @@ class Expire extends Step {
     w.seen.add(got[0] === "ok" ? "expire ok" : `expire err ${got[1]}`);
   }
   toString() { return `expire(#${this.pick})`; }
+}
+
+/** Lowers the pool's per-protocol bound with the complete proof, or tries an incomplete one. */
+class RefreshCap extends Step {
+  constructor(readonly tamper: number) { super(); }
+  act(w: World) {
+    let list = w.model.coveredProtocols();
+    if (this.tamper === 1) list = list.slice(1);
+    if (this.tamper === 2) list = [...list, ...list.slice(0, 1)];
+    const expected = w.model.refreshCap(list);
+    const got = outcome(call("cybersecurity-insurance-defi", "refresh-protocol-cap", [Cl.list(list.map((id) => Cl.uint(id)))], grace));
+    expect(got).toEqual(expected);
+    w.seen.add(got[0] === "ok" ? "refresh-cap ok" : `refresh-cap err ${got[1]}`);
+  }
+  toString() { return `refresh-protocol-cap(${["complete", "one left out", "one repeated"][this.tamper]})`; }
 }
 
 class Advance extends Step {
@@ -240,6 +267,7 @@ const commands = [
   fc.tuple(fc.nat(1), fc.integer({ min: 1, max: 2 }), amount, fc.bigInt({ min: 14n, max: 365n }))
     .map(([b, p, a, d]) => new Purchase(b, p, a, d, 10_000n)),
   fc.nat(50).map((n) => new Expire(n)),
+  fc.integer({ min: 0, max: 2 }).map((n) => new RefreshCap(n)),
   fc.integer({ min: 1, max: 2_000 }).map((n) => new Advance(n)),
   fc.tuple(fc.constantFrom(...Object.keys(BOUNDS)), fc.bigInt({ min: 0n, max: 60_000n })).map(([n, v]) => new SetParameter(n, v)),
   fc.tuple(fc.integer({ min: 1, max: 3 }), fc.constantFrom("pause-protocol", "unpause-protocol", "audit") as fc.Arbitrary<
@@ -266,6 +294,8 @@ const LOCKED_THEN_FREED: Step[] = [
   new Expire(0),
   new RequestWithdrawal(0, 10_000n),
   new Advance(1_100),
+  new Withdraw(0),    // refused: the pool still assumes the expired cover's protocol is at its cap
+  new RefreshCap(0),  // the proof that no protocol has cover
   new Withdraw(0),
 ];
 
@@ -297,7 +327,8 @@ describe("cover-side properties", () => {
     expect(total.count).toBeGreaterThanOrEqual(1_000);
     // Capital must have been both held back for cover and paid out, or the invariants above say little.
     for (const path of ["withdraw ok", `withdraw err ${errors.pool["ERR-CAPITAL-LOCKED"]}`, `withdraw err ${errors.pool["ERR-WITHDRAWAL-EXPIRED"]}`,
-      "expire ok", `expire err ${errors.cover["ERR-POLICY-NOT-DUE"]}`]) expect([...seen]).toContain(path);
+      "expire ok", `expire err ${errors.cover["ERR-POLICY-NOT-DUE"]}`, "refresh-cap ok", `refresh-cap err ${errors.cover["ERR-INCOMPLETE-PROOF"]}`])
+      expect([...seen]).toContain(path);
   });
 });
 

@@ -12,6 +12,10 @@ const divCeil = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
 
 export type ProtocolState = { status: "pending" | "active" | "paused"; audited: boolean };
 export type ModelPolicy = { protocolId: number; amount: bigint; endsAt: bigint; status: "active" | "expired"; capitalPremium: bigint };
+export type Earning = { rate: bigint; through: bigint; unearned: bigint };
+const WEEK = 604_800n;
+const RATE_SCALE = 1_000_000_000n;
+const ACCRUAL_STEPS = 64;
 export type Provider = { shares: bigint; pending: bigint; requestedAt: bigint };
 
 export class CoverModel {
@@ -19,7 +23,11 @@ export class CoverModel {
   totalShares = 0n;
   activeCover = 0n;
   premiumsEarned = 0n;
-  unearned = 0n;
+  /** The unearned-premium reserve as last stored, and the rates that stop at the start of each week. */
+  earning: Earning = { rate: 0n, through: 0n, unearned: 0n };
+  rateEnds = new Map<bigint, bigint>();
+  /** Upper bound of the largest cover on one protocol (raised by purchases, lowered by a proof). */
+  capMark = 0n;
   rewardReserve = 0n;
   coverPaused = false;
   params: Record<string, bigint> = {
@@ -33,24 +41,46 @@ export class CoverModel {
   protocolCover = new Map<number, bigint>();
   policies: ModelPolicy[] = [];
 
-  capital() { return this.totalAssets; }
-  /** Premiums of running policies back no new cover. */
-  underwriting() { const c = this.capital(); return c > this.unearned ? c - this.unearned : 0n; }
-  capacity() { return (this.underwriting() * this.params["capacity-ratio-bps"]!) / BPS; }
-  locked() { return divCeil(this.activeCover * BPS, this.params["capacity-ratio-bps"]!); }
-  free() { const c = this.capital(), l = this.locked(); return c > l ? c - l : 0n; }
-  sharesFor(amount: bigint) { return (amount * (this.totalShares + VIRTUAL_SHARES)) / (this.capital() + VIRTUAL_ASSETS); }
-  valueOf(shares: bigint) { return (shares * (this.capital() + VIRTUAL_ASSETS)) / (this.totalShares + VIRTUAL_SHARES); }
+  /** The reserve as of `now`, computed the way the pool's accrual steps do (at most 64 week boundaries). */
+  earningAt(now: bigint): Earning {
+    let { rate, through, unearned } = this.earning;
+    for (let step = 0; step < ACCRUAL_STEPS && through < now; step++) {
+      if (rate === 0n) { through = now; unearned = 0n; break; }
+      const boundary = (through / WEEK + 1n) * WEEK;
+      const until = boundary < now ? boundary : now;
+      const earned = (rate * (until - through)) / RATE_SCALE;
+      unearned = unearned > earned ? unearned - earned : 0n;
+      if (until === boundary) rate -= this.rateEnds.get(boundary / WEEK) ?? 0n;
+      through = until;
+      if (rate === 0n) unearned = 0n;
+    }
+    return { rate, through, unearned };
+  }
+  /** Providers' capital: the assets less the premiums not yet earned (no claims in these sequences). */
+  capital(now: bigint) { const u = this.earningAt(now).unearned; return this.totalAssets > u ? this.totalAssets - u : 0n; }
+  capacity(now: bigint) { return (this.capital(now) * this.params["capacity-ratio-bps"]!) / BPS; }
+  locked() {
+    const byCover = divCeil(this.activeCover * BPS, this.params["capacity-ratio-bps"]!);
+    const byProtocol = divCeil(this.capMark * BPS, this.params["protocol-cap-bps"]!);
+    return byCover > byProtocol ? byCover : byProtocol;
+  }
+  free(now: bigint) { const c = this.capital(now), l = this.locked(); return c > l ? c - l : 0n; }
+  sharesFor(amount: bigint, now: bigint) { return (amount * (this.totalShares + VIRTUAL_SHARES)) / (this.capital(now) + VIRTUAL_ASSETS); }
+  valueOf(shares: bigint, now: bigint) { return (shares * (this.capital(now) + VIRTUAL_ASSETS)) / (this.totalShares + VIRTUAL_SHARES); }
   provider(who: string): Provider { return this.providers.get(who) ?? { shares: 0n, pending: 0n, requestedAt: 0n }; }
 
   /** Expected outcome of deposit: ["ok", shares] or ["err", code]. */
-  deposit(who: string, amount: bigint, balance: bigint): ["ok" | "err", bigint] {
+  deposit(who: string, amount: bigint, balance: bigint, now: bigint): ["ok" | "err", bigint] {
     if (amount < this.params["min-deposit"]!) return ["err", 3001n];
+    const e = this.earningAt(now);
+    if (e.through !== now) return ["err", 3015n];
     // A wiped-out pool (over 10^8 shares per micro-STX) starts a new share epoch: old holdings are void.
-    const wipedOut = this.totalShares > 0n && this.totalShares + VIRTUAL_SHARES > (this.capital() + VIRTUAL_ASSETS) * 100_000_000n;
-    const shares = wipedOut ? (amount * VIRTUAL_SHARES) / (this.capital() + VIRTUAL_ASSETS) : this.sharesFor(amount);
+    const capital = this.capital(now);
+    const wipedOut = this.totalShares > 0n && this.totalShares + VIRTUAL_SHARES > (capital + VIRTUAL_ASSETS) * 100_000_000n;
+    const shares = wipedOut ? (amount * VIRTUAL_SHARES) / (capital + VIRTUAL_ASSETS) : this.sharesFor(amount, now);
     if (shares === 0n) return ["err", 3002n];
     if (amount > balance) return ["err", 3007n];
+    this.earning = e;
     if (wipedOut) { this.totalShares = 0n; this.providers.clear(); }
     const p = this.provider(who);
     this.providers.set(who, { ...p, shares: p.shares + shares });
@@ -76,12 +106,15 @@ export class CoverModel {
 
   withdraw(who: string, now: bigint): ["ok" | "err", bigint] {
     const p = this.provider(who);
-    const amount = this.valueOf(p.pending);
+    const amount = this.valueOf(p.pending, now);
+    const e = this.earningAt(now);
     if (p.pending === 0n) return ["err", 3004n];
+    if (e.through !== now) return ["err", 3015n];
     if (now < p.requestedAt + this.params["withdrawal-cooldown"]!) return ["err", 3005n];
     if (now >= p.requestedAt + this.params["withdrawal-cooldown"]! + this.params["withdrawal-window"]!) return ["err", 3012n];
     if (amount === 0n) return ["err", 3008n];
-    if (amount > this.free()) return ["err", 3006n];
+    if (amount > this.free(now)) return ["err", 3006n];
+    this.earning = e;
     this.totalAssets -= amount;
     this.totalShares -= p.pending;
     this.providers.set(who, { shares: p.shares - p.pending, pending: 0n, requestedAt: 0n });
@@ -99,23 +132,33 @@ export class CoverModel {
     if (!protocol.audited) return ["err", 2010n];
     if (amount < this.params["min-coverage"]!) return ["err", 4002n];
     if (days < this.params["min-duration-days"]! || days > this.params["max-duration-days"]!) return ["err", 4003n];
-    const capacity = this.capacity();
-    if (this.activeCover + amount > capacity) return ["err", 4004n];
+    const endsAt = now + this.params["waiting-period"]! + days * 86_400n;
+    const e = this.earningAt(now);
+    if (e.through !== now) return ["err", 3015n];
+    const capital = this.capital(now);
+    const capacity = this.capacity(now);
     const protocolAfter = (this.protocolCover.get(protocolId) ?? 0n) + amount;
-    if (protocolAfter > (this.underwriting() * this.params["protocol-cap-bps"]!) / BPS) return ["err", 4005n];
     const premium = expectedPremium({ amount, days, rateBps, activeCover: this.activeCover, capacity,
       slopeBps: this.params["utilization-slope-bps"]! });
+    const fits = this.activeCover + amount <= capacity && protocolAfter <= (capital * this.params["protocol-cap-bps"]!) / BPS
+      && premium <= maxPremium;
+    if (fits && premium > balance) return ["err", 3007n];
+    if (this.activeCover + amount > capacity) return ["err", 4004n];
+    if (protocolAfter > (capital * this.params["protocol-cap-bps"]!) / BPS) return ["err", 4005n];
     if (premium > maxPremium) return ["err", 4006n];
-    if (premium > balance) return ["err", 3007n];
     const fee = (premium * this.params["assessor-fee-bps"]!) / BPS;
-    this.totalAssets += premium - fee;
-    this.premiumsEarned += premium - fee;
-    this.unearned += premium - fee;
+    const toCapital = premium - fee;
+    const endWeek = divCeil(endsAt, WEEK);
+    const rate = (toCapital * RATE_SCALE) / (endWeek * WEEK - now);
+    this.earning = { rate: e.rate + rate, through: now, unearned: e.unearned + toCapital };
+    this.rateEnds.set(endWeek, (this.rateEnds.get(endWeek) ?? 0n) + rate);
+    if (protocolAfter > this.capMark) this.capMark = protocolAfter;
+    this.totalAssets += toCapital;
+    this.premiumsEarned += toCapital;
     this.rewardReserve += fee;
     this.activeCover += amount;
     this.protocolCover.set(protocolId, protocolAfter);
-    const endsAt = now + this.params["waiting-period"]! + days * 86_400n;
-    this.policies.push({ protocolId, amount, endsAt, status: "active", capitalPremium: premium - fee });
+    this.policies.push({ protocolId, amount, endsAt, status: "active", capitalPremium: toCapital });
     return ["ok", BigInt(this.policies.length)];
   }
 
@@ -126,9 +169,27 @@ export class CoverModel {
     // Claims may come until the grace period is over (claims are never paused in these sequences).
     if (now < policy.endsAt + this.params["claim-grace-period"]!) return ["err", 4009n];
     policy.status = "expired";
-    this.unearned -= policy.capitalPremium;
     this.activeCover -= policy.amount;
     this.protocolCover.set(policy.protocolId, (this.protocolCover.get(policy.protocolId) ?? 0n) - policy.amount);
     return ["ok", 1n];
+  }
+
+  /** The protocols with cover, in id order: the complete proof refresh-protocol-cap takes. */
+  coveredProtocols(): number[] {
+    return [...this.protocolCover].filter(([, cover]) => cover > 0n).map(([id]) => id).sort((a, b) => a - b);
+  }
+
+  refreshCap(list: number[]): ["ok" | "err", bigint] {
+    const covered = this.coveredProtocols();
+    let last = 0, max = 0n, ok = true;
+    for (const id of list) {
+      const cover = this.protocolCover.get(id) ?? 0n;
+      ok = ok && id > last && cover > 0n;
+      last = id;
+      if (cover > max) max = cover;
+    }
+    if (!ok || list.length !== covered.length) return ["err", 4012n];
+    this.capMark = max;
+    return ["ok", max];
   }
 }
