@@ -40,8 +40,10 @@ export type ProtocolDetails = Protocol & { latestAudit: Audit | null; risk: Risk
 export type PoolStats = {
   poolBalance: bigint; totalAssets: bigint; totalCapital: bigint; totalShares: bigint; sharePrice: bigint; activeCover: bigint;
   capacity: bigint; freeCapacity: bigint; utilizationBps: bigint; lockedCapital: bigint; freeCapital: bigint; claimsOwed: bigint;
-  claimsPending: bigint; exitCapital: bigint; premiumsEarned: bigint; totalPaidOut: bigint; rewardReserve: bigint;
+  claimsPending: bigint; premiumsEarned: bigint; totalPaidOut: bigint; rewardReserve: bigint;
   rewardsOwed: bigint; bondsHeld: bigint;
+  /** Providers' part of running policies' premiums, not yet earned into the share price. */ unearnedPremiums: bigint;
+  /** The pool's upper bound of the largest cover on one protocol (see refresh-protocol-cap). */ protocolCapMark: bigint;
 };
 export type Assessor = { active: bigint; unstaking: bigint; unstakeAt: bigint; locked: bigint; openVotes: bigint; reputation: bigint;
   available: bigint; weight: bigint };
@@ -119,6 +121,10 @@ export class ProtocolReader {
       risk: risk && !("error" in risk) ? { score: risk.score, tier: risk.tier, rateBps: risk["rate-bps"] } : null,
       notInsurableCode: insurable && "error" in insurable ? insurable.error : null,
     };
+  }
+
+  async protocolCoverage(protocolId: bigint): Promise<bigint> {
+    return this.read("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]);
   }
 
   async lastProtocolId(): Promise<bigint> { return this.read("protocol-registry", "get-last-protocol-id"); }

@@ -1,11 +1,12 @@
-import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress } from "@stacks/transactions";
+import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
 import type { BotContext } from "../discord/context";
 import type { StacksClient } from "../chain/stacks-client";
 
 /**
  * The keeper calls the protocol's permissionless housekeeping functions when they are due: finalize
  * claims whose voting window closed, execute payouts whose veto window passed, expire policies whose
- * term and claims grace period are over. It signs with its own key (never a user's), asks the API for its next nonce before each
+ * term and claims grace period are over, and bring the pool's per-protocol bound down once cover has
+ * gone (so providers' capital is not held for cover that no longer exists). It signs with its own key (never a user's), asks the API for its next nonce before each
  * call, and retries a call refused for its nonce (another keeper, or a transaction still in the mempool).
  */
 export class Keeper {
@@ -15,10 +16,10 @@ export class Keeper {
     this.address = privateKeyToAddress(key, ctx.config.stacks.network === "mainnet" ? "mainnet" : "testnet");
   }
 
-  private async call(contract: string, functionName: string, id: bigint): Promise<string | null> {
+  private async call(contract: string, functionName: string, id: bigint, functionArgs: ClarityValue[] = [Cl.uint(id)]): Promise<string | null> {
     const [contractAddress, contractName] = this.ctx.reader.contractId(contract).split(".") as [string, string];
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const transaction = await makeContractCall({ contractAddress, contractName, functionName, functionArgs: [Cl.uint(id)],
+      const transaction = await makeContractCall({ contractAddress, contractName, functionName, functionArgs,
         senderKey: this.key, network: this.chain.network, postConditionMode: PostConditionMode.Allow });
       const result = await broadcastTransaction({ transaction, network: this.chain.network });
       if (!("error" in result)) {
@@ -48,9 +49,27 @@ export class Keeper {
     if (upTo > scanned) this.ctx.store.setCursor("policy-terms", String(upTo));
   }
 
+  /**
+   * The pool keeps capital for the largest cover any protocol ever had until someone proves less: when
+   * the bound is above every protocol's cover now, send the proof (every covered protocol, in id order).
+   * Reads one figure per listed protocol (at most the 200 a proof can hold), once a pass.
+   */
+  private async refreshProtocolCap(): Promise<boolean> {
+    const mark = (await this.ctx.reader.pool()).protocolCapMark;
+    if (mark === 0n) return false;
+    const last = Number(await this.ctx.reader.lastProtocolId());
+    if (last > 200) return false;
+    const ids = Array.from({ length: last }, (_v, i) => BigInt(i + 1));
+    const covers = await Promise.all(ids.map((id) => this.ctx.reader.protocolCoverage(id)));
+    const largest = covers.reduce((max, c) => (c > max ? c : max), 0n);
+    if (largest >= mark) return false;
+    const covered = ids.filter((_id, i) => covers[i]! > 0n);
+    return (await this.call("cybersecurity-insurance-defi", "refresh-protocol-cap", largest, [Cl.list(covered.map((id) => Cl.uint(id)))])) !== null;
+  }
+
   /** One pass over everything due; returns the calls it made. */
-  async run(): Promise<{ finalized: bigint[]; paid: bigint[]; expired: bigint[] }> {
-    const done = { finalized: [] as bigint[], paid: [] as bigint[], expired: [] as bigint[] };
+  async run(): Promise<{ finalized: bigint[]; paid: bigint[]; expired: bigint[]; capRefreshed: boolean }> {
+    const done = { finalized: [] as bigint[], paid: [] as bigint[], expired: [] as bigint[], capRefreshed: false };
     const now = await this.ctx.reader.chainTime();
     const open = [...await this.ctx.reader.recentClaims({ status: "voting", limit: 50 }),
       ...await this.ctx.reader.recentClaims({ status: "approved", limit: 50 })];
@@ -77,6 +96,8 @@ export class Keeper {
       if (deadline === null || now < deadline) continue;
       if (await this.call("cybersecurity-insurance-defi", "expire-policy", BigInt(policyId))) done.expired.push(BigInt(policyId));
     }
+    // Expiries sent in this pass count from the next one, once they are on chain.
+    done.capRefreshed = await this.refreshProtocolCap();
     return done;
   }
 }

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Cl } from "@stacks/transactions";
 import { startStack, answerOf, opt, type Stack } from "./harness";
 import { startLocalStacksApi } from "../../devnet/server";
-import { formatStx } from "../../bot/format/stx";
+import { formatStx, formatBps } from "../../bot/format/stx";
 import { shortAddress } from "../../bot/discord/presentation/links";
 import { STX } from "../../devnet/scenario";
 
@@ -154,9 +154,11 @@ describe("/pool", () => {
   it("shows capital, cover, utilization, free capacity, share price and premiums", async () => {
     const stats = await s.p.read("capital-pool", "get-pool-stats");
     const answer = answerOf(await s.run("pool"));
+    // 250,000 STX of cover against twice the capital (premiums count as capital as they are earned).
+    expect(stats["utilization-bps"]).toBe((250_000n * STX * 10_000n) / (2n * stats["total-capital"]));
     expect(answer.embed.title).toBe("Capital pool");
     expect(answer.fields).toMatchObject({
-      "Capital": formatStx(stats["total-capital"]), "Active cover": "250,000 STX", "Utilization": "12.5%",
+      "Capital": formatStx(stats["total-capital"]), "Active cover": "250,000 STX", "Utilization": formatBps(stats["utilization-bps"]),
       "Free capacity": formatStx(stats["free-capacity"]), "Share price": formatStx(stats["share-price"]),
       "Premiums earned": formatStx(stats["premiums-earned"]), "Under assessment": "54,000 STX",
     });

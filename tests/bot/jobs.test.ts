@@ -69,7 +69,7 @@ describe("the keeper", () => {
     expect(keeperStack).toBeUndefined(); // no key configured in this stack
     const { Keeper } = await import("../../bot/jobs/keeper");
     const keeper = new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey);
-    expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [] });
+    expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [], capRefreshed: false });
     for (const i of [1, 2]) await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
     await advance(3 * 86_400);
     expect(await keeper.run()).toMatchObject({ finalized: [1n] });
@@ -85,11 +85,16 @@ describe("the keeper", () => {
     expect(await keeper.run()).toMatchObject({ expired: [] });
     expect((await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)])).status).toBe(1n);
     await advance(14 * 86_400);
-    expect(await keeper.run()).toMatchObject({ expired: [1n] });
+    const mark = async () => (await s.p.read("capital-pool", "get-pool-stats"))["protocol-cap-mark"];
+    expect(await mark()).toBeGreaterThan(0n);
+    // The local chain mines each call at once, so the same pass sees the policy gone and no protocol with
+    // cover: it proves that, and the pool's bound comes down.
+    expect(await keeper.run()).toMatchObject({ expired: [1n], capRefreshed: true });
+    expect(await mark()).toBe(0n);
     const policy = await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]);
     expect(policy.status).toBe(2n);
     await s.bot.watcher.poll();
-    expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [] });
+    expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [], capRefreshed: false });
   });
 });
 

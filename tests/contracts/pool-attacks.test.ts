@@ -128,10 +128,10 @@ describe("no one moves the price of leaving or joining", () => {
     // come in, at the restored price: the deposit itself moves it by no more than rounding.
     expectOk(call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
     expect((readJs("capital-pool", "get-share-price") as bigint) * 1_000n).toBeGreaterThan(price * 1_050n);
-    const joined = printed(deposit(100_000n * STX, grace)).find((e) => e.topic === "capital-deposited")!;
-    const before = (10n ** 12n * (joined["total-capital"] - joined.amount + 1n)) / (joined["total-shares"] - joined.shares + 1_000_000n);
-    expect(joined["share-price"] - before).toBeGreaterThanOrEqual(0n);
-    expect(joined["share-price"] - before).toBeLessThanOrEqual(1n);
+    const joined = printed(deposit(100_000n * STX, grace)).find((e) => e.topic === "capital-deposited")! as Record<string, bigint>;
+    const before = (10n ** 12n * (joined["total-capital"]! - joined.amount! + 1n)) / (joined["total-shares"]! - joined.shares! + 1_000_000n);
+    expect(joined["share-price"]! - before).toBeGreaterThanOrEqual(0n);
+    expect(joined["share-price"]! - before).toBeLessThanOrEqual(1n);
   });
 
   it("a vetoed claim leaves no incident on the protocol's risk score", () => {
