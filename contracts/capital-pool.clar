@@ -74,10 +74,7 @@
 ;; an accrual reads one entry per week it crosses.
 (define-data-var earning { rate: uint, through: uint, unearned: uint } { rate: u0, through: u0, unearned: u0 })
 (define-map rate-ends uint uint)
-;; An upper bound of the largest cover on any one protocol: capital may not leave below what keeps that
-;; cover within the per-protocol cap. Raised by every purchase; lowered by the cover contract when it
-;; proves a smaller bound (refresh-protocol-cap).
-(define-data-var protocol-cap-mark uint u0)
+
 
 (define-data-var share-epoch uint u0)      ;; bumped when a wiped-out pool is recapitalised
 ;; Shares count only in the epoch they were minted in.
@@ -113,18 +110,21 @@
                       (get rate acc))))
           { rate: rate, through: until, unearned: (if (is-eq rate u0) u0 unearned), now: now })))))
 
-;; The reserve as of now (read-only: nothing is written).
-(define-private (earning-now)
-  (let ((e (var-get earning))
-        (done (fold accrue-step ACCRUAL-STEPS (merge e { now: stacks-block-time }))))
-    { rate: (get rate done), through: (get through done), unearned: (get unearned done), now: (get now done) }))
+;; The reserve as of `now` (read-only: nothing is written).
+(define-private (earning-at (now uint))
+  (let ((done (fold accrue-step ACCRUAL-STEPS (merge (var-get earning) { now: now }))))
+    { rate: (get rate done), through: (get through done), unearned: (get unearned done), now: now }))
 
-;; Brings the reserve up to now (as far as ACCRUAL-STEPS weeks allow) and stores it; the answer also
+(define-private (earning-now) (earning-at stacks-block-time))
+
+;; Brings the reserve up to `now` (as far as ACCRUAL-STEPS weeks allow) and stores it; the answer also
 ;; carries `now`, so callers need not read the block time again.
-(define-private (accrue)
-  (let ((e (earning-now)))
+(define-private (accrue-at (now uint))
+  (let ((e (earning-at now)))
     (var-set earning { rate: (get rate e), through: (get through e), unearned: (get unearned e) })
     e))
+
+(define-private (accrue) (accrue-at stacks-block-time))
 
 (define-private (capital-of (unearned uint))
   (sub-floor (var-get total-assets) (+ (var-get claims-owed) unearned)))
@@ -165,7 +165,6 @@
 (define-read-only (get-unearned-premiums) (get unearned (earning-now)))
 (define-read-only (get-earning)
   (let ((e (earning-now))) { rate: (get rate e), through: (get through e), unearned: (get unearned e) }))
-(define-read-only (get-protocol-cap-mark) (var-get protocol-cap-mark))
 
 (define-read-only (get-capacity)
   (/ (* (get-total-capital) (param "capacity-ratio-bps")) BPS))
@@ -176,7 +175,8 @@
 ;; will); they lock capital instead: no withdrawal can take what they may be owed.
 (define-read-only (get-locked-capital)
   (let ((by-cover (div-ceil (* (var-get active-cover) BPS) (param "capacity-ratio-bps")))
-        (by-protocol (div-ceil (* (var-get protocol-cap-mark) BPS) (param "protocol-cap-bps"))))
+        ;; The policy ledger's upper bound of the largest cover on one protocol.
+        (by-protocol (div-ceil (* (contract-call? .policy-ledger get-protocol-cap-mark) BPS) (param "protocol-cap-bps"))))
     (if (> by-cover by-protocol) by-cover by-protocol)))
 
 (define-read-only (get-free-capital)
@@ -223,7 +223,7 @@
     locked-capital: (get-locked-capital), free-capital: (get-free-capital), claims-owed: (var-get claims-owed),
     claims-pending: (var-get claims-pending),
     premiums-earned: (var-get premiums-earned), total-paid-out: (var-get total-paid-out),
-    unearned-premiums: (get-unearned-premiums), protocol-cap-mark: (var-get protocol-cap-mark),
+    unearned-premiums: (get-unearned-premiums), protocol-cap-mark: (contract-call? .policy-ledger get-protocol-cap-mark),
     reward-reserve: (var-get reward-reserve), rewards-owed: (var-get rewards-owed), bonds-held: (var-get bonds-held) })
 
 ;; ---------------------------------------------------------------------------------------------
@@ -327,9 +327,9 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; The utilization surcharge on a base premium: base x slope x the mean of the pool's utilization before
 ;; and after the cover (rounded up). Charging the mean means buying in parts costs at least as much as
-;; buying at once. Returns the premium and whether the cover fits the pool's capacity and the
-;; per-protocol cap (`protocol-after`: the protocol's cover with this one).
-(define-private (price (capital uint) (coverage-amount uint) (base-premium uint) (slope-bps uint) (protocol-after uint)
+;; buying at once. Returns the premium, whether the cover fits the pool's capacity, and the most cover
+;; one protocol may have now (the per-protocol cap, checked by the cover contract against the ledger).
+(define-private (price (capital uint) (coverage-amount uint) (base-premium uint) (slope-bps uint)
                        (terms { capacity-ratio-bps: uint, assessor-fee-bps: uint, protocol-cap-bps: uint }))
   (let ((capacity (/ (* capital (get capacity-ratio-bps terms)) BPS))
         (cover-before (var-get active-cover))
@@ -340,40 +340,38 @@
     { premium: (+ base-premium surcharge), cover-after: cover-after,
       utilization-bps: (if (is-eq capacity u0) BPS (/ (* cover-after BPS) capacity)),
       fits-capacity: (<= cover-after capacity),
-      fits-protocol-cap: (<= protocol-after (/ (* capital (get protocol-cap-bps terms)) BPS)) }))
+      protocol-cap-limit: (/ (* capital (get protocol-cap-bps terms)) BPS) }))
 
-(define-read-only (quote-cover (coverage-amount uint) (base-premium uint) (slope-bps uint) (protocol-after uint))
-  (price (get-total-capital) coverage-amount base-premium slope-bps protocol-after
-         (contract-call? .insurance-council get-pool-terms)))
+(define-read-only (quote-cover (coverage-amount uint) (base-premium uint) (slope-bps uint))
+  (price (get-total-capital) coverage-amount base-premium slope-bps (contract-call? .insurance-council get-pool-terms)))
 
-;; Prices new cover and, if it fits the capacity and the per-protocol cap and its premium is within the
-;; buyer's maximum, books it: takes the premium from the buyer (tx-sender of the purchase) and starts
-;; earning the providers' part of it until the end of the week `ends-at` falls in; the assessors' fee goes
-;; to the reward reserve. Either way it answers the price and the checks, and the cover contract refuses
-;; a purchase that does not fit with its own error codes.
-(define-public (underwrite (coverage-amount uint) (base-premium uint) (slope-bps uint) (protocol-after uint) (ends-at uint)
-                           (max-premium uint))
+;; Prices new cover and, if it fits the capacity and its premium is within the buyer's maximum, books it:
+;; takes the premium from the buyer (tx-sender of the purchase) and starts earning the providers' part of
+;; it until the end of the week `ends-at` falls in; the assessors' fee goes to the reward reserve. Either
+;; way it answers the price and the checks, and the cover contract refuses a purchase that does not fit
+;; with its own error codes (undoing the booking). `now` is the block time the cover contract read (one
+;; read of it per purchase is enough).
+(define-public (underwrite (coverage-amount uint) (base-premium uint) (slope-bps uint) (ends-at uint) (max-premium uint)
+                           (now uint))
   (let ((terms (contract-call? .insurance-council get-pool-terms))
-        (e (accrue))
+        (e (accrue-at now))
         (assets (var-get total-assets))
         (owed (var-get claims-owed))
-        (priced (price (sub-floor assets (+ owed (get unearned e))) coverage-amount base-premium slope-bps protocol-after terms))
+        (priced (price (sub-floor assets (+ owed (get unearned e))) coverage-amount base-premium slope-bps terms))
         (premium (get premium priced))
         (fee (/ (* premium (get assessor-fee-bps terms)) BPS))
         (to-capital (- premium fee))
-        (now (get now e))
         (end-week (div-ceil ends-at SECONDS-PER-WEEK))
-        (rate (/ (* to-capital RATE-SCALE) (- (* end-week SECONDS-PER-WEEK) now)))
-        (mark (var-get protocol-cap-mark)))
+        (rate (/ (* to-capital RATE-SCALE) (- (* end-week SECONDS-PER-WEEK) now))))
     (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
     (asserts! (and (is-eq (get through e) now) (> ends-at now)) ERR-EARNINGS-BEHIND)
-    (if (and (get fits-capacity priced) (get fits-protocol-cap priced) (<= premium max-premium))
-      (book priced to-capital fee e rate end-week protocol-after mark)
+    (if (and (get fits-capacity priced) (<= premium max-premium))
+      (book priced to-capital fee e rate end-week)
       (ok (merge priced { to-capital: to-capital })))))
 
-(define-private (book (priced { premium: uint, cover-after: uint, utilization-bps: uint, fits-capacity: bool, fits-protocol-cap: bool })
+(define-private (book (priced { premium: uint, cover-after: uint, utilization-bps: uint, fits-capacity: bool, protocol-cap-limit: uint })
                       (to-capital uint) (fee uint) (e { rate: uint, through: uint, unearned: uint, now: uint }) (rate uint)
-                      (end-week uint) (protocol-after uint) (mark uint))
+                      (end-week uint))
   (let ((premium (get premium priced)) (assets (var-get total-assets)) (now (get now e)))
     (unwrap! (stx-transfer? premium tx-sender current-contract) ERR-INSUFFICIENT-BALANCE)
     (var-set total-assets (+ assets to-capital))
@@ -382,18 +380,10 @@
     (var-set active-cover (get cover-after priced))
     (var-set earning { rate: (+ (get rate e) rate), through: now, unearned: (+ (get unearned e) to-capital) })
     (map-set rate-ends end-week (+ (default-to u0 (map-get? rate-ends end-week)) rate))
-    (if (> protocol-after mark) (var-set protocol-cap-mark protocol-after) true)
     (print { topic: "premium-collected", payer: tx-sender, amount: premium, to-capital: to-capital, to-assessors: fee,
              earned-until: (* end-week SECONDS-PER-WEEK),
              total-capital: (sub-floor assets (+ (var-get claims-owed) (get unearned e))) })
     (ok (merge priced { to-capital: to-capital }))))
-
-;; The cover contract proved that no protocol has more cover than `mark` (see refresh-protocol-cap).
-(define-public (set-protocol-cap-mark (mark uint))
-  (begin
-    (asserts! (is-role "cover") ERR-NOT-AUTHORIZED)
-    (var-set protocol-cap-mark mark)
-    (ok mark)))
 
 (define-public (remove-cover (amount uint))
   (begin

@@ -4,7 +4,8 @@
 ;; or undecided claims and may veto any approved claim during the veto window; then anyone executes the
 ;; payout. Assessors pull their reward and reputation change by settling their vote. This contract
 ;; holds no STX: bonds, rewards and payouts move in the capital pool's ledgers.
-;; The seed's names live here: `submit-claim` and `get-claim`.
+;; The seed's `submit-claim` and `get-claim` are also on cybersecurity-insurance-defi, which files here
+;; (submit-claim-for) for its caller.
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Errors (band u6000)
@@ -40,6 +41,7 @@
 (define-constant ERR-NO-VOTE (err u6028))
 (define-constant ERR-ALREADY-SETTLED (err u6029))
 (define-constant ERR-CLAIM-NOT-CLOSED (err u6030))
+(define-constant ERR-NOT-COVER-CONTRACT (err u6031))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Constants
@@ -160,8 +162,21 @@
 ;; ---------------------------------------------------------------------------------------------
 (define-public (submit-claim (policy-id uint) (amount uint) (incident-time uint) (description (string-utf8 280))
                              (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)))
+  (file-claim contract-caller policy-id amount incident-time description evidence-hash evidence-uri))
+
+;; The cover contract's `submit-claim` (the seed's entry point) files here for whoever called it there;
+;; only a contract holding the council's "cover" role may, and the claim is accepted only if that caller
+;; holds the policy.
+(define-public (submit-claim-for (holder principal) (policy-id uint) (amount uint) (incident-time uint)
+                                 (description (string-utf8 280)) (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)))
+  (begin
+    (asserts! (contract-call? .insurance-council has-role "cover" contract-caller) ERR-NOT-COVER-CONTRACT)
+    (file-claim holder policy-id amount incident-time description evidence-hash evidence-uri)))
+
+(define-private (file-claim (holder principal) (policy-id uint) (amount uint) (incident-time uint)
+                            (description (string-utf8 280)) (evidence-hash (buff 32)) (evidence-uri (string-ascii 256)))
   (let ((not-paused (asserts! (not (contract-call? .insurance-council is-claims-paused)) ERR-CLAIMS-PAUSED))
-        (policy (unwrap! (contract-call? .cybersecurity-insurance-defi get-policy policy-id) ERR-UNKNOWN-POLICY))
+        (policy (unwrap! (contract-call? .policy-ledger get-policy policy-id) ERR-UNKNOWN-POLICY))
         (claim-id (+ (var-get last-claim-id) u1))
         (deductible (/ (* amount (param "deductible-bps")) BPS))
         (payable (- amount deductible))
@@ -170,7 +185,7 @@
         (total-stake (contract-call? .assessor-staking get-total-active-stake))
         (quorum-stake (div-ceil (* total-stake (param "quorum-bps")) BPS))
         (voting-ends-at (+ stacks-block-time (param "voting-window"))))
-    (asserts! (is-eq contract-caller (get holder policy)) ERR-NOT-POLICY-HOLDER)
+    (asserts! (is-eq holder (get holder policy)) ERR-NOT-POLICY-HOLDER)
     (asserts! (is-none (map-get? open-claims policy-id)) ERR-CLAIM-ALREADY-OPEN)
     (asserts! (> amount u0) ERR-INVALID-AMOUNT)
     (asserts! (<= amount (get remaining-cover policy)) ERR-AMOUNT-EXCEEDS-COVER)
@@ -179,13 +194,13 @@
     (asserts! (< incident-time (get ends-at policy)) ERR-INCIDENT-AFTER-COVER)
     (asserts! (<= incident-time stacks-block-time) ERR-INCIDENT-IN-FUTURE)
     ;; The grace period after the term, extended by the time claims spent paused since the purchase.
-    (asserts! (< stacks-block-time (unwrap-panic (contract-call? .cybersecurity-insurance-defi get-filing-deadline policy-id)))
+    (asserts! (< stacks-block-time (unwrap-panic (contract-call? .policy-ledger get-filing-deadline policy-id)))
               ERR-FILING-PERIOD-OVER)
     (asserts! (and (> (len description) u0) (> (len evidence-uri) u0)) ERR-INVALID-EVIDENCE)
     (try! (contract-call? .capital-pool take-bond bond))
     (try! (contract-call? .capital-pool open-exposure payable))
     (map-set claims claim-id {
-      policy-id: policy-id, protocol-id: (get protocol-id policy), claimant: contract-caller, amount: amount,
+      policy-id: policy-id, protocol-id: (get protocol-id policy), claimant: holder, amount: amount,
       deductible: deductible, payable: payable, incident-time: incident-time, description: description,
       evidence-hash: evidence-hash, evidence-uri: evidence-uri, bond: bond, submitted-at: stacks-block-time,
       voting-ends-at: voting-ends-at, total-stake: total-stake, quorum-stake: quorum-stake,
@@ -197,7 +212,7 @@
     (map-set open-claims policy-id claim-id)
     (var-set last-claim-id claim-id)
     (print { topic: "claim-submitted", claim-id: claim-id, policy-id: policy-id, protocol-id: (get protocol-id policy),
-             claimant: contract-caller, amount: amount, deductible: deductible, payable: payable,
+             claimant: holder, amount: amount, deductible: deductible, payable: payable,
              incident-time: incident-time, description: description, evidence-hash: evidence-hash,
              evidence-uri: evidence-uri, bond: bond, voting-ends-at: voting-ends-at, total-stake: total-stake,
              quorum-stake: quorum-stake, approval-bps: (param "approval-bps"),
@@ -400,7 +415,9 @@
   (let ((closed (try! (close-claim claim-id (merge claim { paid: paid }) STATUS-PAID false))))
     (try! (contract-call? .capital-pool pay-claim (get payable claim) paid (get claimant claim)))
     (try! (contract-call? .capital-pool return-bond (get bond claim) (get claimant claim)))
-    (try! (contract-call? .cybersecurity-insurance-defi record-payout (get policy-id claim) (get amount claim) paid))
+    (let ((recorded (try! (contract-call? .policy-ledger record-payout (get policy-id claim) (get amount claim) paid))))
+      ;; Cover still running comes off the pool's active cover (an expired policy's already has).
+      (if (get was-active recorded) (try! (contract-call? .capital-pool remove-cover (get amount claim))) u0))
     (try! (contract-call? .protocol-registry record-incident (get protocol-id claim)))
     (map-set claims claim-id closed)
     (print (merge (outcome claim-id closed) { topic: "claim-paid", paid: paid, deductible: (get deductible claim),

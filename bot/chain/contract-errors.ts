@@ -62,9 +62,6 @@ export const CONTRACT_ERRORS: Record<number, { name: string; contract: string; m
   4007: { name: "ERR-UNKNOWN-POLICY", contract: "cybersecurity-insurance-defi", meaning: "no policy with that id" },
   4008: { name: "ERR-POLICY-NOT-ACTIVE", contract: "cybersecurity-insurance-defi", meaning: "already expired or exhausted" },
   4009: { name: "ERR-POLICY-NOT-DUE", contract: "cybersecurity-insurance-defi", meaning: "term not over yet" },
-  4010: { name: "ERR-NOT-AUTHORIZED", contract: "cybersecurity-insurance-defi", meaning: "caller lacks the claims role" },
-  4011: { name: "ERR-EXCEEDS-COVER", contract: "cybersecurity-insurance-defi", meaning: "payout above the remaining cover (guard)" },
-  4012: { name: "ERR-INCOMPLETE-PROOF", contract: "cybersecurity-insurance-defi", meaning: "`refresh-protocol-cap` needs every covered protocol, in increasing id order, each once" },
   5000: { name: "ERR-NOT-AUTHORIZED", contract: "assessor-staking", meaning: "caller lacks the claims role" },
   5001: { name: "ERR-BELOW-MIN-STAKE", contract: "assessor-staking", meaning: "stake would stay below min-stake" },
   5002: { name: "ERR-INSUFFICIENT-STAKE", contract: "assessor-staking", meaning: "more than the active stake" },
@@ -104,6 +101,12 @@ export const CONTRACT_ERRORS: Record<number, { name: string; contract: string; m
   6028: { name: "ERR-NO-VOTE", contract: "claims-assessment", meaning: "the caller did not vote on the claim" },
   6029: { name: "ERR-ALREADY-SETTLED", contract: "claims-assessment", meaning: "vote settled already" },
   6030: { name: "ERR-CLAIM-NOT-CLOSED", contract: "claims-assessment", meaning: "the claim is not denied, vetoed or paid yet" },
+  6031: { name: "ERR-NOT-COVER-CONTRACT", contract: "claims-assessment", meaning: "`submit-claim-for` is for the cover contract's `submit-claim` only" },
+  7000: { name: "ERR-NOT-AUTHORIZED", contract: "policy-ledger", meaning: "only the cover contract opens and expires policies, only the claims contract records payouts" },
+  7001: { name: "ERR-UNKNOWN-POLICY", contract: "policy-ledger", meaning: "no policy with that id" },
+  7002: { name: "ERR-EXCEEDS-COVER", contract: "policy-ledger", meaning: "payout above the remaining cover (guard)" },
+  7003: { name: "ERR-POLICY-NOT-ACTIVE", contract: "policy-ledger", meaning: "already expired or exhausted (guard)" },
+  7004: { name: "ERR-INCOMPLETE-PROOF", contract: "policy-ledger", meaning: "`refresh-protocol-cap` needs every covered protocol, in increasing id order, each once" },
 };
 
 export function describeContractError(code: number | bigint): string {

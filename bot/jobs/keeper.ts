@@ -64,7 +64,7 @@ export class Keeper {
     const largest = covers.reduce((max, c) => (c > max ? c : max), 0n);
     if (largest >= mark) return false;
     const covered = ids.filter((_id, i) => covers[i]! > 0n);
-    return (await this.call("cybersecurity-insurance-defi", "refresh-protocol-cap", largest, [Cl.list(covered.map((id) => Cl.uint(id)))])) !== null;
+    return (await this.call("policy-ledger", "refresh-protocol-cap", largest, [Cl.list(covered.map((id) => Cl.uint(id)))])) !== null;
   }
 
   /** One pass over everything due; returns the calls it made. */

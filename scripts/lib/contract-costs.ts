@@ -13,10 +13,10 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export type Cost = Record<Dimension, number>;
 /** Role-gated functions only the protocol's own contracts call; measured inside the calls that use them. */
 export const INTERNAL_FUNCTIONS = [
-  "capital-pool.underwrite", "capital-pool.set-protocol-cap-mark", "capital-pool.collect-slashed", "capital-pool.remove-cover", "capital-pool.take-bond",
+  "capital-pool.underwrite", "capital-pool.collect-slashed", "capital-pool.remove-cover", "capital-pool.take-bond",
   "capital-pool.return-bond", "capital-pool.forfeit-bond", "capital-pool.allocate-reward", "capital-pool.refund-reward",
   "capital-pool.pay-reward", "capital-pool.open-exposure", "capital-pool.close-exposure", "capital-pool.approve-exposure",
-  "capital-pool.release-owed", "capital-pool.pay-claim", "cybersecurity-insurance-defi.record-payout",
+  "capital-pool.release-owed", "capital-pool.pay-claim", "policy-ledger.open-policy", "policy-ledger.expire-policy", "policy-ledger.record-payout", "claims-assessment.submit-claim-for",
   "assessor-staking.lock-for-vote", "assessor-staking.settle-vote",
 ];
 

@@ -349,10 +349,10 @@ describe("payout", () => {
     expect(read("claims-assessment", "get-open-claim", [Cl.uint(policyId)])).toBeNone();
   });
 
-  it("refuses record-payout on the cover contract to anyone but the claims contract", () => {
+  it("refuses record-payout on the policy ledger to anyone but the claims contract", () => {
     const { policyId } = policyInForce();
-    expectRefused(() => call("cybersecurity-insurance-defi", "record-payout", [Cl.uint(policyId), Cl.uint(STX), Cl.uint(STX)], frank),
-      errors.cover["ERR-NOT-AUTHORIZED"], () => policy(policyId));
+    expectRefused(() => call("policy-ledger", "record-payout", [Cl.uint(policyId), Cl.uint(STX), Cl.uint(STX)], frank),
+      errors.ledger["ERR-NOT-AUTHORIZED"], () => policy(policyId));
   });
 });
 

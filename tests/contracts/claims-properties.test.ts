@@ -103,7 +103,7 @@ function checkInvariants(w: World) {
   // part of the premiums collected, nor more than the pool's assets (a payout beyond the capital spends it).
   let collected = 0n;
   for (const id of w.policies) {
-    const p = storedEntry("cybersecurity-insurance-defi", "policies", Cl.uint(id));
+    const p = storedEntry("policy-ledger", "policies", Cl.uint(id));
     collected += p["capital-premium"];
     expect(p["total-paid"]).toBeLessThanOrEqual(p["coverage-amount"] - p["remaining-cover"]);
     expect(p["remaining-cover"]).toBeLessThanOrEqual(p["coverage-amount"]);

@@ -216,3 +216,36 @@ describe("seed read-only names", () => {
     expect(stats["reward-reserve"]).toBeGreaterThan(0n);
   });
 });
+
+describe("the seed's claims entry points", () => {
+  const seedClaim = (policyId: bigint, who: string, amount = 20_000n * STX) => call("cybersecurity-insurance-defi", "submit-claim", [
+    Cl.uint(policyId), Cl.uint(amount), Cl.uint(now() - 60n), Cl.stringUtf8("Oracle manipulated through a flash loan"),
+    Cl.buffer(new Uint8Array(32).fill(4)), Cl.stringAscii("https://evidence.example/bundle.tar.gz")], who);
+
+  it("submit-claim here files the caller's claim in the claims contract, bond paid by the holder, and get-claim reads it back", () => {
+    const policyId = expectOk(purchase(protocolId, 100_000n * STX, 90, 100_000n * STX)) as bigint;
+    advance(3 * DAY + 3_600);
+    const before = stxBalance(frank);
+    const filed = seedClaim(policyId, frank);
+    expect(filed.result).toBeOk(Cl.uint(1));
+    expect(printed(filed).find((e) => e.topic === "claim-submitted")).toMatchObject({ "claim-id": 1n, claimant: frank, amount: 20_000n * STX });
+    const bond = readJs("claims-assessment", "get-claim", [Cl.uint(1)]).bond as bigint;
+    expect(stxBalance(frank)).toBe(before - bond);
+    expect(read("cybersecurity-insurance-defi", "get-claim", [Cl.uint(1)])).toEqual(read("claims-assessment", "get-claim", [Cl.uint(1)]));
+    expect(readJs("cybersecurity-insurance-defi", "get-claim", [Cl.uint(1)])).toMatchObject({ claimant: frank, "policy-id": policyId });
+    expect(read("cybersecurity-insurance-defi", "get-claim", [Cl.uint(2)])).toBeNone();
+  });
+
+  it("lets no one file for another holder: not through submit-claim here, nor by calling the claims contract's submit-claim-for", () => {
+    const policyId = expectOk(purchase(protocolId, 100_000n * STX, 90, 100_000n * STX)) as bigint;
+    advance(3 * DAY + 3_600);
+    const claims = () => readJs("claims-assessment", "get-last-claim-id");
+    // grace calls with frank's policy: the claims contract is told grace is the caller.
+    expectRefused(() => seedClaim(policyId, grace), errors.claims["ERR-NOT-POLICY-HOLDER"], claims);
+    // Only a contract with the cover role may name the holder.
+    expectRefused(() => call("claims-assessment", "submit-claim-for", [Cl.principal(frank), Cl.uint(policyId), Cl.uint(STX),
+      Cl.uint(now() - 60n), Cl.stringUtf8("x"), Cl.buffer(new Uint8Array(32).fill(4)), Cl.stringAscii("https://e.example/x")], grace),
+      errors.claims["ERR-NOT-COVER-CONTRACT"], claims);
+    expect(claims()).toBe(0n);
+  });
+});

@@ -81,7 +81,8 @@ describe("events", () => {
     record(call("capital-pool", "withdraw", [Cl.uint(0)], bob));
     advance(24 * DAY); // past the term and its claims grace period
     record(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policy)], erin));
-    record(call("cybersecurity-insurance-defi", "refresh-protocol-cap", [Cl.list([])], erin));
+    record(call("policy-ledger", "refresh-protocol-cap", [Cl.list([])], erin));
+    record(call("policy-ledger", "sync-role", [Cl.stringAscii("cover"), Cl.principal(erin)], erin));
     record(call("protocol-registry", "delist-protocol", [Cl.uint(id)], ORACLE));
   });
 

@@ -16,7 +16,7 @@ export const [alice, bob, carol, dave, erin, frank, grace, heidi] = wallets as [
   string, string, string, string, string, string, string, string,
 ];
 
-export const CONTRACTS = ["insurance-council", "protocol-registry", "capital-pool", "cybersecurity-insurance-defi",
+export const CONTRACTS = ["insurance-council", "protocol-registry", "capital-pool", "policy-ledger", "cybersecurity-insurance-defi",
   "assessor-staking", "claims-assessment"] as const;
 export type ContractName = (typeof CONTRACTS)[number];
 export const contractId = (name: ContractName) => `${deployer}.${name}`;
@@ -38,6 +38,7 @@ export const errors = {
   registry: readErrors("protocol-registry"),
   pool: readErrors("capital-pool"),
   cover: readErrors("cybersecurity-insurance-defi"),
+  ledger: readErrors("policy-ledger"),
   staking: readErrors("assessor-staking"),
   claims: readErrors("claims-assessment"),
 };

@@ -13,7 +13,7 @@ const provider = (who: string) => () => readJs("capital-pool", "get-provider", [
 // What a refused call must leave as it was (the value of shares moves with time as premiums are earned).
 const holding = (who: string) => () => storedEntry("capital-pool", "providers", Cl.principal(who));
 const refreshCap = (covered: bigint[], who = grace) =>
-  call("cybersecurity-insurance-defi", "refresh-protocol-cap", [Cl.list(covered.map((id) => Cl.uint(id)))], who);
+  call("policy-ledger", "refresh-protocol-cap", [Cl.list(covered.map((id) => Cl.uint(id)))], who);
 const requestAll = (who: string) => call("capital-pool", "request-withdrawal", [Cl.uint(provider(who)().shares)], who);
 const withdraw = (who: string) => call("capital-pool", "withdraw", [Cl.uint(0)], who);
 
@@ -222,8 +222,8 @@ describe("premiums of running policies", () => {
     expectOk(deposit(1_000_000n * STX, alice));
     expectOk(purchase(first, 300_000n * STX, 14, 100_000n * STX));
     expectOk(purchase(second, 100_000n * STX, 14, 100_000n * STX));
-    const mark = () => readJs("capital-pool", "get-protocol-cap-mark");
-    const refused = errors.cover["ERR-INCOMPLETE-PROOF"];
+    const mark = () => readJs("policy-ledger", "get-protocol-cap-mark");
+    const refused = errors.ledger["ERR-INCOMPLETE-PROOF"];
     // Leaving out the largest, repeating one, or listing one with no cover proves nothing.
     expectRefused(() => refreshCap([second]), refused, mark);
     expectRefused(() => refreshCap([second, second]), refused, mark);

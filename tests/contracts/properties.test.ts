@@ -62,8 +62,9 @@ function checkInvariants(w: World) {
   for (const wk of weeks) scheduled += (storedEntry("capital-pool", "rate-ends", Cl.uint(wk)) as bigint | null) ?? 0n;
   expect(scheduled).toBe(earning.rate);
   // The per-protocol bound is never below the largest cover on one protocol.
-  expect(pool("protocol-cap-mark")).toBe(w.model.capMark);
-  for (const [, cover] of w.model.protocolCover) expect(cover).toBeLessThanOrEqual(pool("protocol-cap-mark"));
+  const mark = storedVar("policy-ledger", "protocol-cap-mark") as bigint;
+  expect(mark).toBe(w.model.capMark);
+  for (const [, cover] of w.model.protocolCover) expect(cover).toBeLessThanOrEqual(mark);
   let shares = 0n;
   for (const who of PROVIDERS) {
     const p = storedEntry("capital-pool", "providers", Cl.principal(who)) ?? { shares: 0n, "pending-shares": 0n };
@@ -190,7 +191,7 @@ class RefreshCap extends Step {
     if (this.tamper === 1) list = list.slice(1);
     if (this.tamper === 2) list = [...list, ...list.slice(0, 1)];
     const expected = w.model.refreshCap(list);
-    const got = outcome(call("cybersecurity-insurance-defi", "refresh-protocol-cap", [Cl.list(list.map((id) => Cl.uint(id)))], grace));
+    const got = outcome(call("policy-ledger", "refresh-protocol-cap", [Cl.list(list.map((id) => Cl.uint(id)))], grace));
     expect(got).toEqual(expected);
     w.seen.add(got[0] === "ok" ? "refresh-cap ok" : `refresh-cap err ${got[1]}`);
   }
@@ -327,7 +328,7 @@ describe("cover-side properties", () => {
     expect(total.count).toBeGreaterThanOrEqual(1_000);
     // Capital must have been both held back for cover and paid out, or the invariants above say little.
     for (const path of ["withdraw ok", `withdraw err ${errors.pool["ERR-CAPITAL-LOCKED"]}`, `withdraw err ${errors.pool["ERR-WITHDRAWAL-EXPIRED"]}`,
-      "expire ok", `expire err ${errors.cover["ERR-POLICY-NOT-DUE"]}`, "refresh-cap ok", `refresh-cap err ${errors.cover["ERR-INCOMPLETE-PROOF"]}`])
+      "expire ok", `expire err ${errors.cover["ERR-POLICY-NOT-DUE"]}`, "refresh-cap ok", `refresh-cap err ${errors.ledger["ERR-INCOMPLETE-PROOF"]}`])
       expect([...seen]).toContain(path);
   });
 });

@@ -140,9 +140,9 @@ export class CoverModel {
     const protocolAfter = (this.protocolCover.get(protocolId) ?? 0n) + amount;
     const premium = expectedPremium({ amount, days, rateBps, activeCover: this.activeCover, capacity,
       slopeBps: this.params["utilization-slope-bps"]! });
-    const fits = this.activeCover + amount <= capacity && protocolAfter <= (capital * this.params["protocol-cap-bps"]!) / BPS
-      && premium <= maxPremium;
-    if (fits && premium > balance) return ["err", 3007n];
+    // The pool takes the premium (and may find the buyer short of it) when the cover fits its capacity and
+    // the buyer's maximum; the per-protocol cap is checked after, by the ledger.
+    if (this.activeCover + amount <= capacity && premium <= maxPremium && premium > balance) return ["err", 3007n];
     if (this.activeCover + amount > capacity) return ["err", 4004n];
     if (protocolAfter > (capital * this.params["protocol-cap-bps"]!) / BPS) return ["err", 4005n];
     if (premium > maxPremium) return ["err", 4006n];
@@ -188,7 +188,7 @@ export class CoverModel {
       last = id;
       if (cover > max) max = cover;
     }
-    if (!ok || list.length !== covered.length) return ["err", 4012n];
+    if (!ok || list.length !== covered.length) return ["err", 7004n];
     this.capMark = max;
     return ["ok", max];
   }
