@@ -17,7 +17,7 @@ export const INTERNAL_FUNCTIONS = [
   "capital-pool.return-bond", "capital-pool.forfeit-bond", "capital-pool.allocate-reward", "capital-pool.refund-reward",
   "capital-pool.pay-reward", "capital-pool.open-exposure", "capital-pool.close-exposure", "capital-pool.approve-exposure",
   "capital-pool.release-owed", "capital-pool.pay-claim", "policy-ledger.open-policy", "policy-ledger.expire-policy", "policy-ledger.record-payout", "claims-assessment.submit-claim-for",
-  "assessor-staking.lock-for-vote", "assessor-staking.settle-vote",
+  "assessor-staking.lock-for-vote", "assessor-staking.settle-vote", "assessor-staking.set-team-flag",
 ];
 
 export type Scale = { policies: number; voters: number; claims?: number };
@@ -156,6 +156,11 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   run("capital-pool", "withdraw", [Cl.uint(0)], bob!);
   simnet.mineEmptyBlocks(24 * DAY_BLOCKS); // waiting period 3 d + term 14 d + grace 14 d
   run("cybersecurity-insurance-defi", "expire-policy", [policy], erin!);
+  run("capital-pool", "accrue-premiums", [], erin!);
+  // Every protocol with cover (only the measured one: the others were never insured).
+  run("policy-ledger", "refresh-protocol-cap", [Cl.list([Cl.uint(protocolId)])], erin!);
+  run("policy-ledger", "sync-role", [Cl.stringAscii("cover"), Cl.principal(`${deployer}.cybersecurity-insurance-defi`)], erin!);
+  run("assessor-staking", "sync-claims-role", [Cl.principal(`${deployer}.claims-assessment`)], erin!);
 
   // Claims: policies in force for four claims, assessors staked before any claim opens.
   const claimPolicies = [0, 1, 2, 3].map(() => run("cybersecurity-insurance-defi", "purchase-coverage",
@@ -171,7 +176,10 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
     Cl.stringAscii("https://evidence.example/bundle.tar.gz")], frank!, measured);
   const paid = file(claimPolicies[0]!, true);
   const undecided = file(claimPolicies[1]!, false);
-  const refused = file(claimPolicies[2]!, false);
+  // Filed through the seed's entry point on the cover contract.
+  const refused = run("cybersecurity-insurance-defi", "submit-claim", [claimPolicies[2]!, Cl.uint(100n * STX), incident,
+    Cl.stringUtf8("Oracle manipulated through a flash loan"), Cl.bufferFromHex("22".repeat(32)),
+    Cl.stringAscii("https://evidence.example/bundle.tar.gz")], frank!);
   const vetoed = file(claimPolicies[3]!, false);
   batch(simnet, voters.map((v) => tx.callPublicFn("claims-assessment", "vote", [paid, Cl.bool(true)], v)), "vote");
   batch(simnet, voters.slice(0, SIDE_VOTERS_CAP).map((v) => tx.callPublicFn("claims-assessment", "vote", [vetoed, Cl.bool(true)], v)), "vote");

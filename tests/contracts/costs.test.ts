@@ -13,8 +13,17 @@ function publicFunctions(): string[] {
   return names.filter((n) => !INTERNAL_FUNCTIONS.includes(n)).sort();
 }
 
+/** The calls people make most have tighter budgets, in % of every block-limit dimension. */
+const BUDGETS: Record<string, number> = {
+  "claims-assessment.vote": 0.1,
+  "cybersecurity-insurance-defi.purchase-coverage": 0.5,
+};
+
 function expectUnderOnePercent(runs: Measurement[]) {
   for (const m of runs) for (const d of DIMENSIONS) expect(shareOfBlock(m)[d], `${m.fn} ${d}`).toBeLessThan(1);
+  for (const [fn, budget] of Object.entries(BUDGETS)) {
+    for (const d of DIMENSIONS) expect(shareOfBlock(find(runs, fn))[d], `${fn} ${d}`).toBeLessThanOrEqual(budget);
+  }
 }
 
 // One scale per test (each builds 1,000 policies or voters in a fresh simnet), against a base measured once.
@@ -24,7 +33,7 @@ describe("contract costs", () => {
     base = await measureContractCosts(simnet, { policies: 1, voters: 1 });
   });
 
-  it("measure every public function a user can call, each under 1% of every block limit", () => {
+  it("measure every public function a user can call, each under 1% of every block limit, vote under 0.10% and purchase-coverage under 0.50%", () => {
     expect(base.map((m) => m.fn).sort()).toEqual(publicFunctions());
     expectUnderOnePercent(base);
   });
