@@ -294,7 +294,7 @@ bot keeps the alert rows in SQLite (on disk) and only the five latest votes per 
 
 - **Stacks block budget.** The tightest call is \`${tables.worstFn}\` at ${pct(tables.worstShare)} of a dimension: over 100 such
   calls fit in one block, and a vote (the call made most often) fits several hundred times. Read count is
-  the tightest dimension for most calls: each parameter read from the council is one read.
+  the tightest dimension for most calls: every contract call costs three reads and every storage read or write one (see docs/contracts.md, Costs).
 - **Discord rate limits.** 5 messages (create or edit) per 5 s per channel, 50 requests per second per bot.
   A claim costs one post, one edit per window while votes arrive, and one post per outcome, whatever the
   number of votes: ${votes.edits} edits for ${votes.votes.toLocaleString("en-US")} votes above, and no 429.
