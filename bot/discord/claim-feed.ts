@@ -6,6 +6,7 @@ import { eventKey } from "../chain/events";
 import type { Claim } from "../chain/protocol-reader";
 import { claimEmbed } from "./presentation/embeds";
 import { evidenceUrl } from "../format/urls";
+import { discordText } from "../format/untrusted";
 import { relativeTime, shortAddress } from "./presentation/links";
 import { formatBps, formatStx } from "../format/stx";
 import { EditCoalescer } from "./edit-coalescer";
@@ -122,7 +123,7 @@ export class ClaimFeed {
       const content = this.alertContent(found.claim, found.name);
       const mention = settings.assessorRoleId ? `<@&${settings.assessorRoleId}> ` : "";
       const message: Message = await this.pacer.run(channel.id, () => channel.send({
-        content: `${mention}New claim #${claimId} on **${found.name}** for ${formatStx(found.claim.amount)}: vote by ${relativeTime(found.claim.votingEndsAt)}.`,
+        content: `${mention}New claim #${claimId} on **${discordText(found.name, 100)}** for ${formatStx(found.claim.amount)}: vote by ${relativeTime(found.claim.votingEndsAt)}.`,
         ...content, nonce: this.nonce(`alert:${settings.guildId}:${claimId}`), enforceNonce: true,
         allowedMentions: { roles: settings.assessorRoleId ? [settings.assessorRoleId] : [] },
       }));

@@ -2,6 +2,7 @@ import { EmbedBuilder } from "discord.js";
 import type { Assessor, Claim, Policy, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
 import { describeContractError } from "../../chain/contract-errors";
 import { formatBps, formatStx } from "../../format/stx";
+import { discordLink, discordText } from "../../format/untrusted";
 import { dateTime, relativeTime, type Links } from "./links";
 
 /** How the bot shows each thing it reads from the chain. Amounts in STX, times in each reader's zone. */
@@ -19,7 +20,7 @@ export function policyState(policy: Policy, now: bigint): { label: string; color
 export function policyEmbed(policy: Policy, protocolName: string, links: Links, now: bigint) {
   const state = policyState(policy, now);
   return new EmbedBuilder()
-    .setTitle(`Policy #${policy.id} · ${protocolName}`)
+    .setTitle(`Policy #${policy.id} · ${discordText(protocolName, 200)}`)
     .setColor(state.color)
     .addFields(
       { name: "Status", value: state.label, inline: false },
@@ -66,8 +67,8 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
     "denied": COLORS.bad, "vetoed": COLORS.bad, "paid": COLORS.ok }[claim.status];
   const t = tallyLines(claim);
   return new EmbedBuilder()
-    .setTitle(`Claim #${claim.id} · ${protocolName}`)
-    .setDescription(claim.description)
+    .setTitle(`Claim #${claim.id} · ${discordText(protocolName, 200)}`)
+    .setDescription(discordText(claim.description, 1_000))
     .setColor(color)
     .addFields(
       { name: "Status", value: claimStatusLine(claim), inline: false },
@@ -76,7 +77,7 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
       { name: "Amount", value: `${formatStx(claim.amount)} (pays ${formatStx(claim.payable)} after the deductible)`, inline: true },
       { name: "Incident", value: dateTime(claim.incidentTime), inline: true },
       { name: "Voting closes", value: `${dateTime(claim.votingEndsAt)} (${relativeTime(claim.votingEndsAt)})`, inline: true },
-      { name: "Evidence", value: `[bundle](${claim.evidenceUri}) · SHA-256 \`${claim.evidenceHash.slice(2, 18)}…\``, inline: true },
+      { name: "Evidence", value: `${discordLink("bundle", claim.evidenceUri)} · SHA-256 \`${claim.evidenceHash.slice(2, 18)}…\``, inline: true },
       { name: "Tally", value: t.tally, inline: false },
       { name: "Quorum", value: t.quorum, inline: false },
     )
@@ -86,21 +87,21 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
 export function protocolEmbed(p: ProtocolDetails, links: Links) {
   const insured = p.activeCover > 0n;
   const audit = p.latestAudit
-    ? `${p.latestAudit.verdict} · ${p.latestAudit.critical} critical, ${p.latestAudit.high} high, ${p.latestAudit.medium} medium, ${p.latestAudit.low} low · [report](${p.latestAudit.reportUri})`
+    ? `${p.latestAudit.verdict} · ${p.latestAudit.critical} critical, ${p.latestAudit.high} high, ${p.latestAudit.medium} medium, ${p.latestAudit.low} low · ${discordLink("report", p.latestAudit.reportUri)}`
     : "Not audited";
   const embed = new EmbedBuilder()
-    .setTitle(p.name)
+    .setTitle(discordText(p.name, 200))
     .setColor(insured ? COLORS.ok : p.status === "active" ? COLORS.info : COLORS.muted)
     .addFields(
       { name: "Insured", value: insured ? `Yes: ${formatStx(p.activeCover)} of active cover` : "No active cover", inline: false },
       { name: "Status", value: p.status === "active" ? "Listed" : p.status[0]!.toUpperCase() + p.status.slice(1), inline: true },
-      { name: "Chain", value: p.chain, inline: true },
-      { name: "Category", value: p.category, inline: true },
+      { name: "Chain", value: discordText(p.chain, 64), inline: true },
+      { name: "Category", value: discordText(p.category, 64), inline: true },
       { name: "Audit", value: audit, inline: false },
       { name: "Risk", value: p.risk ? `Tier ${p.risk.tier} (score ${p.risk.score}) · ${formatBps(p.risk.rateBps)} a year` : "Unknown", inline: true },
       { name: "Incidents", value: String(p.incidentCount), inline: true },
       { name: "New cover", value: p.notInsurableCode === null ? "Available: try /quote" : `Not available: ${describeContractError(p.notInsurableCode)}`, inline: false },
-      { name: "Source", value: `[${p.sourceUrl.replace(/^https:\/\//, "")}](${p.sourceUrl})${p.website ? ` · [website](${p.website})` : ""}`, inline: false },
+      { name: "Source", value: `${discordLink(p.sourceUrl.replace(/^https:\/\//, ""), p.sourceUrl)}${p.website ? ` · ${discordLink("website", p.website)}` : ""}`, inline: false },
     );
   return embed;
 }
@@ -124,7 +125,7 @@ export function poolEmbed(s: PoolStats) {
 
 export function quoteEmbed(q: Quote, protocolName: string, amount: bigint, days: bigint) {
   return new EmbedBuilder()
-    .setTitle(`Quote · ${formatStx(amount)} on ${protocolName} for ${days} days`)
+    .setTitle(`Quote · ${formatStx(amount)} on ${discordText(protocolName, 100)} for ${days} days`)
     .setColor(COLORS.info)
     .addFields(
       { name: "Premium", value: formatStx(q.premium), inline: true },
