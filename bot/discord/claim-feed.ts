@@ -101,8 +101,10 @@ export class ClaimFeed {
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Approve").setURL(this.ctx.links.votePage(claim.id, "approve")).setDisabled(!open),
       new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Deny").setURL(this.ctx.links.votePage(claim.id, "deny")).setDisabled(!open),
-      new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Evidence").setURL(evidenceUrl(claim.evidenceUri)),
     );
+    // Evidence that is not an https (or ipfs) URI gets no button: the embed shows it as inert text.
+    const evidence = evidenceUrl(claim.evidenceUri);
+    if (evidence) row.addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Evidence").setURL(evidence));
     return { embeds: [embed], components: [row] };
   }
 

@@ -2,6 +2,12 @@ import type { Claim } from "../chain/protocol-reader";
 import { formatStx, formatBps } from "../format/stx";
 import { evidenceUrl } from "../format/urls";
 
+/** The claimant's evidence URI: a link only when it is https (or ipfs); otherwise inert, escaped text. */
+function evidenceLink(uri: string): string {
+  const target = evidenceUrl(uri);
+  return target ? `<a href="${escape(target)}" rel="noopener noreferrer">${escape(uri)}</a>` : `<span class="inert">${escape(uri)}</span> (not a link)`;
+}
+
 /** The HTML of the bot's pages: small, readable on a phone, working before the script loads. */
 
 export const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -37,7 +43,7 @@ export function votePage(claim: Claim, protocolName: string, choice: "approve" |
   <dl>
     <dt>Amount</dt><dd id="amount">${formatStx(claim.amount)} (pays ${formatStx(claim.payable)} after the deductible)</dd>
     <dt>Incident</dt><dd>${when(claim.incidentTime)}</dd>
-    <dt>Evidence</dt><dd><a href="${escape(evidenceUrl(claim.evidenceUri))}" rel="noopener">${escape(claim.evidenceUri)}</a><br><span class="muted">SHA-256 ${claim.evidenceHash}</span></dd>
+    <dt>Evidence</dt><dd>${evidenceLink(claim.evidenceUri)}<br><span class="muted">SHA-256 ${claim.evidenceHash}</span></dd>
     <dt>Status</dt><dd id="claim-status">${open ? `Voting, closes ${when(claim.votingEndsAt)}` : escape(claim.status)}</dd>
     <dt>Tally</dt><dd id="tally">For ${formatStx(claim.approveWeight)} (${share}) · Against ${formatStx(claim.denyWeight)} · ${claim.voterCount} votes</dd>
     <dt>Quorum</dt><dd>${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake</dd>

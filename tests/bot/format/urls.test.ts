@@ -4,13 +4,13 @@ import { votePage } from "../../../bot/web/pages";
 import type { Claim } from "../../../bot/chain/protocol-reader";
 
 describe("evidenceUrl", () => {
-  it("links http(s) as it is, ipfs through a gateway, and never a script or data URI", () => {
+  it("links https as it is, ipfs through a gateway, and never http, a script or a data URI", () => {
     expect(evidenceUrl("https://evidence.example/bundle.tar.gz")).toBe("https://evidence.example/bundle.tar.gz");
     expect(evidenceUrl("ipfs://bafybeigdyrzt")).toBe("https://ipfs.io/ipfs/bafybeigdyrzt");
-    for (const hostile of ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x"]) {
-      expect(evidenceUrl(hostile).startsWith("https://")).toBe(true);
+    for (const hostile of ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
+      "http://plain.example/x", "not a url"]) {
+      expect(evidenceUrl(hostile)).toBeNull();
     }
-    expect(evidenceUrl("not a url")).toBe("https://explorer.hiro.so");
   });
 });
 
@@ -27,6 +27,8 @@ describe("the vote page's evidence link", () => {
     const html = votePage(claim, "stackswap", "approve", {});
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
     expect(hrefs.some((h) => /^\s*javascript:/i.test(h))).toBe(false);
-    expect(hrefs).toContain("https://ipfs.io/ipfs/javascript:alert(document.domain)");
+    expect(hrefs.every((h) => h.startsWith("https://") || h.startsWith("/"))).toBe(true);
+    // Shown as text, escaped, and said not to be a link.
+    expect(html).toContain('<span class="inert">javascript:alert(document.domain)</span> (not a link)');
   });
 });
