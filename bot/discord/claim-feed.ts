@@ -5,8 +5,7 @@ import type { ProtocolEvent } from "../chain/events";
 import { eventKey } from "../chain/events";
 import type { Claim } from "../chain/protocol-reader";
 import { claimEmbed } from "./presentation/embeds";
-import { evidenceUrl } from "../format/urls";
-import { discordText } from "../format/untrusted";
+import { discordText, safeLinkTarget } from "../format/untrusted";
 import { relativeTime, shortAddress } from "./presentation/links";
 import { formatBps, formatStx } from "../format/stx";
 import { EditCoalescer } from "./edit-coalescer";
@@ -103,7 +102,7 @@ export class ClaimFeed {
       new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Deny").setURL(this.ctx.links.votePage(claim.id, "deny")).setDisabled(!open),
     );
     // Evidence that is not an https (or ipfs) URI gets no button: the embed shows it as inert text.
-    const evidence = evidenceUrl(claim.evidenceUri);
+    const evidence = safeLinkTarget(claim.evidenceUri);
     if (evidence) row.addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Evidence").setURL(evidence));
     return { embeds: [embed], components: [row] };
   }

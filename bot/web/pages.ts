@@ -1,11 +1,14 @@
 import type { Claim } from "../chain/protocol-reader";
 import { formatStx, formatBps } from "../format/stx";
-import { evidenceUrl } from "../format/urls";
+import { safeLinkTarget } from "../format/untrusted";
 
-/** The claimant's evidence URI: a link only when it is https (or ipfs); otherwise inert, escaped text. */
-function evidenceLink(uri: string): string {
-  const target = evidenceUrl(uri);
-  return target ? `<a href="${escape(target)}" rel="noopener noreferrer">${escape(uri)}</a>` : `<span class="inert">${escape(uri)}</span> (not a link)`;
+/**
+ * The one way a page links a URI: only https (or ipfs through the gateway) becomes an href, through the
+ * same rule as Discord (safeLinkTarget); anything else is inert, escaped text.
+ */
+export function htmlLink(label: string, uri: string): string {
+  const target = safeLinkTarget(uri);
+  return target ? `<a href="${escape(target)}" rel="noopener noreferrer">${escape(label)}</a>` : `<span class="inert">${escape(uri)}</span> (not a link)`;
 }
 
 /** The HTML of the bot's pages: small, readable on a phone, working before the script loads. */
@@ -43,7 +46,7 @@ export function votePage(claim: Claim, protocolName: string, choice: "approve" |
   <dl>
     <dt>Amount</dt><dd id="amount">${formatStx(claim.amount)} (pays ${formatStx(claim.payable)} after the deductible)</dd>
     <dt>Incident</dt><dd>${when(claim.incidentTime)}</dd>
-    <dt>Evidence</dt><dd>${evidenceLink(claim.evidenceUri)}<br><span class="muted">SHA-256 ${claim.evidenceHash}</span></dd>
+    <dt>Evidence</dt><dd>${htmlLink(claim.evidenceUri, claim.evidenceUri)}<br><span class="muted">SHA-256 ${claim.evidenceHash}</span></dd>
     <dt>Status</dt><dd id="claim-status">${open ? `Voting, closes ${when(claim.votingEndsAt)}` : escape(claim.status)}</dd>
     <dt>Tally</dt><dd id="tally">For ${formatStx(claim.approveWeight)} (${share}) · Against ${formatStx(claim.denyWeight)} · ${claim.voterCount} votes</dd>
     <dt>Quorum</dt><dd>${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake</dd>

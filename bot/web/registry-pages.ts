@@ -1,6 +1,6 @@
 import { formatBps, formatStx } from "../format/stx";
 import type { ClaimSummary, PoolSummary, ProtocolSummary } from "./registry";
-import { escape } from "./pages";
+import { escape, htmlLink } from "./pages";
 
 /**
  * The public registry of insured DApps: server-rendered HTML with inline CSS and a few lines of script
@@ -91,7 +91,7 @@ export function protocolPage(p: ProtocolSummary, claims: ClaimSummary[], policie
   series: { t: number; value: bigint }[] }, badge: { url: string; markdown: string; html: string }, txUrl: (txid: string) => string) {
   const claimRows = claims.map((c) => `<tr><td>#${c.id}</td><td>${escape(c.status)}${c.status === "paid" ? `<div class="muted">${formatStx(BigInt(c.paid))} paid</div>` : ""}</td>
     <td>${formatStx(BigInt(c.amount))}</td><td class="hide-small">${escape(c.description)}</td>
-    <td>${c.transactions.map((t) => `<a href="${escape(txUrl(t.txid))}">${escape(t.topic.replace(/^claim-/, ""))}</a>`).join(" · ")}</td></tr>`).join("");
+    <td>${c.transactions.map((t) => htmlLink(t.topic.replace(/^claim-/, ""), txUrl(t.txid))).join(" · ")}</td></tr>`).join("");
   return shell(`${p.name} · Insured DApps`, `
   <h1>${escape(p.name)} ${verdictCell(p)}</h1>
   <p><img src="${escape(badge.url)}" alt="${escape(p.name)} cover badge"></p>
@@ -103,11 +103,11 @@ export function protocolPage(p: ProtocolSummary, claims: ClaimSummary[], policie
   </div>
   <h2>About</h2>
   <p>${escape(p.category)} on ${escape(p.chain)} · listing ${escape(p.status)} · ${p.incidentCount} incident(s) ·
-  ${p.website ? `<a href="${escape(p.website)}">website</a> · ` : ""}<a href="${escape(p.sourceUrl)}">source code</a></p>
+  ${p.website ? `${htmlLink("website", p.website)} · ` : ""}${htmlLink("source code", p.sourceUrl)}</p>
   <p>${p.coverAvailable ? "New cover is available." : `New cover is not available: ${escape(p.coverUnavailableReason ?? "")}.`}</p>
   <h2>Audit</h2>
   ${p.audit ? `<p>Latest of ${p.auditCount}: <b>${escape(p.audit.verdict)}</b> · ${p.audit.critical} critical, ${p.audit.high} high, ${p.audit.medium} medium, ${p.audit.low} low
-  · <a href="${escape(p.audit.reportUri)}">report</a><br><span class="muted">SHA-256 <code>${escape(p.audit.reportHash)}</code></span></p>` : "<p>Not audited.</p>"}
+  · ${htmlLink("report", p.audit.reportUri)}<br><span class="muted">SHA-256 <code>${escape(p.audit.reportHash)}</code></span></p>` : "<p>Not audited.</p>"}
   <h2>Cover over time</h2>
   ${lineChart(policies.series, (v) => formatStx(v), `${p.name} active cover over time`)}
   <h2>Claims</h2>

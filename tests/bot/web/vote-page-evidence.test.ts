@@ -1,18 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { evidenceUrl } from "../../../bot/format/urls";
 import { votePage } from "../../../bot/web/pages";
 import type { Claim } from "../../../bot/chain/protocol-reader";
-
-describe("evidenceUrl", () => {
-  it("links https as it is, ipfs through a gateway, and never http, a script or a data URI", () => {
-    expect(evidenceUrl("https://evidence.example/bundle.tar.gz")).toBe("https://evidence.example/bundle.tar.gz");
-    expect(evidenceUrl("ipfs://bafybeigdyrzt")).toBe("https://ipfs.io/ipfs/bafybeigdyrzt");
-    for (const hostile of ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
-      "http://plain.example/x", "not a url"]) {
-      expect(evidenceUrl(hostile)).toBeNull();
-    }
-  });
-});
 
 describe("the vote page's evidence link", () => {
   it("does not run a javascript: evidence URI chosen by the claimant", () => {
