@@ -2,8 +2,10 @@ import { Client, Events, GatewayIntentBits } from "discord.js";
 import type { Config } from "./config";
 import { secretsOf } from "./config";
 import { createLogger, type Logger } from "./logger";
-import { Store } from "./storage/store";
-import { StacksClient } from "./chain/stacks-client";
+import { openStore } from "./storage/open-store";
+import { StacksClient, resilientFetch } from "./chain/stacks-client";
+import { waitForChain } from "./chain/wait-for-chain";
+import { publicUrl } from "./redact";
 import { ProtocolReader } from "./chain/protocol-reader";
 import { Links } from "./discord/presentation/links";
 import { ProtocolDirectory, type BotContext } from "./discord/context";
@@ -11,7 +13,7 @@ import { commands } from "./discord/commands";
 import { registerEvents } from "./discord/events";
 import { ClaimFeed } from "./discord/claim-feed";
 import { EventWatcher } from "./watcher/event-watcher";
-import { startWebServer, type WebServer } from "./web/server";
+import { startWebServer, type WebServer, type WebOptions } from "./web/server";
 import { syncAssessorRoles } from "./discord/roles";
 import { Keeper } from "./jobs/keeper";
 import { startJobs } from "./jobs/scheduler";
@@ -32,19 +34,23 @@ export type BotOptions = {
   jobs?: boolean;
   /** Listen for the API's socket notifications (default true); without, the watcher only polls. */
   socket?: boolean;
+  /** The web server's request budget, cache and slow-client limits. */
+  web?: WebOptions;
 };
 
 /** Everything the bot is, wired from its configuration; nothing connects until start(). */
 export function createBot(config: Config, options: BotOptions = {}): Bot {
   const log = options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const store = new Store(config.databasePath);
+  const store = openStore(config.databasePath);
   const chain = new StacksClient({ apiUrl: config.stacks.apiUrl, apiKey: config.stacks.apiKey, timeoutMs: config.stacks.timeoutMs,
     network: config.stacks.network === "mainnet" ? "mainnet" : "testnet" });
   const reader = new ProtocolReader(chain, config.stacks.deployer);
   const ctx: BotContext = { config, reader, store, log, links: new Links(config.stacks, config.web.baseUrl),
     directory: new ProtocolDirectory(reader), commands };
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}) });
+  // allowedMentions: nothing pings unless a send names the role it means to (the assessor role in reminders).
+  const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: { parse: [] },
+    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}) });
   registerEvents(client, ctx);
   const feed = new ClaimFeed(client, ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
   const watcher = new EventWatcher({
@@ -57,8 +63,12 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const bot: Bot = {
     ctx, client, feed, watcher, keeper,
     async start() {
-      log.info({ network: config.stacks.network, api: config.stacks.apiUrl, deployer: config.stacks.deployer }, "starting");
-      bot.web = await startWebServer(ctx, { port: config.web.port,
+      log.info({ network: config.stacks.network, api: publicUrl(config.stacks.apiUrl), deployer: config.stacks.deployer }, "starting");
+      // Before anything listens or logs in: an unreachable chain is a configuration error, said in one line.
+      await waitForChain({ apiUrl: config.stacks.apiUrl, attempts: config.stacks.startupAttempts ?? 8,
+        fetch: resilientFetch({ apiUrl: config.stacks.apiUrl, apiKey: config.stacks.apiKey, timeoutMs: config.stacks.timeoutMs, retries: 0 }),
+        onRetry: ({ attempt, detail, delayMs }) => log.warn({ attempt, detail, delayMs }, "the Stacks API is not reachable yet; retrying") });
+      bot.web = await startWebServer(ctx, { port: config.web.port, web: options.web,
         onLinked: async (linked) => { await syncAssessorRoles(client, ctx, linked.discordId); } });
       // With WEB_PORT=0 the port is known only now; links must use the one actually bound.
       if (config.web.port === 0) ctx.links.webBaseUrl = bot.web.url;

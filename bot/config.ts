@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { validateStacksAddress } from "@stacks/transactions";
+import { privateKeyToPublic, validateStacksAddress } from "@stacks/transactions";
+import { isBareOrigin, urlSecrets } from "./redact";
 
 /**
  * The bot's configuration, read from the environment (a local `.env` is loaded by the entry points)
@@ -17,6 +18,13 @@ const EXPLORER_CHAINS = { mainnet: "mainnet", testnet: "testnet", devnet: "devne
 const snowflake = z.string().regex(/^\d{17,20}$/, "a Discord id (17 to 20 digits)");
 const httpUrl = z.string().refine((v) => { try { return ["http:", "https:"].includes(new URL(v).protocol); } catch { return false; } },
   "an http(s) URL");
+/** A URL that is published in every explorer link, so it must carry no credentials. */
+const publicHttpUrl = httpUrl.refine((v) => { const u = new URL(v); return !u.username && !u.password && !u.search; },
+  "a public http(s) URL (no user:password@ and no query: it is published in explorer links)");
+/** The regex admits 2^256 values; only 1 to n-1 (the secp256k1 order) are keys, so zero or n itself are refused here, not when signing. */
+const privateKey = z.string().regex(/^[0-9a-fA-F]{64}(01)?$/, "a 64-character hex private key (optionally ending in 01)")
+  .refine((v) => { try { privateKeyToPublic(v); return true; } catch { return false; } },
+    "a valid secp256k1 private key (not zero, and below the curve order)");
 
 const schema = z.object({
   DISCORD_TOKEN: z.string().min(20, "the bot token from the Discord developer portal"),
@@ -24,15 +32,20 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: httpUrl.optional(),
   STACKS_NETWORK: z.string().default("devnet").refine((v) => v in NETWORK_URLS || httpUrl.safeParse(v).success,
-    "mainnet, testnet, devnet, or the URL of a Stacks API"),
+    "mainnet, testnet, devnet, or the URL of a Stacks API")
+    // fetch refuses such a URL outright, and would put the password in its error message.
+    .refine((v) => { try { const u = new URL(v); return !u.username && !u.password; } catch { return true; } },
+      "a URL without user:password@ (fetch cannot send it; use STACKS_API_KEY, or the provider's key in the path or query)"),
   STACKS_API_KEY: z.string().min(8, "a Hiro API key").optional(),
   CONTRACT_DEPLOYER: z.string().refine((v) => validateStacksAddress(v), "the Stacks address that deployed the contracts"),
   WEB_BASE_URL: httpUrl.default("http://127.0.0.1:8787"),
   WEB_PORT: z.coerce.number().int("a port number (0-65535)").min(0, "a port number (0-65535)").max(65_535, "a port number (0-65535)").default(8787),
-  KEEPER_PRIVATE_KEY: z.string().regex(/^[0-9a-fA-F]{64}(01)?$/, "a 64-character hex private key (optionally ending in 01)").optional(),
+  EXPLORER_API_URL: publicHttpUrl.optional(),
+  KEEPER_PRIVATE_KEY: privateKey.optional(),
   DATABASE_PATH: z.string().min(1, "a file path").default("data/bot.sqlite"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CHAIN_TIMEOUT_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(8_000),
+  CHAIN_STARTUP_ATTEMPTS: z.coerce.number().int("a whole number from 1 to 20").min(1, "a whole number from 1 to 20").max(20, "a whole number from 1 to 20").default(8),
   EVENT_POLL_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(5_000),
   EDIT_WINDOW_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(2_000),
 });
@@ -43,7 +56,11 @@ export const CONFIG_VARIABLES = [...Object.keys(schema.shape), "DOTENV_PATH"];
 export type Config = {
   discord: { token: string; applicationId: string; guildId?: string; apiUrl?: string };
   stacks: { network: "mainnet" | "testnet" | "devnet" | "custom"; apiUrl: string; apiKey?: string; deployer: string;
-    explorerChain: "mainnet" | "testnet" | "devnet"; timeoutMs: number };
+    explorerChain: "mainnet" | "testnet" | "devnet"; timeoutMs: number;
+    /** The API explorer links name (`api=`), or none: explorer links are public, the chain API URL may not be. */
+    explorerApiUrl?: string;
+    /** How many times start-up tries to reach the chain before giving up. */
+    startupAttempts?: number };
   web: { baseUrl: string; port: number };
   keeperKey?: string;
   databasePath: string;
@@ -77,7 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     discord: { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID, guildId: c.DISCORD_GUILD_ID, apiUrl: c.DISCORD_API_URL },
     stacks: { network, apiUrl, apiKey: c.STACKS_API_KEY, deployer: c.CONTRACT_DEPLOYER, timeoutMs: c.CHAIN_TIMEOUT_MS,
-      explorerChain: network === "custom" ? (deployerIsMainnet ? "mainnet" : "devnet") : EXPLORER_CHAINS[network] },
+      explorerChain: network === "custom" ? (deployerIsMainnet ? "mainnet" : "devnet") : EXPLORER_CHAINS[network],
+      explorerApiUrl: explorerApi(network, apiUrl, c.EXPLORER_API_URL), startupAttempts: c.CHAIN_STARTUP_ATTEMPTS },
     web: { baseUrl: c.WEB_BASE_URL.replace(/\/$/, ""), port: c.WEB_PORT },
     keeperKey: c.KEEPER_PRIVATE_KEY,
     databasePath: c.DATABASE_PATH,
@@ -94,7 +112,21 @@ function describe(name: string): string {
   } as Record<string, string>)[name] ?? "see .env.example";
 }
 
-/** Values that must never reach a log line. */
+/**
+ * The API named in explorer links. EXPLORER_API_URL when set. Otherwise only a local chain (a bare
+ * http://127.0.0.1:port, localhost or [::1] origin, as devnet is): any other chain URL may carry a key
+ * (in its path, query, user name or even its host name) and is never published, so links show the
+ * public network instead.
+ */
+function explorerApi(network: Config["stacks"]["network"], apiUrl: string, explicit?: string): string | undefined {
+  if (explicit) return explicit.replace(/\/$/, "");
+  if (network === "mainnet" || network === "testnet") return undefined;
+  const host = new URL(apiUrl).hostname;
+  return ["127.0.0.1", "localhost", "[::1]"].includes(host) && isBareOrigin(apiUrl) ? apiUrl : undefined;
+}
+
+/** Values that must never reach a log line: the token, the keys, and whatever in an API URL may be a key. */
 export function secretsOf(config: Config): string[] {
-  return [config.discord.token, config.stacks.apiKey, config.keeperKey].filter((s): s is string => Boolean(s));
+  return [config.discord.token, config.stacks.apiKey, config.keeperKey, ...urlSecrets(config.stacks.network === "custom" ? config.stacks.apiUrl : undefined),
+    ...urlSecrets(config.discord.apiUrl)].filter((s): s is string => Boolean(s));
 }

@@ -1,30 +1,50 @@
 import pino, { type Logger, type DestinationStream } from "pino";
+import { createRedactor, type Redactor } from "./redact";
 
 /**
- * The bot's logger (pino, JSON lines). Secrets (the Discord token, the API key, the keeper key) are
- * replaced by "[redacted]" wherever they appear: in fields, nested objects, error messages and the
- * message itself, so a stack trace or a URL can never carry one into a log.
+ * The bot's logger (pino, JSON lines). Secrets (the Discord token, the API key, the keeper key, the
+ * key-bearing parts of an API URL) are replaced by "[redacted]" wherever they appear: in fields at any
+ * depth, child-logger bindings, error messages, stacks and causes, interpolated arguments and the
+ * message itself. Errors keep what explains them (type, code, status, cause), redacted too.
  */
-export function createLogger(options: { level?: string; secrets?: string[]; destination?: DestinationStream } = {}): Logger {
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
-  const scrubText = (text: string) => secrets.reduce((t, s) => t.split(s).join("[redacted]"), text);
-  const scrub = (value: unknown, depth = 0): unknown => {
-    if (typeof value === "string") return scrubText(value);
-    if (depth > 6 || value === null || typeof value !== "object") return value;
-    if (value instanceof Error) return { type: value.name, message: scrubText(value.message), stack: scrubText(value.stack ?? "") };
-    if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
-  };
+export function createLogger(options: { level?: string; secrets?: (string | undefined)[]; destination?: DestinationStream } = {}): Logger {
+  const redact = createRedactor(options.secrets ?? []);
   return pino({
     level: options.level ?? "info",
     base: { service: "cover-bot" },
-    formatters: { log: (object) => scrub(object) as Record<string, unknown> },
+    // The redactor has already made errors into data (keeping type, code, status and cause);
+    // pino's own serializer would take that for an error again and lose them.
+    serializers: { err: (value: unknown) => value },
+    formatters: { log: (object) => asFields(redact.value(object)), bindings: (bindings) => asFields(redact.value(bindings)) },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === "string" ? scrubText(a) : a)) as Parameters<typeof method>);
+        method.apply(this, redactArgs(args, redact) as Parameters<typeof method>);
       },
     },
-  }, options.destination ?? pino.destination(1));
+  }, redactedStream(options.destination ?? pino.destination(1), redact));
+}
+
+/** pino needs an object back; a logged value whose toJSON gives something else is kept under `value`. */
+const asFields = (value: unknown) =>
+  (value !== null && typeof value === "object" && !Array.isArray(value) ? value : { value }) as Record<string, unknown>;
+
+/** The message and interpolated values (`log.info("%o", x)` is stringified by pino, past the formatters). */
+function redactArgs(args: unknown[], redact: Redactor): unknown[] {
+  const [first, ...rest] = args;
+  // An error logged alone: pino would take its message as the line's message, unredacted.
+  if (first instanceof Error) return [{ err: first }, ...(rest.length ? rest : [first.message]).map((a) => redact.value(a))];
+  if (typeof first === "string") return [redact.text(first), ...rest.map((a) => redact.value(a))];
+  return [first, ...rest.map((a) => redact.value(a))];
+}
+
+/** The last line of defence: every line is redacted as text before it is written. */
+function redactedStream(destination: DestinationStream, redact: Redactor): DestinationStream {
+  const stream = destination as DestinationStream & { flushSync?: () => void; flush?: (cb?: () => void) => void };
+  return {
+    write: (line: string) => stream.write(redact.text(line)),
+    ...(stream.flushSync ? { flushSync: () => stream.flushSync!() } : {}),
+    ...(stream.flush ? { flush: (cb?: () => void) => stream.flush!(cb) } : {}),
+  } as DestinationStream;
 }
 
 export type { Logger };

@@ -1,21 +1,22 @@
 /** npm start: the bot, configured by the environment and `.env`. */
 import { loadDotEnv } from "./env";
 import { loadConfig, ConfigError } from "./config";
-import { createBot } from "./app";
+import { createBot, type Bot } from "./app";
 
 loadDotEnv();
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(`Configuration error: ${e.message}. See .env.example.`);
-    process.exit(78); // EX_CONFIG
-  }
-  throw e;
+/** A setting that cannot work (malformed, an unusable database path, an unreachable chain): one line, EX_CONFIG. */
+function configurationError(e: unknown): never {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(`Configuration error: ${e.message}. See .env.example.`);
+  process.exit(78); // EX_CONFIG
 }
-const bot = createBot(config);
+let bot: Bot;
+try {
+  bot = createBot(loadConfig());
+} catch (e) {
+  configurationError(e);
+}
 const stop = async () => { await bot.stop(); process.exit(0); };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-await bot.start();
+await bot.start().catch(configurationError);

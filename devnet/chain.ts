@@ -7,6 +7,7 @@ import {
 } from "@stacks/transactions";
 import { TransactionVersion } from "@stacks/network";
 import { postConditionViolation } from "./post-conditions";
+import { badAsciiByte } from "./clarity-strings";
 import type { Simnet, ParsedTransactionResult } from "@stacks/clarinet-sdk";
 import { tx as simnetTx } from "@stacks/clarinet-sdk";
 import { startSimnet } from "./simnet";
@@ -141,6 +142,19 @@ export class LocalChain extends EventEmitter {
       wire = deserializeTransaction(rawHex.replace(/^0x/, ""));
     } catch (e) {
       throw new MalformedTransaction(`Failed to deserialize posted transaction: ${(e as Error).message}`);
+    }
+    if (isContractCallPayload(wire.payload)) {
+      // A node decodes every argument before any other check, and refuses a string-ascii with a byte
+      // Clarity does not allow; left to the simnet, it panics and leaves the chain half-changed.
+      const { functionName, functionArgs } = wire.payload;
+      for (const [i, arg] of functionArgs.entries()) {
+        const bad = badAsciiByte(arg);
+        if (bad) {
+          throw new MalformedTransaction('Failed to deserialize posted transaction: Failed to decode clarity value: DeserializationError("Bad string")'
+            + `: a string-ascii argument contains a non-ASCII character (argument ${i + 1} of ${functionName.content},`
+            + ` byte 0x${bad.byte.toString(16).padStart(2, "0")} at index ${bad.index})`);
+        }
+      }
     }
     const txid = wire.txid();
     const reject = (reason: Rejection["reason"], reason_data?: Record<string, unknown>): Rejection =>

@@ -8,6 +8,7 @@ import { ApplicationCommandOptionType, type APIApplicationCommandInteractionData
 import { loadDotEnv } from "../bot/env";
 import { loadConfig, ConfigError } from "../bot/config";
 import { createBot } from "../bot/app";
+import { publicUrl } from "../bot/redact";
 import { registerCommands } from "../bot/discord/register-commands";
 import { commands } from "../bot/discord/commands";
 import { startLocalDiscord } from "../tests/support/local-discord";
@@ -29,14 +30,14 @@ try {
 }
 const info = await fetch(`${config.stacks.apiUrl}/v2/info`).catch(() => null);
 if (!info?.ok) {
-  console.error(`No Stacks API answers at ${config.stacks.apiUrl}. Start one with \`npm run devnet\` in another terminal.`);
+  console.error(`No Stacks API answers at ${publicUrl(config.stacks.apiUrl)}. Start one with \`npm run devnet\` in another terminal.`);
   process.exit(1);
 }
 await registerCommands(config);
 const bot = createBot(config);
 await bot.start();
 const me = discord.addUser("you", discord.guild, [discord.role("admins").id]);
-console.log(`\nThe bot is in "${discord.guild.name}" (local Discord ${discord.api}), reading ${config.stacks.apiUrl}.`);
+console.log(`\nThe bot is in "${discord.guild.name}" (local Discord ${discord.api}), reading ${publicUrl(config.stacks.apiUrl)}.`);
 console.log("Type a command, e.g. /pool, /policy id:1, /quote protocol:stackswap amount:1000 days:30 (Ctrl-D to quit).\n");
 
 function optionsFor(name: string, text: string): APIApplicationCommandInteractionDataOption[] {

@@ -27,8 +27,8 @@ button.addEventListener("click", async () => {
     });
     const answer = await fetch("/api/link", { method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({ nonce: config.nonce, address, signature: signed.signature }) });
-    const body = await answer.json() as { error?: string; address?: string };
-    if (!answer.ok) throw new Error(body.error ?? `HTTP ${answer.status}`);
+    const body = await answer.json() as { error?: string | { message: string }; address?: string };
+    if (!answer.ok) throw new Error((typeof body.error === "string" ? body.error : body.error?.message) ?? `HTTP ${answer.status}`);
     say(`Linked ${body.address}. You can close this page.`, "ok");
   } catch (e) {
     say(`Not linked: ${(e as Error).message}`, "error");

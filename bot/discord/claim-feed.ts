@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client, type Message, type TextChannel } from "discord.js";
 import type { BotContext } from "./context";
 import type { ProtocolEvent } from "../chain/events";
@@ -10,6 +9,7 @@ import { relativeTime, shortAddress } from "./presentation/links";
 import { formatBps, formatStx } from "../format/stx";
 import { EditCoalescer } from "./edit-coalescer";
 import { ChannelPacer } from "./channel-pacer";
+import { sendOnce } from "./post-once";
 
 const CLAIMS = "claims-assessment";
 const COVER = "cybersecurity-insurance-defi";
@@ -19,7 +19,7 @@ type Vote = { voter: string; approve: boolean; weight: bigint; txid: string };
 
 /**
  * Tells each claim's life in every server that follows its protocol: one alert message per claim
- * (posted once, even across restarts: Discord's enforce_nonce makes a repeated post return the first),
+ * (posted once, even across restarts and outages: see sendOnce; Discord's enforce_nonce alone forgets),
  * edited as votes arrive (coalesced per claim), a discussion thread, and a post for each outcome.
  * Purchases and capital movements go to a server's quieter feed channel if it set one.
  */
@@ -86,9 +86,6 @@ export class ClaimFeed {
     }
   }
 
-  /** A nonce Discord dedupes on (at most 25 characters). */
-  private nonce(key: string) { return createHash("sha256").update(key).digest("hex").slice(0, 25); }
-
   alertContent(claim: Claim, protocolName: string) {
     const embed = claimEmbed(claim, protocolName, this.ctx.links);
     const votes = this.lastVotes.get(Number(claim.id)) ?? [];
@@ -123,11 +120,11 @@ export class ClaimFeed {
       if (!channel) continue;
       const content = this.alertContent(found.claim, found.name);
       const mention = settings.assessorRoleId ? `<@&${settings.assessorRoleId}> ` : "";
-      const message: Message = await this.pacer.run(channel.id, () => channel.send({
+      const opening = new RegExp(`^(<@&\\d+> )?New claim #${claimId} on `);
+      const message: Message = await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, `alert:${settings.guildId}:${claimId}`, {
         content: `${mention}New claim #${claimId} on **${discordText(found.name, 100)}** for ${formatStx(found.claim.amount)}: vote by ${relativeTime(found.claim.votingEndsAt)}.`,
-        ...content, nonce: this.nonce(`alert:${settings.guildId}:${claimId}`), enforceNonce: true,
-        allowedMentions: { roles: settings.assessorRoleId ? [settings.assessorRoleId] : [] },
-      }));
+        ...content, allowedMentions: { roles: settings.assessorRoleId ? [settings.assessorRoleId] : [] },
+      }, (m) => opening.test(m.content)));
       this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
       const thread = await message.startThread({ name: `Claim #${claimId} · ${found.name}`.slice(0, 100) })
         .catch(async () => (await this.client.channels.fetch(message.id).catch(() => null)));
@@ -154,8 +151,8 @@ export class ClaimFeed {
       const channel = await this.channel(settings.alertChannelId!);
       if (!channel) continue;
       const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-      await this.pacer.run(channel.id, () => channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] },
-        ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}) }));
+      await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] },
+        ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}) }, (m) => m.content === text));
       this.ctx.store.markPosted(key);
     }
   }
@@ -169,7 +166,7 @@ export class ClaimFeed {
       if (this.ctx.store.wasPosted(key) || !alert) continue;
       const channel = await this.channel(alert.threadId ?? alert.channelId);
       if (!channel) continue;
-      await this.pacer.run(channel.id, () => channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } }));
+      await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] } }, (m) => m.content === text));
       this.ctx.store.markPosted(key);
     }
   }
@@ -182,7 +179,7 @@ export class ClaimFeed {
       if (this.ctx.store.wasPosted(key)) continue;
       const channel = await this.channel(settings.feedChannelId);
       if (!channel) continue;
-      await this.pacer.run(channel.id, () => channel.send({ content: text, nonce: this.nonce(key), enforceNonce: true, allowedMentions: { parse: [] } }));
+      await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] } }, (m) => m.content === text));
       this.ctx.store.markPosted(key);
     }
   }

@@ -35,12 +35,12 @@ export function safeLinkTarget(uri: string, ipfsGateway = "https://ipfs.io/ipfs/
 
 /**
  * A masked link whose label and target cannot break out of the markdown: the label is inert text, the
- * target a safe https URL with its parentheses and angle brackets encoded. A URI that may not be a link
+ * target a safe https URL with its parentheses, brackets and angle brackets encoded. A URI that may not be a link
  * is shown as inert text instead.
  */
 export function discordLink(label: string, uri: string): string {
   const target = safeLinkTarget(uri);
   if (!target) return `${discordText(label, 64)} (not a link: ${discordText(uri, 200)})`;
-  const encoded = target.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const encoded = target.replace(/[()<>[\]\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
   return `[${discordText(label, 64)}](${encoded})`;
 }

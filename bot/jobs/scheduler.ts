@@ -12,6 +12,8 @@ export const SCHEDULES = {
   keeper: "* * * * *",
   poolReport: "0 12 * * *",
   roleSync: "17 * * * *",
+  // Link nonces live 15 minutes; used and expired ones are also purged whenever a member runs /link.
+  linkNoncePurge: "*/30 * * * *",
 } as const;
 
 /** Runs a job at most once at a time, logging failures instead of throwing. */
@@ -36,6 +38,8 @@ export function startJobs(client: Client, ctx: BotContext, keeper?: Keeper): Sch
     cron.schedule(SCHEDULES.reminders, guarded("reminders", ctx, () => sendReminders(client, ctx)), { name: "reminders", timezone: "UTC" }),
     cron.schedule(SCHEDULES.poolReport, guarded("pool-report", ctx, () => postPoolReport(client, ctx)), { name: "pool-report", timezone: "UTC" }),
     cron.schedule(SCHEDULES.roleSync, guarded("role-sync", ctx, () => syncAssessorRoles(client, ctx)), { name: "role-sync", timezone: "UTC" }),
+    cron.schedule(SCHEDULES.linkNoncePurge, guarded("link-nonce-purge", ctx, async () => ctx.store.purgeLinkNonces()),
+      { name: "link-nonce-purge", timezone: "UTC" }),
   ];
   if (keeper) tasks.push(cron.schedule(SCHEDULES.keeper, guarded("keeper", ctx, () => keeper.run()), { name: "keeper", timezone: "UTC" }));
   return tasks;

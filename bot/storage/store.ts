@@ -1,14 +1,15 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
  * What the bot keeps for itself (everything else it reads from the chain): each server's settings,
  * the protocols it follows, the event cursor, which message shows which claim, which events were
- * already posted, and linked wallets. Embedded SQLite in WAL mode, with versioned migrations.
+ * already posted, linked wallets and link nonces, and whom it gave the assessor role. Embedded SQLite in
+ * WAL mode, with versioned migrations, readable only by the bot's own user.
  */
 
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   // 1: settings, cursor, claim messages, linked wallets
   `CREATE TABLE guild_settings (
      guild_id TEXT PRIMARY KEY,
@@ -58,6 +59,30 @@ const MIGRATIONS: string[] = [
      expired INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX policy_terms_due ON policy_terms(expired, ends_at);`,
+  // 3: one account per wallet (the newest link wins), one link nonce per member, a member's choice to
+  // show their wallet, and which members the bot gave the assessor role to. Every member linked so far
+  // may hold a role the bot gave, so each counts as a grant; a member whose link the dedupe removes then
+  // loses the role on the next sync.
+  `CREATE TABLE role_grants (
+     guild_id TEXT NOT NULL,
+     role_id TEXT NOT NULL,
+     discord_user_id TEXT NOT NULL,
+     granted_at INTEGER NOT NULL,
+     PRIMARY KEY (guild_id, role_id, discord_user_id)
+   );
+   INSERT OR IGNORE INTO role_grants (guild_id, role_id, discord_user_id, granted_at)
+     SELECT g.guild_id, g.assessor_role_id, w.discord_user_id, w.linked_at FROM guild_settings g, linked_wallets w
+     WHERE g.assessor_role_id IS NOT NULL;
+   DELETE FROM linked_wallets WHERE EXISTS (SELECT 1 FROM linked_wallets newer WHERE newer.address = linked_wallets.address
+     AND (newer.linked_at > linked_wallets.linked_at OR (newer.linked_at = linked_wallets.linked_at AND newer.rowid > linked_wallets.rowid)));
+   DROP INDEX linked_wallets_address;
+   CREATE UNIQUE INDEX linked_wallets_address ON linked_wallets(address);
+   ALTER TABLE linked_wallets ADD COLUMN show_wallet INTEGER NOT NULL DEFAULT 0;
+   DELETE FROM link_nonces WHERE used_at IS NOT NULL;
+   DELETE FROM link_nonces WHERE EXISTS (SELECT 1 FROM link_nonces newer
+     WHERE newer.discord_user_id = link_nonces.discord_user_id
+     AND (newer.expires_at > link_nonces.expires_at OR (newer.expires_at = link_nonces.expires_at AND newer.rowid > link_nonces.rowid)));
+   CREATE UNIQUE INDEX link_nonces_member ON link_nonces(discord_user_id);`,
 ];
 
 export type GuildSettings = { guildId: string; alertChannelId: string | null; assessorRoleId: string | null; feedChannelId: string | null;
@@ -67,11 +92,14 @@ export class Store {
   readonly db: Database.Database;
 
   constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const onDisk = path !== ":memory:" && path !== "";
+    if (onDisk) privateFile(path);
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
+    // SQLite gives -wal and -shm the database file's mode; files left by an older version are fixed here.
+    if (onDisk) for (const suffix of ["-wal", "-shm"]) ownerOnly(path + suffix);
     this.migrate();
   }
 
@@ -183,20 +211,72 @@ export class Store {
   // Linked wallets
   // -------------------------------------------------------------------------------------------
   linkedWallet(discordUserId: string): string | null {
-    return (this.db.prepare("SELECT address FROM linked_wallets WHERE discord_user_id = ?").get(discordUserId) as { address: string } | undefined)?.address ?? null;
+    return this.walletLink(discordUserId)?.address ?? null;
   }
 
-  linkWallet(discordUserId: string, address: string) {
-    this.db.prepare(`INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)
-      ON CONFLICT(discord_user_id) DO UPDATE SET address = excluded.address, linked_at = excluded.linked_at`).run(discordUserId, address, Date.now());
+  /** A member's linked address and whether they chose to show it to others (private by default). */
+  walletLink(discordUserId: string): { address: string; shown: boolean } | null {
+    const row = this.db.prepare("SELECT address, show_wallet AS shown FROM linked_wallets WHERE discord_user_id = ?").get(discordUserId) as
+      { address: string; shown: number } | undefined;
+    return row ? { address: row.address, shown: row.shown === 1 } : null;
+  }
+
+  /**
+   * Links an address to a member. An address belongs to one account at a time: linking it elsewhere
+   * moves it, and the account it moved from is returned (the role sync then takes that account's role).
+   * A member who links another address starts private again: they chose to show the old one.
+   */
+  linkWallet(discordUserId: string, address: string): { movedFrom: string | null } {
+    return this.db.transaction(() => {
+      const holder = this.db.prepare("SELECT discord_user_id AS id FROM linked_wallets WHERE address = ?").get(address) as { id: string } | undefined;
+      const movedFrom = holder && holder.id !== discordUserId ? holder.id : null;
+      if (movedFrom) this.db.prepare("DELETE FROM linked_wallets WHERE discord_user_id = ?").run(movedFrom);
+      this.db.prepare(`INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)
+        ON CONFLICT(discord_user_id) DO UPDATE SET address = excluded.address, linked_at = excluded.linked_at,
+          show_wallet = CASE WHEN linked_wallets.address = excluded.address THEN linked_wallets.show_wallet ELSE 0 END`)
+        .run(discordUserId, address, Date.now());
+      return { movedFrom };
+    })();
+  }
+
+  /** Shows or hides a member's linked wallet to others; false if they have none. */
+  setWalletShown(discordUserId: string, shown: boolean): boolean {
+    return this.db.prepare("UPDATE linked_wallets SET show_wallet = ? WHERE discord_user_id = ?").run(shown ? 1 : 0, discordUserId).changes > 0;
   }
 
   linkedWallets(): { discordUserId: string; address: string }[] {
     return this.db.prepare("SELECT discord_user_id AS discordUserId, address FROM linked_wallets").all() as { discordUserId: string; address: string }[];
   }
 
-  createLinkNonce(nonce: string, discordUserId: string, expiresAt: number) {
-    this.db.prepare("INSERT INTO link_nonces (nonce, discord_user_id, expires_at) VALUES (?, ?, ?)").run(nonce, discordUserId, expiresAt);
+  /**
+   * Issues a member's link nonce. A member has one at a time (a new /link replaces the old, which stops
+   * working), and expired and used nonces are purged here as well as on a schedule. Returns how many of
+   * the member's earlier nonces were still live.
+   */
+  createLinkNonce(nonce: string, discordUserId: string, expiresAt: number, now = Date.now()): number {
+    return this.db.transaction(() => {
+      this.purgeLinkNonces(now);
+      const replaced = this.db.prepare("DELETE FROM link_nonces WHERE discord_user_id = ?").run(discordUserId).changes;
+      this.db.prepare("INSERT INTO link_nonces (nonce, discord_user_id, expires_at) VALUES (?, ?, ?)").run(nonce, discordUserId, expiresAt);
+      return replaced;
+    })();
+  }
+
+  /** A nonce as issued (used or not, expired or not), for telling the member which it is. */
+  linkNonce(nonce: string): { discordUserId: string; expiresAt: number; usedAt: number | null } | null {
+    return (this.db.prepare("SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?")
+      .get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined) ?? null;
+  }
+
+  /** The nonce's owner and expiry only while it can still be used: unused and not expired. */
+  liveLinkNonce(nonce: string, now = Date.now()): { discordUserId: string; expiresAt: number } | null {
+    const issued = this.linkNonce(nonce);
+    return issued && issued.usedAt === null && now <= issued.expiresAt ? { discordUserId: issued.discordUserId, expiresAt: issued.expiresAt } : null;
+  }
+
+  /** Deletes used and expired nonces; returns how many. */
+  purgeLinkNonces(now = Date.now()): number {
+    return this.db.prepare("DELETE FROM link_nonces WHERE used_at IS NOT NULL OR expires_at < ?").run(now).changes;
   }
 
   /** Marks a nonce used; returns its owner and expiry, or null if it is unknown or already used. */
@@ -209,4 +289,41 @@ export class Store {
       return { discordUserId: row.discordUserId, expiresAt: row.expiresAt };
     })();
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Assessor roles the bot gave (it can take back only what it knows it gave)
+  // -------------------------------------------------------------------------------------------
+  roleGrants(guildId: string, roleId: string): string[] {
+    return (this.db.prepare("SELECT discord_user_id AS id FROM role_grants WHERE guild_id = ? AND role_id = ?").all(guildId, roleId) as
+      { id: string }[]).map((r) => r.id);
+  }
+
+  recordRoleGrant(guildId: string, roleId: string, discordUserId: string) {
+    this.db.prepare("INSERT OR IGNORE INTO role_grants (guild_id, role_id, discord_user_id, granted_at) VALUES (?, ?, ?, ?)")
+      .run(guildId, roleId, discordUserId, Date.now());
+  }
+
+  forgetRoleGrant(guildId: string, roleId: string, discordUserId: string) {
+    this.db.prepare("DELETE FROM role_grants WHERE guild_id = ? AND role_id = ? AND discord_user_id = ?").run(guildId, roleId, discordUserId);
+  }
+}
+
+/**
+ * The database holds who linked which wallet: a folder it creates is owner-only (0700), and the file is
+ * created owner-read-write (0600) before SQLite opens it, so SQLite creates -wal and -shm alike.
+ */
+function privateFile(path: string) {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  ownerOnly(path);
+}
+
+/**
+ * Takes group and other access off a regular file an older version left (0644 becomes 0600). The
+ * owner's bits stay as they are (a database made read-only stays read-only), and anything that is not
+ * a file is left for SQLite to refuse.
+ */
+function ownerOnly(path: string) {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isFile() && stat.mode & 0o077) chmodSync(path, stat.mode & 0o700);
 }

@@ -1,12 +1,16 @@
 import type { ProtocolSummary } from "./registry";
+import { html } from "./html";
 
 /**
- * The "insured" badge, in the flat style READMEs already use: "insured | 250k STX", "insured | claim
- * open", "cover | not insured", "cover | unknown protocol". It links to the protocol's registry page
- * when opened on its own; in a README the snippet wraps it in that link.
+ * The "insured" badge, in the flat style READMEs already use. Its left half names the protocol (so a
+ * README cannot pass another protocol's badge off as its own) and its right half says what is true now:
+ * "insured 250k STX" (cover in force), "cover starts 2026-12-04" (only cover in its waiting period),
+ * "claim open", "not insured", "not listed" (pending, rejected or delisted), "unknown protocol".
  */
 
-const COLORS = { insured: "#2ea44f", open: "#fe7d37", none: "#9f9f9f", unknown: "#e05d44", label: "#555" };
+const COLORS = { insured: "#2ea44f", open: "#fe7d37", starting: "#1971c2", none: "#9f9f9f", unknown: "#e05d44", label: "#555" };
+/** A name is cut so the badge stays badge-sized; the page it links to has the full name. */
+export const BADGE_NAME_MAX = 24;
 
 export function compactStx(micro: bigint): string {
   const stx = Number(micro / 1_000_000n);
@@ -17,14 +21,26 @@ export function compactStx(micro: bigint): string {
   return `${stx} STX`;
 }
 
-export function badgeFor(summary: ProtocolSummary | null): { label: string; message: string; color: string } {
-  if (!summary) return { label: "cover", message: "unknown protocol", color: COLORS.unknown };
-  if (summary.verdict === "claim open") return { label: "insured", message: "claim open", color: COLORS.open };
-  if (summary.verdict === "insured") return { label: "insured", message: compactStx(BigInt(summary.activeCover)), color: COLORS.insured };
-  return { label: "cover", message: "not insured", color: COLORS.none };
+/** Printable ASCII only (names are string-ascii on-chain), cut with "…". */
+export function badgeName(name: string): string {
+  const clean = name.replace(/[^\x20-\x7e]/g, "").trim() || "?";
+  return clean.length > BADGE_NAME_MAX ? `${clean.slice(0, BADGE_NAME_MAX - 1)}…` : clean;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+export function badgeFor(summary: ProtocolSummary | null): { label: string; message: string; color: string } {
+  if (!summary) return { label: "cover", message: "unknown protocol", color: COLORS.unknown };
+  const label = badgeName(summary.name);
+  switch (summary.verdict) {
+    case "not listed": return { label, message: summary.status === "delisted" ? "delisted" : "not listed", color: COLORS.none };
+    case "claim open": return { label, message: "claim open", color: COLORS.open };
+    case "insured": return { label, message: `insured ${compactStx(BigInt(summary.coverInForce))}`, color: COLORS.insured };
+    case "cover starting": return { label, message: `cover starts ${day(summary.coverStartsAt ?? 0)}`, color: COLORS.starting };
+    default: return { label, message: "not insured", color: COLORS.none };
+  }
+}
+
 /** Verdana 11px, as the badge services measure it, closely enough for short texts. */
 const width = (text: string) => Math.round([...text].reduce((w, c) => w + (/[ilj.,:|!]/.test(c) ? 3.5 : /[mwMW]/.test(c) ? 10 : /[A-Z0-9]/.test(c) ? 7.5 : 6.6), 0)) + 12;
 
@@ -33,21 +49,23 @@ export function badgeSvg(badge: { label: string; message: string; color: string 
   const mw = width(badge.message);
   const total = lw + mw;
   const title = `${badge.label}: ${badge.message}`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${total}" height="20" role="img" aria-label="${esc(title)}">`
-    + `<title>${esc(title)}</title>`
-    + `<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>`
-    + `<clipPath id="r"><rect width="${total}" height="20" rx="3" fill="#fff"/></clipPath>`
-    + `<a xlink:href="${esc(link)}" href="${esc(link)}" target="_blank"><g clip-path="url(#r)"><rect width="${lw}" height="20" fill="${COLORS.label}"/>`
-    + `<rect x="${lw}" width="${mw}" height="20" fill="${badge.color}"/><rect width="${total}" height="20" fill="url(#s)"/></g>`
-    + `<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">`
-    + `<text x="${lw / 2}" y="15" fill="#010101" fill-opacity=".3">${esc(badge.label)}</text><text x="${lw / 2}" y="14">${esc(badge.label)}</text>`
-    + `<text x="${lw + mw / 2}" y="15" fill="#010101" fill-opacity=".3">${esc(badge.message)}</text><text x="${lw + mw / 2}" y="14">${esc(badge.message)}</text>`
-    + `</g></a></svg>`;
+  return html`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${total}" height="20" role="img" aria-label="${title}">\
+<title>${title}</title>\
+<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>\
+<clipPath id="r"><rect width="${total}" height="20" rx="3" fill="#fff"/></clipPath>\
+<a xlink:href="${link}" href="${link}" target="_blank"><g clip-path="url(#r)"><rect width="${lw}" height="20" fill="${COLORS.label}"/>\
+<rect x="${lw}" width="${mw}" height="20" fill="${badge.color}"/><rect width="${total}" height="20" fill="url(#s)"/></g>\
+<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">\
+<text x="${lw / 2}" y="15" fill="#010101" fill-opacity=".3">${badge.label}</text><text x="${lw / 2}" y="14">${badge.label}</text>\
+<text x="${lw + mw / 2}" y="15" fill="#010101" fill-opacity=".3">${badge.message}</text><text x="${lw + mw / 2}" y="14">${badge.message}</text>\
+</g></a></svg>`.text;
 }
 
+/** README snippets, only for a listed protocol; the name inside is reduced to what Markdown and HTML cannot misread. */
 export function badgeSnippets(badgeUrl: string, pageUrl: string, name: string) {
+  const alt = `${badgeName(name).replace(/[[\]\\`*_<>]/g, "")} cover`;
   return {
-    markdown: `[![${name} cover](${badgeUrl})](${pageUrl})`,
-    html: `<a href="${pageUrl}"><img src="${badgeUrl}" alt="${esc(name)} cover"></a>`,
+    markdown: `[![${alt}](${badgeUrl})](${pageUrl})`,
+    html: html`<a href="${pageUrl}"><img src="${badgeUrl}" alt="${alt}"></a>`.text,
   };
 }

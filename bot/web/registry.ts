@@ -2,6 +2,8 @@ import type { BotContext } from "../discord/context";
 import type { Claim, ProtocolDetails } from "../chain/protocol-reader";
 import { decodeLog } from "../chain/events";
 import { describeContractError } from "../chain/contract-errors";
+import { coverInForce, listingVerdict, LISTED, type CoverInForce, type ListingVerdict } from "../chain/cover-in-force";
+import { TtlCache } from "./ttl-cache";
 
 /**
  * What the public registry shows, read only from the chain: every listed protocol with its audit,
@@ -15,9 +17,13 @@ export type ProtocolSummary = {
     auditor: string; recordedAt: number } | null;
   auditCount: number; incidentCount: number;
   risk: { score: number; tier: number; rateBps: number } | null;
-  activeCover: string; insured: boolean; openClaims: number; pastClaims: number;
+  /** Cover the chain counts as active (including policies in their waiting period or past their end). */
+  activeCover: string;
+  /** Cover in force now: past the waiting period and before the end. */
+  coverInForce: string; coverWaiting: string; coverStartsAt: number | null;
+  insured: boolean; listed: boolean; openClaims: number; pastClaims: number;
   coverAvailable: boolean; coverUnavailableReason: string | null;
-  verdict: "insured" | "not insured" | "claim open";
+  verdict: ListingVerdict;
 };
 export type ClaimSummary = {
   id: string; protocolId: string; policyId: string; claimant: string; amount: string; payable: string; paid: string; status: string;
@@ -31,10 +37,10 @@ export type PoolSummary = {
 
 const OPEN = new Set(["voting", "no-quorum", "awaiting-council", "approved"]);
 
-export function summarizeProtocol(p: ProtocolDetails, claims: Claim[]): ProtocolSummary {
+export function summarizeProtocol(p: ProtocolDetails, claims: Claim[], cover: CoverInForce): ProtocolSummary {
   const mine = claims.filter((c) => c.protocolId === p.id);
   const open = mine.filter((c) => OPEN.has(c.status)).length;
-  const insured = p.activeCover > 0n;
+  const verdict = listingVerdict(p.status, cover, open);
   return {
     id: String(p.id), name: p.name, chain: p.chain, category: p.category, status: p.status, website: p.website, sourceUrl: p.sourceUrl,
     audit: p.latestAudit ? { verdict: p.latestAudit.verdict, critical: Number(p.latestAudit.critical), high: Number(p.latestAudit.high),
@@ -42,34 +48,68 @@ export function summarizeProtocol(p: ProtocolDetails, claims: Claim[]): Protocol
       auditor: p.latestAudit.auditor, recordedAt: Number(p.latestAudit.recordedAt) } : null,
     auditCount: Number(p.auditCount), incidentCount: Number(p.incidentCount),
     risk: p.risk ? { score: Number(p.risk.score), tier: Number(p.risk.tier), rateBps: Number(p.risk.rateBps) } : null,
-    activeCover: String(p.activeCover), insured, openClaims: open, pastClaims: mine.length - open,
+    activeCover: String(p.activeCover), coverInForce: String(cover.inForce), coverWaiting: String(cover.waiting),
+    coverStartsAt: cover.startsAt === null ? null : Number(cover.startsAt),
+    insured: LISTED.has(p.status) && cover.inForce > 0n, listed: LISTED.has(p.status), openClaims: open, pastClaims: mine.length - open,
     coverAvailable: p.notInsurableCode === null,
     coverUnavailableReason: p.notInsurableCode === null ? null : describeContractError(p.notInsurableCode),
-    verdict: open > 0 ? "claim open" : insured ? "insured" : "not insured",
+    verdict,
   };
 }
 
+/**
+ * Every read is cached for a few seconds and shared by concurrent requests (single flight), so a burst
+ * of public requests costs the chain what one request costs: the web server never spends the chain
+ * budget the bot's alerts and commands need. The caches hold a bounded number of entries.
+ */
 export class Registry {
+  private readonly cache: TtlCache;
   private txCache = new Map<string, number>();
-  constructor(private readonly ctx: BotContext) {}
+  constructor(private readonly ctx: BotContext, options: { ttlMs?: number } = {}) {
+    this.cache = new TtlCache({ ttlMs: options.ttlMs ?? 10_000, maxEntries: 1_000 });
+  }
 
   async claims(): Promise<Claim[]> {
-    return this.ctx.reader.recentClaims({ limit: 500, scan: 500 });
+    return this.cache.get("claims", () => this.ctx.reader.recentClaims({ limit: 500, scan: 500 }));
   }
 
+  private async cover(protocolId: bigint): Promise<CoverInForce> {
+    return this.cache.get(`cover:${protocolId}`, async () => {
+      const [{ policies }, now] = await Promise.all([this.ctx.reader.protocolPolicies(protocolId, 1_000), this.now()]);
+      return coverInForce(policies, now);
+    });
+  }
+
+  private now(): Promise<bigint> { return this.cache.get("now", () => this.ctx.reader.chainTime()); }
+
+  private details(id: bigint): Promise<ProtocolDetails | null> {
+    return this.cache.get(`details:${id}`, () => this.ctx.reader.protocolDetails(id));
+  }
+
+  /** Every protocol with an approved listing (active or paused); pending, rejected and delisted ones are left out. */
   async protocols(): Promise<ProtocolSummary[]> {
-    const [all, claims] = await Promise.all([this.ctx.reader.protocols(), this.claims()]);
-    const details = await Promise.all(all.map((p) => this.ctx.reader.protocolDetails(p.id)));
-    return details.filter((d): d is ProtocolDetails => d !== null).map((d) => summarizeProtocol(d, claims));
+    return this.cache.get("protocols", async () => {
+      const [all, claims] = await Promise.all([this.ctx.reader.protocols(), this.claims()]);
+      const listed = all.filter((p) => LISTED.has(p.status));
+      const rows = await Promise.all(listed.map(async (p) => {
+        const [details, cover] = await Promise.all([this.details(p.id), this.cover(p.id)]);
+        return details ? summarizeProtocol(details, claims, cover) : null;
+      }));
+      return rows.filter((r): r is ProtocolSummary => r !== null);
+    });
   }
 
-  /** A protocol by its exact name or its id; null if there is none. */
-  async protocol(nameOrId: string): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
-    const id = /^\d+$/.test(nameOrId) ? BigInt(nameOrId) : await this.ctx.reader.protocolIdByName(nameOrId);
-    if (id === null) return null;
-    const details = await this.ctx.reader.protocolDetails(id);
+  /** A protocol by its exact name (a name made of digits is a name, never an id); null if there is none. */
+  async protocol(name: string): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
+    const id = await this.cache.get(`name:${name}`, () => this.ctx.reader.protocolIdByName(name));
+    return id === null ? null : this.protocolById(id);
+  }
+
+  async protocolById(id: bigint): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
+    const details = await this.details(id);
     if (!details) return null;
-    return { summary: summarizeProtocol(details, await this.claims()), details };
+    const [claims, cover] = await Promise.all([this.claims(), this.cover(id)]);
+    return { summary: summarizeProtocol(details, claims, cover), details };
   }
 
   /** Every contract event of a contract (newest first pages, returned oldest first), up to `max`. */
@@ -95,12 +135,14 @@ export class Registry {
     if (cached !== undefined) return cached;
     const { data } = await this.ctx.reader.client.api.GET("/extended/v1/tx/{tx_id}", { params: { path: { tx_id: txid } } });
     const time = (data as { block_time?: number } | undefined)?.block_time ?? 0;
+    // Bounded: the oldest mined times are forgotten first (they are re-read if needed).
+    if (this.txCache.size >= 5_000) this.txCache.delete(this.txCache.keys().next().value!);
     this.txCache.set(txid, time);
     return time;
   }
 
   async claimSummaries(protocolId?: bigint): Promise<ClaimSummary[]> {
-    const [claims, events] = await Promise.all([this.claims(), this.events("claims-assessment")]);
+    const [claims, events] = await Promise.all([this.claims(), this.cache.get("events:claims", () => this.events("claims-assessment"))]);
     const txs = new Map<string, { topic: string; txid: string }[]>();
     for (const e of events) {
       if (!e.data.claimId || e.topic === "vote-cast" || e.topic === "vote-settled") continue;
@@ -117,7 +159,7 @@ export class Registry {
 
   /** Totals of a protocol's policies, and its active cover over time as steps. */
   async policies(protocolId: bigint) {
-    const { total, policies } = await this.ctx.reader.protocolPolicies(protocolId, 1_000);
+    const { total, policies } = await this.cache.get(`policies:${protocolId}`, () => this.ctx.reader.protocolPolicies(protocolId, 1_000));
     const sum = (f: (p: (typeof policies)[number]) => bigint) => policies.reduce((a, p) => a + f(p), 0n);
     const changes = policies.flatMap((p) => [{ t: Number(p.purchasedAt), d: p.coverageAmount }, { t: Number(p.endsAt), d: -p.coverageAmount }])
       .sort((a, b) => a.t - b.t);
@@ -131,7 +173,7 @@ export class Registry {
   }
 
   async pool(): Promise<PoolSummary> {
-    const s = await this.ctx.reader.pool();
+    const s = await this.cache.get("pool", () => this.ctx.reader.pool());
     return { totalCapital: String(s.totalCapital), activeCover: String(s.activeCover), capacity: String(s.capacity), freeCapacity: String(s.freeCapacity),
       utilizationBps: Number(s.utilizationBps), sharePrice: String(s.sharePrice), premiumsEarned: String(s.premiumsEarned),
       claimsOwed: String(s.claimsOwed), claimsPending: String(s.claimsPending), totalPaidOut: String(s.totalPaidOut) };
@@ -139,6 +181,10 @@ export class Registry {
 
   /** Capital, utilization and premiums over time, from the pool's and the cover contract's events. */
   async poolHistory() {
+    return this.cache.get("pool-history", () => this.loadPoolHistory());
+  }
+
+  private async loadPoolHistory() {
     const [pool, cover] = await Promise.all([this.events("capital-pool", 200), this.events("cybersecurity-insurance-defi", 200)]);
     const capital: { t: number; value: bigint }[] = [];
     const premiums: { t: number; value: bigint }[] = [];

@@ -1,139 +1,158 @@
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { build } from "esbuild";
-import { validateStacksAddress } from "@stacks/transactions";
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import type { BotContext } from "../discord/context";
 import { ChainUnavailableError } from "../chain/stacks-client";
-import { formatStx } from "../format/stx";
-import { votePage, linkPage, messagePage } from "./pages";
-import { verifyLink, type LinkResult } from "./wallet-link";
+import { messagePage } from "./pages";
+import type { LinkResult } from "./wallet-link";
 import { Registry } from "./registry";
-import { registryPage, protocolPage, poolPage } from "./registry-pages";
-import { badgeFor, badgeSvg, badgeSnippets } from "./badge";
-import { api } from "./api";
+import { assetRoutes, bundleScripts } from "./routes/assets";
+import { voteRoutes } from "./routes/vote";
+import { linkRoutes } from "./routes/link";
+import { registryRoutes } from "./routes/registry";
+import { badgeRoutes } from "./routes/badge";
+import { apiRoutes } from "./routes/api";
 
 /**
- * The bot's web server: the vote page (the member's own wallet signs `vote`), the wallet-link page, and
- * the small JSON endpoints those pages use. The pages' scripts are bundled with esbuild when the server
- * starts (from web/), so nothing needs a build step.
+ * The bot's web server (Fastify): the pages where a member's own wallet signs (vote, link), the public
+ * registry, the badge and the JSON API. Input is bounded before it is read: bodies over 16 KiB are
+ * refused, slow headers and bodies time out, malformed paths answer 400, unknown query parameters are
+ * refused, and every client IP has a request budget so public traffic cannot spend the chain budget the
+ * bot's alerts need. Pages carry a strict Content-Security-Policy (scripts and styles only from this
+ * origin, no framing). Errors under /api/ are always JSON.
  */
 
+export type WebOptions = {
+  /** Requests one IP may make per window (default 120 a minute); assets are not counted. */
+  rateLimit?: { max: number; windowMs: number };
+  /** How long a chain read is reused by the registry, badge and API (default 10 s; 0 reads every time). */
+  cacheMs?: number;
+  /** Slow-client limits (defaults: 10 s for headers, 15 s for a whole request). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+};
 export type WebServer = { url: string; port: number; close(): Promise<void> };
 
-async function bundle(entry: string): Promise<string> {
-  const result = await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "browser", write: false, minify: true,
-    logLevel: "error", define: { "process.env.NODE_ENV": '"production"', global: "globalThis" } });
-  return result.outputFiles[0]!.text;
+export const BODY_LIMIT = 16 * 1024;
+const PAGE_METHODS = "GET, HEAD, OPTIONS";
+
+export type ApiError = { error: { code: string; message: string } };
+export const apiError = (code: string, message: string): ApiError => ({ error: { code, message } });
+const isApi = (url: string) => url === "/api" || url.startsWith("/api/");
+
+const CODES: Record<number, string> = { 400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
+  415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error", 503: "chain_unavailable" };
+
+/** The answer for an error: JSON under /api/, a short page elsewhere. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, title = "Something went wrong") {
+  reply.code(status);
+  if (isApi(request.url)) return reply.type("application/json").send(apiError(CODES[status] ?? "error", message));
+  return reply.type("text/html; charset=utf-8").send(messagePage(title, message));
 }
 
-export async function startWebServer(ctx: BotContext, options: { port: number; onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> }): Promise<WebServer> {
-  const [voteJs, linkJs] = await Promise.all([bundle("web/vote.ts"), bundle("web/link.ts")]);
-  const mainnet = ctx.config.stacks.network === "mainnet";
-  const send = (res: ServerResponse, status: number, body: string, type: string, extra: Record<string, string> = {}) => {
-    res.writeHead(status, { "content-type": type, "x-content-type-options": "nosniff", ...extra });
-    res.end(body);
-  };
-  const sendJson = (res: ServerResponse, status: number, body: unknown) =>
-    send(res, status, JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v)), "application/json");
-
-  const registry = new Registry(ctx);
-  const base = () => ctx.links.webBaseUrl;
-  const cors = { "access-control-allow-origin": "*", "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "*" };
-
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    let m: RegExpExecArray | null;
-    if (req.method === "OPTIONS" && (url.pathname.startsWith("/api/") || url.pathname.startsWith("/badge/"))) {
-      res.writeHead(204, cors);
-      return res.end();
-    }
-    if (url.pathname.startsWith("/api/v1/") || url.pathname === "/api") {
-      const answer = await api(ctx, registry, url.pathname, url.searchParams);
-      if (answer) {
-        res.writeHead(answer.status, { "content-type": "application/json", ...cors, "cache-control": "public, max-age=15" });
-        return res.end(JSON.stringify(answer.body));
-      }
-    }
-    if (url.pathname === "/" || url.pathname === "/protocols") {
-      return send(res, 200, registryPage(await registry.protocols()), "text/html; charset=utf-8", { "cache-control": "public, max-age=15" });
-    }
-    if ((m = /^\/protocols\/([^/]+)$/.exec(url.pathname))) {
-      const found = await registry.protocol(decodeURIComponent(m[1]!));
-      if (!found) return send(res, 404, messagePage("No such protocol", `"${decodeURIComponent(m[1]!)}" is not listed. A DApp that is not listed is not insured.`), "text/html; charset=utf-8");
-      const name = found.summary.name;
-      const badgeUrl = `${base()}/badge/${encodeURIComponent(name)}.svg`;
-      const pageUrl = `${base()}/protocols/${encodeURIComponent(name)}`;
-      const page = protocolPage(found.summary, await registry.claimSummaries(found.details.id), await registry.policies(found.details.id),
-        { url: badgeUrl, ...badgeSnippets(badgeUrl, pageUrl, name) }, (txid) => ctx.links.tx(txid));
-      return send(res, 200, page, "text/html; charset=utf-8", { "cache-control": "public, max-age=15" });
-    }
-    if (url.pathname === "/pool") {
-      return send(res, 200, poolPage(await registry.pool(), await registry.poolHistory()), "text/html; charset=utf-8", { "cache-control": "public, max-age=15" });
-    }
-    if ((m = /^\/badge\/(.+)\.svg$/.exec(url.pathname))) {
-      const name = decodeURIComponent(m[1]!);
-      const found = name.length <= 48 ? await registry.protocol(name) : null;
-      const svg = badgeSvg(badgeFor(found?.summary ?? null), found ? `${base()}/protocols/${encodeURIComponent(found.summary.name)}` : `${base()}/`);
-      return send(res, found ? 200 : 404, svg, "image/svg+xml; charset=utf-8", { ...cors, "cache-control": "public, max-age=300, stale-while-revalidate=3600" });
-    }
-    if (url.pathname === "/favicon.ico" || url.pathname === "/favicon.svg") {
-      return send(res, 200, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6.3 6 7 3.4-.7 6-3.5 6-7V3z" fill="#3b5bdb"/></svg>`,
-        "image/svg+xml", { "cache-control": "public, max-age=86400" });
-    }
-    if (url.pathname === "/assets/vote.js") return send(res, 200, voteJs, "text/javascript", { "cache-control": "public, max-age=300" });
-    if (url.pathname === "/assets/link.js") return send(res, 200, linkJs, "text/javascript", { "cache-control": "public, max-age=300" });
-    if ((m = /^\/vote\/(\d{1,12})$/.exec(url.pathname))) {
-      const claim = await ctx.reader.claim(BigInt(m[1]!));
-      if (!claim) return send(res, 404, messagePage("No such claim", `There is no claim #${m[1]}.`), "text/html; charset=utf-8");
-      const protocol = await ctx.reader.protocol(claim.protocolId);
-      const choice = url.searchParams.get("choice") === "deny" ? "deny" : "approve";
-      const config = { claimId: String(claim.id), choice, contract: ctx.reader.contractId("claims-assessment"),
-        network: mainnet ? "mainnet" : "testnet", explorerTx: ctx.links.tx("{txid}").replace("0x{txid}", "{txid}") };
-      return send(res, 200, votePage(claim, protocol?.name ?? `protocol #${claim.protocolId}`, choice, config), "text/html; charset=utf-8");
-    }
-    if ((m = /^\/api\/claims\/(\d{1,12})\/eligibility$/.exec(url.pathname))) {
-      const address = url.searchParams.get("address") ?? "";
-      if (!validateStacksAddress(address)) return sendJson(res, 400, { error: "address must be a Stacks address" });
-      const eligibility = await ctx.reader.voteEligibility(BigInt(m[1]!), address);
-      if (!eligibility) return sendJson(res, 404, { error: `there is no claim #${m[1]}` });
-      return sendJson(res, 200, { ...eligibility, weightText: formatStx(eligibility.weight) });
-    }
-    if ((m = /^\/link\/([0-9a-f]{32})$/.exec(url.pathname))) {
-      const issued = ctx.store.db.prepare("SELECT discord_user_id AS discordId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?")
-        .get(m[1]) as { discordId: string; expiresAt: number; usedAt: number | null } | undefined;
-      if (!issued || issued.usedAt !== null) return send(res, 404, messagePage("Link not found", "This link was already used or does not exist. Run /link in Discord for a new one."), "text/html; charset=utf-8");
-      const expires = Math.floor(issued.expiresAt / 1000);
-      return send(res, 200, linkPage({ discordId: issued.discordId, nonce: m[1]!, expires }, {
-        nonce: m[1], discordId: issued.discordId, expires, chainId: mainnet ? 1 : 2147483648, domainName: "Cyber-security cover for DeFi" }),
-      "text/html; charset=utf-8");
-    }
-    if (url.pathname === "/api/link" && req.method === "POST") {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      let body: { nonce?: unknown; address?: unknown; signature?: unknown };
-      try { body = JSON.parse(Buffer.concat(chunks).toString("utf8")); } catch { return sendJson(res, 400, { error: "the body must be JSON" }); }
-      const { nonce, address, signature } = body;
-      if (typeof nonce !== "string" || typeof address !== "string" || typeof signature !== "string" || !validateStacksAddress(address)
-        || !/^[0-9a-f]{130}$/i.test(signature.replace(/^0x/, ""))) {
-        return sendJson(res, 400, { error: "send nonce, address (a Stacks address) and signature (65 bytes, hex)" });
-      }
-      const result = verifyLink(ctx.store, { nonce, address, signature: signature.replace(/^0x/, "") }, mainnet);
-      if (!result.ok) return sendJson(res, result.status, { error: result.error });
-      ctx.log.info({ discordId: result.discordId, address: result.address }, "wallet linked");
-      await options.onLinked?.(result).catch((e) => ctx.log.warn({ err: e }, "could not sync roles after linking"));
-      return sendJson(res, 200, { address: result.address });
-    }
-    return send(res, 404, messagePage("Not found", "There is nothing here."), "text/html; charset=utf-8");
+/** Fastify's validation error, said in words a caller can act on. */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (first?.keyword === "additionalProperties") {
+    return `unknown ${error.validationContext === "body" ? "field" : "query parameter"} "${String(first.params.additionalProperty)}"`;
   }
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e) => {
-      if (e instanceof ChainUnavailableError) return send(res, 503, messagePage("Try again", "The Stacks chain can't be read right now."), "text/html; charset=utf-8");
-      ctx.log.error({ err: e, path: req.url }, "web request failed");
-      send(res, 500, messagePage("Something went wrong", "Please try again."), "text/html; charset=utf-8");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return error.message;
 }
+
+export async function startWebServer(ctx: BotContext, options: { port: number; web?: WebOptions;
+  onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> }): Promise<WebServer> {
+  const web = options.web ?? {};
+  // Bundling takes seconds on a busy machine: done before Fastify's plugin timer starts.
+  await bundleScripts();
+  const headersTimeout = web.headersTimeoutMs ?? 10_000;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 300 },
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Node checks these limits on an interval; a short one makes a slow client's limit real.
+    serverFactory: (handler) => createServer({ headersTimeout, requestTimeout: Math.max(web.requestTimeoutMs ?? 15_000, headersTimeout),
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout), keepAliveTimeout: 5_000 }, handler),
+    frameworkErrors: (error, request, reply) => {
+      // A malformed percent-encoding or a bad header: the client's mistake, never a 500.
+      void sendError(request, reply, 400, error.code === "FST_ERR_BAD_URL" ? "the path is not a valid URL (check its percent-encoding)" : error.message, "Bad request");
+    },
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: {
+      "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
+      "connect-src": ["'self'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"], "form-action": ["'self'"],
+      "frame-ancestors": ["'none'"], "report-uri": ["/api/csp-report"],
+    } },
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+    // READMEs on other sites embed the badge, and integrators call the API from their pages.
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    max: web.rateLimit?.max ?? 120, timeWindow: web.rateLimit?.windowMs ?? 60_000,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) => Object.assign(new Error(`too many requests: at most ${context.max} every ${context.after}`), { statusCode: 429 }),
+  });
+
+  app.addHook("onSend", async (request, reply) => {
+    if (isApi(request.url) || request.url.startsWith("/badge/")) {
+      reply.header("access-control-allow-origin", "*").header("access-control-allow-methods", PAGE_METHODS)
+        .header("access-control-allow-headers", "content-type");
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ChainUnavailableError) return sendError(request, reply, 503, "The Stacks chain can't be read right now. Try again shortly.", "Try again");
+    if (error.validation) return sendError(request, reply, 400, validationMessage(error), "Bad request");
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      if (status === 429) reply.header("retry-after", reply.getHeader("retry-after") ?? "60");
+      return sendError(request, reply, status, error.message, "Request refused");
+    }
+    ctx.log.error({ err: error, path: request.routeOptions.url }, "web request failed");
+    return sendError(request, reply, 500, "Please try again.");
+  });
+
+  // Every path answers GET and HEAD; any other method gets 405 with what is allowed (OPTIONS answers CORS).
+  app.route({ method: ["POST", "PUT", "DELETE", "PATCH"], url: "/*", config: { rateLimit: false }, handler: (request, reply) => {
+    reply.header("allow", PAGE_METHODS);
+    return sendError(request, reply, 405, `${request.method} is not allowed here; use GET`, "Method not allowed");
+  } });
+  app.options("/*", { config: { rateLimit: false } }, (request, reply) => {
+    if (isApi(request.url) || request.url.startsWith("/badge/")) return reply.code(204).send();
+    reply.header("allow", PAGE_METHODS);
+    return reply.code(204).send();
+  });
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
+    if (!["GET", "HEAD"].includes(request.method)) {
+      reply.header("allow", PAGE_METHODS);
+      return sendError(request, reply, 405, `${request.method} is not allowed here; use GET`, "Method not allowed");
+    }
+    return sendError(request, reply, 404, isApi(request.url) ? `no API route ${request.url.split("?")[0]}` : "There is nothing here.", "Not found");
+  });
+
+  const registry = new Registry(ctx, { ttlMs: web.cacheMs });
+  const deps = { ctx, registry, onLinked: options.onLinked };
+  await app.register(assetRoutes);
+  await app.register(voteRoutes, deps);
+  await app.register(linkRoutes, deps);
+  await app.register(registryRoutes, deps);
+  await app.register(badgeRoutes, deps);
+  await app.register(apiRoutes, deps);
+
+  await app.listen({ port: options.port, host: "127.0.0.1" });
+  const port = (app.server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, port, close: () => app.close() };
+}
+
+export type RouteDeps = { ctx: BotContext; registry: Registry; onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> };
+/** A query string that takes exactly these string parameters (and refuses any other). */
+export const query = (...names: string[]) => ({
+  type: "object", additionalProperties: false, properties: Object.fromEntries(names.map((n) => [n, { type: "string", maxLength: 100 }])),
+}) as const;
+export const HTML = "text/html; charset=utf-8";

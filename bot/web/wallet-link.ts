@@ -7,7 +7,9 @@ import type { Store } from "../storage/store";
  * nonce for a member with an expiry (`/link`); the member's wallet signs
  * { action: "link-wallet", discord-id, nonce, expires } under the protocol's domain; the bot rebuilds
  * that message from what it issued (never from what the page sends), recovers the signer's key and
- * accepts only if it is the claimed address. A nonce is used once.
+ * accepts only if it is the claimed address. A nonce is used once, and a member has one at a time.
+ * An address is linked to one account at a time: linking it to another moves it (`movedFrom`), so one
+ * stake cannot earn the assessor role for several accounts.
  */
 
 export const LINK_TTL_MS = 15 * 60 * 1000;
@@ -23,16 +25,16 @@ export function linkMessage(p: { discordId: string; nonce: string; expiresAt: nu
 }
 
 export type LinkAttempt = { nonce: string; address: string; signature: string };
-export type LinkResult = { ok: true; discordId: string; address: string } | { ok: false; status: number; error: string };
+export type LinkResult = { ok: true; discordId: string; address: string; movedFrom: string | null } | { ok: false; status: number; error: string };
 
 export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean, now = Date.now()): LinkResult {
-  const issued = store.db.prepare("SELECT discord_user_id AS discordId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?")
-    .get(attempt.nonce) as { discordId: string; expiresAt: number; usedAt: number | null } | undefined;
+  const issued = store.linkNonce(attempt.nonce);
   if (!issued || issued.usedAt !== null) return { ok: false, status: 409, error: "This link was already used or does not exist. Run /link in Discord for a new one." };
   if (now > issued.expiresAt) return { ok: false, status: 410, error: "This link has expired. Run /link in Discord for a new one." };
   let signer: string;
   try {
-    const encoded = encodeStructuredDataBytes({ message: linkMessage({ ...issued, nonce: attempt.nonce }), domain: linkDomain(mainnet) });
+    const message = linkMessage({ discordId: issued.discordUserId, nonce: attempt.nonce, expiresAt: issued.expiresAt });
+    const encoded = encodeStructuredDataBytes({ message, domain: linkDomain(mainnet) });
     const hash = createHash("sha256").update(encoded).digest("hex");
     signer = publicKeyToAddress(publicKeyFromSignatureRsv(hash, attempt.signature), mainnet ? "mainnet" : "testnet");
   } catch {
@@ -42,6 +44,6 @@ export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean,
     return { ok: false, status: 403, error: "The signature was not made by that address for this link. Sign with the wallet you want to link." };
   }
   if (!store.consumeLinkNonce(attempt.nonce, now)) return { ok: false, status: 409, error: "This link was already used. Run /link again." };
-  store.linkWallet(issued.discordId, attempt.address);
-  return { ok: true, discordId: issued.discordId, address: attempt.address };
+  const { movedFrom } = store.linkWallet(issued.discordUserId, attempt.address);
+  return { ok: true, discordId: issued.discordUserId, address: attempt.address, movedFrom };
 }

@@ -101,9 +101,9 @@ describe("/protocol", () => {
     const answer = answerOf(await s.run("protocol", [opt.str("name", "stackswap")]));
     expect(answer.embed.title).toBe("stackswap");
     expect(answer.embed.url).toBe(`${s.bot.web!.url}/protocols/stackswap`);
-    expect(answer.fields["Badge"]).toBe(`[insured badge](${s.bot.web!.url}/badge/stackswap.svg) · for a README: \`[![stackswap cover](${s.bot.web!.url}/badge/stackswap.svg)](${s.bot.web!.url}/protocols/stackswap)\``);
+    expect(answer.fields["Badge"]).toBe(`[badge](${s.bot.web!.url}/badge/stackswap.svg) · for a README: \`[![stackswap cover](${s.bot.web!.url}/badge/stackswap.svg)](${s.bot.web!.url}/protocols/stackswap)\``);
     expect(answer.fields).toMatchObject({
-      "Insured": "Yes: 250,000 STX of active cover", "Status": "Listed", "Chain": "stacks", "Category": "dex",
+      "Insured": "Yes: 250,000 STX of cover in force", "Status": "Listed", "Chain": "stacks", "Category": "dex",
       "Audit": "pass · 0 critical, 0 high, 2 medium, 4 low · [report](https://audits.example/stackswap-2026.pdf)",
       "Risk": "Tier 1 (score 14) · 2% a year", "New cover": "Available: try /quote", "Incidents": "0",
     });
@@ -172,13 +172,15 @@ describe("/assessor", () => {
       "Reputation": "1×", "Voting weight": "100,000 STX", "Open votes": "1", "Unstaking": "Nothing" });
   });
 
-  it("shows a member's linked wallet, and explains when there is none", async () => {
+  it("shows a member's linked wallet in the channel once they chose to show it, and explains privately when there is none", async () => {
     const linked = s.member("linked");
     s.bot.ctx.store.linkWallet(linked, s.who.assessors[0]!.address);
-    expect(answerOf(await s.run("assessor", [opt.user("member", linked)])).fields["Stake"]).toBe("100,000 STX");
+    s.bot.ctx.store.setWalletShown(linked, true);
+    const shown = answerOf(await s.run("assessor", [opt.user("member", linked)]));
+    expect(shown).toMatchObject({ ephemeral: false, fields: { "Stake": "100,000 STX" } });
     const stranger = s.member("stranger");
-    expect(answerOf(await s.run("assessor", [opt.user("member", stranger)])).content)
-      .toBe("stranger has not linked a wallet. Ask them to run `/link`, or give `address:` instead.");
+    expect(answerOf(await s.run("assessor", [opt.user("member", stranger)]))).toMatchObject({ ephemeral: true,
+      content: "stranger has not shared a linked wallet. Ask them for their address and give `address:`, or ask them to run `/link show-wallet:True`." });
     expect(answerOf(await s.run("assessor", [])).content).toContain("link your own wallet with `/link`");
     expect(answerOf(await s.run("assessor", [opt.str("address", "STNOPE")])).content).toContain('"STNOPE" is not a Stacks address');
   });

@@ -46,7 +46,8 @@ export async function startStack(options: { discord?: Parameters<typeof startLoc
   const logger = createLogger({ level: "debug", secrets: [config.discord.token],
     destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) as never });
   await registerCommands(config);
-  const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, jobs: false, ...options.bot });
+  // Tests read right after writing, so the web server's chain cache is off unless a test turns it on.
+  const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, jobs: false, web: { cacheMs: 0 }, ...options.bot });
   await bot.start();
   await discord.waitFor(() => bot.client.isReady(), 10_000, "the bot to be ready");
   let members = 0;
@@ -79,6 +80,7 @@ export function answerOf(record: InteractionRecord) {
 export const opt = {
   int: (name: string, value: number) => ({ name, type: 4, value }) as APIApplicationCommandInteractionDataOption,
   str: (name: string, value: string) => ({ name, type: 3, value }) as APIApplicationCommandInteractionDataOption,
+  bool: (name: string, value: boolean) => ({ name, type: 5, value }) as APIApplicationCommandInteractionDataOption,
   user: (name: string, value: string) => ({ name, type: 6, value }) as APIApplicationCommandInteractionDataOption,
   channel: (name: string, value: string) => ({ name, type: 7, value }) as APIApplicationCommandInteractionDataOption,
   role: (name: string, value: string) => ({ name, type: 8, value }) as APIApplicationCommandInteractionDataOption,

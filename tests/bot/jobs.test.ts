@@ -109,11 +109,11 @@ describe("the daily pool report and the schedule", () => {
 
   it("schedules every job with node-cron, the keeper only when it has a key", async () => {
     const without = startJobs(s.bot.client, s.bot.ctx);
-    expect(without.map((t) => t.name).sort()).toEqual(["pool-report", "reminders", "role-sync"]);
+    expect(without.map((t) => t.name).sort()).toEqual(["link-nonce-purge", "pool-report", "reminders", "role-sync"]);
     for (const t of without) await t.stop();
     const { Keeper } = await import("../../bot/jobs/keeper");
     const withKeeper = startJobs(s.bot.client, s.bot.ctx, new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey));
-    expect(withKeeper.map((t) => t.name).sort()).toEqual(["keeper", "pool-report", "reminders", "role-sync"]);
+    expect(withKeeper.map((t) => t.name).sort()).toEqual(["keeper", "link-nonce-purge", "pool-report", "reminders", "role-sync"]);
     for (const t of withKeeper) await t.stop();
     for (const expression of Object.values(SCHEDULES)) expect(cron.validate(expression)).toBe(true);
   });

@@ -2,8 +2,9 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { spawn } from "node:child_process";
 import {
   Cl, Pc, PostConditionMode, broadcastTransaction, fetchCallReadOnlyFunction, fetchNonce, makeContractCall, cvToValue,
-  serializeTransaction, privateKeyToAddress,
+  serializeTransaction, serializeCV, privateKeyToAddress, type ClarityValue,
 } from "@stacks/transactions";
+import { badAsciiByte } from "../../devnet/clarity-strings";
 import { createClient, StacksApiSocketClient } from "@stacks/blockchain-api-client";
 import { startLocalStacksApi, type LocalStacksApi } from "../../devnet/server";
 import { networkFor } from "../../devnet/wallet";
@@ -102,6 +103,29 @@ describe("the local Stacks API, through @stacks/transactions", () => {
     expect([notJson.status, await notJson.text()]).toEqual([400, "Failed to parse body"]);
     expect(await chainState()).toBe(afterOnce);
     expect(before).not.toBe(afterOnce); // the one good transaction did change it
+  });
+
+  it("refuses a string-ascii argument with a non-ASCII character as a node does (400, plain text, saying so), changing nothing", async () => {
+    const before = await chainState();
+    // Cl.stringAscii writes each character's low byte: "é" goes on the wire as the single byte 0xe9.
+    const uri = Cl.stringAscii("https://évidence.example/x");
+    expect(serializeCV(uri)).toContain("e9");
+    const tx = await makeContractCall({ contractAddress: api.chain.deployer, contractName: "claims-assessment", functionName: "submit-claim",
+      functionArgs: [Cl.uint(1), Cl.uint(1n * STX), Cl.uint(1), Cl.stringUtf8("x"), Cl.bufferFromHex("ab".repeat(32)), uri],
+      senderKey: who.provider.privateKey, network: p.network, fee: 10_000n, nonce: 0n });
+    const answer = await fetch(`${api.url}/v2/transactions`, { method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tx: serializeTransaction(tx) }) });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get("content-type")).toContain("text/plain");
+    // The node's own words (stacks-core posttransaction.rs and the Clarity value codec), then which argument and byte.
+    expect(await answer.text()).toBe('Failed to deserialize posted transaction: Failed to decode clarity value: DeserializationError("Bad string")'
+      + ": a string-ascii argument contains a non-ASCII character (argument 6 of submit-claim, byte 0xe9 at index 8)");
+    // @stacks/transactions cannot parse a plain-text refusal, from this chain or a real node.
+    await expect(broadcastTransaction({ transaction: tx, network: p.network })).rejects.toThrow(/unable to parse node response/);
+    expect(await chainState()).toBe(before);
+    // The nonce was not spent and the simnet did not panic: the next transaction goes through.
+    expect(await broadcastTransaction({ transaction: await deposit(3n * STX), network: p.network })).toEqual({ txid: expect.any(String) });
+    expect(api.chain.nextNonce(who.provider.address)).toBe(1);
   });
 
   it("refuses a call to a contract or function that does not exist, before it reaches a block", async () => {
@@ -260,5 +284,18 @@ describe("npm run devnet", () => {
     const code = await new Promise((resolve) => child.on("exit", resolve));
     expect(code).toBe(2);
     expect(err).toContain("--port must be a port number");
+  });
+});
+
+describe("Clarity's string-ascii rule", () => {
+  it("allows printable ASCII and the five whitespace bytes, and finds any other byte at any depth", () => {
+    expect(badAsciiByte(Cl.stringAscii("a-Z 0~!\t\n\f\r"))).toBeNull();
+    for (const [text, byte] of [["\u000b", 0x0b], ["\u0000", 0], ["\u007f", 0x7f], ["caf\u00e9", 0xe9]] as const) {
+      expect(badAsciiByte(Cl.stringAscii(text))).toEqual({ byte, index: text.length - 1 });
+    }
+    const nested: ClarityValue = Cl.some(Cl.tuple({ ok: Cl.stringAscii("fine"), list: Cl.list([Cl.ok(Cl.stringAscii("x")), Cl.error(Cl.stringAscii("bad\u00ff"))]) }));
+    expect(badAsciiByte(nested)).toEqual({ byte: 0xff, index: 3 });
+    // string-utf8 has its own rule (any character): not this one.
+    expect(badAsciiByte(Cl.stringUtf8("café"))).toBeNull();
   });
 });

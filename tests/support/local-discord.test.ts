@@ -3,9 +3,9 @@ import {
   ActionRowBuilder, ButtonBuilder, ButtonStyle, Client, EmbedBuilder, Events, GatewayIntentBits, MessageFlags,
   SlashCommandBuilder, RESTEvents, type TextChannel,
 } from "discord.js";
-import { ApplicationCommandOptionType, Routes } from "discord-api-types/v10";
+import { ApplicationCommandOptionType, OverwriteType, PermissionFlagsBits as P, Routes } from "discord-api-types/v10";
 import { REST } from "@discordjs/rest";
-import { startLocalDiscord, type LocalDiscord } from "./local-discord";
+import { startLocalDiscord, BOT_INVITE_PERMISSIONS, NONCE_WINDOW_MS, type LocalDiscord } from "./local-discord";
 
 let discord: LocalDiscord;
 let client: Client;
@@ -156,5 +156,147 @@ describe("rate limits", () => {
     expect(Number(second.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await second.json()).toMatchObject({ message: "You are being rate limited.", global: false });
     expect(discord.channelMessages(channelId)).toHaveLength(1);
+  });
+});
+
+describe("enforce_nonce, remembered only as long as Discord remembers", () => {
+  const post = (channel: TextChannel, content: string) => channel.send({ content, nonce: "claim-1-alert", enforceNonce: true });
+
+  it("defaults to a window of a few minutes (two), the short reading of Discord's \"past few minutes\"", async () => {
+    await connect();
+    expect(NONCE_WINDOW_MS).toBe(120_000);
+    const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
+    const first = await post(channel, "alert");
+    expect((await post(channel, "alert again")).id).toBe(first.id);
+  });
+
+  it("answers a repeated nonce within the window with the first message, and creates a new one after it", async () => {
+    await connect({ nonceWindowMs: 200 });
+    const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
+    const first = await post(channel, "alert");
+    const repeated = await post(channel, "alert, retried at once");
+    expect(repeated.id).toBe(first.id);
+    expect(discord.nonceHits).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const late = await post(channel, "alert, retried after the window");
+    expect(late.id).not.toBe(first.id);
+    expect(discord.channelMessages(channel.id).map((m) => m.content)).toEqual(["alert", "alert, retried after the window"]);
+  });
+
+  it("serves a channel's history newest first, without the nonces Discord only echoes on create", async () => {
+    await connect();
+    const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
+    for (const content of ["one", "two", "three"]) await channel.send({ content, nonce: content, enforceNonce: true });
+    const page = await client.rest.get(Routes.channelMessages(channel.id), { query: new URLSearchParams({ limit: "2" }) }) as { content: string }[];
+    expect(page.map((m) => m.content)).toEqual(["three", "two"]);
+    expect(page.some((m) => "nonce" in m)).toBe(false);
+  });
+});
+
+describe("roles and permissions, as Discord computes and enforces them", () => {
+  beforeEach(async () => connect());
+  const guild = () => client.guilds.cache.get(discord.guild.id)!;
+  const overwrite = (id: string, type: OverwriteType, allow: bigint, deny: bigint) => ({ id, type, allow: allow.toString(), deny: deny.toString() });
+  const until = (what: string, check: () => boolean) => discord.waitFor(check, 5_000, what);
+
+  it("gives the bot its own managed role with the invite's permissions, above the assessor role and below the admins'", () => {
+    const me = guild().members.me!;
+    expect(me.roles.highest).toMatchObject({ managed: true, tags: { botId: discord.botUser.id } });
+    expect(me.roles.highest.permissions.bitfield).toBe(BigInt(BOT_INVITE_PERMISSIONS));
+    expect(me.roles.highest.comparePositionTo(guild().roles.cache.get(discord.role("assessors").id)!)).toBeGreaterThan(0);
+    expect(me.roles.highest.comparePositionTo(guild().roles.cache.get(discord.role("admins").id)!)).toBeLessThan(0);
+  });
+
+  it("computes a member's permissions in a channel from @everyone, roles and overwrites as discord.js does, plus Discord's implicit denials", async () => {
+    const channelId = discord.channel("claims").id;
+    const helpers = discord.addRole("helpers", { permissions: (P.SendMessages | P.ManageMessages).toString() });
+    const member = discord.addUser("mia", discord.guild, [helpers.id]);
+    const admin = discord.addUser("ada", discord.guild, [discord.role("admins").id]);
+    discord.setOverwrites(channelId, [overwrite(discord.guild.id, OverwriteType.Role, 0n, P.SendMessages | P.AddReactions),
+      overwrite(helpers.id, OverwriteType.Role, P.SendMessages, 0n), overwrite(member.id, OverwriteType.Member, 0n, P.AttachFiles)]);
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    await until("the overwrites", () => channel.permissionOverwrites.cache.size === 3 && guild().roles.cache.has(helpers.id));
+    for (const who of [member.id, admin.id, discord.botUser.id, discord.guild.ownerId]) {
+      const explicit = channel.permissionsFor(await guild().members.fetch(who)).bitfield;
+      // discord.js applies overwrites only; Discord also takes what sending needs from whoever may not send.
+      const implicit = explicit & P.SendMessages ? 0n : P.MentionEveryone | P.SendTTSMessages | P.AttachFiles | P.EmbedLinks;
+      expect({ who, bits: discord.permissionsOf(who, channelId) }).toEqual({ who, bits: explicit & ~implicit });
+    }
+    expect(discord.permissionsOf(member.id, channelId) & P.SendMessages).toBe(P.SendMessages);
+    expect(discord.permissionsOf(discord.botUser.id, channelId) & P.SendMessages).toBe(0n);
+    // An interaction carries the member's and the bot's permissions in the channel it was typed in.
+    let seen: { member?: bigint; app?: bigint } = {};
+    client.on(Events.InteractionCreate, async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      seen = { member: interaction.memberPermissions!.bitfield, app: interaction.appPermissions.bitfield };
+      await interaction.reply({ content: "ok", flags: MessageFlags.Ephemeral });
+    });
+    await discord.answered(discord.slashCommand("check", [], member.id, channelId));
+    expect(seen).toEqual({ member: discord.permissionsOf(member.id, channelId), app: discord.permissionsOf(discord.botUser.id, channelId) });
+  });
+
+  it("takes every other permission away where View Channel is denied, and what sending needs where Send Messages is", () => {
+    const channelId = discord.channel("general").id;
+    const bot = discord.botUser.id;
+    discord.setOverwrites(channelId, [overwrite(discord.botRole().id, OverwriteType.Role, 0n, P.SendMessages)]);
+    expect(discord.permissionsOf(bot, channelId) & (P.SendMessages | P.EmbedLinks)).toBe(0n);
+    expect(discord.permissionsOf(bot, channelId) & P.ViewChannel).toBe(P.ViewChannel);
+    discord.setOverwrites(channelId, [overwrite(discord.botRole().id, OverwriteType.Role, 0n, P.ViewChannel)]);
+    expect(discord.permissionsOf(bot, channelId)).toBe(0n);
+  });
+
+  it("refuses to give a role at or above the bot's highest role, or a managed one, with 403 Missing Permissions", async () => {
+    const member = discord.addUser("nia", discord.guild);
+    const put = (roleId: string) => client.rest.put(Routes.guildMemberRole(discord.guild.id, member.id, roleId));
+    await put(discord.role("assessors").id);
+    expect(discord.guild.members.get(member.id)!.roles).toEqual([discord.role("assessors").id]);
+    await expect(put(discord.role("admins").id)).rejects.toMatchObject({ status: 403, code: 50013, message: "Missing Permissions" });
+    await expect(put(discord.botRole().id)).rejects.toMatchObject({ status: 403, code: 50013 });
+    const boosters = discord.addRole("Server Booster", { managed: true, tags: { premium_subscriber: null } });
+    await expect(put(boosters.id)).rejects.toMatchObject({ status: 403, code: 50013 });
+    // Without Manage Roles, not even a role below.
+    discord.updateRole(discord.botRole().id, { permissions: (BigInt(BOT_INVITE_PERMISSIONS) & ~P.ManageRoles).toString() });
+    await expect(client.rest.delete(Routes.guildMemberRole(discord.guild.id, member.id, discord.role("assessors").id)))
+      .rejects.toMatchObject({ status: 403, code: 50013 });
+    expect(discord.guild.members.get(member.id)!.roles).toEqual([discord.role("assessors").id]);
+  });
+
+  it("refuses posts where the bot cannot see (Missing Access) or send (Missing Permissions), and drops embeds without Embed Links", async () => {
+    const channelId = discord.channel("claims").id;
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    const botRole = discord.botRole().id;
+    discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.ViewChannel)]);
+    await expect(channel.send({ content: "hidden" })).rejects.toMatchObject({ status: 403, code: 50001, message: "Missing Access" });
+    discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.SendMessages)]);
+    await expect(channel.send({ content: "muted" })).rejects.toMatchObject({ status: 403, code: 50013 });
+    discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.EmbedLinks)]);
+    await expect(channel.send({ embeds: [new EmbedBuilder().setTitle("only an embed")] })).rejects.toMatchObject({ status: 403, code: 50013 });
+    const sent = await channel.send({ content: "text and an embed", embeds: [new EmbedBuilder().setTitle("dropped")] });
+    expect(sent.embeds).toEqual([]);
+    expect(discord.channelMessages(channelId).map((m) => m.content)).toEqual(["text and an embed"]);
+  });
+
+  it("refuses a thread without Create Public Threads, and a post in it without Send Messages in Threads", async () => {
+    const channelId = discord.channel("claims").id;
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    const botRole = discord.botRole().id;
+    const first = await channel.send({ content: "a claim" });
+    discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.CreatePublicThreads)]);
+    await expect(first.startThread({ name: "refused" })).rejects.toMatchObject({ status: 403, code: 50013 });
+    discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.SendMessagesInThreads)]);
+    const thread = await first.startThread({ name: "discussion" });
+    await expect(thread.send({ content: "in the thread" })).rejects.toMatchObject({ status: 403, code: 50013 });
+    await channel.send({ content: "still fine in the channel" });
+  });
+
+  it("serves the guild's roles and tells the gateway when an admin changes a role", async () => {
+    const roles = (await client.rest.get(Routes.guildRoles(discord.guild.id))) as { name: string; managed: boolean }[];
+    expect(roles.map((r) => r.name)).toEqual(["@everyone", "assessors", discord.botUser.username, "admins"]);
+    await expect(client.rest.get(Routes.guildRole(discord.guild.id, "1"))).rejects.toMatchObject({ status: 404, code: 10011 });
+    discord.updateRole(discord.role("assessors").id, { permissions: P.Administrator.toString() });
+    await until("the role update", () => guild().roles.cache.get(discord.role("assessors").id)!.permissions.has(P.Administrator, false));
+    const added = discord.addRole("newcomers", { position: 1 });
+    await until("the new role", () => guild().roles.cache.has(added.id));
+    expect(guild().roles.cache.get(discord.role("assessors").id)!.position).toBe(2);
   });
 });

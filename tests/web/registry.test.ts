@@ -58,7 +58,22 @@ beforeAll(async () => {
 afterAll(async () => { await browser?.close(); await s?.stop(); });
 
 describe("the registry, the badge and the API against the chain", () => {
-  it("says a protocol that bought cover is insured, with the amount, on its page, in the list, the badge and the API", async () => {
+  it("says cover still in its waiting period is starting, not insured, on the page, the list, the badge and the API", async () => {
+    const page = await get("/protocols/stackswap");
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<span class="verdict pending">Cover starts [^<]+<\/span>/);
+    expect(page.text).toContain('id="active-cover">0 STX<');
+    expect(page.text).toContain('id="waiting-cover">250,000 STX<');
+    const list = await get("/");
+    expect(list.text).toContain('data-name="stackswap" data-chain="stacks" data-verdict="cover starting"');
+    const badge = await get("/badge/stackswap.svg");
+    expect(badge.text).toMatch(/<title>stackswap: cover starts \d{4}-\d{2}-\d{2}<\/title>/);
+    const api = await json("/api/v1/protocols/{name}", "/api/v1/protocols/stackswap", 200);
+    expect(api).toMatchObject({ verdict: "cover starting", insured: false, coverInForce: "0", coverWaiting: String(250_000n * STX) });
+  });
+
+  it("says a protocol whose cover is in force is insured, with the amount, on its page, in the list, the badge and the API", async () => {
+    await advance(3 * 86_400 + 7_200);
     const page = await get("/protocols/stackswap");
     expect(page.status).toBe(200);
     expect(page.text).toContain('<span class="verdict insured">Insured · 250,000 STX</span>');
@@ -73,13 +88,13 @@ describe("the registry, the badge and the API against the chain", () => {
     expect(badge.status).toBe(200);
     expect(badge.type).toContain("image/svg+xml");
     expect(badge.headers.get("cache-control")).toContain("max-age=300");
-    expect(badge.text).toContain("<title>insured: 250k STX</title>");
+    expect(badge.text).toContain("<title>stackswap: insured 250k STX</title>");
     const api = await json("/api/v1/protocols/{name}", "/api/v1/protocols/stackswap", 200);
     expect(api).toMatchObject({ name: "stackswap", verdict: "insured", insured: true, activeCover: String(250_000n * STX),
-      risk: { tier: 1, rateBps: 200 }, audit: { verdict: "pass", medium: 2, low: 4 } });
+      coverInForce: String(250_000n * STX), risk: { tier: 1, rateBps: 200 }, audit: { verdict: "pass", medium: 2, low: 4 } });
   });
 
-  it("renders the badge for insured, not insured, unknown and a protocol with an open claim, each a valid SVG", async () => {
+  it("renders the badge for insured, not insured, unknown and a protocol with an open claim, each a valid SVG naming its protocol", async () => {
     const parser = new XMLParser({ ignoreAttributes: false });
     const check = async (name: string, status: number, title: string) => {
       const badge = await get(`/badge/${encodeURIComponent(name)}.svg`);
@@ -90,14 +105,13 @@ describe("the registry, the badge and the API against the chain", () => {
       expect(svg.title).toBe(title);
       return svg;
     };
-    await check("stackswap", 200, "insured: 250k STX");
-    const lendy = await check("lendy", 200, "cover: not insured");
+    await check("stackswap", 200, "stackswap: insured 250k STX");
+    const lendy = await check("lendy", 200, "lendy: not insured");
     expect(lendy.a["@_href"]).toBe(`${web()}/protocols/lendy`);
     await check("no-such-dapp", 404, "cover: unknown protocol");
-    await advance(3 * 86_400 + 7_200);
     await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(1), Cl.uint(60_000n * STX), Cl.uint(s.api.chain.time - 600),
       Cl.stringUtf8("Exploit"), Cl.bufferFromHex("ee".repeat(32)), Cl.stringAscii("https://evidence.example/x")]);
-    await check("stackswap", 200, "insured: claim open");
+    await check("stackswap", 200, "stackswap: claim open");
   });
 
   it("shows a paid claim on the protocol's page, with its outcome and transactions", async () => {
@@ -114,7 +128,7 @@ describe("the registry, the badge and the API against the chain", () => {
     const api = await json("/api/v1/protocols/{name}/claims", "/api/v1/protocols/stackswap/claims", 200);
     expect(api.claims[0]).toMatchObject({ id: "1", status: "paid", paid: String(54_000n * STX) });
     expect(api.claims[0].transactions.map((t: { topic: string }) => t.topic)).toEqual(["claim-submitted", "claim-approved", "claim-paid"]);
-    expect((await get("/badge/stackswap.svg")).text).toContain("<title>insured: 190k STX</title>");
+    expect((await get("/badge/stackswap.svg")).text).toContain("<title>stackswap: insured 190k STX</title>");
   });
 });
 
@@ -132,7 +146,8 @@ describe("the JSON API", () => {
   it("answers every route, each as the OpenAPI file describes", async () => {
     const list = await json("/api/v1/protocols", "/api/v1/protocols", 200);
     expect(list.protocols.map((p: { name: string }) => p.name)).toEqual(["stackswap", "lendy"]);
-    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/2", 200)).toMatchObject({ name: "lendy", verdict: "not insured" });
+    expect(await json("/api/v1/protocols/by-id/{id}", "/api/v1/protocols/by-id/2", 200)).toMatchObject({ name: "lendy", verdict: "not insured" });
+    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/2", 404)).toMatchObject({ error: { code: "not_found" } });
     const totals = await json("/api/v1/protocols/{name}/policies", "/api/v1/protocols/stackswap/policies", 200);
     expect(totals).toMatchObject({ protocol: "stackswap", count: 1, coverSold: String(250_000n * STX), paidOut: String(54_000n * STX) });
     expect(totals.coverOverTime[0].cover).toBe(String(250_000n * STX));
@@ -198,5 +213,17 @@ describe("the pages in headless Chromium", () => {
         await page.close();
       }
     }
+  });
+});
+
+describe("after the term", () => {
+  it("says not insured once the term has ended, even before anyone calls expire-policy", async () => {
+    const policy = await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]);
+    await advance(Number(policy["ends-at"]) - s.api.chain.time + 60);
+    expect((await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)])).status).toBe(1n); // still "active" on-chain
+    expect((await get("/badge/stackswap.svg")).text).toContain("<title>stackswap: not insured</title>");
+    expect((await get("/")).text).toContain('data-name="stackswap" data-chain="stacks" data-verdict="not insured"');
+    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/stackswap", 200)).toMatchObject({ verdict: "not insured", insured: false,
+      coverInForce: "0" });
   });
 });

@@ -84,6 +84,47 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
     await page.close();
   });
 
+  it("signs the choice shown when the button was pressed: the controls lock while the wallet is open, and the confirmation repeats the signed call", async () => {
+    const voter = s.who.assessors[1]!;
+    const page = await browser.newPage();
+    const calls: any[] = [];
+    let release!: () => void;
+    const walletOpen = new Promise<void>((resolve) => { release = resolve; });
+    let prompted!: () => void;
+    const promptShown = new Promise<void>((resolve) => { prompted = resolve; });
+    await page.exposeFunction("__testWallet", async (method: string, params: any) => {
+      if (method === "getAddresses") return { addresses: [{ symbol: "STX", address: voter.address, publicKey: privateKeyToPublic(voter.privateKey) }] };
+      calls.push(params);
+      prompted();
+      await walletOpen; // the wallet's prompt stays open until the test has tried to change the vote
+      const [contractAddress, contractName] = String(params.contract).split(".") as [string, string];
+      const transaction = await makeContractCall({ contractAddress, contractName, functionName: params.functionName,
+        functionArgs: (params.functionArgs as string[]).map((a) => hexToCV(a) as ClarityValue), senderKey: voter.privateKey,
+        network: s.p.network, postConditionMode: PostConditionMode.Deny, postConditions: [] });
+      const sent = await broadcastTransaction({ transaction, network: s.p.network });
+      if ("error" in sent) throw new Error(sent.reason);
+      return { txid: sent.txid };
+    });
+    await page.addInitScript(() => {
+      (window as any).StacksProvider = { request: async (m: string, p: unknown) => ({ jsonrpc: "2.0", id: "1", result: await (window as any).__testWallet(m, p) }) };
+    });
+    await page.goto(`${s.bot.web!.url}/vote/1?choice=deny`);
+    await page.click("#sign");
+    await promptShown;
+    expect(await page.isDisabled("input[value=approve]")).toBe(true);
+    expect(await page.isDisabled("#sign")).toBe(true);
+    await page.click("input[value=approve]", { force: true }); // a disabled control: nothing changes
+    expect(await page.isChecked("input[value=deny]")).toBe(true);
+    expect(await page.textContent("#status")).toBe("Sign the vote in your wallet: deny claim #1…");
+    release();
+    await page.waitForSelector("#status[data-kind=ok]", { timeout: 15_000 });
+    expect(calls.map((c) => c.functionArgs)).toEqual([[serializeCV(Cl.uint(1)), serializeCV(Cl.bool(false))]]);
+    expect(await page.textContent("#status")).toBe("Vote sent: deny. It counts once the transaction is in a block.");
+    expect(await page.textContent("#signed")).toBe(`Signed: ${s.api.chain.deployer}.claims-assessment.vote(u1, false) in post-condition deny mode.`);
+    expect(await page.isDisabled("input[value=approve]")).toBe(false);
+    await page.close();
+  });
+
   it("tells a member without stake at the opening that the vote would weigh nothing, and sends nothing", async () => {
     const stranger = s.who.team; // on the protocol's team and without stake
     const page = await browser.newPage();

@@ -1,4 +1,7 @@
-import { SlashCommandBuilder, type AutocompleteInteraction } from "discord.js";
+import { SlashCommandBuilder, inlineCode, type AutocompleteInteraction } from "discord.js";
+import { coverInForce, LISTED } from "../../chain/cover-in-force";
+import { badgeSnippets } from "../../web/badge";
+import { pathSegment } from "../../web/html";
 import type { BotCommand, BotContext } from "../context";
 import { UserError } from "../errors";
 import { listEmbed, protocolEmbed } from "../presentation/embeds";
@@ -23,13 +26,19 @@ export const command: BotCommand = {
       return;
     }
     const protocol = await ctx.directory.resolve(name);
-    const details = await ctx.reader.protocolDetails(protocol.id);
+    const [details, { policies }, now] = await Promise.all([ctx.reader.protocolDetails(protocol.id),
+      ctx.reader.protocolPolicies(protocol.id, 1_000), ctx.reader.chainTime()]);
     if (!details) throw new UserError(`There is no protocol named "${name}".`);
-    const page = `${ctx.links.webBaseUrl}/protocols/${encodeURIComponent(details.name)}`;
-    const badge = `${ctx.links.webBaseUrl}/badge/${encodeURIComponent(details.name)}.svg`;
-    // Discord does not show SVG images, so the badge is given as its link and its README snippet.
-    const embed = protocolEmbed(details, ctx.links).setURL(page)
-      .addFields({ name: "Badge", value: `[${details.activeCover > 0n ? "insured" : "not insured"} badge](${badge}) · for a README: \`[![${details.name} cover](${badge})](${page})\`` });
+    const cover = coverInForce(policies, now);
+    const page = `${ctx.links.webBaseUrl}/protocols/${pathSegment(details.name)}`;
+    const embed = protocolEmbed(details, ctx.links, cover).setURL(page);
+    // Discord does not show SVG images, so the badge is given as its link and its README snippet, and only
+    // for an approved listing: a pending, rejected or delisted protocol is never offered one.
+    if (LISTED.has(details.status)) {
+      const badge = `${ctx.links.webBaseUrl}/badge/${pathSegment(details.name)}.svg`;
+      const snippet = badgeSnippets(badge, page, details.name).markdown;
+      embed.addFields({ name: "Badge", value: `[badge](${badge}) · for a README: ${inlineCode(snippet.replace(/`/g, ""))}` });
+    }
     await interaction.editReply({ embeds: [embed] });
   },
   autocomplete: autocompleteProtocols,

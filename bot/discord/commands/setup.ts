@@ -2,6 +2,7 @@ import { ChannelType, PermissionFlagsBits, SlashCommandBuilder } from "discord.j
 import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { listEmbed } from "../presentation/embeds";
+import { ALERT_CHANNEL_NEEDS, FEED_CHANNEL_NEEDS, assessorRoleProblem, botMember, missingChannelPermissions } from "../permissions";
 import { autocompleteProtocols } from "./protocol";
 
 export const command: BotCommand = {
@@ -26,16 +27,25 @@ export const command: BotCommand = {
     const guildId = interaction.guildId!;
     const sub = interaction.options.getSubcommand();
     let done = "";
-    if (sub === "alerts") {
-      const channel = interaction.options.getChannel("channel", true);
-      store.updateSettings(guildId, { alertChannelId: channel.id });
-      done = `Claim alerts will be posted in <#${channel.id}>.`;
-    } else if (sub === "feed") {
-      const channel = interaction.options.getChannel("channel", true);
-      store.updateSettings(guildId, { feedChannelId: channel.id });
-      done = `Purchases and capital movements will be posted in <#${channel.id}>.`;
+    const guild = interaction.guild!;
+    if (sub === "alerts" || sub === "feed") {
+      const chosen = interaction.options.getChannel("channel", true);
+      const channel = guild.channels.cache.get(chosen.id) ?? await guild.channels.fetch(chosen.id);
+      if (!channel) throw new UserError("I can't see that channel. Choose a text channel in this server.");
+      // Refused before saving: otherwise alerts would silently fail to post.
+      const missing = missingChannelPermissions(channel, await botMember(guild), sub === "alerts" ? ALERT_CHANNEL_NEEDS : FEED_CHANNEL_NEEDS);
+      if (missing.length) {
+        throw new UserError(`I can't post there: in <#${channel.id}> I am missing ${missing.join(", ")}. `
+          + "Give my role those permissions in the channel's settings (Permissions), or choose another channel.");
+      }
+      store.updateSettings(guildId, sub === "alerts" ? { alertChannelId: channel.id } : { feedChannelId: channel.id });
+      done = sub === "alerts" ? `Claim alerts will be posted in <#${channel.id}>.` : `Purchases and capital movements will be posted in <#${channel.id}>.`;
     } else if (sub === "assessor-role") {
-      const role = interaction.options.getRole("role", true);
+      const chosen = interaction.options.getRole("role", true);
+      const role = guild.roles.cache.get(chosen.id);
+      if (!role) throw new UserError("I can't find that role. Choose a role in this server.");
+      const problem = assessorRoleProblem(role, await botMember(guild));
+      if (problem) throw new UserError(problem);
       store.updateSettings(guildId, { assessorRoleId: role.id });
       done = `Reminders will mention <@&${role.id}>, and linked wallets with stake will get it.`;
     } else if (sub === "follow" || sub === "unfollow") {

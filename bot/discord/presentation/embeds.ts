@@ -1,6 +1,7 @@
 import { EmbedBuilder } from "discord.js";
 import type { Assessor, Claim, Policy, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
 import { describeContractError } from "../../chain/contract-errors";
+import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
 import { formatBps, formatStx } from "../../format/stx";
 import { discordLink, discordText } from "../../format/untrusted";
 import { dateTime, relativeTime, type Links } from "./links";
@@ -68,6 +69,8 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
   const t = tallyLines(claim);
   return new EmbedBuilder()
     .setTitle(`Claim #${claim.id} · ${discordText(protocolName, 200)}`)
+    // The title opens the claim's page, which shows what an embed had to cut.
+    .setURL(`${links.webBaseUrl}/vote/${claim.id}`)
     .setDescription(discordText(claim.description, 1_000))
     .setColor(color)
     .addFields(
@@ -84,8 +87,14 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
     .setFooter({ text: t.threshold + (claim.large ? " · large claim: the council must also sign off" : "") });
 }
 
-export function protocolEmbed(p: ProtocolDetails, links: Links) {
-  const insured = p.activeCover > 0n;
+/** `cover` is what is in force now (coverInForce): cover in its waiting period or past its end is not insurance. */
+export function protocolEmbed(p: ProtocolDetails, links: Links, cover: CoverInForce) {
+  const listed = LISTED.has(p.status);
+  const insured = listed && cover.inForce > 0n;
+  const insuredText = !listed ? `No: the listing is ${p.status}, so it is not insurable`
+    : insured ? `Yes: ${formatStx(cover.inForce)} of cover in force${cover.waiting > 0n ? ` (and ${formatStx(cover.waiting)} in its waiting period)` : ""}`
+    : cover.waiting > 0n && cover.startsAt !== null ? `Not yet: ${formatStx(cover.waiting)} of cover starts ${relativeTime(cover.startsAt)}`
+    : "No cover in force";
   const audit = p.latestAudit
     ? `${p.latestAudit.verdict} · ${p.latestAudit.critical} critical, ${p.latestAudit.high} high, ${p.latestAudit.medium} medium, ${p.latestAudit.low} low · ${discordLink("report", p.latestAudit.reportUri)}`
     : "Not audited";
@@ -93,7 +102,7 @@ export function protocolEmbed(p: ProtocolDetails, links: Links) {
     .setTitle(discordText(p.name, 200))
     .setColor(insured ? COLORS.ok : p.status === "active" ? COLORS.info : COLORS.muted)
     .addFields(
-      { name: "Insured", value: insured ? `Yes: ${formatStx(p.activeCover)} of active cover` : "No active cover", inline: false },
+      { name: "Insured", value: insuredText, inline: false },
       { name: "Status", value: p.status === "active" ? "Listed" : p.status[0]!.toUpperCase() + p.status.slice(1), inline: true },
       { name: "Chain", value: discordText(p.chain, 64), inline: true },
       { name: "Category", value: discordText(p.category, 64), inline: true },
@@ -101,7 +110,8 @@ export function protocolEmbed(p: ProtocolDetails, links: Links) {
       { name: "Risk", value: p.risk ? `Tier ${p.risk.tier} (score ${p.risk.score}) · ${formatBps(p.risk.rateBps)} a year` : "Unknown", inline: true },
       { name: "Incidents", value: String(p.incidentCount), inline: true },
       { name: "New cover", value: p.notInsurableCode === null ? "Available: try /quote" : `Not available: ${describeContractError(p.notInsurableCode)}`, inline: false },
-      { name: "Source", value: `${discordLink(p.sourceUrl.replace(/^https:\/\//, ""), p.sourceUrl)}${p.website ? ` · ${discordLink("website", p.website)}` : ""}`, inline: false },
+      // Fixed labels: a chain-chosen URL is never shown as a link's text, where it could pose as another link.
+      { name: "Source", value: `${discordLink("source code", p.sourceUrl)}${p.website ? ` · ${discordLink("website", p.website)}` : ""}`, inline: false },
     );
   return embed;
 }

@@ -1,17 +1,19 @@
 import type { Config } from "../../config";
 
 /**
- * Links into the Hiro explorer for the configured network (the local chain is shown through the
- * explorer's custom-API mode), and Discord's own markup for addresses and times.
+ * Links into the Hiro explorer for the configured network, and Discord's own markup for addresses and
+ * times. A chain other than mainnet or testnet is shown through the explorer's custom-API mode (`api=`)
+ * only with the API URL the configuration allows to publish (EXPLORER_API_URL, or a local chain): the
+ * chain API URL itself may carry a key, and these links are posted for everyone to read.
  */
 export class Links {
   /** The web base can change once the web server has bound its port (WEB_PORT=0). */
   constructor(private readonly stacks: Config["stacks"], public webBaseUrl: string) {}
 
   private query() {
-    if (this.stacks.network === "mainnet") return "?chain=mainnet";
-    if (this.stacks.network === "testnet") return "?chain=testnet";
-    return `?chain=testnet&api=${encodeURIComponent(this.stacks.apiUrl)}`;
+    const chain = this.stacks.network === "mainnet" || this.stacks.explorerChain === "mainnet" ? "mainnet" : "testnet";
+    const api = this.stacks.explorerApiUrl;
+    return `?chain=${chain}${api ? `&api=${encodeURIComponent(api)}` : ""}`;
   }
 
   address(address: string) { return `https://explorer.hiro.so/address/${address}${this.query()}`; }

@@ -8,8 +8,10 @@ import {
   type APIRole, type APIUser, type APIActionRowComponent, type APIComponentInMessageActionRow,
   type APIApplicationCommandInteractionDataOption, type RESTGetAPIGatewayBotResult, type GatewayReadyDispatchData,
   type APIInteraction, type APIThreadChannel, type RoleFlags, type GuildMemberFlags, type ApplicationFlags,
+  type APIOverwrite, PermissionFlagsBits,
 } from "discord-api-types/v10";
 import { RateLimiter, defaultRules, type LimitRule } from "./rate-limits";
+import { basePermissions, channelPermissions, compareRoles, highestRole } from "./permissions";
 
 /**
  * A local Discord on 127.0.0.1: the REST API (/api/v10) and the Gateway (WebSocket) subset that the
@@ -32,7 +34,28 @@ export type InteractionRecord = {
   reply?: APIMessage; followUps: APIMessage[]; ephemeral: boolean;
 };
 
+/**
+ * The mentions Discord would resolve for a message, by its allowed_mentions rules: without the field
+ * every mention in the content is parsed; with it, only the kinds in `parse` and the ids in `roles` /
+ * `users`. Only the content is parsed (never embeds), as Discord does.
+ */
+export function mentionsOf(body: { content?: string; allowed_mentions?: { parse?: string[]; roles?: string[]; users?: string[] } },
+  guild?: { roles: APIRole[]; members: Map<string, APIGuildMember> }) {
+  const content = String(body.content ?? "");
+  const allowed = body.allowed_mentions;
+  const may = (kind: "everyone" | "roles" | "users", id?: string) => !allowed || (allowed.parse ?? []).includes(kind)
+    || (id !== undefined && ((kind === "roles" && (allowed.roles ?? []).includes(id)) || (kind === "users" && (allowed.users ?? []).includes(id))));
+  const roleIds = [...new Set([...content.matchAll(/<@&(\d+)>/g)].map((m) => m[1]!))]
+    .filter((id) => may("roles", id) && (!guild || guild.roles.some((r) => r.id === id)));
+  const userIds = [...new Set([...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]!))].filter((id) => may("users", id));
+  const users = userIds.map((id) => guild?.members.get(id)?.user).filter((u): u is APIUser => u !== undefined);
+  return { mention_everyone: /@(everyone|here)/.test(content) && may("everyone"), mentions: users, mention_roles: roleIds };
+}
+
 export type LocalGuild = { id: string; name: string; ownerId: string; channels: APIChannel[]; roles: APIRole[]; members: Map<string, APIGuildMember> };
+
+/** What the invite link in docs/bot.md asks for: View Channels, Send Messages, Embed Links, Read Message History, Manage Roles, Create Public Threads, Send Messages in Threads. */
+export const BOT_INVITE_PERMISSIONS = "309506165760";
 
 export type LocalDiscordOptions = {
   port?: number;
@@ -42,7 +65,16 @@ export type LocalDiscordOptions = {
   heartbeatIntervalMs?: number;
   /** The bot token the application has (what the developer portal shows). */
   token?: string;
+  /** How long a message's nonce is remembered for enforce_nonce (default NONCE_WINDOW_MS). */
+  nonceWindowMs?: number;
 };
+
+/**
+ * Discord checks an enforce_nonce nonce for uniqueness only "in the past few minutes" (its docs give no
+ * exact figure, and the OpenAPI document none at all). Two minutes is the short reading of "a few": the
+ * local Discord never remembers longer than Discord might, so nothing passes here that relies on more.
+ */
+export const NONCE_WINDOW_MS = 120_000;
 
 type Session = { id: string; socket?: WebSocket; seq: number; sent: { s: number; t: string; d: unknown }[]; identified: boolean };
 
@@ -89,17 +121,75 @@ export class LocalDiscord {
     const id = snowflake();
     const owner = this.addUser("owner");
     const everyone: APIRole = { id, name: "@everyone", permissions: "1071698660929", position: 0, color: 0, colors: { primary_color: 0,
-      secondary_color: null, tertiary_color: null }, hoist: false, managed: false, mentionable: false, flags: 0 as RoleFlags };
+      secondary_color: null, tertiary_color: null }, hoist: false, managed: false, mentionable: false, icon: null, unicode_emoji: null,
+      flags: 0 as RoleFlags };
     const assessors: APIRole = { ...everyone, id: snowflake(), name: "assessors", position: 1, mentionable: true, permissions: "0" };
-    const admin: APIRole = { ...everyone, id: snowflake(), name: "admins", position: 2, permissions: "8" };
+    // Discord creates a bot's own role (managed, tagged with the bot) from the invite's permissions; an
+    // admin has dragged it above the assessor role, as docs/bot.md asks.
+    const botRole: APIRole = { ...everyone, id: snowflake(), name: this.botUser.username, position: 2, managed: true,
+      permissions: BOT_INVITE_PERMISSIONS, tags: { bot_id: this.botUser.id } };
+    const admin: APIRole = { ...everyone, id: snowflake(), name: "admins", position: 3, permissions: "8" };
     const channels = ["claims", "general", "pool-reports"].map((channelName, position) => ({
       id: snowflake(), type: ChannelType.GuildText, guild_id: id, name: channelName, position, parent_id: null,
       permission_overwrites: [], nsfw: false, topic: null, rate_limit_per_user: 0, last_message_id: null,
     }) as APIChannel);
-    const guild = { id, name, ownerId: owner.id, channels, roles: [everyone, assessors, admin], members: new Map<string, APIGuildMember>() };
+    const guild = { id, name, ownerId: owner.id, channels, roles: [everyone, assessors, botRole, admin], members: new Map<string, APIGuildMember>() };
     this.guilds.push(guild);
-    for (const user of [this.botUser, owner]) guild.members.set(user.id, this.memberOf(user, user.id === owner.id ? [admin.id] : []));
+    for (const user of [this.botUser, owner]) guild.members.set(user.id, this.memberOf(user, user.id === owner.id ? [admin.id] : [botRole.id]));
     return guild;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What an admin changes in the Discord client; each sends the gateway event Discord sends
+  // -------------------------------------------------------------------------------------------
+  /** A new role at `position`; roles at or above it move up one, as when an admin drags it there. */
+  addRole(name: string, fields: Partial<APIRole> = {}, guild = this.guild): APIRole {
+    const position = fields.position ?? 1;
+    const role: APIRole = { ...guild.roles.find((r) => r.id === guild.id)!, permissions: "0", ...fields, id: snowflake(), name, position };
+    for (const r of guild.roles) {
+      if (r.id === guild.id || r.position < position) continue;
+      r.position += 1;
+      this.broadcast(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: guild.id, role: r });
+    }
+    guild.roles.push(role);
+    this.broadcast(GatewayDispatchEvents.GuildRoleCreate, { guild_id: guild.id, role });
+    return role;
+  }
+
+  updateRole(roleId: string, changes: Partial<Omit<APIRole, "id">>, guild = this.guild): APIRole {
+    const role = guild.roles.find((r) => r.id === roleId);
+    if (!role) throw new Error(`no role ${roleId}`);
+    Object.assign(role, changes);
+    this.broadcast(GatewayDispatchEvents.GuildRoleUpdate, { guild_id: guild.id, role });
+    return role;
+  }
+
+  /** Replaces a channel's permission overwrites (allow and deny as permission bit strings). */
+  setOverwrites(channelId: string, overwrites: APIOverwrite[], guild = this.guild) {
+    const channel = guild.channels.find((c) => c.id === channelId) as (APIChannel & { permission_overwrites: APIOverwrite[] }) | undefined;
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    channel.permission_overwrites = overwrites;
+    this.broadcast(GatewayDispatchEvents.ChannelUpdate, channel);
+  }
+
+  /** Gives or takes a member's roles (the bot's own member too) and tells the gateway. */
+  setMemberRoles(userId: string, roles: string[], guild = this.guild) {
+    const member = guild.members.get(userId);
+    if (!member) throw new Error(`user ${userId} is not in the guild`);
+    member.roles = roles;
+    this.broadcast(GatewayDispatchEvents.GuildMemberUpdate, { guild_id: guild.id, ...member });
+  }
+
+  /** The bot's own managed role in a guild. */
+  botRole(guild = this.guild) { return guild.roles.find((r) => r.managed && r.tags?.bot_id === this.botUser.id)!; }
+
+  /** What a member may do in a guild, or in one of its channels or threads (overwrites applied). */
+  permissionsOf(userId: string, channelId?: string, guild = this.guild): bigint {
+    const roles = guild.members.get(userId)?.roles ?? [];
+    if (!channelId) return basePermissions(guild, userId, roles);
+    const thread = this.threads.find((t) => t.id === channelId);
+    const channel = guild.channels.find((c) => c.id === (thread?.parent_id ?? channelId)) as { permission_overwrites?: APIOverwrite[] } | undefined;
+    return channelPermissions(guild, userId, roles, channel?.permission_overwrites ?? [], Boolean(thread));
   }
 
   addUser(username: string, guild?: LocalGuild, roles: string[] = []): APIUser {
@@ -223,13 +313,13 @@ export class LocalDiscord {
     const member = guild.members.get(userId);
     if (!member) throw new Error(`user ${userId} is not in the guild`);
     const channel = guild.channels.find((c) => c.id === channelId) ?? this.threads.find((t) => t.id === channelId);
-    const roles = member.roles;
-    const permissions = guild.roles.filter((r) => r.id === guild.id || roles.includes(r.id))
-      .reduce((p, r) => p | BigInt(r.permissions), 0n).toString();
+    // Both are computed in the channel the command was typed in, overwrites included.
+    const permissions = this.permissionsOf(userId, channelId, guild).toString();
+    const appPermissions = this.permissionsOf(this.botUser.id, channelId, guild).toString();
     return {
       application_id: this.applicationId, guild_id: guild.id, channel_id: channelId,
       channel: { id: channelId, type: channel?.type ?? ChannelType.GuildText, guild_id: guild.id, name: (channel as { name?: string })?.name ?? "" },
-      member: { ...member, permissions }, app_permissions: "1071698660929", locale: "en-US", guild_locale: "en-US",
+      member: { ...member, permissions }, app_permissions: appPermissions, locale: "en-US", guild_locale: "en-US",
       entitlements: [], authorizing_integration_owners: { 0: guild.id }, context: 0, version: 1, attachment_size_limit: 8_388_608,
       id: snowflake(), token: `itok-${snowflake()}`,
     };
@@ -243,7 +333,7 @@ export class LocalDiscord {
     const interaction = {
       ...base, type: opts.focused ? InteractionType.ApplicationCommandAutocomplete : InteractionType.ApplicationCommand,
       data: { id: registered?.id ?? snowflake(), name, type: ApplicationCommandType.ChatInput, options,
-        resolved: this.resolve(options, opts.guild ?? this.guild) },
+        resolved: this.resolve(options, opts.guild ?? this.guild, userId, channelId) },
     } as Record<string, unknown>;
     if (opts.dm) {
       delete interaction.guild_id; delete interaction.member; delete interaction.guild_locale;
@@ -260,7 +350,7 @@ export class LocalDiscord {
   }
 
   /** The users, members, channels and roles named in options, as Discord sends them alongside. */
-  private resolve(options: APIApplicationCommandInteractionDataOption[], guild: LocalGuild) {
+  private resolve(options: APIApplicationCommandInteractionDataOption[], guild: LocalGuild, userId: string, channelId: string) {
     const resolved = { users: {} as Record<string, APIUser>, members: {} as Record<string, unknown>, channels: {} as Record<string, unknown>,
       roles: {} as Record<string, APIRole> };
     const walk = (list: APIApplicationCommandInteractionDataOption[]) => {
@@ -272,11 +362,13 @@ export class LocalDiscord {
           const user = this.users.get(id) ?? (id === this.botUser.id ? this.botUser : undefined);
           if (user) resolved.users[id] = user;
           const member = guild.members.get(id);
-          if (member) { const { user: _u, ...rest } = member; void _u; resolved.members[id] = { ...rest, permissions: "0" }; }
+          if (member) { const { user: _u, ...rest } = member; void _u; resolved.members[id] = { ...rest, permissions: this.permissionsOf(id, channelId, guild).toString() }; }
         }
         if (o.type === 7) {
           const channel = guild.channels.find((c) => c.id === id);
-          if (channel) resolved.channels[id] = { id, name: (channel as { name: string }).name, type: channel.type, permissions: "1071698660929" };
+          // The invoking member's permissions in that channel.
+          if (channel) resolved.channels[id] = { id, name: (channel as { name: string }).name, type: channel.type,
+            permissions: this.permissionsOf(userId, id, guild).toString() };
         }
         if (o.type === 8) {
           const role = guild.roles.find((r) => r.id === id);
@@ -313,8 +405,7 @@ export class LocalDiscord {
     const guild = this.guilds.find((g) => g.channels.some((c) => c.id === channelId)) ?? this.guilds.find((g) => this.threads.some((t) => t.id === channelId && t.guild_id === g.id));
     return {
       id: snowflake(), channel_id: channelId, guild_id: guild?.id, author: this.botUser, content: body.content ?? "",
-      timestamp: iso(), edited_timestamp: null, tts: false, mention_everyone: false, mentions: [],
-      mention_roles: [...String(body.content ?? "").matchAll(/<@&(\d+)>/g)].map((m) => m[1]!), attachments: [],
+      timestamp: iso(), edited_timestamp: null, tts: false, ...mentionsOf(body, guild), attachments: [],
       embeds: body.embeds ?? [], components: (body.components ?? []) as APIActionRowComponent<APIComponentInMessageActionRow>[],
       pinned: false, type: MessageType.Default, flags: body.flags ?? 0, edits: 0, history: [], ...extra,
     } as ChannelMessage;
@@ -343,6 +434,8 @@ export class LocalDiscord {
     const h = limit.headers;
     const needsAuth = !path.startsWith("/interactions/") && !path.startsWith("/webhooks/");
     if (needsAuth && req.headers.authorization !== `Bot ${this.token}`) return reply(401, { message: "401: Unauthorized", code: 0 });
+    const refused = this.refusal(method, path, body);
+    if (refused) return reply(403, refused, h);
     let m: RegExpExecArray | null;
     if (method === "GET" && path === "/gateway/bot") {
       const result: RESTGetAPIGatewayBotResult = { url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1,
@@ -393,10 +486,24 @@ export class LocalDiscord {
       if (!((body.flags ?? 0) & MessageFlags.Ephemeral)) this.channelPush(followUp);
       return reply(200, followUp);
     }
+    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "GET") {
+      // Message history: newest first, at most `limit` (1-100, default 50), before/after a message id.
+      // Discord sends a nonce back only when a message is created, so history carries none.
+      if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
+      const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 50) || 50, 1), 100);
+      const before = url.searchParams.get("before");
+      const after = url.searchParams.get("after");
+      const page = [...this.channelMessages(m[1]!)].reverse()
+        .filter((x) => (!before || BigInt(x.id) < BigInt(before)) && (!after || BigInt(x.id) > BigInt(after))).slice(0, limit)
+        .map(({ nonce: _nonce, edits: _edits, history: _history, ...shown }) => shown);
+      return reply(200, page, h);
+    }
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "POST") {
       if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
-      // enforce_nonce: the same nonce from the same author returns the first message instead of a new one.
-      const same = body.nonce && body.enforce_nonce ? this.channelMessages(m[1]!).find((x) => x.nonce === body.nonce) : undefined;
+      // enforce_nonce: the same nonce from the same author within the window returns that message instead of a new one.
+      const since = Date.now() - (this.options.nonceWindowMs ?? NONCE_WINDOW_MS);
+      const same = body.nonce && body.enforce_nonce ? this.channelMessages(m[1]!).find((x) => x.nonce === body.nonce
+        && x.author.id === this.botUser.id && Date.parse(x.timestamp) >= since) : undefined;
       if (same) { this.nonceHits += 1; return reply(200, same, h); }
       const message = this.message(m[1]!, body, { nonce: body.nonce, ...(body.message_reference ? { message_reference: body.message_reference } : {}) });
       this.channelPush(message);
@@ -428,6 +535,13 @@ export class LocalDiscord {
       const channel = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]) ?? this.threads.find((t) => t.id === m![1]);
       return channel ? reply(200, channel) : reply(404, { message: "Unknown Channel", code: 10003 });
     }
+    if ((m = /^\/guilds\/(\d+)\/roles(?:\/(\d+))?$/.exec(path)) && method === "GET") {
+      const guild = this.guilds.find((g) => g.id === m![1]);
+      if (!guild) return reply(404, { message: "Unknown Guild", code: 10004 });
+      if (!m[2]) return reply(200, guild.roles);
+      const role = guild.roles.find((r) => r.id === m![2]);
+      return role ? reply(200, role) : reply(404, { message: "Unknown Role", code: 10011 });
+    }
     if ((m = /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/.exec(path)) && (method === "PUT" || method === "DELETE")) {
       const guild = this.guilds.find((g) => g.id === m![1]);
       const member = guild?.members.get(m[2]!);
@@ -442,6 +556,47 @@ export class LocalDiscord {
       return member ? reply(200, member) : reply(404, { message: "Unknown Member", code: 10007 });
     }
     return reply(404, { message: `404: Not Found (${method} ${path})`, code: 0 });
+  }
+
+  /**
+   * What Discord refuses the bot for lack of permission (403). A channel it cannot see is Missing Access
+   * (50001). Sending, starting a thread or giving a role without the permission, and giving a role at or
+   * above its own highest role or one managed by an integration, are Missing Permissions (50013). Embeds
+   * without Embed Links refuse a message that has nothing else, and are dropped from one that has.
+   */
+  private refusal(method: string, path: string, body: any): { message: string; code: number } | undefined {
+    const access = { message: "Missing Access", code: 50001 };
+    const missing = { message: "Missing Permissions", code: 50013 };
+    const me = this.botUser.id;
+    let m: RegExpExecArray | null;
+    if ((m = /^\/channels\/(\d+)(\/.*)?$/.exec(path))) {
+      const guild = this.guildOfChannel(m[1]!);
+      if (!guild) return undefined; // an unknown channel: the route answers 404
+      const bits = this.permissionsOf(me, m[1]!, guild);
+      if (!(bits & PermissionFlagsBits.ViewChannel)) return access;
+      const inThread = this.threads.some((t) => t.id === m![1]);
+      if (method === "POST" && m[2] === "/messages") {
+        if (!(bits & (inThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages))) return missing;
+        if (body?.embeds?.length && !(bits & PermissionFlagsBits.EmbedLinks)) {
+          if (!body.content && !body.components?.length) return missing;
+          body.embeds = [];
+        }
+      }
+      if (method === "POST" && /^\/messages\/\d+\/threads$/.test(m[2] ?? "") && !(bits & PermissionFlagsBits.CreatePublicThreads)) return missing;
+    }
+    if ((m = /^\/guilds\/(\d+)\/members\/\d+\/roles\/(\d+)$/.exec(path))) {
+      const guild = this.guilds.find((g) => g.id === m![1]);
+      const role = guild?.roles.find((r) => r.id === m![2]);
+      if (!guild || !role) return undefined; // the route answers 404
+      if (!(this.permissionsOf(me, undefined, guild) & PermissionFlagsBits.ManageRoles)) return missing;
+      if (role.managed || compareRoles(role, highestRole(guild, guild.members.get(me)?.roles ?? [])) >= 0) return missing;
+    }
+    return undefined;
+  }
+
+  private guildOfChannel(id: string) {
+    const parent = this.threads.find((t) => t.id === id)?.parent_id ?? id;
+    return this.guilds.find((g) => g.channels.some((c) => c.id === parent));
   }
 
   private channelExists(id: string) {
