@@ -193,6 +193,26 @@ describe("enforce_nonce, remembered only as long as Discord remembers", () => {
   });
 });
 
+describe("mentions, as Discord resolves them under allowed_mentions", () => {
+  beforeEach(async () => connect());
+
+  it("parses every mention without allowed_mentions, none with parse: [], and only the listed roles otherwise, on create and on edit", async () => {
+    const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
+    const role = discord.role("assessors").id;
+    const user = discord.addUser("member", discord.guild).id;
+    const content = `@everyone <@&${role}> <@${user}>`;
+    const stored = (id: string) => discord.channelMessages(channel.id).find((m) => m.id === id)!;
+    const open = await client.rest.post(Routes.channelMessages(channel.id), { body: { content } }) as { id: string };
+    expect([stored(open.id).mention_everyone, stored(open.id).mention_roles, stored(open.id).mentions.map((u) => u.id)]).toEqual([true, [role], [user]]);
+    const none = await channel.send({ content, allowedMentions: { parse: [] } });
+    expect([stored(none.id).mention_everyone, stored(none.id).mention_roles, stored(none.id).mentions]).toEqual([false, [], []]);
+    const roleOnly = await channel.send({ content, allowedMentions: { roles: [role] } });
+    expect([stored(roleOnly.id).mention_everyone, stored(roleOnly.id).mention_roles, stored(roleOnly.id).mentions]).toEqual([false, [role], []]);
+    await roleOnly.edit({ content: `<@${user}> only now`, allowedMentions: { users: [user] } });
+    expect([stored(roleOnly.id).mention_roles, stored(roleOnly.id).mentions.map((u) => u.id)]).toEqual([[], [user]]);
+  });
+});
+
 describe("roles and permissions, as Discord computes and enforces them", () => {
   beforeEach(async () => connect());
   const guild = () => client.guilds.cache.get(discord.guild.id)!;

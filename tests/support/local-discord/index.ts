@@ -515,7 +515,9 @@ export class LocalDiscord {
       if (method === "PATCH") {
         message.history.push({ content: message.content, embeds: message.embeds });
         Object.assign(message, { content: body.content ?? message.content, embeds: body.embeds ?? message.embeds,
-          components: body.components ?? message.components, edited_timestamp: iso() });
+          components: body.components ?? message.components, edited_timestamp: iso(),
+          // Discord parses an edited content's mentions again, under the edit's allowed_mentions.
+          ...(body.content !== undefined ? mentionsOf(body, this.guilds.find((g) => g.id === (message as { guild_id?: string }).guild_id)) : {}) });
         message.edits += 1;
       }
       return reply(200, message, h);
