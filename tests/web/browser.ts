@@ -1,4 +1,4 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { existsSync, mkdirSync } from "node:fs";
 
 /** Debian's Chromium (installed by .ci/run), headless, with nothing reaching outside the machine. */
@@ -14,4 +14,25 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string) {
   mkdirSync("test-results/screenshots", { recursive: true });
   return `test-results/screenshots/${name}.png`;
+}
+
+/**
+ * A test wallet in the page: a SIP-030 provider (window.StacksProvider) whose every request is answered
+ * by `answer` here in Node, where the test signs with a devnet key.
+ */
+export async function installTestWallet(page: Page, answer: (method: string, params: any) => Promise<unknown>) {
+  await page.exposeFunction("__testWallet", answer);
+  await page.addInitScript(() => {
+    (window as any).StacksProvider = {
+      request: async (method: string, params: unknown) => ({ jsonrpc: "2.0", id: "1", result: await (window as any).__testWallet(method, params) }),
+    };
+  });
+}
+
+/** Console errors and uncaught exceptions of a page, collected for a test to assert none. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
 }

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { hexToCV, privateKeyToPublic, signStructuredData, type ClarityValue } from "@stacks/transactions";
 import type { Browser } from "playwright-core";
 import { startStack, answerOf, type Stack } from "../bot/harness";
-import { launchBrowser } from "./browser";
+import { installTestWallet, launchBrowser, pageErrors } from "./browser";
 
 let s: Stack;
 let browser: Browser;
@@ -16,11 +16,9 @@ describe("the wallet-link page, in headless Chromium with a test wallet", () => 
     const url = /(http:\/\/127\.0\.0\.1:\d+\/link\/[0-9a-f]{32})/.exec(answer.content)![1]!;
     const wallet = s.who.assessors[0]!;
     const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     const asked: { method: string; params: any }[] = [];
-    await page.exposeFunction("__testWallet", async (method: string, params: any) => {
+    await installTestWallet(page, async (method: string, params: any) => {
       asked.push({ method, params });
       if (method === "getAddresses") return { addresses: [{ symbol: "STX", address: wallet.address, publicKey: privateKeyToPublic(wallet.privateKey) }] };
       if (method === "stx_signStructuredMessage") {
@@ -28,9 +26,6 @@ describe("the wallet-link page, in headless Chromium with a test wallet", () => 
         return { signature: signStructuredData({ message: cv(params.message), domain: cv(params.domain), privateKey: wallet.privateKey }) };
       }
       throw new Error(`unexpected wallet method ${method}`);
-    });
-    await page.addInitScript(() => {
-      (window as any).StacksProvider = { request: async (m: string, p: unknown) => ({ jsonrpc: "2.0", id: "1", result: await (window as any).__testWallet(m, p) }) };
     });
     const response = await page.goto(url);
     expect(response!.headers()["content-security-policy"]).toContain("script-src 'self'");

@@ -5,7 +5,7 @@ import {
 import type { Browser } from "playwright-core";
 import { startStack, opt, type Stack } from "../bot/harness";
 import { STX } from "../../devnet/scenario";
-import { launchBrowser, screenshotPath } from "./browser";
+import { installTestWallet, launchBrowser, pageErrors, screenshotPath } from "./browser";
 
 let s: Stack;
 let browser: Browser;
@@ -27,12 +27,10 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
   it("shows the claim, asks the wallet for exactly the vote call in deny mode, and the signed vote moves the tally the bot shows", async () => {
     const voter = s.who.assessors[0]!;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-    page.on("pageerror", (e) => errors.push(e.message));
+    const errors = pageErrors(page);
     const asked: { method: string; params: any }[] = [];
     // The test wallet: answers as a SIP-030 provider would, signing with the voter's devnet key here in Node.
-    await page.exposeFunction("__testWallet", async (method: string, params: any) => {
+    await installTestWallet(page, async (method: string, params: any) => {
       asked.push({ method, params });
       if (method === "getAddresses") {
         return { addresses: [{ symbol: "STX", address: voter.address, publicKey: privateKeyToPublic(voter.privateKey) }] };
@@ -48,11 +46,6 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
         return { txid: sent.txid };
       }
       throw new Error(`unexpected wallet method ${method}`);
-    });
-    await page.addInitScript(() => {
-      (window as any).StacksProvider = {
-        request: async (method: string, params: unknown) => ({ jsonrpc: "2.0", id: "1", result: await (window as any).__testWallet(method, params) }),
-      };
     });
     await page.goto(`${s.bot.web!.url}/vote/1?choice=deny`);
     await expect.poll(() => page.title()).toBe("Vote on claim #1");
@@ -92,7 +85,7 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
     const walletOpen = new Promise<void>((resolve) => { release = resolve; });
     let prompted!: () => void;
     const promptShown = new Promise<void>((resolve) => { prompted = resolve; });
-    await page.exposeFunction("__testWallet", async (method: string, params: any) => {
+    await installTestWallet(page, async (method: string, params: any) => {
       if (method === "getAddresses") return { addresses: [{ symbol: "STX", address: voter.address, publicKey: privateKeyToPublic(voter.privateKey) }] };
       calls.push(params);
       prompted();
@@ -104,9 +97,6 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
       const sent = await broadcastTransaction({ transaction, network: s.p.network });
       if ("error" in sent) throw new Error(sent.reason);
       return { txid: sent.txid };
-    });
-    await page.addInitScript(() => {
-      (window as any).StacksProvider = { request: async (m: string, p: unknown) => ({ jsonrpc: "2.0", id: "1", result: await (window as any).__testWallet(m, p) }) };
     });
     await page.goto(`${s.bot.web!.url}/vote/1?choice=deny`);
     await page.click("#sign");
@@ -129,12 +119,9 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
     const stranger = s.who.team; // on the protocol's team and without stake
     const page = await browser.newPage();
     const asked: string[] = [];
-    await page.exposeFunction("__testWallet", async (method: string) => {
+    await installTestWallet(page, async (method: string) => {
       asked.push(method);
       return { addresses: [{ symbol: "STX", address: stranger.address, publicKey: privateKeyToPublic(stranger.privateKey) }] };
-    });
-    await page.addInitScript(() => {
-      (window as any).StacksProvider = { request: async (m: string, p: unknown) => ({ jsonrpc: "2.0", id: "1", result: await (window as any).__testWallet(m, p) }) };
     });
     await page.goto(`${s.bot.web!.url}/vote/1?choice=approve`);
     await page.click("#sign");
