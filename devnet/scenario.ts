@@ -1,5 +1,5 @@
 import { Cl, PostConditionMode, broadcastTransaction, fetchCallReadOnlyFunction, makeContractCall, type ClarityValue } from "@stacks/transactions";
-import { toPlain } from "../bot/chain/clarity-values";
+import { toPlain } from "../stacks/clarity-values";
 import type { StacksNetwork } from "@stacks/network";
 import type { DevnetAccount } from "./accounts";
 import { sendContractCall } from "./wallet";

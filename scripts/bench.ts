@@ -22,7 +22,7 @@ import {
 import { startLocalStacksApi } from "../devnet/server";
 import { networkFor } from "../devnet/wallet";
 import { Protocol, actors, seedCoverScenario, stakeAssessors, openClaims, STX } from "../devnet/scenario";
-import { startLocalDiscord } from "../tests/support/local-discord";
+import { startLocalDiscord } from "../devnet/local-discord";
 import { loadConfig } from "../bot/config";
 import { createLogger } from "../bot/logger";
 import { createBot, type BotOptions } from "../bot/app";

@@ -14,8 +14,8 @@ import type { APIApplicationCommandInteractionDataOption } from "discord-api-typ
 import { startLocalStacksApi } from "../devnet/server";
 import { networkFor } from "../devnet/wallet";
 import { Protocol, actors, seedCoverScenario, STX } from "../devnet/scenario";
-import { startLocalDiscord } from "../tests/support/local-discord";
-import { channelTranscriptHtml, channelTranscriptText } from "../tests/support/local-discord/transcript";
+import { startLocalDiscord } from "../devnet/local-discord";
+import { channelTranscriptHtml, channelTranscriptText } from "../devnet/local-discord/transcript";
 import { loadConfig } from "../bot/config";
 import { createLogger } from "../bot/logger";
 import { createBot } from "../bot/app";

@@ -11,7 +11,7 @@ import { createBot } from "../bot/app";
 import { publicUrl } from "../bot/redact";
 import { registerCommands } from "../bot/discord/register-commands";
 import { commands } from "../bot/discord/commands";
-import { startLocalDiscord } from "../tests/support/local-discord";
+import { startLocalDiscord } from "../devnet/local-discord";
 
 loadDotEnv();
 const apiUrl = process.env.STACKS_NETWORK ?? "http://127.0.0.1:3999";

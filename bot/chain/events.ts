@@ -1,5 +1,5 @@
 import { hexToCV } from "@stacks/transactions";
-import { toPlain } from "./clarity-values";
+import { toPlain } from "../../stacks/clarity-values";
 import { camelize } from "./protocol-reader";
 
 /**

@@ -1,5 +1,5 @@
 import { Cl, type ClarityValue } from "@stacks/transactions";
-import { toPlain } from "./clarity-values";
+import { toPlain } from "../../stacks/clarity-values";
 import { ChainUnavailableError, type StacksClient } from "./stacks-client";
 
 /**

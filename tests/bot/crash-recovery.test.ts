@@ -8,7 +8,7 @@ import type { APIEmbed } from "discord-api-types/v10";
 import { startLocalStacksApi, type LocalStacksApi } from "../../devnet/server";
 import { networkFor } from "../../devnet/wallet";
 import { Protocol, actors, seedCoverScenario, STX } from "../../devnet/scenario";
-import { startLocalDiscord, type LocalDiscord } from "../support/local-discord";
+import { startLocalDiscord, type LocalDiscord } from "../../devnet/local-discord";
 import { BOT_TOKEN } from "./harness";
 import { formatStx } from "../../bot/format/stx";
 

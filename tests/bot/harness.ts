@@ -6,7 +6,7 @@ import type { APIApplicationCommandInteractionDataOption, APIEmbed } from "disco
 import { startLocalStacksApi, type LocalStacksApi } from "../../devnet/server";
 import { networkFor } from "../../devnet/wallet";
 import { Protocol, actors, seedCoverScenario, type Actors } from "../../devnet/scenario";
-import { startLocalDiscord, type LocalDiscord, type InteractionRecord } from "../support/local-discord";
+import { startLocalDiscord, type LocalDiscord, type InteractionRecord } from "../../devnet/local-discord";
 import { loadConfig, type Config } from "../../bot/config";
 import { createLogger } from "../../bot/logger";
 import { createBot, type Bot, type BotOptions } from "../../bot/app";

@@ -5,7 +5,7 @@ import { Cl } from "@stacks/transactions";
 import { startLocalStacksApi, type LocalStacksApi } from "../../devnet/server";
 import { networkFor } from "../../devnet/wallet";
 import { Protocol, actors, seedCoverScenario, STX } from "../../devnet/scenario";
-import { startLocalDiscord, type LocalDiscord } from "../support/local-discord";
+import { startLocalDiscord, type LocalDiscord } from "../../devnet/local-discord";
 import { BOT_TOKEN, configFor } from "./harness";
 import type { Config } from "../../bot/config";
 import { createLogger } from "../../bot/logger";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { Cl, ClarityType, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
-import { toPlain } from "../../bot/chain/clarity-values";
+import { toPlain } from "../../stacks/clarity-values";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 
 export const accounts = simnet.getAccounts();
@@ -43,7 +43,7 @@ export const errors = {
   claims: readErrors("claims-assessment"),
 };
 
-/** A Clarity value as plain JS (see bot/chain/clarity-values); an (err …) here is a test failure. */
+/** A Clarity value as plain JS (see stacks/clarity-values); an (err …) here is a test failure. */
 export function js(value: ClarityValue): any {
   if (value.type === ClarityType.ResponseErr) throw new Error(`unexpected err ${Cl.prettyPrint(value)}`);
   return toPlain(value);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { SITE_CSS } from "../layout";
 
@@ -18,7 +19,8 @@ const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path 
 
 /** Bundled once per process (every server in it serves the same scripts), before any server starts. */
 let bundles: Promise<string[]> | undefined;
-export const bundleScripts = () => (bundles ??= Promise.all(["web/vote.ts", "web/link.ts", "web/registry.ts"].map(bundle)));
+export const bundleScripts = () => (bundles ??= Promise.all(["vote", "link", "registry"]
+  .map((name) => bundle(fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url))))));
 
 export async function assetRoutes(app: FastifyInstance) {
   const [vote, link, registry] = await bundleScripts();

@@ -5,7 +5,7 @@ import {
 } from "discord.js";
 import { ApplicationCommandOptionType, OverwriteType, PermissionFlagsBits as P, Routes } from "discord-api-types/v10";
 import { REST } from "@discordjs/rest";
-import { startLocalDiscord, BOT_INVITE_PERMISSIONS, NONCE_WINDOW_MS, type LocalDiscord } from "./local-discord";
+import { startLocalDiscord, BOT_INVITE_PERMISSIONS, NONCE_WINDOW_MS, type LocalDiscord } from "../../devnet/local-discord";
 
 let discord: LocalDiscord;
 let client: Client;
