@@ -1,4 +1,5 @@
-import { Cl, PostConditionMode, broadcastTransaction, fetchCallReadOnlyFunction, makeContractCall, type ClarityValue } from "@stacks/transactions";
+import { Cl, fetchCallReadOnlyFunction, type ClarityValue } from "@stacks/transactions";
+import { signAndBroadcast } from "../stacks/contract-call";
 import { toPlain } from "../stacks/clarity-values";
 import type { StacksNetwork } from "@stacks/network";
 import type { DevnetAccount } from "./accounts";
@@ -82,9 +83,8 @@ export async function seedCoverScenario(p: Protocol, who: Actors, options: { cap
 export async function stakeAssessors(p: Protocol, apiUrl: string, voters: { privateKey: string; address: string }[]) {
   for (const v of voters) {
     await fetch(`${apiUrl}/devnet/fund`, { method: "POST", body: JSON.stringify({ address: v.address, amount: String(2_000n * STX) }) });
-    await broadcastTransaction({ network: p.network, transaction: await makeContractCall({ contractAddress: p.deployer,
-      contractName: "assessor-staking", functionName: "stake", functionArgs: [Cl.uint(1_000n * STX)], senderKey: v.privateKey, network: p.network,
-      postConditionMode: PostConditionMode.Allow }) });
+    await signAndBroadcast(p.network, { contractId: p.id("assessor-staking"), functionName: "stake", functionArgs: [Cl.uint(1_000n * STX)],
+      senderKey: v.privateKey });
   }
 }
 

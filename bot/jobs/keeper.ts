@@ -1,4 +1,5 @@
-import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
+import { Cl, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
+import { signAndBroadcast } from "../../stacks/contract-call";
 import type { BotContext } from "../discord/context";
 import type { StacksClient } from "../chain/stacks-client";
 
@@ -17,19 +18,13 @@ export class Keeper {
   }
 
   private async call(contract: string, functionName: string, id: bigint, functionArgs: ClarityValue[] = [Cl.uint(id)]): Promise<string | null> {
-    const [contractAddress, contractName] = this.ctx.reader.contractId(contract).split(".") as [string, string];
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const transaction = await makeContractCall({ contractAddress, contractName, functionName, functionArgs,
-        senderKey: this.key, network: this.chain.network, postConditionMode: PostConditionMode.Allow });
-      const result = await broadcastTransaction({ transaction, network: this.chain.network });
-      if (!("error" in result)) {
-        this.ctx.log.info({ contract, functionName, id: String(id), txid: result.txid }, "keeper call sent");
-        return result.txid;
-      }
-      this.ctx.log.warn({ contract, functionName, id: String(id), reason: result.reason, attempt }, "keeper call refused");
-      if (!["BadNonce", "ConflictingNonceInMempool"].includes(String(result.reason))) return null;
-      await new Promise((r) => setTimeout(r, 250 * attempt));
+    const result = await signAndBroadcast(this.chain.network, { contractId: this.ctx.reader.contractId(contract), functionName, functionArgs,
+      senderKey: this.key, postConditionMode: "allow", nonceRetries: 2 });
+    if (result.ok) {
+      this.ctx.log.info({ contract, functionName, id: String(id), txid: result.txid }, "keeper call sent");
+      return result.txid;
     }
+    this.ctx.log.warn({ contract, functionName, id: String(id), reason: result.reason }, "keeper call refused");
     return null;
   }
 

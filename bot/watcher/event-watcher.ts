@@ -3,6 +3,7 @@ import type { Logger } from "../logger";
 import type { Store } from "../storage/store";
 import type { StacksClient } from "../chain/stacks-client";
 import { decodeLog, type ProtocolEvent } from "../chain/events";
+import { latestContractLogs } from "../chain/contract-logs";
 
 export type EventHandler = (event: ProtocolEvent) => Promise<void>;
 
@@ -77,23 +78,7 @@ export class EventWatcher {
 
   private async catchUp(contractId: string) {
     const handled = Number(this.opts.store.cursor(contractId) ?? "0");
-    const pageSize = this.opts.pageSize ?? 50;
-    const first = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
-      { params: { path: { contract_id: contractId }, query: { limit: pageSize } } });
-    if (!first.data) throw new Error(`logs of ${contractId}: ${JSON.stringify(first.error)}`);
-    const total = first.data.total;
-    if (total <= handled || !first.data.cursor) return;
-    // Newest first; page back from a fixed anchor so events arriving meanwhile do not shift the pages.
-    const anchor = first.data.cursor;
-    const wanted = total - handled;
-    const newestFirst = [...first.data.results];
-    while (newestFirst.length < wanted) {
-      const page = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
-        { params: { path: { contract_id: contractId }, query: { limit: pageSize, cursor: anchor, offset: newestFirst.length } } });
-      if (!page.data || page.data.results.length === 0) break;
-      newestFirst.push(...page.data.results);
-    }
-    const events = newestFirst.slice(0, wanted).reverse();
+    const { logs: events } = await latestContractLogs(this.opts.client, contractId, (total) => total - handled, this.opts.pageSize ?? 50);
     for (const [i, log] of events.entries()) {
       if (!this.running) return;
       const index = handled + i;

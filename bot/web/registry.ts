@@ -1,6 +1,7 @@
 import type { BotContext } from "../discord/context";
 import type { Claim, ProtocolDetails } from "../chain/protocol-reader";
 import { decodeLog } from "../chain/events";
+import { latestContractLogs } from "../chain/contract-logs";
 import { describeContractError } from "../chain/contract-errors";
 import { coverInForce, listingVerdict, LISTED, type CoverInForce, type ListingVerdict } from "../chain/cover-in-force";
 import { TtlCache } from "./ttl-cache";
@@ -112,21 +113,11 @@ export class Registry {
     return { summary: summarizeProtocol(details, claims, cover), details };
   }
 
-  /** Every contract event of a contract (newest first pages, returned oldest first), up to `max`. */
+  /** The newest `max` events of a contract, oldest first. */
   async events(contract: string, max = 500) {
     const contractId = this.ctx.reader.contractId(contract);
-    const first = await this.ctx.reader.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
-      { params: { path: { contract_id: contractId }, query: { limit: 50 } } });
-    if (!first.data) return [];
-    const total = first.data.total;
-    const rows = [...first.data.results];
-    while (rows.length < Math.min(total, max) && first.data.cursor) {
-      const page = await this.ctx.reader.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
-        { params: { path: { contract_id: contractId }, query: { limit: 50, cursor: first.data.cursor, offset: rows.length } } });
-      if (!page.data?.results.length) break;
-      rows.push(...page.data.results);
-    }
-    return rows.slice(0, max).reverse().map((r, i) => decodeLog(contractId, total - Math.min(total, max) + i, r));
+    const { total, logs } = await latestContractLogs(this.ctx.reader.client, contractId, (t) => Math.min(t, max));
+    return logs.map((r, i) => decodeLog(contractId, total - logs.length + i, r));
   }
 
   /** When a transaction was mined (block time), cached. */
