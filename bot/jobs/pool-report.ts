@@ -1,8 +1,9 @@
 import type { Client, TextChannel } from "discord.js";
 import type { BotContext } from "../discord/context";
 import { poolEmbed } from "../discord/presentation/embeds";
+import { sendOnce } from "../discord/post-once";
 
-/** The daily pool report, in each server's feed channel (or its alert channel if it has no feed). */
+/** The daily pool report, in each server's feed channel (or its alert channel if it has no feed), once a day, also across a crash. */
 export async function postPoolReport(client: Client, ctx: BotContext, day = new Date().toISOString().slice(0, 10)): Promise<number> {
   const stats = await ctx.reader.pool();
   let posted = 0;
@@ -12,7 +13,8 @@ export async function postPoolReport(client: Client, ctx: BotContext, day = new 
     if (!channelId || ctx.store.wasPosted(key)) continue;
     const channel = (await client.channels.fetch(channelId).catch(() => null)) as TextChannel | null;
     if (!channel) continue;
-    await channel.send({ content: `📊 Daily pool report, ${day}`, embeds: [poolEmbed(stats)] });
+    const content = `📊 Daily pool report, ${day}`;
+    await sendOnce(ctx.store, channel, key, { content, embeds: [poolEmbed(stats)] }, (m) => m.content === content);
     ctx.store.markPosted(key);
     posted += 1;
   }

@@ -2,12 +2,13 @@ import type { Client, TextChannel } from "discord.js";
 import type { BotContext } from "../discord/context";
 import { formatBps, formatStx } from "../format/stx";
 import { relativeTime } from "../discord/presentation/links";
+import { sendOnce } from "../discord/post-once";
 
 const HOUR = 3_600n;
 
 /**
  * Reminds each server's assessors 24 hours and 1 hour before a claim's vote closes, saying how far
- * the claim is from quorum. Each reminder is posted once per server.
+ * the claim is from quorum. Each reminder is posted once per server, also across a crash (sendOnce).
  */
 export async function sendReminders(client: Client, ctx: BotContext): Promise<number> {
   const now = await ctx.reader.chainTime();
@@ -30,9 +31,10 @@ export async function sendReminders(client: Client, ctx: BotContext): Promise<nu
       const channel = (await client.channels.fetch(settings.alertChannelId!).catch(() => null)) as TextChannel | null;
       if (!channel) continue;
       const role = settings.assessorRoleId ? `<@&${settings.assessorRoleId}> ` : "";
-      await channel.send({ content: `${role}⏰ Voting on claim #${claim.id} closes ${relativeTime(claim.votingEndsAt)}. ${progress}`,
-        reply: { messageReference: alert.messageId, failIfNotExists: false },
-        allowedMentions: { roles: settings.assessorRoleId ? [settings.assessorRoleId] : [] } });
+      const content = `${role}⏰ Voting on claim #${claim.id} closes ${relativeTime(claim.votingEndsAt)}. ${progress}`;
+      // Through sendOnce: a crash between the send and markPosted does not remind twice after a restart.
+      await sendOnce(ctx.store, channel, key, { content, reply: { messageReference: alert.messageId, failIfNotExists: false },
+        allowedMentions: { roles: settings.assessorRoleId ? [settings.assessorRoleId] : [] } }, (m) => m.content === content);
       ctx.store.markPosted(key);
       sent += 1;
     }

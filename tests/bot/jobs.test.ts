@@ -46,6 +46,16 @@ describe("reminders", () => {
     expect(s.discord.channelMessages(claims)[2]!.mention_roles).toEqual([role]);
   });
 
+  it("reminds once when the bot stopped between sending a reminder and recording it", async () => {
+    await advance(2 * 86_400 + HOUR);
+    expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(1);
+    // What a crash right after the send leaves: the attempt is marked, the reminder's own record is not.
+    s.bot.ctx.store.db.prepare("DELETE FROM posted_events WHERE event_key LIKE 'reminder:%'").run();
+    await sendReminders(s.bot.client, s.bot.ctx);
+    expect(shown().filter((c) => c.includes("⏰ Voting on claim #1"))).toHaveLength(1);
+    expect(await sendReminders(s.bot.client, s.bot.ctx)).toBe(0);
+  });
+
   it("says how much stake is still missing when quorum is not reached", async () => {
     // A second policy and claim, opened after more stake arrived: 10 % of 2,000,000 STX is needed.
     await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(1_000_000n * STX)]);
@@ -105,6 +115,13 @@ describe("the daily pool report and the schedule", () => {
     const report = s.discord.channelMessages(claims).at(-1)!;
     expect(report.content).toBe("📊 Daily pool report, 2026-11-22");
     expect(report.embeds[0]!.title).toBe("Capital pool");
+  });
+
+  it("posts the pool report once when the bot stopped between sending it and recording it", async () => {
+    await postPoolReport(s.bot.client, s.bot.ctx, "2026-11-23");
+    s.bot.ctx.store.db.prepare("DELETE FROM posted_events WHERE event_key LIKE 'pool-report:%'").run();
+    await postPoolReport(s.bot.client, s.bot.ctx, "2026-11-23");
+    expect(s.discord.channelMessages(claims).filter((m) => m.content === "📊 Daily pool report, 2026-11-23")).toHaveLength(1);
   });
 
   it("schedules every job with node-cron, the keeper only when it has a key", async () => {
