@@ -1,4 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client, type Message, type TextChannel } from "discord.js";
+import { deliverToEach } from "./server-delivery";
 import type { BotContext } from "./context";
 import type { ProtocolEvent } from "../chain/events";
 import { eventKey } from "../chain/events";
@@ -114,10 +115,10 @@ export class ClaimFeed {
   private async postAlerts(claimId: number, protocolId: number) {
     const found = await this.claimWithName(claimId);
     if (!found) return;
-    for (const settings of this.ctx.store.guildsFollowing(protocolId)) {
-      if (this.ctx.store.claimMessage(settings.guildId, claimId)) continue;
+    await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(protocolId), `alert for claim #${claimId}`, async (settings) => {
+      if (this.ctx.store.claimMessage(settings.guildId, claimId)) return;
       const channel = await this.channel(settings.alertChannelId!);
-      if (!channel) continue;
+      if (!channel) return;
       const content = this.alertContent(found.claim, found.name);
       const mention = settings.assessorRoleId ? `<@&${settings.assessorRoleId}> ` : "";
       const opening = new RegExp(`^(<@&\\d+> )?New claim #${claimId} on `);
@@ -129,59 +130,59 @@ export class ClaimFeed {
       const thread = await message.startThread({ name: `Claim #${claimId} · ${found.name}`.slice(0, 100) })
         .catch(async () => (await this.client.channels.fetch(message.id).catch(() => null)));
       if (thread) this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id, thread.id);
-    }
+    });
   }
 
   /** Re-reads the claim and edits every server's alert to show it as the chain has it now. */
   async refreshAlerts(claimId: number) {
     const found = await this.claimWithName(claimId);
     if (!found) return;
-    for (const posted of this.ctx.store.claimMessages(claimId)) {
+    await deliverToEach(this.ctx.log, this.ctx.store.claimMessages(claimId), `edit of claim #${claimId}`, async (posted) => {
       const channel = await this.channel(posted.channelId);
-      if (!channel) continue;
+      if (!channel) return;
       const content = this.alertContent(found.claim, found.name);
       await this.pacer.run(channel.id, () => channel.messages.edit(posted.messageId, content));
-    }
+    });
   }
 
   private async postOutcome(event: ProtocolEvent, claimId: number, protocolId: number, text: string) {
-    for (const settings of this.ctx.store.guildsFollowing(protocolId)) {
+    await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(protocolId), `${event.topic} of claim #${claimId}`, async (settings) => {
       const key = `${eventKey(event)}:${settings.guildId}`;
-      if (this.ctx.store.wasPosted(key)) continue;
+      if (this.ctx.store.wasPosted(key)) return;
       const channel = await this.channel(settings.alertChannelId!);
-      if (!channel) continue;
+      if (!channel) return;
       const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
       await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] },
         ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}) }, (m) => m.content === text));
       this.ctx.store.markPosted(key);
-    }
+    });
   }
 
   private async postInThread(event: ProtocolEvent, claimId: number, text: string) {
     const claim = await this.ctx.reader.claim(BigInt(claimId));
     if (!claim) return;
-    for (const settings of this.ctx.store.guildsFollowing(Number(claim.protocolId))) {
+    await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(Number(claim.protocolId)), `${event.topic} of claim #${claimId}`, async (settings) => {
       const key = `${eventKey(event)}:${settings.guildId}`;
       const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-      if (this.ctx.store.wasPosted(key) || !alert) continue;
+      if (this.ctx.store.wasPosted(key) || !alert) return;
       const channel = await this.channel(alert.threadId ?? alert.channelId);
-      if (!channel) continue;
+      if (!channel) return;
       await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] } }, (m) => m.content === text));
       this.ctx.store.markPosted(key);
-    }
+    });
   }
 
   private async postFeed(event: ProtocolEvent, protocolId: number | null, text: string) {
-    for (const settings of this.ctx.store.allSettings()) {
-      if (!settings.feedChannelId) continue;
-      if (protocolId !== null && settings.followed.length > 0 && !settings.followed.includes(protocolId)) continue;
+    const targets = this.ctx.store.allSettings().filter((settings) => settings.feedChannelId
+      && (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)));
+    await deliverToEach(this.ctx.log, targets, `${event.topic} in the feed`, async (settings) => {
       const key = `${eventKey(event)}:${settings.guildId}`;
-      if (this.ctx.store.wasPosted(key)) continue;
-      const channel = await this.channel(settings.feedChannelId);
-      if (!channel) continue;
+      if (this.ctx.store.wasPosted(key)) return;
+      const channel = await this.channel(settings.feedChannelId!);
+      if (!channel) return;
       await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] } }, (m) => m.content === text));
       this.ctx.store.markPosted(key);
-    }
+    });
   }
 }
 
