@@ -16,8 +16,6 @@ const CLAIMS = "claims-assessment";
 const COVER = "cybersecurity-insurance-defi";
 const POOL = "capital-pool";
 
-type Vote = { voter: string; approve: boolean; weight: bigint; txid: string };
-
 /**
  * Tells each claim's life in every server that follows its protocol: one alert message per claim
  * (posted once, even across restarts and outages: see sendOnce; Discord's enforce_nonce alone forgets),
@@ -25,7 +23,6 @@ type Vote = { voter: string; approve: boolean; weight: bigint; txid: string };
  * Purchases and capital movements go to a server's quieter feed channel if it set one.
  */
 export class ClaimFeed {
-  private readonly lastVotes = new Map<number, Vote[]>();
   readonly coalescer: EditCoalescer;
   private readonly pacer = new ChannelPacer();
 
@@ -42,8 +39,8 @@ export class ClaimFeed {
       switch (event.topic) {
         case "claim-submitted": return this.postAlerts(claimId, Number(d.protocolId));
         case "vote-cast": {
-          const votes = [{ voter: d.voter, approve: d.approve, weight: d.weight, txid: event.txid }, ...(this.lastVotes.get(claimId) ?? [])];
-          this.lastVotes.set(claimId, votes.slice(0, 5));
+          // In the store, not in memory: bounded per claim, and a restarted bot still shows them.
+          this.ctx.store.recordVote(claimId, eventKey(event), event.index, { voter: d.voter, approve: d.approve, weight: d.weight, txid: event.txid });
           this.coalescer.touch(claimId);
           return;
         }
@@ -89,7 +86,7 @@ export class ClaimFeed {
 
   alertContent(claim: Claim, protocolName: string) {
     const embed = claimEmbed(claim, protocolName, this.ctx.links);
-    const votes = this.lastVotes.get(Number(claim.id)) ?? [];
+    const votes = this.ctx.store.latestVotes(Number(claim.id));
     if (votes.length) {
       embed.addFields({ name: "Latest votes", value: votes.map((v) =>
         `${v.approve ? "👍" : "👎"} ${shortAddress(v.voter)} · ${formatStx(v.weight)} · ${this.ctx.links.txLink(v.txid)}`).join("\n") });

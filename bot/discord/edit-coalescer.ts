@@ -6,8 +6,9 @@ export class EditCoalescer {
   private timers = new Map<number, NodeJS.Timeout>();
   private lastEdit = new Map<number, number>();
   private running = new Map<number, Promise<void>>();
-  /** Edits sent, per claim, with their time (for tests and benchmarks). */
+  /** The latest edits sent, per claim, with their time (for tests and benchmarks; the newest EDIT_LOG kept). */
   readonly edits: { claimId: number; at: number }[] = [];
+  static readonly EDIT_LOG = 10_000;
 
   constructor(private readonly windowMs: number, private readonly edit: (claimId: number) => Promise<void>,
     private readonly onError: (e: unknown, claimId: number) => void = () => undefined, private readonly settleMs = 150) {}
@@ -22,11 +23,16 @@ export class EditCoalescer {
   private async fire(claimId: number) {
     await this.running.get(claimId);
     this.timers.delete(claimId);
-    this.lastEdit.set(claimId, Date.now());
-    this.edits.push({ claimId, at: Date.now() });
+    const now = Date.now();
+    // Bounded: a claim edited longer ago than the window needs no entry (its next edit may go at once).
+    for (const [id, at] of this.lastEdit) if (now - at >= this.windowMs) this.lastEdit.delete(id);
+    this.lastEdit.set(claimId, now);
+    this.edits.push({ claimId, at: now });
+    if (this.edits.length > EditCoalescer.EDIT_LOG) this.edits.splice(0, this.edits.length - EditCoalescer.EDIT_LOG);
     const run = this.edit(claimId).catch((e) => this.onError(e, claimId));
     this.running.set(claimId, run);
     await run;
+    if (this.running.get(claimId) === run) this.running.delete(claimId);
   }
 
   /** Resolves when no edit is scheduled or running. */

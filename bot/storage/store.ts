@@ -83,7 +83,22 @@ export const MIGRATIONS: string[] = [
      WHERE newer.discord_user_id = link_nonces.discord_user_id
      AND (newer.expires_at > link_nonces.expires_at OR (newer.expires_at = link_nonces.expires_at AND newer.rowid > link_nonces.rowid)));
    CREATE UNIQUE INDEX link_nonces_member ON link_nonces(discord_user_id);`,
+  // 4: the latest votes an alert shows, so a restarted bot shows them too (at most LATEST_VOTES a claim)
+  `CREATE TABLE claim_votes (
+     event_key TEXT PRIMARY KEY,
+     claim_id INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
+     voter TEXT NOT NULL,
+     approve INTEGER NOT NULL,
+     weight TEXT NOT NULL,
+     txid TEXT NOT NULL
+   );
+   CREATE INDEX claim_votes_latest ON claim_votes(claim_id, seq);`,
 ];
+
+/** How many of a claim's votes its alert lists. */
+export const LATEST_VOTES = 5;
+export type RecordedVote = { voter: string; approve: boolean; weight: bigint; txid: string };
 
 export type GuildSettings = { guildId: string; alertChannelId: string | null; assessorRoleId: string | null; feedChannelId: string | null;
   followed: number[] };
@@ -178,6 +193,23 @@ export class Store {
   claimMessage(guildId: string, claimId: number) {
     return this.db.prepare("SELECT channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE guild_id = ? AND claim_id = ?")
       .get(guildId, claimId) as { channelId: string; messageId: string; threadId: string | null } | undefined;
+  }
+
+  /** Records a vote (once per event) and keeps only the claim's newest LATEST_VOTES, by event order. */
+  recordVote(claimId: number, eventKey: string, seq: number, vote: RecordedVote) {
+    this.db.transaction(() => {
+      this.db.prepare("INSERT OR IGNORE INTO claim_votes (event_key, claim_id, seq, voter, approve, weight, txid) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .run(eventKey, claimId, seq, vote.voter, vote.approve ? 1 : 0, String(vote.weight), vote.txid);
+      this.db.prepare(`DELETE FROM claim_votes WHERE claim_id = ? AND event_key NOT IN
+        (SELECT event_key FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?)`).run(claimId, claimId, LATEST_VOTES);
+    })();
+  }
+
+  /** A claim's newest votes, newest first. */
+  latestVotes(claimId: number): RecordedVote[] {
+    const rows = this.db.prepare("SELECT voter, approve, weight, txid FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?")
+      .all(claimId, LATEST_VOTES) as { voter: string; approve: number; weight: string; txid: string }[];
+    return rows.map((r) => ({ voter: r.voter, approve: r.approve === 1, weight: BigInt(r.weight), txid: r.txid }));
   }
 
   claimMessages(claimId: number) {

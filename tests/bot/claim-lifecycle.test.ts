@@ -37,6 +37,19 @@ async function vote(i: number, approve: boolean) {
 
 const waitFor = <T,>(what: string, f: () => T | undefined | false) => s.discord.waitFor(f, 10_000, what);
 
+describe("a restart in the middle of a vote", () => {
+  it("shows the latest votes from before the restart beside the ones after it", async () => {
+    const alert = await fileClaim();
+    const before = [await vote(0, true), await vote(1, false)];
+    await waitFor("the votes before the restart", () => before.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)));
+    await s.restart();
+    const after = await vote(2, true);
+    await waitFor("the tally after the restart", () => fields(alert.embeds[0])["Tally"]?.endsWith("· 3 votes"));
+    await waitFor("every vote listed", () => [...before, after].every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)));
+    expect(fields(alert.embeds[0])["Latest votes"]!.split("\n")).toHaveLength(3);
+  });
+});
+
 describe("a claim's life in the channel", () => {
   it("approved and paid: the alert, its live edits, the result and the payout, in order", async () => {
     const alert = await fileClaim();

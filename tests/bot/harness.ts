@@ -19,6 +19,8 @@ export type Stack = {
   seeded: Awaited<ReturnType<typeof seedCoverScenario>>;
   /** A member in the local server. */
   member(name?: string, roles?: string[]): string;
+  /** Stops the bot and starts a new one on the same database, as a process restart would. */
+  restart(): Promise<Bot>;
   /** Runs a slash command as a member and waits for the bot's answer. */
   run(name: string, options?: APIApplicationCommandInteractionDataOption[], userId?: string, opts?: Parameters<LocalDiscord["slashCommand"]>[4]): Promise<InteractionRecord>;
   stop(): Promise<void>;
@@ -47,9 +49,13 @@ export async function startStack(options: { discord?: Parameters<typeof startLoc
     destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) as never });
   await registerCommands(config);
   // Tests read right after writing, so the web server's chain cache is off unless a test turns it on.
-  const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, jobs: false, web: { cacheMs: 0 }, ...options.bot });
-  await bot.start();
-  await discord.waitFor(() => bot.client.isReady(), 10_000, "the bot to be ready");
+  const launch = async () => {
+    const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, jobs: false, web: { cacheMs: 0 }, ...options.bot });
+    await bot.start();
+    await discord.waitFor(() => bot.client.isReady(), 10_000, "the bot to be ready");
+    return bot;
+  };
+  const bot = await launch();
   let members = 0;
   const stack: Stack = {
     api, discord, bot, config, p, who, logs, seeded,
@@ -58,8 +64,13 @@ export async function startStack(options: { discord?: Parameters<typeof startLoc
       const record = discord.slashCommand(name, options, userId ?? stack.member(), undefined, opts);
       return discord.answered(record, 15_000);
     },
+    async restart() {
+      await stack.bot.stop();
+      stack.bot = await launch();
+      return stack.bot;
+    },
     async stop() {
-      await bot.stop();
+      await stack.bot.stop();
       await discord.stop();
       await api.close();
     },

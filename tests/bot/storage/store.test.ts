@@ -11,12 +11,12 @@ describe("the store", () => {
   it("creates its folder, runs the migrations once, and uses WAL", () => {
     const path = freshPath();
     const store = new Store(path);
-    expect(store.version).toBe(3);
+    expect(store.version).toBe(MIGRATIONS.length);
     expect(store.db.pragma("journal_mode", { simple: true })).toBe("wal");
     store.updateSettings("g1", { alertChannelId: "c1" });
     store.close();
     const again = new Store(path);
-    expect(again.version).toBe(3);
+    expect(again.version).toBe(MIGRATIONS.length);
     expect(again.settings("g1").alertChannelId).toBe("c1");
     again.close();
   });
@@ -154,7 +154,7 @@ describe("the store's wallet links", () => {
     nonce.run("a", "u1", 100, null); nonce.run("b", "u1", 200, null); nonce.run("c", "u2", 200, 150);
     old.close();
     const store = new Store(`${path}.v2`);
-    expect(store.version).toBe(3);
+    expect(store.version).toBe(MIGRATIONS.length);
     expect(store.linkedWallets().sort((a, b) => a.discordUserId.localeCompare(b.discordUserId)))
       .toEqual([{ discordUserId: "new", address: "ST1" }, { discordUserId: "other", address: "ST2" }]);
     expect(store.roleGrants("g1", "r1").sort()).toEqual(["new", "old", "other"]);
@@ -197,5 +197,22 @@ describe("the store's files", () => {
     chmodSync(folder, 0o755);
     expect(() => new Store(folder)).toThrow(/unable to open database file/);
     expect(mode(folder)).toBe(0o755);
+  });
+});
+
+describe("the latest votes", () => {
+  it("keeps a claim's newest five votes by event order, each event once, and survives reopening", () => {
+    const path = freshPath();
+    const store = new Store(path);
+    for (let i = 1; i <= 7; i++) store.recordVote(1, `vote:${i}`, i, { voter: `ST${i}`, approve: i % 2 === 0, weight: BigInt(i) * 10n, txid: `0x${i}` });
+    store.recordVote(1, "vote:7", 7, { voter: "ST7", approve: false, weight: 70n, txid: "0x7" }); // the same event again
+    store.recordVote(2, "vote:8", 8, { voter: "ST8", approve: true, weight: 1n, txid: "0x8" });
+    store.close();
+    const again = new Store(path);
+    expect(again.latestVotes(1).map((v) => v.voter)).toEqual(["ST7", "ST6", "ST5", "ST4", "ST3"]);
+    expect(again.latestVotes(1)[1]).toEqual({ voter: "ST6", approve: true, weight: 60n, txid: "0x6" });
+    expect(again.latestVotes(2)).toHaveLength(1);
+    expect((again.db.prepare("SELECT COUNT(*) AS n FROM claim_votes").get() as { n: number }).n).toBe(6);
+    again.close();
   });
 });
