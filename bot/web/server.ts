@@ -1,8 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from "fastify";
-import helmet from "@fastify/helmet";
-import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { registerSecurity, CORS_METHODS } from "./security";
 import type { BotContext } from "../discord/context";
 import { ChainUnavailableError } from "../chain/stacks-client";
 import { messagePage } from "./pages";
@@ -36,7 +35,7 @@ export type WebOptions = {
 export type WebServer = { url: string; port: number; close(): Promise<void> };
 
 export const BODY_LIMIT = 16 * 1024;
-const PAGE_METHODS = "GET, HEAD, OPTIONS";
+const PAGE_METHODS = CORS_METHODS;
 
 export type ApiError = { error: { code: string; message: string } };
 export const apiError = (code: string, message: string): ApiError => ({ error: { code, message } });
@@ -61,13 +60,10 @@ function validationMessage(error: FastifyError): string {
   return error.message;
 }
 
-export async function startWebServer(ctx: BotContext, options: { port: number; web?: WebOptions;
-  onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> }): Promise<WebServer> {
-  const web = options.web ?? {};
-  // Bundling takes seconds on a busy machine: done before Fastify's plugin timer starts.
-  await bundleScripts();
+/** Fastify with the input bounds: body size, slow clients, bad paths, strict query validation. */
+function createApp(web: WebOptions) {
   const headersTimeout = web.headersTimeoutMs ?? 10_000;
-  const app = Fastify({
+  return Fastify({
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
@@ -77,37 +73,18 @@ export async function startWebServer(ctx: BotContext, options: { port: number; w
       connectionsCheckingInterval: Math.min(1_000, headersTimeout), keepAliveTimeout: 5_000 }, handler),
     frameworkErrors: (error, request, reply) => {
       // A malformed percent-encoding or a bad header: the client's mistake, never a 500.
-      void sendError(request, reply, 400, error.code === "FST_ERR_BAD_URL" ? "the path is not a valid URL (check its percent-encoding)" : error.message, "Bad request");
+      const message = error.code === "FST_ERR_BAD_URL" ? "the path is not a valid URL (check its percent-encoding)" : error.message;
+      void sendError(request, reply, 400, message, "Bad request");
     },
   });
+}
 
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: {
-      "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
-      "connect-src": ["'self'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"], "form-action": ["'self'"],
-      "frame-ancestors": ["'none'"], "report-uri": ["/api/csp-report"],
-    } },
-    frameguard: { action: "deny" },
-    referrerPolicy: { policy: "no-referrer" },
-    // READMEs on other sites embed the badge, and integrators call the API from their pages.
-    crossOriginResourcePolicy: { policy: "cross-origin" },
-    crossOriginEmbedderPolicy: false,
-  });
-  await app.register(rateLimit, {
-    max: web.rateLimit?.max ?? 120, timeWindow: web.rateLimit?.windowMs ?? 60_000,
-    keyGenerator: (request) => request.ip,
-    errorResponseBuilder: (_request, context) => Object.assign(new Error(`too many requests: at most ${context.max} every ${context.after}`), { statusCode: 429 }),
-  });
-
-  app.addHook("onSend", async (request, reply) => {
-    if (isApi(request.url) || request.url.startsWith("/badge/")) {
-      reply.header("access-control-allow-origin", "*").header("access-control-allow-methods", PAGE_METHODS)
-        .header("access-control-allow-headers", "content-type");
-    }
-  });
-
+/** Every error answered in the shape of its route: JSON under /api/, a page elsewhere; only 5xx are logged. */
+function handleErrors(app: FastifyInstance, ctx: BotContext) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ChainUnavailableError) return sendError(request, reply, 503, "The Stacks chain can't be read right now. Try again shortly.", "Try again");
+    if (error instanceof ChainUnavailableError) {
+      return sendError(request, reply, 503, "The Stacks chain can't be read right now. Try again shortly.", "Try again");
+    }
     if (error.validation) return sendError(request, reply, 400, validationMessage(error), "Bad request");
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -117,34 +94,37 @@ export async function startWebServer(ctx: BotContext, options: { port: number; w
     ctx.log.error({ err: error, path: request.routeOptions.url }, "web request failed");
     return sendError(request, reply, 500, "Please try again.");
   });
+}
 
-  // Every path answers GET and HEAD; any other method gets 405 with what is allowed (OPTIONS answers CORS).
-  app.route({ method: ["POST", "PUT", "DELETE", "PATCH"], url: "/*", config: { rateLimit: false }, handler: (request, reply) => {
+/** Every path answers GET and HEAD; any other method gets 405 with what is allowed, and OPTIONS answers CORS. */
+function methodRules(app: FastifyInstance) {
+  const notAllowed = (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("allow", PAGE_METHODS);
     return sendError(request, reply, 405, `${request.method} is not allowed here; use GET`, "Method not allowed");
-  } });
+  };
+  app.route({ method: ["POST", "PUT", "DELETE", "PATCH"], url: "/*", config: { rateLimit: false }, handler: notAllowed });
   app.options("/*", { config: { rateLimit: false } }, (request, reply) => {
-    if (isApi(request.url) || request.url.startsWith("/badge/")) return reply.code(204).send();
-    reply.header("allow", PAGE_METHODS);
+    if (!isApi(request.url) && !request.url.startsWith("/badge/")) reply.header("allow", PAGE_METHODS);
     return reply.code(204).send();
   });
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
-    if (!["GET", "HEAD"].includes(request.method)) {
-      reply.header("allow", PAGE_METHODS);
-      return sendError(request, reply, 405, `${request.method} is not allowed here; use GET`, "Method not allowed");
-    }
+    if (!["GET", "HEAD"].includes(request.method)) return notAllowed(request, reply);
     return sendError(request, reply, 404, isApi(request.url) ? `no API route ${request.url.split("?")[0]}` : "There is nothing here.", "Not found");
   });
+}
 
-  const registry = new Registry(ctx, { ttlMs: web.cacheMs });
-  const deps = { ctx, registry, onLinked: options.onLinked };
+export async function startWebServer(ctx: BotContext, options: { port: number; web?: WebOptions;
+  onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> }): Promise<WebServer> {
+  const web = options.web ?? {};
+  // Bundling takes seconds on a busy machine: done before Fastify's plugin timer starts.
+  await bundleScripts();
+  const app = createApp(web);
+  await registerSecurity(app, web);
+  handleErrors(app, ctx);
+  methodRules(app);
+  const deps = { ctx, registry: new Registry(ctx, { ttlMs: web.cacheMs }), onLinked: options.onLinked };
   await app.register(assetRoutes);
-  await app.register(voteRoutes, deps);
-  await app.register(linkRoutes, deps);
-  await app.register(registryRoutes, deps);
-  await app.register(badgeRoutes, deps);
-  await app.register(apiRoutes, deps);
-
+  for (const routes of [voteRoutes, linkRoutes, registryRoutes, badgeRoutes, apiRoutes]) await app.register(routes, deps);
   await app.listen({ port: options.port, host: "127.0.0.1" });
   const port = (app.server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}`, port, close: () => app.close() };

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from "fastify";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import type { WebOptions } from "./server";
+
+/**
+ * The headers every answer carries and the request budget of each client IP. The
+ * Content-Security-Policy allows scripts, styles and connections only from this origin and no framing;
+ * violations are reported to /api/csp-report. The badge and the API are open to other origins (CORS and
+ * Cross-Origin-Resource-Policy), since READMEs embed the one and integrators call the other.
+ */
+export const CSP_DIRECTIVES = {
+  "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
+  "connect-src": ["'self'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"], "form-action": ["'self'"],
+  "frame-ancestors": ["'none'"], "report-uri": ["/api/csp-report"],
+};
+export const CORS_METHODS = "GET, HEAD, OPTIONS";
+
+export async function registerSecurity(app: FastifyInstance, web: WebOptions) {
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    max: web.rateLimit?.max ?? 120, timeWindow: web.rateLimit?.windowMs ?? 60_000,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`too many requests: at most ${context.max} every ${context.after}`), { statusCode: 429 }),
+  });
+  app.addHook("onSend", async (request, reply) => {
+    if (request.url.startsWith("/api/") || request.url.startsWith("/badge/")) {
+      reply.header("access-control-allow-origin", "*").header("access-control-allow-methods", CORS_METHODS)
+        .header("access-control-allow-headers", "content-type");
+    }
+  });
+}
