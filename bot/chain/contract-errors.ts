@@ -113,3 +113,10 @@ export function describeContractError(code: number | bigint): string {
   const e = CONTRACT_ERRORS[Number(code)];
   return e ? `${e.meaning} (${e.name}, u${code})` : `the contract refused with error u${code}`;
 }
+
+/** A contract's error code by its name (names repeat across contracts, so the contract is named too). */
+export function errorCode(contract: string, name: string): number {
+  const found = Object.entries(CONTRACT_ERRORS).find(([, e]) => e.contract === contract && e.name === name);
+  if (!found) throw new Error(`${contract} has no error ${name}`);
+  return Number(found[0]);
+}

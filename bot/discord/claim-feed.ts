@@ -3,7 +3,7 @@ import { deliverToEach } from "./server-delivery";
 import type { BotContext } from "./context";
 import type { ProtocolEvent } from "../chain/events";
 import { eventKey } from "../chain/events";
-import type { Claim } from "../chain/protocol-reader";
+import { CLAIM_STATUS, type Claim } from "../chain/protocol-reader";
 import { claimEmbed } from "./presentation/embeds";
 import { discordText, safeLinkTarget } from "../format/untrusted";
 import { relativeTime, shortAddress } from "./presentation/links";
@@ -195,7 +195,7 @@ export function outcomeText(event: ProtocolEvent, ctx: BotContext): string {
   const by = d.decidedBy === "council" ? "by the council" : "by vote";
   switch (event.topic) {
     case "claim-escalated":
-      return d.status === 2n
+      return CLAIM_STATUS[Number(d.status) as keyof typeof CLAIM_STATUS] === "no-quorum"
         ? `⚖️ ${id} did not reach quorum (${formatStx(d.votedStake)} of ${formatStx(d.quorumStake)} stake voted`
           + `${(d.votedStake as bigint) >= (d.quorumStake as bigint) && (d.voterCount as bigint) < (d.minVoters as bigint)
             ? `, but ${d.voterCount} of the ${d.minVoters} different voters needed` : ""}): the council decides. Final tally: ${tally(d)}.`

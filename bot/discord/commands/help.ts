@@ -1,4 +1,4 @@
-import { SlashCommandBuilder } from "discord.js";
+import { SlashCommandBuilder, MessageFlags } from "discord.js";
 import type { BotCommand } from "../context";
 import { listEmbed } from "../presentation/embeds";
 
@@ -11,6 +11,6 @@ export const command: BotCommand = {
       return `\`/${json.name}${options ? ` ${options}` : ""}\` · ${json.description}`;
     });
     lines.push("", "Claims are voted on from the alert: **Approve** and **Deny** open a page where your own wallet signs the vote.");
-    await interaction.reply({ embeds: [listEmbed("Cyber-security cover for DeFi on Stacks", lines, "")], flags: 64 });
+    await interaction.reply({ embeds: [listEmbed("Cyber-security cover for DeFi on Stacks", lines, "")], flags: MessageFlags.Ephemeral });
   },
 };

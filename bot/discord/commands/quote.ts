@@ -4,19 +4,26 @@ import { UserError } from "../errors";
 import { parseStxAmount } from "../input";
 import { quoteEmbed } from "../presentation/embeds";
 import { ContractError } from "../../chain/protocol-reader";
-import { describeContractError } from "../../chain/contract-errors";
+import { describeContractError, errorCode } from "../../chain/contract-errors";
 import { formatStx } from "../../format/stx";
 import { autocompleteProtocols } from "./protocol";
+
+const COVER = "cybersecurity-insurance-defi";
+const REFUSAL = {
+  paused: errorCode(COVER, "ERR-COVER-PAUSED"), tooSmall: errorCode(COVER, "ERR-COVERAGE-TOO-SMALL"),
+  duration: errorCode(COVER, "ERR-INVALID-DURATION"), capacity: errorCode(COVER, "ERR-INSUFFICIENT-CAPACITY"),
+  protocolCap: errorCode(COVER, "ERR-PROTOCOL-CAP-EXCEEDED"),
+};
 
 /** The contract's refusal, said as what to change. */
 async function explain(code: bigint, ctx: BotContext): Promise<string> {
   const p = (name: string) => ctx.reader.parameter(name);
   switch (Number(code)) {
-    case 4002: return `Cover starts at ${formatStx(await p("min-coverage"))}; ask for more.`;
-    case 4003: return `Cover lasts ${await p("min-duration-days")} to ${await p("max-duration-days")} days; pick a length in that range.`;
-    case 4004: return `The pool can take only ${formatStx((await ctx.reader.pool()).freeCapacity)} more cover right now; ask for less.`;
-    case 4005: return "That would put more than the pool's per-protocol share of capital on this protocol; ask for less.";
-    case 4001: return "The council has paused new cover for now.";
+    case REFUSAL.tooSmall: return `Cover starts at ${formatStx(await p("min-coverage"))}; ask for more.`;
+    case REFUSAL.duration: return `Cover lasts ${await p("min-duration-days")} to ${await p("max-duration-days")} days; pick a length in that range.`;
+    case REFUSAL.capacity: return `The pool can take only ${formatStx((await ctx.reader.pool()).freeCapacity)} more cover right now; ask for less.`;
+    case REFUSAL.protocolCap: return "That would put more than the pool's per-protocol share of capital on this protocol; ask for less.";
+    case REFUSAL.paused: return "The council has paused new cover for now.";
     default: return `No quote: ${describeContractError(code)}.`;
   }
 }

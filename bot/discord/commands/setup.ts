@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, SlashCommandBuilder } from "discord.js";
+import { ChannelType, PermissionFlagsBits, SlashCommandBuilder, MessageFlags } from "discord.js";
 import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { listEmbed } from "../presentation/embeds";
@@ -49,7 +49,7 @@ export const command: BotCommand = {
       store.updateSettings(guildId, { assessorRoleId: role.id });
       done = `Reminders will mention <@&${role.id}>, and linked wallets with stake will get it.`;
     } else if (sub === "follow" || sub === "unfollow") {
-      await interaction.deferReply({ flags: 64 });
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const protocol = await directory.resolve(interaction.options.getString("protocol", true));
       const settings = store.follow(guildId, Number(protocol.id), sub === "follow");
       done = sub === "follow" ? `Following ${protocol.name}. This server now gets alerts for ${settings.followed.length} protocol(s).`
@@ -65,7 +65,7 @@ export const command: BotCommand = {
       `Feed: ${s.feedChannelId ? `<#${s.feedChannelId}>` : "off"}`,
       `Protocols: ${s.followed.length ? s.followed.map((id) => names.get(id) ?? `#${id}`).join(", ") : "all"}`,
     ];
-    await interaction.reply({ content: done || undefined, embeds: [listEmbed("Settings", lines, "")], flags: 64 });
+    await interaction.reply({ content: done || undefined, embeds: [listEmbed("Settings", lines, "")], flags: MessageFlags.Ephemeral });
   },
   autocomplete: autocompleteProtocols,
 };
