@@ -1,5 +1,6 @@
 import { Cl, fetchCallReadOnlyFunction, type ClarityValue } from "@stacks/transactions";
 import { signAndBroadcast } from "../stacks/contract-call";
+import type { ContractName, PublicFunction, ReadOnlyFunction } from "../stacks/contracts.generated";
 import { toPlain } from "../stacks/clarity-values";
 import type { StacksNetwork } from "@stacks/network";
 import type { DevnetAccount } from "./accounts";
@@ -31,12 +32,14 @@ export class Protocol {
 
   id(contract: string) { return `${this.deployer}.${contract}`; }
 
-  call(who: DevnetAccount, contract: string, functionName: string, functionArgs: ClarityValue[], postConditionMode: "allow" | "deny" = "allow") {
+  /** A public function the contract has (checked against the generated bindings at compile time). */
+  call<C extends ContractName>(who: DevnetAccount, contract: C, functionName: PublicFunction<C> & string, functionArgs: ClarityValue[],
+    postConditionMode: "allow" | "deny" = "allow") {
     return sendContractCall(this.network, { contractId: this.id(contract), functionName, functionArgs, senderKey: who.privateKey,
       postConditionMode });
   }
 
-  async read(contract: string, functionName: string, functionArgs: ClarityValue[] = []): Promise<any> {
+  async read<C extends ContractName>(contract: C, functionName: ReadOnlyFunction<C> & string, functionArgs: ClarityValue[] = []): Promise<any> {
     const cv = await fetchCallReadOnlyFunction({ contractAddress: this.deployer, contractName: contract, functionName, functionArgs,
       senderAddress: this.deployer, network: this.network });
     return toPlain(cv);

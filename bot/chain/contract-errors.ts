@@ -1,3 +1,5 @@
+import { ERRORS, type ContractName, type ErrorName } from "../../stacks/contracts.generated";
+
 /**
  * Every error code the contracts return, with a plain explanation for members. Generated from the
  * table in docs/contracts.md; tests/bot/chain/contract-errors.test.ts keeps it equal to the contracts.
@@ -114,9 +116,10 @@ export function describeContractError(code: number | bigint): string {
   return e ? `${e.meaning} (${e.name}, u${code})` : `the contract refused with error u${code}`;
 }
 
-/** A contract's error code by its name (names repeat across contracts, so the contract is named too). */
-export function errorCode(contract: string, name: string): number {
-  const found = Object.entries(CONTRACT_ERRORS).find(([, e]) => e.contract === contract && e.name === name);
-  if (!found) throw new Error(`${contract} has no error ${name}`);
-  return Number(found[0]);
+/**
+ * A contract's error code by its name, from the generated bindings (names repeat across contracts, so the
+ * contract is named too); a name the contract does not define does not compile.
+ */
+export function errorCode<C extends ContractName>(contract: C, name: ErrorName<C>): number {
+  return (ERRORS[contract] as Record<ErrorName<C>, number>)[name];
 }

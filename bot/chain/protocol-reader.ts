@@ -1,5 +1,6 @@
 import { Cl, type ClarityValue } from "@stacks/transactions";
 import { toPlain } from "../../stacks/clarity-values";
+import type { ContractName, ReadOnlyFunction } from "../../stacks/contracts.generated";
 import { ChainUnavailableError, type StacksClient } from "./stacks-client";
 
 /**
@@ -76,7 +77,8 @@ export class ProtocolReader {
 
   contractId(name: string) { return `${this.deployer}.${name}`; }
 
-  private async read(contract: string, fn: string, args: ClarityValue[] = []): Promise<any> {
+  /** Only a read-only function the contract has (checked against the generated bindings at compile time). */
+  private async read<C extends ContractName>(contract: C, fn: ReadOnlyFunction<C> & string, args: ClarityValue[] = []): Promise<any> {
     return toPlain(await this.client.readOnly(this.contractId(contract), fn, args));
   }
 
