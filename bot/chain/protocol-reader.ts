@@ -1,6 +1,7 @@
 import { Cl, type ClarityValue } from "@stacks/transactions";
 import { toPlain } from "../../stacks/clarity-values";
 import type { ContractName, ReadOnlyFunction } from "../../stacks/contracts.generated";
+import { coverInForce, POLICY_SCAN, type CoverInForce } from "./cover-in-force";
 import { ChainUnavailableError, type StacksClient } from "./stacks-client";
 
 /**
@@ -174,6 +175,12 @@ export class ProtocolReader {
     const indexes = Array.from({ length: Math.min(count, limit) }, (_v, i) => count - 1 - i);
     const ids: bigint[] = await Promise.all(indexes.map((i) => this.read("cybersecurity-insurance-defi", "get-holder-policy", [Cl.principal(holder), Cl.uint(i)])));
     return (await Promise.all(ids.map((id) => this.policy(id)))).filter((p): p is Policy => p !== null);
+  }
+
+  /** What is in force now on a protocol (see cover-in-force.ts), from its newest POLICY_SCAN policies. */
+  async protocolCover(protocolId: bigint): Promise<CoverInForce> {
+    const [{ policies }, now] = await Promise.all([this.protocolPolicies(protocolId, POLICY_SCAN), this.chainTime()]);
+    return coverInForce(policies, now);
   }
 
   async protocolPolicies(protocolId: bigint, limit = 10): Promise<{ total: number; policies: Policy[] }> {

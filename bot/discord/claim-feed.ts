@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client, type Message, type TextChannel } from "discord.js";
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type Client, type Message, type MessageCreateOptions, type TextChannel } from "discord.js";
 import { deliverToEach } from "./server-delivery";
 import type { BotContext } from "./context";
 import type { ProtocolEvent } from "../chain/events";
@@ -142,16 +142,21 @@ export class ClaimFeed {
     });
   }
 
+  /** A text post, once per key (sendOnce), paced per channel, pinging nobody; recorded once sent. */
+  private async postTextOnce(key: string, channelId: string, text: string, extra: Partial<MessageCreateOptions> = {}) {
+    if (this.ctx.store.wasPosted(key)) return;
+    const channel = await this.channel(channelId);
+    if (!channel) return;
+    await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] }, ...extra },
+      (m) => m.content === text));
+    this.ctx.store.markPosted(key);
+  }
+
   private async postOutcome(event: ProtocolEvent, claimId: number, protocolId: number, text: string) {
     await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(protocolId), `${event.topic} of claim #${claimId}`, async (settings) => {
-      const key = `${eventKey(event)}:${settings.guildId}`;
-      if (this.ctx.store.wasPosted(key)) return;
-      const channel = await this.channel(settings.alertChannelId!);
-      if (!channel) return;
       const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-      await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] },
-        ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}) }, (m) => m.content === text));
-      this.ctx.store.markPosted(key);
+      await this.postTextOnce(`${eventKey(event)}:${settings.guildId}`, settings.alertChannelId!, text,
+        alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {});
     });
   }
 
@@ -159,13 +164,8 @@ export class ClaimFeed {
     const claim = await this.ctx.reader.claim(BigInt(claimId));
     if (!claim) return;
     await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(Number(claim.protocolId)), `${event.topic} of claim #${claimId}`, async (settings) => {
-      const key = `${eventKey(event)}:${settings.guildId}`;
       const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-      if (this.ctx.store.wasPosted(key) || !alert) return;
-      const channel = await this.channel(alert.threadId ?? alert.channelId);
-      if (!channel) return;
-      await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] } }, (m) => m.content === text));
-      this.ctx.store.markPosted(key);
+      if (alert) await this.postTextOnce(`${eventKey(event)}:${settings.guildId}`, alert.threadId ?? alert.channelId, text);
     });
   }
 
@@ -173,12 +173,7 @@ export class ClaimFeed {
     const targets = this.ctx.store.allSettings().filter((settings) => settings.feedChannelId
       && (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)));
     await deliverToEach(this.ctx.log, targets, `${event.topic} in the feed`, async (settings) => {
-      const key = `${eventKey(event)}:${settings.guildId}`;
-      if (this.ctx.store.wasPosted(key)) return;
-      const channel = await this.channel(settings.feedChannelId!);
-      if (!channel) return;
-      await this.pacer.run(channel.id, () => sendOnce(this.ctx.store, channel, key, { content: text, allowedMentions: { parse: [] } }, (m) => m.content === text));
-      this.ctx.store.markPosted(key);
+      await this.postTextOnce(`${eventKey(event)}:${settings.guildId}`, settings.feedChannelId!, text);
     });
   }
 }

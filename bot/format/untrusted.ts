@@ -8,6 +8,8 @@ import { escapeMarkdown } from "discord.js";
 
 // Bidirectional overrides and isolates, and zero-width characters: they reorder or hide what a reader sees.
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** Direction overrides and isolates: dropped from chain text everywhere (HTML keeps other invisible characters, such as emoji joiners). */
+export const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const ZWSP = "\u200b";
 
 export function discordText(text: string, max = 1_024): string {

@@ -1,4 +1,4 @@
-import { safeLinkTarget } from "../format/untrusted";
+import { DIRECTION_CONTROLS, safeLinkTarget } from "../format/untrusted";
 
 /**
  * The one way the web server writes HTML and SVG: the `html` tagged template escapes every value it
@@ -19,7 +19,7 @@ const isSafe = (value: unknown): value is SafeHtml => typeof value === "object" 
  * "exe.png".
  */
 export function escapeText(text: string): string {
-  return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return text.replace(DIRECTION_CONTROLS, "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 type Value = SafeHtml | string | number | bigint | boolean | null | undefined | readonly Value[];

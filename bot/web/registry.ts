@@ -3,7 +3,7 @@ import type { Claim, ProtocolDetails } from "../chain/protocol-reader";
 import { decodeLog } from "../chain/events";
 import { latestContractLogs } from "../chain/contract-logs";
 import { describeContractError } from "../chain/contract-errors";
-import { coverInForce, listingVerdict, LISTED, type CoverInForce, type ListingVerdict } from "../chain/cover-in-force";
+import { coverInForce, listingVerdict, LISTED, POLICY_SCAN, type CoverInForce, type ListingVerdict } from "../chain/cover-in-force";
 import { TtlCache } from "./ttl-cache";
 
 /**
@@ -74,14 +74,15 @@ export class Registry {
     return this.cache.get("claims", () => this.ctx.reader.recentClaims({ limit: 500, scan: 500 }));
   }
 
-  private async cover(protocolId: bigint): Promise<CoverInForce> {
-    return this.cache.get(`cover:${protocolId}`, async () => {
-      const [{ policies }, now] = await Promise.all([this.ctx.reader.protocolPolicies(protocolId, 1_000), this.now()]);
-      return coverInForce(policies, now);
-    });
+  /** A protocol's policies, read once for both what is in force and the totals (one cached read). */
+  private policyList(protocolId: bigint) {
+    return this.cache.get(`policies:${protocolId}`, () => this.ctx.reader.protocolPolicies(protocolId, POLICY_SCAN));
   }
 
-  private now(): Promise<bigint> { return this.cache.get("now", () => this.ctx.reader.chainTime()); }
+  private async cover(protocolId: bigint): Promise<CoverInForce> {
+    const [{ policies }, now] = await Promise.all([this.policyList(protocolId), this.cache.get("now", () => this.ctx.reader.chainTime())]);
+    return coverInForce(policies, now);
+  }
 
   private details(id: bigint): Promise<ProtocolDetails | null> {
     return this.cache.get(`details:${id}`, () => this.ctx.reader.protocolDetails(id));
@@ -150,7 +151,7 @@ export class Registry {
 
   /** Totals of a protocol's policies, and its active cover over time as steps. */
   async policies(protocolId: bigint) {
-    const { total, policies } = await this.cache.get(`policies:${protocolId}`, () => this.ctx.reader.protocolPolicies(protocolId, 1_000));
+    const { total, policies } = await this.policyList(protocolId);
     const sum = (f: (p: (typeof policies)[number]) => bigint) => policies.reduce((a, p) => a + f(p), 0n);
     const changes = policies.flatMap((p) => [{ t: Number(p.purchasedAt), d: p.coverageAmount }, { t: Number(p.endsAt), d: -p.coverageAmount }])
       .sort((a, b) => a.t - b.t);

@@ -15,6 +15,9 @@ export const CSP_DIRECTIVES = {
   "frame-ancestors": ["'none'"], "report-uri": ["/api/csp-report"],
 };
 export const CORS_METHODS = "GET, HEAD, OPTIONS";
+export const isApi = (url: string) => url === "/api" || url.startsWith("/api/");
+/** What other origins may read: the API and the badge. */
+export const isOpenToOtherOrigins = (url: string) => isApi(url) || url.startsWith("/badge/");
 
 export async function registerSecurity(app: FastifyInstance, web: WebOptions) {
   await app.register(helmet, {
@@ -31,7 +34,7 @@ export async function registerSecurity(app: FastifyInstance, web: WebOptions) {
       Object.assign(new Error(`too many requests: at most ${context.max} every ${context.after}`), { statusCode: 429 }),
   });
   app.addHook("onSend", async (request, reply) => {
-    if (request.url.startsWith("/api/") || request.url.startsWith("/badge/")) {
+    if (isOpenToOtherOrigins(request.url)) {
       reply.header("access-control-allow-origin", "*").header("access-control-allow-methods", CORS_METHODS)
         .header("access-control-allow-headers", "content-type");
     }

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { registerSecurity, CORS_METHODS } from "./security";
+import { registerSecurity, CORS_METHODS, isApi, isOpenToOtherOrigins } from "./security";
 import type { BotContext } from "../discord/context";
 import { ChainUnavailableError } from "../chain/stacks-client";
 import { messagePage } from "./pages";
@@ -39,7 +39,6 @@ const PAGE_METHODS = CORS_METHODS;
 
 export type ApiError = { error: { code: string; message: string } };
 export const apiError = (code: string, message: string): ApiError => ({ error: { code, message } });
-const isApi = (url: string) => url === "/api" || url.startsWith("/api/");
 
 const CODES: Record<number, string> = { 400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
   415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error", 503: "chain_unavailable" };
@@ -104,7 +103,7 @@ function methodRules(app: FastifyInstance) {
   };
   app.route({ method: ["POST", "PUT", "DELETE", "PATCH"], url: "/*", config: { rateLimit: false }, handler: notAllowed });
   app.options("/*", { config: { rateLimit: false } }, (request, reply) => {
-    if (!isApi(request.url) && !request.url.startsWith("/badge/")) reply.header("allow", PAGE_METHODS);
+    if (!isOpenToOtherOrigins(request.url)) reply.header("allow", PAGE_METHODS);
     return reply.code(204).send();
   });
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {

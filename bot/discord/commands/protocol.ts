@@ -1,5 +1,5 @@
 import { SlashCommandBuilder, inlineCode, type AutocompleteInteraction } from "discord.js";
-import { coverInForce, LISTED } from "../../chain/cover-in-force";
+import { LISTED } from "../../chain/cover-in-force";
 import { badgeSnippets } from "../../web/badge";
 import { pathSegment } from "../../web/html";
 import type { BotCommand, BotContext } from "../context";
@@ -26,10 +26,8 @@ export const command: BotCommand = {
       return;
     }
     const protocol = await ctx.directory.resolve(name);
-    const [details, { policies }, now] = await Promise.all([ctx.reader.protocolDetails(protocol.id),
-      ctx.reader.protocolPolicies(protocol.id, 1_000), ctx.reader.chainTime()]);
+    const [details, cover] = await Promise.all([ctx.reader.protocolDetails(protocol.id), ctx.reader.protocolCover(protocol.id)]);
     if (!details) throw new UserError(`There is no protocol named "${name}".`);
-    const cover = coverInForce(policies, now);
     const page = `${ctx.links.webBaseUrl}/protocols/${pathSegment(details.name)}`;
     const embed = protocolEmbed(details, ctx.links, cover).setURL(page);
     // Discord does not show SVG images, so the badge is given as its link and its README snippet, and only
