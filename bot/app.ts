@@ -1,6 +1,6 @@
-import { Client, Events, GatewayIntentBits } from "discord.js";
+import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from "discord.js";
 import type { Config } from "./config";
-import { secretsOf } from "./config";
+import { ConfigError, secretsOf } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { openStore } from "./storage/open-store";
 import { StacksClient, resilientFetch } from "./chain/stacks-client";
@@ -12,6 +12,7 @@ import { ProtocolDirectory, type BotContext } from "./discord/context";
 import { commands } from "./discord/commands";
 import { registerEvents } from "./discord/events";
 import { ClaimFeed } from "./discord/claim-feed";
+import { Poster } from "./discord/poster";
 import { EventWatcher } from "./watcher/event-watcher";
 import { startWebServer, type WebServer, type WebOptions } from "./web/server";
 import { syncAssessorRoles } from "./discord/roles";
@@ -45,14 +46,14 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   const chain = new StacksClient({ apiUrl: config.stacks.apiUrl, apiKey: config.stacks.apiKey, timeoutMs: config.stacks.timeoutMs,
     network: config.stacks.network === "mainnet" ? "mainnet" : "testnet" });
   const reader = new ProtocolReader(chain, config.stacks.deployer);
-  const ctx: BotContext = { config, reader, store, log, links: new Links(config.stacks, config.web.baseUrl),
-    directory: new ProtocolDirectory(reader), commands };
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
   // allowedMentions: nothing pings unless a send names the role it means to (the assessor role in reminders).
   const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: { parse: [] },
     ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}) });
+  const ctx: BotContext = { config, reader, store, log, links: new Links(config.stacks, config.web.baseUrl),
+    directory: new ProtocolDirectory(reader), commands, poster: new Poster(client, store, log) };
   registerEvents(client, ctx);
-  const feed = new ClaimFeed(client, ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
+  const feed = new ClaimFeed(ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
   const watcher = new EventWatcher({
     client: chain, store, log, handler: (event) => feed.handle(event), pollMs: options.pollMs ?? config.events.pollMs, fromStart: options.fromStart,
     contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
@@ -73,7 +74,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       // With WEB_PORT=0 the port is known only now; links must use the one actually bound.
       if (config.web.port === 0) ctx.links.webBaseUrl = bot.web.url;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.discord.token);
+      await client.login(config.discord.token).catch((e: unknown) => { throw loginError(e); });
       await ready;
       await watcher.start();
       log.info({ contracts: 3 }, "watching contract events");
@@ -90,4 +91,13 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     },
   };
   return bot;
+}
+
+/** Discord refusing the token is a setting to fix, said in one line naming the variable (never the token). */
+function loginError(e: unknown): unknown {
+  if (e instanceof DiscordjsError && e.code === DiscordjsErrorCodes.TokenInvalid) {
+    return new ConfigError("DISCORD_TOKEN was refused by Discord (401 Unauthorized): copy the bot's token again from the "
+      + "Developer Portal (Bot, Reset Token)");
+  }
+  return e;
 }

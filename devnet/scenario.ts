@@ -1,7 +1,7 @@
-import { Cl, fetchCallReadOnlyFunction, type ClarityValue } from "@stacks/transactions";
+import { Cl, type ClarityValue } from "@stacks/transactions";
+import { okOf, readContract } from "../stacks/read-only";
 import { signAndBroadcast } from "../stacks/contract-call";
 import type { ContractName, PublicFunction, ReadOnlyFunction } from "../stacks/contracts.generated";
-import { toPlain } from "../stacks/clarity-values";
 import type { StacksNetwork } from "@stacks/network";
 import type { DevnetAccount } from "./accounts";
 import { sendContractCall } from "./wallet";
@@ -39,10 +39,15 @@ export class Protocol {
       postConditionMode });
   }
 
-  async read<C extends ContractName>(contract: C, functionName: ReadOnlyFunction<C> & string, functionArgs: ClarityValue[] = []): Promise<any> {
-    const cv = await fetchCallReadOnlyFunction({ contractAddress: this.deployer, contractName: contract, functionName, functionArgs,
-      senderAddress: this.deployer, network: this.network });
-    return toPlain(cv);
+  /** A read-only function, typed by the generated bindings (camelCase, checked), the same read the bot makes. */
+  read<C extends ContractName, F extends ReadOnlyFunction<C> & string>(contract: C, functionName: F, functionArgs: ClarityValue[] = []) {
+    return readContract(this.network, this.deployer, contract, functionName, functionArgs);
+  }
+
+  /** The premium purchase-coverage would charge now (the quote's ok side). */
+  async quote(protocolId: bigint | number, amount: bigint, days: number) {
+    const q = await this.read("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days)]);
+    return okOf(q, "quote");
   }
 }
 
@@ -75,7 +80,7 @@ export async function seedCoverScenario(p: Protocol, who: Actors, options: { cap
   await p.call(who.auditor, "protocol-registry", "record-audit", [Cl.uint(protocolId), Cl.bufferFromHex("ab".repeat(32)),
     Cl.stringAscii("https://audits.example/stackswap-2026.pdf"), Cl.uint(0), Cl.uint(0), Cl.uint(2), Cl.uint(4), Cl.uint(1)]);
   await p.call(who.provider, "capital-pool", "deposit", [Cl.uint(capital)]);
-  const quote = await p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(cover), Cl.uint(days)]);
+  const quote = await p.quote(protocolId, cover, days);
   await p.call(who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(protocolId), Cl.uint(cover), Cl.uint(days),
     Cl.uint(quote.premium)]);
   const policyId: bigint = await p.read("cybersecurity-insurance-defi", "get-last-policy-id");
@@ -97,7 +102,7 @@ export async function stakeAssessors(p: Protocol, apiUrl: string, voters: { priv
  */
 export async function openClaims(p: Protocol, api: { url: string; chain: { time: number } }, buyer: DevnetAccount, count: number, amount: bigint) {
   for (let i = 0; i < count; i++) {
-    const quote = await p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
+    const quote = await p.quote(1, 1_000n * STX, 60);
     await p.call(buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]);
   }
   await fetch(`${api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });

@@ -108,10 +108,11 @@ function decodeStoreRender() {
     evidenceUri: "https://evidence.example/x", bond: 600n * STX, submittedAt: 1_799_000_000n, votingEndsAt: 1_800_000_000n, totalStake: 180_000n * STX,
     quorumStake: 18_000n * STX, approvalBps: 6_000n, large: false, minVoters: 3n, approveWeight: BigInt(i) * STX, denyWeight: 0n, votedStake: BigInt(i) * STX,
     approveCount: BigInt(i), denyCount: 0n, status: "voting", decidedBy: "", vetoEndsAt: 0n, rewardPot: 0n, winningWeight: 0n, paid: 0n,
-    vetoReason: null, council: { approvals: 0n, denials: 0n, vetoes: 0n }, voterCount: BigInt(i + 1), quorumReached: true });
+    vetoReason: null, council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n }, voterCount: BigInt(i + 1), quorumReached: true });
   const t = process.hrtime.bigint();
   logs.forEach((l, i) => {
     const event = decodeLog("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.claims-assessment", i, l);
+    if (!event) throw new Error(`event ${i} does not decode`);
     store.setCursor(event.contractId, String(i + 1));
     claimEmbed(claim(i), "stackswap", links).toJSON();
   });
@@ -141,7 +142,7 @@ async function stack(options: { bot?: BotOptions; guilds?: number } = {}) {
 async function alertLatency(mode: "socket" | "polling", count: number) {
   const s = await stack({ bot: mode === "socket" ? {} : { socket: false, pollMs: 1_000 } });
   for (let i = 0; i < count; i++) {
-    const quote = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
+    const quote = await s.p.quote(1, 1_000n * STX, 60);
     await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]);
   }
   await fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });

@@ -5,6 +5,7 @@
  * the alert, votes, live edits, a reminder, the keeper's finalization, the veto window, the payout.
  * It prints what happened and the channel's transcript, and writes the channel as an HTML page.
  */
+import { okOf } from "../stacks/read-only";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +37,7 @@ say(`• Local Stacks API on ${api.url}, local Discord on ${discord.api} (server
 
 // The cover side: roles, a listed and audited protocol, capital, a policy bought at the quoted premium.
 const seeded = await seedCoverScenario(p, who);
-const risk = await p.read("protocol-registry", "get-risk-breakdown", [Cl.uint(seeded.protocolId)]);
+const risk = okOf(await p.read("protocol-registry", "get-risk-breakdown", [Cl.uint(seeded.protocolId)]), "get-risk-breakdown");
 say(`• "stackswap" is listed and audited: risk score ${risk.score}, tier ${risk.tier}. ${who.provider.name} deposited ${formatStx(seeded.capital)}.`);
 say(`• ${who.buyer.name} bought policy #${seeded.policyId}: ${formatStx(seeded.cover)} of cover for ${seeded.days} days, premium ${formatStx(seeded.premium)}.`);
 
@@ -90,7 +91,7 @@ say(`• The alert was edited as the votes arrived: ${tallyOf()}.`);
 
 // A day before the deadline the reminder goes out; after it the keeper finalizes.
 await advance(2 * 86_400 + 3_600);
-await sendReminders(bot.client, bot.ctx);
+await sendReminders(bot.ctx);
 say("• A day before the deadline the reminder job mentioned @assessors.");
 await advance(86_400);
 const finalized = await bot.keeper!.run();

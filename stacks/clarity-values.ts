@@ -1,4 +1,5 @@
 import { ClarityType, cvToValue, type ClarityValue } from "@stacks/transactions";
+import { camelName } from "./clarity-types";
 
 /**
  * Clarity values as plain JavaScript, the one way every part of the project reads them: uint/int as
@@ -30,4 +31,13 @@ export function toPlain(value: ClarityValue): any {
 
 export function isErr(value: ClarityValue): boolean {
   return value.type === ClarityType.ResponseErr;
+}
+
+/** Tuples (nested too) with camelCase keys, as the bot's objects name them. */
+export function camelize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelize);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camelName(k), camelize(v)]));
+  }
+  return value;
 }

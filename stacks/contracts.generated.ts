@@ -313,6 +313,114 @@ export const ERRORS = {
 } as const;
 export type ErrorName<C extends ContractName> = keyof (typeof ERRORS)[C];
 
+/** What each error means, by code (from docs/contracts.md, which a test keeps equal to the contracts). */
+export const ERROR_MEANINGS: Record<number, string> = {
+  "1000": "caller is not a council member",
+  "1001": "no parameter by that name",
+  "1002": "value outside the parameter's on-chain bounds",
+  "1003": "no proposal with that id",
+  "1004": "this member already approved",
+  "1005": "proposal already executed",
+  "1006": "approvals below the threshold",
+  "1007": "older than 7 days",
+  "1008": "membership or threshold changed since it was proposed",
+  "1009": "threshold would be 0 or above the member count",
+  "1010": "already a member",
+  "1011": "cannot remove a non-member",
+  "1012": "20 members already",
+  "1013": "not one of auditor, risk-oracle, cover, claims",
+  "1014": "would put min-duration-days above max-duration-days",
+  "1015": "what the proposal changes was changed by a later proposal since it was proposed",
+  "1016": "only the proposer may cancel a proposal",
+  "1017": "the proposal was cancelled by its proposer",
+  "1018": "the member has no approval on the proposal to revoke",
+  "1019": "a parameter change or role grant waits the withdrawal cooldown plus a day after its approval",
+  "2000": "caller lacks the role",
+  "2001": "a protocol already has that name",
+  "2002": "no protocol with that id",
+  "2003": "name not canonical (2 to 48 of lowercase letters, digits and \"-\", not starting with \"-\"), or empty chain",
+  "2004": "no public https source location",
+  "2005": "category outside 1–9",
+  "2006": "no team address",
+  "2007": "change does not fit the current status",
+  "2008": "verdict outside 1–3",
+  "2009": "protocol pending, rejected or delisted",
+  "2010": "no audit recorded",
+  "2011": "protocol paused",
+  "2012": "latest audit's verdict is fail",
+  "2013": "website or report URI not https",
+  "3000": "caller lacks the cover or claims role",
+  "3001": "deposit below `min-deposit`",
+  "3002": "deposit would mint no shares",
+  "3003": "more shares than held",
+  "3004": "nothing requested",
+  "3005": "cooldown not over",
+  "3006": "would take capital backing cover or owed to claims",
+  "3007": "the paying wallet lacks the STX",
+  "3008": "zero shares requested, or shares worth nothing",
+  "3009": "more cover removed than active (guard)",
+  "3010": "approved claims are owed more than the pool holds",
+  "3011": "a ledger would go below zero (guard)",
+  "3012": "the request was not used within the withdrawal window after it unlocked",
+  "3013": "the withdrawal would pay less than the least amount the provider accepts",
+  "3014": "approved claims are not yet paid or vetoed: deposits reopen when they settle",
+  "3015": "the pool was idle for over 64 weeks of running premiums: call `accrue-premiums` first",
+  "4001": "the council paused new cover",
+  "4002": "below `min-coverage`",
+  "4003": "days outside the policy length bounds",
+  "4004": "total cover would exceed capacity",
+  "4005": "the protocol's cover would exceed its share of capital",
+  "4006": "premium above the buyer's `max-premium`",
+  "4007": "no policy with that id",
+  "4008": "already expired or exhausted",
+  "4009": "term not over yet",
+  "5000": "caller lacks the claims role",
+  "5001": "stake would stay below `min-stake`",
+  "5002": "more than the active stake",
+  "5003": "stake locked by an open vote",
+  "5004": "nothing unstaking",
+  "5005": "unstake cooldown not over",
+  "5006": "the wallet lacks the STX",
+  "5007": "zero amount",
+  "6000": "the council paused new claims",
+  "6001": "no policy with that id",
+  "6002": "only the holder may claim",
+  "6003": "the policy has an open claim",
+  "6004": "zero amount",
+  "6005": "above the remaining cover",
+  "6006": "incident before the waiting period ended",
+  "6007": "incident after the policy ended",
+  "6008": "incident time in the future",
+  "6009": "grace period after the policy is over",
+  "6010": "empty description or evidence URI",
+  "6011": "no claim with that id",
+  "6012": "window over or claim finalized",
+  "6013": "window not over yet",
+  "6014": "claimant or protocol team member",
+  "6015": "one vote per assessor",
+  "6016": "no stake held before the claim opened",
+  "6017": "already finalized",
+  "6018": "caller is not a council member",
+  "6019": "the claim is not waiting for the council",
+  "6020": "this member already signed",
+  "6021": "not approved (voting, awaiting council, denied or vetoed)",
+  "6022": "too late to veto",
+  "6023": "too early to pay",
+  "6024": "paid already",
+  "6025": "the pool cannot pay in full",
+  "6026": "the pool can pay in full: use execute-payout",
+  "6027": "only the claimant may accept a partial payout before the shortfall close delay",
+  "6028": "the caller did not vote on the claim",
+  "6029": "vote settled already",
+  "6030": "the claim is not denied, vetoed or paid yet",
+  "6031": "`submit-claim-for` is for the cover contract's `submit-claim` only",
+  "7000": "only the cover contract opens and expires policies, only the claims contract records payouts",
+  "7001": "no policy with that id",
+  "7002": "payout above the remaining cover (guard)",
+  "7003": "already expired or exhausted (guard)",
+  "7004": "`refresh-protocol-cap` needs every covered protocol, in increasing id order, each once"
+};
+
 /** Each contract's status, tier, verdict and category constants. */
 export const CONSTANTS = {
   "assessor-staking": {
@@ -352,3 +460,223 @@ export const CONSTANTS = {
     "VERDICT-FAIL": 3,
   },
 } as const;
+
+/** Each read-only function's result as stacks/clarity-values.ts decodes it (camelCase tuples, bigint numbers). */
+export type ReadResults = {
+  "assessor-staking": {
+    "get-assessor": { active: bigint; available: bigint; changedAt: bigint; locked: bigint; openVotes: bigint; reputation: bigint; unstakeAt: bigint; unstaking: bigint; weight: bigint };
+    "get-checkpoint-count": bigint;
+    "get-eligible-stake": bigint;
+    "get-reputation": bigint;
+    "get-stake-before": bigint;
+    "get-total-active-stake": bigint;
+    "get-total-unstaking": bigint;
+    "get-voting-weight": bigint;
+    "is-claims-caller": boolean;
+    "is-team-member": boolean;
+  };
+  "capital-pool": {
+    "get-active-cover": bigint;
+    "get-bonds-held": bigint;
+    "get-capacity": bigint;
+    "get-claims-owed": bigint;
+    "get-claims-pending": bigint;
+    "get-earning": { rate: bigint; through: bigint; unearned: bigint };
+    "get-free-capacity": bigint;
+    "get-free-capital": bigint;
+    "get-locked-capital": bigint;
+    "get-pool-balance": bigint;
+    "get-pool-stats": { activeCover: bigint; bondsHeld: bigint; capacity: bigint; claimsOwed: bigint; claimsPending: bigint; freeCapacity: bigint; freeCapital: bigint; lockedCapital: bigint; poolBalance: bigint; premiumsEarned: bigint; protocolCapMark: bigint; rewardReserve: bigint; rewardsOwed: bigint; sharePrice: bigint; totalAssets: bigint; totalCapital: bigint; totalPaidOut: bigint; totalShares: bigint; unearnedPremiums: bigint; utilizationBps: bigint };
+    "get-premiums-earned": bigint;
+    "get-provider": { epoch: bigint; expiresAt: bigint; pendingShares: bigint; pendingValue: bigint; requestedAt: bigint; shares: bigint; unlocksAt: bigint; value: bigint };
+    "get-reward-reserve": bigint;
+    "get-rewards-owed": bigint;
+    "get-share-epoch": bigint;
+    "get-share-price": bigint;
+    "get-total-assets": bigint;
+    "get-total-capital": bigint;
+    "get-total-paid-out": bigint;
+    "get-total-shares": bigint;
+    "get-unearned-premiums": bigint;
+    "get-utilization-bps": bigint;
+    "is-wiped-out": boolean;
+    "quote-cover": { coverAfter: bigint; fitsCapacity: boolean; premium: bigint; protocolCapLimit: bigint; utilizationBps: bigint };
+    "shares-for-amount": bigint;
+    "value-of-shares": bigint;
+  };
+  "claims-assessment": {
+    "get-claim": { amount: bigint; approvalBps: bigint; approveCount: bigint; approveWeight: bigint; bond: bigint; claimant: string; council: { approvals: bigint; denials: bigint; epoch: bigint; vetoes: bigint }; decidedBy: string; deductible: bigint; denyCount: bigint; denyWeight: bigint; description: string; evidenceHash: string; evidenceUri: string; incidentTime: bigint; large: boolean; minVoters: bigint; paid: bigint; payable: bigint; policyId: bigint; protocolId: bigint; quorumReached: boolean; quorumStake: bigint; rewardPot: bigint; status: bigint; submittedAt: bigint; totalStake: bigint; vetoEndsAt: bigint; vetoReason: string | null; votedStake: bigint; voterCount: bigint; votingEndsAt: bigint; winningWeight: bigint } | null;
+    "get-last-claim-id": bigint;
+    "get-open-claim": bigint | null;
+    "get-vote": { approve: boolean; settled: boolean; stake: bigint; weight: bigint } | null;
+    "get-vote-eligibility": { conflict: boolean; open: boolean; stake: bigint; voted: boolean; weight: bigint } | { error: bigint };
+    "is-closed": boolean;
+  };
+  "cybersecurity-insurance-defi": {
+    "get-claim": { amount: bigint; approvalBps: bigint; approveCount: bigint; approveWeight: bigint; bond: bigint; claimant: string; council: { approvals: bigint; denials: bigint; epoch: bigint; vetoes: bigint }; decidedBy: string; deductible: bigint; denyCount: bigint; denyWeight: bigint; description: string; evidenceHash: string; evidenceUri: string; incidentTime: bigint; large: boolean; minVoters: bigint; paid: bigint; payable: bigint; policyId: bigint; protocolId: bigint; quorumReached: boolean; quorumStake: bigint; rewardPot: bigint; status: bigint; submittedAt: bigint; totalStake: bigint; vetoEndsAt: bigint; vetoReason: string | null; votedStake: bigint; voterCount: bigint; votingEndsAt: bigint; winningWeight: bigint } | null;
+    "get-covered-protocol-count": bigint;
+    "get-filing-deadline": bigint | null;
+    "get-holder-policy": bigint | null;
+    "get-holder-policy-count": bigint;
+    "get-last-policy-id": bigint;
+    "get-policy": { activeFrom: bigint; capitalPremium: bigint; claimsPauseClock: bigint; coverageAmount: bigint; durationDays: bigint; endsAt: bigint; holder: string; premium: bigint; protocolId: bigint; purchasedAt: bigint; rateBps: bigint; remainingCover: bigint; status: bigint; tier: bigint; totalPaid: bigint } | null;
+    "get-pool-balance": bigint;
+    "get-protocol-coverage": bigint;
+    "get-protocol-policy": bigint | null;
+    "get-protocol-policy-count": bigint;
+    "is-policy-active": boolean;
+    "quote": { basePremium: bigint; premium: bigint; rateBps: bigint; riskScore: bigint; tier: bigint; utilizationBps: bigint } | { error: bigint };
+  };
+  "insurance-council": {
+    "get-claims-pause-clock": bigint;
+    "get-council": { epoch: bigint; memberCount: bigint; threshold: bigint };
+    "get-cover-terms": { claimsPauseClock: bigint; coverPaused: boolean; maxDurationDays: bigint; minCoverage: bigint; minDurationDays: bigint; utilizationSlopeBps: bigint; waitingPeriod: bigint };
+    "get-executable-at": bigint | null;
+    "get-last-proposal-id": bigint;
+    "get-member-count": bigint;
+    "get-membership-epoch": bigint;
+    "get-parameter": bigint;
+    "get-parameter-info": { max: bigint; min: bigint; value: bigint } | { error: bigint };
+    "get-pool-terms": { assessorFeeBps: bigint; capacityRatioBps: bigint; protocolCapBps: bigint };
+    "get-proposal": { approvals: bigint; approvedAt: bigint; cancelled: boolean; createdAt: bigint; enabled: boolean; epoch: bigint; executed: boolean; kind: bigint; name: string; pauseClaims: boolean | null; pauseCover: boolean | null; proposer: string; subjectVersion: bigint; target: string; value: bigint } | null;
+    "get-threshold": bigint;
+    "get-timelock": bigint;
+    "has-approved": boolean;
+    "has-role": boolean;
+    "is-claims-paused": boolean;
+    "is-cover-paused": boolean;
+    "is-member": boolean;
+  };
+  "policy-ledger": {
+    "get-covered-protocol-count": bigint;
+    "get-filing-deadline": bigint | null;
+    "get-holder-policy": bigint | null;
+    "get-holder-policy-count": bigint;
+    "get-last-policy-id": bigint;
+    "get-policy": { activeFrom: bigint; capitalPremium: bigint; claimsPauseClock: bigint; coverageAmount: bigint; durationDays: bigint; endsAt: bigint; holder: string; premium: bigint; protocolId: bigint; purchasedAt: bigint; rateBps: bigint; remainingCover: bigint; status: bigint; tier: bigint; totalPaid: bigint } | null;
+    "get-protocol-cap-mark": bigint;
+    "get-protocol-coverage": bigint;
+    "get-protocol-policy": bigint | null;
+    "get-protocol-policy-count": bigint;
+    "is-writer-for": boolean;
+  };
+  "protocol-registry": {
+    "check-insurable": { ageCredit: bigint; categoryPoints: bigint; findingPoints: bigint; incidentPoints: bigint; rateBps: bigint; score: bigint; tier: bigint; verdictPoints: bigint } | { error: bigint };
+    "get-audit": { auditor: string; critical: bigint; high: bigint; low: bigint; medium: bigint; protocolId: bigint; recordedAt: bigint; reportHash: string; reportUri: string; verdict: bigint } | null;
+    "get-last-audit-id": bigint;
+    "get-last-protocol-id": bigint;
+    "get-latest-audit": { auditor: string; critical: bigint; high: bigint; low: bigint; medium: bigint; protocolId: bigint; recordedAt: bigint; reportHash: string; reportUri: string; verdict: bigint } | null;
+    "get-protocol": { auditCount: bigint; category: bigint; chain: string; incidentCount: bigint; latestAuditId: bigint; listedAt: bigint; name: string; sourceUrl: string; status: bigint; submittedAt: bigint; submitter: string; team: (string)[]; website: string } | null;
+    "get-protocol-by-name": { auditCount: bigint; category: bigint; chain: string; incidentCount: bigint; latestAuditId: bigint; listedAt: bigint; name: string; sourceUrl: string; status: bigint; submittedAt: bigint; submitter: string; team: (string)[]; website: string } | null;
+    "get-protocol-id": bigint | null;
+    "get-risk-breakdown": { ageCredit: bigint; categoryPoints: bigint; findingPoints: bigint; incidentPoints: bigint; rateBps: bigint; score: bigint; tier: bigint; verdictPoints: bigint } | { error: bigint };
+    "is-team-member": boolean;
+    "tier-rate": bigint;
+  };
+};
+export type ReadResult<C extends ContractName, F extends ReadOnlyFunction<C>> = F extends keyof ReadResults[C] ? ReadResults[C][F] : never;
+
+/** Every event topic: the contract that prints it and its fields' Clarity types (from docs/events.md). */
+export const EVENTS = {
+  "council-proposal-created": {"contract":"insurance-council","fields":{"proposal-id":"uint","kind":"uint","proposer":"principal","name":"string-ascii","value":"uint","target":"principal","enabled":"bool","pause-cover":"(optional bool)","pause-claims":"(optional bool)","executable-at":"uint","expires-at":"uint"}},
+  "council-proposal-approved": {"contract":"insurance-council","fields":{"proposal-id":"uint","member":"principal","approvals":"uint","threshold":"uint","executable-at":"uint"}},
+  "council-approval-revoked": {"contract":"insurance-council","fields":{"proposal-id":"uint","member":"principal","approvals":"uint","threshold":"uint"}},
+  "council-proposal-cancelled": {"contract":"insurance-council","fields":{"proposal-id":"uint","by":"principal"}},
+  "council-proposal-executed": {"contract":"insurance-council","fields":{"proposal-id":"uint","kind":"uint","executor":"principal"}},
+  "parameter-changed": {"contract":"insurance-council","fields":{"name":"string-ascii","old-value":"uint","value":"uint"}},
+  "role-changed": {"contract":"insurance-council","fields":{"role":"string-ascii","who":"principal","enabled":"bool"}},
+  "council-member-changed": {"contract":"insurance-council","fields":{"who":"principal","enabled":"bool","member-count":"uint","threshold":"uint"}},
+  "council-threshold-changed": {"contract":"insurance-council","fields":{"threshold":"uint","member-count":"uint"}},
+  "pause-changed": {"contract":"insurance-council","fields":{"cover-paused":"bool","claims-paused":"bool","claims-pause-clock":"uint"}},
+  "protocol-submitted": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","chain":"string-ascii","category":"uint","source-url":"string-ascii","submitter":"principal","team":"(list principal)"}},
+  "protocol-listed": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
+  "protocol-rejected": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
+  "protocol-paused": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
+  "protocol-unpaused": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
+  "protocol-delisted": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
+  "audit-recorded": {"contract":"protocol-registry","fields":{"protocol-id":"uint","audit-id":"uint","auditor":"principal","report-hash":"(buff 32)","report-uri":"string-ascii","critical":"uint","high":"uint","medium":"uint","low":"uint","verdict":"uint"}},
+  "team-member-set": {"contract":"protocol-registry","fields":{"protocol-id":"uint","who":"principal","member":"bool","by":"principal"}},
+  "incident-recorded": {"contract":"protocol-registry","fields":{"protocol-id":"uint","incident-count":"uint","by":"principal"}},
+  "stake-slashed": {"contract":"capital-pool","fields":{"amount":"uint","total-capital":"uint","share-price":"uint"}},
+  "share-epoch-started": {"contract":"capital-pool","fields":{"epoch":"uint","retired-shares":"uint","residual-capital":"uint"}},
+  "capital-deposited": {"contract":"capital-pool","fields":{"provider":"principal","amount":"uint","shares":"uint","provider-shares":"uint","total-capital":"uint","total-shares":"uint","share-price":"uint"}},
+  "withdrawal-requested": {"contract":"capital-pool","fields":{"provider":"principal","shares":"uint","value":"uint","unlocks-at":"uint","expires-at":"uint"}},
+  "withdrawal-cancelled": {"contract":"capital-pool","fields":{"provider":"principal","shares":"uint"}},
+  "capital-withdrawn": {"contract":"capital-pool","fields":{"provider":"principal","amount":"uint","shares":"uint","provider-shares":"uint","total-capital":"uint","total-shares":"uint","share-price":"uint"}},
+  "premium-collected": {"contract":"capital-pool","fields":{"payer":"principal","amount":"uint","to-capital":"uint","to-assessors":"uint","earned-until":"uint","total-capital":"uint"}},
+  "claim-reserved": {"contract":"capital-pool","fields":{"amount":"uint","claims-owed":"uint","total-capital":"uint","share-price":"uint"}},
+  "claim-released": {"contract":"capital-pool","fields":{"amount":"uint","claims-owed":"uint","total-capital":"uint","share-price":"uint"}},
+  "claim-payout-sent": {"contract":"capital-pool","fields":{"recipient":"principal","amount":"uint","claims-owed":"uint","total-capital":"uint","share-price":"uint"}},
+  "policy-purchased": {"contract":"cybersecurity-insurance-defi","fields":{"policy-id":"uint","protocol-id":"uint","holder":"principal","coverage-amount":"uint","premium":"uint","rate-bps":"uint","tier":"uint","duration-days":"uint","active-from":"uint","ends-at":"uint","protocol-coverage":"uint","utilization-bps":"uint"}},
+  "policy-expired": {"contract":"cybersecurity-insurance-defi","fields":{"policy-id":"uint","protocol-id":"uint","holder":"principal","released-cover":"uint","protocol-coverage":"uint","expired-by":"principal"}},
+  "policy-paid": {"contract":"policy-ledger","fields":{"policy-id":"uint","protocol-id":"uint","holder":"principal","claimed":"uint","paid":"uint","remaining-cover":"uint","total-paid":"uint","status":"uint","protocol-coverage":"uint"}},
+  "protocol-cap-refreshed": {"contract":"policy-ledger","fields":{"largest-protocol-cover":"uint","protocols":"uint","by":"principal"}},
+  "ledger-role-synced": {"contract":"policy-ledger","fields":{"role":"(string-ascii 32)","who":"principal","granted":"bool","by":"principal"}},
+  "stake-added": {"contract":"assessor-staking","fields":{"assessor":"principal","amount":"uint","active":"uint","total-active":"uint"}},
+  "unstake-requested": {"contract":"assessor-staking","fields":{"assessor":"principal","amount":"uint","active":"uint","unstaking":"uint","unstake-at":"uint","total-active":"uint"}},
+  "stake-withdrawn": {"contract":"assessor-staking","fields":{"assessor":"principal","amount":"uint","active":"uint"}},
+  "claims-role-synced": {"contract":"assessor-staking","fields":{"who":"principal","granted":"bool","by":"principal"}},
+  "claim-submitted": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","deductible":"uint","payable":"uint","incident-time":"uint","description":"string-utf8","evidence-hash":"(buff 32)","evidence-uri":"string-ascii","bond":"uint","voting-ends-at":"uint","total-stake":"uint","quorum-stake":"uint","approval-bps":"uint","large":"bool"}},
+  "vote-cast": {"contract":"claims-assessment","fields":{"claim-id":"uint","voter":"principal","approve":"bool","stake":"uint","weight":"uint","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","voter-count":"uint","voting-ends-at":"uint"}},
+  "claim-escalated": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","payable":"uint","status":"uint","decided-by":"string-ascii","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","total-stake":"uint","voter-count":"uint","min-voters":"uint","quorum-reached":"bool","reward-pot":"uint","veto-ends-at":"uint"}},
+  "claim-approved": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","payable":"uint","status":"uint","decided-by":"string-ascii","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","total-stake":"uint","voter-count":"uint","min-voters":"uint","quorum-reached":"bool","reward-pot":"uint","veto-ends-at":"uint"}},
+  "claim-denied": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","payable":"uint","status":"uint","decided-by":"string-ascii","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","total-stake":"uint","voter-count":"uint","min-voters":"uint","quorum-reached":"bool","reward-pot":"uint","veto-ends-at":"uint","bond-forfeited":"uint","bond-to-pool":"uint"}},
+  "claim-vetoed": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","payable":"uint","status":"uint","decided-by":"string-ascii","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","total-stake":"uint","voter-count":"uint","min-voters":"uint","quorum-reached":"bool","reward-pot":"uint","veto-ends-at":"uint","reason-hash":"(buff 32)","bond-forfeited":"uint","bond-to-pool":"uint"}},
+  "claim-paid": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","payable":"uint","status":"uint","decided-by":"string-ascii","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","total-stake":"uint","voter-count":"uint","min-voters":"uint","quorum-reached":"bool","reward-pot":"uint","veto-ends-at":"uint","paid":"uint","deductible":"uint","shortfall":"uint","bond-returned":"uint","executed-by":"principal"}},
+  "council-claim-signed": {"contract":"claims-assessment","fields":{"claim-id":"uint","member":"principal","approve":"bool","approvals":"uint","denials":"uint","threshold":"uint"}},
+  "council-veto-signed": {"contract":"claims-assessment","fields":{"claim-id":"uint","member":"principal","reason-hash":"(buff 32)","vetoes":"uint","threshold":"uint"}},
+  "vote-settled": {"contract":"claims-assessment","fields":{"claim-id":"uint","voter":"principal","with-outcome":"bool","reward":"uint","reputation":"uint","slashed":"uint","settled-by":"principal"}},
+} as const;
+export type EventTopic = keyof typeof EVENTS;
+
+/** Each event's fields as decoded (camelCase, bigint numbers, 0x-hex buffers, null for none). */
+export type EventData = {
+  "council-proposal-created": { proposalId: bigint; kind: bigint; proposer: string; name: string; value: bigint; target: string; enabled: boolean; pauseCover: boolean | null; pauseClaims: boolean | null; executableAt: bigint; expiresAt: bigint };
+  "council-proposal-approved": { proposalId: bigint; member: string; approvals: bigint; threshold: bigint; executableAt: bigint };
+  "council-approval-revoked": { proposalId: bigint; member: string; approvals: bigint; threshold: bigint };
+  "council-proposal-cancelled": { proposalId: bigint; by: string };
+  "council-proposal-executed": { proposalId: bigint; kind: bigint; executor: string };
+  "parameter-changed": { name: string; oldValue: bigint; value: bigint };
+  "role-changed": { role: string; who: string; enabled: boolean };
+  "council-member-changed": { who: string; enabled: boolean; memberCount: bigint; threshold: bigint };
+  "council-threshold-changed": { threshold: bigint; memberCount: bigint };
+  "pause-changed": { coverPaused: boolean; claimsPaused: boolean; claimsPauseClock: bigint };
+  "protocol-submitted": { protocolId: bigint; name: string; chain: string; category: bigint; sourceUrl: string; submitter: string; team: (string)[] };
+  "protocol-listed": { protocolId: bigint; name: string; status: bigint; by: string };
+  "protocol-rejected": { protocolId: bigint; name: string; status: bigint; by: string };
+  "protocol-paused": { protocolId: bigint; name: string; status: bigint; by: string };
+  "protocol-unpaused": { protocolId: bigint; name: string; status: bigint; by: string };
+  "protocol-delisted": { protocolId: bigint; name: string; status: bigint; by: string };
+  "audit-recorded": { protocolId: bigint; auditId: bigint; auditor: string; reportHash: string; reportUri: string; critical: bigint; high: bigint; medium: bigint; low: bigint; verdict: bigint };
+  "team-member-set": { protocolId: bigint; who: string; member: boolean; by: string };
+  "incident-recorded": { protocolId: bigint; incidentCount: bigint; by: string };
+  "stake-slashed": { amount: bigint; totalCapital: bigint; sharePrice: bigint };
+  "share-epoch-started": { epoch: bigint; retiredShares: bigint; residualCapital: bigint };
+  "capital-deposited": { provider: string; amount: bigint; shares: bigint; providerShares: bigint; totalCapital: bigint; totalShares: bigint; sharePrice: bigint };
+  "withdrawal-requested": { provider: string; shares: bigint; value: bigint; unlocksAt: bigint; expiresAt: bigint };
+  "withdrawal-cancelled": { provider: string; shares: bigint };
+  "capital-withdrawn": { provider: string; amount: bigint; shares: bigint; providerShares: bigint; totalCapital: bigint; totalShares: bigint; sharePrice: bigint };
+  "premium-collected": { payer: string; amount: bigint; toCapital: bigint; toAssessors: bigint; earnedUntil: bigint; totalCapital: bigint };
+  "claim-reserved": { amount: bigint; claimsOwed: bigint; totalCapital: bigint; sharePrice: bigint };
+  "claim-released": { amount: bigint; claimsOwed: bigint; totalCapital: bigint; sharePrice: bigint };
+  "claim-payout-sent": { recipient: string; amount: bigint; claimsOwed: bigint; totalCapital: bigint; sharePrice: bigint };
+  "policy-purchased": { policyId: bigint; protocolId: bigint; holder: string; coverageAmount: bigint; premium: bigint; rateBps: bigint; tier: bigint; durationDays: bigint; activeFrom: bigint; endsAt: bigint; protocolCoverage: bigint; utilizationBps: bigint };
+  "policy-expired": { policyId: bigint; protocolId: bigint; holder: string; releasedCover: bigint; protocolCoverage: bigint; expiredBy: string };
+  "policy-paid": { policyId: bigint; protocolId: bigint; holder: string; claimed: bigint; paid: bigint; remainingCover: bigint; totalPaid: bigint; status: bigint; protocolCoverage: bigint };
+  "protocol-cap-refreshed": { largestProtocolCover: bigint; protocols: bigint; by: string };
+  "ledger-role-synced": { role: string; who: string; granted: boolean; by: string };
+  "stake-added": { assessor: string; amount: bigint; active: bigint; totalActive: bigint };
+  "unstake-requested": { assessor: string; amount: bigint; active: bigint; unstaking: bigint; unstakeAt: bigint; totalActive: bigint };
+  "stake-withdrawn": { assessor: string; amount: bigint; active: bigint };
+  "claims-role-synced": { who: string; granted: boolean; by: string };
+  "claim-submitted": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; deductible: bigint; payable: bigint; incidentTime: bigint; description: string; evidenceHash: string; evidenceUri: string; bond: bigint; votingEndsAt: bigint; totalStake: bigint; quorumStake: bigint; approvalBps: bigint; large: boolean };
+  "vote-cast": { claimId: bigint; voter: string; approve: boolean; stake: bigint; weight: bigint; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; voterCount: bigint; votingEndsAt: bigint };
+  "claim-escalated": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; payable: bigint; status: bigint; decidedBy: string; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; totalStake: bigint; voterCount: bigint; minVoters: bigint; quorumReached: boolean; rewardPot: bigint; vetoEndsAt: bigint };
+  "claim-approved": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; payable: bigint; status: bigint; decidedBy: string; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; totalStake: bigint; voterCount: bigint; minVoters: bigint; quorumReached: boolean; rewardPot: bigint; vetoEndsAt: bigint };
+  "claim-denied": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; payable: bigint; status: bigint; decidedBy: string; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; totalStake: bigint; voterCount: bigint; minVoters: bigint; quorumReached: boolean; rewardPot: bigint; vetoEndsAt: bigint; bondForfeited: bigint; bondToPool: bigint };
+  "claim-vetoed": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; payable: bigint; status: bigint; decidedBy: string; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; totalStake: bigint; voterCount: bigint; minVoters: bigint; quorumReached: boolean; rewardPot: bigint; vetoEndsAt: bigint; reasonHash: string; bondForfeited: bigint; bondToPool: bigint };
+  "claim-paid": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; payable: bigint; status: bigint; decidedBy: string; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; totalStake: bigint; voterCount: bigint; minVoters: bigint; quorumReached: boolean; rewardPot: bigint; vetoEndsAt: bigint; paid: bigint; deductible: bigint; shortfall: bigint; bondReturned: bigint; executedBy: string };
+  "council-claim-signed": { claimId: bigint; member: string; approve: boolean; approvals: bigint; denials: bigint; threshold: bigint };
+  "council-veto-signed": { claimId: bigint; member: string; reasonHash: string; vetoes: bigint; threshold: bigint };
+  "vote-settled": { claimId: bigint; voter: string; withOutcome: boolean; reward: bigint; reputation: bigint; slashed: bigint; settledBy: string };
+};

@@ -1,4 +1,5 @@
-import { fetchCallReadOnlyFunction, type ClarityValue } from "@stacks/transactions";
+import type { ClarityValue } from "@stacks/transactions";
+import { callReadOnly } from "../../stacks/read-only";
 import { createNetwork, type StacksNetwork } from "@stacks/network";
 import { createClient } from "@stacks/blockchain-api-client";
 
@@ -56,10 +57,8 @@ export class StacksClient {
 
   /** A read-only call; Clarity runtime errors come back as errors, unreachable APIs as ChainUnavailableError. */
   async readOnly(contractId: string, functionName: string, functionArgs: ClarityValue[] = [], sender?: string): Promise<ClarityValue> {
-    const [contractAddress, contractName] = contractId.split(".") as [string, string];
     try {
-      return await fetchCallReadOnlyFunction({ contractAddress, contractName, functionName, functionArgs, network: this.network,
-        senderAddress: sender ?? contractAddress });
+      return await callReadOnly(this.network, contractId, functionName, functionArgs, sender);
     } catch (e) {
       if (e instanceof ChainUnavailableError) throw e;
       // A non-JSON or failed answer from a reachable API is also "chain unavailable" to a member.

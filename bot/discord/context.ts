@@ -4,6 +4,7 @@ import type { Logger } from "../logger";
 import type { ProtocolReader, Protocol } from "../chain/protocol-reader";
 import type { Store } from "../storage/store";
 import type { Links } from "./presentation/links";
+import type { Poster } from "./poster";
 import { UserError } from "./errors";
 
 export type BotContext = {
@@ -14,6 +15,8 @@ export type BotContext = {
   links: Links;
   directory: ProtocolDirectory;
   commands: BotCommand[];
+  /** Every channel post and edit goes through it (pacing, once-only, mentions). */
+  poster: Poster;
 };
 
 export type BotCommand = {

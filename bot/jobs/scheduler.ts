@@ -35,8 +35,8 @@ function guarded(name: string, ctx: BotContext, job: () => Promise<unknown>) {
 
 export function startJobs(client: Client, ctx: BotContext, keeper?: Keeper): ScheduledTask[] {
   const tasks = [
-    cron.schedule(SCHEDULES.reminders, guarded("reminders", ctx, () => sendReminders(client, ctx)), { name: "reminders", timezone: "UTC" }),
-    cron.schedule(SCHEDULES.poolReport, guarded("pool-report", ctx, () => postPoolReport(client, ctx)), { name: "pool-report", timezone: "UTC" }),
+    cron.schedule(SCHEDULES.reminders, guarded("reminders", ctx, () => sendReminders(ctx)), { name: "reminders", timezone: "UTC" }),
+    cron.schedule(SCHEDULES.poolReport, guarded("pool-report", ctx, () => postPoolReport(ctx)), { name: "pool-report", timezone: "UTC" }),
     cron.schedule(SCHEDULES.roleSync, guarded("role-sync", ctx, () => syncAssessorRoles(client, ctx)), { name: "role-sync", timezone: "UTC" }),
     cron.schedule(SCHEDULES.linkNoncePurge, guarded("link-nonce-purge", ctx, async () => ctx.store.purgeLinkNonces()),
       { name: "link-nonce-purge", timezone: "UTC" }),

@@ -82,7 +82,8 @@ export class EventWatcher {
     for (const [i, log] of events.entries()) {
       if (!this.running) return;
       const index = handled + i;
-      await this.opts.handler(decodeLog(contractId, index, log));
+      const event = decodeLog(contractId, index, log, this.opts.log);
+      if (event) await this.opts.handler(event);
       this.opts.store.setCursor(contractId, String(index + 1));
     }
   }

@@ -118,7 +118,7 @@ export class Registry {
   async events(contract: string, max = 500) {
     const contractId = this.ctx.reader.contractId(contract);
     const { total, logs } = await latestContractLogs(this.ctx.reader.client, contractId, (t) => Math.min(t, max));
-    return logs.map((r, i) => decodeLog(contractId, total - logs.length + i, r));
+    return logs.map((r, i) => decodeLog(contractId, total - logs.length + i, r, this.ctx.log)).filter((e) => e !== null);
   }
 
   /** When a transaction was mined (block time), cached. */
@@ -137,7 +137,7 @@ export class Registry {
     const [claims, events] = await Promise.all([this.claims(), this.cache.get("events:claims", () => this.events("claims-assessment"))]);
     const txs = new Map<string, { topic: string; txid: string }[]>();
     for (const e of events) {
-      if (!e.data.claimId || e.topic === "vote-cast" || e.topic === "vote-settled") continue;
+      if (!("claimId" in e.data) || e.topic === "vote-cast" || e.topic === "vote-settled") continue;
       const key = String(e.data.claimId);
       txs.set(key, [...(txs.get(key) ?? []), { topic: e.topic, txid: e.txid }]);
     }
@@ -183,7 +183,7 @@ export class Registry {
     let premiumTotal = 0n;
     for (const e of pool) {
       const t = await this.txTime(e.txid);
-      if (e.data.totalCapital !== undefined) capital.push({ t, value: e.data.totalCapital });
+      if ("totalCapital" in e.data) capital.push({ t, value: e.data.totalCapital });
       if (e.topic === "premium-collected") premiums.push({ t, value: (premiumTotal += e.data.toCapital) });
     }
     const utilization: { t: number; value: bigint }[] = [];

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import swagger from "@fastify/swagger";
 import { registerSecurity, CORS_METHODS, isApi, isOpenToOtherOrigins } from "./security";
 import type { BotContext } from "../discord/context";
 import { ChainUnavailableError } from "../chain/stacks-client";
@@ -13,6 +14,7 @@ import { linkRoutes } from "./routes/link";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
 import { apiRoutes } from "./routes/api";
+import { OPENAPI_OPTIONS, queryString } from "./api-schemas";
 
 /**
  * The bot's web server (Fastify): the pages where a member's own wallet signs (vote, link), the public
@@ -20,7 +22,8 @@ import { apiRoutes } from "./routes/api";
  * refused, slow headers and bodies time out, malformed paths answer 400, unknown query parameters are
  * refused, and every client IP has a request budget so public traffic cannot spend the chain budget the
  * bot's alerts need. Pages carry a strict Content-Security-Policy (scripts and styles only from this
- * origin, no framing). Errors under /api/ are always JSON.
+ * origin, no framing). Errors under /api/ are always JSON. The JSON API's OpenAPI document is generated
+ * from the routes' schemas by @fastify/swagger (see api-schemas.ts).
  */
 
 export type WebOptions = {
@@ -60,7 +63,7 @@ function validationMessage(error: FastifyError): string {
 }
 
 /** Fastify with the input bounds: body size, slow clients, bad paths, strict query validation. */
-function createApp(web: WebOptions) {
+export function createApp(web: WebOptions) {
   const headersTimeout = web.headersTimeoutMs ?? 10_000;
   return Fastify({
     bodyLimit: BODY_LIMIT,
@@ -84,7 +87,12 @@ function handleErrors(app: FastifyInstance, ctx: BotContext) {
     if (error instanceof ChainUnavailableError) {
       return sendError(request, reply, 503, "The Stacks chain can't be read right now. Try again shortly.", "Try again");
     }
-    if (error.validation) return sendError(request, reply, 400, validationMessage(error), "Bad request");
+    if (error.validation) {
+      // A refusal in a route's own words carries the headers that route answers with (api-schemas.ts).
+      const { headers } = error as FastifyError & { headers?: Record<string, string> };
+      if (headers) reply.headers(headers);
+      return sendError(request, reply, 400, validationMessage(error), "Bad request");
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       if (status === 429) reply.header("retry-after", reply.getHeader("retry-after") ?? "60");
@@ -112,18 +120,33 @@ function methodRules(app: FastifyInstance) {
   });
 }
 
-export async function startWebServer(ctx: BotContext, options: { port: number; web?: WebOptions;
-  onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> }): Promise<WebServer> {
+export type WebAppOptions = { web?: WebOptions } & Pick<RouteDeps, "onLinked">;
+
+/** Everything the web server answers, on an app from createApp: headers and budgets, the API document, errors, methods, every route. */
+export async function registerWeb(app: FastifyInstance, ctx: BotContext, options: WebAppOptions = {}) {
   const web = options.web ?? {};
   // Bundling takes seconds on a busy machine: done before Fastify's plugin timer starts.
   await bundleScripts();
-  const app = createApp(web);
   await registerSecurity(app, web);
+  // Before any route, so that it sees every route (the ones the document leaves out carry no tags).
+  await app.register(swagger, OPENAPI_OPTIONS);
   handleErrors(app, ctx);
   methodRules(app);
   const deps = { ctx, registry: new Registry(ctx, { ttlMs: web.cacheMs }), onLinked: options.onLinked };
   await app.register(assetRoutes);
-  for (const routes of [voteRoutes, linkRoutes, registryRoutes, badgeRoutes, apiRoutes]) await app.register(routes, deps);
+  for (const routes of [voteRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes]) await app.register(routes, deps);
+}
+
+/** The web app, ready to answer but not listening (scripts/openapi.ts reads the API document from it). */
+export async function buildWebApp(ctx: BotContext, options: WebAppOptions = {}): Promise<FastifyInstance> {
+  const app = createApp(options.web ?? {});
+  await registerWeb(app, ctx, options);
+  await app.ready();
+  return app;
+}
+
+export async function startWebServer(ctx: BotContext, options: WebAppOptions & { port: number }): Promise<WebServer> {
+  const app = await buildWebApp(ctx, options);
   await app.listen({ port: options.port, host: "127.0.0.1" });
   const port = (app.server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}`, port, close: () => app.close() };
@@ -131,7 +154,5 @@ export async function startWebServer(ctx: BotContext, options: { port: number; w
 
 export type RouteDeps = { ctx: BotContext; registry: Registry; onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> };
 /** A query string that takes exactly these string parameters (and refuses any other). */
-export const query = (...names: string[]) => ({
-  type: "object", additionalProperties: false, properties: Object.fromEntries(names.map((n) => [n, { type: "string", maxLength: 100 }])),
-}) as const;
+export const query = (...names: string[]) => queryString(Object.fromEntries(names.map((name) => [name, {}])));
 export const HTML = "text/html; charset=utf-8";

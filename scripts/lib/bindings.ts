@@ -1,10 +1,14 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { initSimnet } from "@stacks/clarinet-sdk";
+import { parseClarityType, typeScriptOf } from "../../stacks/clarity-types";
 
 /**
  * Typed bindings generated from the contracts: each contract's public and read-only functions with their
  * argument and result types (from the Clarinet SDK's contract interfaces), its error codes and its
- * status constants (from its `define-constant`s). `npm run bindings` writes stacks/contracts.generated.ts;
+ * status constants (from its `define-constant`s), the decoded type of each read-only result, and every event
+ * with its fields (from docs/events.md, which tests/contracts/events.test.ts keeps equal to what the contracts
+ * print) and the meaning of each error (from docs/contracts.md, kept equal to the contracts by
+ * tests/contracts/errors-doc.test.ts). `npm run bindings` writes stacks/contracts.generated.ts;
  * a test regenerates it and fails on any difference, so a contract change cannot leave the bindings behind.
  */
 
@@ -25,9 +29,47 @@ export function clarityType(t: ClarityType): string {
   }
 }
 
+/** docs/events.md's type column ("buff 32", "optional bool", "list of principal") in Clarity's notation. */
+export function docType(text: string): string {
+  const t = text.trim();
+  const optional = /^optional (.+)$/.exec(t);
+  if (optional) return `(optional ${docType(optional[1]!)})`;
+  const list = /^list of (.+)$/.exec(t);
+  if (list) return `(list ${docType(list[1]!)})`;
+  const sized = /^([a-z-]+) (\d+)$/.exec(t);
+  return sized ? `(${sized[1]} ${sized[2]})` : t;
+}
+
+type EventSpec = { contract: string; fields: Record<string, string> };
+
+/** Every documented event: `## contract`, then `### topic[, topic…]` and a `| field | type | meaning |` table. */
+export function documentedEvents(doc: string): Record<string, EventSpec> {
+  const events: Record<string, EventSpec> = {};
+  let contract = "";
+  for (const section of doc.split(/^(?=##+ )/m)) {
+    const [heading = "", ...lines] = section.split("\n");
+    if (heading.startsWith("## ")) contract = heading.slice(3).trim();
+    if (!heading.startsWith("### ")) continue;
+    const rows = lines.filter((l) => l.startsWith("| ")).slice(1).map((l) => l.split("|").map((c) => c.trim()));
+    const fields = Object.fromEntries(rows.map((r) => [r[1]!, docType(r[2]!)]));
+    for (const topic of heading.slice(4).split(",").map((t) => t.trim())) {
+      if (events[topic]) throw new Error(`event ${topic} is documented twice`);
+      events[topic] = { contract, fields };
+    }
+  }
+  return events;
+}
+
+/** docs/contracts.md's error table: rows `| u1234 | ERR-NAME | contract | meaning |`, as code → meaning. */
+export function documentedErrorMeanings(doc: string): Record<string, string> {
+  const meanings: Record<string, string> = {};
+  for (const m of doc.matchAll(/^\| u(\d+) \| ERR-[A-Z0-9-]+ \| [a-z-]+ \| (.+?) \|$/gm)) meanings[m[1]!] = m[2]!;
+  return meanings;
+}
+
 type FunctionSpec = { access: "public" | "read_only"; args: [string, string][]; returns: string };
 
-export async function bindingsSource(manifest = "./Clarinet.toml", contractsDir = "contracts"): Promise<string> {
+export async function bindingsSource(manifest = "./Clarinet.toml", contractsDir = "contracts", docsDir = "docs"): Promise<string> {
   const simnet = await initSimnet(manifest, true, { trackCosts: false, trackCoverage: false });
   const names = readdirSync(contractsDir).filter((f) => f.endsWith(".clar")).map((f) => f.slice(0, -5)).sort();
   const interfaces = simnet.getContractsInterfaces();
@@ -45,7 +87,14 @@ export async function bindingsSource(manifest = "./Clarinet.toml", contractsDir 
     constants[name] = Object.fromEntries([...source.matchAll(/\(define-constant ((?:STATUS|TIER|VERDICT|CATEGORY)-[A-Z0-9-]+) u(\d+)\)/g)]
       .map((m) => [m[1]!, Number(m[2])]));
   }
+  const events = documentedEvents(readFileSync(`${docsDir}/events.md`, "utf8"));
+  const meanings = documentedErrorMeanings(readFileSync(`${docsDir}/contracts.md`, "utf8"));
   const json = (v: unknown) => JSON.stringify(v, null, 2);
+  const decoded = (clarity: string) => typeScriptOf(parseClarityType(clarity));
+  const readResults = Object.entries(functions).map(([contract, fns]) => `  ${JSON.stringify(contract)}: {\n${Object.entries(fns)
+    .filter(([, f]) => f.access === "read_only").map(([fn, f]) => `    ${JSON.stringify(fn)}: ${decoded(f.returns)};`).join("\n")}\n  };`).join("\n");
+  const eventData = Object.entries(events).map(([topic, e]) =>
+    `  ${JSON.stringify(topic)}: ${decoded(`{ ${Object.entries(e.fields).map(([k, t]) => `${k}: ${t}`).join(", ")} }`)};`).join("\n");
   // One line per function, error or constant: readable, and a change shows as one line in a diff.
   const nested = (v: Record<string, Record<string, unknown>>) => `{\n${Object.entries(v).map(([contract, entries]) =>
     `  ${JSON.stringify(contract)}: {\n${Object.entries(entries).map(([k, e]) => `    ${JSON.stringify(k)}: ${JSON.stringify(e)},`).join("\n")}\n  },`).join("\n")}\n}`;
@@ -63,7 +112,27 @@ export type ReadOnlyFunction<C extends ContractName> = { [F in keyof (typeof FUN
 export const ERRORS = ${nested(errors)} as const;
 export type ErrorName<C extends ContractName> = keyof (typeof ERRORS)[C];
 
+/** What each error means, by code (from docs/contracts.md, which a test keeps equal to the contracts). */
+export const ERROR_MEANINGS: Record<number, string> = ${json(Object.fromEntries(Object.entries(meanings).map(([k, v]) => [Number(k), v])))};
+
 /** Each contract's status, tier, verdict and category constants. */
 export const CONSTANTS = ${nested(constants)} as const;
+
+/** Each read-only function's result as stacks/clarity-values.ts decodes it (camelCase tuples, bigint numbers). */
+export type ReadResults = {
+${readResults}
+};
+export type ReadResult<C extends ContractName, F extends ReadOnlyFunction<C>> = F extends keyof ReadResults[C] ? ReadResults[C][F] : never;
+
+/** Every event topic: the contract that prints it and its fields' Clarity types (from docs/events.md). */
+export const EVENTS = {
+${Object.entries(events).map(([topic, e]) => `  ${JSON.stringify(topic)}: ${JSON.stringify(e)},`).join("\n")}
+} as const;
+export type EventTopic = keyof typeof EVENTS;
+
+/** Each event's fields as decoded (camelCase, bigint numbers, 0x-hex buffers, null for none). */
+export type EventData = {
+${eventData}
+};
 `;
 }

@@ -47,7 +47,7 @@ const graph = LAYERS.flatMap((layer) => files(layer).map((file) => ({ file, impo
 describe("the import graph", () => {
   it("reads every layer's files and their imports", () => {
     for (const layer of LAYERS) expect(graph.filter((f) => layerOf(f.file) === layer).length, layer).toBeGreaterThan(0);
-    expect(graph.find((f) => f.file === join("bot", "chain", "events.ts"))!.imports).toContain(join("stacks", "clarity-values"));
+    expect(graph.find((f) => f.file === join("bot", "chain", "events.ts"))!.imports).toContain(join("stacks", "contract-values"));
   });
 
   it("points one way: nothing in bot/ or devnet/ imports scripts/ or tests/, and nothing outside tests/ imports tests/", () => {

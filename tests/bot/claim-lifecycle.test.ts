@@ -134,7 +134,7 @@ describe("a claim's life in the channel", () => {
     const admin = s.member("admin2", [s.discord.role("admins").id]);
     const feed = s.discord.channel("pool-reports").id;
     await s.run("setup", [opt.sub("feed", [opt.channel("channel", feed)])], admin);
-    const quote = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(30)]);
+    const quote = await s.p.quote(1, 1_000n * STX, 30);
     await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(30), Cl.uint(quote.premium)]);
     await s.discord.waitFor(() => s.discord.channelMessages(feed)[0], 10_000, "the feed post");
     expect(s.discord.channelMessages(feed)[0]!.content).toMatch(/^🛡️ ST3AM1…GCS0 bought 1,000 STX of cover on \*\*stackswap\*\* for 30 days \(policy #2, premium [\d.,]+ STX\)\.$/);

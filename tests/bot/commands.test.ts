@@ -124,7 +124,7 @@ describe("/protocol", () => {
 
 describe("/quote", () => {
   it("gives exactly the premium the contract will charge", async () => {
-    const onChain = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(10_000n * STX), Cl.uint(30)]);
+    const onChain = await s.p.quote(1, 10_000n * STX, 30);
     const answer = answerOf(await s.run("quote", [opt.str("protocol", "stackswap"), opt.str("amount", "10,000"), opt.int("days", 30)]));
     expect(answer.embed.title).toBe("Quote · 10,000 STX on stackswap for 30 days");
     expect(answer.fields["Premium"]).toBe(formatStx(onChain.premium));
@@ -155,12 +155,12 @@ describe("/pool", () => {
     const stats = await s.p.read("capital-pool", "get-pool-stats");
     const answer = answerOf(await s.run("pool"));
     // 250,000 STX of cover against twice the capital (premiums count as capital as they are earned).
-    expect(stats["utilization-bps"]).toBe((250_000n * STX * 10_000n) / (2n * stats["total-capital"]));
+    expect(stats.utilizationBps).toBe((250_000n * STX * 10_000n) / (2n * stats.totalCapital));
     expect(answer.embed.title).toBe("Capital pool");
     expect(answer.fields).toMatchObject({
-      "Capital": formatStx(stats["total-capital"]), "Active cover": "250,000 STX", "Utilization": formatBps(stats["utilization-bps"]),
-      "Free capacity": formatStx(stats["free-capacity"]), "Share price": formatStx(stats["share-price"]),
-      "Premiums earned": formatStx(stats["premiums-earned"]), "Under assessment": "54,000 STX",
+      "Capital": formatStx(stats.totalCapital), "Active cover": "250,000 STX", "Utilization": formatBps(stats.utilizationBps),
+      "Free capacity": formatStx(stats.freeCapacity), "Share price": formatStx(stats.sharePrice),
+      "Premiums earned": formatStx(stats.premiumsEarned), "Under assessment": "54,000 STX",
     });
   });
 });

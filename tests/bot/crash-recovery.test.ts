@@ -95,7 +95,7 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
     };
     // 10 purchases, then (after the waiting period) 10 claims each followed by its 48 votes.
     for (let i = 0; i < CLAIMS; i++) {
-      const quote = await p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
+      const quote = await p.quote(1, 1_000n * STX, 60);
       await step(() => p.call(actors(api.chain.accounts).buyer, "cybersecurity-insurance-defi", "purchase-coverage",
         [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]));
     }
@@ -126,7 +126,7 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
     expect(new Set(discord.threads.map((t) => t.id)).size).toBe(discord.threads.length);
     for (let c = 1; c <= CLAIMS; c++) {
       const claim = await p.read("claims-assessment", "get-claim", [Cl.uint(c)]);
-      expect([claim["approve-weight"], claim["deny-weight"]]).toEqual([32_000n * STX, 16_000n * STX]);
+      expect([claim!.approveWeight, claim!.denyWeight]).toEqual([32_000n * STX, 16_000n * STX]);
     }
   });
 });

@@ -25,7 +25,7 @@ describe("delivery per server", () => {
   it("delivers every other server's alerts while one server refuses every post (403), and reports that server once", async () => {
     const [open, refusing, alsoOpen] = s.discord.guilds;
     const alertsIn = (guild: typeof open) => s.discord.channelMessages(s.discord.channel("claims", guild!).id);
-    const quote = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60)]);
+    const quote = await s.p.quote(1, 1_000n * STX, 60);
     await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]);
     await advance(3 * 86_400 + 7_200);
     for (const policy of [1, 2]) {

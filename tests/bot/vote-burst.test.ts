@@ -49,7 +49,7 @@ describe("a burst of 300 votes in one block", () => {
     await s.bot.feed.coalescer.idle();
     for (let c = 1; c <= CLAIMS; c++) {
       const onChain = await s.p.read("claims-assessment", "get-claim", [Cl.uint(c)]);
-      expect([onChain["approve-weight"], onChain["deny-weight"], onChain["voter-count"]]).toEqual([20_000n * STX, 10_000n * STX, 30n]);
+      expect([onChain!.approveWeight, onChain!.denyWeight, onChain!.voterCount]).toEqual([20_000n * STX, 10_000n * STX, 30n]);
     }
     expect(s.discord.requests.filter((r) => r.status === 429)).toEqual([]);
     const edits = s.bot.feed.coalescer.edits.slice(editsBefore);

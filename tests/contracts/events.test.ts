@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
-import { Cl } from "@stacks/transactions";
+import { Cl, type ClarityValue } from "@stacks/transactions";
+import { decodeEvent } from "../../stacks/contract-values";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 import {
   AUDITOR, ORACLE, alice, bob, carol, dave, erin, grace, heidi, deployer, call, council, expectOk, printed, setupRoles,
@@ -32,9 +33,20 @@ function topicsInContracts(): Set<string> {
 }
 
 const seen = new Map<string, string[]>();
+/** Topics the bot's decoder (the generated bindings checked with zod) read back, and every event it refused. */
+const decoded = new Set<string>();
+const refused: string[] = [];
 function record(r: ParsedTransactionResult) {
   expectOk(r);
   for (const e of printed(r)) seen.set(e.topic, Object.keys(e).sort());
+  for (const e of r.events.filter((e) => e.event === "print_event" && e.data.value)) {
+    const contract = String(e.data.contract_identifier).split(".")[1]!;
+    try {
+      decoded.add(decodeEvent(contract, e.data.value as ClarityValue).topic);
+    } catch (err) {
+      refused.push((err as Error).message);
+    }
+  }
   return r;
 }
 
@@ -131,5 +143,10 @@ describe("events", () => {
     const documented = documentedTopics();
     expect([...seen.keys()].sort()).toEqual([...topicsInContracts()].sort());
     for (const [topic, fields] of seen) expect({ topic, fields }).toEqual({ topic, fields: documented.get(topic) });
+  });
+
+  it("each decode through the generated bindings with the documented Clarity types, from the contract that prints them", () => {
+    expect(refused).toEqual([]);
+    expect([...decoded].sort()).toEqual([...seen.keys()].sort());
   });
 });

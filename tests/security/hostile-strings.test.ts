@@ -50,7 +50,7 @@ beforeAll(async () => {
   const policies: bigint[] = [s.seeded.policyId];
   for (let i = 1; i < claimCount; i++) {
     const protocolId = i === 1 ? 2 : 1;
-    const quote = await s.p.read("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(1_000n * STX), Cl.uint(60)]);
+    const quote = await s.p.quote(protocolId, 1_000n * STX, 60);
     await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(protocolId), Cl.uint(1_000n * STX), Cl.uint(60),
       Cl.uint(quote.premium)], "allow");
     policies.push(await s.p.read("cybersecurity-insurance-defi", "get-last-policy-id"));
@@ -64,7 +64,7 @@ beforeAll(async () => {
   // An edit (a vote), reminders (a day before the close), and outcomes (after it).
   await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
   await advance(2 * 86_400);
-  const reminders = await sendReminders(s.bot.client, s.bot.ctx);
+  const reminders = await sendReminders(s.bot.ctx);
   expect(reminders).toBeGreaterThan(0);
   await advance(86_400);
   for (const id of [1, 2]) await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(id)]);

@@ -8,6 +8,8 @@ import { loadConfig, ConfigError } from "../../bot/config";
 import { openStore } from "../../bot/storage/open-store";
 import { waitForChain } from "../../bot/chain/wait-for-chain";
 import { ChainUnavailableError } from "../../bot/chain/stacks-client";
+import { startLocalStacksApi } from "../../devnet/server";
+import { startLocalDiscord } from "../../devnet/local-discord";
 
 const VALID = {
   DISCORD_TOKEN: "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.0123456789abcdefghij",
@@ -137,5 +139,24 @@ describe("a chain that does not answer at start-up", () => {
     expect(JSON.parse(stdout.split("\n")[0]!)).toMatchObject({ msg: "starting", api: `http://127.0.0.1:${port}/[redacted]?[redacted]` });
     expect(stderr).toContain(`STACKS_NETWORK is unreachable: http://127.0.0.1:${port}/[redacted]?[redacted] did not answer 1 attempt`);
     for (const key of [pathKey, queryKey]) expect(stdout + stderr).not.toContain(key);
+  });
+});
+
+describe("a Discord token that Discord refuses", () => {
+  it("stops npm start with exit 78 and one line naming DISCORD_TOKEN, without the token", async () => {
+    const api = await startLocalStacksApi();
+    const discord = await startLocalDiscord({ token: "MTExMTExMTExMTExMTExMTEx.right.0123456789abcdefghijklmn" });
+    try {
+      const { code, stderr, stdout } = await start({ ...VALID, STACKS_NETWORK: api.url, DISCORD_API_URL: discord.api,
+        DISCORD_APPLICATION_ID: discord.applicationId, CONTRACT_DEPLOYER: api.chain.deployer, DATABASE_PATH: join(scratch(), "bot.sqlite"),
+        WEB_PORT: "0" });
+      expect(code).toBe(78);
+      expect(stderr.trim().split("\n")).toEqual(["Configuration error: DISCORD_TOKEN was refused by Discord (401 Unauthorized): copy the "
+        + "bot's token again from the Developer Portal (Bot, Reset Token). See .env.example."]);
+      expect(stdout + stderr).not.toContain(VALID.DISCORD_TOKEN.split(".")[2]);
+    } finally {
+      await discord.stop();
+      await api.close();
+    }
   });
 });

@@ -67,7 +67,7 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
     expect(link).toMatch(/^https:\/\/explorer\.hiro\.so\/txid\/0x[0-9a-f]{64}\?chain=testnet/);
     // The chain took the vote, and the bot's alert shows it.
     const claim = await s.p.read("claims-assessment", "get-claim", [Cl.uint(1)]);
-    expect(claim["approve-weight"]).toBe(100_000n * STX);
+    expect(claim?.approveWeight).toBe(100_000n * STX);
     const alert = s.discord.channelMessages(s.discord.channel("claims").id)[0]!;
     await s.discord.waitFor(() => alert.embeds[0]?.fields?.find((f) => f.name === "Tally")?.value === "For 100,000 STX (100%) · Against 0 STX (0%) · 1 vote",
       10_000, "the tally in the channel");

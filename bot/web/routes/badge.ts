@@ -1,11 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { badgeFor, badgeSvg } from "../badge";
 import { pathSegment } from "../html";
-import { query, type RouteDeps } from "../server";
+import type { RouteDeps } from "../server";
+import { BADGE } from "../api-schemas";
 
 /** The badge of a protocol, by name: what is true of its cover now (see badge.ts). */
 export async function badgeRoutes(app: FastifyInstance, { ctx, registry }: RouteDeps) {
-  app.get<{ Params: { file: string } }>("/badge/:file", { schema: { querystring: query() } }, async (request, reply) => {
+  app.get<{ Params: { file: string } }>("/badge/:file", BADGE, async (request, reply) => {
     const match = /^(.+)\.svg$/.exec(request.params.file);
     const name = match?.[1] ?? "";
     const found = name && name.length <= 48 ? await registry.protocol(name) : null;

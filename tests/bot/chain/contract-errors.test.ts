@@ -14,6 +14,10 @@ describe("the bot's table of contract errors", () => {
     expect(Object.fromEntries(Object.entries(CONTRACT_ERRORS).map(([k, v]) => [k, { name: v.name, contract: v.contract }]))).toEqual(defined);
   });
 
+  it("has a meaning in words for every code, from docs/contracts.md", () => {
+    for (const [code, e] of Object.entries(CONTRACT_ERRORS)) expect(e.meaning, `u${code}`).not.toBe(e.name);
+  });
+
   it("explains a code in words, with its name", () => {
     expect(describeContractError(4005n)).toBe("the protocol's cover would exceed its share of capital (ERR-PROTOCOL-CAP-EXCEEDED, u4005)");
     expect(describeContractError(9999)).toBe("the contract refused with error u9999");

@@ -3,7 +3,7 @@ import { coverInForce, listingVerdict } from "../../../bot/chain/cover-in-force"
 import type { Policy } from "../../../bot/chain/protocol-reader";
 
 const policy = (p: Partial<Policy>): Policy => ({ id: 1n, holder: "ST1", protocolId: 1n, coverageAmount: 100n, premium: 1n, rateBps: 200n, tier: 1n,
-  durationDays: 30n, purchasedAt: 0n, activeFrom: 100n, endsAt: 1_000n, remainingCover: 100n, totalPaid: 0n, status: "active", ...p });
+  durationDays: 30n, purchasedAt: 0n, activeFrom: 100n, endsAt: 1_000n, remainingCover: 100n, totalPaid: 0n, capitalPremium: 1n, claimsPauseClock: 0n, status: "active", ...p });
 
 describe("cover in force", () => {
   it("counts a policy only between the end of its waiting period and its end", () => {

@@ -9,7 +9,7 @@ describe("the vote page's evidence link", () => {
       incidentTime: 0n, description: "x", evidenceHash: "0x00", evidenceUri: "javascript:alert(document.domain)", bond: 0n,
       submittedAt: 0n, votingEndsAt: 0n, totalStake: 0n, quorumStake: 0n, approvalBps: 6_000n, large: false, minVoters: 0n,
       approveWeight: 0n, denyWeight: 0n, votedStake: 0n, approveCount: 0n, denyCount: 0n, status: "voting", decidedBy: "",
-      vetoEndsAt: 0n, rewardPot: 0n, winningWeight: 0n, paid: 0n, vetoReason: null, council: { approvals: 0n, denials: 0n, vetoes: 0n },
+      vetoEndsAt: 0n, rewardPot: 0n, winningWeight: 0n, paid: 0n, vetoReason: null, council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
       voterCount: 0n, quorumReached: false,
     } satisfies Claim;
     const html = votePage(claim, "stackswap", "approve", {});
