@@ -30,8 +30,16 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["tests/bot/**/*.test.ts", "tests/scripts/**/*.test.ts", "tests/devnet/**/*.test.ts", "tests/support/**/*.test.ts", "tests/architecture/**/*.test.ts", "tests/stacks/**/*.test.ts",
-            "tests/web/**/*.test.ts", "tests/security/**/*.test.ts"],
+          include: [
+            "tests/bot/**/*.test.ts",
+            "tests/scripts/**/*.test.ts",
+            "tests/devnet/**/*.test.ts",
+            "tests/support/**/*.test.ts",
+            "tests/architecture/**/*.test.ts",
+            "tests/stacks/**/*.test.ts",
+            "tests/web/**/*.test.ts",
+            "tests/security/**/*.test.ts",
+          ],
           environment: "node",
           testTimeout: 120_000,
         },

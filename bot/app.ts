@@ -20,8 +20,16 @@ import { Keeper } from "./jobs/keeper";
 import { startJobs } from "./jobs/scheduler";
 import type { ScheduledTask } from "node-cron";
 
-export type Bot = { ctx: BotContext; client: Client; feed: ClaimFeed; watcher: EventWatcher; keeper?: Keeper; web?: WebServer;
-  start(): Promise<void>; stop(): Promise<void> };
+export type Bot = {
+  ctx: BotContext;
+  client: Client;
+  feed: ClaimFeed;
+  watcher: EventWatcher;
+  keeper?: Keeper;
+  web?: WebServer;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 export type BotOptions = {
   logger?: Logger;
@@ -43,38 +51,81 @@ export type BotOptions = {
 export function createBot(config: Config, options: BotOptions = {}): Bot {
   const log = options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const store = openStore(config.databasePath);
-  const chain = new StacksClient({ apiUrl: config.stacks.apiUrl, apiKey: config.stacks.apiKey, timeoutMs: config.stacks.timeoutMs,
-    network: config.stacks.network === "mainnet" ? "mainnet" : "testnet" });
+  const chain = new StacksClient({
+    apiUrl: config.stacks.apiUrl,
+    apiKey: config.stacks.apiKey,
+    timeoutMs: config.stacks.timeoutMs,
+    network: config.stacks.network === "mainnet" ? "mainnet" : "testnet",
+  });
   const reader = new ProtocolReader(chain, config.stacks.deployer);
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
   // allowedMentions: nothing pings unless a send names the role it means to (the assessor role in reminders).
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], allowedMentions: { parse: [] },
-    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}) });
-  const ctx: BotContext = { config, reader, store, log, links: new Links(config.stacks, config.web.baseUrl),
-    directory: new ProtocolDirectory(reader), commands, poster: new Poster(client, store, log) };
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(config.discord.apiUrl ? { rest: { api: config.discord.apiUrl } } : {}),
+  });
+  const ctx: BotContext = {
+    config,
+    reader,
+    store,
+    log,
+    links: new Links(config.stacks, config.web.baseUrl),
+    directory: new ProtocolDirectory(reader),
+    commands,
+    poster: new Poster(client, store, log),
+  };
   registerEvents(client, ctx);
   const feed = new ClaimFeed(ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
   const watcher = new EventWatcher({
-    client: chain, store, log, handler: (event) => feed.handle(event), pollMs: options.pollMs ?? config.events.pollMs, fromStart: options.fromStart,
+    client: chain,
+    store,
+    log,
+    handler: (event) => feed.handle(event),
+    pollMs: options.pollMs ?? config.events.pollMs,
+    fromStart: options.fromStart,
     contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
     socketUrl: options.socket === false ? undefined : config.stacks.apiUrl,
   });
   const keeper = config.keeperKey ? new Keeper(ctx, chain, config.keeperKey) : undefined;
   let tasks: ScheduledTask[] = [];
   const bot: Bot = {
-    ctx, client, feed, watcher, keeper,
+    ctx,
+    client,
+    feed,
+    watcher,
+    keeper,
     async start() {
-      log.info({ network: config.stacks.network, api: publicUrl(config.stacks.apiUrl), deployer: config.stacks.deployer }, "starting");
+      log.info(
+        { network: config.stacks.network, api: publicUrl(config.stacks.apiUrl), deployer: config.stacks.deployer },
+        "starting",
+      );
       // Before anything listens or logs in: an unreachable chain is a configuration error, said in one line.
-      await waitForChain({ apiUrl: config.stacks.apiUrl, attempts: config.stacks.startupAttempts ?? 8,
-        fetch: resilientFetch({ apiUrl: config.stacks.apiUrl, apiKey: config.stacks.apiKey, timeoutMs: config.stacks.timeoutMs, retries: 0 }),
-        onRetry: ({ attempt, detail, delayMs }) => log.warn({ attempt, detail, delayMs }, "the Stacks API is not reachable yet; retrying") });
-      bot.web = await startWebServer(ctx, { port: config.web.port, web: options.web,
-        onLinked: async (linked) => { await syncAssessorRoles(client, ctx, linked.discordId); } });
+      await waitForChain({
+        apiUrl: config.stacks.apiUrl,
+        attempts: config.stacks.startupAttempts ?? 8,
+        fetch: resilientFetch({
+          apiUrl: config.stacks.apiUrl,
+          apiKey: config.stacks.apiKey,
+          timeoutMs: config.stacks.timeoutMs,
+          retries: 0,
+        }),
+        onRetry: ({ attempt, detail, delayMs }) =>
+          log.warn({ attempt, detail, delayMs }, "the Stacks API is not reachable yet; retrying"),
+      });
+      bot.web = await startWebServer(ctx, {
+        port: config.web.port,
+        web: options.web,
+        onLinked: async (linked) => {
+          await syncAssessorRoles(client, ctx, linked.discordId);
+        },
+      });
       // With WEB_PORT=0 the port is known only now; links must use the one actually bound.
       if (config.web.port === 0) ctx.links.webBaseUrl = bot.web.url;
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.discord.token).catch((e: unknown) => { throw loginError(e); });
+      await client.login(config.discord.token).catch((e: unknown) => {
+        throw loginError(e);
+      });
       await ready;
       await watcher.start();
       log.info({ contracts: 3 }, "watching contract events");
@@ -96,8 +147,10 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
 /** Discord refusing the token is a setting to fix, said in one line naming the variable (never the token). */
 function loginError(e: unknown): unknown {
   if (e instanceof DiscordjsError && e.code === DiscordjsErrorCodes.TokenInvalid) {
-    return new ConfigError("DISCORD_TOKEN was refused by Discord (401 Unauthorized): copy the bot's token again from the "
-      + "Developer Portal (Bot, Reset Token)");
+    return new ConfigError(
+      "DISCORD_TOKEN was refused by Discord (401 Unauthorized): copy the bot's token again from the " +
+        "Developer Portal (Bot, Reset Token)",
+    );
   }
   return e;
 }

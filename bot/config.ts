@@ -16,36 +16,74 @@ const NETWORK_URLS = {
 const EXPLORER_CHAINS = { mainnet: "mainnet", testnet: "testnet", devnet: "devnet" } as const;
 
 const snowflake = z.string().regex(/^\d{17,20}$/, "a Discord id (17 to 20 digits)");
-const httpUrl = z.string().refine((v) => { try { return ["http:", "https:"].includes(new URL(v).protocol); } catch { return false; } },
-  "an http(s) URL");
+const httpUrl = z.string().refine((v) => {
+  try {
+    return ["http:", "https:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, "an http(s) URL");
 /** A URL that is published in every explorer link, so it must carry no credentials. */
-const publicHttpUrl = httpUrl.refine((v) => { const u = new URL(v); return !u.username && !u.password && !u.search; },
-  "a public http(s) URL (no user:password@ and no query: it is published in explorer links)");
+const publicHttpUrl = httpUrl.refine((v) => {
+  const u = new URL(v);
+  return !u.username && !u.password && !u.search;
+}, "a public http(s) URL (no user:password@ and no query: it is published in explorer links)");
 /** The regex admits 2^256 values; only 1 to n-1 (the secp256k1 order) are keys, so zero or n itself are refused here, not when signing. */
-const privateKey = z.string().regex(/^[0-9a-fA-F]{64}(01)?$/, "a 64-character hex private key (optionally ending in 01)")
-  .refine((v) => { try { privateKeyToPublic(v); return true; } catch { return false; } },
-    "a valid secp256k1 private key (not zero, and below the curve order)");
+const privateKey = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}(01)?$/, "a 64-character hex private key (optionally ending in 01)")
+  .refine((v) => {
+    try {
+      privateKeyToPublic(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "a valid secp256k1 private key (not zero, and below the curve order)");
 
 const schema = z.object({
   DISCORD_TOKEN: z.string().min(20, "the bot token from the Discord developer portal"),
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: httpUrl.optional(),
-  STACKS_NETWORK: z.string().default("devnet").refine((v) => v in NETWORK_URLS || httpUrl.safeParse(v).success,
-    "mainnet, testnet, devnet, or the URL of a Stacks API")
+  STACKS_NETWORK: z
+    .string()
+    .default("devnet")
+    .refine(
+      (v) => v in NETWORK_URLS || httpUrl.safeParse(v).success,
+      "mainnet, testnet, devnet, or the URL of a Stacks API",
+    )
     // fetch refuses such a URL outright, and would put the password in its error message.
-    .refine((v) => { try { const u = new URL(v); return !u.username && !u.password; } catch { return true; } },
-      "a URL without user:password@ (fetch cannot send it; use STACKS_API_KEY, or the provider's key in the path or query)"),
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return !u.username && !u.password;
+      } catch {
+        return true;
+      }
+    }, "a URL without user:password@ (fetch cannot send it; use STACKS_API_KEY, or the provider's key in the path or query)"),
   STACKS_API_KEY: z.string().min(8, "a Hiro API key").optional(),
-  CONTRACT_DEPLOYER: z.string().refine((v) => validateStacksAddress(v), "the Stacks address that deployed the contracts"),
+  CONTRACT_DEPLOYER: z
+    .string()
+    .refine((v) => validateStacksAddress(v), "the Stacks address that deployed the contracts"),
   WEB_BASE_URL: httpUrl.default("http://127.0.0.1:8787"),
-  WEB_PORT: z.coerce.number().int("a port number (0-65535)").min(0, "a port number (0-65535)").max(65_535, "a port number (0-65535)").default(8787),
+  WEB_PORT: z.coerce
+    .number()
+    .int("a port number (0-65535)")
+    .min(0, "a port number (0-65535)")
+    .max(65_535, "a port number (0-65535)")
+    .default(8787),
   EXPLORER_API_URL: publicHttpUrl.optional(),
   KEEPER_PRIVATE_KEY: privateKey.optional(),
   DATABASE_PATH: z.string().min(1, "a file path").default("data/bot.sqlite"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CHAIN_TIMEOUT_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(8_000),
-  CHAIN_STARTUP_ATTEMPTS: z.coerce.number().int("a whole number from 1 to 20").min(1, "a whole number from 1 to 20").max(20, "a whole number from 1 to 20").default(8),
+  CHAIN_STARTUP_ATTEMPTS: z.coerce
+    .number()
+    .int("a whole number from 1 to 20")
+    .min(1, "a whole number from 1 to 20")
+    .max(20, "a whole number from 1 to 20")
+    .default(8),
   EVENT_POLL_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(5_000),
   EDIT_WINDOW_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(2_000),
 });
@@ -55,12 +93,18 @@ export const CONFIG_VARIABLES = [...Object.keys(schema.shape), "DOTENV_PATH"];
 
 export type Config = {
   discord: { token: string; applicationId: string; guildId?: string; apiUrl?: string };
-  stacks: { network: "mainnet" | "testnet" | "devnet" | "custom"; apiUrl: string; apiKey?: string; deployer: string;
-    explorerChain: "mainnet" | "testnet" | "devnet"; timeoutMs: number;
+  stacks: {
+    network: "mainnet" | "testnet" | "devnet" | "custom";
+    apiUrl: string;
+    apiKey?: string;
+    deployer: string;
+    explorerChain: "mainnet" | "testnet" | "devnet";
+    timeoutMs: number;
     /** The API explorer links name (`api=`), or none: explorer links are public, the chain API URL may not be. */
     explorerApiUrl?: string;
     /** How many times start-up tries to reach the chain before giving up. */
-    startupAttempts?: number };
+    startupAttempts?: number;
+  };
   web: { baseUrl: string; port: number };
   keeperKey?: string;
   databasePath: string;
@@ -72,7 +116,10 @@ export class ConfigError extends Error {}
 
 /** Empty strings count as unset, as in most .env files. */
 function clean(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string>;
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) as Record<
+    string,
+    string
+  >;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -80,22 +127,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    const expected = issue.code === "invalid_type" && clean(env)[name] === undefined ? `is required: ${describe(name)}` : `must be ${issue.message}`;
+    const expected =
+      issue.code === "invalid_type" && clean(env)[name] === undefined
+        ? `is required: ${describe(name)}`
+        : `must be ${issue.message}`;
     throw new ConfigError(`${name} ${expected}`);
   }
   const c = parsed.data;
   const network = c.STACKS_NETWORK in NETWORK_URLS ? (c.STACKS_NETWORK as keyof typeof NETWORK_URLS) : "custom";
   const apiUrl = network === "custom" ? c.STACKS_NETWORK.replace(/\/$/, "") : NETWORK_URLS[network];
   const deployerIsMainnet = c.CONTRACT_DEPLOYER.startsWith("SP") || c.CONTRACT_DEPLOYER.startsWith("SM");
-  if (network === "mainnet" && !deployerIsMainnet) throw new ConfigError("CONTRACT_DEPLOYER must be a mainnet address (SP…) when STACKS_NETWORK is mainnet");
+  if (network === "mainnet" && !deployerIsMainnet)
+    throw new ConfigError("CONTRACT_DEPLOYER must be a mainnet address (SP…) when STACKS_NETWORK is mainnet");
   if ((network === "testnet" || network === "devnet") && deployerIsMainnet) {
     throw new ConfigError(`CONTRACT_DEPLOYER must be a testnet address (ST…) when STACKS_NETWORK is ${network}`);
   }
   return {
-    discord: { token: c.DISCORD_TOKEN, applicationId: c.DISCORD_APPLICATION_ID, guildId: c.DISCORD_GUILD_ID, apiUrl: c.DISCORD_API_URL },
-    stacks: { network, apiUrl, apiKey: c.STACKS_API_KEY, deployer: c.CONTRACT_DEPLOYER, timeoutMs: c.CHAIN_TIMEOUT_MS,
+    discord: {
+      token: c.DISCORD_TOKEN,
+      applicationId: c.DISCORD_APPLICATION_ID,
+      guildId: c.DISCORD_GUILD_ID,
+      apiUrl: c.DISCORD_API_URL,
+    },
+    stacks: {
+      network,
+      apiUrl,
+      apiKey: c.STACKS_API_KEY,
+      deployer: c.CONTRACT_DEPLOYER,
+      timeoutMs: c.CHAIN_TIMEOUT_MS,
       explorerChain: network === "custom" ? (deployerIsMainnet ? "mainnet" : "devnet") : EXPLORER_CHAINS[network],
-      explorerApiUrl: explorerApi(network, apiUrl, c.EXPLORER_API_URL), startupAttempts: c.CHAIN_STARTUP_ATTEMPTS },
+      explorerApiUrl: explorerApi(network, apiUrl, c.EXPLORER_API_URL),
+      startupAttempts: c.CHAIN_STARTUP_ATTEMPTS,
+    },
     web: { baseUrl: c.WEB_BASE_URL.replace(/\/$/, ""), port: c.WEB_PORT },
     keeperKey: c.KEEPER_PRIVATE_KEY,
     databasePath: c.DATABASE_PATH,
@@ -105,11 +168,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function describe(name: string): string {
-  return ({
-    DISCORD_TOKEN: "the bot token from the Discord developer portal",
-    DISCORD_APPLICATION_ID: "the application id from the Discord developer portal",
-    CONTRACT_DEPLOYER: "the Stacks address that deployed the contracts",
-  } as Record<string, string>)[name] ?? "see .env.example";
+  return (
+    (
+      {
+        DISCORD_TOKEN: "the bot token from the Discord developer portal",
+        DISCORD_APPLICATION_ID: "the application id from the Discord developer portal",
+        CONTRACT_DEPLOYER: "the Stacks address that deployed the contracts",
+      } as Record<string, string>
+    )[name] ?? "see .env.example"
+  );
 }
 
 /**
@@ -127,6 +194,11 @@ function explorerApi(network: Config["stacks"]["network"], apiUrl: string, expli
 
 /** Values that must never reach a log line: the token, the keys, and whatever in an API URL may be a key. */
 export function secretsOf(config: Config): string[] {
-  return [config.discord.token, config.stacks.apiKey, config.keeperKey, ...urlSecrets(config.stacks.network === "custom" ? config.stacks.apiUrl : undefined),
-    ...urlSecrets(config.discord.apiUrl)].filter((s): s is string => Boolean(s));
+  return [
+    config.discord.token,
+    config.stacks.apiKey,
+    config.keeperKey,
+    ...urlSecrets(config.stacks.network === "custom" ? config.stacks.apiUrl : undefined),
+    ...urlSecrets(config.discord.apiUrl),
+  ].filter((s): s is string => Boolean(s));
 }

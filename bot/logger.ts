@@ -7,21 +7,29 @@ import { createRedactor, type Redactor } from "./redact";
  * depth, child-logger bindings, error messages, stacks and causes, interpolated arguments and the
  * message itself. Errors keep what explains them (type, code, status, cause), redacted too.
  */
-export function createLogger(options: { level?: string; secrets?: (string | undefined)[]; destination?: DestinationStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; secrets?: (string | undefined)[]; destination?: DestinationStream } = {},
+): Logger {
   const redact = createRedactor(options.secrets ?? []);
-  return pino({
-    level: options.level ?? "info",
-    base: { service: "cover-bot" },
-    // The redactor has already made errors into data (keeping type, code, status and cause);
-    // pino's own serializer would take that for an error again and lose them.
-    serializers: { err: (value: unknown) => value },
-    formatters: { log: (object) => asFields(redact.value(object)), bindings: (bindings) => asFields(redact.value(bindings)) },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, redactArgs(args, redact) as Parameters<typeof method>);
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { service: "cover-bot" },
+      // The redactor has already made errors into data (keeping type, code, status and cause);
+      // pino's own serializer would take that for an error again and lose them.
+      serializers: { err: (value: unknown) => value },
+      formatters: {
+        log: (object) => asFields(redact.value(object)),
+        bindings: (bindings) => asFields(redact.value(bindings)),
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, redactArgs(args, redact) as Parameters<typeof method>);
+        },
       },
     },
-  }, redactedStream(options.destination ?? pino.destination(1), redact));
+    redactedStream(options.destination ?? pino.destination(1), redact),
+  );
 }
 
 /** pino needs an object back; a logged value whose toJSON gives something else is kept under `value`. */
@@ -32,7 +40,8 @@ const asFields = (value: unknown) =>
 function redactArgs(args: unknown[], redact: Redactor): unknown[] {
   const [first, ...rest] = args;
   // An error logged alone: pino would take its message as the line's message, unredacted.
-  if (first instanceof Error) return [{ err: first }, ...(rest.length ? rest : [first.message]).map((a) => redact.value(a))];
+  if (first instanceof Error)
+    return [{ err: first }, ...(rest.length ? rest : [first.message]).map((a) => redact.value(a))];
   if (typeof first === "string") return [redact.text(first), ...rest.map((a) => redact.value(a))];
   return [first, ...rest.map((a) => redact.value(a))];
 }

@@ -16,7 +16,10 @@ try {
 } catch (e) {
   configurationError(e);
 }
-const stop = async () => { await bot.stop(); process.exit(0); };
+const stop = async () => {
+  await bot.stop();
+  process.exit(0);
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 await bot.start().catch(configurationError);

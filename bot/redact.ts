@@ -27,9 +27,16 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
     if (!secret || secret.length < MIN_SECRET) continue;
     // A private key is the same key in upper case, and with or without its compression suffix.
     const key = HEX_KEY.exec(secret);
-    if (key) { anyCase.add(`${key[1]}(?:01)?`); continue; }
-    if (/^[0-9a-f]{16,}$/i.test(secret)) { anyCase.add(escapeRegExp(secret)); continue; }
-    for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) exact.add(escapeRegExp(form));
+    if (key) {
+      anyCase.add(`${key[1]}(?:01)?`);
+      continue;
+    }
+    if (/^[0-9a-f]{16,}$/i.test(secret)) {
+      anyCase.add(escapeRegExp(secret));
+      continue;
+    }
+    for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])
+      exact.add(escapeRegExp(form));
   }
   // Longest first, so that a secret containing another is replaced whole.
   const build = (set: Set<string>, flags: string) =>
@@ -68,7 +75,11 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
 
   /** An error as data: its type, message and stack, and what says why (code, status, cause, any own field). */
   const errorValue = (e: Error, depth: number, ancestors: Set<object>) => {
-    const out: Record<string, unknown> = { type: e.constructor?.name || e.name, message: text(e.message ?? ""), stack: text(e.stack ?? "") };
+    const out: Record<string, unknown> = {
+      type: e.constructor?.name || e.name,
+      message: text(e.message ?? ""),
+      stack: text(e.stack ?? ""),
+    };
     for (const [k, x] of Object.entries(e)) if (!(k in out)) out[text(k)] = walk(x, depth + 1, ancestors);
     if (e.cause !== undefined) out.cause = walk(e.cause, depth + 1, ancestors);
     if (e instanceof AggregateError) out.errors = walk(e.errors, depth + 1, ancestors);
@@ -85,7 +96,11 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
 export function urlSecrets(url: string | undefined): string[] {
   if (!url) return [];
   let u: URL;
-  try { u = new URL(url); } catch { return []; }
+  try {
+    u = new URL(url);
+  } catch {
+    return [];
+  }
   const path = u.pathname.replace(/\/+$/, "");
   if (!u.username && !u.password && !u.search && !path) return [];
   const pieces = [url, url.replace(/\/+$/, ""), u.search.slice(1), path];
@@ -97,12 +112,18 @@ export function urlSecrets(url: string | undefined): string[] {
 }
 
 /** True when a URL carries nothing beyond its origin that could be a credential. */
-export function isBareOrigin(url: string): boolean { return urlSecrets(url).length === 0; }
+export function isBareOrigin(url: string): boolean {
+  return urlSecrets(url).length === 0;
+}
 
 /** A URL as it may be printed: the origin, with whatever else it carried shown as redacted. */
 export function publicUrl(url: string): string {
   let u: URL;
-  try { u = new URL(url); } catch { return REDACTED; }
+  try {
+    u = new URL(url);
+  } catch {
+    return REDACTED;
+  }
   const userinfo = u.username || u.password ? `${REDACTED}@` : "";
   const path = u.pathname.replace(/\/+$/, "") ? `/${REDACTED}` : "";
   return `${u.protocol}//${userinfo}${u.host}${path}${u.search ? `?${REDACTED}` : ""}`;

@@ -6,8 +6,14 @@ import { registerCommands } from "./discord/register-commands";
 loadDotEnv();
 try {
   const result = await registerCommands(loadConfig());
-  console.log(`registered ${result.names.length} commands (${result.scope}): ${result.names.map((n) => `/${n}`).join(" ")}`);
+  console.log(
+    `registered ${result.names.length} commands (${result.scope}): ${result.names.map((n) => `/${n}`).join(" ")}`,
+  );
 } catch (e) {
-  console.error(e instanceof ConfigError ? `Configuration error: ${e.message}. See .env.example.` : `Registration failed: ${(e as Error).message}`);
+  console.error(
+    e instanceof ConfigError
+      ? `Configuration error: ${e.message}. See .env.example.`
+      : `Registration failed: ${(e as Error).message}`,
+  );
   process.exit(e instanceof ConfigError ? 78 : 1);
 }

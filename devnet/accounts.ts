@@ -21,12 +21,19 @@ export function loadDevnetAccounts(path = "settings/Devnet.toml"): Promise<Map<s
 const cache = new Map<string, Promise<Map<string, DevnetAccount>>>();
 
 async function deriveAccounts(path: string): Promise<Map<string, DevnetAccount>> {
-  const settings = parse(readFileSync(path, "utf8")) as { accounts?: Record<string, { mnemonic: string; balance: number | bigint }> };
+  const settings = parse(readFileSync(path, "utf8")) as {
+    accounts?: Record<string, { mnemonic: string; balance: number | bigint }>;
+  };
   const accounts = new Map<string, DevnetAccount>();
   for (const [name, { mnemonic, balance }] of Object.entries(settings.accounts ?? {})) {
     const wallet = await generateWallet({ secretKey: mnemonic, password: "" });
     const privateKey = wallet.accounts[0]!.stxPrivateKey;
-    accounts.set(name, { name, address: privateKeyToAddress(privateKey, "testnet"), privateKey, balance: BigInt(balance) });
+    accounts.set(name, {
+      name,
+      address: privateKeyToAddress(privateKey, "testnet"),
+      privateKey,
+      balance: BigInt(balance),
+    });
   }
   return accounts;
 }

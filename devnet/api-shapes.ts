@@ -1,5 +1,9 @@
 import type {
-  AddressTransactionWithTransfers, Block, MempoolTransaction, OperationResponse, Transaction,
+  AddressTransactionWithTransfers,
+  Block,
+  MempoolTransaction,
+  OperationResponse,
+  Transaction,
 } from "@stacks/blockchain-api-client";
 import { cvHex, cvRepr, type ChainBlock, type ChainEvent, type ChainTx, type LocalChain, type LogEntry } from "./chain";
 
@@ -24,36 +28,77 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 function eventJson(tx: ChainTx, event: ChainEvent, index: number): ContractCallTx["events"][number] {
   if (event.kind === "log") {
-    return { event_index: index, event_type: "smart_contract_log", tx_id: tx.txid,
-      contract_log: { contract_id: event.contractId, topic: event.topic, value: { hex: cvHex(event.value), repr: cvRepr(event.value) } } };
+    return {
+      event_index: index,
+      event_type: "smart_contract_log",
+      tx_id: tx.txid,
+      contract_log: {
+        contract_id: event.contractId,
+        topic: event.topic,
+        value: { hex: cvHex(event.value), repr: cvRepr(event.value) },
+      },
+    };
   }
-  return { event_index: index, event_type: "stx_asset", tx_id: tx.txid,
-    asset: { asset_event_type: "transfer", sender: event.sender, recipient: event.recipient, amount: event.amount.toString() } };
+  return {
+    event_index: index,
+    event_type: "stx_asset",
+    tx_id: tx.txid,
+    asset: {
+      asset_event_type: "transfer",
+      sender: event.sender,
+      recipient: event.recipient,
+      amount: event.amount.toString(),
+    },
+  };
 }
 
 function base(tx: ChainTx) {
   return {
-    tx_id: tx.txid, nonce: tx.nonce, fee_rate: tx.fee.toString(), sender_address: tx.sender, sponsored: false,
-    post_condition_mode: tx.postConditionMode, post_conditions: [], anchor_mode: "any" as const,
+    tx_id: tx.txid,
+    nonce: tx.nonce,
+    fee_rate: tx.fee.toString(),
+    sender_address: tx.sender,
+    sponsored: false,
+    post_condition_mode: tx.postConditionMode,
+    post_conditions: [],
+    anchor_mode: "any" as const,
   };
 }
 
 function contractCallPayload(tx: ChainTx) {
   const call = tx.contractCall!;
-  return { tx_type: "contract_call" as const, contract_call: { contract_id: call.contractId, function_name: call.functionName,
-    function_signature: "", function_args: call.args.map((a, i) => ({ hex: cvHex(a), repr: cvRepr(a), name: `arg${i}`, type: "" })) } };
+  return {
+    tx_type: "contract_call" as const,
+    contract_call: {
+      contract_id: call.contractId,
+      function_name: call.functionName,
+      function_signature: "",
+      function_args: call.args.map((a, i) => ({ hex: cvHex(a), repr: cvRepr(a), name: `arg${i}`, type: "" })),
+    },
+  };
 }
 
 function tokenTransferPayload(tx: ChainTx) {
   const t = tx.transfer!;
-  return { tx_type: "token_transfer" as const, token_transfer: { recipient_address: t.recipient, amount: t.amount.toString(),
-    memo: `0x${Buffer.from(t.memo).toString("hex")}` } };
+  return {
+    tx_type: "token_transfer" as const,
+    token_transfer: {
+      recipient_address: t.recipient,
+      amount: t.amount.toString(),
+      memo: `0x${Buffer.from(t.memo).toString("hex")}`,
+    },
+  };
 }
 
 export function transactionJson(chain: LocalChain, tx: ChainTx): Transaction | MempoolTransaction {
   if (tx.status === "pending") {
-    const pending = { ...base(tx), tx_status: "pending" as const, receipt_time: tx.receivedAt, receipt_time_iso: iso(tx.receivedAt),
-      replaced_by_tx_id: null };
+    const pending = {
+      ...base(tx),
+      tx_status: "pending" as const,
+      receipt_time: tx.receivedAt,
+      receipt_time_iso: iso(tx.receivedAt),
+      replaced_by_tx_id: null,
+    };
     if (tx.type === "contract_call") return { ...pending, ...contractCallPayload(tx) } satisfies ContractCallMempoolTx;
     return { ...pending, ...tokenTransferPayload(tx) } satisfies TokenTransferMempoolTx;
   }
@@ -61,14 +106,31 @@ export function transactionJson(chain: LocalChain, tx: ChainTx): Transaction | M
   const parent = chain.blocks.find((b) => b.height === tx.blockHeight! - 1);
   const mined = {
     ...base(tx),
-    block_hash: `0x${block.hash}`, block_height: block.height, block_time: block.time, block_time_iso: iso(block.time),
-    burn_block_time: block.time, burn_block_height: chain.simnet.burnBlockHeight, burn_block_time_iso: iso(block.time),
-    parent_burn_block_time: parent?.time ?? block.time, parent_burn_block_time_iso: iso(parent?.time ?? block.time),
-    canonical: true, tx_index: tx.txIndex!, tx_status: tx.status as Exclude<ChainTx["status"], "pending">,
-    tx_result: { hex: cvHex(tx.result!), repr: cvRepr(tx.result!) }, event_count: tx.events.length,
-    parent_block_hash: `0x${block.parentHash}`, is_unanchored: false, microblock_hash: "0x", microblock_sequence: 2147483647,
-    microblock_canonical: true, execution_cost_read_count: 0, execution_cost_read_length: 0, execution_cost_runtime: 0,
-    execution_cost_write_count: 0, execution_cost_write_length: 0, vm_error: tx.vmError ?? null,
+    block_hash: `0x${block.hash}`,
+    block_height: block.height,
+    block_time: block.time,
+    block_time_iso: iso(block.time),
+    burn_block_time: block.time,
+    burn_block_height: chain.simnet.burnBlockHeight,
+    burn_block_time_iso: iso(block.time),
+    parent_burn_block_time: parent?.time ?? block.time,
+    parent_burn_block_time_iso: iso(parent?.time ?? block.time),
+    canonical: true,
+    tx_index: tx.txIndex!,
+    tx_status: tx.status as Exclude<ChainTx["status"], "pending">,
+    tx_result: { hex: cvHex(tx.result!), repr: cvRepr(tx.result!) },
+    event_count: tx.events.length,
+    parent_block_hash: `0x${block.parentHash}`,
+    is_unanchored: false,
+    microblock_hash: "0x",
+    microblock_sequence: 2147483647,
+    microblock_canonical: true,
+    execution_cost_read_count: 0,
+    execution_cost_read_length: 0,
+    execution_cost_runtime: 0,
+    execution_cost_write_count: 0,
+    execution_cost_write_length: 0,
+    vm_error: tx.vmError ?? null,
     events: tx.events.map((e, i) => eventJson(tx, e, i)),
   };
   if (tx.type === "contract_call") return { ...mined, ...contractCallPayload(tx) } satisfies ContractCallTx;
@@ -78,46 +140,107 @@ export function transactionJson(chain: LocalChain, tx: ChainTx): Transaction | M
 /** The newer transaction route (/extended/v3/transactions/{tx_id}). */
 export function transactionV3Json(chain: LocalChain, tx: ChainTx): TxV3 {
   const common = {
-    tx_id: tx.txid, sender: { address: tx.sender, nonce: tx.nonce }, sponsor: null, fee_rate: tx.fee.toString(),
-    post_condition_mode: tx.postConditionMode, event_count: tx.events.length,
+    tx_id: tx.txid,
+    sender: { address: tx.sender, nonce: tx.nonce },
+    sponsor: null,
+    fee_rate: tx.fee.toString(),
+    post_condition_mode: tx.postConditionMode,
+    event_count: tx.events.length,
   };
-  const kind = tx.type === "contract_call"
-    ? { type: "contract_call" as const, contract_call: { contract_id: tx.contractCall!.contractId,
-        function_name: tx.contractCall!.functionName, function_args: tx.contractCall!.args.map((a) => ({ hex: cvHex(a), repr: cvRepr(a) })) } }
-    : { type: "token_transfer" as const, token_transfer: { recipient: tx.transfer!.recipient, amount: tx.transfer!.amount.toString(),
-        memo: tx.transfer!.memo ? { hex: `0x${Buffer.from(tx.transfer!.memo).toString("hex")}`, repr: tx.transfer!.memo } : null } };
+  const kind =
+    tx.type === "contract_call"
+      ? {
+          type: "contract_call" as const,
+          contract_call: {
+            contract_id: tx.contractCall!.contractId,
+            function_name: tx.contractCall!.functionName,
+            function_args: tx.contractCall!.args.map((a) => ({ hex: cvHex(a), repr: cvRepr(a) })),
+          },
+        }
+      : {
+          type: "token_transfer" as const,
+          token_transfer: {
+            recipient: tx.transfer!.recipient,
+            amount: tx.transfer!.amount.toString(),
+            memo: tx.transfer!.memo
+              ? { hex: `0x${Buffer.from(tx.transfer!.memo).toString("hex")}`, repr: tx.transfer!.memo }
+              : null,
+          },
+        };
   if (tx.status === "pending") {
-    return { ...common, ...kind, status: "pending", receipt_time: tx.receivedAt, receipt_block_height: chain.tipHeight,
-      replaced_by_tx_id: null } satisfies TxV3;
+    return {
+      ...common,
+      ...kind,
+      status: "pending",
+      receipt_time: tx.receivedAt,
+      receipt_block_height: chain.tipHeight,
+      replaced_by_tx_id: null,
+    } satisfies TxV3;
   }
   const block = chain.blocks.find((b) => b.height === tx.blockHeight)!;
-  return { ...common, ...kind, status: tx.status,
-    block: { height: block.height, hash: `0x${block.hash}`, index_hash: `0x${block.hash}`, time: block.time, tx_index: tx.txIndex! },
+  return {
+    ...common,
+    ...kind,
+    status: tx.status,
+    block: {
+      height: block.height,
+      hash: `0x${block.hash}`,
+      index_hash: `0x${block.hash}`,
+      time: block.time,
+      tx_index: tx.txIndex!,
+    },
     bitcoin_block: { height: chain.simnet.burnBlockHeight, time: block.time },
     parent_block: { hash: `0x${block.parentHash}`, index_hash: `0x${block.parentHash}` },
     execution_cost: { read_count: 0, read_length: 0, runtime: 0, write_count: 0, write_length: 0 },
-    vm_error: tx.vmError ?? null, result: { hex: cvHex(tx.result!), repr: cvRepr(tx.result!) } } satisfies TxV3;
+    vm_error: tx.vmError ?? null,
+    result: { hex: cvHex(tx.result!), repr: cvRepr(tx.result!) },
+  } satisfies TxV3;
 }
 
 export function blockJson(chain: LocalChain, block: ChainBlock): Block {
   const parent = chain.blocks.find((b) => b.height === block.height - 1);
   return {
-    canonical: true, height: block.height, hash: `0x${block.hash}`, block_time: block.time, block_time_iso: iso(block.time),
-    tenure_height: block.height, index_block_hash: `0x${block.hash}`, parent_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
-    burn_block_time: block.time, burn_block_time_iso: iso(block.time), burn_block_hash: `0x${block.hash}`,
-    burn_block_height: chain.simnet.burnBlockHeight, miner_txid: "0x", execution_cost_read_count: 0, execution_cost_read_length: 0,
-    execution_cost_runtime: 0, execution_cost_write_count: 0, execution_cost_write_length: 0, txs: block.txids,
-    parent_microblock_hash: "0x", parent_microblock_sequence: 0, microblocks_accepted: [], microblocks_streamed: [],
+    canonical: true,
+    height: block.height,
+    hash: `0x${block.hash}`,
+    block_time: block.time,
+    block_time_iso: iso(block.time),
+    tenure_height: block.height,
+    index_block_hash: `0x${block.hash}`,
+    parent_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
+    burn_block_time: block.time,
+    burn_block_time_iso: iso(block.time),
+    burn_block_hash: `0x${block.hash}`,
+    burn_block_height: chain.simnet.burnBlockHeight,
+    miner_txid: "0x",
+    execution_cost_read_count: 0,
+    execution_cost_read_length: 0,
+    execution_cost_runtime: 0,
+    execution_cost_write_count: 0,
+    execution_cost_write_length: 0,
+    txs: block.txids,
+    parent_microblock_hash: "0x",
+    parent_microblock_sequence: 0,
+    microblocks_accepted: [],
+    microblocks_streamed: [],
     microblock_tx_count: {},
   };
 }
 
-export function addressTransactionJson(chain: LocalChain, tx: ChainTx, address: string): AddressTransactionWithTransfers {
+export function addressTransactionJson(
+  chain: LocalChain,
+  tx: ChainTx,
+  address: string,
+): AddressTransactionWithTransfers {
   const transfers = tx.events.flatMap((e) => (e.kind === "stx-transfer" ? [e] : []));
   const sent = transfers.filter((t) => t.sender === address).reduce((a, t) => a + t.amount, 0n);
   const received = transfers.filter((t) => t.recipient === address).reduce((a, t) => a + t.amount, 0n);
-  return { tx: transactionJson(chain, tx) as Transaction, stx_sent: sent.toString(), stx_received: received.toString(),
-    stx_transfers: transfers.map((t) => ({ amount: t.amount.toString(), sender: t.sender, recipient: t.recipient })) };
+  return {
+    tx: transactionJson(chain, tx) as Transaction,
+    stx_sent: sent.toString(),
+    stx_received: received.toString(),
+    stx_transfers: transfers.map((t) => ({ amount: t.amount.toString(), sender: t.sender, recipient: t.recipient })),
+  };
 }
 
 /** Every principal a transaction touches, for `address-transaction:` subscriptions. */
@@ -126,15 +249,26 @@ export function principalsOf(tx: ChainTx): Set<string> {
   if (tx.contractCall) out.add(tx.contractCall.contractId);
   if (tx.transfer) out.add(tx.transfer.recipient);
   for (const e of tx.events) {
-    if (e.kind === "stx-transfer") { out.add(e.sender); out.add(e.recipient); }
+    if (e.kind === "stx-transfer") {
+      out.add(e.sender);
+      out.add(e.recipient);
+    }
     if (e.kind === "log") out.add(e.contractId);
   }
   return out;
 }
 
 function logJson(entry: LogEntry): LogResult {
-  return { event_index: entry.eventIndex, event_type: "smart_contract_log", tx_id: entry.txid,
-    contract_log: { contract_id: entry.contractId, topic: "print", value: { hex: cvHex(entry.value), repr: cvRepr(entry.value) } } };
+  return {
+    event_index: entry.eventIndex,
+    event_type: "smart_contract_log",
+    tx_id: entry.txid,
+    contract_log: {
+      contract_id: entry.contractId,
+      topic: "print",
+      value: { hex: cvHex(entry.value), repr: cvRepr(entry.value) },
+    },
+  };
 }
 
 export const cursorOf = (entry: LogEntry) => `${entry.position[0]}:0:${entry.position[1]}:${entry.position[2]}`;
@@ -170,7 +304,9 @@ export function logsPage(entries: LogEntry[], query: { limit?: number; offset?: 
   const older = newestFirst[from + limit];
   const newer = from - limit >= 0 ? newestFirst[from - limit] : undefined;
   return {
-    limit, offset, total: entries.length,
+    limit,
+    offset,
+    total: entries.length,
     cursor: page[0] ? cursorOf(page[0]) : null,
     prev_cursor: older ? cursorOf(older) : null,
     next_cursor: newer ? cursorOf(newer) : null,
@@ -194,15 +330,23 @@ export function noncesJson(chain: LocalChain, address: string): Nonces {
     last_mempool_tx_nonce: pending.length ? Math.max(...pending) : null,
     last_executed_tx_nonce: next > 0 ? next - 1 : null,
     possible_next_nonce: next + pending.length,
-    detected_missing_nonces: [], detected_mempool_nonces: pending,
+    detected_missing_nonces: [],
+    detected_mempool_nonces: pending,
   };
 }
 
 export function statusJson(chain: LocalChain): ApiStatus {
   const tip = chain.tip;
-  return { server_version: "cover-protocol local stacks api", status: "ready",
-    chain_tip: { block_height: tip.height, block_hash: `0x${tip.hash}`, index_block_hash: `0x${tip.hash}`,
-      burn_block_height: chain.simnet.burnBlockHeight } };
+  return {
+    server_version: "cover-protocol local stacks api",
+    status: "ready",
+    chain_tip: {
+      block_height: tip.height,
+      block_hash: `0x${tip.hash}`,
+      index_block_hash: `0x${tip.hash}`,
+      burn_block_height: chain.simnet.burnBlockHeight,
+    },
+  };
 }
 
 /** /extended/v2/blocks: newest first, by offset. */
@@ -212,15 +356,34 @@ export function blocksPage(chain: LocalChain, query: { limit?: number; offset?: 
   if (!Number.isInteger(limit) || limit < 1 || limit > 30) throw new BadRequest("'limit' must be between 1 and 30");
   const newestFirst = [...chain.blocks].reverse().slice(offset, offset + limit);
   return {
-    limit, offset, total: chain.blocks.length, next_cursor: null, prev_cursor: null, cursor: newestFirst[0] ? String(newestFirst[0].height) : null,
+    limit,
+    offset,
+    total: chain.blocks.length,
+    next_cursor: null,
+    prev_cursor: null,
+    cursor: newestFirst[0] ? String(newestFirst[0].height) : null,
     results: newestFirst.map((b) => {
       const parent = chain.blocks.find((x) => x.height === b.height - 1);
       return {
-        canonical: true, height: b.height, hash: `0x${b.hash}`, block_time: b.time, block_time_iso: iso(b.time), tenure_height: b.height,
-        index_block_hash: `0x${b.hash}`, parent_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
-        parent_index_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`, burn_block_time: b.time, burn_block_time_iso: iso(b.time),
-        burn_block_hash: `0x${b.hash}`, burn_block_height: chain.simnet.burnBlockHeight, miner_txid: "0x", tx_count: b.txids.length,
-        execution_cost_read_count: 0, execution_cost_read_length: 0, execution_cost_runtime: 0, execution_cost_write_count: 0,
+        canonical: true,
+        height: b.height,
+        hash: `0x${b.hash}`,
+        block_time: b.time,
+        block_time_iso: iso(b.time),
+        tenure_height: b.height,
+        index_block_hash: `0x${b.hash}`,
+        parent_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
+        parent_index_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
+        burn_block_time: b.time,
+        burn_block_time_iso: iso(b.time),
+        burn_block_hash: `0x${b.hash}`,
+        burn_block_height: chain.simnet.burnBlockHeight,
+        miner_txid: "0x",
+        tx_count: b.txids.length,
+        execution_cost_read_count: 0,
+        execution_cost_read_length: 0,
+        execution_cost_runtime: 0,
+        execution_cost_write_count: 0,
         execution_cost_write_length: 0,
       };
     }),

@@ -1,9 +1,22 @@
 import { EventEmitter } from "node:events";
 import { createHash } from "node:crypto";
 import {
-  AddressVersion, Cl, ClarityType, PostConditionMode, StacksWireType, addressHashModeToVersion,
-  addressToString, cvToString, deserializeTransaction, isContractCallPayload, serializeCV, wireToPostCondition,
-  type ClarityValue, type PostCondition, type PostConditionWire, type StacksTransactionWire,
+  AddressVersion,
+  Cl,
+  ClarityType,
+  PostConditionMode,
+  StacksWireType,
+  addressHashModeToVersion,
+  addressToString,
+  cvToString,
+  deserializeTransaction,
+  isContractCallPayload,
+  serializeCV,
+  wireToPostCondition,
+  type ClarityValue,
+  type PostCondition,
+  type PostConditionWire,
+  type StacksTransactionWire,
 } from "@stacks/transactions";
 import { TransactionVersion } from "@stacks/network";
 import { postConditionViolation } from "./post-conditions";
@@ -23,8 +36,15 @@ import { loadDevnetAccounts, type DevnetAccount } from "./accounts";
 export type Rejection = {
   txid: string;
   error: "transaction rejected";
-  reason: "BadNonce" | "SignatureValidation" | "BadTransactionVersion" | "NoSuchContract" | "NoSuchPublicFunction"
-    | "BadFunctionArgument" | "NotEnoughFunds" | "ServerFailureOther";
+  reason:
+    | "BadNonce"
+    | "SignatureValidation"
+    | "BadTransactionVersion"
+    | "NoSuchContract"
+    | "NoSuchPublicFunction"
+    | "BadFunctionArgument"
+    | "NotEnoughFunds"
+    | "ServerFailureOther";
   reason_data?: Record<string, unknown>;
 };
 /** Bytes that are not a transaction: the node answers 400 with a plain-text body. */
@@ -57,7 +77,13 @@ export type ChainTx = {
 
 export type ChainBlock = { height: number; hash: string; parentHash: string; time: number; txids: string[] };
 
-export type LogEntry = { position: [number, number, number]; txid: string; eventIndex: number; contractId: string; value: ClarityValue };
+export type LogEntry = {
+  position: [number, number, number];
+  txid: string;
+  eventIndex: number;
+  contractId: string;
+  value: ClarityValue;
+};
 
 export type ChainOptions = {
   /** Mine each accepted transaction in its own block (default), or collect them and mine every N ms. */
@@ -107,11 +133,19 @@ export class LocalChain extends EventEmitter {
   // -------------------------------------------------------------------------------------------
   // Reading
   // -------------------------------------------------------------------------------------------
-  get tipHeight() { return this.blocks[this.blocks.length - 1]!.height; }
-  get tip() { return this.blocks[this.blocks.length - 1]!; }
-  get time() { return Number(this.simnet.getBlockTime()); }
+  get tipHeight() {
+    return this.blocks[this.blocks.length - 1]!.height;
+  }
+  get tip() {
+    return this.blocks[this.blocks.length - 1]!;
+  }
+  get time() {
+    return Number(this.simnet.getBlockTime());
+  }
 
-  nextNonce(address: string): number { return this.nonces.get(address) ?? 0; }
+  nextNonce(address: string): number {
+    return this.nonces.get(address) ?? 0;
+  }
 
   pendingNonces(address: string): number[] {
     return this.mempool.filter((m) => m.tx.sender === address).map((m) => m.tx.nonce);
@@ -130,7 +164,9 @@ export class LocalChain extends EventEmitter {
   }
 
   /** Contract logs of one contract, oldest first. */
-  logsOf(contractId: string): LogEntry[] { return this.logs.get(contractId) ?? []; }
+  logsOf(contractId: string): LogEntry[] {
+    return this.logs.get(contractId) ?? [];
+  }
 
   // -------------------------------------------------------------------------------------------
   // Transactions
@@ -150,15 +186,21 @@ export class LocalChain extends EventEmitter {
       for (const [i, arg] of functionArgs.entries()) {
         const bad = badAsciiByte(arg);
         if (bad) {
-          throw new MalformedTransaction('Failed to deserialize posted transaction: Failed to decode clarity value: DeserializationError("Bad string")'
-            + `: a string-ascii argument contains a non-ASCII character (argument ${i + 1} of ${functionName.content},`
-            + ` byte 0x${bad.byte.toString(16).padStart(2, "0")} at index ${bad.index})`);
+          throw new MalformedTransaction(
+            'Failed to deserialize posted transaction: Failed to decode clarity value: DeserializationError("Bad string")' +
+              `: a string-ascii argument contains a non-ASCII character (argument ${i + 1} of ${functionName.content},` +
+              ` byte 0x${bad.byte.toString(16).padStart(2, "0")} at index ${bad.index})`,
+          );
         }
       }
     }
     const txid = wire.txid();
-    const reject = (reason: Rejection["reason"], reason_data?: Record<string, unknown>): Rejection =>
-      ({ txid, error: "transaction rejected", reason, ...(reason_data ? { reason_data } : {}) });
+    const reject = (reason: Rejection["reason"], reason_data?: Record<string, unknown>): Rejection => ({
+      txid,
+      error: "transaction rejected",
+      reason,
+      ...(reason_data ? { reason_data } : {}),
+    });
     if (wire.transactionVersion !== TransactionVersion.Testnet) {
       return reject("BadTransactionVersion");
     }
@@ -180,10 +222,16 @@ export class LocalChain extends EventEmitter {
       return reject("BadNonce", { expected, actual: nonce, principal: sender, is_origin: true });
     }
     const chainTx: ChainTx = {
-      txid: `0x${txid}`, sender, nonce, fee: condition.fee, type: "token_transfer",
+      txid: `0x${txid}`,
+      sender,
+      nonce,
+      fee: condition.fee,
+      type: "token_transfer",
       postConditionMode: wire.postConditionMode === PostConditionMode.Deny ? "deny" : "allow",
       postConditions: wire.postConditions.values.map((pc) => wireToPostCondition(pc as PostConditionWire)),
-      receivedAt: Math.floor(Date.now() / 1000), status: "pending", events: [],
+      receivedAt: Math.floor(Date.now() / 1000),
+      status: "pending",
+      events: [],
     };
     let run: () => void;
     if (isContractCallPayload(wire.payload)) {
@@ -194,24 +242,34 @@ export class LocalChain extends EventEmitter {
       const fn = iface.functions.find((f) => f.name === functionName && f.access === "public");
       if (!fn) return reject("NoSuchPublicFunction");
       if (fn.args.length !== wire.payload.functionArgs.length) {
-        return reject("BadFunctionArgument", { message: `expected ${fn.args.length} arguments, got ${wire.payload.functionArgs.length}` });
+        return reject("BadFunctionArgument", {
+          message: `expected ${fn.args.length} arguments, got ${wire.payload.functionArgs.length}`,
+        });
       }
       const args = wire.payload.functionArgs;
       chainTx.type = "contract_call";
       chainTx.contractCall = { contractId, functionName, args };
       run = () => this.execute(chainTx, simnetTx.callPublicFn(contractId, functionName, args, sender));
     } else if (wire.payload.payloadType === 0 /* token transfer */) {
-      const payload = wire.payload as unknown as { recipient: { value: string }; amount: bigint; memo: { content: string } };
+      const payload = wire.payload as unknown as {
+        recipient: { value: string };
+        amount: bigint;
+        memo: { content: string };
+      };
       const recipient = cvToString(payload.recipient as unknown as ClarityValue);
       const amount = BigInt(payload.amount);
       if (this.balance(sender) < amount) {
-        return reject("NotEnoughFunds", { expected: `0x${amount.toString(16).padStart(32, "0")}`,
-          actual: `0x${this.balance(sender).toString(16).padStart(32, "0")}` });
+        return reject("NotEnoughFunds", {
+          expected: `0x${amount.toString(16).padStart(32, "0")}`,
+          actual: `0x${this.balance(sender).toString(16).padStart(32, "0")}`,
+        });
       }
       chainTx.transfer = { recipient, amount, memo: payload.memo.content.replace(/\0+$/, "") };
       run = () => this.execute(chainTx, simnetTx.transferSTX(Number(amount), recipient, sender));
     } else {
-      return reject("ServerFailureOther", { message: "this local chain accepts contract calls and STX transfers only" });
+      return reject("ServerFailureOther", {
+        message: "this local chain accepts contract calls and STX transfers only",
+      });
     }
     this.txs.set(chainTx.txid, chainTx);
     this.mempool.push({ tx: chainTx, run: () => run() });
@@ -244,18 +302,33 @@ export class LocalChain extends EventEmitter {
         try {
           return this.simnet.mineBlock([c.simnet])[0]!;
         } catch (err) {
-          return { result: Cl.error(Cl.none()), events: [], costs: null, performance: undefined, vmError: (err as Error).message } as
-            ParsedTransactionResult & { vmError: string };
+          return {
+            result: Cl.error(Cl.none()),
+            events: [],
+            costs: null,
+            performance: undefined,
+            vmError: (err as Error).message,
+          } as ParsedTransactionResult & { vmError: string };
         }
       });
     }
     const time = this.time;
     const height = this.simnet.blockHeight - 1;
     calls.forEach((c, index) => this.settle(c.tx, results[index]!, height, time, index));
-    return this.recordBlock(calls.map((c) => c.tx), height, time);
+    return this.recordBlock(
+      calls.map((c) => c.tx),
+      height,
+      time,
+    );
   }
 
-  private settle(tx: ChainTx, result: ParsedTransactionResult & { vmError?: string }, height: number, time: number, txIndex: number) {
+  private settle(
+    tx: ChainTx,
+    result: ParsedTransactionResult & { vmError?: string },
+    height: number,
+    time: number,
+    txIndex: number,
+  ) {
     tx.blockHeight = height;
     tx.blockTime = time;
     tx.txIndex = txIndex;
@@ -266,7 +339,15 @@ export class LocalChain extends EventEmitter {
         return [{ kind: "log", contractId: e.data.contract_identifier, topic: "print", value: e.data.value }];
       }
       if (e.event === "stx_transfer_event") {
-        return [{ kind: "stx-transfer", sender: e.data.sender, recipient: e.data.recipient, amount: BigInt(e.data.amount), memo: e.data.memo ?? "" }];
+        return [
+          {
+            kind: "stx-transfer",
+            sender: e.data.sender,
+            recipient: e.data.recipient,
+            amount: BigInt(e.data.amount),
+            memo: e.data.memo ?? "",
+          },
+        ];
       }
       return [];
     });
@@ -275,7 +356,9 @@ export class LocalChain extends EventEmitter {
     // Post-conditions are checked after execution: the simnet cannot roll a block back, so a violating
     // transaction is reported aborted but its effects stay (see docs/local-stack.md).
     if (isOk) {
-      const transfers = tx.events.flatMap((e) => (e.kind === "stx-transfer" ? [{ sender: e.sender, amount: e.amount }] : []));
+      const transfers = tx.events.flatMap((e) =>
+        e.kind === "stx-transfer" ? [{ sender: e.sender, amount: e.amount }] : [],
+      );
       const violation = postConditionViolation(tx.postConditionMode, tx.postConditions, tx.sender, transfers);
       if (violation) {
         tx.status = "abort_by_post_condition";
@@ -286,7 +369,13 @@ export class LocalChain extends EventEmitter {
       tx.events.forEach((event, eventIndex) => {
         if (event.kind !== "log") return;
         const list = this.logs.get(event.contractId) ?? [];
-        list.push({ position: [height, txIndex, eventIndex], txid: tx.txid, eventIndex, contractId: event.contractId, value: event.value });
+        list.push({
+          position: [height, txIndex, eventIndex],
+          txid: tx.txid,
+          eventIndex,
+          contractId: event.contractId,
+          value: event.value,
+        });
         this.logs.set(event.contractId, list);
       });
     }
@@ -294,8 +383,13 @@ export class LocalChain extends EventEmitter {
 
   private recordBlock(txs: ChainTx[], height = this.simnet.blockHeight - 1, time = this.time): ChainBlock {
     const parent = this.blocks[this.blocks.length - 1];
-    const block: ChainBlock = { height, hash: hash(`block-${height}-${time}`), parentHash: parent?.hash ?? "0".repeat(64), time,
-      txids: txs.map((t) => t.txid) };
+    const block: ChainBlock = {
+      height,
+      hash: hash(`block-${height}-${time}`),
+      parentHash: parent?.hash ?? "0".repeat(64),
+      time,
+      txids: txs.map((t) => t.txid),
+    };
     this.blocks.push(block);
     if (parent) this.emit("block", block, txs);
     return block;

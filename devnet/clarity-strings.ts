@@ -19,10 +19,16 @@ export function badAsciiByte(value: ClarityValue): { byte: number; index: number
       return null;
     }
     case ClarityType.List:
-      for (const item of value.value) { const bad = badAsciiByte(item); if (bad) return bad; }
+      for (const item of value.value) {
+        const bad = badAsciiByte(item);
+        if (bad) return bad;
+      }
       return null;
     case ClarityType.Tuple:
-      for (const item of Object.values(value.value)) { const bad = badAsciiByte(item); if (bad) return bad; }
+      for (const item of Object.values(value.value)) {
+        const bad = badAsciiByte(item);
+        if (bad) return bad;
+      }
       return null;
     case ClarityType.OptionalSome:
     case ClarityType.ResponseOk:

@@ -26,12 +26,24 @@ if (!Number.isInteger(blockIntervalMs) || blockIntervalMs < 0) {
 }
 
 const api = await startLocalStacksApi({ port, blockIntervalMs });
-console.log(`local Stacks API on ${api.url} (contracts deployed by ${api.chain.deployer}; ${blockIntervalMs ? `a block every ${blockIntervalMs} ms` : "one block per transaction"})`);
-console.log(`local controls: POST ${api.url}/devnet/mine {count}, /devnet/advance {seconds}, /devnet/fund {address, amount}`);
+console.log(
+  `local Stacks API on ${api.url} (contracts deployed by ${api.chain.deployer}; ${blockIntervalMs ? `a block every ${blockIntervalMs} ms` : "one block per transaction"})`,
+);
+console.log(
+  `local controls: POST ${api.url}/devnet/mine {count}, /devnet/advance {seconds}, /devnet/fund {address, amount}`,
+);
 if (values.seed) {
-  const seeded = await seedCoverScenario(new Protocol(networkFor(api.url), api.chain.deployer), actors(api.chain.accounts));
-  console.log(`seeded: protocol #${seeded.protocolId} "stackswap" listed and audited, ${seeded.capital / 1_000_000n} STX of capital, policy #${seeded.policyId}`);
+  const seeded = await seedCoverScenario(
+    new Protocol(networkFor(api.url), api.chain.deployer),
+    actors(api.chain.accounts),
+  );
+  console.log(
+    `seeded: protocol #${seeded.protocolId} "stackswap" listed and audited, ${seeded.capital / 1_000_000n} STX of capital, policy #${seeded.policyId}`,
+  );
 }
-const stop = async () => { await api.close(); process.exit(0); };
+const stop = async () => {
+  await api.close();
+  process.exit(0);
+};
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

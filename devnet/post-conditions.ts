@@ -8,8 +8,12 @@ export type StxTransfer = { sender: string; amount: bigint };
  * Returns the first violation, or null. Token and NFT conditions are not modelled (the protocol moves
  * only STX).
  */
-export function postConditionViolation(mode: "allow" | "deny", conditions: PostCondition[], origin: string,
-  transfers: StxTransfer[]): string | null {
+export function postConditionViolation(
+  mode: "allow" | "deny",
+  conditions: PostCondition[],
+  origin: string,
+  transfers: StxTransfer[],
+): string | null {
   const sent = new Map<string, bigint>();
   for (const t of transfers) sent.set(t.sender, (sent.get(t.sender) ?? 0n) + t.amount);
   const covered = new Set<string>();
@@ -19,11 +23,18 @@ export function postConditionViolation(mode: "allow" | "deny", conditions: PostC
     covered.add(who);
     const amount = BigInt(pc.amount);
     const actual = sent.get(who) ?? 0n;
-    const holds = { eq: actual === amount, gt: actual > amount, gte: actual >= amount, lt: actual < amount, lte: actual <= amount }[pc.condition];
+    const holds = {
+      eq: actual === amount,
+      gt: actual > amount,
+      gte: actual >= amount,
+      lt: actual < amount,
+      lte: actual <= amount,
+    }[pc.condition];
     if (!holds) return `post-condition not met: ${who} sent ${actual} µSTX, condition ${pc.condition} ${amount}`;
   }
   if (mode === "deny") {
-    for (const who of sent.keys()) if (!covered.has(who)) return `post-condition mode deny: ${who} sent STX without a post-condition`;
+    for (const who of sent.keys())
+      if (!covered.has(who)) return `post-condition mode deny: ${who} sent STX without a post-condition`;
   }
   return null;
 }

@@ -5,8 +5,18 @@ import { hexToCV, validateStacksAddress, type ClarityValue } from "@stacks/trans
 import type { ClientToServerMessages, ServerToClientMessages, Topic } from "@stacks/blockchain-api-client";
 import { LocalChain, MalformedTransaction, cvHex, type ChainBlock, type ChainTx, type ChainOptions } from "./chain";
 import {
-  BadRequest, NotFound, addressTransactionJson, blockJson, blocksPage, eventsPageV1, logsPage, noncesJson, principalsOf, statusJson,
-  transactionJson, transactionV3Json,
+  BadRequest,
+  NotFound,
+  addressTransactionJson,
+  blockJson,
+  blocksPage,
+  eventsPageV1,
+  logsPage,
+  noncesJson,
+  principalsOf,
+  statusJson,
+  transactionJson,
+  transactionV3Json,
 } from "./api-shapes";
 
 /**
@@ -15,19 +25,39 @@ import {
  * controls under /devnet/. See docs/local-stack.md for what it does and does not implement.
  */
 
-export type LocalStacksApi = { url: string; port: number; chain: LocalChain; close: () => Promise<void>; server: Server };
+export type LocalStacksApi = {
+  url: string;
+  port: number;
+  chain: LocalChain;
+  close: () => Promise<void>;
+  server: Server;
+};
 
-type Handler = (req: IncomingMessage, params: Record<string, string>, url: URL, body: string) => unknown | Promise<unknown>;
+type Handler = (
+  req: IncomingMessage,
+  params: Record<string, string>,
+  url: URL,
+  body: string,
+) => unknown | Promise<unknown>;
 type Route = { method: string; pattern: RegExp; keys: string[]; handler: Handler };
 
 /** A reply with a status other than 200, or a non-JSON body. */
 class Reply {
-  constructor(readonly status: number, readonly body: unknown, readonly contentType = "application/json") {}
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly contentType = "application/json",
+  ) {}
 }
 
 function route(method: string, path: string, handler: Handler): Route {
   const keys: string[] = [];
-  const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_m, k: string) => { keys.push(k); return "([^/]+)"; })}$`);
+  const pattern = new RegExp(
+    `^${path.replace(/\{(\w+)\}/g, (_m, k: string) => {
+      keys.push(k);
+      return "([^/]+)";
+    })}$`,
+  );
   return { method, pattern, keys, handler };
 }
 
@@ -58,30 +88,48 @@ function routes(chain: LocalChain): Route[] {
   };
   return [
     route("GET", "/v2/info", () => ({
-      peer_version: 4207599113, pox_consensus: chain.tip.hash, burn_block_height: chain.simnet.burnBlockHeight,
-      stable_pox_consensus: chain.tip.hash, stable_burn_block_height: chain.simnet.burnBlockHeight,
-      server_version: "cover-protocol local stacks api", network_id: 2147483648, parent_network_id: 3669344250,
-      stacks_tip_height: chain.tipHeight, stacks_tip: chain.tip.hash, stacks_tip_consensus_hash: chain.tip.hash,
-      genesis_chainstate_hash: "0".repeat(64), unanchored_tip: null, unanchored_seq: null, tenure_height: chain.tipHeight,
-      exit_at_block_height: null, is_fully_synced: true,
+      peer_version: 4207599113,
+      pox_consensus: chain.tip.hash,
+      burn_block_height: chain.simnet.burnBlockHeight,
+      stable_pox_consensus: chain.tip.hash,
+      stable_burn_block_height: chain.simnet.burnBlockHeight,
+      server_version: "cover-protocol local stacks api",
+      network_id: 2147483648,
+      parent_network_id: 3669344250,
+      stacks_tip_height: chain.tipHeight,
+      stacks_tip: chain.tip.hash,
+      stacks_tip_consensus_hash: chain.tip.hash,
+      genesis_chainstate_hash: "0".repeat(64),
+      unanchored_tip: null,
+      unanchored_seq: null,
+      tenure_height: chain.tipHeight,
+      exit_at_block_height: null,
+      is_fully_synced: true,
     })),
     route("GET", "/extended", () => statusJson(chain)),
-    route("GET", "/extended/v2/blocks/?", (_r, _p, url) => blocksPage(chain, {
-      limit: int(url.searchParams.get("limit"), "limit"), offset: int(url.searchParams.get("offset"), "offset"),
-    })),
+    route("GET", "/extended/v2/blocks/?", (_r, _p, url) =>
+      blocksPage(chain, {
+        limit: int(url.searchParams.get("limit"), "limit"),
+        offset: int(url.searchParams.get("offset"), "offset"),
+      }),
+    ),
     route("GET", "/extended/v1/block/by_height/{height}", (_r, p) => {
       const block = chain.blocks.find((b) => b.height === Number(p.height));
       if (!block) throw new NotFound(`cannot find block by height ${p.height}`);
       return blockJson(chain, block);
     }),
     route("GET", "/v2/accounts/{principal}", (_r, p) => ({
-      balance: u128Hex(chain.balance(p.principal!)), locked: u128Hex(0n), unlock_height: 0, nonce: chain.nextNonce(p.principal!),
+      balance: u128Hex(chain.balance(p.principal!)),
+      locked: u128Hex(0n),
+      unlock_height: 0,
+      nonce: chain.nextNonce(p.principal!),
     })),
     route("GET", "/extended/v1/address/{principal}/nonces", (_r, p) => noncesJson(chain, p.principal!)),
     route("POST", "/v2/contracts/call-read/{address}/{name}/{fn}", (_r, p, _u, body) => {
       const { sender, arguments: args } = jsonBody(body) as { sender?: string; arguments?: string[] };
       const contractId = `${p.address}.${p.name}`;
-      if (!chain.contractExists(contractId)) return { okay: false, cause: `Unchecked(NoSuchContract("${contractId}"))` };
+      if (!chain.contractExists(contractId))
+        return { okay: false, cause: `Unchecked(NoSuchContract("${contractId}"))` };
       let cvs: ClarityValue[];
       try {
         cvs = (args ?? []).map((a) => hexToCV(a));
@@ -97,7 +145,8 @@ function routes(chain: LocalChain): Route[] {
     }),
     route("POST", "/v2/transactions", (_r, _p, _u, body) => {
       const { tx } = jsonBody(body) as { tx?: string };
-      if (typeof tx !== "string" || !/^(0x)?[0-9a-fA-F]*$/.test(tx)) throw new Reply(400, "Failed to parse tx", "text/plain");
+      if (typeof tx !== "string" || !/^(0x)?[0-9a-fA-F]*$/.test(tx))
+        throw new Reply(400, "Failed to parse tx", "text/plain");
       try {
         const result = chain.submit(tx);
         if ("error" in result) throw new Reply(400, result);
@@ -112,36 +161,46 @@ function routes(chain: LocalChain): Route[] {
       const length = Math.max(Number(estimated_len) || 0, 180);
       return {
         estimated_cost: { read_count: 1, read_length: 1, runtime: 1, write_count: 1, write_length: 1 },
-        estimated_cost_scalar: 1, cost_scalar_change_by_byte: 0,
+        estimated_cost_scalar: 1,
+        cost_scalar_change_by_byte: 0,
         estimations: [1, 2, 3].map((rate) => ({ fee_rate: rate, fee: length * rate })),
       };
     }),
     route("GET", "/v2/fees/transfer", () => new Reply(200, "1", "text/plain")),
     route("GET", "/extended/v1/tx/{id}", (_r, p) => transactionJson(chain, findTx(p.id!))),
     route("GET", "/extended/v3/transactions/{id}", (_r, p) => transactionV3Json(chain, findTx(p.id!))),
-    route("GET", "/extended/v2/smart-contracts/{id}/logs", (_r, p, url) => logsPage(contractLogs(decodeURIComponent(p.id!)), {
-      limit: int(url.searchParams.get("limit"), "limit"), offset: int(url.searchParams.get("offset"), "offset"),
-      cursor: url.searchParams.get("cursor") ?? undefined,
-    })),
-    route("GET", "/extended/v1/contract/{id}/events", (_r, p, url) => eventsPageV1(contractLogs(decodeURIComponent(p.id!)), {
-      limit: int(url.searchParams.get("limit"), "limit"), offset: int(url.searchParams.get("offset"), "offset"),
-    })),
+    route("GET", "/extended/v2/smart-contracts/{id}/logs", (_r, p, url) =>
+      logsPage(contractLogs(decodeURIComponent(p.id!)), {
+        limit: int(url.searchParams.get("limit"), "limit"),
+        offset: int(url.searchParams.get("offset"), "offset"),
+        cursor: url.searchParams.get("cursor") ?? undefined,
+      }),
+    ),
+    route("GET", "/extended/v1/contract/{id}/events", (_r, p, url) =>
+      eventsPageV1(contractLogs(decodeURIComponent(p.id!)), {
+        limit: int(url.searchParams.get("limit"), "limit"),
+        offset: int(url.searchParams.get("offset"), "offset"),
+      }),
+    ),
     // Local-only controls: not part of any real API.
     route("POST", "/devnet/mine", (_r, _p, _u, body) => {
       const { count = 1 } = jsonBody(body) as { count?: number };
-      if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new BadRequest("'count' must be an integer from 1 to 10000");
+      if (!Number.isInteger(count) || count < 1 || count > 10_000)
+        throw new BadRequest("'count' must be an integer from 1 to 10000");
       const tip = chain.mineEmpty(count);
       return { block_height: tip.height, block_time: tip.time };
     }),
     route("POST", "/devnet/advance", (_r, _p, _u, body) => {
       const { seconds } = jsonBody(body) as { seconds?: number };
-      if (!Number.isInteger(seconds) || seconds! < 1 || seconds! > 400 * 86_400) throw new BadRequest("'seconds' must be an integer from 1 to 34560000");
+      if (!Number.isInteger(seconds) || seconds! < 1 || seconds! > 400 * 86_400)
+        throw new BadRequest("'seconds' must be an integer from 1 to 34560000");
       const tip = chain.advance(seconds!);
       return { block_height: tip.height, block_time: tip.time };
     }),
     route("POST", "/devnet/fund", (_r, _p, _u, body) => {
       const { address, amount } = jsonBody(body) as { address?: string; amount?: string | number };
-      if (typeof address !== "string" || !validateStacksAddress(address)) throw new BadRequest("'address' must be a Stacks address");
+      if (typeof address !== "string" || !validateStacksAddress(address))
+        throw new BadRequest("'address' must be a Stacks address");
       let micro: bigint;
       try {
         micro = BigInt(amount ?? -1);
@@ -161,21 +220,32 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, body: unknown, contentType = "application/json") {
-  const text = typeof body === "string" && contentType !== "application/json" ? body : JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  const text =
+    typeof body === "string" && contentType !== "application/json"
+      ? body
+      : JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
   res.writeHead(status, { "content-type": contentType, "access-control-allow-origin": "*" });
   res.end(text);
 }
 
-export async function startLocalStacksApi(options: ChainOptions & { port?: number; host?: string; chain?: LocalChain } = {}): Promise<LocalStacksApi> {
+export async function startLocalStacksApi(
+  options: ChainOptions & { port?: number; host?: string; chain?: LocalChain } = {},
+): Promise<LocalStacksApi> {
   const chain = options.chain ?? (await LocalChain.start(options));
   const table = routes(chain);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method === "OPTIONS") {
-      res.writeHead(204, { "access-control-allow-origin": "*", "access-control-allow-headers": "*", "access-control-allow-methods": "GET, POST" });
+      res.writeHead(204, {
+        "access-control-allow-origin": "*",
+        "access-control-allow-headers": "*",
+        "access-control-allow-methods": "GET, POST",
+      });
       return res.end();
     }
-    const match = table.map((r) => ({ r, m: req.method === r.method ? r.pattern.exec(url.pathname) : null })).find((x) => x.m);
+    const match = table
+      .map((r) => ({ r, m: req.method === r.method ? r.pattern.exec(url.pathname) : null }))
+      .find((x) => x.m);
     if (!match) return send(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
     const params = Object.fromEntries(match.r.keys.map((k, i) => [k, match.m![i + 1]!]));
     try {
@@ -191,13 +261,17 @@ export async function startLocalStacksApi(options: ChainOptions & { port?: numbe
   });
   const io = new SocketServer<ClientToServerMessages, ServerToClientMessages>(server, { cors: { origin: "*" } });
   io.on("connection", (socket) => {
-    const initial = String(socket.handshake.query.subscriptions ?? "").split(",").filter(Boolean);
+    const initial = String(socket.handshake.query.subscriptions ?? "")
+      .split(",")
+      .filter(Boolean);
     for (const topic of initial) void socket.join(topic);
     socket.on("subscribe", (topic, callback) => {
       for (const t of Array.isArray(topic) ? topic : [topic]) void socket.join(t);
       callback?.(null);
     });
-    socket.on("unsubscribe", (...topics: Topic[]) => { for (const t of topics) void socket.leave(t); });
+    socket.on("unsubscribe", (...topics: Topic[]) => {
+      for (const t of topics) void socket.leave(t);
+    });
   });
   chain.on("mempool", (tx: ChainTx) => {
     io.to("mempool").emit("mempool", transactionJson(chain, tx) as never);
@@ -208,14 +282,21 @@ export async function startLocalStacksApi(options: ChainOptions & { port?: numbe
       const json = transactionJson(chain, tx);
       io.to(`transaction:${tx.txid}`).emit(`transaction:${tx.txid}`, json);
       for (const principal of principalsOf(tx)) {
-        io.to(`address-transaction:${principal}`).emit(`address-transaction:${principal}`, principal, addressTransactionJson(chain, tx, principal));
+        io.to(`address-transaction:${principal}`).emit(
+          `address-transaction:${principal}`,
+          principal,
+          addressTransactionJson(chain, tx, principal),
+        );
       }
     }
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`, port, chain, server,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    chain,
+    server,
     close: async () => {
       chain.stop();
       io.close();

@@ -7,7 +7,10 @@ import { initSimnet, type Simnet } from "@stacks/clarinet-sdk";
  */
 export async function startSimnet(options: { trackCosts?: boolean; manifest?: string } = {}): Promise<Simnet> {
   silenceContractPrints();
-  return initSimnet(options.manifest ?? "./Clarinet.toml", true, { trackCosts: options.trackCosts ?? false, trackCoverage: false });
+  return initSimnet(options.manifest ?? "./Clarinet.toml", true, {
+    trackCosts: options.trackCosts ?? false,
+    trackCoverage: false,
+  });
 }
 
 const PRINT_ECHO = /^\{.*\} \([\w-]+:\d+\)\s*$/s;
@@ -17,7 +20,12 @@ function silenceContractPrints() {
   silenced = true;
   const log = console.log.bind(console);
   console.log = (...args: unknown[]) => {
-    if (args.length === 1 && typeof args[0] === "string" && (PRINT_ECHO.test(args[0].trim()) || args[0].startsWith("Updated deployment plan"))) return;
+    if (
+      args.length === 1 &&
+      typeof args[0] === "string" &&
+      (PRINT_ECHO.test(args[0].trim()) || args[0].startsWith("Updated deployment plan"))
+    )
+      return;
     log(...args);
   };
 }

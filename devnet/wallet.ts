@@ -10,7 +10,10 @@ export type CallOptions = Omit<ContractCall, "nonceRetries">;
 
 /** Signs and broadcasts a contract call (stacks/contract-call). Returns the txid, or throws with the node's rejection. */
 export async function sendContractCall(network: StacksNetwork, options: CallOptions): Promise<string> {
-  const result = await signAndBroadcast(network, { ...options, postConditionMode: options.postConditionMode ?? "deny" });
+  const result = await signAndBroadcast(network, {
+    ...options,
+    postConditionMode: options.postConditionMode ?? "deny",
+  });
   if (!result.ok) {
     const data = result.reasonData === undefined ? "" : JSON.stringify(result.reasonData);
     throw new Error(`${options.contractId}.${options.functionName} rejected: ${result.reason} ${data}`);

@@ -15,9 +15,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Writable } from "node:stream";
-import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress, serializeCV } from "@stacks/transactions";
 import {
-  DIMENSIONS, callsPerBlock, find, shareOfBlock, worstOf, SIDE_VOTERS_CAP, type Measurement,
+  Cl,
+  PostConditionMode,
+  broadcastTransaction,
+  makeContractCall,
+  privateKeyToAddress,
+  serializeCV,
+} from "@stacks/transactions";
+import {
+  DIMENSIONS,
+  callsPerBlock,
+  find,
+  shareOfBlock,
+  worstOf,
+  SIDE_VOTERS_CAP,
+  type Measurement,
 } from "./lib/contract-costs";
 import { startLocalStacksApi } from "../devnet/server";
 import { networkFor } from "../devnet/wallet";
@@ -43,22 +56,33 @@ const KEY = ["purchase-coverage", "submit-claim", "vote", "finalize-claim", "exe
 // 1. Contract costs
 // ---------------------------------------------------------------------------------------------
 async function worker(policies: number, claims: number, voters: number): Promise<Measurement[]> {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/lib/cost-worker.ts", String(policies), String(claims), String(voters)],
-    { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 });
+  const { stdout } = await run(
+    process.execPath,
+    ["--import", "tsx", "scripts/lib/cost-worker.ts", String(policies), String(claims), String(voters)],
+    { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 },
+  );
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Measurement[];
 }
 
 async function contractCosts() {
   log("Measuring contract costs (10,000 takes a few minutes)…");
   // Eight measurements (each scale: policies and claims grown, voters grown), longest first, two at a time.
-  const jobs = SCALES.flatMap((n) => [{ n, kind: "growth" as const }, { n, kind: "voters" as const }]).sort((a, b) => b.n - a.n);
+  const jobs = SCALES.flatMap((n) => [
+    { n, kind: "growth" as const },
+    { n, kind: "voters" as const },
+  ]).sort((a, b) => b.n - a.n);
   const results = new Map<string, Measurement[]>();
   const next = async (): Promise<void> => {
     const job = jobs.shift();
     if (!job) return;
     const t = Date.now();
-    results.set(`${job.n}:${job.kind}`, job.kind === "growth" ? await worker(job.n, job.n, 1) : await worker(1, 0, job.n));
-    log(`  ${job.n.toLocaleString("en-US")} ${job.kind === "growth" ? "policies and claims" : "voters"}: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    results.set(
+      `${job.n}:${job.kind}`,
+      job.kind === "growth" ? await worker(job.n, job.n, 1) : await worker(1, 0, job.n),
+    );
+    log(
+      `  ${job.n.toLocaleString("en-US")} ${job.kind === "growth" ? "policies and claims" : "voters"}: ${((Date.now() - t) / 1000).toFixed(0)} s`,
+    );
     return next();
   };
   await Promise.all([next(), next()]);
@@ -66,7 +90,8 @@ async function contractCosts() {
 }
 
 const pct = (x: number) => (x < 0.001 ? "<0.001%" : `${x.toFixed(3)}%`);
-const growthPct = (a: Measurement, b: Measurement) => Math.max(...DIMENSIONS.map((d) => (a.cost[d] === 0 ? 0 : (100 * (b.cost[d] - a.cost[d])) / a.cost[d])));
+const growthPct = (a: Measurement, b: Measurement) =>
+  Math.max(...DIMENSIONS.map((d) => (a.cost[d] === 0 ? 0 : (100 * (b.cost[d] - a.cost[d])) / a.cost[d])));
 
 function costTables(byScale: Map<number, Measurement[]>) {
   const base = byScale.get(1)!;
@@ -74,17 +99,33 @@ function costTables(byScale: Map<number, Measurement[]>) {
   const shares = [
     "| function | runtime | read count | read length | write count | write length | calls per block |",
     "|---|---|---|---|---|---|---|",
-    ...top.map((m) => `| \`${m.fn}\` | ${DIMENSIONS.map((d) => pct(shareOfBlock(m)[d])).join(" | ")} | ${callsPerBlock(m).toLocaleString("en-US")} |`),
+    ...top.map(
+      (m) =>
+        `| \`${m.fn}\` | ${DIMENSIONS.map((d) => pct(shareOfBlock(m)[d])).join(" | ")} | ${callsPerBlock(m).toLocaleString("en-US")} |`,
+    ),
   ].join("\n");
   const growth = [
     `| function | ${SCALES.map((n) => `largest share at ${n.toLocaleString("en-US")}`).join(" | ")} | growth 1 → 10,000 |`,
     `|---|${SCALES.map(() => "---").join("|")}|---|`,
-    ...base.map((m) => `| \`${m.fn}\`${KEY.some((k) => m.fn.endsWith(`.${k}`)) ? " **" : ""} | ${SCALES.map((n) =>
-      pct(Math.max(...DIMENSIONS.map((d) => shareOfBlock(find(byScale.get(n)!, m.fn))[d])))).join(" | ")} | ${growthPct(m, find(top, m.fn)).toFixed(2)}% |`),
+    ...base.map(
+      (m) =>
+        `| \`${m.fn}\`${KEY.some((k) => m.fn.endsWith(`.${k}`)) ? " **" : ""} | ${SCALES.map((n) =>
+          pct(Math.max(...DIMENSIONS.map((d) => shareOfBlock(find(byScale.get(n)!, m.fn))[d]))),
+        ).join(" | ")} | ${growthPct(m, find(top, m.fn)).toFixed(2)}% |`,
+    ),
   ].join("\n");
-  const keyWithin = KEY.map((k) => base.find((m) => m.fn.endsWith(`.${k}`))!).map((m) => ({ fn: m.fn, growth: growthPct(m, find(top, m.fn)) }));
+  const keyWithin = KEY.map((k) => base.find((m) => m.fn.endsWith(`.${k}`))!).map((m) => ({
+    fn: m.fn,
+    growth: growthPct(m, find(top, m.fn)),
+  }));
   const worstShare = Math.max(...top.flatMap((m) => DIMENSIONS.map((d) => shareOfBlock(m)[d])));
-  return { shares, growth, keyWithin, worstShare, worstFn: top.find((m) => DIMENSIONS.some((d) => shareOfBlock(m)[d] === worstShare))!.fn };
+  return {
+    shares,
+    growth,
+    keyWithin,
+    worstShare,
+    worstFn: top.find((m) => DIMENSIONS.some((d) => shareOfBlock(m)[d] === worstShare))!.fn,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,22 +134,76 @@ function costTables(byScale: Map<number, Measurement[]>) {
 function decodeStoreRender() {
   const dir = mkdtempSync(join(tmpdir(), "bench-"));
   const store = new Store(join(dir, "bench.sqlite"));
-  const links = new Links({ network: "testnet", apiUrl: "https://api.testnet.hiro.so", deployer: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
-    explorerChain: "testnet", timeoutMs: 1000 }, "https://bot.example");
+  const links = new Links(
+    {
+      network: "testnet",
+      apiUrl: "https://api.testnet.hiro.so",
+      deployer: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
+      explorerChain: "testnet",
+      timeoutMs: 1000,
+    },
+    "https://bot.example",
+  );
   const voter = "ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG";
   const logs = Array.from({ length: 10_000 }, (_v, i) => ({
     tx_id: `0x${i.toString(16).padStart(64, "0")}`,
-    contract_log: { value: { hex: `0x${serializeCV(Cl.tuple({ topic: Cl.stringAscii("vote-cast"), "claim-id": Cl.uint(1 + (i % 10)),
-      voter: Cl.principal(voter), approve: Cl.bool(i % 3 !== 0), stake: Cl.uint(1_000n * STX), weight: Cl.uint(1_000n * STX),
-      "approve-weight": Cl.uint(BigInt(i) * STX), "deny-weight": Cl.uint(0), "voted-stake": Cl.uint(BigInt(i) * STX),
-      "quorum-stake": Cl.uint(18_000n * STX), "voter-count": Cl.uint(i + 1), "voting-ends-at": Cl.uint(1_800_000_000) }))}` } },
+    contract_log: {
+      value: {
+        hex: `0x${serializeCV(
+          Cl.tuple({
+            topic: Cl.stringAscii("vote-cast"),
+            "claim-id": Cl.uint(1 + (i % 10)),
+            voter: Cl.principal(voter),
+            approve: Cl.bool(i % 3 !== 0),
+            stake: Cl.uint(1_000n * STX),
+            weight: Cl.uint(1_000n * STX),
+            "approve-weight": Cl.uint(BigInt(i) * STX),
+            "deny-weight": Cl.uint(0),
+            "voted-stake": Cl.uint(BigInt(i) * STX),
+            "quorum-stake": Cl.uint(18_000n * STX),
+            "voter-count": Cl.uint(i + 1),
+            "voting-ends-at": Cl.uint(1_800_000_000),
+          }),
+        )}`,
+      },
+    },
   }));
-  const claim = (i: number): Claim => ({ id: BigInt(1 + (i % 10)), policyId: 1n, protocolId: 1n, claimant: voter, amount: 60_000n * STX,
-    deductible: 6_000n * STX, payable: 54_000n * STX, incidentTime: 1_799_000_000n, description: "Reentrancy", evidenceHash: `0x${"ab".repeat(32)}`,
-    evidenceUri: "https://evidence.example/x", bond: 600n * STX, submittedAt: 1_799_000_000n, votingEndsAt: 1_800_000_000n, totalStake: 180_000n * STX,
-    quorumStake: 18_000n * STX, approvalBps: 6_000n, large: false, minVoters: 3n, approveWeight: BigInt(i) * STX, denyWeight: 0n, votedStake: BigInt(i) * STX,
-    approveCount: BigInt(i), denyCount: 0n, status: "voting", decidedBy: "", vetoEndsAt: 0n, rewardPot: 0n, winningWeight: 0n, paid: 0n,
-    vetoReason: null, council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n }, voterCount: BigInt(i + 1), quorumReached: true });
+  const claim = (i: number): Claim => ({
+    id: BigInt(1 + (i % 10)),
+    policyId: 1n,
+    protocolId: 1n,
+    claimant: voter,
+    amount: 60_000n * STX,
+    deductible: 6_000n * STX,
+    payable: 54_000n * STX,
+    incidentTime: 1_799_000_000n,
+    description: "Reentrancy",
+    evidenceHash: `0x${"ab".repeat(32)}`,
+    evidenceUri: "https://evidence.example/x",
+    bond: 600n * STX,
+    submittedAt: 1_799_000_000n,
+    votingEndsAt: 1_800_000_000n,
+    totalStake: 180_000n * STX,
+    quorumStake: 18_000n * STX,
+    approvalBps: 6_000n,
+    large: false,
+    minVoters: 3n,
+    approveWeight: BigInt(i) * STX,
+    denyWeight: 0n,
+    votedStake: BigInt(i) * STX,
+    approveCount: BigInt(i),
+    denyCount: 0n,
+    status: "voting",
+    decidedBy: "",
+    vetoEndsAt: 0n,
+    rewardPot: 0n,
+    winningWeight: 0n,
+    paid: 0n,
+    vetoReason: null,
+    council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
+    voterCount: BigInt(i + 1),
+    quorumReached: true,
+  });
   const t = process.hrtime.bigint();
   logs.forEach((l, i) => {
     const event = decodeLog("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.claims-assessment", i, l);
@@ -121,7 +216,15 @@ function decodeStoreRender() {
   return { events: logs.length, perSecond: Math.round(logs.length / seconds) };
 }
 
-const quietLogger = () => createLogger({ level: "silent", destination: new Writable({ write(_c, _e, done) { done(); } }) as never });
+const quietLogger = () =>
+  createLogger({
+    level: "silent",
+    destination: new Writable({
+      write(_c, _e, done) {
+        done();
+      },
+    }) as never,
+  });
 
 async function stack(options: { bot?: BotOptions; guilds?: number } = {}) {
   const api = await startLocalStacksApi();
@@ -129,28 +232,58 @@ async function stack(options: { bot?: BotOptions; guilds?: number } = {}) {
   const p = new Protocol(networkFor(api.url), api.chain.deployer);
   const who = actors(api.chain.accounts);
   await seedCoverScenario(p, who, { capital: 10_000_000n * STX });
-  const config = loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.api,
-    DISCORD_GUILD_ID: discord.guild.id, STACKS_NETWORK: api.url, CONTRACT_DEPLOYER: api.chain.deployer, WEB_PORT: "0",
-    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "bench-bot-")), "bot.sqlite") });
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_URL: discord.api,
+    DISCORD_GUILD_ID: discord.guild.id,
+    STACKS_NETWORK: api.url,
+    CONTRACT_DEPLOYER: api.chain.deployer,
+    WEB_PORT: "0",
+    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "bench-bot-")), "bot.sqlite"),
+  });
   await registerCommands(config);
   const bot = createBot(config, { logger: quietLogger(), jobs: false, ...options.bot });
   await bot.start();
-  for (const g of discord.guilds) bot.ctx.store.updateSettings(g.id, { alertChannelId: discord.channel("claims", g).id });
-  return { api, discord, p, who, bot, stop: async () => { await bot.stop(); await discord.stop(); await api.close(); } };
+  for (const g of discord.guilds)
+    bot.ctx.store.updateSettings(g.id, { alertChannelId: discord.channel("claims", g).id });
+  return {
+    api,
+    discord,
+    p,
+    who,
+    bot,
+    stop: async () => {
+      await bot.stop();
+      await discord.stop();
+      await api.close();
+    },
+  };
 }
 
 async function alertLatency(mode: "socket" | "polling", count: number) {
   const s = await stack({ bot: mode === "socket" ? {} : { socket: false, pollMs: 1_000 } });
   for (let i = 0; i < count; i++) {
     const quote = await s.p.quote(1, 1_000n * STX, 60);
-    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]);
+    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [
+      Cl.uint(1),
+      Cl.uint(1_000n * STX),
+      Cl.uint(60),
+      Cl.uint(quote.premium),
+    ]);
   }
   await fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
   const claims = s.discord.channel("claims").id;
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
-    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(i + 2), Cl.uint(100n * STX), Cl.uint(s.api.chain.time - 600),
-      Cl.stringUtf8(`incident ${i}`), Cl.bufferFromHex("ab".repeat(32)), Cl.stringAscii("https://evidence.example/x")]);
+    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [
+      Cl.uint(i + 2),
+      Cl.uint(100n * STX),
+      Cl.uint(s.api.chain.time - 600),
+      Cl.stringUtf8(`incident ${i}`),
+      Cl.bufferFromHex("ab".repeat(32)),
+      Cl.stringAscii("https://evidence.example/x"),
+    ]);
     const minedAt = performance.now(); // the broadcast answers once the transaction is in a block
     await s.discord.waitFor(() => s.discord.channelMessages(claims).length > i, 30_000, "the alert");
     latencies.push(performance.now() - minedAt);
@@ -168,8 +301,15 @@ async function alertLatency(mode: "socket" | "polling", count: number) {
     answers.push(performance.now() - t);
   }
   await s.stop();
-  const at = (list: number[], q: number) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))]!;
-  return { count, median: at(latencies, 0.5), p99: at(latencies, 0.99), ackP99: at(acks, 0.99), answerMedian: at(answers, 0.5) };
+  const at = (list: number[], q: number) =>
+    [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))]!;
+  return {
+    count,
+    median: at(latencies, 0.5),
+    p99: at(latencies, 0.99),
+    ackP99: at(acks, 0.99),
+    answerMedian: at(answers, 0.5),
+  };
 }
 
 async function burst(claimsCount: number, votersCount: number) {
@@ -186,21 +326,43 @@ async function burst(claimsCount: number, votersCount: number) {
   s.api.chain.autoMine = false;
   for (let c = 1; c <= claimsCount; c++) {
     for (const v of voters) {
-      await broadcastTransaction({ network: s.p.network, transaction: await makeContractCall({ contractAddress: s.api.chain.deployer,
-        contractName: "claims-assessment", functionName: "vote", functionArgs: [Cl.uint(c), Cl.bool(true)], senderKey: v.privateKey,
-        network: s.p.network, postConditionMode: PostConditionMode.Deny }) });
+      await broadcastTransaction({
+        network: s.p.network,
+        transaction: await makeContractCall({
+          contractAddress: s.api.chain.deployer,
+          contractName: "claims-assessment",
+          functionName: "vote",
+          functionArgs: [Cl.uint(c), Cl.bool(true)],
+          senderKey: v.privateKey,
+          network: s.p.network,
+          postConditionMode: PostConditionMode.Deny,
+        }),
+      });
     }
   }
   const t = performance.now();
   s.api.chain.mineMempool();
   s.api.chain.autoMine = true;
-  await s.discord.waitFor(() => s.discord.channelMessages(channel).slice(0, claimsCount)
-    .every((m) => m.embeds[0]?.fields?.find((f) => f.name === "Tally")?.value.endsWith(`· ${votersCount} votes`)), 120_000, "the final tallies");
+  await s.discord.waitFor(
+    () =>
+      s.discord
+        .channelMessages(channel)
+        .slice(0, claimsCount)
+        .every((m) => m.embeds[0]?.fields?.find((f) => f.name === "Tally")?.value.endsWith(`· ${votersCount} votes`)),
+    120_000,
+    "the final tallies",
+  );
   const settled = performance.now() - t;
   await s.bot.feed.coalescer.idle();
   const after = s.discord.requests.slice(requestsBefore);
-  const result = { votes: claimsCount * votersCount, claims: claimsCount, posts: after.filter((r) => r.method === "POST" && /\/messages$/.test(r.path)).length,
-    edits: after.filter((r) => r.method === "PATCH").length, limited: after.filter((r) => r.status === 429).length, settledMs: settled };
+  const result = {
+    votes: claimsCount * votersCount,
+    claims: claimsCount,
+    posts: after.filter((r) => r.method === "POST" && /\/messages$/.test(r.path)).length,
+    edits: after.filter((r) => r.method === "PATCH").length,
+    limited: after.filter((r) => r.status === 429).length,
+    settledMs: settled,
+  };
   await s.stop();
   return result;
 }
@@ -210,13 +372,23 @@ async function memory(claimsCount: number, guilds: number) {
   global.gc?.();
   const before = process.memoryUsage().rss;
   // What the bot keeps per followed claim: one alert per server (SQLite) and the latest votes (memory).
-  const insert = s.bot.ctx.store.db.prepare("INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id) VALUES (?, ?, ?, ?)");
+  const insert = s.bot.ctx.store.db.prepare(
+    "INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id) VALUES (?, ?, ?, ?)",
+  );
   s.bot.ctx.store.db.transaction(() => {
     for (const g of s.discord.guilds) for (let c = 1; c <= claimsCount; c++) insert.run(g.id, c, "1", String(c));
   })();
   const votes = (s.bot.feed as unknown as { lastVotes: Map<number, unknown[]> }).lastVotes;
   for (let c = 1; c <= claimsCount; c++) {
-    votes.set(c, Array.from({ length: 5 }, (_v, i) => ({ voter: s.who.assessors[0]!.address, approve: true, weight: 1_000n * STX, txid: `0x${String(c * 10 + i).padStart(64, "0")}` })));
+    votes.set(
+      c,
+      Array.from({ length: 5 }, (_v, i) => ({
+        voter: s.who.assessors[0]!.address,
+        approve: true,
+        weight: 1_000n * STX,
+        txid: `0x${String(c * 10 + i).padStart(64, "0")}`,
+      })),
+    );
   }
   global.gc?.();
   const after = process.memoryUsage().rss;

@@ -30,27 +30,56 @@ const discord = await startLocalDiscord({ token: "local-demo-bot-token-012345678
 const p = new Protocol(networkFor(api.url), api.chain.deployer);
 const who = actors(api.chain.accounts);
 const advance = async (seconds: number) =>
-  (await (await fetch(`${api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) })).json()) as { block_time: number };
+  (await (await fetch(`${api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) })).json()) as {
+    block_time: number;
+  };
 
 say("Cyber-security cover for DeFi on Stacks: the protocol and its Discord bot, on one machine\n");
 say(`• Local Stacks API on ${api.url}, local Discord on ${discord.api} (server "${discord.guild.name}").`);
 
 // The cover side: roles, a listed and audited protocol, capital, a policy bought at the quoted premium.
 const seeded = await seedCoverScenario(p, who);
-const risk = okOf(await p.read("protocol-registry", "get-risk-breakdown", [Cl.uint(seeded.protocolId)]), "get-risk-breakdown");
-say(`• "stackswap" is listed and audited: risk score ${risk.score}, tier ${risk.tier}. ${who.provider.name} deposited ${formatStx(seeded.capital)}.`);
-say(`• ${who.buyer.name} bought policy #${seeded.policyId}: ${formatStx(seeded.cover)} of cover for ${seeded.days} days, premium ${formatStx(seeded.premium)}.`);
+const risk = okOf(
+  await p.read("protocol-registry", "get-risk-breakdown", [Cl.uint(seeded.protocolId)]),
+  "get-risk-breakdown",
+);
+say(
+  `• "stackswap" is listed and audited: risk score ${risk.score}, tier ${risk.tier}. ${who.provider.name} deposited ${formatStx(seeded.capital)}.`,
+);
+say(
+  `• ${who.buyer.name} bought policy #${seeded.policyId}: ${formatStx(seeded.cover)} of cover for ${seeded.days} days, premium ${formatStx(seeded.premium)}.`,
+);
 
 // The bot joins, with a keeper key of its own (wallet_4 here, never a member's).
 const config = loadConfig({
-  DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.api, DISCORD_GUILD_ID: discord.guild.id,
-  STACKS_NETWORK: api.url, CONTRACT_DEPLOYER: api.chain.deployer, WEB_PORT: "0", KEEPER_PRIVATE_KEY: who.oracle.privateKey,
-  DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-demo-")), "bot.sqlite"), EDIT_WINDOW_MS: "500", EVENT_POLL_MS: "500",
+  DISCORD_TOKEN: discord.token,
+  DISCORD_APPLICATION_ID: discord.applicationId,
+  DISCORD_API_URL: discord.api,
+  DISCORD_GUILD_ID: discord.guild.id,
+  STACKS_NETWORK: api.url,
+  CONTRACT_DEPLOYER: api.chain.deployer,
+  WEB_PORT: "0",
+  KEEPER_PRIVATE_KEY: who.oracle.privateKey,
+  DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-demo-")), "bot.sqlite"),
+  EDIT_WINDOW_MS: "500",
+  EVENT_POLL_MS: "500",
 });
 await registerCommands(config);
-const bot = createBot(config, { jobs: false, logger: createLogger({ level: "warn", destination: new Writable({ write(_c, _e, done) { done(); } }) as never }) });
+const bot = createBot(config, {
+  jobs: false,
+  logger: createLogger({
+    level: "warn",
+    destination: new Writable({
+      write(_c, _e, done) {
+        done();
+      },
+    }) as never,
+  }),
+});
 await bot.start();
-say(`• The bot is online with ${(discord.commands.guild.get(discord.guild.id) ?? []).length} slash commands; its vote pages are served at ${bot.web!.url}.`);
+say(
+  `• The bot is online with ${(discord.commands.guild.get(discord.guild.id) ?? []).length} slash commands; its vote pages are served at ${bot.web!.url}.`,
+);
 
 const admin = discord.addUser("admin", discord.guild, [discord.role("admins").id]);
 const member = discord.addUser("member", discord.guild);
@@ -61,24 +90,45 @@ async function command(name: string, options: APIApplicationCommandInteractionDa
   const answer = record.followUps.at(-1) ?? record.reply;
   return { content: answer?.content ?? "", embed: answer?.embeds?.[0] };
 }
-const sub = (name: string, options: APIApplicationCommandInteractionDataOption[]) => ({ name, type: 1, options }) as APIApplicationCommandInteractionDataOption;
+const sub = (name: string, options: APIApplicationCommandInteractionDataOption[]) =>
+  ({ name, type: 1, options }) as APIApplicationCommandInteractionDataOption;
 await command("setup", [sub("alerts", [{ name: "channel", type: 7, value: claims }])], admin.id);
-await command("setup", [sub("assessor-role", [{ name: "role", type: 8, value: discord.role("assessors").id }])], admin.id);
+await command(
+  "setup",
+  [sub("assessor-role", [{ name: "role", type: 8, value: discord.role("assessors").id }])],
+  admin.id,
+);
 say("• An admin ran /setup: alerts go to #claims and reminders mention @assessors.");
-const quote = await command("quote", [{ name: "protocol", type: 3, value: "stackswap" }, { name: "amount", type: 3, value: "50000" }, { name: "days", type: 4, value: 30 }]);
-say(`• A member asked /quote protocol:stackswap amount:50000 days:30 → premium ${quote.embed?.fields?.find((f) => f.name === "Premium")?.value}.`);
+const quote = await command("quote", [
+  { name: "protocol", type: 3, value: "stackswap" },
+  { name: "amount", type: 3, value: "50000" },
+  { name: "days", type: 4, value: 30 },
+]);
+say(
+  `• A member asked /quote protocol:stackswap amount:50000 days:30 → premium ${quote.embed?.fields?.find((f) => f.name === "Premium")?.value}.`,
+);
 const pool = await command("pool", []);
-say(`• /pool → capital ${pool.embed?.fields?.find((f) => f.name === "Capital")?.value}, utilization ${pool.embed?.fields?.find((f) => f.name === "Utilization")?.value}.`);
+say(
+  `• /pool → capital ${pool.embed?.fields?.find((f) => f.name === "Capital")?.value}, utilization ${pool.embed?.fields?.find((f) => f.name === "Utilization")?.value}.`,
+);
 
 // Assessors stake; the waiting period passes; the protocol is hacked; the claim is filed.
-for (const [i, amount] of [100_000n, 50_000n, 30_000n].entries()) await p.call(who.assessors[i]!, "assessor-staking", "stake", [Cl.uint(amount * STX)]);
+for (const [i, amount] of [100_000n, 50_000n, 30_000n].entries())
+  await p.call(who.assessors[i]!, "assessor-staking", "stake", [Cl.uint(amount * STX)]);
 say(`• Three assessors staked 100,000, 50,000 and 30,000 STX.`);
 const waited = await advance(3 * 86_400 + 7_200);
-await p.call(who.buyer, "claims-assessment", "submit-claim", [Cl.uint(seeded.policyId), Cl.uint(60_000n * STX), Cl.uint(waited.block_time - 1_800),
-  Cl.stringUtf8("Reentrancy in the swap router drained the STX/USDA pool"), Cl.bufferFromHex("5e".repeat(32)),
-  Cl.stringAscii("https://evidence.example/stackswap-incident.tar.gz")]);
+await p.call(who.buyer, "claims-assessment", "submit-claim", [
+  Cl.uint(seeded.policyId),
+  Cl.uint(60_000n * STX),
+  Cl.uint(waited.block_time - 1_800),
+  Cl.stringUtf8("Reentrancy in the swap router drained the STX/USDA pool"),
+  Cl.bufferFromHex("5e".repeat(32)),
+  Cl.stringAscii("https://evidence.example/stackswap-incident.tar.gz"),
+]);
 await discord.waitFor(() => discord.channelMessages(claims)[0], 20_000, "the alert");
-say(`• stackswap was hacked; ${who.buyer.name} filed claim #1 for 60,000 STX with the evidence's SHA-256. The bot posted the alert in #claims.`);
+say(
+  `• stackswap was hacked; ${who.buyer.name} filed claim #1 for 60,000 STX with the evidence's SHA-256. The bot posted the alert in #claims.`,
+);
 
 // Votes, each a signed `vote` call in post-condition deny mode (what the vote page asks the wallet for).
 for (const [i, approve] of [true, true, false].entries()) {
@@ -95,21 +145,34 @@ await sendReminders(bot.ctx);
 say("• A day before the deadline the reminder job mentioned @assessors.");
 await advance(86_400);
 const finalized = await bot.keeper!.run();
-say(`• The window closed; the bot's keeper finalized claim #${finalized.finalized.join(", ")}: approved, payable after the 1-day veto window.`);
+say(
+  `• The window closed; the bot's keeper finalized claim #${finalized.finalized.join(", ")}: approved, payable after the 1-day veto window.`,
+);
 await discord.waitFor(() => discord.channelMessages(claims).length >= 3, 20_000, "the result");
 await advance(86_400 + 60);
 const before = api.chain.balance(who.buyer.address);
 const paid = await bot.keeper!.run();
 await discord.waitFor(() => discord.channelMessages(claims).length >= 4, 20_000, "the payout");
-say(`• No veto came. The keeper executed payout #${paid.paid.join(", ")}: ${who.buyer.name} received ${formatStx(api.chain.balance(who.buyer.address) - before)} (54,000 STX and the 600 STX bond).`);
+say(
+  `• No veto came. The keeper executed payout #${paid.paid.join(", ")}: ${who.buyer.name} received ${formatStx(api.chain.balance(who.buyer.address) - before)} (54,000 STX and the 600 STX bond).`,
+);
 await bot.feed.coalescer.idle();
-await discord.waitFor(() => tallyOf().length > 0 && discord.channelMessages(claims)[0]!.embeds[0]!.fields!.some((f) => f.value.startsWith("Paid")), 20_000, "the final edit");
+await discord.waitFor(
+  () =>
+    tallyOf().length > 0 &&
+    discord.channelMessages(claims)[0]!.embeds[0]!.fields!.some((f) => f.value.startsWith("Paid")),
+  20_000,
+  "the final edit",
+);
 
 // The channel, as a member reads it.
 say("\n──── #claims, as members see it ────");
 say(channelTranscriptText(discord, claims));
 mkdirSync("demo-output", { recursive: true });
-writeFileSync("demo-output/claims-channel.html", channelTranscriptHtml(discord, claims, "claim #1 from alert to payout"));
+writeFileSync(
+  "demo-output/claims-channel.html",
+  channelTranscriptHtml(discord, claims, "claim #1 from alert to payout"),
+);
 say("────\n\nWrote demo-output/claims-channel.html (the channel as a page).");
 say(`Done: ${api.chain.txs.size} signed transactions in ${api.chain.tipHeight} blocks.`);
 await bot.stop();

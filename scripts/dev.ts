@@ -4,7 +4,11 @@
  * `/quote protocol:stackswap amount:1000 days:30`, and read what the channel shows.
  */
 import { createInterface } from "node:readline";
-import { ApplicationCommandOptionType, type APIApplicationCommandInteractionDataOption, type APIEmbed } from "discord-api-types/v10";
+import {
+  ApplicationCommandOptionType,
+  type APIApplicationCommandInteractionDataOption,
+  type APIEmbed,
+} from "discord-api-types/v10";
 import { loadDotEnv } from "../bot/env";
 import { loadConfig, ConfigError } from "../bot/config";
 import { createBot } from "../bot/app";
@@ -19,8 +23,12 @@ const discord = await startLocalDiscord({ token: "local-dev-bot-token-0123456789
 let config;
 try {
   config = loadConfig({
-    ...process.env, STACKS_NETWORK: apiUrl, DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_URL: discord.api, DISCORD_GUILD_ID: discord.guild.id,
+    ...process.env,
+    STACKS_NETWORK: apiUrl,
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_URL: discord.api,
+    DISCORD_GUILD_ID: discord.guild.id,
     CONTRACT_DEPLOYER: process.env.CONTRACT_DEPLOYER ?? "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
     DATABASE_PATH: process.env.DATABASE_PATH ?? "data/dev.sqlite",
   });
@@ -30,15 +38,21 @@ try {
 }
 const info = await fetch(`${config.stacks.apiUrl}/v2/info`).catch(() => null);
 if (!info?.ok) {
-  console.error(`No Stacks API answers at ${publicUrl(config.stacks.apiUrl)}. Start one with \`npm run devnet\` in another terminal.`);
+  console.error(
+    `No Stacks API answers at ${publicUrl(config.stacks.apiUrl)}. Start one with \`npm run devnet\` in another terminal.`,
+  );
   process.exit(1);
 }
 await registerCommands(config);
 const bot = createBot(config);
 await bot.start();
 const me = discord.addUser("you", discord.guild, [discord.role("admins").id]);
-console.log(`\nThe bot is in "${discord.guild.name}" (local Discord ${discord.api}), reading ${publicUrl(config.stacks.apiUrl)}.`);
-console.log("Type a command, e.g. /pool, /policy id:1, /quote protocol:stackswap amount:1000 days:30 (Ctrl-D to quit).\n");
+console.log(
+  `\nThe bot is in "${discord.guild.name}" (local Discord ${discord.api}), reading ${publicUrl(config.stacks.apiUrl)}.`,
+);
+console.log(
+  "Type a command, e.g. /pool, /policy id:1, /quote protocol:stackswap amount:1000 days:30 (Ctrl-D to quit).\n",
+);
 
 function optionsFor(name: string, text: string): APIApplicationCommandInteractionDataOption[] {
   const definition = commands.find((c) => c.data.name === name)?.data.toJSON();
@@ -46,7 +60,11 @@ function optionsFor(name: string, text: string): APIApplicationCommandInteractio
     const option = definition?.options?.find((o) => o.name === key);
     const value = raw!.replace(/^"|"$/g, "");
     const type = option?.type ?? ApplicationCommandOptionType.String;
-    return { name: key!, type, value: type === ApplicationCommandOptionType.Integer ? Number(value) : value } as APIApplicationCommandInteractionDataOption;
+    return {
+      name: key!,
+      type,
+      value: type === ApplicationCommandOptionType.Integer ? Number(value) : value,
+    } as APIApplicationCommandInteractionDataOption;
   });
 }
 
@@ -59,10 +77,23 @@ function show(embed: APIEmbed) {
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
   const m = /^\/([a-z-]+)\s*(.*)$/.exec(line.trim());
-  if (!m) { if (line.trim()) console.log("  (type a slash command such as /pool)"); continue; }
+  if (!m) {
+    if (line.trim()) console.log("  (type a slash command such as /pool)");
+    continue;
+  }
   const [, name, rest] = m;
-  const sub = commands.find((c) => c.data.name === name)?.data.toJSON().options?.find((o) => o.type === 1 && rest!.startsWith(o.name));
-  const options = sub ? [{ name: sub.name, type: 1, options: optionsFor(name!, rest!.slice(sub.name.length)) } as APIApplicationCommandInteractionDataOption]
+  const sub = commands
+    .find((c) => c.data.name === name)
+    ?.data.toJSON()
+    .options?.find((o) => o.type === 1 && rest!.startsWith(o.name));
+  const options = sub
+    ? [
+        {
+          name: sub.name,
+          type: 1,
+          options: optionsFor(name!, rest!.slice(sub.name.length)),
+        } as APIApplicationCommandInteractionDataOption,
+      ]
     : optionsFor(name!, rest!);
   const record = discord.slashCommand(name!, options, me.id);
   try {
@@ -72,7 +103,8 @@ for await (const line of lines) {
     continue;
   }
   const message = record.followUps.at(-1) ?? record.reply;
-  if (record.ephemeral || record.followUps.some((f) => ((f.flags ?? 0) & 64) !== 0)) console.log("  (only you can see this)");
+  if (record.ephemeral || record.followUps.some((f) => ((f.flags ?? 0) & 64) !== 0))
+    console.log("  (only you can see this)");
   if (message?.content) console.log(`  ${message.content}`);
   for (const embed of message?.embeds ?? []) show(embed);
 }

@@ -13,8 +13,15 @@ export type ClarityTypeNode =
   | { kind: "tuple"; fields: [string, ClarityTypeNode][] };
 
 const ATOMS: Record<string, ClarityTypeNode["kind"]> = {
-  uint: "uint", int: "int", bool: "bool", principal: "principal", trait: "principal", none: "none",
-  "string-ascii": "string", "string-utf8": "string", buff: "buff",
+  uint: "uint",
+  int: "int",
+  bool: "bool",
+  principal: "principal",
+  trait: "principal",
+  none: "none",
+  "string-ascii": "string",
+  "string-utf8": "string",
+  buff: "buff",
 };
 
 export class ClarityTypeSyntaxError extends Error {}

@@ -1,4 +1,10 @@
-import { PostConditionMode, broadcastTransaction, makeContractCall, type ClarityValue, type PostCondition } from "@stacks/transactions";
+import {
+  PostConditionMode,
+  broadcastTransaction,
+  makeContractCall,
+  type ClarityValue,
+  type PostCondition,
+} from "@stacks/transactions";
 import type { StacksNetwork } from "@stacks/network";
 
 /**
@@ -26,7 +32,12 @@ export async function signAndBroadcast(network: StacksNetwork, call: ContractCal
   const [contractAddress, contractName] = call.contractId.split(".") as [string, string];
   for (let attempt = 0; ; attempt++) {
     const transaction = await makeContractCall({
-      contractAddress, contractName, functionName: call.functionName, functionArgs: call.functionArgs, senderKey: call.senderKey, network,
+      contractAddress,
+      contractName,
+      functionName: call.functionName,
+      functionArgs: call.functionArgs,
+      senderKey: call.senderKey,
+      network,
       postConditions: call.postConditions ?? [],
       postConditionMode: call.postConditionMode === "deny" ? PostConditionMode.Deny : PostConditionMode.Allow,
     });

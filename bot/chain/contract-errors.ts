@@ -6,8 +6,10 @@ import { ERROR_MEANINGS, ERRORS, type ContractName, type ErrorName } from "../..
  * table, which tests/contracts/errors-doc.test.ts keeps equal to the contracts).
  */
 export const CONTRACT_ERRORS: Record<number, { name: string; contract: string; meaning: string }> = Object.fromEntries(
-  Object.entries(ERRORS).flatMap(([contract, codes]) => Object.entries(codes).map(([name, code]) =>
-    [code, { name, contract, meaning: ERROR_MEANINGS[code] ?? name }])));
+  Object.entries(ERRORS).flatMap(([contract, codes]) =>
+    Object.entries(codes).map(([name, code]) => [code, { name, contract, meaning: ERROR_MEANINGS[code] ?? name }]),
+  ),
+);
 
 export function describeContractError(code: number | bigint): string {
   const e = CONTRACT_ERRORS[Number(code)];

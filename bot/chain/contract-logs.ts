@@ -6,16 +6,28 @@ import type { StacksClient } from "./stacks-client";
  * that arrive meanwhile from shifting the pages. Used by the event watcher (what it has not handled yet)
  * and the registry (recent history).
  */
-export async function latestContractLogs(client: StacksClient, contractId: string, count: (total: number) => number, pageSize = 50) {
+export async function latestContractLogs(
+  client: StacksClient,
+  contractId: string,
+  count: (total: number) => number,
+  pageSize = 50,
+) {
   const path = "/extended/v2/smart-contracts/{contract_id}/logs" as const;
-  const first = await client.api.GET(path, { params: { path: { contract_id: contractId }, query: { limit: pageSize } } });
+  const first = await client.api.GET(path, {
+    params: { path: { contract_id: contractId }, query: { limit: pageSize } },
+  });
   if (!first.data) throw new Error(`logs of ${contractId}: ${JSON.stringify(first.error)}`);
   const total = first.data.total;
   const wanted = Math.max(0, Math.min(total, count(total)));
   const anchor = first.data.cursor;
   const newestFirst = [...first.data.results];
   while (newestFirst.length < wanted && anchor) {
-    const page = await client.api.GET(path, { params: { path: { contract_id: contractId }, query: { limit: pageSize, cursor: anchor, offset: newestFirst.length } } });
+    const page = await client.api.GET(path, {
+      params: {
+        path: { contract_id: contractId },
+        query: { limit: pageSize, cursor: anchor, offset: newestFirst.length },
+      },
+    });
     if (!page.data || page.data.results.length === 0) break;
     newestFirst.push(...page.data.results);
   }

@@ -21,7 +21,10 @@ export function decodeLog(contractId: string, index: number, entry: ContractLog,
     return { contractId, index, txid: entry.tx_id, ...event };
   } catch (e) {
     if (!(e instanceof ContractShapeError)) throw e;
-    log?.error({ err: e, contractId, index, txid: entry.tx_id }, "skipped a contract event the bindings do not describe");
+    log?.error(
+      { err: e, contractId, index, txid: entry.tx_id },
+      "skipped a contract event the bindings do not describe",
+    );
     return null;
   }
 }

@@ -10,9 +10,27 @@ import { ChainUnavailableError, type StacksClient } from "./stacks-client";
  */
 
 export const POLICY_STATUS = { 1: "active", 2: "expired", 3: "exhausted" } as const;
-export const CLAIM_STATUS = { 1: "voting", 2: "no-quorum", 3: "awaiting-council", 4: "approved", 5: "denied", 6: "vetoed", 7: "paid" } as const;
+export const CLAIM_STATUS = {
+  1: "voting",
+  2: "no-quorum",
+  3: "awaiting-council",
+  4: "approved",
+  5: "denied",
+  6: "vetoed",
+  7: "paid",
+} as const;
 export const PROTOCOL_STATUS = { 1: "pending", 2: "active", 3: "paused", 4: "delisted", 5: "rejected" } as const;
-export const CATEGORIES = ["dex", "lending", "bridge", "stablecoin", "yield", "derivatives", "liquid-staking", "nft", "other"] as const;
+export const CATEGORIES = [
+  "dex",
+  "lending",
+  "bridge",
+  "stablecoin",
+  "yield",
+  "derivatives",
+  "liquid-staking",
+  "nft",
+  "other",
+] as const;
 export const VERDICTS = { 1: "pass", 2: "pass with conditions", 3: "fail" } as const;
 export type ClaimStatus = (typeof CLAIM_STATUS)[keyof typeof CLAIM_STATUS];
 
@@ -23,25 +41,43 @@ const COVER = "cybersecurity-insurance-defi";
 
 // The records the bot shows are the contracts' own, as the generated bindings type them, with ids added and
 // status, verdict and category codes named.
-export type Policy = Omit<Found<typeof COVER, "get-policy">, "status"> & { id: bigint; status: (typeof POLICY_STATUS)[keyof typeof POLICY_STATUS] };
+export type Policy = Omit<Found<typeof COVER, "get-policy">, "status"> & {
+  id: bigint;
+  status: (typeof POLICY_STATUS)[keyof typeof POLICY_STATUS];
+};
 export type Claim = Omit<Found<"claims-assessment", "get-claim">, "status"> & { id: bigint; status: ClaimStatus };
-export type Audit = Omit<Found<"protocol-registry", "get-audit">, "verdict"> & { id: bigint; verdict: (typeof VERDICTS)[keyof typeof VERDICTS] };
+export type Audit = Omit<Found<"protocol-registry", "get-audit">, "verdict"> & {
+  id: bigint;
+  verdict: (typeof VERDICTS)[keyof typeof VERDICTS];
+};
 export type Risk = { score: bigint; tier: bigint; rateBps: bigint };
 export type Protocol = Omit<Found<"protocol-registry", "get-protocol">, "status" | "category"> & {
-  id: bigint; status: (typeof PROTOCOL_STATUS)[keyof typeof PROTOCOL_STATUS]; category: string };
-export type ProtocolDetails = Protocol & { latestAudit: Audit | null; risk: Risk | null; activeCover: bigint;
-  /** null when cover can be bought, else the contract's reason code. */ notInsurableCode: bigint | null };
+  id: bigint;
+  status: (typeof PROTOCOL_STATUS)[keyof typeof PROTOCOL_STATUS];
+  category: string;
+};
+export type ProtocolDetails = Protocol & {
+  latestAudit: Audit | null;
+  risk: Risk | null;
+  activeCover: bigint;
+  /** null when cover can be bought, else the contract's reason code. */ notInsurableCode: bigint | null;
+};
 export type PoolStats = ReadResult<"capital-pool", "get-pool-stats">;
 export type Assessor = ReadResult<"assessor-staking", "get-assessor">;
 export type Quote = Ok<ReadResult<typeof COVER, "quote">>;
 export type VoteEligibility = Ok<Found<"claims-assessment", "get-vote-eligibility">>;
 
 export class ContractError extends Error {
-  constructor(readonly code: bigint) { super(`contract error u${code}`); }
+  constructor(readonly code: bigint) {
+    super(`contract error u${code}`);
+  }
 }
 
 export class ProtocolReader {
-  constructor(readonly client: StacksClient, readonly deployer: string) {}
+  constructor(
+    readonly client: StacksClient,
+    readonly deployer: string,
+  ) {}
 
   /** The chain's own clock: the latest block's time (what the contracts compare against). */
   async chainTime(): Promise<bigint> {
@@ -51,36 +87,46 @@ export class ProtocolReader {
     return BigInt(time);
   }
 
-  contractId(name: string) { return `${this.deployer}.${name}`; }
+  contractId(name: string) {
+    return `${this.deployer}.${name}`;
+  }
 
   /**
    * Only a read-only function the contract has, and its result typed and checked as the generated bindings
    * describe it (stacks/contract-values.ts).
    */
-  private async read<C extends ContractName, F extends ReadOnlyFunction<C> & string>(contract: C, fn: F,
-    args: ClarityValue[] = []): Promise<ReadResult<C, F>> {
+  private async read<C extends ContractName, F extends ReadOnlyFunction<C> & string>(
+    contract: C,
+    fn: F,
+    args: ClarityValue[] = [],
+  ): Promise<ReadResult<C, F>> {
     return decodeReadResult(contract, fn, await this.client.readOnly(this.contractId(contract), fn, args));
   }
 
   async policy(id: bigint): Promise<Policy | null> {
     const raw = await this.read(COVER, "get-policy", [Cl.uint(id)]);
     if (!raw) return null;
-    const p = (raw);
+    const p = raw;
     return { ...p, id, status: POLICY_STATUS[Number(p.status) as 1] ?? "active" };
   }
 
   async claim(id: bigint): Promise<Claim | null> {
     const raw = await this.read("claims-assessment", "get-claim", [Cl.uint(id)]);
     if (!raw) return null;
-    const c = (raw);
+    const c = raw;
     return { ...c, id, status: CLAIM_STATUS[Number(c.status) as 1] };
   }
 
   async protocol(id: bigint): Promise<Protocol | null> {
     const raw = await this.read("protocol-registry", "get-protocol", [Cl.uint(id)]);
     if (!raw) return null;
-    const p = (raw);
-    return { ...p, id, status: PROTOCOL_STATUS[Number(p.status) as 1], category: CATEGORIES[Number(p.category) - 1] ?? "other" };
+    const p = raw;
+    return {
+      ...p,
+      id,
+      status: PROTOCOL_STATUS[Number(p.status) as 1],
+      category: CATEGORIES[Number(p.category) - 1] ?? "other",
+    };
   }
 
   async protocolIdByName(name: string): Promise<bigint | null> {
@@ -92,14 +138,20 @@ export class ProtocolReader {
     const protocol = await this.protocol(id);
     if (!protocol) return null;
     const [audit, risk, insurable, activeCover] = await Promise.all([
-      protocol.latestAuditId > 0n ? this.read("protocol-registry", "get-audit", [Cl.uint(protocol.latestAuditId)]) : null,
+      protocol.latestAuditId > 0n
+        ? this.read("protocol-registry", "get-audit", [Cl.uint(protocol.latestAuditId)])
+        : null,
       this.read("protocol-registry", "get-risk-breakdown", [Cl.uint(id)]),
       this.read("protocol-registry", "check-insurable", [Cl.uint(id)]),
       this.read(COVER, "get-protocol-coverage", [Cl.uint(id)]),
     ]);
-    const latestAudit = audit ? { ...(audit), id: protocol.latestAuditId, verdict: VERDICTS[Number(audit.verdict) as 1] } : null;
+    const latestAudit = audit
+      ? { ...audit, id: protocol.latestAuditId, verdict: VERDICTS[Number(audit.verdict) as 1] }
+      : null;
     return {
-      ...protocol, latestAudit, activeCover,
+      ...protocol,
+      latestAudit,
+      activeCover,
       risk: risk && !("error" in risk) ? { score: risk.score, tier: risk.tier, rateBps: risk.rateBps } : null,
       notInsurableCode: insurable && "error" in insurable ? insurable.error : null,
     };
@@ -109,9 +161,15 @@ export class ProtocolReader {
     return this.read(COVER, "get-protocol-coverage", [Cl.uint(protocolId)]);
   }
 
-  async lastProtocolId(): Promise<bigint> { return this.read("protocol-registry", "get-last-protocol-id"); }
-  async lastPolicyId(): Promise<bigint> { return this.read(COVER, "get-last-policy-id"); }
-  async lastClaimId(): Promise<bigint> { return this.read("claims-assessment", "get-last-claim-id"); }
+  async lastProtocolId(): Promise<bigint> {
+    return this.read("protocol-registry", "get-last-protocol-id");
+  }
+  async lastPolicyId(): Promise<bigint> {
+    return this.read(COVER, "get-last-policy-id");
+  }
+  async lastClaimId(): Promise<bigint> {
+    return this.read("claims-assessment", "get-last-claim-id");
+  }
 
   /** Every listed protocol (any status), by id. */
   async protocols(): Promise<Protocol[]> {
@@ -124,19 +182,24 @@ export class ProtocolReader {
   async quote(protocolId: bigint, amount: bigint, days: bigint): Promise<Quote> {
     const raw = await this.read(COVER, "quote", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days)]);
     if ("error" in raw) throw new ContractError(raw.error);
-    return (raw);
+    return raw;
   }
 
-  async pool(): Promise<PoolStats> { return (await this.read("capital-pool", "get-pool-stats")); }
+  async pool(): Promise<PoolStats> {
+    return await this.read("capital-pool", "get-pool-stats");
+  }
 
   async assessor(address: string): Promise<Assessor> {
-    return (await this.read("assessor-staking", "get-assessor", [Cl.principal(address)]));
+    return await this.read("assessor-staking", "get-assessor", [Cl.principal(address)]);
   }
 
   /** Whether `voter` can vote on a claim now, and with what stake and weight (what the vote page shows). */
-  async voteEligibility(claimId: bigint, voter: string): Promise<{ stake: bigint; weight: bigint; voted: boolean; conflict: boolean; open: boolean } | null> {
+  async voteEligibility(
+    claimId: bigint,
+    voter: string,
+  ): Promise<{ stake: bigint; weight: bigint; voted: boolean; conflict: boolean; open: boolean } | null> {
     const raw = await this.read("claims-assessment", "get-vote-eligibility", [Cl.uint(claimId), Cl.principal(voter)]);
-    return raw && !("error" in raw) ? (raw) : null;
+    return raw && !("error" in raw) ? raw : null;
   }
 
   async parameter(name: string): Promise<bigint> {
@@ -157,7 +220,9 @@ export class ProtocolReader {
   async holderPolicies(holder: string, limit = 10): Promise<Policy[]> {
     const count = Number(await this.read(COVER, "get-holder-policy-count", [Cl.principal(holder)]));
     const indexes = Array.from({ length: Math.min(count, limit) }, (_v, i) => count - 1 - i);
-    const ids = await Promise.all(indexes.map((i) => this.read(COVER, "get-holder-policy", [Cl.principal(holder), Cl.uint(i)])));
+    const ids = await Promise.all(
+      indexes.map((i) => this.read(COVER, "get-holder-policy", [Cl.principal(holder), Cl.uint(i)])),
+    );
     return this.policies(ids);
   }
 
@@ -170,7 +235,9 @@ export class ProtocolReader {
   async protocolPolicies(protocolId: bigint, limit = 10): Promise<{ total: number; policies: Policy[] }> {
     const count = Number(await this.read(COVER, "get-protocol-policy-count", [Cl.uint(protocolId)]));
     const indexes = Array.from({ length: Math.min(count, limit) }, (_v, i) => count - 1 - i);
-    const ids = await Promise.all(indexes.map((i) => this.read(COVER, "get-protocol-policy", [Cl.uint(protocolId), Cl.uint(i)])));
+    const ids = await Promise.all(
+      indexes.map((i) => this.read(COVER, "get-protocol-policy", [Cl.uint(protocolId), Cl.uint(i)])),
+    );
     return { total: count, policies: await this.policies(ids) };
   }
 
@@ -179,6 +246,8 @@ export class ProtocolReader {
     const last = Number(await this.lastClaimId());
     const scan = Math.min(last, options.scan ?? 100);
     const claims = await Promise.all(Array.from({ length: scan }, (_v, i) => this.claim(BigInt(last - i))));
-    return claims.filter((c): c is Claim => c !== null && (!options.status || c.status === options.status)).slice(0, options.limit ?? 10);
+    return claims
+      .filter((c): c is Claim => c !== null && (!options.status || c.status === options.status))
+      .slice(0, options.limit ?? 10);
   }
 }

@@ -16,8 +16,14 @@ export class ChainUnavailableError extends Error {
   }
 }
 
-export type ChainClientOptions = { apiUrl: string; apiKey?: string; timeoutMs?: number; retries?: number; baseDelayMs?: number;
-  network?: "mainnet" | "testnet" };
+export type ChainClientOptions = {
+  apiUrl: string;
+  apiKey?: string;
+  timeoutMs?: number;
+  retries?: number;
+  baseDelayMs?: number;
+  network?: "mainnet" | "testnet";
+};
 
 export function resilientFetch(options: ChainClientOptions): typeof fetch {
   const retries = options.retries ?? 2;
@@ -26,7 +32,8 @@ export function resilientFetch(options: ChainClientOptions): typeof fetch {
   return async (input, init) => {
     let last = "no attempt";
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, baseDelay * 2 ** (attempt - 1) * (1 + Math.random() / 2)));
+      if (attempt > 0)
+        await new Promise((r) => setTimeout(r, baseDelay * 2 ** (attempt - 1) * (1 + Math.random() / 2)));
       const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
       if (options.apiKey) headers.set("x-api-key", options.apiKey);
       try {
@@ -37,7 +44,12 @@ export function resilientFetch(options: ChainClientOptions): typeof fetch {
         }
         return response;
       } catch (e) {
-        last = e instanceof Error ? (e.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : (e.cause as Error)?.message ?? e.message) : String(e);
+        last =
+          e instanceof Error
+            ? e.name === "TimeoutError"
+              ? `no answer within ${timeoutMs} ms`
+              : ((e.cause as Error)?.message ?? e.message)
+            : String(e);
       }
     }
     throw new ChainUnavailableError(last);
@@ -51,18 +63,27 @@ export class StacksClient {
 
   constructor(readonly options: ChainClientOptions) {
     this.fetch = resilientFetch(options);
-    this.network = createNetwork({ network: options.network ?? "testnet", client: { baseUrl: options.apiUrl, fetch: this.fetch } });
+    this.network = createNetwork({
+      network: options.network ?? "testnet",
+      client: { baseUrl: options.apiUrl, fetch: this.fetch },
+    });
     this.api = createClient({ baseUrl: options.apiUrl, fetch: this.fetch });
   }
 
   /** A read-only call; Clarity runtime errors come back as errors, unreachable APIs as ChainUnavailableError. */
-  async readOnly(contractId: string, functionName: string, functionArgs: ClarityValue[] = [], sender?: string): Promise<ClarityValue> {
+  async readOnly(
+    contractId: string,
+    functionName: string,
+    functionArgs: ClarityValue[] = [],
+    sender?: string,
+  ): Promise<ClarityValue> {
     try {
       return await callReadOnly(this.network, contractId, functionName, functionArgs, sender);
     } catch (e) {
       if (e instanceof ChainUnavailableError) throw e;
       // A non-JSON or failed answer from a reachable API is also "chain unavailable" to a member.
-      if (e instanceof Error && /fetch|json|Error calling read-only/i.test(e.message)) throw new ChainUnavailableError(e.message);
+      if (e instanceof Error && /fetch|json|Error calling read-only/i.test(e.message))
+        throw new ChainUnavailableError(e.message);
       throw e;
     }
   }

@@ -28,7 +28,10 @@ export async function waitForChain(options: WaitOptions): Promise<void> {
       await response.body?.cancel();
       return;
     } catch (e) {
-      detail = (e instanceof ChainUnavailableError ? e.detail : e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
+      detail = (e instanceof ChainUnavailableError ? e.detail : e instanceof Error ? e.message : String(e)).replace(
+        /\s+/g,
+        " ",
+      );
     }
     if (attempt < options.attempts) {
       const delayMs = Math.min(base * 2 ** (attempt - 1), max);
@@ -37,5 +40,7 @@ export async function waitForChain(options: WaitOptions): Promise<void> {
     }
   }
   const tries = options.attempts === 1 ? "1 attempt" : `${options.attempts} attempts`;
-  throw new ConfigError(`STACKS_NETWORK is unreachable: ${publicUrl(options.apiUrl)} did not answer ${tries} (${detail})`);
+  throw new ConfigError(
+    `STACKS_NETWORK is unreachable: ${publicUrl(options.apiUrl)} did not answer ${tries} (${detail})`,
+  );
 }

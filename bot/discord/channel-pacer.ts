@@ -7,18 +7,24 @@ export class ChannelPacer {
   private sent = new Map<string, number[]>();
   private queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly limit = 5, private readonly windowMs = 5_000) {}
+  constructor(
+    private readonly limit = 5,
+    private readonly windowMs = 5_000,
+  ) {}
 
   run<T>(channelId: string, task: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(channelId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(async () => {
-      const times = (this.sent.get(channelId) ?? []).filter((t) => Date.now() - t < this.windowMs);
-      if (times.length >= this.limit) await new Promise((r) => setTimeout(r, this.windowMs - (Date.now() - times[0]!) + 25));
-      const fresh = (this.sent.get(channelId) ?? []).filter((t) => Date.now() - t < this.windowMs);
-      fresh.push(Date.now());
-      this.sent.set(channelId, fresh);
-      return task();
-    });
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const times = (this.sent.get(channelId) ?? []).filter((t) => Date.now() - t < this.windowMs);
+        if (times.length >= this.limit)
+          await new Promise((r) => setTimeout(r, this.windowMs - (Date.now() - times[0]!) + 25));
+        const fresh = (this.sent.get(channelId) ?? []).filter((t) => Date.now() - t < this.windowMs);
+        fresh.push(Date.now());
+        this.sent.set(channelId, fresh);
+        return task();
+      });
     this.queues.set(channelId, next);
     return next;
   }

@@ -4,7 +4,13 @@ import { eventKey, type ProtocolEvent } from "../chain/events";
 import { EditCoalescer } from "./edit-coalescer";
 import type { Poster } from "./poster";
 import {
-  alertOpening, capitalText, claimAlertBody, claimAlertText, councilText, outcomeText, purchaseText,
+  alertOpening,
+  capitalText,
+  claimAlertBody,
+  claimAlertText,
+  councilText,
+  outcomeText,
+  purchaseText,
 } from "./presentation/claim-posts";
 
 const CLAIMS = "claims-assessment";
@@ -22,16 +28,23 @@ export class ClaimFeed {
   readonly coalescer: EditCoalescer;
   private readonly poster: Poster;
 
-  constructor(private readonly ctx: BotContext, options: { editWindowMs?: number } = {}) {
+  constructor(
+    private readonly ctx: BotContext,
+    options: { editWindowMs?: number } = {},
+  ) {
     this.poster = ctx.poster;
-    this.coalescer = new EditCoalescer(options.editWindowMs ?? 2_000, (claimId) => this.refreshAlerts(claimId),
-      (e, claimId) => ctx.log.warn({ err: e, claimId }, "could not refresh a claim alert"));
+    this.coalescer = new EditCoalescer(
+      options.editWindowMs ?? 2_000,
+      (claimId) => this.refreshAlerts(claimId),
+      (e, claimId) => ctx.log.warn({ err: e, claimId }, "could not refresh a claim alert"),
+    );
   }
 
   async handle(event: ProtocolEvent): Promise<void> {
     const contract = event.contractId.split(".")[1];
     if (contract === CLAIMS) return this.handleClaimEvent(event);
-    if (contract === COVER && event.topic === "policy-expired") return this.ctx.store.markPolicyExpired(Number(event.data.policyId));
+    if (contract === COVER && event.topic === "policy-expired")
+      return this.ctx.store.markPolicyExpired(Number(event.data.policyId));
     if (contract === COVER && event.topic === "policy-purchased") {
       const d = event.data;
       this.ctx.store.recordPolicyTerm(Number(d.policyId), Number(d.endsAt));
@@ -50,7 +63,12 @@ export class ClaimFeed {
       case "vote-cast": {
         const d = event.data;
         // In the store, not in memory: bounded per claim, and a restarted bot still shows them.
-        this.ctx.store.recordVote(Number(d.claimId), eventKey(event), event.index, { voter: d.voter, approve: d.approve, weight: d.weight, txid: event.txid });
+        this.ctx.store.recordVote(Number(d.claimId), eventKey(event), event.index, {
+          voter: d.voter,
+          approve: d.approve,
+          weight: d.weight,
+          txid: event.txid,
+        });
         this.coalescer.touch(Number(d.claimId));
         return;
       }
@@ -60,7 +78,12 @@ export class ClaimFeed {
       case "claim-vetoed":
       case "claim-paid":
         this.coalescer.touch(Number(event.data.claimId));
-        return this.postOutcome(event, Number(event.data.claimId), Number(event.data.protocolId), outcomeText(event, this.ctx.links));
+        return this.postOutcome(
+          event,
+          Number(event.data.claimId),
+          Number(event.data.protocolId),
+          outcomeText(event, this.ctx.links),
+        );
       case "council-claim-signed":
       case "council-veto-signed":
         return this.postInThread(event, Number(event.data.claimId), councilText(event));
@@ -79,20 +102,32 @@ export class ClaimFeed {
   private async postAlerts(claimId: number, protocolId: number) {
     const found = await this.claimWithName(claimId);
     if (!found) return;
-    await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(protocolId), `alert for claim #${claimId}`, async (settings) => {
-      // The claim's message record is what says "posted" here: it also holds the thread.
-      if (this.ctx.store.claimMessage(settings.guildId, claimId)) return;
-      const channel = await this.poster.channel(settings.alertChannelId!);
-      if (!channel) return;
-      const role = settings.assessorRoleId ?? null;
-      const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
-      const message = await this.poster.send(`alert:${settings.guildId}:${claimId}`, channel, {
-        content: claimAlertText(found.claim, found.name, role), ...body, allowedMentions: { roles: role ? [role] : [] },
-      }, (m) => alertOpening(claimId).test(m.content));
-      this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
-      const thread = await this.poster.thread(message, `Claim #${claimId} · ${found.name}`);
-      if (thread) this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id, thread.id);
-    });
+    await deliverToEach(
+      this.ctx.log,
+      this.ctx.store.guildsFollowing(protocolId),
+      `alert for claim #${claimId}`,
+      async (settings) => {
+        // The claim's message record is what says "posted" here: it also holds the thread.
+        if (this.ctx.store.claimMessage(settings.guildId, claimId)) return;
+        const channel = await this.poster.channel(settings.alertChannelId!);
+        if (!channel) return;
+        const role = settings.assessorRoleId ?? null;
+        const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
+        const message = await this.poster.send(
+          `alert:${settings.guildId}:${claimId}`,
+          channel,
+          {
+            content: claimAlertText(found.claim, found.name, role),
+            ...body,
+            allowedMentions: { roles: role ? [role] : [] },
+          },
+          (m) => alertOpening(claimId).test(m.content),
+        );
+        this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
+        const thread = await this.poster.thread(message, `Claim #${claimId} · ${found.name}`);
+        if (thread) this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id, thread.id);
+      },
+    );
   }
 
   /** Re-reads the claim and edits every server's alert to show it as the chain has it now. */
@@ -100,30 +135,55 @@ export class ClaimFeed {
     const found = await this.claimWithName(claimId);
     if (!found) return;
     const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
-    await deliverToEach(this.ctx.log, this.ctx.store.claimMessages(claimId), `edit of claim #${claimId}`,
-      (posted) => this.poster.edit(posted.channelId, posted.messageId, body));
+    await deliverToEach(this.ctx.log, this.ctx.store.claimMessages(claimId), `edit of claim #${claimId}`, (posted) =>
+      this.poster.edit(posted.channelId, posted.messageId, body),
+    );
   }
 
   private async postOutcome(event: ProtocolEvent, claimId: number, protocolId: number, text: string) {
-    await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(protocolId), `${event.topic} of claim #${claimId}`, async (settings) => {
-      const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-      await this.poster.postTextOnce(`${eventKey(event)}:${settings.guildId}`, settings.alertChannelId!, text,
-        alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {});
-    });
+    await deliverToEach(
+      this.ctx.log,
+      this.ctx.store.guildsFollowing(protocolId),
+      `${event.topic} of claim #${claimId}`,
+      async (settings) => {
+        const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
+        await this.poster.postTextOnce(
+          `${eventKey(event)}:${settings.guildId}`,
+          settings.alertChannelId!,
+          text,
+          alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {},
+        );
+      },
+    );
   }
 
   private async postInThread(event: ProtocolEvent, claimId: number, text: string) {
     const claim = await this.ctx.reader.claim(BigInt(claimId));
     if (!claim) return;
-    await deliverToEach(this.ctx.log, this.ctx.store.guildsFollowing(Number(claim.protocolId)), `${event.topic} of claim #${claimId}`, async (settings) => {
-      const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-      if (alert) await this.poster.postTextOnce(`${eventKey(event)}:${settings.guildId}`, alert.threadId ?? alert.channelId, text);
-    });
+    await deliverToEach(
+      this.ctx.log,
+      this.ctx.store.guildsFollowing(Number(claim.protocolId)),
+      `${event.topic} of claim #${claimId}`,
+      async (settings) => {
+        const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
+        if (alert)
+          await this.poster.postTextOnce(
+            `${eventKey(event)}:${settings.guildId}`,
+            alert.threadId ?? alert.channelId,
+            text,
+          );
+      },
+    );
   }
 
   private async postFeed(event: ProtocolEvent, protocolId: number | null, text: string) {
-    const targets = this.ctx.store.allSettings().filter((settings) => settings.feedChannelId
-      && (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)));
+    const targets = this.ctx.store
+      .allSettings()
+      .filter(
+        (settings) =>
+          settings.feedChannelId &&
+          (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)),
+      );
     await deliverToEach(this.ctx.log, targets, `${event.topic} in the feed`, async (settings) => {
       await this.poster.postTextOnce(`${eventKey(event)}:${settings.guildId}`, settings.feedChannelId!, text);
     });

@@ -1,4 +1,9 @@
-import type { AutocompleteInteraction, ChatInputCommandInteraction, SlashCommandOptionsOnlyBuilder, SlashCommandSubcommandsOnlyBuilder } from "discord.js";
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  SlashCommandOptionsOnlyBuilder,
+  SlashCommandSubcommandsOnlyBuilder,
+} from "discord.js";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
 import type { ProtocolReader, Protocol } from "../chain/protocol-reader";
@@ -36,7 +41,10 @@ export type BotCommand = {
 export class ProtocolDirectory {
   private protocols: Protocol[] = [];
   private loadedAt = 0;
-  constructor(private readonly reader: ProtocolReader, private readonly maxAgeMs = 30_000) {}
+  constructor(
+    private readonly reader: ProtocolReader,
+    private readonly maxAgeMs = 30_000,
+  ) {}
 
   async all(force = false): Promise<Protocol[]> {
     if (force || Date.now() - this.loadedAt > this.maxAgeMs) {
@@ -49,15 +57,24 @@ export class ProtocolDirectory {
   async search(text: string): Promise<Protocol[]> {
     const needle = text.trim().toLowerCase();
     const all = await this.all();
-    return all.filter((p) => p.name.toLowerCase().includes(needle))
-      .sort((a, b) => Number(b.name.toLowerCase().startsWith(needle)) - Number(a.name.toLowerCase().startsWith(needle)) || a.name.localeCompare(b.name));
+    return all
+      .filter((p) => p.name.toLowerCase().includes(needle))
+      .sort(
+        (a, b) =>
+          Number(b.name.toLowerCase().startsWith(needle)) - Number(a.name.toLowerCase().startsWith(needle)) ||
+          a.name.localeCompare(b.name),
+      );
   }
 
   /** The protocol a member named (exact, then case-insensitive); a UserError saying what to type if none. */
   async resolve(name: string): Promise<Protocol> {
-    const find = (list: Protocol[]) => list.find((p) => p.name === name.trim()) ?? list.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
+    const find = (list: Protocol[]) =>
+      list.find((p) => p.name === name.trim()) ?? list.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
     const found = find(await this.all()) ?? find(await this.all(true));
-    if (!found) throw new UserError(`There is no protocol named "${name}". Start typing its name and pick it from the list, or list them with \`/protocol\`.`);
+    if (!found)
+      throw new UserError(
+        `There is no protocol named "${name}". Start typing its name and pick it from the list, or list them with \`/protocol\`.`,
+      );
     return found;
   }
 }

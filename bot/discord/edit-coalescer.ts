@@ -10,14 +10,21 @@ export class EditCoalescer {
   readonly edits: { claimId: number; at: number }[] = [];
   static readonly EDIT_LOG = 10_000;
 
-  constructor(private readonly windowMs: number, private readonly edit: (claimId: number) => Promise<void>,
-    private readonly onError: (e: unknown, claimId: number) => void = () => undefined, private readonly settleMs = 150) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly edit: (claimId: number) => Promise<void>,
+    private readonly onError: (e: unknown, claimId: number) => void = () => undefined,
+    private readonly settleMs = 150,
+  ) {}
 
   touch(claimId: number) {
     if (this.timers.has(claimId)) return;
     const since = Date.now() - (this.lastEdit.get(claimId) ?? 0);
     const delay = Math.max(this.settleMs, this.windowMs - since);
-    this.timers.set(claimId, setTimeout(() => void this.fire(claimId), delay));
+    this.timers.set(
+      claimId,
+      setTimeout(() => void this.fire(claimId), delay),
+    );
   }
 
   private async fire(claimId: number) {

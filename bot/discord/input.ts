@@ -6,9 +6,15 @@ import { UserError } from "./errors";
  * zero, negatives, more than 6 decimals and absurd sizes with a message saying what to type.
  */
 export function parseStxAmount(text: string, what = "amount"): bigint {
-  const cleaned = text.trim().replace(/[,_\s]/g, "").replace(/stx$/i, "");
+  const cleaned = text
+    .trim()
+    .replace(/[,_\s]/g, "")
+    .replace(/stx$/i, "");
   const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(cleaned);
-  if (!m) throw new UserError(`The ${what} "${text}" is not an amount of STX. Type a number such as \`250000\` or \`1500.5\` (up to 6 decimals).`);
+  if (!m)
+    throw new UserError(
+      `The ${what} "${text}" is not an amount of STX. Type a number such as \`250000\` or \`1500.5\` (up to 6 decimals).`,
+    );
   const micro = BigInt(m[1]!) * 1_000_000n + BigInt((m[2] ?? "").padEnd(6, "0"));
   if (micro === 0n) throw new UserError(`The ${what} must be more than 0 STX.`);
   if (micro > 1_000_000_000n * 1_000_000n) throw new UserError(`The ${what} must be at most 1,000,000,000 STX.`);
@@ -19,10 +25,18 @@ export function parseStxAmount(text: string, what = "amount"): bigint {
 export function parseAddress(text: string, mainnet: boolean): string {
   const address = text.trim();
   const [principal] = address.split(".");
-  if (!validateStacksAddress(principal!) || (address.includes(".") && !/^[a-zA-Z][\w-]{0,39}$/.test(address.split(".")[1]!))) {
-    throw new UserError(`"${text}" is not a Stacks address. Paste one such as \`${mainnet ? "SP" : "ST"}1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM\`.`);
+  if (
+    !validateStacksAddress(principal!) ||
+    (address.includes(".") && !/^[a-zA-Z][\w-]{0,39}$/.test(address.split(".")[1]!))
+  ) {
+    throw new UserError(
+      `"${text}" is not a Stacks address. Paste one such as \`${mainnet ? "SP" : "ST"}1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM\`.`,
+    );
   }
   const isMainnet = /^S[PM]/.test(principal!);
-  if (isMainnet !== mainnet) throw new UserError(`"${text}" is a ${isMainnet ? "mainnet" : "testnet"} address; this server follows ${mainnet ? "mainnet" : "testnet"}, whose addresses start with ${mainnet ? "SP" : "ST"}.`);
+  if (isMainnet !== mainnet)
+    throw new UserError(
+      `"${text}" is a ${isMainnet ? "mainnet" : "testnet"} address; this server follows ${mainnet ? "mainnet" : "testnet"}, whose addresses start with ${mainnet ? "SP" : "ST"}.`,
+    );
   return address;
 }

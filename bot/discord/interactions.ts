@@ -24,12 +24,17 @@ export async function handleInteraction(interaction: Interaction, ctx: BotContex
   if (!interaction.isChatInputCommand()) return;
   const command = ctx.commands.find((c) => c.data.name === interaction.commandName);
   if (!command) {
-    await interaction.reply({ content: `I don't know \`/${interaction.commandName}\` (any more). See \`/help\`.`, flags: MessageFlags.Ephemeral });
+    await interaction.reply({
+      content: `I don't know \`/${interaction.commandName}\` (any more). See \`/help\`.`,
+      flags: MessageFlags.Ephemeral,
+    });
     return;
   }
   try {
     if (command.guildOnly && !interaction.inGuild()) {
-      throw new UserError(`\`/${command.data.name}\` works in a server, not in direct messages. Use it in your server's channel.`);
+      throw new UserError(
+        `\`/${command.data.name}\` works in a server, not in direct messages. Use it in your server's channel.`,
+      );
     }
     if (command.defer) await interaction.deferReply();
     await command.execute(interaction, ctx);
@@ -44,10 +49,14 @@ async function answerError(interaction: ChatInputCommandInteraction, ctx: BotCon
     content = error.message;
   } else if (error instanceof ChainUnavailableError) {
     ctx.log.warn({ command: interaction.commandName, detail: error.detail }, "chain unavailable");
-    content = "The Stacks chain can't be read right now (the API did not answer). Nothing was changed; please try again in a minute.";
+    content =
+      "The Stacks chain can't be read right now (the API did not answer). Nothing was changed; please try again in a minute.";
   } else {
     const reference = randomBytes(4).toString("hex").toUpperCase();
-    ctx.log.error({ err: error, reference, command: interaction.commandName, user: interaction.user.id }, "command failed");
+    ctx.log.error(
+      { err: error, reference, command: interaction.commandName, user: interaction.user.id },
+      "command failed",
+    );
     content = `Something went wrong on our side. If it keeps happening, tell the team this reference: **${reference}**.`;
   }
   try {

@@ -43,15 +43,19 @@ export function assessorRoleProblem(role: Role, me: GuildMember): string | null 
   // The role's own bits, not Administrator-expanded: each dangerous one is named.
   const dangerous = DANGEROUS_ROLE_PERMISSIONS.filter((d) => role.permissions.has(PermissionFlagsBits[d.flag], false));
   if (dangerous.length) {
-    return `<@&${role.id}> has permissions that staking must not hand out: ${dangerous.map((d) => d.label).join(", ")}. `
-      + "Anyone with STX can stake and get the assessor role. Remove those permissions from the role, or choose a role without them.";
+    return (
+      `<@&${role.id}> has permissions that staking must not hand out: ${dangerous.map((d) => d.label).join(", ")}. ` +
+      "Anyone with STX can stake and get the assessor role. Remove those permissions from the role, or choose a role without them."
+    );
   }
   if (!me.permissions.has(PermissionFlagsBits.ManageRoles)) {
     return "I need the Manage Roles permission to give the assessor role. Give my role Manage Roles, then run this again.";
   }
   if (role.comparePositionTo(me.roles.highest) >= 0) {
-    return `<@&${role.id}> is at or above my highest role (<@&${me.roles.highest.id}>), so Discord does not let me give it. `
-      + "In Server Settings → Roles, drag my role above it, or choose a lower role.";
+    return (
+      `<@&${role.id}> is at or above my highest role (<@&${me.roles.highest.id}>), so Discord does not let me give it. ` +
+      "In Server Settings → Roles, drag my role above it, or choose a lower role."
+    );
   }
   return null;
 }
@@ -60,13 +64,22 @@ type Need = { flag: keyof typeof PermissionFlagsBits; label: string };
 const need = (flag: Need["flag"], label: string): Need => ({ flag, label });
 
 /** The alert channel gets alerts with embeds, edits them, and starts a discussion thread on each. */
-export const ALERT_CHANNEL_NEEDS: readonly Need[] = [need("ViewChannel", "View Channel"), need("SendMessages", "Send Messages"),
-  need("EmbedLinks", "Embed Links"), need("CreatePublicThreads", "Create Public Threads"), need("SendMessagesInThreads", "Send Messages in Threads")];
+export const ALERT_CHANNEL_NEEDS: readonly Need[] = [
+  need("ViewChannel", "View Channel"),
+  need("SendMessages", "Send Messages"),
+  need("EmbedLinks", "Embed Links"),
+  need("CreatePublicThreads", "Create Public Threads"),
+  need("SendMessagesInThreads", "Send Messages in Threads"),
+];
 /** The feed gets messages and the daily report's embed, without threads. */
 export const FEED_CHANNEL_NEEDS: readonly Need[] = ALERT_CHANNEL_NEEDS.slice(0, 3);
 
 /** The permissions the bot lacks in a channel (its roles and the channel's overwrites applied), by their Discord names. */
-export function missingChannelPermissions(channel: GuildBasedChannel, me: GuildMember, needs: readonly Need[]): string[] {
+export function missingChannelPermissions(
+  channel: GuildBasedChannel,
+  me: GuildMember,
+  needs: readonly Need[],
+): string[] {
   const has = channel.permissionsFor(me);
   return needs.filter((n) => !has.has(PermissionFlagsBits[n.flag])).map((n) => n.label);
 }

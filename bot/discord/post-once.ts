@@ -16,8 +16,13 @@ export const nonceFor = (key: string) => createHash("sha256").update(key).digest
  * message among the channel's latest, and posts only if it is not there. The caller records the result
  * (markPosted, saveClaimMessage) as before; a failed search throws, so the event is retried, not doubled.
  */
-export async function sendOnce(store: Store, channel: TextChannel, key: string, payload: MessageCreateOptions,
-  isSame: (message: Message) => boolean): Promise<Message> {
+export async function sendOnce(
+  store: Store,
+  channel: TextChannel,
+  key: string,
+  payload: MessageCreateOptions,
+  isSame: (message: Message) => boolean,
+): Promise<Message> {
   const attempt = `attempt:${key}`;
   if (store.wasPosted(attempt)) {
     const me = channel.client.user?.id;

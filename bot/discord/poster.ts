@@ -12,8 +12,12 @@ import { sendOnce } from "./post-once";
  * Rendering happens before: callers hand over a finished payload (see presentation/).
  */
 export class Poster {
-  constructor(private readonly client: Client, private readonly store: Store, private readonly log: Logger,
-    private readonly pacer = new ChannelPacer()) {}
+  constructor(
+    private readonly client: Client,
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly pacer = new ChannelPacer(),
+  ) {}
 
   /** A text channel the bot can reach, or null (logged) when Discord does not know it or refuses it. */
   async channel(id: string): Promise<TextChannel | null> {
@@ -26,8 +30,15 @@ export class Poster {
   }
 
   /** Sends once per key (see sendOnce), paced; the caller keeps its own record of the result. */
-  async send(key: string, channel: TextChannel, payload: MessageCreateOptions, isSame: (m: Message) => boolean): Promise<Message> {
-    return this.pacer.run(channel.id, () => sendOnce(this.store, channel, key, { allowedMentions: { parse: [] }, ...payload }, isSame));
+  async send(
+    key: string,
+    channel: TextChannel,
+    payload: MessageCreateOptions,
+    isSame: (m: Message) => boolean,
+  ): Promise<Message> {
+    return this.pacer.run(channel.id, () =>
+      sendOnce(this.store, channel, key, { allowedMentions: { parse: [] }, ...payload }, isSame),
+    );
   }
 
   /**
@@ -35,7 +46,12 @@ export class Poster {
    * was posted before or the channel cannot be reached. A crash between the send and the record does
    * not post twice after a restart: sendOnce finds the first message instead.
    */
-  async postOnce(key: string, channelId: string, payload: MessageCreateOptions, isSame: (m: Message) => boolean): Promise<Message | null> {
+  async postOnce(
+    key: string,
+    channelId: string,
+    payload: MessageCreateOptions,
+    isSame: (m: Message) => boolean,
+  ): Promise<Message | null> {
     if (this.store.wasPosted(key)) return null;
     const channel = await this.channel(channelId);
     if (!channel) return null;
@@ -57,7 +73,8 @@ export class Poster {
 
   /** Opens a thread on a message (or finds the one already opened), paced with its channel. */
   async thread(message: Message, name: string): Promise<{ id: string } | null> {
-    return this.pacer.run(message.channelId, () => message.startThread({ name: name.slice(0, 100) }))
+    return this.pacer
+      .run(message.channelId, () => message.startThread({ name: name.slice(0, 100) }))
       .catch(async () => await this.client.channels.fetch(message.id).catch(() => null));
   }
 }

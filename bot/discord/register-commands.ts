@@ -6,7 +6,9 @@ import { commands } from "./commands";
 export async function registerCommands(config: Config, guildId = config.discord.guildId) {
   const rest = new REST(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}).setToken(config.discord.token);
   const body = commands.map((c) => c.data.toJSON());
-  const route = guildId ? Routes.applicationGuildCommands(config.discord.applicationId, guildId) : Routes.applicationCommands(config.discord.applicationId);
+  const route = guildId
+    ? Routes.applicationGuildCommands(config.discord.applicationId, guildId)
+    : Routes.applicationCommands(config.discord.applicationId);
   const registered = (await rest.put(route, { body })) as { name: string }[];
   return { scope: guildId ? `server ${guildId}` : "global", names: registered.map((c) => c.name) };
 }

@@ -14,12 +14,20 @@ import { assessorRoleProblem } from "./permissions";
  * Before each run it checks again, from Discord, that the role is still safe to hand out: an admin may
  * have given it Administrator since `/setup`. If not, that server is skipped with a warning.
  */
-export async function syncAssessorRoles(client: Client, ctx: BotContext, onlyUserId?: string): Promise<{ added: number; removed: number; skipped: number }> {
+export async function syncAssessorRoles(
+  client: Client,
+  ctx: BotContext,
+  onlyUserId?: string,
+): Promise<{ added: number; removed: number; skipped: number }> {
   const totals = { added: 0, removed: 0, skipped: 0 };
   const links = new Map(ctx.store.linkedWallets().map((w) => [w.discordUserId, w.address]));
   const staked = new Map<string, Promise<boolean>>();
   const hasStake = (address: string) => {
-    if (!staked.has(address)) staked.set(address, ctx.reader.assessor(address).then((a) => a.active > 0n));
+    if (!staked.has(address))
+      staked.set(
+        address,
+        ctx.reader.assessor(address).then((a) => a.active > 0n),
+      );
     return staked.get(address)!;
   };
   for (const settings of ctx.store.allSettings()) {
@@ -29,21 +37,29 @@ export async function syncAssessorRoles(client: Client, ctx: BotContext, onlyUse
     try {
       const problem = await roleProblemNow(guild, roleId);
       if (problem) {
-        ctx.log.warn({ guild: guild.id, role: roleId, problem }, "assessor role sync skipped: the role is not safe to manage");
+        ctx.log.warn(
+          { guild: guild.id, role: roleId, problem },
+          "assessor role sync skipped: the role is not safe to manage",
+        );
         totals.skipped += 1;
         continue;
       }
       // Right after a link: that member, and members the bot gave the role whose link has gone (moved away).
       const granted = ctx.store.roleGrants(guild.id, roleId);
-      const targets = onlyUserId ? [onlyUserId, ...granted.filter((id) => !links.has(id))] : [...links.keys(), ...granted];
+      const targets = onlyUserId
+        ? [onlyUserId, ...granted.filter((id) => !links.has(id))]
+        : [...links.keys(), ...granted];
       for (const userId of new Set(targets)) {
         const address = links.get(userId);
-        const change = await syncMember(guild, roleId, userId, address !== undefined && await hasStake(address), ctx);
+        const change = await syncMember(guild, roleId, userId, address !== undefined && (await hasStake(address)), ctx);
         if (change === "added") totals.added += 1;
         if (change === "removed") totals.removed += 1;
       }
     } catch (e) {
-      ctx.log.warn({ err: e, guild: guild.id }, "assessor role sync failed for a server; it will run again on schedule");
+      ctx.log.warn(
+        { err: e, guild: guild.id },
+        "assessor role sync failed for a server; it will run again on schedule",
+      );
     }
   }
   return totals;
@@ -59,7 +75,8 @@ async function roleProblemNow(guild: Guild, roleId: string): Promise<string | nu
 async function syncMember(guild: Guild, roleId: string, userId: string, should: boolean, ctx: BotContext) {
   const member = await guild.members.fetch({ user: userId, force: true }).catch((e: unknown) => {
     // Left the server: there is no role to take back any more.
-    if (e instanceof DiscordAPIError && e.code === RESTJSONErrorCodes.UnknownMember) ctx.store.forgetRoleGrant(guild.id, roleId, userId);
+    if (e instanceof DiscordAPIError && e.code === RESTJSONErrorCodes.UnknownMember)
+      ctx.store.forgetRoleGrant(guild.id, roleId, userId);
     else throw e;
     return null;
   });

@@ -12,25 +12,35 @@ import type { Logger } from "../logger";
 
 /** Discord's answers that a retry cannot change (missing access or permissions, unknown channel or message). */
 const PERMANENT = new Set([10003, 10008, 50001, 50013]);
-const isPermanentRefusal = (e: unknown) => e instanceof DiscordAPIError && (PERMANENT.has(Number(e.code)) || e.status === 403 || e.status === 404);
+const isPermanentRefusal = (e: unknown) =>
+  e instanceof DiscordAPIError && (PERMANENT.has(Number(e.code)) || e.status === 403 || e.status === 404);
 
 const reported = new Set<string>();
 const REPORTED_MAX = 1_000;
 
-export async function deliverToEach<T extends { guildId: string }>(log: Logger, targets: T[], what: string,
-  deliver: (target: T) => Promise<void>): Promise<void> {
+export async function deliverToEach<T extends { guildId: string }>(
+  log: Logger,
+  targets: T[],
+  what: string,
+  deliver: (target: T) => Promise<void>,
+): Promise<void> {
   let passing: unknown;
   for (const target of targets) {
     try {
       await deliver(target);
     } catch (e) {
-      if (!isPermanentRefusal(e)) { passing ??= e; continue; }
+      if (!isPermanentRefusal(e)) {
+        passing ??= e;
+        continue;
+      }
       const key = `${target.guildId}:${(e as DiscordAPIError).code}`;
       if (!reported.has(key)) {
         if (reported.size >= REPORTED_MAX) reported.clear();
         reported.add(key);
-        log.warn({ guildId: target.guildId, code: (e as DiscordAPIError).code, status: (e as DiscordAPIError).status, what },
-          "a server refuses the bot's posts; skipping it until its admins fix the channel's permissions");
+        log.warn(
+          { guildId: target.guildId, code: (e as DiscordAPIError).code, status: (e as DiscordAPIError).status, what },
+          "a server refuses the bot's posts; skipping it until its admins fix the channel's permissions",
+        );
       }
     }
   }

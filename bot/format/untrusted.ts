@@ -15,12 +15,14 @@ const ZWSP = "\u200b";
 export function discordText(text: string, max = 1_024): string {
   const clean = text.replace(INVISIBLE, "");
   const cut = clean.length > max - 1 ? `${clean.slice(0, max - 1)}…` : clean;
-  return escapeMarkdown(cut, { maskedLink: true })
-    // Mentions: never parsed from chain text, whatever allowedMentions a send carries.
-    .replace(/@(everyone|here)/gi, `@${ZWSP}$1`)
-    .replace(/<(@[!&]?|#)(\d+)>/g, `<${ZWSP}$1$2>`)
-    // A bare URL could still be auto-linked; links are built only by discordLink.
-    .replace(/:\/\//g, `:${ZWSP}//`);
+  return (
+    escapeMarkdown(cut, { maskedLink: true })
+      // Mentions: never parsed from chain text, whatever allowedMentions a send carries.
+      .replace(/@(everyone|here)/gi, `@${ZWSP}$1`)
+      .replace(/<(@[!&]?|#)(\d+)>/g, `<${ZWSP}$1$2>`)
+      // A bare URL could still be auto-linked; links are built only by discordLink.
+      .replace(/:\/\//g, `:${ZWSP}//`)
+  );
 }
 
 /**
@@ -29,7 +31,11 @@ export function discordText(text: string, max = 1_024): string {
  */
 export function safeLinkTarget(uri: string, ipfsGateway = "https://ipfs.io/ipfs/"): string | null {
   let url: URL;
-  try { url = new URL(uri.trim()); } catch { return null; }
+  try {
+    url = new URL(uri.trim());
+  } catch {
+    return null;
+  }
   if (url.protocol === "https:" && url.hostname !== "") return url.href;
   if (url.protocol === "ipfs:") return `${ipfsGateway}${encodeURIComponent(uri.trim().slice("ipfs://".length))}`;
   return null;
@@ -43,6 +49,9 @@ export function safeLinkTarget(uri: string, ipfsGateway = "https://ipfs.io/ipfs/
 export function discordLink(label: string, uri: string): string {
   const target = safeLinkTarget(uri);
   if (!target) return `${discordText(label, 64)} (not a link: ${discordText(uri, 200)})`;
-  const encoded = target.replace(/[()<>[\]\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const encoded = target.replace(
+    /[()<>[\]\s]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
   return `[${discordText(label, 64)}](${encoded})`;
 }

@@ -13,13 +13,28 @@ import type { StacksClient } from "../chain/stacks-client";
 export class Keeper {
   readonly address: string;
 
-  constructor(private readonly ctx: BotContext, private readonly chain: StacksClient, private readonly key: string) {
+  constructor(
+    private readonly ctx: BotContext,
+    private readonly chain: StacksClient,
+    private readonly key: string,
+  ) {
     this.address = privateKeyToAddress(key, ctx.config.stacks.network === "mainnet" ? "mainnet" : "testnet");
   }
 
-  private async call(contract: string, functionName: string, id: bigint, functionArgs: ClarityValue[] = [Cl.uint(id)]): Promise<string | null> {
-    const result = await signAndBroadcast(this.chain.network, { contractId: this.ctx.reader.contractId(contract), functionName, functionArgs,
-      senderKey: this.key, postConditionMode: "allow", nonceRetries: 2 });
+  private async call(
+    contract: string,
+    functionName: string,
+    id: bigint,
+    functionArgs: ClarityValue[] = [Cl.uint(id)],
+  ): Promise<string | null> {
+    const result = await signAndBroadcast(this.chain.network, {
+      contractId: this.ctx.reader.contractId(contract),
+      functionName,
+      functionArgs,
+      senderKey: this.key,
+      postConditionMode: "allow",
+      nonceRetries: 2,
+    });
     if (result.ok) {
       this.ctx.log.info({ contract, functionName, id: String(id), txid: result.txid }, "keeper call sent");
       return result.txid;
@@ -59,24 +74,39 @@ export class Keeper {
     const largest = covers.reduce((max, c) => (c > max ? c : max), 0n);
     if (largest >= mark) return false;
     const covered = ids.filter((_id, i) => covers[i]! > 0n);
-    return (await this.call("policy-ledger", "refresh-protocol-cap", largest, [Cl.list(covered.map((id) => Cl.uint(id)))])) !== null;
+    return (
+      (await this.call("policy-ledger", "refresh-protocol-cap", largest, [
+        Cl.list(covered.map((id) => Cl.uint(id))),
+      ])) !== null
+    );
   }
 
   /** One pass over everything due; returns the calls it made. */
   async run(): Promise<{ finalized: bigint[]; paid: bigint[]; expired: bigint[]; capRefreshed: boolean }> {
     const done = { finalized: [] as bigint[], paid: [] as bigint[], expired: [] as bigint[], capRefreshed: false };
     const now = await this.ctx.reader.chainTime();
-    const open = [...await this.ctx.reader.recentClaims({ status: "voting", limit: 50 }),
-      ...await this.ctx.reader.recentClaims({ status: "approved", limit: 50 })];
+    const open = [
+      ...(await this.ctx.reader.recentClaims({ status: "voting", limit: 50 })),
+      ...(await this.ctx.reader.recentClaims({ status: "approved", limit: 50 })),
+    ];
     const pool = open.some((c) => c.status === "approved") ? await this.ctx.reader.pool() : null;
     for (const claim of open) {
-      if (claim.status === "voting" && now >= claim.votingEndsAt && await this.call("claims-assessment", "finalize-claim", claim.id)) {
+      if (
+        claim.status === "voting" &&
+        now >= claim.votingEndsAt &&
+        (await this.call("claims-assessment", "finalize-claim", claim.id))
+      ) {
         done.finalized.push(claim.id);
       }
       // A payout in full goes through only while the pool holds what every approved claim is owed (a claim
       // in shortfall closes at its pro-rata share by accept-partial-payout instead).
-      if (claim.status === "approved" && now >= claim.vetoEndsAt && pool && pool.claimsOwed <= pool.totalAssets
-        && await this.call("claims-assessment", "execute-payout", claim.id)) {
+      if (
+        claim.status === "approved" &&
+        now >= claim.vetoEndsAt &&
+        pool &&
+        pool.claimsOwed <= pool.totalAssets &&
+        (await this.call("claims-assessment", "execute-payout", claim.id))
+      ) {
         done.paid.push(claim.id);
       }
     }
@@ -86,10 +116,14 @@ export class Keeper {
     const grace = await this.ctx.reader.parameter("claim-grace-period");
     for (const policyId of this.ctx.store.duePolicies(Number(now - grace))) {
       const policy = await this.ctx.reader.policy(BigInt(policyId));
-      if (!policy || policy.status !== "active") { this.ctx.store.markPolicyExpired(policyId); continue; }
+      if (!policy || policy.status !== "active") {
+        this.ctx.store.markPolicyExpired(policyId);
+        continue;
+      }
       const deadline = await this.ctx.reader.filingDeadline(BigInt(policyId));
       if (deadline === null || now < deadline) continue;
-      if (await this.call("cybersecurity-insurance-defi", "expire-policy", BigInt(policyId))) done.expired.push(BigInt(policyId));
+      if (await this.call("cybersecurity-insurance-defi", "expire-policy", BigInt(policyId)))
+        done.expired.push(BigInt(policyId));
     }
     // Expiries sent in this pass count from the next one, once they are on chain.
     done.capRefreshed = await this.refreshProtocolCap();

@@ -10,8 +10,12 @@ export async function postPoolReport(ctx: BotContext, day = new Date().toISOStri
   await deliverToEach(ctx.log, ctx.store.allSettings(), `pool report of ${day}`, async (settings) => {
     const channelId = settings.feedChannelId ?? settings.alertChannelId;
     if (!channelId) return;
-    const message = await ctx.poster.postOnce(`pool-report:${day}:${settings.guildId}`, channelId, { content, embeds: [poolEmbed(stats)] },
-      (m) => m.content === content);
+    const message = await ctx.poster.postOnce(
+      `pool-report:${day}:${settings.guildId}`,
+      channelId,
+      { content, embeds: [poolEmbed(stats)] },
+      (m) => m.content === content,
+    );
     if (message) posted += 1;
   });
   return posted;

@@ -16,15 +16,26 @@ export async function sendReminders(ctx: BotContext): Promise<number> {
     const left = claim.votingEndsAt - now;
     const mark = left <= 0n ? null : left <= HOUR ? "1h" : left <= 24n * HOUR ? "24h" : null;
     if (!mark) continue;
-    await deliverToEach(ctx.log, ctx.store.guildsFollowing(Number(claim.protocolId)), `${mark} reminder of claim #${claim.id}`, async (settings) => {
-      const alert = ctx.store.claimMessage(settings.guildId, Number(claim.id));
-      if (!alert) return;
-      const role = settings.assessorRoleId ?? null;
-      const posted = await ctx.poster.postTextOnce(`reminder:${claim.id}:${mark}:${settings.guildId}`, settings.alertChannelId!,
-        reminderText(claim, role), { reply: { messageReference: alert.messageId, failIfNotExists: false },
-          allowedMentions: { roles: role ? [role] : [] } });
-      if (posted) sent += 1;
-    });
+    await deliverToEach(
+      ctx.log,
+      ctx.store.guildsFollowing(Number(claim.protocolId)),
+      `${mark} reminder of claim #${claim.id}`,
+      async (settings) => {
+        const alert = ctx.store.claimMessage(settings.guildId, Number(claim.id));
+        if (!alert) return;
+        const role = settings.assessorRoleId ?? null;
+        const posted = await ctx.poster.postTextOnce(
+          `reminder:${claim.id}:${mark}:${settings.guildId}`,
+          settings.alertChannelId!,
+          reminderText(claim, role),
+          {
+            reply: { messageReference: alert.messageId, failIfNotExists: false },
+            allowedMentions: { roles: role ? [role] : [] },
+          },
+        );
+        if (posted) sent += 1;
+      },
+    );
   }
   return sent;
 }

@@ -35,12 +35,34 @@ function guarded(name: string, ctx: BotContext, job: () => Promise<unknown>) {
 
 export function startJobs(client: Client, ctx: BotContext, keeper?: Keeper): ScheduledTask[] {
   const tasks = [
-    cron.schedule(SCHEDULES.reminders, guarded("reminders", ctx, () => sendReminders(ctx)), { name: "reminders", timezone: "UTC" }),
-    cron.schedule(SCHEDULES.poolReport, guarded("pool-report", ctx, () => postPoolReport(ctx)), { name: "pool-report", timezone: "UTC" }),
-    cron.schedule(SCHEDULES.roleSync, guarded("role-sync", ctx, () => syncAssessorRoles(client, ctx)), { name: "role-sync", timezone: "UTC" }),
-    cron.schedule(SCHEDULES.linkNoncePurge, guarded("link-nonce-purge", ctx, async () => ctx.store.purgeLinkNonces()),
-      { name: "link-nonce-purge", timezone: "UTC" }),
+    cron.schedule(
+      SCHEDULES.reminders,
+      guarded("reminders", ctx, () => sendReminders(ctx)),
+      { name: "reminders", timezone: "UTC" },
+    ),
+    cron.schedule(
+      SCHEDULES.poolReport,
+      guarded("pool-report", ctx, () => postPoolReport(ctx)),
+      { name: "pool-report", timezone: "UTC" },
+    ),
+    cron.schedule(
+      SCHEDULES.roleSync,
+      guarded("role-sync", ctx, () => syncAssessorRoles(client, ctx)),
+      { name: "role-sync", timezone: "UTC" },
+    ),
+    cron.schedule(
+      SCHEDULES.linkNoncePurge,
+      guarded("link-nonce-purge", ctx, async () => ctx.store.purgeLinkNonces()),
+      { name: "link-nonce-purge", timezone: "UTC" },
+    ),
   ];
-  if (keeper) tasks.push(cron.schedule(SCHEDULES.keeper, guarded("keeper", ctx, () => keeper.run()), { name: "keeper", timezone: "UTC" }));
+  if (keeper)
+    tasks.push(
+      cron.schedule(
+        SCHEDULES.keeper,
+        guarded("keeper", ctx, () => keeper.run()),
+        { name: "keeper", timezone: "UTC" },
+      ),
+    );
   return tasks;
 }

@@ -14,7 +14,11 @@ export function openStore(path: string): Store {
     store.db.exec("BEGIN IMMEDIATE; ROLLBACK;");
     return store;
   } catch (e) {
-    try { store?.close(); } catch { /* already unusable */ }
+    try {
+      store?.close();
+    } catch {
+      /* already unusable */
+    }
     const err = e as NodeJS.ErrnoException;
     const code = err.code && !err.message.startsWith(err.code) ? `${err.code}: ` : "";
     // mkdir's own words for a file where a folder should be ("file already exists") do not say that.

@@ -100,8 +100,13 @@ export const MIGRATIONS: string[] = [
 export const LATEST_VOTES = 5;
 export type RecordedVote = { voter: string; approve: boolean; weight: bigint; txid: string };
 
-export type GuildSettings = { guildId: string; alertChannelId: string | null; assessorRoleId: string | null; feedChannelId: string | null;
-  followed: number[] };
+export type GuildSettings = {
+  guildId: string;
+  alertChannelId: string | null;
+  assessorRoleId: string | null;
+  feedChannelId: string | null;
+  followed: number[];
+};
 
 export class Store {
   readonly db: Database.Database;
@@ -118,7 +123,9 @@ export class Store {
     this.migrate();
   }
 
-  get version(): number { return this.db.pragma("user_version", { simple: true }) as number; }
+  get version(): number {
+    return this.db.pragma("user_version", { simple: true }) as number;
+  }
 
   private migrate() {
     const from = this.version;
@@ -130,56 +137,90 @@ export class Store {
     }
   }
 
-  close() { this.db.close(); }
+  close() {
+    this.db.close();
+  }
 
   // -------------------------------------------------------------------------------------------
   // Server settings
   // -------------------------------------------------------------------------------------------
   settings(guildId: string): GuildSettings {
     const row = this.db.prepare("SELECT * FROM guild_settings WHERE guild_id = ?").get(guildId) as
-      { alert_channel_id: string | null; assessor_role_id: string | null; feed_channel_id: string | null } | undefined;
-    const followed = (this.db.prepare("SELECT protocol_id FROM followed_protocols WHERE guild_id = ? ORDER BY protocol_id").all(guildId) as
-      { protocol_id: number }[]).map((r) => r.protocol_id);
-    return { guildId, alertChannelId: row?.alert_channel_id ?? null, assessorRoleId: row?.assessor_role_id ?? null,
-      feedChannelId: row?.feed_channel_id ?? null, followed };
+      | { alert_channel_id: string | null; assessor_role_id: string | null; feed_channel_id: string | null }
+      | undefined;
+    const followed = (
+      this.db
+        .prepare("SELECT protocol_id FROM followed_protocols WHERE guild_id = ? ORDER BY protocol_id")
+        .all(guildId) as { protocol_id: number }[]
+    ).map((r) => r.protocol_id);
+    return {
+      guildId,
+      alertChannelId: row?.alert_channel_id ?? null,
+      assessorRoleId: row?.assessor_role_id ?? null,
+      feedChannelId: row?.feed_channel_id ?? null,
+      followed,
+    };
   }
 
-  updateSettings(guildId: string, changes: Partial<Pick<GuildSettings, "alertChannelId" | "assessorRoleId" | "feedChannelId">>) {
+  updateSettings(
+    guildId: string,
+    changes: Partial<Pick<GuildSettings, "alertChannelId" | "assessorRoleId" | "feedChannelId">>,
+  ) {
     const current = this.settings(guildId);
     const next = { ...current, ...changes };
-    this.db.prepare(`INSERT INTO guild_settings (guild_id, alert_channel_id, assessor_role_id, feed_channel_id, updated_at)
+    this.db
+      .prepare(`INSERT INTO guild_settings (guild_id, alert_channel_id, assessor_role_id, feed_channel_id, updated_at)
       VALUES (@guildId, @alertChannelId, @assessorRoleId, @feedChannelId, @now)
       ON CONFLICT(guild_id) DO UPDATE SET alert_channel_id = @alertChannelId, assessor_role_id = @assessorRoleId,
-        feed_channel_id = @feedChannelId, updated_at = @now`).run({ ...next, now: Date.now() });
+        feed_channel_id = @feedChannelId, updated_at = @now`)
+      .run({ ...next, now: Date.now() });
     return this.settings(guildId);
   }
 
   follow(guildId: string, protocolId: number, following: boolean) {
-    if (following) this.db.prepare("INSERT OR IGNORE INTO followed_protocols (guild_id, protocol_id) VALUES (?, ?)").run(guildId, protocolId);
-    else this.db.prepare("DELETE FROM followed_protocols WHERE guild_id = ? AND protocol_id = ?").run(guildId, protocolId);
+    if (following)
+      this.db
+        .prepare("INSERT OR IGNORE INTO followed_protocols (guild_id, protocol_id) VALUES (?, ?)")
+        .run(guildId, protocolId);
+    else
+      this.db.prepare("DELETE FROM followed_protocols WHERE guild_id = ? AND protocol_id = ?").run(guildId, protocolId);
     return this.settings(guildId);
   }
 
   /** Servers that want alerts for a protocol: those following it, or following nothing in particular (all). */
   guildsFollowing(protocolId: number): GuildSettings[] {
-    const rows = this.db.prepare("SELECT guild_id FROM guild_settings WHERE alert_channel_id IS NOT NULL").all() as { guild_id: string }[];
-    return rows.map((r) => this.settings(r.guild_id)).filter((s) => s.followed.length === 0 || s.followed.includes(protocolId));
+    const rows = this.db.prepare("SELECT guild_id FROM guild_settings WHERE alert_channel_id IS NOT NULL").all() as {
+      guild_id: string;
+    }[];
+    return rows
+      .map((r) => this.settings(r.guild_id))
+      .filter((s) => s.followed.length === 0 || s.followed.includes(protocolId));
   }
 
   allSettings(): GuildSettings[] {
-    return (this.db.prepare("SELECT guild_id FROM guild_settings").all() as { guild_id: string }[]).map((r) => this.settings(r.guild_id));
+    return (this.db.prepare("SELECT guild_id FROM guild_settings").all() as { guild_id: string }[]).map((r) =>
+      this.settings(r.guild_id),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
   // Event cursor and idempotent posting
   // -------------------------------------------------------------------------------------------
   cursor(stream: string): string | null {
-    return (this.db.prepare("SELECT cursor FROM event_cursor WHERE stream = ?").get(stream) as { cursor: string } | undefined)?.cursor ?? null;
+    return (
+      (
+        this.db.prepare("SELECT cursor FROM event_cursor WHERE stream = ?").get(stream) as
+          | { cursor: string }
+          | undefined
+      )?.cursor ?? null
+    );
   }
 
   setCursor(stream: string, cursor: string) {
-    this.db.prepare(`INSERT INTO event_cursor (stream, cursor, updated_at) VALUES (?, ?, ?)
-      ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`).run(stream, cursor, Date.now());
+    this.db
+      .prepare(`INSERT INTO event_cursor (stream, cursor, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`)
+      .run(stream, cursor, Date.now());
   }
 
   wasPosted(eventKey: string): boolean {
@@ -187,40 +228,62 @@ export class Store {
   }
 
   markPosted(eventKey: string) {
-    this.db.prepare("INSERT OR IGNORE INTO posted_events (event_key, posted_at) VALUES (?, ?)").run(eventKey, Date.now());
+    this.db
+      .prepare("INSERT OR IGNORE INTO posted_events (event_key, posted_at) VALUES (?, ?)")
+      .run(eventKey, Date.now());
   }
 
   claimMessage(guildId: string, claimId: number) {
-    return this.db.prepare("SELECT channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE guild_id = ? AND claim_id = ?")
+    return this.db
+      .prepare(
+        "SELECT channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE guild_id = ? AND claim_id = ?",
+      )
       .get(guildId, claimId) as { channelId: string; messageId: string; threadId: string | null } | undefined;
   }
 
   /** Records a vote (once per event) and keeps only the claim's newest LATEST_VOTES, by event order. */
   recordVote(claimId: number, eventKey: string, seq: number, vote: RecordedVote) {
     this.db.transaction(() => {
-      this.db.prepare("INSERT OR IGNORE INTO claim_votes (event_key, claim_id, seq, voter, approve, weight, txid) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      this.db
+        .prepare(
+          "INSERT OR IGNORE INTO claim_votes (event_key, claim_id, seq, voter, approve, weight, txid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
         .run(eventKey, claimId, seq, vote.voter, vote.approve ? 1 : 0, String(vote.weight), vote.txid);
-      this.db.prepare(`DELETE FROM claim_votes WHERE claim_id = ? AND event_key NOT IN
-        (SELECT event_key FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?)`).run(claimId, claimId, LATEST_VOTES);
+      this.db
+        .prepare(`DELETE FROM claim_votes WHERE claim_id = ? AND event_key NOT IN
+        (SELECT event_key FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?)`)
+        .run(claimId, claimId, LATEST_VOTES);
     })();
   }
 
   /** A claim's newest votes, newest first. */
   latestVotes(claimId: number): RecordedVote[] {
-    const rows = this.db.prepare("SELECT voter, approve, weight, txid FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?")
+    const rows = this.db
+      .prepare("SELECT voter, approve, weight, txid FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?")
       .all(claimId, LATEST_VOTES) as { voter: string; approve: number; weight: string; txid: string }[];
     return rows.map((r) => ({ voter: r.voter, approve: r.approve === 1, weight: BigInt(r.weight), txid: r.txid }));
   }
 
   claimMessages(claimId: number) {
-    return this.db.prepare("SELECT guild_id AS guildId, channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE claim_id = ?")
+    return this.db
+      .prepare(
+        "SELECT guild_id AS guildId, channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE claim_id = ?",
+      )
       .all(claimId) as { guildId: string; channelId: string; messageId: string; threadId: string | null }[];
   }
 
-  saveClaimMessage(guildId: string, claimId: number, channelId: string, messageId: string, threadId: string | null = null) {
-    this.db.prepare(`INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id, thread_id) VALUES (?, ?, ?, ?, ?)
+  saveClaimMessage(
+    guildId: string,
+    claimId: number,
+    channelId: string,
+    messageId: string,
+    threadId: string | null = null,
+  ) {
+    this.db
+      .prepare(`INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id, thread_id) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT(guild_id, claim_id) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
-        thread_id = COALESCE(excluded.thread_id, claim_messages.thread_id)`).run(guildId, claimId, channelId, messageId, threadId);
+        thread_id = COALESCE(excluded.thread_id, claim_messages.thread_id)`)
+      .run(guildId, claimId, channelId, messageId, threadId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -235,8 +298,11 @@ export class Store {
   }
 
   duePolicies(now: number, limit = 50): number[] {
-    return (this.db.prepare("SELECT policy_id FROM policy_terms WHERE expired = 0 AND ends_at <= ? ORDER BY ends_at LIMIT ?").all(now, limit) as
-      { policy_id: number }[]).map((r) => r.policy_id);
+    return (
+      this.db
+        .prepare("SELECT policy_id FROM policy_terms WHERE expired = 0 AND ends_at <= ? ORDER BY ends_at LIMIT ?")
+        .all(now, limit) as { policy_id: number }[]
+    ).map((r) => r.policy_id);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -248,8 +314,9 @@ export class Store {
 
   /** A member's linked address and whether they chose to show it to others (private by default). */
   walletLink(discordUserId: string): { address: string; shown: boolean } | null {
-    const row = this.db.prepare("SELECT address, show_wallet AS shown FROM linked_wallets WHERE discord_user_id = ?").get(discordUserId) as
-      { address: string; shown: number } | undefined;
+    const row = this.db
+      .prepare("SELECT address, show_wallet AS shown FROM linked_wallets WHERE discord_user_id = ?")
+      .get(discordUserId) as { address: string; shown: number } | undefined;
     return row ? { address: row.address, shown: row.shown === 1 } : null;
   }
 
@@ -260,10 +327,13 @@ export class Store {
    */
   linkWallet(discordUserId: string, address: string): { movedFrom: string | null } {
     return this.db.transaction(() => {
-      const holder = this.db.prepare("SELECT discord_user_id AS id FROM linked_wallets WHERE address = ?").get(address) as { id: string } | undefined;
+      const holder = this.db
+        .prepare("SELECT discord_user_id AS id FROM linked_wallets WHERE address = ?")
+        .get(address) as { id: string } | undefined;
       const movedFrom = holder && holder.id !== discordUserId ? holder.id : null;
       if (movedFrom) this.db.prepare("DELETE FROM linked_wallets WHERE discord_user_id = ?").run(movedFrom);
-      this.db.prepare(`INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)
+      this.db
+        .prepare(`INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)
         ON CONFLICT(discord_user_id) DO UPDATE SET address = excluded.address, linked_at = excluded.linked_at,
           show_wallet = CASE WHEN linked_wallets.address = excluded.address THEN linked_wallets.show_wallet ELSE 0 END`)
         .run(discordUserId, address, Date.now());
@@ -273,11 +343,18 @@ export class Store {
 
   /** Shows or hides a member's linked wallet to others; false if they have none. */
   setWalletShown(discordUserId: string, shown: boolean): boolean {
-    return this.db.prepare("UPDATE linked_wallets SET show_wallet = ? WHERE discord_user_id = ?").run(shown ? 1 : 0, discordUserId).changes > 0;
+    return (
+      this.db
+        .prepare("UPDATE linked_wallets SET show_wallet = ? WHERE discord_user_id = ?")
+        .run(shown ? 1 : 0, discordUserId).changes > 0
+    );
   }
 
   linkedWallets(): { discordUserId: string; address: string }[] {
-    return this.db.prepare("SELECT discord_user_id AS discordUserId, address FROM linked_wallets").all() as { discordUserId: string; address: string }[];
+    return this.db.prepare("SELECT discord_user_id AS discordUserId, address FROM linked_wallets").all() as {
+      discordUserId: string;
+      address: string;
+    }[];
   }
 
   /**
@@ -289,21 +366,30 @@ export class Store {
     return this.db.transaction(() => {
       this.purgeLinkNonces(now);
       const replaced = this.db.prepare("DELETE FROM link_nonces WHERE discord_user_id = ?").run(discordUserId).changes;
-      this.db.prepare("INSERT INTO link_nonces (nonce, discord_user_id, expires_at) VALUES (?, ?, ?)").run(nonce, discordUserId, expiresAt);
+      this.db
+        .prepare("INSERT INTO link_nonces (nonce, discord_user_id, expires_at) VALUES (?, ?, ?)")
+        .run(nonce, discordUserId, expiresAt);
       return replaced;
     })();
   }
 
   /** A nonce as issued (used or not, expired or not), for telling the member which it is. */
   linkNonce(nonce: string): { discordUserId: string; expiresAt: number; usedAt: number | null } | null {
-    return (this.db.prepare("SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?")
-      .get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined) ?? null;
+    return (
+      (this.db
+        .prepare(
+          "SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?",
+        )
+        .get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined) ?? null
+    );
   }
 
   /** The nonce's owner and expiry only while it can still be used: unused and not expired. */
   liveLinkNonce(nonce: string, now = Date.now()): { discordUserId: string; expiresAt: number } | null {
     const issued = this.linkNonce(nonce);
-    return issued && issued.usedAt === null && now <= issued.expiresAt ? { discordUserId: issued.discordUserId, expiresAt: issued.expiresAt } : null;
+    return issued && issued.usedAt === null && now <= issued.expiresAt
+      ? { discordUserId: issued.discordUserId, expiresAt: issued.expiresAt }
+      : null;
   }
 
   /** Deletes used and expired nonces; returns how many. */
@@ -314,7 +400,10 @@ export class Store {
   /** Marks a nonce used; returns its owner and expiry, or null if it is unknown or already used. */
   consumeLinkNonce(nonce: string, now = Date.now()): { discordUserId: string; expiresAt: number } | null {
     return this.db.transaction(() => {
-      const row = this.db.prepare("SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?")
+      const row = this.db
+        .prepare(
+          "SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?",
+        )
         .get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined;
       if (!row || row.usedAt !== null) return null;
       this.db.prepare("UPDATE link_nonces SET used_at = ? WHERE nonce = ?").run(now, nonce);
@@ -326,17 +415,23 @@ export class Store {
   // Assessor roles the bot gave (it can take back only what it knows it gave)
   // -------------------------------------------------------------------------------------------
   roleGrants(guildId: string, roleId: string): string[] {
-    return (this.db.prepare("SELECT discord_user_id AS id FROM role_grants WHERE guild_id = ? AND role_id = ?").all(guildId, roleId) as
-      { id: string }[]).map((r) => r.id);
+    return (
+      this.db
+        .prepare("SELECT discord_user_id AS id FROM role_grants WHERE guild_id = ? AND role_id = ?")
+        .all(guildId, roleId) as { id: string }[]
+    ).map((r) => r.id);
   }
 
   recordRoleGrant(guildId: string, roleId: string, discordUserId: string) {
-    this.db.prepare("INSERT OR IGNORE INTO role_grants (guild_id, role_id, discord_user_id, granted_at) VALUES (?, ?, ?, ?)")
+    this.db
+      .prepare("INSERT OR IGNORE INTO role_grants (guild_id, role_id, discord_user_id, granted_at) VALUES (?, ?, ?, ?)")
       .run(guildId, roleId, discordUserId, Date.now());
   }
 
   forgetRoleGrant(guildId: string, roleId: string, discordUserId: string) {
-    this.db.prepare("DELETE FROM role_grants WHERE guild_id = ? AND role_id = ? AND discord_user_id = ?").run(guildId, roleId, discordUserId);
+    this.db
+      .prepare("DELETE FROM role_grants WHERE guild_id = ? AND role_id = ? AND discord_user_id = ?")
+      .run(guildId, roleId, discordUserId);
   }
 }
 

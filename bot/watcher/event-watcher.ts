@@ -21,8 +21,19 @@ export class EventWatcher {
   private timer?: NodeJS.Timeout;
   private socket?: StacksApiSocketClient;
 
-  constructor(private readonly opts: { client: StacksClient; store: Store; log: Logger; contracts: string[]; handler: EventHandler;
-    pollMs?: number; pageSize?: number; fromStart?: boolean; socketUrl?: string }) {}
+  constructor(
+    private readonly opts: {
+      client: StacksClient;
+      store: Store;
+      log: Logger;
+      contracts: string[];
+      handler: EventHandler;
+      pollMs?: number;
+      pageSize?: number;
+      fromStart?: boolean;
+      socketUrl?: string;
+    },
+  ) {}
 
   async start() {
     this.running = true;
@@ -34,7 +45,8 @@ export class EventWatcher {
     }
     if (this.opts.socketUrl !== undefined) {
       this.socket = new StacksApiSocketClient({ url: this.opts.socketUrl });
-      for (const contractId of this.opts.contracts) this.socket.subscribeAddressTransactions(contractId, () => void this.poll());
+      for (const contractId of this.opts.contracts)
+        this.socket.subscribeAddressTransactions(contractId, () => void this.poll());
     }
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 5_000);
     await this.poll();
@@ -65,20 +77,28 @@ export class EventWatcher {
           }
         }
       } while (this.again && this.running);
-    })().finally(() => { this.pending = null; });
+    })().finally(() => {
+      this.pending = null;
+    });
     return this.pending;
   }
 
   private async total(contractId: string): Promise<number> {
-    const { data, error } = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs",
-      { params: { path: { contract_id: contractId }, query: { limit: 1 } } });
+    const { data, error } = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs", {
+      params: { path: { contract_id: contractId }, query: { limit: 1 } },
+    });
     if (!data) throw new Error(`logs of ${contractId}: ${JSON.stringify(error)}`);
     return data.total;
   }
 
   private async catchUp(contractId: string) {
     const handled = Number(this.opts.store.cursor(contractId) ?? "0");
-    const { logs: events } = await latestContractLogs(this.opts.client, contractId, (total) => total - handled, this.opts.pageSize ?? 50);
+    const { logs: events } = await latestContractLogs(
+      this.opts.client,
+      contractId,
+      (total) => total - handled,
+      this.opts.pageSize ?? 50,
+    );
     for (const [i, log] of events.entries()) {
       if (!this.running) return;
       const index = handled + i;

@@ -8,13 +8,21 @@ import { html } from "./html";
  * "claim open", "not insured", "not listed" (pending, rejected or delisted), "unknown protocol".
  */
 
-const COLORS = { insured: "#2ea44f", open: "#fe7d37", starting: "#1971c2", none: "#9f9f9f", unknown: "#e05d44", label: "#555" };
+const COLORS = {
+  insured: "#2ea44f",
+  open: "#fe7d37",
+  starting: "#1971c2",
+  none: "#9f9f9f",
+  unknown: "#e05d44",
+  label: "#555",
+};
 /** A name is cut so the badge stays badge-sized; the page it links to has the full name. */
 export const BADGE_NAME_MAX = 24;
 
 export function compactStx(micro: bigint): string {
   const stx = Number(micro / 1_000_000n);
-  const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1).replace(/\.0$/, "") : n.toFixed(2).replace(/\.?0+$/, ""));
+  const fmt = (n: number) =>
+    n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1).replace(/\.0$/, "") : n.toFixed(2).replace(/\.?0+$/, "");
   if (stx >= 1e9) return `${fmt(stx / 1e9)}B STX`;
   if (stx >= 1e6) return `${fmt(stx / 1e6)}M STX`;
   if (stx >= 1e3) return `${fmt(stx / 1e3)}k STX`;
@@ -33,16 +41,27 @@ export function badgeFor(summary: ProtocolSummary | null): { label: string; mess
   if (!summary) return { label: "cover", message: "unknown protocol", color: COLORS.unknown };
   const label = badgeName(summary.name);
   switch (summary.verdict) {
-    case "not listed": return { label, message: summary.status === "delisted" ? "delisted" : "not listed", color: COLORS.none };
-    case "claim open": return { label, message: "claim open", color: COLORS.open };
-    case "insured": return { label, message: `insured ${compactStx(BigInt(summary.coverInForce))}`, color: COLORS.insured };
-    case "cover starting": return { label, message: `cover starts ${day(summary.coverStartsAt ?? 0)}`, color: COLORS.starting };
-    default: return { label, message: "not insured", color: COLORS.none };
+    case "not listed":
+      return { label, message: summary.status === "delisted" ? "delisted" : "not listed", color: COLORS.none };
+    case "claim open":
+      return { label, message: "claim open", color: COLORS.open };
+    case "insured":
+      return { label, message: `insured ${compactStx(BigInt(summary.coverInForce))}`, color: COLORS.insured };
+    case "cover starting":
+      return { label, message: `cover starts ${day(summary.coverStartsAt ?? 0)}`, color: COLORS.starting };
+    default:
+      return { label, message: "not insured", color: COLORS.none };
   }
 }
 
 /** Verdana 11px, as the badge services measure it, closely enough for short texts. */
-const width = (text: string) => Math.round([...text].reduce((w, c) => w + (/[ilj.,:|!]/.test(c) ? 3.5 : /[mwMW]/.test(c) ? 10 : /[A-Z0-9]/.test(c) ? 7.5 : 6.6), 0)) + 12;
+const width = (text: string) =>
+  Math.round(
+    [...text].reduce(
+      (w, c) => w + (/[ilj.,:|!]/.test(c) ? 3.5 : /[mwMW]/.test(c) ? 10 : /[A-Z0-9]/.test(c) ? 7.5 : 6.6),
+      0,
+    ),
+  ) + 12;
 
 export function badgeSvg(badge: { label: string; message: string; color: string }, link: string): string {
   const lw = width(badge.label);

@@ -19,7 +19,9 @@ const isSafe = (value: unknown): value is SafeHtml => typeof value === "object" 
  * "exe.png".
  */
 export function escapeText(text: string): string {
-  return text.replace(DIRECTION_CONTROLS, "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return text
+    .replace(DIRECTION_CONTROLS, "")
+    .replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 type Value = SafeHtml | string | number | bigint | boolean | null | undefined | readonly Value[];
@@ -46,7 +48,9 @@ export const raw = (text: string): SafeHtml => make(text);
  */
 export function htmlLink(label: string, uri: string): SafeHtml {
   const target = safeLinkTarget(uri);
-  return target ? html`<a href="${target}" rel="noopener noreferrer">${label}</a>` : html`<span class="inert">${uri}</span> (not a link)`;
+  return target
+    ? html`<a href="${target}" rel="noopener noreferrer">${label}</a>`
+    : html`<span class="inert">${uri}</span> (not a link)`;
 }
 
 /**
@@ -62,7 +66,9 @@ export const pathSegment = (segment: string) =>
  * can close the element or open a comment.
  */
 export function jsonScript(id: string, value: unknown): SafeHtml {
-  const json = JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v))
-    .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const json = JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
   return make(`<script type="application/json" id="${escapeText(id)}">${json}</script>`);
 }

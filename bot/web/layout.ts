@@ -36,7 +36,11 @@ button:disabled { opacity: 0.6; }
 @media (max-width: 40rem) { .hide-small { display: none; } th, td { padding: 0.4rem; } }`;
 
 /** A page: its title, body, and optionally one script from this server with its JSON configuration. */
-export function shell(title: string, body: SafeHtml, options: { script?: string; config?: unknown; narrow?: boolean } = {}): string {
+export function shell(
+  title: string,
+  body: SafeHtml,
+  options: { script?: string; config?: unknown; narrow?: boolean } = {},
+): string {
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><link rel="icon" href="/favicon.svg"><link rel="stylesheet" href="/assets/site.css"></head><body>
 <header class="site"><b><a href="/">Insured DApps</a></b><a href="/pool">Pool</a><a href="/api/v1/openapi.json">API</a></header>

@@ -11,7 +11,9 @@ export function votePage(claim: Claim, protocolName: string, choice: "approve" |
   const voted = claim.approveWeight + claim.denyWeight;
   const share = voted === 0n ? "0%" : formatBps((claim.approveWeight * 10_000n) / voted);
   const open = claim.status === "voting";
-  return shell(`Vote on claim #${claim.id}`, html`
+  return shell(
+    `Vote on claim #${claim.id}`,
+    html`
   <h1>Claim #${claim.id} · ${protocolName}</h1>
   <p>${claim.description}</p>
   <dl>
@@ -30,16 +32,21 @@ export function votePage(claim: Claim, protocolName: string, choice: "approve" |
   <button id="sign" ${open ? "" : html`disabled`}>Sign the vote with my wallet</button>
   <p id="status" data-kind="info">${open ? "Your wallet signs; this page never sees your keys. A vote moves no STX." : "Voting on this claim is closed."}</p>
   <p id="signed" class="muted" hidden></p>
-  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`, { config, script: "/assets/vote.js", narrow: true });
+  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
+    { config, script: "/assets/vote.js", narrow: true },
+  );
 }
 
 export function linkPage(config: { discordId: string; nonce: string; expires: number }, pageConfig: unknown) {
-  return shell("Link your wallet", html`
+  return shell(
+    "Link your wallet",
+    html`
   <h1>Link your wallet to Discord</h1>
   <p>Your wallet signs a message naming your Discord account and this one-time link. Nothing is sent on-chain and no STX moves.</p>
   <dl><dt>Discord account</dt><dd>${config.discordId}</dd><dt>Link valid until</dt><dd>${new Date(config.expires * 1000).toUTCString()}</dd></dl>
   <p></p><button id="sign">Sign with my wallet</button><p id="status" data-kind="info"></p>`,
-  { config: pageConfig, script: "/assets/link.js", narrow: true });
+    { config: pageConfig, script: "/assets/link.js", narrow: true },
+  );
 }
 
 export function messagePage(title: string, text: string) {

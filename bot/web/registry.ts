@@ -3,7 +3,14 @@ import type { Claim, ProtocolDetails } from "../chain/protocol-reader";
 import { decodeLog } from "../chain/events";
 import { latestContractLogs } from "../chain/contract-logs";
 import { describeContractError } from "../chain/contract-errors";
-import { coverInForce, listingVerdict, LISTED, POLICY_SCAN, type CoverInForce, type ListingVerdict } from "../chain/cover-in-force";
+import {
+  coverInForce,
+  listingVerdict,
+  LISTED,
+  POLICY_SCAN,
+  type CoverInForce,
+  type ListingVerdict,
+} from "../chain/cover-in-force";
 import { TtlCache } from "./ttl-cache";
 
 /**
@@ -13,27 +20,72 @@ import { TtlCache } from "./ttl-cache";
  */
 
 export type ProtocolSummary = {
-  id: string; name: string; chain: string; category: string; status: string; website: string; sourceUrl: string;
-  audit: { verdict: string; critical: number; high: number; medium: number; low: number; reportUri: string; reportHash: string;
-    auditor: string; recordedAt: number } | null;
-  auditCount: number; incidentCount: number;
+  id: string;
+  name: string;
+  chain: string;
+  category: string;
+  status: string;
+  website: string;
+  sourceUrl: string;
+  audit: {
+    verdict: string;
+    critical: number;
+    high: number;
+    medium: number;
+    low: number;
+    reportUri: string;
+    reportHash: string;
+    auditor: string;
+    recordedAt: number;
+  } | null;
+  auditCount: number;
+  incidentCount: number;
   risk: { score: number; tier: number; rateBps: number } | null;
   /** Cover the chain counts as active (including policies in their waiting period or past their end). */
   activeCover: string;
   /** Cover in force now: past the waiting period and before the end. */
-  coverInForce: string; coverWaiting: string; coverStartsAt: number | null;
-  insured: boolean; listed: boolean; openClaims: number; pastClaims: number;
-  coverAvailable: boolean; coverUnavailableReason: string | null;
+  coverInForce: string;
+  coverWaiting: string;
+  coverStartsAt: number | null;
+  insured: boolean;
+  listed: boolean;
+  openClaims: number;
+  pastClaims: number;
+  coverAvailable: boolean;
+  coverUnavailableReason: string | null;
   verdict: ListingVerdict;
 };
 export type ClaimSummary = {
-  id: string; protocolId: string; policyId: string; claimant: string; amount: string; payable: string; paid: string; status: string;
-  incidentTime: number; submittedAt: number; votingEndsAt: number; approveWeight: string; denyWeight: string; voterCount: number;
-  description: string; evidenceUri: string; evidenceHash: string; transactions: { topic: string; txid: string }[];
+  id: string;
+  protocolId: string;
+  policyId: string;
+  claimant: string;
+  amount: string;
+  payable: string;
+  paid: string;
+  status: string;
+  incidentTime: number;
+  submittedAt: number;
+  votingEndsAt: number;
+  approveWeight: string;
+  denyWeight: string;
+  voterCount: number;
+  description: string;
+  evidenceUri: string;
+  evidenceHash: string;
+  transactions: { topic: string; txid: string }[];
 };
 export type PoolSummary = {
-  totalCapital: string; activeCover: string; capacity: string; freeCapacity: string; utilizationBps: number; sharePrice: string;
-  premiumsEarned: string; claimsOwed: string; claimsPending: string; totalPaidOut: string;
+  totalCapital: string;
+  activeCover: string;
+  capacity: string;
+  freeCapacity: string;
+  utilizationBps: number;
+  sharePrice: string;
+  premiumsEarned: string;
+  claimsOwed: string;
+  claimsPending: string;
+  totalPaidOut: string;
 };
 
 const OPEN = new Set(["voting", "no-quorum", "awaiting-council", "approved"]);
@@ -43,15 +95,37 @@ export function summarizeProtocol(p: ProtocolDetails, claims: Claim[], cover: Co
   const open = mine.filter((c) => OPEN.has(c.status)).length;
   const verdict = listingVerdict(p.status, cover, open);
   return {
-    id: String(p.id), name: p.name, chain: p.chain, category: p.category, status: p.status, website: p.website, sourceUrl: p.sourceUrl,
-    audit: p.latestAudit ? { verdict: p.latestAudit.verdict, critical: Number(p.latestAudit.critical), high: Number(p.latestAudit.high),
-      medium: Number(p.latestAudit.medium), low: Number(p.latestAudit.low), reportUri: p.latestAudit.reportUri, reportHash: p.latestAudit.reportHash,
-      auditor: p.latestAudit.auditor, recordedAt: Number(p.latestAudit.recordedAt) } : null,
-    auditCount: Number(p.auditCount), incidentCount: Number(p.incidentCount),
+    id: String(p.id),
+    name: p.name,
+    chain: p.chain,
+    category: p.category,
+    status: p.status,
+    website: p.website,
+    sourceUrl: p.sourceUrl,
+    audit: p.latestAudit
+      ? {
+          verdict: p.latestAudit.verdict,
+          critical: Number(p.latestAudit.critical),
+          high: Number(p.latestAudit.high),
+          medium: Number(p.latestAudit.medium),
+          low: Number(p.latestAudit.low),
+          reportUri: p.latestAudit.reportUri,
+          reportHash: p.latestAudit.reportHash,
+          auditor: p.latestAudit.auditor,
+          recordedAt: Number(p.latestAudit.recordedAt),
+        }
+      : null,
+    auditCount: Number(p.auditCount),
+    incidentCount: Number(p.incidentCount),
     risk: p.risk ? { score: Number(p.risk.score), tier: Number(p.risk.tier), rateBps: Number(p.risk.rateBps) } : null,
-    activeCover: String(p.activeCover), coverInForce: String(cover.inForce), coverWaiting: String(cover.waiting),
+    activeCover: String(p.activeCover),
+    coverInForce: String(cover.inForce),
+    coverWaiting: String(cover.waiting),
     coverStartsAt: cover.startsAt === null ? null : Number(cover.startsAt),
-    insured: LISTED.has(p.status) && cover.inForce > 0n, listed: LISTED.has(p.status), openClaims: open, pastClaims: mine.length - open,
+    insured: LISTED.has(p.status) && cover.inForce > 0n,
+    listed: LISTED.has(p.status),
+    openClaims: open,
+    pastClaims: mine.length - open,
     coverAvailable: p.notInsurableCode === null,
     coverUnavailableReason: p.notInsurableCode === null ? null : describeContractError(p.notInsurableCode),
     verdict,
@@ -66,7 +140,10 @@ export function summarizeProtocol(p: ProtocolDetails, claims: Claim[], cover: Co
 export class Registry {
   private readonly cache: TtlCache;
   private txCache = new Map<string, number>();
-  constructor(private readonly ctx: BotContext, options: { ttlMs?: number } = {}) {
+  constructor(
+    private readonly ctx: BotContext,
+    options: { ttlMs?: number } = {},
+  ) {
     this.cache = new TtlCache({ ttlMs: options.ttlMs ?? 10_000, maxEntries: 1_000 });
   }
 
@@ -80,7 +157,10 @@ export class Registry {
   }
 
   private async cover(protocolId: bigint): Promise<CoverInForce> {
-    const [{ policies }, now] = await Promise.all([this.policyList(protocolId), this.cache.get("now", () => this.ctx.reader.chainTime())]);
+    const [{ policies }, now] = await Promise.all([
+      this.policyList(protocolId),
+      this.cache.get("now", () => this.ctx.reader.chainTime()),
+    ]);
     return coverInForce(policies, now);
   }
 
@@ -93,10 +173,12 @@ export class Registry {
     return this.cache.get("protocols", async () => {
       const [all, claims] = await Promise.all([this.ctx.reader.protocols(), this.claims()]);
       const listed = all.filter((p) => LISTED.has(p.status));
-      const rows = await Promise.all(listed.map(async (p) => {
-        const [details, cover] = await Promise.all([this.details(p.id), this.cover(p.id)]);
-        return details ? summarizeProtocol(details, claims, cover) : null;
-      }));
+      const rows = await Promise.all(
+        listed.map(async (p) => {
+          const [details, cover] = await Promise.all([this.details(p.id), this.cover(p.id)]);
+          return details ? summarizeProtocol(details, claims, cover) : null;
+        }),
+      );
       return rows.filter((r): r is ProtocolSummary => r !== null);
     });
   }
@@ -118,14 +200,18 @@ export class Registry {
   async events(contract: string, max = 500) {
     const contractId = this.ctx.reader.contractId(contract);
     const { total, logs } = await latestContractLogs(this.ctx.reader.client, contractId, (t) => Math.min(t, max));
-    return logs.map((r, i) => decodeLog(contractId, total - logs.length + i, r, this.ctx.log)).filter((e) => e !== null);
+    return logs
+      .map((r, i) => decodeLog(contractId, total - logs.length + i, r, this.ctx.log))
+      .filter((e) => e !== null);
   }
 
   /** When a transaction was mined (block time), cached. */
   async txTime(txid: string): Promise<number> {
     const cached = this.txCache.get(txid);
     if (cached !== undefined) return cached;
-    const { data } = await this.ctx.reader.client.api.GET("/extended/v1/tx/{tx_id}", { params: { path: { tx_id: txid } } });
+    const { data } = await this.ctx.reader.client.api.GET("/extended/v1/tx/{tx_id}", {
+      params: { path: { tx_id: txid } },
+    });
     const time = (data as { block_time?: number } | undefined)?.block_time ?? 0;
     // Bounded: the oldest mined times are forgotten first (they are re-read if needed).
     if (this.txCache.size >= 5_000) this.txCache.delete(this.txCache.keys().next().value!);
@@ -134,41 +220,76 @@ export class Registry {
   }
 
   async claimSummaries(protocolId?: bigint): Promise<ClaimSummary[]> {
-    const [claims, events] = await Promise.all([this.claims(), this.cache.get("events:claims", () => this.events("claims-assessment"))]);
+    const [claims, events] = await Promise.all([
+      this.claims(),
+      this.cache.get("events:claims", () => this.events("claims-assessment")),
+    ]);
     const txs = new Map<string, { topic: string; txid: string }[]>();
     for (const e of events) {
       if (!("claimId" in e.data) || e.topic === "vote-cast" || e.topic === "vote-settled") continue;
       const key = String(e.data.claimId);
       txs.set(key, [...(txs.get(key) ?? []), { topic: e.topic, txid: e.txid }]);
     }
-    return claims.filter((c) => protocolId === undefined || c.protocolId === protocolId).map((c) => ({
-      id: String(c.id), protocolId: String(c.protocolId), policyId: String(c.policyId), claimant: c.claimant, amount: String(c.amount),
-      payable: String(c.payable), paid: String(c.paid), status: c.status, incidentTime: Number(c.incidentTime), submittedAt: Number(c.submittedAt),
-      votingEndsAt: Number(c.votingEndsAt), approveWeight: String(c.approveWeight), denyWeight: String(c.denyWeight), voterCount: Number(c.voterCount),
-      description: c.description, evidenceUri: c.evidenceUri, evidenceHash: c.evidenceHash, transactions: txs.get(String(c.id)) ?? [],
-    }));
+    return claims
+      .filter((c) => protocolId === undefined || c.protocolId === protocolId)
+      .map((c) => ({
+        id: String(c.id),
+        protocolId: String(c.protocolId),
+        policyId: String(c.policyId),
+        claimant: c.claimant,
+        amount: String(c.amount),
+        payable: String(c.payable),
+        paid: String(c.paid),
+        status: c.status,
+        incidentTime: Number(c.incidentTime),
+        submittedAt: Number(c.submittedAt),
+        votingEndsAt: Number(c.votingEndsAt),
+        approveWeight: String(c.approveWeight),
+        denyWeight: String(c.denyWeight),
+        voterCount: Number(c.voterCount),
+        description: c.description,
+        evidenceUri: c.evidenceUri,
+        evidenceHash: c.evidenceHash,
+        transactions: txs.get(String(c.id)) ?? [],
+      }));
   }
 
   /** Totals of a protocol's policies, and its active cover over time as steps. */
   async policies(protocolId: bigint) {
     const { total, policies } = await this.policyList(protocolId);
     const sum = (f: (p: (typeof policies)[number]) => bigint) => policies.reduce((a, p) => a + f(p), 0n);
-    const changes = policies.flatMap((p) => [{ t: Number(p.purchasedAt), d: p.coverageAmount }, { t: Number(p.endsAt), d: -p.coverageAmount }])
+    const changes = policies
+      .flatMap((p) => [
+        { t: Number(p.purchasedAt), d: p.coverageAmount },
+        { t: Number(p.endsAt), d: -p.coverageAmount },
+      ])
       .sort((a, b) => a.t - b.t);
     let cover = 0n;
     const series = changes.map((c) => ({ t: c.t, value: (cover += c.d) }));
     return {
-      count: total, activeCover: String(policies.filter((p) => p.status === "active").reduce((a, p) => a + p.remainingCover, 0n)),
-      coverSold: String(sum((p) => p.coverageAmount)), premiums: String(sum((p) => p.premium)), paidOut: String(sum((p) => p.totalPaid)),
+      count: total,
+      activeCover: String(policies.filter((p) => p.status === "active").reduce((a, p) => a + p.remainingCover, 0n)),
+      coverSold: String(sum((p) => p.coverageAmount)),
+      premiums: String(sum((p) => p.premium)),
+      paidOut: String(sum((p) => p.totalPaid)),
       series,
     };
   }
 
   async pool(): Promise<PoolSummary> {
     const s = await this.cache.get("pool", () => this.ctx.reader.pool());
-    return { totalCapital: String(s.totalCapital), activeCover: String(s.activeCover), capacity: String(s.capacity), freeCapacity: String(s.freeCapacity),
-      utilizationBps: Number(s.utilizationBps), sharePrice: String(s.sharePrice), premiumsEarned: String(s.premiumsEarned),
-      claimsOwed: String(s.claimsOwed), claimsPending: String(s.claimsPending), totalPaidOut: String(s.totalPaidOut) };
+    return {
+      totalCapital: String(s.totalCapital),
+      activeCover: String(s.activeCover),
+      capacity: String(s.capacity),
+      freeCapacity: String(s.freeCapacity),
+      utilizationBps: Number(s.utilizationBps),
+      sharePrice: String(s.sharePrice),
+      premiumsEarned: String(s.premiumsEarned),
+      claimsOwed: String(s.claimsOwed),
+      claimsPending: String(s.claimsPending),
+      totalPaidOut: String(s.totalPaidOut),
+    };
   }
 
   /** Capital, utilization and premiums over time, from the pool's and the cover contract's events. */
@@ -177,7 +298,10 @@ export class Registry {
   }
 
   private async loadPoolHistory() {
-    const [pool, cover] = await Promise.all([this.events("capital-pool", 200), this.events("cybersecurity-insurance-defi", 200)]);
+    const [pool, cover] = await Promise.all([
+      this.events("capital-pool", 200),
+      this.events("cybersecurity-insurance-defi", 200),
+    ]);
     const capital: { t: number; value: bigint }[] = [];
     const premiums: { t: number; value: bigint }[] = [];
     let premiumTotal = 0n;
@@ -187,7 +311,9 @@ export class Registry {
       if (e.topic === "premium-collected") premiums.push({ t, value: (premiumTotal += e.data.toCapital) });
     }
     const utilization: { t: number; value: bigint }[] = [];
-    for (const e of cover) if (e.topic === "policy-purchased") utilization.push({ t: await this.txTime(e.txid), value: e.data.utilizationBps });
+    for (const e of cover)
+      if (e.topic === "policy-purchased")
+        utilization.push({ t: await this.txTime(e.txid), value: e.data.utilizationBps });
     return { capital, premiums, utilization };
   }
 }

@@ -10,9 +10,17 @@ import type { WebOptions } from "./server";
  * Cross-Origin-Resource-Policy), since READMEs embed the one and integrators call the other.
  */
 export const CSP_DIRECTIVES = {
-  "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
-  "connect-src": ["'self'"], "font-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"], "form-action": ["'self'"],
-  "frame-ancestors": ["'none'"], "report-uri": ["/api/csp-report"],
+  "default-src": ["'self'"],
+  "script-src": ["'self'"],
+  "style-src": ["'self'"],
+  "img-src": ["'self'", "data:"],
+  "connect-src": ["'self'"],
+  "font-src": ["'self'"],
+  "object-src": ["'none'"],
+  "base-uri": ["'none'"],
+  "form-action": ["'self'"],
+  "frame-ancestors": ["'none'"],
+  "report-uri": ["/api/csp-report"],
 };
 export const CORS_METHODS = "GET, HEAD, OPTIONS";
 export const isApi = (url: string) => url === "/api" || url.startsWith("/api/");
@@ -28,14 +36,17 @@ export async function registerSecurity(app: FastifyInstance, web: WebOptions) {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(rateLimit, {
-    max: web.rateLimit?.max ?? 120, timeWindow: web.rateLimit?.windowMs ?? 60_000,
+    max: web.rateLimit?.max ?? 120,
+    timeWindow: web.rateLimit?.windowMs ?? 60_000,
     keyGenerator: (request) => request.ip,
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`too many requests: at most ${context.max} every ${context.after}`), { statusCode: 429 }),
   });
   app.addHook("onSend", async (request, reply) => {
     if (isOpenToOtherOrigins(request.url)) {
-      reply.header("access-control-allow-origin", "*").header("access-control-allow-methods", CORS_METHODS)
+      reply
+        .header("access-control-allow-origin", "*")
+        .header("access-control-allow-methods", CORS_METHODS)
         .header("access-control-allow-headers", "content-type");
     }
   });

@@ -43,11 +43,25 @@ const PAGE_METHODS = CORS_METHODS;
 export type ApiError = { error: { code: string; message: string } };
 export const apiError = (code: string, message: string): ApiError => ({ error: { code, message } });
 
-const CODES: Record<number, string> = { 400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-  415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error", 503: "chain_unavailable" };
+const CODES: Record<number, string> = {
+  400: "bad_request",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "body_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+  500: "internal_error",
+  503: "chain_unavailable",
+};
 
 /** The answer for an error: JSON under /api/, a short page elsewhere. */
-export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, title = "Something went wrong") {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  title = "Something went wrong",
+) {
   reply.code(status);
   if (isApi(request.url)) return reply.type("application/json").send(apiError(CODES[status] ?? "error", message));
   return reply.type("text/html; charset=utf-8").send(messagePage(title, message));
@@ -71,11 +85,20 @@ export function createApp(web: WebOptions) {
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // Node checks these limits on an interval; a short one makes a slow client's limit real.
-    serverFactory: (handler) => createServer({ headersTimeout, requestTimeout: Math.max(web.requestTimeoutMs ?? 15_000, headersTimeout),
-      connectionsCheckingInterval: Math.min(1_000, headersTimeout), keepAliveTimeout: 5_000 }, handler),
+    serverFactory: (handler) =>
+      createServer(
+        {
+          headersTimeout,
+          requestTimeout: Math.max(web.requestTimeoutMs ?? 15_000, headersTimeout),
+          connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+          keepAliveTimeout: 5_000,
+        },
+        handler,
+      ),
     frameworkErrors: (error, request, reply) => {
       // A malformed percent-encoding or a bad header: the client's mistake, never a 500.
-      const message = error.code === "FST_ERR_BAD_URL" ? "the path is not a valid URL (check its percent-encoding)" : error.message;
+      const message =
+        error.code === "FST_ERR_BAD_URL" ? "the path is not a valid URL (check its percent-encoding)" : error.message;
       void sendError(request, reply, 400, message, "Bad request");
     },
   });
@@ -85,7 +108,13 @@ export function createApp(web: WebOptions) {
 function handleErrors(app: FastifyInstance, ctx: BotContext) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ChainUnavailableError) {
-      return sendError(request, reply, 503, "The Stacks chain can't be read right now. Try again shortly.", "Try again");
+      return sendError(
+        request,
+        reply,
+        503,
+        "The Stacks chain can't be read right now. Try again shortly.",
+        "Try again",
+      );
     }
     if (error.validation) {
       // A refusal in a route's own words carries the headers that route answers with (api-schemas.ts).
@@ -109,14 +138,25 @@ function methodRules(app: FastifyInstance) {
     reply.header("allow", PAGE_METHODS);
     return sendError(request, reply, 405, `${request.method} is not allowed here; use GET`, "Method not allowed");
   };
-  app.route({ method: ["POST", "PUT", "DELETE", "PATCH"], url: "/*", config: { rateLimit: false }, handler: notAllowed });
+  app.route({
+    method: ["POST", "PUT", "DELETE", "PATCH"],
+    url: "/*",
+    config: { rateLimit: false },
+    handler: notAllowed,
+  });
   app.options("/*", { config: { rateLimit: false } }, (request, reply) => {
     if (!isOpenToOtherOrigins(request.url)) reply.header("allow", PAGE_METHODS);
     return reply.code(204).send();
   });
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
     if (!["GET", "HEAD"].includes(request.method)) return notAllowed(request, reply);
-    return sendError(request, reply, 404, isApi(request.url) ? `no API route ${request.url.split("?")[0]}` : "There is nothing here.", "Not found");
+    return sendError(
+      request,
+      reply,
+      404,
+      isApi(request.url) ? `no API route ${request.url.split("?")[0]}` : "There is nothing here.",
+      "Not found",
+    );
   });
 }
 
@@ -134,7 +174,8 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
   methodRules(app);
   const deps = { ctx, registry: new Registry(ctx, { ttlMs: web.cacheMs }), onLinked: options.onLinked };
   await app.register(assetRoutes);
-  for (const routes of [voteRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes]) await app.register(routes, deps);
+  for (const routes of [voteRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes])
+    await app.register(routes, deps);
 }
 
 /** The web app, ready to answer but not listening (scripts/openapi.ts reads the API document from it). */
@@ -152,7 +193,11 @@ export async function startWebServer(ctx: BotContext, options: WebAppOptions & {
   return { url: `http://127.0.0.1:${port}`, port, close: () => app.close() };
 }
 
-export type RouteDeps = { ctx: BotContext; registry: Registry; onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void> };
+export type RouteDeps = {
+  ctx: BotContext;
+  registry: Registry;
+  onLinked?: (r: Extract<LinkResult, { ok: true }>) => Promise<void>;
+};
 /** A query string that takes exactly these string parameters (and refuses any other). */
 export const query = (...names: string[]) => queryString(Object.fromEntries(names.map((name) => [name, {}])));
 export const HTML = "text/html; charset=utf-8";

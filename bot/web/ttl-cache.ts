@@ -7,7 +7,9 @@ export class TtlCache {
   private entries = new Map<string, { at: number; value: Promise<unknown> }>();
   constructor(private readonly options: { ttlMs: number; maxEntries: number; now?: () => number }) {}
 
-  private now() { return (this.options.now ?? Date.now)(); }
+  private now() {
+    return (this.options.now ?? Date.now)();
+  }
 
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
@@ -16,9 +18,13 @@ export class TtlCache {
     while (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     const value = load();
     this.entries.set(key, { at: this.now(), value });
-    value.catch(() => { if (this.entries.get(key)?.value === value) this.entries.delete(key); });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
     return value;
   }
 
-  get size() { return this.entries.size; }
+  get size() {
+    return this.entries.size;
+  }
 }

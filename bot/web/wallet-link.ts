@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import { Cl, encodeStructuredDataBytes, publicKeyFromSignatureRsv, publicKeyToAddress, type ClarityValue } from "@stacks/transactions";
+import {
+  Cl,
+  encodeStructuredDataBytes,
+  publicKeyFromSignatureRsv,
+  publicKeyToAddress,
+  type ClarityValue,
+} from "@stacks/transactions";
 import type { Store } from "../storage/store";
 
 /**
@@ -15,22 +21,37 @@ import type { Store } from "../storage/store";
 export const LINK_TTL_MS = 15 * 60 * 1000;
 
 export function linkDomain(mainnet: boolean): ClarityValue {
-  return Cl.tuple({ name: Cl.stringAscii("Cyber-security cover for DeFi"), version: Cl.stringAscii("1"),
-    "chain-id": Cl.uint(mainnet ? 1 : 2147483648) });
+  return Cl.tuple({
+    name: Cl.stringAscii("Cyber-security cover for DeFi"),
+    version: Cl.stringAscii("1"),
+    "chain-id": Cl.uint(mainnet ? 1 : 2147483648),
+  });
 }
 
 export function linkMessage(p: { discordId: string; nonce: string; expiresAt: number }): ClarityValue {
-  return Cl.tuple({ action: Cl.stringAscii("link-wallet"), "discord-id": Cl.stringAscii(p.discordId), nonce: Cl.stringAscii(p.nonce),
-    expires: Cl.uint(Math.floor(p.expiresAt / 1000)) });
+  return Cl.tuple({
+    action: Cl.stringAscii("link-wallet"),
+    "discord-id": Cl.stringAscii(p.discordId),
+    nonce: Cl.stringAscii(p.nonce),
+    expires: Cl.uint(Math.floor(p.expiresAt / 1000)),
+  });
 }
 
 export type LinkAttempt = { nonce: string; address: string; signature: string };
-export type LinkResult = { ok: true; discordId: string; address: string; movedFrom: string | null } | { ok: false; status: number; error: string };
+export type LinkResult =
+  | { ok: true; discordId: string; address: string; movedFrom: string | null }
+  | { ok: false; status: number; error: string };
 
 export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean, now = Date.now()): LinkResult {
   const issued = store.linkNonce(attempt.nonce);
-  if (!issued || issued.usedAt !== null) return { ok: false, status: 409, error: "This link was already used or does not exist. Run /link in Discord for a new one." };
-  if (now > issued.expiresAt) return { ok: false, status: 410, error: "This link has expired. Run /link in Discord for a new one." };
+  if (!issued || issued.usedAt !== null)
+    return {
+      ok: false,
+      status: 409,
+      error: "This link was already used or does not exist. Run /link in Discord for a new one.",
+    };
+  if (now > issued.expiresAt)
+    return { ok: false, status: 410, error: "This link has expired. Run /link in Discord for a new one." };
   let signer: string;
   try {
     const message = linkMessage({ discordId: issued.discordUserId, nonce: attempt.nonce, expiresAt: issued.expiresAt });
@@ -41,9 +62,14 @@ export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean,
     return { ok: false, status: 400, error: "The signature could not be read." };
   }
   if (signer !== attempt.address) {
-    return { ok: false, status: 403, error: "The signature was not made by that address for this link. Sign with the wallet you want to link." };
+    return {
+      ok: false,
+      status: 403,
+      error: "The signature was not made by that address for this link. Sign with the wallet you want to link.",
+    };
   }
-  if (!store.consumeLinkNonce(attempt.nonce, now)) return { ok: false, status: 409, error: "This link was already used. Run /link again." };
+  if (!store.consumeLinkNonce(attempt.nonce, now))
+    return { ok: false, status: 409, error: "This link was already used. Run /link again." };
   const { movedFrom } = store.linkWallet(issued.discordUserId, attempt.address);
   return { ok: true, discordId: issued.discordUserId, address: attempt.address, movedFrom };
 }

@@ -3,12 +3,33 @@ import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { DiscordSnowflake } from "@sapphire/snowflake";
 import {
-  ApplicationCommandType, ChannelType, GatewayDispatchEvents, GatewayOpcodes, InteractionType, MessageFlags, MessageType,
-  ComponentType, type APIApplicationCommand, type APIChannel, type APIEmbed, type APIGuildMember, type APIMessage,
-  type APIRole, type APIUser, type APIActionRowComponent, type APIComponentInMessageActionRow,
-  type APIApplicationCommandInteractionDataOption, type RESTGetAPIGatewayBotResult, type GatewayReadyDispatchData,
-  type APIInteraction, type APIThreadChannel, type RoleFlags, type GuildMemberFlags, type ApplicationFlags,
-  type APIOverwrite, PermissionFlagsBits,
+  ApplicationCommandType,
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayOpcodes,
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  ComponentType,
+  type APIApplicationCommand,
+  type APIChannel,
+  type APIEmbed,
+  type APIGuildMember,
+  type APIMessage,
+  type APIRole,
+  type APIUser,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIApplicationCommandInteractionDataOption,
+  type RESTGetAPIGatewayBotResult,
+  type GatewayReadyDispatchData,
+  type APIInteraction,
+  type APIThreadChannel,
+  type RoleFlags,
+  type GuildMemberFlags,
+  type ApplicationFlags,
+  type APIOverwrite,
+  PermissionFlagsBits,
 } from "discord-api-types/v10";
 import { RateLimiter, defaultRules, type LimitRule } from "./rate-limits";
 import { basePermissions, channelPermissions, compareRoles, highestRole } from "./permissions";
@@ -26,12 +47,19 @@ const iso = () => new Date().toISOString();
 export type RecordedRequest = { method: string; path: string; body: unknown; status: number; at: number };
 export type ChannelMessage = APIMessage & { edits: number; history: { content: string; embeds: APIEmbed[] }[] };
 export type InteractionRecord = {
-  id: string; token: string; kind: "command" | "button" | "autocomplete"; name?: string; customId?: string; userId: string;
+  id: string;
+  token: string;
+  kind: "command" | "button" | "autocomplete";
+  name?: string;
+  customId?: string;
+  userId: string;
   channelId: string;
   /** Callbacks in order: type 4 reply, 5 deferred, 6/7 component updates, 8 autocomplete choices. */
   callbacks: { type: number; data: any }[];
   /** The reply as the member sees it now (after edits), and follow-ups. */
-  reply?: APIMessage; followUps: APIMessage[]; ephemeral: boolean;
+  reply?: APIMessage;
+  followUps: APIMessage[];
+  ephemeral: boolean;
 };
 
 /**
@@ -39,20 +67,38 @@ export type InteractionRecord = {
  * every mention in the content is parsed; with it, only the kinds in `parse` and the ids in `roles` /
  * `users`. Only the content is parsed (never embeds), as Discord does.
  */
-export function mentionsOf(body: { content?: string; allowed_mentions?: { parse?: string[]; roles?: string[]; users?: string[] } },
-  guild?: { roles: APIRole[]; members: Map<string, APIGuildMember> }) {
+export function mentionsOf(
+  body: { content?: string; allowed_mentions?: { parse?: string[]; roles?: string[]; users?: string[] } },
+  guild?: { roles: APIRole[]; members: Map<string, APIGuildMember> },
+) {
   const content = String(body.content ?? "");
   const allowed = body.allowed_mentions;
-  const may = (kind: "everyone" | "roles" | "users", id?: string) => !allowed || (allowed.parse ?? []).includes(kind)
-    || (id !== undefined && ((kind === "roles" && (allowed.roles ?? []).includes(id)) || (kind === "users" && (allowed.users ?? []).includes(id))));
-  const roleIds = [...new Set([...content.matchAll(/<@&(\d+)>/g)].map((m) => m[1]!))]
-    .filter((id) => may("roles", id) && (!guild || guild.roles.some((r) => r.id === id)));
+  const may = (kind: "everyone" | "roles" | "users", id?: string) =>
+    !allowed ||
+    (allowed.parse ?? []).includes(kind) ||
+    (id !== undefined &&
+      ((kind === "roles" && (allowed.roles ?? []).includes(id)) ||
+        (kind === "users" && (allowed.users ?? []).includes(id))));
+  const roleIds = [...new Set([...content.matchAll(/<@&(\d+)>/g)].map((m) => m[1]!))].filter(
+    (id) => may("roles", id) && (!guild || guild.roles.some((r) => r.id === id)),
+  );
   const userIds = [...new Set([...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]!))].filter((id) => may("users", id));
   const users = userIds.map((id) => guild?.members.get(id)?.user).filter((u): u is APIUser => u !== undefined);
-  return { mention_everyone: /@(everyone|here)/.test(content) && may("everyone"), mentions: users, mention_roles: roleIds };
+  return {
+    mention_everyone: /@(everyone|here)/.test(content) && may("everyone"),
+    mentions: users,
+    mention_roles: roleIds,
+  };
 }
 
-export type LocalGuild = { id: string; name: string; ownerId: string; channels: APIChannel[]; roles: APIRole[]; members: Map<string, APIGuildMember> };
+export type LocalGuild = {
+  id: string;
+  name: string;
+  ownerId: string;
+  channels: APIChannel[];
+  roles: APIRole[];
+  members: Map<string, APIGuildMember>;
+};
 
 /** What the invite link in docs/bot.md asks for: View Channels, Send Messages, Embed Links, Read Message History, Manage Roles, Create Public Threads, Send Messages in Threads. */
 export const BOT_INVITE_PERMISSIONS = "309506165760";
@@ -76,11 +122,24 @@ export type LocalDiscordOptions = {
  */
 export const NONCE_WINDOW_MS = 120_000;
 
-type Session = { id: string; socket?: WebSocket; seq: number; sent: { s: number; t: string; d: unknown }[]; identified: boolean };
+type Session = {
+  id: string;
+  socket?: WebSocket;
+  seq: number;
+  sent: { s: number; t: string; d: unknown }[];
+  identified: boolean;
+};
 
 export class LocalDiscord {
   readonly applicationId = snowflake();
-  readonly botUser: APIUser = { id: this.applicationId, username: "cover-bot", discriminator: "0", global_name: "Cover Bot", avatar: null, bot: true };
+  readonly botUser: APIUser = {
+    id: this.applicationId,
+    username: "cover-bot",
+    discriminator: "0",
+    global_name: "Cover Bot",
+    avatar: null,
+    bot: true,
+  };
   readonly guilds: LocalGuild[] = [];
   readonly users = new Map<string, APIUser>();
   readonly messages = new Map<string, ChannelMessage[]>();
@@ -103,8 +162,12 @@ export class LocalDiscord {
     for (let g = 0; g < guildCount; g++) this.addGuild(`Cover Community ${g + 1}`);
   }
 
-  get api() { return `http://127.0.0.1:${this.port}/api`; }
-  get guild() { return this.guilds[0]!; }
+  get api() {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+  get guild() {
+    return this.guilds[0]!;
+  }
   /** The guild's text channels by name. */
   channel(name: string, guild = this.guild) {
     const channel = guild.channels.find((c) => "name" in c && c.name === name);
@@ -120,22 +183,67 @@ export class LocalDiscord {
   addGuild(name: string) {
     const id = snowflake();
     const owner = this.addUser("owner");
-    const everyone: APIRole = { id, name: "@everyone", permissions: "1071698660929", position: 0, color: 0, colors: { primary_color: 0,
-      secondary_color: null, tertiary_color: null }, hoist: false, managed: false, mentionable: false, icon: null, unicode_emoji: null,
-      flags: 0 as RoleFlags };
-    const assessors: APIRole = { ...everyone, id: snowflake(), name: "assessors", position: 1, mentionable: true, permissions: "0" };
+    const everyone: APIRole = {
+      id,
+      name: "@everyone",
+      permissions: "1071698660929",
+      position: 0,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      managed: false,
+      mentionable: false,
+      icon: null,
+      unicode_emoji: null,
+      flags: 0 as RoleFlags,
+    };
+    const assessors: APIRole = {
+      ...everyone,
+      id: snowflake(),
+      name: "assessors",
+      position: 1,
+      mentionable: true,
+      permissions: "0",
+    };
     // Discord creates a bot's own role (managed, tagged with the bot) from the invite's permissions; an
     // admin has dragged it above the assessor role, as docs/bot.md asks.
-    const botRole: APIRole = { ...everyone, id: snowflake(), name: this.botUser.username, position: 2, managed: true,
-      permissions: BOT_INVITE_PERMISSIONS, tags: { bot_id: this.botUser.id } };
+    const botRole: APIRole = {
+      ...everyone,
+      id: snowflake(),
+      name: this.botUser.username,
+      position: 2,
+      managed: true,
+      permissions: BOT_INVITE_PERMISSIONS,
+      tags: { bot_id: this.botUser.id },
+    };
     const admin: APIRole = { ...everyone, id: snowflake(), name: "admins", position: 3, permissions: "8" };
-    const channels = ["claims", "general", "pool-reports"].map((channelName, position) => ({
-      id: snowflake(), type: ChannelType.GuildText, guild_id: id, name: channelName, position, parent_id: null,
-      permission_overwrites: [], nsfw: false, topic: null, rate_limit_per_user: 0, last_message_id: null,
-    }) as APIChannel);
-    const guild = { id, name, ownerId: owner.id, channels, roles: [everyone, assessors, botRole, admin], members: new Map<string, APIGuildMember>() };
+    const channels = ["claims", "general", "pool-reports"].map(
+      (channelName, position) =>
+        ({
+          id: snowflake(),
+          type: ChannelType.GuildText,
+          guild_id: id,
+          name: channelName,
+          position,
+          parent_id: null,
+          permission_overwrites: [],
+          nsfw: false,
+          topic: null,
+          rate_limit_per_user: 0,
+          last_message_id: null,
+        }) as APIChannel,
+    );
+    const guild = {
+      id,
+      name,
+      ownerId: owner.id,
+      channels,
+      roles: [everyone, assessors, botRole, admin],
+      members: new Map<string, APIGuildMember>(),
+    };
     this.guilds.push(guild);
-    for (const user of [this.botUser, owner]) guild.members.set(user.id, this.memberOf(user, user.id === owner.id ? [admin.id] : [botRole.id]));
+    for (const user of [this.botUser, owner])
+      guild.members.set(user.id, this.memberOf(user, user.id === owner.id ? [admin.id] : [botRole.id]));
     return guild;
   }
 
@@ -145,7 +253,14 @@ export class LocalDiscord {
   /** A new role at `position`; roles at or above it move up one, as when an admin drags it there. */
   addRole(name: string, fields: Partial<APIRole> = {}, guild = this.guild): APIRole {
     const position = fields.position ?? 1;
-    const role: APIRole = { ...guild.roles.find((r) => r.id === guild.id)!, permissions: "0", ...fields, id: snowflake(), name, position };
+    const role: APIRole = {
+      ...guild.roles.find((r) => r.id === guild.id)!,
+      permissions: "0",
+      ...fields,
+      id: snowflake(),
+      name,
+      position,
+    };
     for (const r of guild.roles) {
       if (r.id === guild.id || r.position < position) continue;
       r.position += 1;
@@ -166,7 +281,9 @@ export class LocalDiscord {
 
   /** Replaces a channel's permission overwrites (allow and deny as permission bit strings). */
   setOverwrites(channelId: string, overwrites: APIOverwrite[], guild = this.guild) {
-    const channel = guild.channels.find((c) => c.id === channelId) as (APIChannel & { permission_overwrites: APIOverwrite[] }) | undefined;
+    const channel = guild.channels.find((c) => c.id === channelId) as
+      | (APIChannel & { permission_overwrites: APIOverwrite[] })
+      | undefined;
     if (!channel) throw new Error(`no channel ${channelId}`);
     channel.permission_overwrites = overwrites;
     this.broadcast(GatewayDispatchEvents.ChannelUpdate, channel);
@@ -181,14 +298,18 @@ export class LocalDiscord {
   }
 
   /** The bot's own managed role in a guild. */
-  botRole(guild = this.guild) { return guild.roles.find((r) => r.managed && r.tags?.bot_id === this.botUser.id)!; }
+  botRole(guild = this.guild) {
+    return guild.roles.find((r) => r.managed && r.tags?.bot_id === this.botUser.id)!;
+  }
 
   /** What a member may do in a guild, or in one of its channels or threads (overwrites applied). */
   permissionsOf(userId: string, channelId?: string, guild = this.guild): bigint {
     const roles = guild.members.get(userId)?.roles ?? [];
     if (!channelId) return basePermissions(guild, userId, roles);
     const thread = this.threads.find((t) => t.id === channelId);
-    const channel = guild.channels.find((c) => c.id === (thread?.parent_id ?? channelId)) as { permission_overwrites?: APIOverwrite[] } | undefined;
+    const channel = guild.channels.find((c) => c.id === (thread?.parent_id ?? channelId)) as
+      | { permission_overwrites?: APIOverwrite[] }
+      | undefined;
     return channelPermissions(guild, userId, roles, channel?.permission_overwrites ?? [], Boolean(thread));
   }
 
@@ -200,12 +321,25 @@ export class LocalDiscord {
   }
 
   private memberOf(user: APIUser, roles: string[]): APIGuildMember {
-    return { user, roles, joined_at: iso(), deaf: false, mute: false, nick: null, avatar: null, premium_since: null,
-      pending: false, communication_disabled_until: null, flags: 0 as GuildMemberFlags };
+    return {
+      user,
+      roles,
+      joined_at: iso(),
+      deaf: false,
+      mute: false,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+      pending: false,
+      communication_disabled_until: null,
+      flags: 0 as GuildMemberFlags,
+    };
   }
 
   /** Channel messages as a member sees them now, oldest first. */
-  channelMessages(channelId: string): ChannelMessage[] { return this.messages.get(channelId) ?? []; }
+  channelMessages(channelId: string): ChannelMessage[] {
+    return this.messages.get(channelId) ?? [];
+  }
 
   // -------------------------------------------------------------------------------------------
   // Lifecycle
@@ -238,18 +372,28 @@ export class LocalDiscord {
       if (left <= 0) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 200));
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }
-  private notify() { for (const w of this.waiters.splice(0)) w(); }
+  private notify() {
+    for (const w of this.waiters.splice(0)) w();
+  }
 
   // -------------------------------------------------------------------------------------------
   // Gateway
   // -------------------------------------------------------------------------------------------
   private onGateway(ws: WebSocket) {
     const sendRaw = (payload: unknown) => ws.send(JSON.stringify(payload));
-    sendRaw({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs ?? 41_250 }, s: null, t: null });
+    sendRaw({
+      op: GatewayOpcodes.Hello,
+      d: { heartbeat_interval: this.options.heartbeatIntervalMs ?? 41_250 },
+      s: null,
+      t: null,
+    });
     ws.on("message", (raw) => {
       const packet = JSON.parse(String(raw)) as { op: number; d: any };
       if (packet.op === GatewayOpcodes.Heartbeat) return sendRaw({ op: GatewayOpcodes.HeartbeatAck });
@@ -263,15 +407,37 @@ export class LocalDiscord {
     const session: Session = { id: snowflake(), socket: ws, seq: 0, sent: [], identified: true };
     this.sessions.set(session.id, session);
     const ready: GatewayReadyDispatchData = {
-      v: 10, session_id: session.id, resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`, shard: [0, 1], user: this.botUser,
-      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })), application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: "0" },
+      v: 10,
+      session_id: session.id,
+      resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`,
+      shard: [0, 1],
+      user: this.botUser,
+      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+      application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: "0" },
     };
     this.dispatch(session, GatewayDispatchEvents.Ready, ready);
     for (const g of this.guilds) {
       this.dispatch(session, GatewayDispatchEvents.GuildCreate, {
-        id: g.id, name: g.name, icon: null, owner_id: g.ownerId, unavailable: false, member_count: g.members.size, large: false,
-        joined_at: iso(), features: [], emojis: [], stickers: [], threads: [], presences: [], voice_states: [], stage_instances: [],
-        guild_scheduled_events: [], soundboard_sounds: [], roles: g.roles, channels: g.channels, members: [...g.members.values()],
+        id: g.id,
+        name: g.name,
+        icon: null,
+        owner_id: g.ownerId,
+        unavailable: false,
+        member_count: g.members.size,
+        large: false,
+        joined_at: iso(),
+        features: [],
+        emojis: [],
+        stickers: [],
+        threads: [],
+        presences: [],
+        voice_states: [],
+        stage_instances: [],
+        guild_scheduled_events: [],
+        soundboard_sounds: [],
+        roles: g.roles,
+        channels: g.channels,
+        members: [...g.members.values()],
       });
     }
   }
@@ -301,10 +467,15 @@ export class LocalDiscord {
 
   /** Drops every gateway connection as a network fault would (discord.js resumes with code 4000). */
   dropConnections(code = 4000) {
-    for (const s of this.sessions.values()) { s.socket?.close(code, "dropped by the local Discord"); s.socket = undefined; }
+    for (const s of this.sessions.values()) {
+      s.socket?.close(code, "dropped by the local Discord");
+      s.socket = undefined;
+    }
   }
 
-  get connected() { return [...this.sessions.values()].some((s) => s.socket?.readyState === 1); }
+  get connected() {
+    return [...this.sessions.values()].some((s) => s.socket?.readyState === 1);
+  }
 
   // -------------------------------------------------------------------------------------------
   // Members acting: slash commands and buttons
@@ -317,42 +488,90 @@ export class LocalDiscord {
     const permissions = this.permissionsOf(userId, channelId, guild).toString();
     const appPermissions = this.permissionsOf(this.botUser.id, channelId, guild).toString();
     return {
-      application_id: this.applicationId, guild_id: guild.id, channel_id: channelId,
-      channel: { id: channelId, type: channel?.type ?? ChannelType.GuildText, guild_id: guild.id, name: (channel as { name?: string })?.name ?? "" },
-      member: { ...member, permissions }, app_permissions: appPermissions, locale: "en-US", guild_locale: "en-US",
-      entitlements: [], authorizing_integration_owners: { 0: guild.id }, context: 0, version: 1, attachment_size_limit: 8_388_608,
-      id: snowflake(), token: `itok-${snowflake()}`,
+      application_id: this.applicationId,
+      guild_id: guild.id,
+      channel_id: channelId,
+      channel: {
+        id: channelId,
+        type: channel?.type ?? ChannelType.GuildText,
+        guild_id: guild.id,
+        name: (channel as { name?: string })?.name ?? "",
+      },
+      member: { ...member, permissions },
+      app_permissions: appPermissions,
+      locale: "en-US",
+      guild_locale: "en-US",
+      entitlements: [],
+      authorizing_integration_owners: { 0: guild.id },
+      context: 0,
+      version: 1,
+      attachment_size_limit: 8_388_608,
+      id: snowflake(),
+      token: `itok-${snowflake()}`,
     };
   }
 
   /** A member types a slash command; returns the interaction record the bot's answers fill in. */
-  slashCommand(name: string, options: APIApplicationCommandInteractionDataOption[], userId: string,
-    channelId = (this.channel("general").id), opts: { dm?: boolean; focused?: boolean; guild?: LocalGuild } = {}): InteractionRecord {
+  slashCommand(
+    name: string,
+    options: APIApplicationCommandInteractionDataOption[],
+    userId: string,
+    channelId = this.channel("general").id,
+    opts: { dm?: boolean; focused?: boolean; guild?: LocalGuild } = {},
+  ): InteractionRecord {
     const base = this.interactionBase(userId, channelId, opts.guild);
-    const registered = [...this.commands.global, ...(this.commands.guild.get(base.guild_id) ?? [])].find((c) => c.name === name);
+    const registered = [...this.commands.global, ...(this.commands.guild.get(base.guild_id) ?? [])].find(
+      (c) => c.name === name,
+    );
     const interaction = {
-      ...base, type: opts.focused ? InteractionType.ApplicationCommandAutocomplete : InteractionType.ApplicationCommand,
-      data: { id: registered?.id ?? snowflake(), name, type: ApplicationCommandType.ChatInput, options,
-        resolved: this.resolve(options, opts.guild ?? this.guild, userId, channelId) },
+      ...base,
+      type: opts.focused ? InteractionType.ApplicationCommandAutocomplete : InteractionType.ApplicationCommand,
+      data: {
+        id: registered?.id ?? snowflake(),
+        name,
+        type: ApplicationCommandType.ChatInput,
+        options,
+        resolved: this.resolve(options, opts.guild ?? this.guild, userId, channelId),
+      },
     } as Record<string, unknown>;
     if (opts.dm) {
-      delete interaction.guild_id; delete interaction.member; delete interaction.guild_locale;
+      delete interaction.guild_id;
+      delete interaction.member;
+      delete interaction.guild_locale;
       interaction.user = this.users.get(userId);
       interaction.channel = { id: channelId, type: ChannelType.DM };
       interaction.context = 1;
       interaction.authorizing_integration_owners = { 1: userId };
     }
-    const record: InteractionRecord = { id: base.id, token: base.token, kind: opts.focused ? "autocomplete" : "command", name,
-      userId, channelId, callbacks: [], followUps: [], ephemeral: false };
+    const record: InteractionRecord = {
+      id: base.id,
+      token: base.token,
+      kind: opts.focused ? "autocomplete" : "command",
+      name,
+      userId,
+      channelId,
+      callbacks: [],
+      followUps: [],
+      ephemeral: false,
+    };
     this.interactions.set(record.token, record);
     this.broadcast(GatewayDispatchEvents.InteractionCreate, interaction as unknown as APIInteraction);
     return record;
   }
 
   /** The users, members, channels and roles named in options, as Discord sends them alongside. */
-  private resolve(options: APIApplicationCommandInteractionDataOption[], guild: LocalGuild, userId: string, channelId: string) {
-    const resolved = { users: {} as Record<string, APIUser>, members: {} as Record<string, unknown>, channels: {} as Record<string, unknown>,
-      roles: {} as Record<string, APIRole> };
+  private resolve(
+    options: APIApplicationCommandInteractionDataOption[],
+    guild: LocalGuild,
+    userId: string,
+    channelId: string,
+  ) {
+    const resolved = {
+      users: {} as Record<string, APIUser>,
+      members: {} as Record<string, unknown>,
+      channels: {} as Record<string, unknown>,
+      roles: {} as Record<string, APIRole>,
+    };
     const walk = (list: APIApplicationCommandInteractionDataOption[]) => {
       for (const o of list) {
         if ("options" in o && o.options) walk(o.options as APIApplicationCommandInteractionDataOption[]);
@@ -362,13 +581,22 @@ export class LocalDiscord {
           const user = this.users.get(id) ?? (id === this.botUser.id ? this.botUser : undefined);
           if (user) resolved.users[id] = user;
           const member = guild.members.get(id);
-          if (member) { const { user: _u, ...rest } = member; void _u; resolved.members[id] = { ...rest, permissions: this.permissionsOf(id, channelId, guild).toString() }; }
+          if (member) {
+            const { user: _u, ...rest } = member;
+            void _u;
+            resolved.members[id] = { ...rest, permissions: this.permissionsOf(id, channelId, guild).toString() };
+          }
         }
         if (o.type === 7) {
           const channel = guild.channels.find((c) => c.id === id);
           // The invoking member's permissions in that channel.
-          if (channel) resolved.channels[id] = { id, name: (channel as { name: string }).name, type: channel.type,
-            permissions: this.permissionsOf(userId, id, guild).toString() };
+          if (channel)
+            resolved.channels[id] = {
+              id,
+              name: (channel as { name: string }).name,
+              type: channel.type,
+              permissions: this.permissionsOf(userId, id, guild).toString(),
+            };
         }
         if (o.type === 8) {
           const role = guild.roles.find((r) => r.id === id);
@@ -383,31 +611,65 @@ export class LocalDiscord {
   /** A member clicks a button on a message in a channel. */
   clickButton(message: APIMessage, customId: string, userId: string): InteractionRecord {
     const base = this.interactionBase(userId, message.channel_id);
-    const record: InteractionRecord = { id: base.id, token: base.token, kind: "button", customId, userId, channelId: message.channel_id,
-      callbacks: [], followUps: [], ephemeral: false };
+    const record: InteractionRecord = {
+      id: base.id,
+      token: base.token,
+      kind: "button",
+      customId,
+      userId,
+      channelId: message.channel_id,
+      callbacks: [],
+      followUps: [],
+      ephemeral: false,
+    };
     this.interactions.set(record.token, record);
-    this.broadcast(GatewayDispatchEvents.InteractionCreate, { ...base, type: InteractionType.MessageComponent,
-      data: { custom_id: customId, component_type: ComponentType.Button }, message });
+    this.broadcast(GatewayDispatchEvents.InteractionCreate, {
+      ...base,
+      type: InteractionType.MessageComponent,
+      data: { custom_id: customId, component_type: ComponentType.Button },
+      message,
+    });
     return record;
   }
 
   /** Waits until the bot has answered an interaction (a reply, an edit after deferring, or choices). */
   answered(record: InteractionRecord, timeoutMs = 10_000) {
-    const done = () => record.callbacks.some((c) => c.type !== 5) // a reply, an update or choices
-      || (record.callbacks.length > 0 && (Boolean(record.reply?.edited_timestamp) || record.followUps.length > 0)); // deferred, then answered
-    return this.waitFor(() => (done() ? record : undefined), timeoutMs, `an answer to ${record.name ?? record.customId}`);
+    const done = () =>
+      record.callbacks.some((c) => c.type !== 5) || // a reply, an update or choices
+      (record.callbacks.length > 0 && (Boolean(record.reply?.edited_timestamp) || record.followUps.length > 0)); // deferred, then answered
+    return this.waitFor(
+      () => (done() ? record : undefined),
+      timeoutMs,
+      `an answer to ${record.name ?? record.customId}`,
+    );
   }
 
   // -------------------------------------------------------------------------------------------
   // REST
   // -------------------------------------------------------------------------------------------
   private message(channelId: string, body: any, extra: Partial<APIMessage> = {}): ChannelMessage {
-    const guild = this.guilds.find((g) => g.channels.some((c) => c.id === channelId)) ?? this.guilds.find((g) => this.threads.some((t) => t.id === channelId && t.guild_id === g.id));
+    const guild =
+      this.guilds.find((g) => g.channels.some((c) => c.id === channelId)) ??
+      this.guilds.find((g) => this.threads.some((t) => t.id === channelId && t.guild_id === g.id));
     return {
-      id: snowflake(), channel_id: channelId, guild_id: guild?.id, author: this.botUser, content: body.content ?? "",
-      timestamp: iso(), edited_timestamp: null, tts: false, ...mentionsOf(body, guild), attachments: [],
-      embeds: body.embeds ?? [], components: (body.components ?? []) as APIActionRowComponent<APIComponentInMessageActionRow>[],
-      pinned: false, type: MessageType.Default, flags: body.flags ?? 0, edits: 0, history: [], ...extra,
+      id: snowflake(),
+      channel_id: channelId,
+      guild_id: guild?.id,
+      author: this.botUser,
+      content: body.content ?? "",
+      timestamp: iso(),
+      edited_timestamp: null,
+      tts: false,
+      ...mentionsOf(body, guild),
+      attachments: [],
+      embeds: body.embeds ?? [],
+      components: (body.components ?? []) as APIActionRowComponent<APIComponentInMessageActionRow>[],
+      pinned: false,
+      type: MessageType.Default,
+      flags: body.flags ?? 0,
+      edits: 0,
+      history: [],
+      ...extra,
     } as ChannelMessage;
   }
 
@@ -418,7 +680,11 @@ export class LocalDiscord {
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
     let body: any = undefined;
-    try { body = text ? JSON.parse(text) : undefined; } catch { body = text; }
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
     const method = req.method ?? "GET";
     const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       this.requests.push({ method, path, body, status, at: Date.now() });
@@ -429,40 +695,63 @@ export class LocalDiscord {
     };
     const limit = this.limiter.check(method, path);
     if (limit.limited) {
-      return reply(429, { message: "You are being rate limited.", retry_after: Number(limit.headers["retry-after"]), global: false }, limit.headers);
+      return reply(
+        429,
+        { message: "You are being rate limited.", retry_after: Number(limit.headers["retry-after"]), global: false },
+        limit.headers,
+      );
     }
     const h = limit.headers;
     const needsAuth = !path.startsWith("/interactions/") && !path.startsWith("/webhooks/");
-    if (needsAuth && req.headers.authorization !== `Bot ${this.token}`) return reply(401, { message: "401: Unauthorized", code: 0 });
+    if (needsAuth && req.headers.authorization !== `Bot ${this.token}`)
+      return reply(401, { message: "401: Unauthorized", code: 0 });
     const refused = this.refusal(method, path, body);
     if (refused) return reply(403, refused, h);
     let m: RegExpExecArray | null;
     if (method === "GET" && path === "/gateway/bot") {
-      const result: RESTGetAPIGatewayBotResult = { url: `ws://127.0.0.1:${this.port}/gateway`, shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 } };
+      const result: RESTGetAPIGatewayBotResult = {
+        url: `ws://127.0.0.1:${this.port}/gateway`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 },
+      };
       return reply(200, result);
     }
     if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path)) && method === "PUT") {
-      const registered = (body as APIApplicationCommand[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1]!, version: snowflake(),
-        default_member_permissions: c.default_member_permissions ?? null, type: c.type ?? ApplicationCommandType.ChatInput,
-        ...(m![2] ? { guild_id: m![2] } : {}) }) as APIApplicationCommand);
-      if (m[2]) this.commands.guild.set(m[2], registered); else this.commands.global = registered;
+      const registered = (body as APIApplicationCommand[]).map(
+        (c) =>
+          ({
+            ...c,
+            id: snowflake(),
+            application_id: m![1]!,
+            version: snowflake(),
+            default_member_permissions: c.default_member_permissions ?? null,
+            type: c.type ?? ApplicationCommandType.ChatInput,
+            ...(m![2] ? { guild_id: m![2] } : {}),
+          }) as APIApplicationCommand,
+      );
+      if (m[2]) this.commands.guild.set(m[2], registered);
+      else this.commands.global = registered;
       return reply(200, registered);
     }
     if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path)) && method === "POST") {
       const record = this.interactions.get(m[2]!);
       if (!record) return reply(404, { message: "Unknown interaction", code: 10062 });
-      if (record.callbacks.some((c) => c.type !== 8) && body.type !== 8) return reply(400, { message: "Interaction has already been acknowledged.", code: 40060 });
+      if (record.callbacks.some((c) => c.type !== 8) && body.type !== 8)
+        return reply(400, { message: "Interaction has already been acknowledged.", code: 40060 });
       record.callbacks.push({ type: body.type, data: body.data });
       if (body.type === 4 || body.type === 5) {
         record.ephemeral = Boolean((body.data?.flags ?? 0) & MessageFlags.Ephemeral);
-        record.reply = this.message(record.channelId, body.data ?? {}, { webhook_id: this.applicationId, application_id: this.applicationId,
-          type: MessageType.ChatInputCommand, interaction_metadata: undefined });
+        record.reply = this.message(record.channelId, body.data ?? {}, {
+          webhook_id: this.applicationId,
+          application_id: this.applicationId,
+          type: MessageType.ChatInputCommand,
+          interaction_metadata: undefined,
+        });
         if (!record.ephemeral && body.type === 4) this.channelPush(record.reply);
       }
       if (body.type === 7) {
         // A button's message updated in place.
-        const target = this.findMessage(record.channelId, (body.message_id as string | undefined));
+        const target = this.findMessage(record.channelId, body.message_id as string | undefined);
         void target;
       }
       return reply(204);
@@ -471,17 +760,28 @@ export class LocalDiscord {
       const record = this.interactions.get(m[2]!);
       if (!record?.reply) return reply(404, { message: "Unknown Message", code: 10008 });
       if (method === "PATCH") {
-        Object.assign(record.reply, { content: body.content ?? record.reply.content, embeds: body.embeds ?? record.reply.embeds,
-          components: body.components ?? record.reply.components, edited_timestamp: iso() });
-        if (!record.ephemeral && !this.channelMessages(record.channelId).includes(record.reply as ChannelMessage)) this.channelPush(record.reply as ChannelMessage);
+        Object.assign(record.reply, {
+          content: body.content ?? record.reply.content,
+          embeds: body.embeds ?? record.reply.embeds,
+          components: body.components ?? record.reply.components,
+          edited_timestamp: iso(),
+        });
+        if (!record.ephemeral && !this.channelMessages(record.channelId).includes(record.reply as ChannelMessage))
+          this.channelPush(record.reply as ChannelMessage);
       }
-      if (method === "DELETE") { record.reply = undefined; return reply(204); }
+      if (method === "DELETE") {
+        record.reply = undefined;
+        return reply(204);
+      }
       return reply(200, record.reply);
     }
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path)) && method === "POST") {
       const record = this.interactions.get(m[2]!);
       if (!record) return reply(404, { message: "Unknown Webhook", code: 10015 });
-      const followUp = this.message(record.channelId, body, { webhook_id: this.applicationId, application_id: this.applicationId });
+      const followUp = this.message(record.channelId, body, {
+        webhook_id: this.applicationId,
+        application_id: this.applicationId,
+      });
       record.followUps.push(followUp);
       if (!((body.flags ?? 0) & MessageFlags.Ephemeral)) this.channelPush(followUp);
       return reply(200, followUp);
@@ -493,8 +793,10 @@ export class LocalDiscord {
       const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 50) || 50, 1), 100);
       const before = url.searchParams.get("before");
       const after = url.searchParams.get("after");
-      const page = [...this.channelMessages(m[1]!)].reverse()
-        .filter((x) => (!before || BigInt(x.id) < BigInt(before)) && (!after || BigInt(x.id) > BigInt(after))).slice(0, limit)
+      const page = [...this.channelMessages(m[1]!)]
+        .reverse()
+        .filter((x) => (!before || BigInt(x.id) < BigInt(before)) && (!after || BigInt(x.id) > BigInt(after)))
+        .slice(0, limit)
         .map(({ nonce: _nonce, edits: _edits, history: _history, ...shown }) => shown);
       return reply(200, page, h);
     }
@@ -502,10 +804,20 @@ export class LocalDiscord {
       if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
       // enforce_nonce: the same nonce from the same author within the window returns that message instead of a new one.
       const since = Date.now() - (this.options.nonceWindowMs ?? NONCE_WINDOW_MS);
-      const same = body.nonce && body.enforce_nonce ? this.channelMessages(m[1]!).find((x) => x.nonce === body.nonce
-        && x.author.id === this.botUser.id && Date.parse(x.timestamp) >= since) : undefined;
-      if (same) { this.nonceHits += 1; return reply(200, same, h); }
-      const message = this.message(m[1]!, body, { nonce: body.nonce, ...(body.message_reference ? { message_reference: body.message_reference } : {}) });
+      const same =
+        body.nonce && body.enforce_nonce
+          ? this.channelMessages(m[1]!).find(
+              (x) => x.nonce === body.nonce && x.author.id === this.botUser.id && Date.parse(x.timestamp) >= since,
+            )
+          : undefined;
+      if (same) {
+        this.nonceHits += 1;
+        return reply(200, same, h);
+      }
+      const message = this.message(m[1]!, body, {
+        nonce: body.nonce,
+        ...(body.message_reference ? { message_reference: body.message_reference } : {}),
+      });
       this.channelPush(message);
       return reply(200, message, h);
     }
@@ -514,10 +826,19 @@ export class LocalDiscord {
       if (!message) return reply(404, { message: "Unknown Message", code: 10008 }, h);
       if (method === "PATCH") {
         message.history.push({ content: message.content, embeds: message.embeds });
-        Object.assign(message, { content: body.content ?? message.content, embeds: body.embeds ?? message.embeds,
-          components: body.components ?? message.components, edited_timestamp: iso(),
+        Object.assign(message, {
+          content: body.content ?? message.content,
+          embeds: body.embeds ?? message.embeds,
+          components: body.components ?? message.components,
+          edited_timestamp: iso(),
           // Discord parses an edited content's mentions again, under the edit's allowed_mentions.
-          ...(body.content !== undefined ? mentionsOf(body, this.guilds.find((g) => g.id === (message as { guild_id?: string }).guild_id)) : {}) });
+          ...(body.content !== undefined
+            ? mentionsOf(
+                body,
+                this.guilds.find((g) => g.id === (message as { guild_id?: string }).guild_id),
+              )
+            : {}),
+        });
         message.edits += 1;
       }
       return reply(200, message, h);
@@ -525,16 +846,31 @@ export class LocalDiscord {
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && method === "POST") {
       const parent = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]);
       if (!parent || !this.findMessage(m[1]!, m[2]!)) return reply(404, { message: "Unknown Message", code: 10008 });
-      if (this.threads.some((t) => t.id === m![2])) return reply(400, { message: "A thread has already been created for this message", code: 160004 });
-      const thread = { id: m[2]!, type: ChannelType.PublicThread, guild_id: (parent as { guild_id: string }).guild_id, name: body.name,
-        parent_id: parent.id, owner_id: this.botUser.id, member_count: 1, message_count: 0, rate_limit_per_user: 0,
-        thread_metadata: { archived: false, auto_archive_duration: body.auto_archive_duration ?? 1440, locked: false,
-          archive_timestamp: iso() } } as APIThreadChannel;
+      if (this.threads.some((t) => t.id === m![2]))
+        return reply(400, { message: "A thread has already been created for this message", code: 160004 });
+      const thread = {
+        id: m[2]!,
+        type: ChannelType.PublicThread,
+        guild_id: (parent as { guild_id: string }).guild_id,
+        name: body.name,
+        parent_id: parent.id,
+        owner_id: this.botUser.id,
+        member_count: 1,
+        message_count: 0,
+        rate_limit_per_user: 0,
+        thread_metadata: {
+          archived: false,
+          auto_archive_duration: body.auto_archive_duration ?? 1440,
+          locked: false,
+          archive_timestamp: iso(),
+        },
+      } as APIThreadChannel;
       this.threads.push(thread);
       return reply(201, thread);
     }
     if ((m = /^\/channels\/(\d+)$/.exec(path)) && method === "GET") {
-      const channel = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]) ?? this.threads.find((t) => t.id === m![1]);
+      const channel =
+        this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]) ?? this.threads.find((t) => t.id === m![1]);
       return channel ? reply(200, channel) : reply(404, { message: "Unknown Channel", code: 10003 });
     }
     if ((m = /^\/guilds\/(\d+)\/roles(?:\/(\d+))?$/.exec(path)) && method === "GET") {
@@ -544,12 +880,16 @@ export class LocalDiscord {
       const role = guild.roles.find((r) => r.id === m![2]);
       return role ? reply(200, role) : reply(404, { message: "Unknown Role", code: 10011 });
     }
-    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/.exec(path)) && (method === "PUT" || method === "DELETE")) {
+    if (
+      (m = /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/.exec(path)) &&
+      (method === "PUT" || method === "DELETE")
+    ) {
       const guild = this.guilds.find((g) => g.id === m![1]);
       const member = guild?.members.get(m[2]!);
       if (!guild || !member) return reply(404, { message: "Unknown Member", code: 10007 });
       if (!guild.roles.some((r) => r.id === m![3])) return reply(404, { message: "Unknown Role", code: 10011 });
-      member.roles = method === "PUT" ? [...new Set([...member.roles, m[3]!])] : member.roles.filter((r) => r !== m![3]);
+      member.roles =
+        method === "PUT" ? [...new Set([...member.roles, m[3]!])] : member.roles.filter((r) => r !== m![3]);
       this.broadcast(GatewayDispatchEvents.GuildMemberUpdate, { guild_id: guild.id, ...member });
       return reply(204);
     }
@@ -578,20 +918,27 @@ export class LocalDiscord {
       if (!(bits & PermissionFlagsBits.ViewChannel)) return access;
       const inThread = this.threads.some((t) => t.id === m![1]);
       if (method === "POST" && m[2] === "/messages") {
-        if (!(bits & (inThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages))) return missing;
+        if (!(bits & (inThread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages)))
+          return missing;
         if (body?.embeds?.length && !(bits & PermissionFlagsBits.EmbedLinks)) {
           if (!body.content && !body.components?.length) return missing;
           body.embeds = [];
         }
       }
-      if (method === "POST" && /^\/messages\/\d+\/threads$/.test(m[2] ?? "") && !(bits & PermissionFlagsBits.CreatePublicThreads)) return missing;
+      if (
+        method === "POST" &&
+        /^\/messages\/\d+\/threads$/.test(m[2] ?? "") &&
+        !(bits & PermissionFlagsBits.CreatePublicThreads)
+      )
+        return missing;
     }
     if ((m = /^\/guilds\/(\d+)\/members\/\d+\/roles\/(\d+)$/.exec(path))) {
       const guild = this.guilds.find((g) => g.id === m![1]);
       const role = guild?.roles.find((r) => r.id === m![2]);
       if (!guild || !role) return undefined; // the route answers 404
       if (!(this.permissionsOf(me, undefined, guild) & PermissionFlagsBits.ManageRoles)) return missing;
-      if (role.managed || compareRoles(role, highestRole(guild, guild.members.get(me)?.roles ?? [])) >= 0) return missing;
+      if (role.managed || compareRoles(role, highestRole(guild, guild.members.get(me)?.roles ?? [])) >= 0)
+        return missing;
     }
     return undefined;
   }

@@ -13,7 +13,9 @@ export type GuildView = { id: string; ownerId: string; roles: APIRole[] };
 /** The owner has everything; otherwise @everyone's bits and every role's, and Administrator means everything. */
 export function basePermissions(guild: GuildView, userId: string, memberRoles: string[]): bigint {
   if (userId === guild.ownerId) return ALL;
-  const bits = guild.roles.filter((r) => r.id === guild.id || memberRoles.includes(r.id)).reduce((p, r) => p | BigInt(r.permissions), 0n);
+  const bits = guild.roles
+    .filter((r) => r.id === guild.id || memberRoles.includes(r.id))
+    .reduce((p, r) => p | BigInt(r.permissions), 0n);
   return bits & P.Administrator ? ALL : bits;
 }
 
@@ -23,8 +25,13 @@ export function basePermissions(guild: GuildView, userId: string, memberRoles: s
  * Messages neither do the permissions that only make sense when sending (not in threads, which have
  * their own Send Messages in Threads).
  */
-export function channelPermissions(guild: GuildView, userId: string, memberRoles: string[], overwrites: APIOverwrite[],
-  thread = false): bigint {
+export function channelPermissions(
+  guild: GuildView,
+  userId: string,
+  memberRoles: string[],
+  overwrites: APIOverwrite[],
+  thread = false,
+): bigint {
   const base = basePermissions(guild, userId, memberRoles);
   if (base === ALL) return ALL;
   const apply = (bits: bigint, list: APIOverwrite[]) => {
@@ -32,11 +39,21 @@ export function channelPermissions(guild: GuildView, userId: string, memberRoles
     const allow = list.reduce((a, o) => a | BigInt(o.allow), 0n);
     return (bits & ~deny) | allow;
   };
-  let bits = apply(base, overwrites.filter((o) => o.id === guild.id));
-  bits = apply(bits, overwrites.filter((o) => o.type === OverwriteType.Role && o.id !== guild.id && memberRoles.includes(o.id)));
-  bits = apply(bits, overwrites.filter((o) => o.type === OverwriteType.Member && o.id === userId));
+  let bits = apply(
+    base,
+    overwrites.filter((o) => o.id === guild.id),
+  );
+  bits = apply(
+    bits,
+    overwrites.filter((o) => o.type === OverwriteType.Role && o.id !== guild.id && memberRoles.includes(o.id)),
+  );
+  bits = apply(
+    bits,
+    overwrites.filter((o) => o.type === OverwriteType.Member && o.id === userId),
+  );
   if (!(bits & P.ViewChannel)) return 0n;
-  if (!thread && !(bits & P.SendMessages)) bits &= ~(P.MentionEveryone | P.SendTTSMessages | P.AttachFiles | P.EmbedLinks);
+  if (!thread && !(bits & P.SendMessages))
+    bits &= ~(P.MentionEveryone | P.SendTTSMessages | P.AttachFiles | P.EmbedLinks);
   return bits;
 }
 

@@ -15,27 +15,33 @@ function resolveMentions(discord: LocalDiscord, text: string, html = false): str
   const out = text
     .replace(/<@&(\d+)>/g, (_m, id: string) => `@${roles.get(id) ?? id}`)
     .replace(/<#(\d+)>/g, (_m, id: string) => `#${channels.get(id) ?? id}`)
-    .replace(/<t:(\d+):[A-Za-z]>/g, (_m, t: string) => new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z").replace("T", " "));
+    .replace(/<t:(\d+):[A-Za-z]>/g, (_m, t: string) =>
+      new Date(Number(t) * 1000).toISOString().replace(".000Z", "Z").replace("T", " "),
+    );
   return html ? out : out.replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, "$1");
 }
 
 function embedText(discord: LocalDiscord, e: APIEmbed): string[] {
   const lines = [`  ┃ ${e.title ?? ""}`];
   if (e.description) lines.push(...e.description.split("\n").map((l) => `  ┃ ${resolveMentions(discord, l)}`));
-  for (const f of e.fields ?? []) lines.push(`  ┃ ${f.name}: ${resolveMentions(discord, f.value).replace(/\n/g, "\n  ┃   ")}`);
+  for (const f of e.fields ?? [])
+    lines.push(`  ┃ ${f.name}: ${resolveMentions(discord, f.value).replace(/\n/g, "\n  ┃   ")}`);
   if (e.footer?.text) lines.push(`  ┃ ${e.footer.text}`);
   return lines;
 }
 
 function buttons(m: ChannelMessage): { label: string; url?: string; disabled?: boolean }[] {
-  return (m.components ?? []).flatMap((row) => ((row as { components?: { label?: string; url?: string; disabled?: boolean }[] }).components ?? []))
+  return (m.components ?? [])
+    .flatMap((row) => (row as { components?: { label?: string; url?: string; disabled?: boolean }[] }).components ?? [])
     .map((b) => ({ label: b.label ?? "", url: b.url, disabled: b.disabled }));
 }
 
 export function channelTranscriptText(discord: LocalDiscord, channelId: string): string {
   const out: string[] = [];
   for (const m of discord.channelMessages(channelId)) {
-    out.push(`[${time(m.timestamp)}] ${m.author.global_name ?? m.author.username}${m.edits ? ` (edited ${m.edits}×)` : ""}`);
+    out.push(
+      `[${time(m.timestamp)}] ${m.author.global_name ?? m.author.username}${m.edits ? ` (edited ${m.edits}×)` : ""}`,
+    );
     if (m.content) out.push(`  ${resolveMentions(discord, m.content)}`);
     for (const e of m.embeds) out.push(...embedText(discord, e));
     const b = buttons(m);
@@ -50,30 +56,49 @@ export function channelTranscriptText(discord: LocalDiscord, channelId: string):
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const md = (discord: LocalDiscord, s: string) => esc(resolveMentions(discord, s, true))
-  .replace(/\*\*([^*]+)\*\*/g, "<b>$1</b>")
-  .replace(/`([^`]+)`/g, "<code>$1</code>")
-  .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>')
-  .replace(/(@[\w-]+)/g, '<span class="mention">$1</span>')
-  .replace(/\n/g, "<br>");
+const md = (discord: LocalDiscord, s: string) =>
+  esc(resolveMentions(discord, s, true))
+    .replace(/\*\*([^*]+)\*\*/g, "<b>$1</b>")
+    .replace(/`([^`]+)`/g, "<code>$1</code>")
+    .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>')
+    .replace(/(@[\w-]+)/g, '<span class="mention">$1</span>')
+    .replace(/\n/g, "<br>");
 
 export function channelTranscriptHtml(discord: LocalDiscord, channelId: string, title: string): string {
-  const name = (discord.guilds.flatMap((g) => g.channels).find((c) => c.id === channelId) as { name?: string } | undefined)?.name ?? "channel";
+  const name =
+    (discord.guilds.flatMap((g) => g.channels).find((c) => c.id === channelId) as { name?: string } | undefined)
+      ?.name ?? "channel";
   const message = (m: ChannelMessage) => `
   <article class="msg"><div class="avatar">${esc((m.author.global_name ?? m.author.username)[0]!)}</div><div class="body">
     <header><b>${esc(m.author.global_name ?? m.author.username)}</b> <span class="bot">BOT</span> <time>${time(m.timestamp)}</time>${m.edits ? ` <span class="edited">(edited ${m.edits}×)</span>` : ""}</header>
     ${m.content ? `<p>${md(discord, m.content)}</p>` : ""}
-    ${m.embeds.map((e) => `<div class="embed" style="border-color:#${(e.color ?? 0x3498db).toString(16).padStart(6, "0")}">
+    ${m.embeds
+      .map(
+        (e) => `<div class="embed" style="border-color:#${(e.color ?? 0x3498db).toString(16).padStart(6, "0")}">
       <div class="etitle">${e.url ? `<a href="${esc(e.url)}">${esc(e.title ?? "")}</a>` : esc(e.title ?? "")}</div>
       ${e.description ? `<div class="edesc">${md(discord, e.description)}</div>` : ""}
       <div class="fields">${(e.fields ?? []).map((f) => `<div class="field${f.inline ? " inline" : ""}"><div class="fname">${esc(f.name)}</div><div>${md(discord, f.value)}</div></div>`).join("")}</div>
-      ${e.footer?.text ? `<div class="footer">${esc(e.footer.text)}</div>` : ""}</div>`).join("")}
-    ${buttons(m).length ? `<div class="buttons">${buttons(m).map((b) => `<a class="button${b.disabled ? " disabled" : ""}" href="${esc(b.url ?? "#")}">${esc(b.label)} ↗</a>`).join("")}</div>` : ""}
+      ${e.footer?.text ? `<div class="footer">${esc(e.footer.text)}</div>` : ""}</div>`,
+      )
+      .join("")}
+    ${
+      buttons(m).length
+        ? `<div class="buttons">${buttons(m)
+            .map(
+              (b) =>
+                `<a class="button${b.disabled ? " disabled" : ""}" href="${esc(b.url ?? "#")}">${esc(b.label)} ↗</a>`,
+            )
+            .join("")}</div>`
+        : ""
+    }
     ${(() => {
       const thread = discord.threads.find((t) => t.id === m.id);
       if (!thread) return "";
-      const inner = discord.channelMessages(thread.id).map((t) => `<p>${md(discord, t.content)}</p>`).join("");
-      return `<div class="thread"><div class="tname"># ${esc(thread.name ?? "")}</div>${inner || "<p class=\"muted\">No messages yet</p>"}</div>`;
+      const inner = discord
+        .channelMessages(thread.id)
+        .map((t) => `<p>${md(discord, t.content)}</p>`)
+        .join("");
+      return `<div class="thread"><div class="tname"># ${esc(thread.name ?? "")}</div>${inner || '<p class="muted">No messages yet</p>'}</div>`;
     })()}
   </div></article>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

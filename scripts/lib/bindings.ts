@@ -16,16 +16,28 @@ type ClarityType = string | { [kind: string]: unknown };
 
 /** A Clarity type from the interface, written as Clarity writes it. */
 export function clarityType(t: ClarityType): string {
-  if (typeof t === "string") return t.replace(/^uint128$/, "uint").replace(/^int128$/, "int").replace("trait_reference", "trait");
+  if (typeof t === "string")
+    return t
+      .replace(/^uint128$/, "uint")
+      .replace(/^int128$/, "int")
+      .replace("trait_reference", "trait");
   const [kind, v] = Object.entries(t)[0] as [string, any];
   switch (kind) {
-    case "string-ascii": case "string-utf8": return `(${kind} ${v.length})`;
-    case "buffer": return `(buff ${v.length})`;
-    case "optional": return `(optional ${clarityType(v)})`;
-    case "list": return `(list ${v.length} ${clarityType(v.type)})`;
-    case "response": return `(response ${clarityType(v.ok)} ${clarityType(v.error)})`;
-    case "tuple": return `{ ${(v as { name: string; type: ClarityType }[]).map((f) => `${f.name}: ${clarityType(f.type)}`).join(", ")} }`;
-    default: return kind;
+    case "string-ascii":
+    case "string-utf8":
+      return `(${kind} ${v.length})`;
+    case "buffer":
+      return `(buff ${v.length})`;
+    case "optional":
+      return `(optional ${clarityType(v)})`;
+    case "list":
+      return `(list ${v.length} ${clarityType(v.type)})`;
+    case "response":
+      return `(response ${clarityType(v.ok)} ${clarityType(v.error)})`;
+    case "tuple":
+      return `{ ${(v as { name: string; type: ClarityType }[]).map((f) => `${f.name}: ${clarityType(f.type)}`).join(", ")} }`;
+    default:
+      return kind;
   }
 }
 
@@ -50,9 +62,15 @@ export function documentedEvents(doc: string): Record<string, EventSpec> {
     const [heading = "", ...lines] = section.split("\n");
     if (heading.startsWith("## ")) contract = heading.slice(3).trim();
     if (!heading.startsWith("### ")) continue;
-    const rows = lines.filter((l) => l.startsWith("| ")).slice(1).map((l) => l.split("|").map((c) => c.trim()));
+    const rows = lines
+      .filter((l) => l.startsWith("| "))
+      .slice(1)
+      .map((l) => l.split("|").map((c) => c.trim()));
     const fields = Object.fromEntries(rows.map((r) => [r[1]!, docType(r[2]!)]));
-    for (const topic of heading.slice(4).split(",").map((t) => t.trim())) {
+    for (const topic of heading
+      .slice(4)
+      .split(",")
+      .map((t) => t.trim())) {
       if (events[topic]) throw new Error(`event ${topic} is documented twice`);
       events[topic] = { contract, fields };
     }
@@ -69,9 +87,16 @@ export function documentedErrorMeanings(doc: string): Record<string, string> {
 
 type FunctionSpec = { access: "public" | "read_only"; args: [string, string][]; returns: string };
 
-export async function bindingsSource(manifest = "./Clarinet.toml", contractsDir = "contracts", docsDir = "docs"): Promise<string> {
+export async function bindingsSource(
+  manifest = "./Clarinet.toml",
+  contractsDir = "contracts",
+  docsDir = "docs",
+): Promise<string> {
   const simnet = await initSimnet(manifest, true, { trackCosts: false, trackCoverage: false });
-  const names = readdirSync(contractsDir).filter((f) => f.endsWith(".clar")).map((f) => f.slice(0, -5)).sort();
+  const names = readdirSync(contractsDir)
+    .filter((f) => f.endsWith(".clar"))
+    .map((f) => f.slice(0, -5))
+    .sort();
   const interfaces = simnet.getContractsInterfaces();
   const functions: Record<string, Record<string, FunctionSpec>> = {};
   const errors: Record<string, Record<string, number>> = {};
@@ -79,25 +104,63 @@ export async function bindingsSource(manifest = "./Clarinet.toml", contractsDir 
   for (const name of names) {
     const iface = [...interfaces.entries()].find(([id]) => id === `${simnet.deployer}.${name}`)?.[1];
     if (!iface) throw new Error(`no interface for ${name}`);
-    functions[name] = Object.fromEntries(iface.functions.filter((f) => f.access !== "private").sort((a, b) => a.name.localeCompare(b.name))
-      .map((f) => [f.name, { access: f.access as FunctionSpec["access"], args: f.args.map((a) => [a.name, clarityType(a.type as ClarityType)]),
-        returns: clarityType(f.outputs.type as ClarityType) }]));
+    functions[name] = Object.fromEntries(
+      iface.functions
+        .filter((f) => f.access !== "private")
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((f) => [
+          f.name,
+          {
+            access: f.access as FunctionSpec["access"],
+            args: f.args.map((a) => [a.name, clarityType(a.type as ClarityType)]),
+            returns: clarityType(f.outputs.type as ClarityType),
+          },
+        ]),
+    );
     const source = readFileSync(`${contractsDir}/${name}.clar`, "utf8");
-    errors[name] = Object.fromEntries([...source.matchAll(/\(define-constant (ERR-[A-Z0-9-]+) \(err u(\d+)\)\)/g)].map((m) => [m[1]!, Number(m[2])]));
-    constants[name] = Object.fromEntries([...source.matchAll(/\(define-constant ((?:STATUS|TIER|VERDICT|CATEGORY)-[A-Z0-9-]+) u(\d+)\)/g)]
-      .map((m) => [m[1]!, Number(m[2])]));
+    errors[name] = Object.fromEntries(
+      [...source.matchAll(/\(define-constant (ERR-[A-Z0-9-]+) \(err u(\d+)\)\)/g)].map((m) => [m[1]!, Number(m[2])]),
+    );
+    constants[name] = Object.fromEntries(
+      [...source.matchAll(/\(define-constant ((?:STATUS|TIER|VERDICT|CATEGORY)-[A-Z0-9-]+) u(\d+)\)/g)].map((m) => [
+        m[1]!,
+        Number(m[2]),
+      ]),
+    );
   }
   const events = documentedEvents(readFileSync(`${docsDir}/events.md`, "utf8"));
   const meanings = documentedErrorMeanings(readFileSync(`${docsDir}/contracts.md`, "utf8"));
   const json = (v: unknown) => JSON.stringify(v, null, 2);
   const decoded = (clarity: string) => typeScriptOf(parseClarityType(clarity));
-  const readResults = Object.entries(functions).map(([contract, fns]) => `  ${JSON.stringify(contract)}: {\n${Object.entries(fns)
-    .filter(([, f]) => f.access === "read_only").map(([fn, f]) => `    ${JSON.stringify(fn)}: ${decoded(f.returns)};`).join("\n")}\n  };`).join("\n");
-  const eventData = Object.entries(events).map(([topic, e]) =>
-    `  ${JSON.stringify(topic)}: ${decoded(`{ ${Object.entries(e.fields).map(([k, t]) => `${k}: ${t}`).join(", ")} }`)};`).join("\n");
+  const readResults = Object.entries(functions)
+    .map(
+      ([contract, fns]) =>
+        `  ${JSON.stringify(contract)}: {\n${Object.entries(fns)
+          .filter(([, f]) => f.access === "read_only")
+          .map(([fn, f]) => `    ${JSON.stringify(fn)}: ${decoded(f.returns)};`)
+          .join("\n")}\n  };`,
+    )
+    .join("\n");
+  const eventData = Object.entries(events)
+    .map(
+      ([topic, e]) =>
+        `  ${JSON.stringify(topic)}: ${decoded(
+          `{ ${Object.entries(e.fields)
+            .map(([k, t]) => `${k}: ${t}`)
+            .join(", ")} }`,
+        )};`,
+    )
+    .join("\n");
   // One line per function, error or constant: readable, and a change shows as one line in a diff.
-  const nested = (v: Record<string, Record<string, unknown>>) => `{\n${Object.entries(v).map(([contract, entries]) =>
-    `  ${JSON.stringify(contract)}: {\n${Object.entries(entries).map(([k, e]) => `    ${JSON.stringify(k)}: ${JSON.stringify(e)},`).join("\n")}\n  },`).join("\n")}\n}`;
+  const nested = (v: Record<string, Record<string, unknown>>) =>
+    `{\n${Object.entries(v)
+      .map(
+        ([contract, entries]) =>
+          `  ${JSON.stringify(contract)}: {\n${Object.entries(entries)
+            .map(([k, e]) => `    ${JSON.stringify(k)}: ${JSON.stringify(e)},`)
+            .join("\n")}\n  },`,
+      )
+      .join("\n")}\n}`;
   return `// Generated by \`npm run bindings\` from contracts/ (scripts/lib/bindings.ts). Do not edit: a test regenerates it.
 
 export const CONTRACTS = ${json(names)} as const;
@@ -126,7 +189,9 @@ export type ReadResult<C extends ContractName, F extends ReadOnlyFunction<C>> = 
 
 /** Every event topic: the contract that prints it and its fields' Clarity types (from docs/events.md). */
 export const EVENTS = {
-${Object.entries(events).map(([topic, e]) => `  ${JSON.stringify(topic)}: ${JSON.stringify(e)},`).join("\n")}
+${Object.entries(events)
+  .map(([topic, e]) => `  ${JSON.stringify(topic)}: ${JSON.stringify(e)},`)
+  .join("\n")}
 } as const;
 export type EventTopic = keyof typeof EVENTS;
 

@@ -7,7 +7,9 @@ import { createApp, registerWeb } from "../../bot/web/server";
  * context with no chain, store or Discord behind it. Registering routes reads only the network's name;
  * anything else read from the context fails, so the document cannot depend on a deployment.
  */
-export async function offlineWebApp(onRoute?: (route: { method: string | string[]; url: string; schema?: object }) => void): Promise<FastifyInstance> {
+export async function offlineWebApp(
+  onRoute?: (route: { method: string | string[]; url: string; schema?: object }) => void,
+): Promise<FastifyInstance> {
   const config = { stacks: { network: "testnet" } };
   const ctx = new Proxy({} as BotContext, {
     get: (_target, key) => {

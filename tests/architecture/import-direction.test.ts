@@ -32,12 +32,15 @@ function files(dir: string): string[] {
   });
 }
 
-const SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
+const SPECIFIER =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
 
 /** Every project file a file imports, as paths from the root. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), "utf8");
-  return [...text.matchAll(SPECIFIER)].map((m) => m[1] ?? m[2] ?? m[3]!).filter((s) => s.startsWith("."))
+  return [...text.matchAll(SPECIFIER)]
+    .map((m) => m[1] ?? m[2] ?? m[3]!)
+    .filter((s) => s.startsWith("."))
     .map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)));
 }
 
@@ -47,19 +50,26 @@ const graph = LAYERS.flatMap((layer) => files(layer).map((file) => ({ file, impo
 describe("the import graph", () => {
   it("reads every layer's files and their imports", () => {
     for (const layer of LAYERS) expect(graph.filter((f) => layerOf(f.file) === layer).length, layer).toBeGreaterThan(0);
-    expect(graph.find((f) => f.file === join("bot", "chain", "events.ts"))!.imports).toContain(join("stacks", "contract-values"));
+    expect(graph.find((f) => f.file === join("bot", "chain", "events.ts"))!.imports).toContain(
+      join("stacks", "contract-values"),
+    );
   });
 
   it("points one way: nothing in bot/ or devnet/ imports scripts/ or tests/, and nothing outside tests/ imports tests/", () => {
-    const wrong = graph.flatMap(({ file, imports }) => imports.filter((target) => !isData(target) && !MAY_IMPORT[layerOf(file)].includes(layerOf(target)))
-      .map((target) => `${file} imports ${target}`));
+    const wrong = graph.flatMap(({ file, imports }) =>
+      imports
+        .filter((target) => !isData(target) && !MAY_IMPORT[layerOf(file)].includes(layerOf(target)))
+        .map((target) => `${file} imports ${target}`),
+    );
     expect(wrong).toEqual([]);
   });
 
   it("keeps the browser scripts apart from the server's modules", () => {
     const browser = graph.filter((f) => f.file.startsWith(BROWSER + sep));
     expect(browser.length).toBeGreaterThan(0);
-    const wrong = browser.flatMap(({ file, imports }) => imports.filter((t) => !t.startsWith(BROWSER + sep)).map((t) => `${file} imports ${t}`));
+    const wrong = browser.flatMap(({ file, imports }) =>
+      imports.filter((t) => !t.startsWith(BROWSER + sep)).map((t) => `${file} imports ${t}`),
+    );
     expect(wrong).toEqual([]);
   });
 });

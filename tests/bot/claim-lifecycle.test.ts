@@ -7,7 +7,8 @@ import { STX } from "../../devnet/scenario";
 let s: Stack;
 let claims: string;
 
-const advance = (seconds: number) => fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
+const advance = (seconds: number) =>
+  fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
 const channel = () => s.discord.channelMessages(claims);
 const fields = (embed: APIEmbed | undefined) => Object.fromEntries((embed?.fields ?? []).map((f) => [f.name, f.value]));
 
@@ -25,9 +26,14 @@ beforeEach(async () => {
 afterEach(async () => s?.stop());
 
 async function fileClaim(amount = 60_000n) {
-  await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(s.seeded.policyId), Cl.uint(amount * STX),
-    Cl.uint(s.api.chain.time - 600), Cl.stringUtf8("Reentrancy in the swap router"), Cl.bufferFromHex("cd".repeat(32)),
-    Cl.stringAscii("https://evidence.example/incident.tar.gz")]);
+  await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [
+    Cl.uint(s.seeded.policyId),
+    Cl.uint(amount * STX),
+    Cl.uint(s.api.chain.time - 600),
+    Cl.stringUtf8("Reentrancy in the swap router"),
+    Cl.bufferFromHex("cd".repeat(32)),
+    Cl.stringAscii("https://evidence.example/incident.tar.gz"),
+  ]);
   return s.discord.waitFor(() => channel()[0], 10_000, "the claim alert");
 }
 
@@ -35,17 +41,21 @@ async function vote(i: number, approve: boolean) {
   return s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(approve)], "deny");
 }
 
-const waitFor = <T,>(what: string, f: () => T | undefined | false) => s.discord.waitFor(f, 10_000, what);
+const waitFor = <T>(what: string, f: () => T | undefined | false) => s.discord.waitFor(f, 10_000, what);
 
 describe("a restart in the middle of a vote", () => {
   it("shows the latest votes from before the restart beside the ones after it", async () => {
     const alert = await fileClaim();
     const before = [await vote(0, true), await vote(1, false)];
-    await waitFor("the votes before the restart", () => before.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)));
+    await waitFor("the votes before the restart", () =>
+      before.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)),
+    );
     await s.restart();
     const after = await vote(2, true);
     await waitFor("the tally after the restart", () => fields(alert.embeds[0])["Tally"]?.endsWith("· 3 votes"));
-    await waitFor("every vote listed", () => [...before, after].every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)));
+    await waitFor("every vote listed", () =>
+      [...before, after].every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)),
+    );
     expect(fields(alert.embeds[0])["Latest votes"]!.split("\n")).toHaveLength(3);
   });
 });
@@ -54,23 +64,40 @@ describe("a claim's life in the channel", () => {
   it("approved and paid: the alert, its live edits, the result and the payout, in order", async () => {
     const alert = await fileClaim();
     const role = s.discord.role("assessors").id;
-    expect(alert.content).toMatch(new RegExp(`^<@&${role}> New claim #1 on \\*\\*stackswap\\*\\* for 60,000 STX: vote by <t:\\d+:R>\\.$`));
+    expect(alert.content).toMatch(
+      new RegExp(`^<@&${role}> New claim #1 on \\*\\*stackswap\\*\\* for 60,000 STX: vote by <t:\\d+:R>\\.$`),
+    );
     expect(alert.mention_roles).toEqual([role]);
-    expect(alert.embeds[0]).toMatchObject({ title: "Claim #1 · stackswap", description: "Reentrancy in the swap router" });
-    expect(fields(alert.embeds[0])).toMatchObject({ "Tally": "For 0 STX (0%) · Against 0 STX (0%) · 0 votes",
-      "Quorum": "0 STX of 18,000 STX stake needed (0%) · 0 of 3 voters", "Amount": "60,000 STX (pays 54,000 STX after the deductible)",
-      "Evidence": "[bundle](https://evidence.example/incident.tar.gz) · SHA-256 `cdcdcdcdcdcdcdcd…`" });
+    expect(alert.embeds[0]).toMatchObject({
+      title: "Claim #1 · stackswap",
+      description: "Reentrancy in the swap router",
+    });
+    expect(fields(alert.embeds[0])).toMatchObject({
+      Tally: "For 0 STX (0%) · Against 0 STX (0%) · 0 votes",
+      Quorum: "0 STX of 18,000 STX stake needed (0%) · 0 of 3 voters",
+      Amount: "60,000 STX (pays 54,000 STX after the deductible)",
+      Evidence: "[bundle](https://evidence.example/incident.tar.gz) · SHA-256 `cdcdcdcdcdcdcdcd…`",
+    });
     const buttons = (alert.components![0] as { components: { label: string; url: string }[] }).components;
     expect(buttons.map((b) => [b.label, b.url])).toEqual([
-      ["Approve", `${s.bot.web!.url}/vote/1?choice=approve`], ["Deny", `${s.bot.web!.url}/vote/1?choice=deny`],
-      ["Evidence", "https://evidence.example/incident.tar.gz"]]);
+      ["Approve", `${s.bot.web!.url}/vote/1?choice=approve`],
+      ["Deny", `${s.bot.web!.url}/vote/1?choice=deny`],
+      ["Evidence", "https://evidence.example/incident.tar.gz"],
+    ]);
     await waitFor("the discussion thread", () => s.discord.threads.length > 0);
-    expect(s.discord.threads.map((t) => [t.name, t.parent_id, t.id])).toEqual([["Claim #1 · stackswap", claims, alert.id]]);
+    expect(s.discord.threads.map((t) => [t.name, t.parent_id, t.id])).toEqual([
+      ["Claim #1 · stackswap", claims, alert.id],
+    ]);
     // Votes: the one alert is edited to the live tally, with each vote's transaction linked.
     const txids = [await vote(0, true), await vote(1, true), await vote(2, false)];
-    await waitFor("the tally edit", () => fields(alert.embeds[0])["Tally"] === "For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes");
+    await waitFor(
+      "the tally edit",
+      () => fields(alert.embeds[0])["Tally"] === "For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes",
+    );
     expect(fields(alert.embeds[0])["Quorum"]).toBe("180,000 STX of 18,000 STX stake needed (1000%) · 3 of 3 voters ✓");
-    await waitFor("every vote linked", () => txids.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)));
+    await waitFor("every vote linked", () =>
+      txids.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)),
+    );
     // The keeper finalizes after the window; the council does not veto; the payout is executed.
     await advance(3 * 86_400);
     await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(1)]);
@@ -81,13 +108,17 @@ describe("a claim's life in the channel", () => {
     await s.bot.feed.coalescer.idle();
     const shown = channel().map((m) => m.content);
     expect(shown).toHaveLength(3);
-    expect(shown[1]).toMatch(/^✅ Claim #1 approved by vote: 150,000 STX for \(83\.33%\), 30,000 STX against, 3 votes\. 54,000 STX is payable <t:\d+:R> unless the council vetoes it\.$/);
+    expect(shown[1]).toMatch(
+      /^✅ Claim #1 approved by vote: 150,000 STX for \(83\.33%\), 30,000 STX against, 3 votes\. 54,000 STX is payable <t:\d+:R> unless the council vetoes it\.$/,
+    );
     expect(shown[2]).toContain("💸 Claim #1 paid: 54,000 STX to [ST3AM1…GCS0]");
     expect(shown[2]).toContain(`(6,000 STX deductible) · [transaction](https://explorer.hiro.so/txid/0x${payoutTx}`);
     expect(channel()[1]!.message_reference).toMatchObject({ message_id: alert.id });
     await waitFor("the final edit", () => fields(alert.embeds[0])["Status"] === "Paid: 54,000 STX to the claimant");
     // Buttons close with the vote.
-    expect((alert.components![0] as { components: { disabled?: boolean }[] }).components.slice(0, 2).map((b) => b.disabled)).toEqual([true, true]);
+    expect(
+      (alert.components![0] as { components: { disabled?: boolean }[] }).components.slice(0, 2).map((b) => b.disabled),
+    ).toEqual([true, true]);
   });
 
   it("denied: the result says the bond goes to those who voted to deny", async () => {
@@ -98,9 +129,14 @@ describe("a claim's life in the channel", () => {
     await advance(3 * 86_400);
     await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(1)]);
     await waitFor("the result", () => channel()[1]);
-    expect(channel().map((m) => m.content.split(":")[0])).toEqual([expect.stringContaining("New claim #1"), "❌ Claim #1 denied by vote"]);
-    expect(channel()[1]!.content).toBe("❌ Claim #1 denied by vote: 50,000 STX for (27.77%), 130,000 STX against, 3 votes. "
-      + "The claimant's bond of 600 STX is forfeited: 300 STX to the assessors who voted to deny, 300 STX to the pool.");
+    expect(channel().map((m) => m.content.split(":")[0])).toEqual([
+      expect.stringContaining("New claim #1"),
+      "❌ Claim #1 denied by vote",
+    ]);
+    expect(channel()[1]!.content).toBe(
+      "❌ Claim #1 denied by vote: 50,000 STX for (27.77%), 130,000 STX against, 3 votes. " +
+        "The claimant's bond of 600 STX is forfeited: 300 STX to the assessors who voted to deny, 300 STX to the pool.",
+    );
     await waitFor("the status edit", () => fields(alert.embeds[0])["Status"] === "Denied");
   });
 
@@ -109,15 +145,21 @@ describe("a claim's life in the channel", () => {
     await advance(3 * 86_400);
     await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(1)]);
     await waitFor("the escalation", () => channel()[1]);
-    expect(channel()[1]!.content).toBe("⚖️ Claim #1 did not reach quorum (0 STX of 18,000 STX stake voted): the council decides. "
-      + "Final tally: 0 STX for (0%), 0 STX against, 0 votes.");
+    expect(channel()[1]!.content).toBe(
+      "⚖️ Claim #1 did not reach quorum (0 STX of 18,000 STX stake voted): the council decides. " +
+        "Final tally: 0 STX for (0%), 0 STX against, 0 votes.",
+    );
     await waitFor("the status edit", () => fields(alert.embeds[0])["Status"] === "No quorum: the council decides");
     await s.p.call(s.who.council, "claims-assessment", "council-approve-claim", [Cl.uint(1)]);
     await waitFor("the council's decision", () => channel()[2]);
-    expect(channel()[2]!.content).toMatch(/^✅ Claim #1 approved by the council: 0 STX for \(0%\), 0 STX against, 0 votes\. 54,000 STX is payable <t:\d+:R>/);
+    expect(channel()[2]!.content).toMatch(
+      /^✅ Claim #1 approved by the council: 0 STX for \(0%\), 0 STX against, 0 votes\. 54,000 STX is payable <t:\d+:R>/,
+    );
     const thread = s.discord.threads[0]!;
     await waitFor("the signature in the thread", () => s.discord.channelMessages(thread.id)[0]);
-    expect(s.discord.channelMessages(thread.id).map((m) => m.content)).toEqual(["🖋️ Council member ST1PQH…GZGM signed to approve (1 of 1)."]);
+    expect(s.discord.channelMessages(thread.id).map((m) => m.content)).toEqual([
+      "🖋️ Council member ST1PQH…GZGM signed to approve (1 of 1).",
+    ]);
   });
 
   it("no quorum by too few voters: the escalation says how many different voters were needed", async () => {
@@ -126,8 +168,10 @@ describe("a claim's life in the channel", () => {
     await advance(3 * 86_400);
     await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(1)]);
     await waitFor("the escalation", () => channel()[1]);
-    expect(channel()[1]!.content).toBe("⚖️ Claim #1 did not reach quorum (100,000 STX of 18,000 STX stake voted, but 1 of the 3 "
-      + "different voters needed): the council decides. Final tally: 100,000 STX for (100%), 0 STX against, 1 vote.");
+    expect(channel()[1]!.content).toBe(
+      "⚖️ Claim #1 did not reach quorum (100,000 STX of 18,000 STX stake voted, but 1 of the 3 " +
+        "different voters needed): the council decides. Final tally: 100,000 STX for (100%), 0 STX against, 1 vote.",
+    );
   });
 
   it("posts purchases to a server's feed channel when it has one", async () => {
@@ -135,8 +179,15 @@ describe("a claim's life in the channel", () => {
     const feed = s.discord.channel("pool-reports").id;
     await s.run("setup", [opt.sub("feed", [opt.channel("channel", feed)])], admin);
     const quote = await s.p.quote(1, 1_000n * STX, 30);
-    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(30), Cl.uint(quote.premium)]);
+    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [
+      Cl.uint(1),
+      Cl.uint(1_000n * STX),
+      Cl.uint(30),
+      Cl.uint(quote.premium),
+    ]);
     await s.discord.waitFor(() => s.discord.channelMessages(feed)[0], 10_000, "the feed post");
-    expect(s.discord.channelMessages(feed)[0]!.content).toMatch(/^🛡️ ST3AM1…GCS0 bought 1,000 STX of cover on \*\*stackswap\*\* for 30 days \(policy #2, premium [\d.,]+ STX\)\.$/);
+    expect(s.discord.channelMessages(feed)[0]!.content).toMatch(
+      /^🛡️ ST3AM1…GCS0 bought 1,000 STX of cover on \*\*stackswap\*\* for 30 days \(policy #2, premium [\d.,]+ STX\)\.$/,
+    );
   });
 });

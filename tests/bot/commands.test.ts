@@ -14,9 +14,14 @@ beforeAll(async () => {
   // An assessor stakes, the waiting period passes, the protocol is hacked and a claim is filed.
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
   await fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
-  await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(s.seeded.policyId), Cl.uint(60_000n * STX),
-    Cl.uint(s.api.chain.time - 600), Cl.stringUtf8("Reentrancy in the router"), Cl.bufferFromHex("ab".repeat(32)),
-    Cl.stringAscii("https://evidence.example/bundle.tar.gz")]);
+  await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [
+    Cl.uint(s.seeded.policyId),
+    Cl.uint(60_000n * STX),
+    Cl.uint(s.api.chain.time - 600),
+    Cl.stringUtf8("Reentrancy in the router"),
+    Cl.bufferFromHex("ab".repeat(32)),
+    Cl.stringAscii("https://evidence.example/bundle.tar.gz"),
+  ]);
   await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
   claimId = 1n;
 }, 60_000);
@@ -28,11 +33,17 @@ describe("/policy", () => {
     expect(answer.ephemeral).toBe(false);
     expect(answer.embed.title).toBe("Policy #1 · stackswap");
     expect(answer.fields).toMatchObject({
-      "Status": "Active", "Cover": "250,000 STX", "Remaining cover": "250,000 STX", "Paid out": "0 STX", "Term": "90 days",
+      Status: "Active",
+      Cover: "250,000 STX",
+      "Remaining cover": "250,000 STX",
+      "Paid out": "0 STX",
+      Term: "90 days",
       "Premium paid": `${formatStx(s.seeded.premium)} (2% a year, tier 1)`,
     });
     expect(answer.fields["Holder"]).toContain(shortAddress(s.who.buyer.address));
-    expect(answer.fields["Holder"]).toContain(`https://explorer.hiro.so/address/${s.who.buyer.address}?chain=testnet&api=`);
+    expect(answer.fields["Holder"]).toContain(
+      `https://explorer.hiro.so/address/${s.who.buyer.address}?chain=testnet&api=`,
+    );
     expect(answer.fields["Cover until"]).toMatch(/^<t:\d+:f> \(<t:\d+:R>\)$/);
   });
 
@@ -53,18 +64,26 @@ describe("/policies", () => {
   });
 
   it("refuses a malformed address, an address of the other network, both options and neither", async () => {
-    expect(answerOf(await s.run("policies", [opt.str("holder", "not-an-address")])))
-      .toMatchObject({ ephemeral: true, content: expect.stringMatching(/^"not-an-address" is not a Stacks address\. Paste one such as `ST/) });
-    expect(answerOf(await s.run("policies", [opt.str("holder", "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7")])).content)
-      .toContain("is a mainnet address; this server follows testnet");
+    expect(answerOf(await s.run("policies", [opt.str("holder", "not-an-address")]))).toMatchObject({
+      ephemeral: true,
+      content: expect.stringMatching(/^"not-an-address" is not a Stacks address\. Paste one such as `ST/),
+    });
+    expect(
+      answerOf(await s.run("policies", [opt.str("holder", "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7")])).content,
+    ).toContain("is a mainnet address; this server follows testnet");
     expect(answerOf(await s.run("policies", [])).content).toContain("Give either `holder:`");
-    expect(answerOf(await s.run("policies", [opt.str("holder", s.who.buyer.address), opt.str("protocol", "stackswap")])).content)
-      .toContain("not both and not neither");
+    expect(
+      answerOf(await s.run("policies", [opt.str("holder", s.who.buyer.address), opt.str("protocol", "stackswap")]))
+        .content,
+    ).toContain("not both and not neither");
   });
 
   it("refuses an unknown protocol", async () => {
     const answer = answerOf(await s.run("policies", [opt.str("protocol", "uniswap")]));
-    expect(answer).toMatchObject({ ephemeral: true, content: expect.stringContaining('There is no protocol named "uniswap"') });
+    expect(answer).toMatchObject({
+      ephemeral: true,
+      content: expect.stringContaining('There is no protocol named "uniswap"'),
+    });
   });
 });
 
@@ -74,18 +93,21 @@ describe("/claim and /claims", () => {
     expect(answer.embed.title).toBe("Claim #1 · stackswap");
     expect(answer.embed.description).toBe("Reentrancy in the router");
     expect(answer.fields).toMatchObject({
-      "Policy": "#1", "Amount": "60,000 STX (pays 54,000 STX after the deductible)",
-      "Tally": "For 100,000 STX (100%) · Against 0 STX (0%) · 1 vote",
-      "Quorum": "100,000 STX of 10,000 STX stake needed (1000%) · 1 of 3 voters",
-      "Evidence": "[bundle](https://evidence.example/bundle.tar.gz) · SHA-256 `abababababababab…`",
+      Policy: "#1",
+      Amount: "60,000 STX (pays 54,000 STX after the deductible)",
+      Tally: "For 100,000 STX (100%) · Against 0 STX (0%) · 1 vote",
+      Quorum: "100,000 STX of 10,000 STX stake needed (1000%) · 1 of 3 voters",
+      Evidence: "[bundle](https://evidence.example/bundle.tar.gz) · SHA-256 `abababababababab…`",
     });
     expect(answer.fields["Status"]).toMatch(/^Voting: closes <t:\d+:R>$/);
     expect(answer.embed.footer?.text).toBe("Approval must be above 60% of the voted weight");
   });
 
   it("says so for an unknown claim", async () => {
-    expect(answerOf(await s.run("claim", [opt.int("id", 7)]))).toMatchObject({ ephemeral: true,
-      content: "There is no claim #7. See the latest with `/claims`." });
+    expect(answerOf(await s.run("claim", [opt.int("id", 7)]))).toMatchObject({
+      ephemeral: true,
+      content: "There is no claim #7. See the latest with `/claims`.",
+    });
   });
 
   it("lists recent claims and filters by status", async () => {
@@ -101,31 +123,50 @@ describe("/protocol", () => {
     const answer = answerOf(await s.run("protocol", [opt.str("name", "stackswap")]));
     expect(answer.embed.title).toBe("stackswap");
     expect(answer.embed.url).toBe(`${s.bot.web!.url}/protocols/stackswap`);
-    expect(answer.fields["Badge"]).toBe(`[badge](${s.bot.web!.url}/badge/stackswap.svg) · for a README: \`[![stackswap cover](${s.bot.web!.url}/badge/stackswap.svg)](${s.bot.web!.url}/protocols/stackswap)\``);
+    expect(answer.fields["Badge"]).toBe(
+      `[badge](${s.bot.web!.url}/badge/stackswap.svg) · for a README: \`[![stackswap cover](${s.bot.web!.url}/badge/stackswap.svg)](${s.bot.web!.url}/protocols/stackswap)\``,
+    );
     expect(answer.fields).toMatchObject({
-      "Insured": "Yes: 250,000 STX of cover in force", "Status": "Listed", "Chain": "stacks", "Category": "dex",
-      "Audit": "pass · 0 critical, 0 high, 2 medium, 4 low · [report](https://audits.example/stackswap-2026.pdf)",
-      "Risk": "Tier 1 (score 14) · 2% a year", "New cover": "Available: try /quote", "Incidents": "0",
+      Insured: "Yes: 250,000 STX of cover in force",
+      Status: "Listed",
+      Chain: "stacks",
+      Category: "dex",
+      Audit: "pass · 0 critical, 0 high, 2 medium, 4 low · [report](https://audits.example/stackswap-2026.pdf)",
+      Risk: "Tier 1 (score 14) · 2% a year",
+      "New cover": "Available: try /quote",
+      Incidents: "0",
     });
   });
 
   it("autocompletes protocol names as the member types", async () => {
-    const record = s.discord.slashCommand("protocol", [{ name: "name", type: 3, value: "stack", focused: true } as never], s.member(),
-      undefined, { focused: true });
+    const record = s.discord.slashCommand(
+      "protocol",
+      [{ name: "name", type: 3, value: "stack", focused: true } as never],
+      s.member(),
+      undefined,
+      { focused: true },
+    );
     await s.discord.answered(record);
-    expect(record.callbacks[0]).toEqual({ type: 8, data: { choices: [{ name: "stackswap (stacks, active)", value: "stackswap" }] } });
+    expect(record.callbacks[0]).toEqual({
+      type: 8,
+      data: { choices: [{ name: "stackswap (stacks, active)", value: "stackswap" }] },
+    });
   });
 
   it("lists every protocol without a name, and refuses an unknown one", async () => {
     expect(answerOf(await s.run("protocol")).embed.description).toBe("**stackswap** · stacks · dex · active");
-    expect(answerOf(await s.run("protocol", [opt.str("name", "nope")])).content).toContain('There is no protocol named "nope"');
+    expect(answerOf(await s.run("protocol", [opt.str("name", "nope")])).content).toContain(
+      'There is no protocol named "nope"',
+    );
   });
 });
 
 describe("/quote", () => {
   it("gives exactly the premium the contract will charge", async () => {
     const onChain = await s.p.quote(1, 10_000n * STX, 30);
-    const answer = answerOf(await s.run("quote", [opt.str("protocol", "stackswap"), opt.str("amount", "10,000"), opt.int("days", 30)]));
+    const answer = answerOf(
+      await s.run("quote", [opt.str("protocol", "stackswap"), opt.str("amount", "10,000"), opt.int("days", 30)]),
+    );
     expect(answer.embed.title).toBe("Quote · 10,000 STX on stackswap for 30 days");
     expect(answer.fields["Premium"]).toBe(formatStx(onChain.premium));
     expect(answer.fields["Rate"]).toBe("2% a year (tier 1, score 14)");
@@ -139,14 +180,21 @@ describe("/quote", () => {
     ["1000", 5, "Cover lasts 14 to 365 days; pick a length in that range."],
     ["100000000", 30, "The pool can take only"],
   ])("refuses amount %s for %i days, saying what to change", async (amount, days, message) => {
-    const answer = answerOf(await s.run("quote", [opt.str("protocol", "stackswap"), opt.str("amount", amount), opt.int("days", days)]));
+    const answer = answerOf(
+      await s.run("quote", [opt.str("protocol", "stackswap"), opt.str("amount", amount), opt.int("days", days)]),
+    );
     expect(answer.ephemeral).toBe(true);
     expect(answer.content).toContain(message);
   });
 
   it("refuses an unknown protocol", async () => {
-    const answer = answerOf(await s.run("quote", [opt.str("protocol", "nope"), opt.str("amount", "100"), opt.int("days", 30)]));
-    expect(answer).toMatchObject({ ephemeral: true, content: expect.stringContaining('There is no protocol named "nope"') });
+    const answer = answerOf(
+      await s.run("quote", [opt.str("protocol", "nope"), opt.str("amount", "100"), opt.int("days", 30)]),
+    );
+    expect(answer).toMatchObject({
+      ephemeral: true,
+      content: expect.stringContaining('There is no protocol named "nope"'),
+    });
   });
 });
 
@@ -158,9 +206,13 @@ describe("/pool", () => {
     expect(stats.utilizationBps).toBe((250_000n * STX * 10_000n) / (2n * stats.totalCapital));
     expect(answer.embed.title).toBe("Capital pool");
     expect(answer.fields).toMatchObject({
-      "Capital": formatStx(stats.totalCapital), "Active cover": "250,000 STX", "Utilization": formatBps(stats.utilizationBps),
-      "Free capacity": formatStx(stats.freeCapacity), "Share price": formatStx(stats.sharePrice),
-      "Premiums earned": formatStx(stats.premiumsEarned), "Under assessment": "54,000 STX",
+      Capital: formatStx(stats.totalCapital),
+      "Active cover": "250,000 STX",
+      Utilization: formatBps(stats.utilizationBps),
+      "Free capacity": formatStx(stats.freeCapacity),
+      "Share price": formatStx(stats.sharePrice),
+      "Premiums earned": formatStx(stats.premiumsEarned),
+      "Under assessment": "54,000 STX",
     });
   });
 });
@@ -168,8 +220,15 @@ describe("/pool", () => {
 describe("/assessor", () => {
   it("shows an assessor's stake, lock, reputation and votes by address", async () => {
     const answer = answerOf(await s.run("assessor", [opt.str("address", s.who.assessors[0]!.address)]));
-    expect(answer.fields).toMatchObject({ "Stake": "100,000 STX", "Locked by open votes": "100,000 STX", "Available": "0 STX",
-      "Reputation": "1×", "Voting weight": "100,000 STX", "Open votes": "1", "Unstaking": "Nothing" });
+    expect(answer.fields).toMatchObject({
+      Stake: "100,000 STX",
+      "Locked by open votes": "100,000 STX",
+      Available: "0 STX",
+      Reputation: "1×",
+      "Voting weight": "100,000 STX",
+      "Open votes": "1",
+      Unstaking: "Nothing",
+    });
   });
 
   it("shows a member's linked wallet in the channel once they chose to show it, and explains privately when there is none", async () => {
@@ -177,12 +236,17 @@ describe("/assessor", () => {
     s.bot.ctx.store.linkWallet(linked, s.who.assessors[0]!.address);
     s.bot.ctx.store.setWalletShown(linked, true);
     const shown = answerOf(await s.run("assessor", [opt.user("member", linked)]));
-    expect(shown).toMatchObject({ ephemeral: false, fields: { "Stake": "100,000 STX" } });
+    expect(shown).toMatchObject({ ephemeral: false, fields: { Stake: "100,000 STX" } });
     const stranger = s.member("stranger");
-    expect(answerOf(await s.run("assessor", [opt.user("member", stranger)]))).toMatchObject({ ephemeral: true,
-      content: "stranger has not shared a linked wallet. Ask them for their address and give `address:`, or ask them to run `/link show-wallet:True`." });
+    expect(answerOf(await s.run("assessor", [opt.user("member", stranger)]))).toMatchObject({
+      ephemeral: true,
+      content:
+        "stranger has not shared a linked wallet. Ask them for their address and give `address:`, or ask them to run `/link show-wallet:True`.",
+    });
     expect(answerOf(await s.run("assessor", [])).content).toContain("link your own wallet with `/link`");
-    expect(answerOf(await s.run("assessor", [opt.str("address", "STNOPE")])).content).toContain('"STNOPE" is not a Stacks address');
+    expect(answerOf(await s.run("assessor", [opt.str("address", "STNOPE")])).content).toContain(
+      '"STNOPE" is not a Stacks address',
+    );
   });
 });
 
@@ -196,33 +260,60 @@ describe("/setup", () => {
     await s.run("setup", [opt.sub("assessor-role", [opt.role("role", role)])], admin);
     const follow = answerOf(await s.run("setup", [opt.sub("follow", [opt.str("protocol", "stackswap")])], admin));
     expect(follow.content).toBe("Following stackswap. This server now gets alerts for 1 protocol(s).");
-    expect(s.bot.ctx.store.settings(s.discord.guild.id)).toMatchObject({ alertChannelId: claims, assessorRoleId: role, followed: [1] });
+    expect(s.bot.ctx.store.settings(s.discord.guild.id)).toMatchObject({
+      alertChannelId: claims,
+      assessorRoleId: role,
+      followed: [1],
+    });
     const show = answerOf(await s.run("setup", [opt.sub("show")], admin));
     expect(show.embed.description).toContain("Protocols: stackswap");
   });
 
   it("refuses members without the Manage Server permission", async () => {
-    const answer = answerOf(await s.run("setup", [opt.sub("alerts", [opt.channel("channel", s.discord.channel("general").id)])]));
-    expect(answer).toMatchObject({ ephemeral: true, content: expect.stringContaining("Only members with the Manage Server permission") });
+    const answer = answerOf(
+      await s.run("setup", [opt.sub("alerts", [opt.channel("channel", s.discord.channel("general").id)])]),
+    );
+    expect(answer).toMatchObject({
+      ephemeral: true,
+      content: expect.stringContaining("Only members with the Manage Server permission"),
+    });
   });
 
   it("refuses to run in a direct message", async () => {
     const user = s.member("dm-user");
     const answer = answerOf(await s.run("setup", [opt.sub("show")], user, { dm: true }));
-    expect(answer).toMatchObject({ ephemeral: true, content: expect.stringContaining("works in a server, not in direct messages") });
+    expect(answer).toMatchObject({
+      ephemeral: true,
+      content: expect.stringContaining("works in a server, not in direct messages"),
+    });
   });
 
   it("refuses to follow an unknown protocol", async () => {
     const admin = s.member("admin2", [s.discord.role("admins").id]);
     const answer = answerOf(await s.run("setup", [opt.sub("follow", [opt.str("protocol", "ghost")])], admin));
-    expect(answer).toMatchObject({ ephemeral: true, content: expect.stringContaining('There is no protocol named "ghost"') });
+    expect(answer).toMatchObject({
+      ephemeral: true,
+      content: expect.stringContaining('There is no protocol named "ghost"'),
+    });
   });
 });
 
 describe("/help", () => {
   it("lists every command", async () => {
     const answer = answerOf(await s.run("help"));
-    for (const name of ["policy", "policies", "claim", "claims", "protocol", "quote", "pool", "assessor", "link", "setup", "help"]) {
+    for (const name of [
+      "policy",
+      "policies",
+      "claim",
+      "claims",
+      "protocol",
+      "quote",
+      "pool",
+      "assessor",
+      "link",
+      "setup",
+      "help",
+    ]) {
       expect(answer.embed.description).toContain(`\`/${name}`);
     }
   });
@@ -232,7 +323,9 @@ describe("errors", () => {
   it("answers an unexpected failure with a reference id that is in the log, never a stack trace nor a secret", async () => {
     const original = s.bot.ctx.reader.pool.bind(s.bot.ctx.reader);
     // A failure whose message carries the bot token, as an upstream error echoing a header might.
-    s.bot.ctx.reader.pool = async () => { throw new Error(`simulated failure (Authorization: Bot ${s.config.discord.token})`); };
+    s.bot.ctx.reader.pool = async () => {
+      throw new Error(`simulated failure (Authorization: Bot ${s.config.discord.token})`);
+    };
     try {
       const answer = answerOf(await s.run("pool"));
       expect(answer.ephemeral).toBe(true);
@@ -251,8 +344,11 @@ describe("errors", () => {
     const port = s.api.port;
     await s.api.close();
     const down = answerOf(await s.run("pool"));
-    expect(down).toMatchObject({ ephemeral: true,
-      content: "The Stacks chain can't be read right now (the API did not answer). Nothing was changed; please try again in a minute." });
+    expect(down).toMatchObject({
+      ephemeral: true,
+      content:
+        "The Stacks chain can't be read right now (the API did not answer). Nothing was changed; please try again in a minute.",
+    });
     s.api = await startLocalStacksApi({ chain: s.api.chain, port });
     const up = answerOf(await s.run("pool"));
     expect(up.fields["Active cover"]).toBe("250,000 STX");

@@ -12,8 +12,13 @@ const VALID = {
 describe("configuration", () => {
   it("accepts the three required variables and fills in the defaults", () => {
     const config = loadConfig(VALID);
-    expect(config.stacks).toMatchObject({ network: "devnet", apiUrl: "http://127.0.0.1:3999", deployer: VALID.CONTRACT_DEPLOYER,
-      explorerChain: "devnet", timeoutMs: 8000 });
+    expect(config.stacks).toMatchObject({
+      network: "devnet",
+      apiUrl: "http://127.0.0.1:3999",
+      deployer: VALID.CONTRACT_DEPLOYER,
+      explorerChain: "devnet",
+      timeoutMs: 8000,
+    });
     expect(config.web).toEqual({ baseUrl: "http://127.0.0.1:8787", port: 8787 });
     expect(config.databasePath).toBe("data/bot.sqlite");
     expect(config.keeperKey).toBeUndefined();
@@ -21,21 +26,32 @@ describe("configuration", () => {
 
   it("maps networks to their APIs, or takes an API URL", () => {
     expect(loadConfig({ ...VALID, STACKS_NETWORK: "testnet" }).stacks.apiUrl).toBe("https://api.testnet.hiro.so");
-    expect(loadConfig({ ...VALID, STACKS_NETWORK: "mainnet", CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7" }).stacks.apiUrl)
-      .toBe("https://api.mainnet.hiro.so");
-    expect(loadConfig({ ...VALID, STACKS_NETWORK: "http://10.1.2.3:3999/" }).stacks).toMatchObject({ network: "custom", apiUrl: "http://10.1.2.3:3999" });
+    expect(
+      loadConfig({
+        ...VALID,
+        STACKS_NETWORK: "mainnet",
+        CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7",
+      }).stacks.apiUrl,
+    ).toBe("https://api.mainnet.hiro.so");
+    expect(loadConfig({ ...VALID, STACKS_NETWORK: "http://10.1.2.3:3999/" }).stacks).toMatchObject({
+      network: "custom",
+      apiUrl: "http://10.1.2.3:3999",
+    });
   });
 
   it("treats empty values as unset", () => {
     expect(loadConfig({ ...VALID, DISCORD_GUILD_ID: "", KEEPER_PRIVATE_KEY: "" }).discord.guildId).toBeUndefined();
   });
 
-  it.each(["DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "CONTRACT_DEPLOYER"])("refuses to start without %s, naming it", (name) => {
-    const env: Record<string, string> = { ...VALID };
-    delete env[name];
-    expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(new RegExp(`^${name} is required`));
-  });
+  it.each(["DISCORD_TOKEN", "DISCORD_APPLICATION_ID", "CONTRACT_DEPLOYER"])(
+    "refuses to start without %s, naming it",
+    (name) => {
+      const env: Record<string, string> = { ...VALID };
+      delete env[name];
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(new RegExp(`^${name} is required`));
+    },
+  );
 
   it.each([
     ["DISCORD_APPLICATION_ID", "my-bot", "DISCORD_APPLICATION_ID must be a Discord id (17 to 20 digits)"],
@@ -45,7 +61,11 @@ describe("configuration", () => {
     ["CONTRACT_DEPLOYER", "ST123", "CONTRACT_DEPLOYER must be the Stacks address that deployed the contracts"],
     ["WEB_BASE_URL", "ftp://example.com", "WEB_BASE_URL must be an http(s) URL"],
     ["WEB_PORT", "99999", "WEB_PORT must be a port number (0-65535)"],
-    ["KEEPER_PRIVATE_KEY", "not-a-key", "KEEPER_PRIVATE_KEY must be a 64-character hex private key (optionally ending in 01)"],
+    [
+      "KEEPER_PRIVATE_KEY",
+      "not-a-key",
+      "KEEPER_PRIVATE_KEY must be a 64-character hex private key (optionally ending in 01)",
+    ],
     ["LOG_LEVEL", "loud", "LOG_LEVEL must be"],
     ["CHAIN_TIMEOUT_MS", "fast", "CHAIN_TIMEOUT_MS must be"],
     ["DISCORD_API_URL", "localhost", "DISCORD_API_URL must be an http(s) URL"],
@@ -54,9 +74,12 @@ describe("configuration", () => {
   });
 
   it("refuses a deployer address of the other network", () => {
-    expect(() => loadConfig({ ...VALID, STACKS_NETWORK: "mainnet" })).toThrow("CONTRACT_DEPLOYER must be a mainnet address (SP…) when STACKS_NETWORK is mainnet");
-    expect(() => loadConfig({ ...VALID, CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7" }))
-      .toThrow("CONTRACT_DEPLOYER must be a testnet address (ST…) when STACKS_NETWORK is devnet");
+    expect(() => loadConfig({ ...VALID, STACKS_NETWORK: "mainnet" })).toThrow(
+      "CONTRACT_DEPLOYER must be a mainnet address (SP…) when STACKS_NETWORK is mainnet",
+    );
+    expect(() => loadConfig({ ...VALID, CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7" })).toThrow(
+      "CONTRACT_DEPLOYER must be a testnet address (ST…) when STACKS_NETWORK is devnet",
+    );
   });
 
   it("are all documented in .env.example, and nothing else is", () => {
@@ -75,21 +98,39 @@ describe("configuration", () => {
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
-      env: { PATH: process.env.PATH ?? "", DOTENV_PATH: "/nonexistent/.env", ...env }, stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "", DOTENV_PATH: "/nonexistent/.env", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
-    child.stderr.on("data", (d) => { stderr += String(d); });
+    child.stderr.on("data", (d) => {
+      stderr += String(d);
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.on("exit", (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
   });
 }
 
 describe("start-up with bad settings", () => {
   it.each([
-    [{ DISCORD_APPLICATION_ID: VALID.DISCORD_APPLICATION_ID, CONTRACT_DEPLOYER: VALID.CONTRACT_DEPLOYER }, "DISCORD_TOKEN is required: the bot token from the Discord developer portal"],
-    [{ DISCORD_TOKEN: VALID.DISCORD_TOKEN, CONTRACT_DEPLOYER: VALID.CONTRACT_DEPLOYER }, "DISCORD_APPLICATION_ID is required: the application id from the Discord developer portal"],
-    [{ DISCORD_TOKEN: VALID.DISCORD_TOKEN, DISCORD_APPLICATION_ID: VALID.DISCORD_APPLICATION_ID }, "CONTRACT_DEPLOYER is required: the Stacks address that deployed the contracts"],
-    [{ ...VALID, STACKS_NETWORK: "moonnet" }, "STACKS_NETWORK must be mainnet, testnet, devnet, or the URL of a Stacks API"],
+    [
+      { DISCORD_APPLICATION_ID: VALID.DISCORD_APPLICATION_ID, CONTRACT_DEPLOYER: VALID.CONTRACT_DEPLOYER },
+      "DISCORD_TOKEN is required: the bot token from the Discord developer portal",
+    ],
+    [
+      { DISCORD_TOKEN: VALID.DISCORD_TOKEN, CONTRACT_DEPLOYER: VALID.CONTRACT_DEPLOYER },
+      "DISCORD_APPLICATION_ID is required: the application id from the Discord developer portal",
+    ],
+    [
+      { DISCORD_TOKEN: VALID.DISCORD_TOKEN, DISCORD_APPLICATION_ID: VALID.DISCORD_APPLICATION_ID },
+      "CONTRACT_DEPLOYER is required: the Stacks address that deployed the contracts",
+    ],
+    [
+      { ...VALID, STACKS_NETWORK: "moonnet" },
+      "STACKS_NETWORK must be mainnet, testnet, devnet, or the URL of a Stacks API",
+    ],
   ])("exits non-zero with one line naming the variable (%#)", async (env, message) => {
     const { code, stderr } = await start(env);
     expect(code).toBe(78);

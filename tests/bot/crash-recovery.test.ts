@@ -3,7 +3,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress } from "@stacks/transactions";
+import {
+  Cl,
+  PostConditionMode,
+  broadcastTransaction,
+  makeContractCall,
+  privateKeyToAddress,
+} from "@stacks/transactions";
 import type { APIEmbed } from "discord-api-types/v10";
 import { startLocalStacksApi, type LocalStacksApi } from "../../devnet/server";
 import { networkFor } from "../../devnet/wallet";
@@ -14,7 +20,7 @@ import { formatStx } from "../../bot/format/stx";
 
 // Ten alerts, so that catching up (one paced edit per alert) stays short; most events are votes.
 const CLAIMS = 10;
-const VOTERS = 48;          // 10 purchases + 10 claims + 10 x 48 votes = 500 events
+const VOTERS = 48; // 10 purchases + 10 claims + 10 x 48 votes = 500 events
 const KILLS = 10;
 let api: LocalStacksApi;
 let discord: LocalDiscord;
@@ -31,12 +37,18 @@ const voters = Array.from({ length: VOTERS }, (_v, i) => {
 /** The bot as its own process, as `npm start` runs it. Resolves once it is watching events. */
 function startBot(waitReady: boolean): Promise<void> {
   starts += 1;
-  const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bot/main.ts"], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   bot = child;
   if (!waitReady) return Promise.resolve();
   return new Promise((resolve, reject) => {
     let out = "";
-    child.stdout!.on("data", (d) => { out += String(d); if (out.includes("watching contract events")) resolve(); });
+    child.stdout!.on("data", (d) => {
+      out += String(d);
+      if (out.includes("watching contract events")) resolve();
+    });
     child.on("exit", (code, signal) => reject(new Error(`bot exited (${code ?? signal}) before it was ready: ${out}`)));
   });
 }
@@ -48,7 +60,7 @@ function kill() {
 
 /** A small seeded PRNG so the kill points are random but the same on every run. */
 function rng(seed: number) {
-  return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 const tally = (embed: APIEmbed | undefined) => embed?.fields?.find((f) => f.name === "Tally")?.value;
@@ -59,25 +71,56 @@ beforeAll(async () => {
   p = new Protocol(networkFor(api.url), api.chain.deployer);
   await seedCoverScenario(p, actors(api.chain.accounts));
   for (const v of voters) {
-    await fetch(`${api.url}/devnet/fund`, { method: "POST", body: JSON.stringify({ address: v.address, amount: String(2_000n * STX) }) });
-    await broadcastTransaction({ network: p.network, transaction: await makeContractCall({ contractAddress: api.chain.deployer,
-      contractName: "assessor-staking", functionName: "stake", functionArgs: [Cl.uint(1_000n * STX)], senderKey: v.privateKey,
-      network: p.network, postConditionMode: PostConditionMode.Allow }) });
+    await fetch(`${api.url}/devnet/fund`, {
+      method: "POST",
+      body: JSON.stringify({ address: v.address, amount: String(2_000n * STX) }),
+    });
+    await broadcastTransaction({
+      network: p.network,
+      transaction: await makeContractCall({
+        contractAddress: api.chain.deployer,
+        contractName: "assessor-staking",
+        functionName: "stake",
+        functionArgs: [Cl.uint(1_000n * STX)],
+        senderKey: v.privateKey,
+        network: p.network,
+        postConditionMode: PostConditionMode.Allow,
+      }),
+    });
   }
   env = {
-    DOTENV_PATH: "/nonexistent/.env", DISCORD_TOKEN: BOT_TOKEN, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.api,
-    DISCORD_GUILD_ID: discord.guild.id, STACKS_NETWORK: api.url, CONTRACT_DEPLOYER: api.chain.deployer, WEB_PORT: "0", LOG_LEVEL: "info",
-    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "crash-")), "bot.sqlite"), EVENT_POLL_MS: "300", EDIT_WINDOW_MS: "300",
+    DOTENV_PATH: "/nonexistent/.env",
+    DISCORD_TOKEN: BOT_TOKEN,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_URL: discord.api,
+    DISCORD_GUILD_ID: discord.guild.id,
+    STACKS_NETWORK: api.url,
+    CONTRACT_DEPLOYER: api.chain.deployer,
+    WEB_PORT: "0",
+    LOG_LEVEL: "info",
+    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "crash-")), "bot.sqlite"),
+    EVENT_POLL_MS: "300",
+    EDIT_WINDOW_MS: "300",
   };
   const { registerCommands } = await import("../../bot/discord/register-commands");
   const { loadConfig } = await import("../../bot/config");
   await registerCommands(loadConfig(env));
   await startBot(true);
   const admin = discord.addUser("admin", discord.guild, [discord.role("admins").id]);
-  const setup = discord.slashCommand("setup", [{ name: "alerts", type: 1, options: [{ name: "channel", type: 7, value: discord.channel("claims").id }] }] as never, admin.id);
+  const setup = discord.slashCommand(
+    "setup",
+    [
+      { name: "alerts", type: 1, options: [{ name: "channel", type: 7, value: discord.channel("claims").id }] },
+    ] as never,
+    admin.id,
+  );
   await discord.answered(setup);
 }, 180_000);
-afterAll(async () => { kill(); await discord?.stop(); await api?.close(); });
+afterAll(async () => {
+  kill();
+  await discord?.stop();
+  await api?.close();
+});
 
 describe("a bot killed and restarted during a stream of 500 events", () => {
   it("ends with every alert exactly once and every tally correct", async () => {
@@ -96,19 +139,45 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
     // 10 purchases, then (after the waiting period) 10 claims each followed by its 48 votes.
     for (let i = 0; i < CLAIMS; i++) {
       const quote = await p.quote(1, 1_000n * STX, 60);
-      await step(() => p.call(actors(api.chain.accounts).buyer, "cybersecurity-insurance-defi", "purchase-coverage",
-        [Cl.uint(1), Cl.uint(1_000n * STX), Cl.uint(60), Cl.uint(quote.premium)]));
+      await step(() =>
+        p.call(actors(api.chain.accounts).buyer, "cybersecurity-insurance-defi", "purchase-coverage", [
+          Cl.uint(1),
+          Cl.uint(1_000n * STX),
+          Cl.uint(60),
+          Cl.uint(quote.premium),
+        ]),
+      );
     }
     await fetch(`${api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
     for (let c = 1; c <= CLAIMS; c++) {
-      await step(() => p.call(actors(api.chain.accounts).buyer, "claims-assessment", "submit-claim", [Cl.uint(c + 1), Cl.uint(500n * STX),
-        Cl.uint(api.chain.time - 600), Cl.stringUtf8(`Incident ${c}`), Cl.bufferFromHex("ab".repeat(32)), Cl.stringAscii("https://evidence.example/x")]));
+      await step(() =>
+        p.call(actors(api.chain.accounts).buyer, "claims-assessment", "submit-claim", [
+          Cl.uint(c + 1),
+          Cl.uint(500n * STX),
+          Cl.uint(api.chain.time - 600),
+          Cl.stringUtf8(`Incident ${c}`),
+          Cl.bufferFromHex("ab".repeat(32)),
+          Cl.stringAscii("https://evidence.example/x"),
+        ]),
+      );
       for (const [i, v] of voters.entries()) {
-        await step(async () => broadcastTransaction({ network: p.network, transaction: await makeContractCall({
-          contractAddress: api.chain.deployer, contractName: "claims-assessment", functionName: "vote",
-          functionArgs: [Cl.uint(c), Cl.bool(i % 3 !== 0)], senderKey: v.privateKey, network: p.network, postConditionMode: PostConditionMode.Deny,
-          // Each voter's stake was its nonce 0 and it votes on claims in order: no nonce or fee look-up per vote.
-          nonce: BigInt(c), fee: 10_000n }) }));
+        await step(async () =>
+          broadcastTransaction({
+            network: p.network,
+            transaction: await makeContractCall({
+              contractAddress: api.chain.deployer,
+              contractName: "claims-assessment",
+              functionName: "vote",
+              functionArgs: [Cl.uint(c), Cl.bool(i % 3 !== 0)],
+              senderKey: v.privateKey,
+              network: p.network,
+              postConditionMode: PostConditionMode.Deny,
+              // Each voter's stake was its nonce 0 and it votes on claims in order: no nonce or fee look-up per vote.
+              nonce: BigInt(c),
+              fee: 10_000n,
+            }),
+          }),
+        );
       }
     }
     expect(position).toBe(500);
@@ -116,13 +185,18 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
     // The last bot catches up: 32 of 48 voters approve with 1,000 STX each.
     const expected = `For ${formatStx(32_000n * STX)} (66.66%) · Against ${formatStx(16_000n * STX)} (33.33%) · 48 votes`;
     const claimsChannel = discord.channel("claims").id;
-    await discord.waitFor(() => {
-      const shown = discord.channelMessages(claimsChannel);
-      return shown.length === CLAIMS && shown.every((m) => tally(m.embeds[0]) === expected);
-    }, 120_000, "ten alerts with their final tallies");
+    await discord.waitFor(
+      () => {
+        const shown = discord.channelMessages(claimsChannel);
+        return shown.length === CLAIMS && shown.every((m) => tally(m.embeds[0]) === expected);
+      },
+      120_000,
+      "ten alerts with their final tallies",
+    );
     const alerts = discord.channelMessages(claimsChannel);
-    expect(alerts.map((m) => m.embeds[0]!.title!.split(" · ")[0]).sort())
-      .toEqual(Array.from({ length: CLAIMS }, (_v, i) => `Claim #${i + 1}`).sort());
+    expect(alerts.map((m) => m.embeds[0]!.title!.split(" · ")[0]).sort()).toEqual(
+      Array.from({ length: CLAIMS }, (_v, i) => `Claim #${i + 1}`).sort(),
+    );
     expect(new Set(discord.threads.map((t) => t.id)).size).toBe(discord.threads.length);
     for (let c = 1; c <= CLAIMS; c++) {
       const claim = await p.read("claims-assessment", "get-claim", [Cl.uint(c)]);

@@ -15,29 +15,53 @@ import { registerCommands } from "../../bot/discord/register-commands";
 export const BOT_TOKEN = "local-bot-token-for-tests-0123456789";
 
 export type Stack = {
-  api: LocalStacksApi; discord: LocalDiscord; bot: Bot; config: Config; p: Protocol; who: Actors; logs: string[];
+  api: LocalStacksApi;
+  discord: LocalDiscord;
+  bot: Bot;
+  config: Config;
+  p: Protocol;
+  who: Actors;
+  logs: string[];
   seeded: Awaited<ReturnType<typeof seedCoverScenario>>;
   /** A member in the local server. */
   member(name?: string, roles?: string[]): string;
   /** Stops the bot and starts a new one on the same database, as a process restart would. */
   restart(): Promise<Bot>;
   /** Runs a slash command as a member and waits for the bot's answer. */
-  run(name: string, options?: APIApplicationCommandInteractionDataOption[], userId?: string, opts?: Parameters<LocalDiscord["slashCommand"]>[4]): Promise<InteractionRecord>;
+  run(
+    name: string,
+    options?: APIApplicationCommandInteractionDataOption[],
+    userId?: string,
+    opts?: Parameters<LocalDiscord["slashCommand"]>[4],
+  ): Promise<InteractionRecord>;
   stop(): Promise<void>;
 };
 
-export function configFor(api: string, discord: LocalDiscord, deployer: string, extra: Record<string, string> = {}): Config {
+export function configFor(
+  api: string,
+  discord: LocalDiscord,
+  deployer: string,
+  extra: Record<string, string> = {},
+): Config {
   return loadConfig({
-    DISCORD_TOKEN: BOT_TOKEN, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.api,
-    DISCORD_GUILD_ID: discord.guild.id, STACKS_NETWORK: api, CONTRACT_DEPLOYER: deployer,
-    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-bot-")), "bot.sqlite"), LOG_LEVEL: "debug", CHAIN_TIMEOUT_MS: "2000",
-    WEB_PORT: "0", ...extra,
+    DISCORD_TOKEN: BOT_TOKEN,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_URL: discord.api,
+    DISCORD_GUILD_ID: discord.guild.id,
+    STACKS_NETWORK: api,
+    CONTRACT_DEPLOYER: deployer,
+    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-bot-")), "bot.sqlite"),
+    LOG_LEVEL: "debug",
+    CHAIN_TIMEOUT_MS: "2000",
+    WEB_PORT: "0",
+    ...extra,
   });
 }
 
 /** Local chain (seeded through signed transactions), local Discord, and the bot connected to both. */
-export async function startStack(options: { discord?: Parameters<typeof startLocalDiscord>[0]; env?: Record<string, string>;
-  bot?: BotOptions } = {}): Promise<Stack> {
+export async function startStack(
+  options: { discord?: Parameters<typeof startLocalDiscord>[0]; env?: Record<string, string>; bot?: BotOptions } = {},
+): Promise<Stack> {
   const api = await startLocalStacksApi();
   const discord = await startLocalDiscord({ token: BOT_TOKEN, ...options.discord });
   const p = new Protocol(networkFor(api.url), api.chain.deployer);
@@ -45,12 +69,27 @@ export async function startStack(options: { discord?: Parameters<typeof startLoc
   const seeded = await seedCoverScenario(p, who);
   const config = configFor(api.url, discord, api.chain.deployer, options.env);
   const logs: string[] = [];
-  const logger = createLogger({ level: "debug", secrets: [config.discord.token],
-    destination: new Writable({ write(chunk, _e, done) { logs.push(String(chunk)); done(); } }) as never });
+  const logger = createLogger({
+    level: "debug",
+    secrets: [config.discord.token],
+    destination: new Writable({
+      write(chunk, _e, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }) as never,
+  });
   await registerCommands(config);
   // Tests read right after writing, so the web server's chain cache is off unless a test turns it on.
   const launch = async () => {
-    const bot = createBot(config, { logger, editWindowMs: 300, pollMs: 1_000, jobs: false, web: { cacheMs: 0 }, ...options.bot });
+    const bot = createBot(config, {
+      logger,
+      editWindowMs: 300,
+      pollMs: 1_000,
+      jobs: false,
+      web: { cacheMs: 0 },
+      ...options.bot,
+    });
     await bot.start();
     await discord.waitFor(() => bot.client.isReady(), 10_000, "the bot to be ready");
     return bot;
@@ -58,8 +97,17 @@ export async function startStack(options: { discord?: Parameters<typeof startLoc
   const bot = await launch();
   let members = 0;
   const stack: Stack = {
-    api, discord, bot, config, p, who, logs, seeded,
-    member(name = `member${++members}`, roles: string[] = []) { return discord.addUser(name, discord.guild, roles).id; },
+    api,
+    discord,
+    bot,
+    config,
+    p,
+    who,
+    logs,
+    seeded,
+    member(name = `member${++members}`, roles: string[] = []) {
+      return discord.addUser(name, discord.guild, roles).id;
+    },
     async run(name, options = [], userId, opts) {
       const record = discord.slashCommand(name, options, userId ?? stack.member(), undefined, opts);
       return discord.answered(record, 15_000);
@@ -84,8 +132,13 @@ export function answerOf(record: InteractionRecord) {
   const embed = (message?.embeds?.[0] ?? {}) as APIEmbed;
   const fields = Object.fromEntries((embed.fields ?? []).map((f) => [f.name, f.value]));
   const followUpEphemeral = record.followUps.some((f) => ((f.flags ?? 0) & 64) !== 0);
-  return { content: (record.followUps.at(-1) ?? record.reply)?.content ?? "", embed, fields,
-    ephemeral: record.ephemeral || followUpEphemeral, deleted: record.reply === undefined && record.followUps.length > 0 };
+  return {
+    content: (record.followUps.at(-1) ?? record.reply)?.content ?? "",
+    embed,
+    fields,
+    ephemeral: record.ephemeral || followUpEphemeral,
+    deleted: record.reply === undefined && record.followUps.length > 0,
+  };
 }
 
 export const opt = {
@@ -95,5 +148,6 @@ export const opt = {
   user: (name: string, value: string) => ({ name, type: 6, value }) as APIApplicationCommandInteractionDataOption,
   channel: (name: string, value: string) => ({ name, type: 7, value }) as APIApplicationCommandInteractionDataOption,
   role: (name: string, value: string) => ({ name, type: 8, value }) as APIApplicationCommandInteractionDataOption,
-  sub: (name: string, options: APIApplicationCommandInteractionDataOption[] = []) => ({ name, type: 1, options }) as APIApplicationCommandInteractionDataOption,
+  sub: (name: string, options: APIApplicationCommandInteractionDataOption[] = []) =>
+    ({ name, type: 1, options }) as APIApplicationCommandInteractionDataOption,
 };

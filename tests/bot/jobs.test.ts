@@ -10,7 +10,8 @@ import { startJobs, SCHEDULES } from "../../bot/jobs/scheduler";
 let s: Stack;
 let claims: string;
 const HOUR = 3_600;
-const advance = (seconds: number) => fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
+const advance = (seconds: number) =>
+  fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
 const shown = () => s.discord.channelMessages(claims).map((m) => m.content);
 
 beforeEach(async () => {
@@ -24,8 +25,14 @@ beforeEach(async () => {
   await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(800_000n * STX)]);
   await s.p.call(s.who.assessors[2]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
   await advance(3 * 86_400 + 2 * HOUR);
-  await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(s.seeded.policyId), Cl.uint(50_000n * STX),
-    Cl.uint(s.api.chain.time - 600), Cl.stringUtf8("Drained"), Cl.bufferFromHex("aa".repeat(32)), Cl.stringAscii("https://e.example/x")]);
+  await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [
+    Cl.uint(s.seeded.policyId),
+    Cl.uint(50_000n * STX),
+    Cl.uint(s.api.chain.time - 600),
+    Cl.stringUtf8("Drained"),
+    Cl.bufferFromHex("aa".repeat(32)),
+    Cl.stringAscii("https://e.example/x"),
+  ]);
   await s.discord.waitFor(() => shown()[0], 10_000, "the alert");
   await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
 }, 60_000);
@@ -39,7 +46,11 @@ describe("reminders", () => {
     expect(await sendReminders(s.bot.ctx)).toBe(0);
     const role = s.discord.role("assessors").id;
     // One vote carries the stake quorum, but a claim of 1,000 STX or more needs three different voters.
-    expect(shown()[1]).toMatch(new RegExp(`^<@&${role}> ⏰ Voting on claim #1 closes <t:\\d+:R>\\. Enough stake has voted, but quorum needs 3 different voters: 2 more are needed\\.$`));
+    expect(shown()[1]).toMatch(
+      new RegExp(
+        `^<@&${role}> ⏰ Voting on claim #1 closes <t:\\d+:R>\\. Enough stake has voted, but quorum needs 3 different voters: 2 more are needed\\.$`,
+      ),
+    );
     await advance(22 * HOUR);
     expect(await sendReminders(s.bot.ctx)).toBe(1);
     expect(shown()).toHaveLength(3);
@@ -67,16 +78,29 @@ describe("reminders", () => {
     // A second policy and claim, opened after more stake arrived: 10 % of 2,000,000 STX is needed.
     await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(1_000_000n * STX)]);
     const quote = await s.p.quote(1, 10_000n * STX, 30);
-    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [Cl.uint(1), Cl.uint(10_000n * STX), Cl.uint(30), Cl.uint(quote.premium)]);
+    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [
+      Cl.uint(1),
+      Cl.uint(10_000n * STX),
+      Cl.uint(30),
+      Cl.uint(quote.premium),
+    ]);
     await advance(3 * 86_400 + HOUR);
-    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(2), Cl.uint(1_000n * STX), Cl.uint(s.api.chain.time - 60),
-      Cl.stringUtf8("Second"), Cl.bufferFromHex("bb".repeat(32)), Cl.stringAscii("https://e.example/y")]);
+    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [
+      Cl.uint(2),
+      Cl.uint(1_000n * STX),
+      Cl.uint(s.api.chain.time - 60),
+      Cl.stringUtf8("Second"),
+      Cl.bufferFromHex("bb".repeat(32)),
+      Cl.stringAscii("https://e.example/y"),
+    ]);
     await s.discord.waitFor(() => shown().some((c) => c.includes("New claim #2")), 10_000, "the second alert");
     await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(2), Cl.bool(true)], "deny");
     await advance(2 * 86_400 + HOUR);
     await sendReminders(s.bot.ctx);
     const reminder = shown().find((c) => c.includes("Voting on claim #2 closes"));
-    expect(reminder).toMatch(/100,000 STX of 200,000 STX stake has voted \(50% of quorum\): 100,000 STX more is needed\.$/);
+    expect(reminder).toMatch(
+      /100,000 STX of 200,000 STX stake has voted \(50% of quorum\): 100,000 STX more is needed\.$/,
+    );
   });
 });
 
@@ -87,7 +111,8 @@ describe("the keeper", () => {
     const { Keeper } = await import("../../bot/jobs/keeper");
     const keeper = new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey);
     expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [], capRefreshed: false });
-    for (const i of [1, 2]) await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
+    for (const i of [1, 2])
+      await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
     await advance(3 * 86_400);
     expect(await keeper.run()).toMatchObject({ finalized: [1n] });
     await s.discord.waitFor(() => shown()[1], 10_000, "the result");
@@ -128,7 +153,9 @@ describe("the daily pool report and the schedule", () => {
     await postPoolReport(s.bot.ctx, "2026-11-23");
     s.bot.ctx.store.db.prepare("DELETE FROM posted_events WHERE event_key LIKE 'pool-report:%'").run();
     await postPoolReport(s.bot.ctx, "2026-11-23");
-    expect(s.discord.channelMessages(claims).filter((m) => m.content === "📊 Daily pool report, 2026-11-23")).toHaveLength(1);
+    expect(
+      s.discord.channelMessages(claims).filter((m) => m.content === "📊 Daily pool report, 2026-11-23"),
+    ).toHaveLength(1);
   });
 
   it("schedules every job with node-cron, the keeper only when it has a key", async () => {
@@ -136,8 +163,18 @@ describe("the daily pool report and the schedule", () => {
     expect(without.map((t) => t.name).sort()).toEqual(["link-nonce-purge", "pool-report", "reminders", "role-sync"]);
     for (const t of without) await t.stop();
     const { Keeper } = await import("../../bot/jobs/keeper");
-    const withKeeper = startJobs(s.bot.client, s.bot.ctx, new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey));
-    expect(withKeeper.map((t) => t.name).sort()).toEqual(["keeper", "link-nonce-purge", "pool-report", "reminders", "role-sync"]);
+    const withKeeper = startJobs(
+      s.bot.client,
+      s.bot.ctx,
+      new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey),
+    );
+    expect(withKeeper.map((t) => t.name).sort()).toEqual([
+      "keeper",
+      "link-nonce-purge",
+      "pool-report",
+      "reminders",
+      "role-sync",
+    ]);
     for (const t of withKeeper) await t.stop();
     for (const expression of Object.values(SCHEDULES)) expect(cron.validate(expression)).toBe(true);
   });

@@ -33,7 +33,9 @@ class FlakyLink {
 
   constructor(private readonly target: () => string) {}
 
-  get api() { return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`; }
+  get api() {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
+  }
 
   /** The next request matching `which` reaches Discord; its answer is lost, and the link is down for `ms`. */
   loseAnswer(which: (req: IncomingMessage) => boolean, ms: number, onLost: () => void) {
@@ -52,19 +54,29 @@ class FlakyLink {
       if (Date.now() < this.downUntil) return req.socket.destroy();
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k))) as Record<string, string>;
-      const upstream = await fetch(`${this.target()}${req.url}`, { method: req.method, headers,
-        body: ["GET", "HEAD"].includes(req.method ?? "GET") ? undefined : Buffer.concat(chunks) });
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k)),
+      ) as Record<string, string>;
+      const upstream = await fetch(`${this.target()}${req.url}`, {
+        method: req.method,
+        headers,
+        body: ["GET", "HEAD"].includes(req.method ?? "GET") ? undefined : Buffer.concat(chunks),
+      });
       const body = Buffer.from(await upstream.arrayBuffer());
       if (this.loseNext?.(req)) return req.socket.destroy();
-      const out = Object.fromEntries([...upstream.headers].filter(([k]) => !["content-length", "transfer-encoding", "connection"].includes(k)));
+      const out = Object.fromEntries(
+        [...upstream.headers].filter(([k]) => !["content-length", "transfer-encoding", "connection"].includes(k)),
+      );
       res.writeHead(upstream.status, out).end(body);
     });
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
     return this;
   }
 
-  stop() { this.server.closeAllConnections(); return new Promise<void>((resolve) => this.server.close(() => resolve())); }
+  stop() {
+    this.server.closeAllConnections();
+    return new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
 
 let api: LocalStacksApi;
@@ -77,20 +89,32 @@ const bots: Bot[] = [];
 
 /** A bot connected through the flaky link; each call is a new process's worth of bot on the same database. */
 async function startBot() {
-  const bot = createBot(config, { logger: createLogger({ level: "silent" }), editWindowMs: 300, pollMs: 300, jobs: false });
+  const bot = createBot(config, {
+    logger: createLogger({ level: "silent" }),
+    editWindowMs: 300,
+    pollMs: 300,
+    jobs: false,
+  });
   bots.push(bot);
   await bot.start();
   await discord.waitFor(() => bot.client.isReady(), 10_000, "the bot to be ready");
   return bot;
 }
 
-const alertPosts = () => discord.requests.filter((r) => r.method === "POST" && r.path === `/channels/${claims}/messages`);
+const alertPosts = () =>
+  discord.requests.filter((r) => r.method === "POST" && r.path === `/channels/${claims}/messages`);
 
 async function fileClaim() {
   const who = actors(api.chain.accounts);
   await fetch(`${api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
-  await p.call(who.buyer, "claims-assessment", "submit-claim", [Cl.uint(1), Cl.uint(60_000n * STX), Cl.uint(api.chain.time - 600),
-    Cl.stringUtf8("Reentrancy in the swap router"), Cl.bufferFromHex("cd".repeat(32)), Cl.stringAscii("https://evidence.example/x")]);
+  await p.call(who.buyer, "claims-assessment", "submit-claim", [
+    Cl.uint(1),
+    Cl.uint(60_000n * STX),
+    Cl.uint(api.chain.time - 600),
+    Cl.stringUtf8("Reentrancy in the swap router"),
+    Cl.bufferFromHex("cd".repeat(32)),
+    Cl.stringAscii("https://evidence.example/x"),
+  ]);
 }
 
 describe("an alert whose answer was lost, then an outage longer than Discord's nonce window", () => {
@@ -104,7 +128,11 @@ describe("an alert whose answer was lost, then an outage longer than Discord's n
     await registerCommands(config);
     claims = discord.channel("claims").id;
     // The alert's post reaches Discord; its answer is lost; Discord stays unreachable past the nonce window.
-    link.loseAnswer((req) => req.method === "POST" && req.url === `/api/v10/channels/${claims}/messages`, OUTAGE_MS, () => discord.dropConnections());
+    link.loseAnswer(
+      (req) => req.method === "POST" && req.url === `/api/v10/channels/${claims}/messages`,
+      OUTAGE_MS,
+      () => discord.dropConnections(),
+    );
   }, 120_000);
 
   afterEach(async () => {
@@ -120,7 +148,11 @@ describe("an alert whose answer was lost, then an outage longer than Discord's n
     await fileClaim();
     await discord.waitFor(() => link.lost === 1, 15_000, "the alert's answer to be lost");
     expect(discord.channelMessages(claims)).toHaveLength(1); // it did reach Discord
-    await discord.waitFor(() => bot.ctx.store.claimMessage(discord.guild.id, 1), 15_000, "the bot to find and record its alert");
+    await discord.waitFor(
+      () => bot.ctx.store.claimMessage(discord.guild.id, 1),
+      15_000,
+      "the bot to find and record its alert",
+    );
     await discord.waitFor(() => discord.threads.length === 1, 10_000, "the alert's thread");
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // a few more polls: nothing else is posted
     expect(discord.resumes).toBeGreaterThan(0);
@@ -138,7 +170,11 @@ describe("an alert whose answer was lost, then an outage longer than Discord's n
     bots.splice(bots.indexOf(first), 1);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS + 100));
     const second = await startBot();
-    await discord.waitFor(() => second.ctx.store.claimMessage(discord.guild.id, 1), 15_000, "the restarted bot to record the alert");
+    await discord.waitFor(
+      () => second.ctx.store.claimMessage(discord.guild.id, 1),
+      15_000,
+      "the restarted bot to record the alert",
+    );
     await discord.waitFor(() => discord.threads.length === 1, 10_000, "the alert's thread");
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(discord.channelMessages(claims)).toHaveLength(1);
@@ -153,8 +189,16 @@ describe("sendOnce, on its own", () => {
     const sent: unknown[] = [];
     const channel = {
       client: { user: { id: "bot" } },
-      messages: { fetch: async () => { const list = await history(); return { find: (f: (m: Message) => boolean) => list.find(f) }; } },
-      send: async (payload: unknown) => { sent.push(payload); return { id: `m${sent.length}` } as Message; },
+      messages: {
+        fetch: async () => {
+          const list = await history();
+          return { find: (f: (m: Message) => boolean) => list.find(f) };
+        },
+      },
+      send: async (payload: unknown) => {
+        sent.push(payload);
+        return { id: `m${sent.length}` } as Message;
+      },
     } as unknown as TextChannel;
     return { channel, sent };
   }
@@ -162,7 +206,9 @@ describe("sendOnce, on its own", () => {
 
   it("posts a first attempt without reading history, with the nonce, and marks the attempt first", async () => {
     const store = new Store(":memory:");
-    const { channel, sent } = fakeChannel(async () => { throw new Error("history must not be read"); });
+    const { channel, sent } = fakeChannel(async () => {
+      throw new Error("history must not be read");
+    });
     await sendOnce(store, channel, "k", { content: "hello" }, () => true);
     expect(sent).toEqual([{ content: "hello", nonce: expect.stringMatching(/^[0-9a-f]{25}$/), enforceNonce: true }]);
     expect(store.wasPosted("attempt:k")).toBe(true);
@@ -171,8 +217,14 @@ describe("sendOnce, on its own", () => {
   it("returns the earlier message instead of posting when a retry finds it, and posts when it does not", async () => {
     const store = new Store(":memory:");
     store.markPosted("attempt:k");
-    const found = fakeChannel(async () => [mine("other"), { author: { id: "someone" }, content: "hello" } as Message, mine("hello")]);
-    expect((await sendOnce(store, found.channel, "k", { content: "hello" }, (m) => m.content === "hello")).author.id).toBe("bot");
+    const found = fakeChannel(async () => [
+      mine("other"),
+      { author: { id: "someone" }, content: "hello" } as Message,
+      mine("hello"),
+    ]);
+    expect(
+      (await sendOnce(store, found.channel, "k", { content: "hello" }, (m) => m.content === "hello")).author.id,
+    ).toBe("bot");
     expect(found.sent).toHaveLength(0);
     const missing = fakeChannel(async () => [mine("other")]);
     await sendOnce(store, missing.channel, "k", { content: "hello" }, (m) => m.content === "hello");
@@ -182,11 +234,22 @@ describe("sendOnce, on its own", () => {
   it("throws when history cannot be read in an outage, but posts when the bot may not read history at all", async () => {
     const store = new Store(":memory:");
     store.markPosted("attempt:k");
-    const down = fakeChannel(async () => { throw new Error("other side closed"); });
-    await expect(sendOnce(store, down.channel, "k", { content: "hello" }, () => true)).rejects.toThrow("other side closed");
+    const down = fakeChannel(async () => {
+      throw new Error("other side closed");
+    });
+    await expect(sendOnce(store, down.channel, "k", { content: "hello" }, () => true)).rejects.toThrow(
+      "other side closed",
+    );
     expect(down.sent).toHaveLength(0);
     const forbidden = fakeChannel(async () => {
-      throw new DiscordAPIError({ code: 50001, message: "Missing Access" }, 50001, 403, "GET", "/channels/1/messages", {});
+      throw new DiscordAPIError(
+        { code: 50001, message: "Missing Access" },
+        50001,
+        403,
+        "GET",
+        "/channels/1/messages",
+        {},
+      );
     });
     await sendOnce(store, forbidden.channel, "k", { content: "hello" }, () => true);
     expect(forbidden.sent).toHaveLength(1);

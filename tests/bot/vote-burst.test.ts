@@ -1,5 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { Cl, PostConditionMode, broadcastTransaction, makeContractCall, privateKeyToAddress } from "@stacks/transactions";
+import {
+  Cl,
+  PostConditionMode,
+  broadcastTransaction,
+  makeContractCall,
+  privateKeyToAddress,
+} from "@stacks/transactions";
 import type { APIEmbed } from "discord-api-types/v10";
 import { startStack, opt, type Stack } from "./harness";
 import { STX, stakeAssessors, openClaims } from "../../devnet/scenario";
@@ -33,8 +39,15 @@ describe("a burst of 300 votes in one block", () => {
     s.api.chain.autoMine = false;
     for (let c = 1; c <= CLAIMS; c++) {
       for (const [i, v] of voters.entries()) {
-        const tx = await makeContractCall({ contractAddress: s.api.chain.deployer, contractName: "claims-assessment", functionName: "vote",
-          functionArgs: [Cl.uint(c), Cl.bool(i % 3 !== 0)], senderKey: v.privateKey, network: s.p.network, postConditionMode: PostConditionMode.Deny });
+        const tx = await makeContractCall({
+          contractAddress: s.api.chain.deployer,
+          contractName: "claims-assessment",
+          functionName: "vote",
+          functionArgs: [Cl.uint(c), Cl.bool(i % 3 !== 0)],
+          senderKey: v.privateKey,
+          network: s.p.network,
+          postConditionMode: PostConditionMode.Deny,
+        });
         const sent = await broadcastTransaction({ transaction: tx, network: s.p.network });
         expect("error" in sent).toBe(false);
       }
@@ -44,12 +57,23 @@ describe("a burst of 300 votes in one block", () => {
     expect(block.txids).toHaveLength(CLAIMS * VOTERS);
     // 20 of 30 voters approve, each with 1,000 STX of stake at 1x.
     const expected = `For ${formatStx(20_000n * STX)} (66.66%) · Against ${formatStx(10_000n * STX)} (33.33%) · 30 votes`;
-    await s.discord.waitFor(() => s.discord.channelMessages(channelId).slice(0, CLAIMS).every((m) => tally(m.embeds[0]) === expected),
-      60_000, "every alert to show the final tally");
+    await s.discord.waitFor(
+      () =>
+        s.discord
+          .channelMessages(channelId)
+          .slice(0, CLAIMS)
+          .every((m) => tally(m.embeds[0]) === expected),
+      60_000,
+      "every alert to show the final tally",
+    );
     await s.bot.feed.coalescer.idle();
     for (let c = 1; c <= CLAIMS; c++) {
       const onChain = await s.p.read("claims-assessment", "get-claim", [Cl.uint(c)]);
-      expect([onChain!.approveWeight, onChain!.denyWeight, onChain!.voterCount]).toEqual([20_000n * STX, 10_000n * STX, 30n]);
+      expect([onChain!.approveWeight, onChain!.denyWeight, onChain!.voterCount]).toEqual([
+        20_000n * STX,
+        10_000n * STX,
+        30n,
+      ]);
     }
     expect(s.discord.requests.filter((r) => r.status === 429)).toEqual([]);
     const edits = s.bot.feed.coalescer.edits.slice(editsBefore);

@@ -20,14 +20,20 @@ async function askForLink(name: string, existing?: string) {
   const answer = answerOf(await s.run("link", [], member));
   expect(answer.ephemeral).toBe(true);
   const nonce = /\/link\/([0-9a-f]{32}) /.exec(answer.content)![1]!;
-  const row = s.bot.ctx.store.db.prepare("SELECT expires_at AS e FROM link_nonces WHERE nonce = ?").get(nonce) as { e: number };
+  const row = s.bot.ctx.store.db.prepare("SELECT expires_at AS e FROM link_nonces WHERE nonce = ?").get(nonce) as {
+    e: number;
+  };
   return { member, nonce, expiresAt: row.e };
 }
 
 const sign = (p: { discordId: string; nonce: string; expiresAt: number }, privateKey: string) =>
   signStructuredData({ message: linkMessage(p), domain: linkDomain(false), privateKey });
 const post = async (body: unknown) => {
-  const r = await fetch(`${s.bot.web!.url}/api/link`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const r = await fetch(`${s.bot.web!.url}/api/link`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: r.status, body: await r.json() };
 };
 
@@ -39,20 +45,31 @@ describe("linking a wallet by a SIP-018 signature", () => {
     expect(await page.text()).toContain(member);
     const assessor = s.who.assessors[0]!;
     const signature = sign({ discordId: member, nonce, expiresAt }, assessor.privateKey);
-    expect(await post({ nonce, address: assessor.address, signature })).toEqual({ status: 200, body: { address: assessor.address } });
+    expect(await post({ nonce, address: assessor.address, signature })).toEqual({
+      status: 200,
+      body: { address: assessor.address },
+    });
     expect(s.bot.ctx.store.linkedWallet(member)).toBe(assessor.address);
-    await s.discord.waitFor(() => s.discord.guild.members.get(member)!.roles.includes(s.discord.role("assessors").id), 5_000, "the role");
+    await s.discord.waitFor(
+      () => s.discord.guild.members.get(member)!.roles.includes(s.discord.role("assessors").id),
+      5_000,
+      "the role",
+    );
     // The same signed message again: the nonce is spent.
-    expect(await post({ nonce, address: assessor.address, signature })).toMatchObject({ status: 409,
-      body: { error: "This link was already used or does not exist. Run /link in Discord for a new one." } });
+    expect(await post({ nonce, address: assessor.address, signature })).toMatchObject({
+      status: 409,
+      body: { error: "This link was already used or does not exist. Run /link in Discord for a new one." },
+    });
     expect((await fetch(`${s.bot.web!.url}/link/${nonce}`)).status).toBe(404);
   });
 
   it("refuses a signature made by another address than the one claimed", async () => {
     const { member, nonce, expiresAt } = await askForLink("bob");
     const signature = sign({ discordId: member, nonce, expiresAt }, s.who.assessors[1]!.privateKey);
-    expect(await post({ nonce, address: s.who.assessors[2]!.address, signature })).toMatchObject({ status: 403,
-      body: { error: expect.stringContaining("was not made by that address") } });
+    expect(await post({ nonce, address: s.who.assessors[2]!.address, signature })).toMatchObject({
+      status: 403,
+      body: { error: expect.stringContaining("was not made by that address") },
+    });
     expect(s.bot.ctx.store.linkedWallet(member)).toBeNull();
   });
 
@@ -70,15 +87,19 @@ describe("linking a wallet by a SIP-018 signature", () => {
     const expiresAt = Date.now() - 1_000;
     s.bot.ctx.store.db.prepare("UPDATE link_nonces SET expires_at = ? WHERE nonce = ?").run(expiresAt, nonce);
     const signature = sign({ discordId: member, nonce, expiresAt }, s.who.assessors[1]!.privateKey);
-    expect(await post({ nonce, address: s.who.assessors[1]!.address, signature })).toMatchObject({ status: 410,
-      body: { error: "This link has expired. Run /link in Discord for a new one." } });
+    expect(await post({ nonce, address: s.who.assessors[1]!.address, signature })).toMatchObject({
+      status: 410,
+      body: { error: "This link has expired. Run /link in Discord for a new one." },
+    });
     expect(s.bot.ctx.store.linkedWallet(member)).toBeNull();
   });
 
   it("refuses malformed requests", async () => {
     expect((await post({ nonce: "x" })).status).toBe(400);
     expect((await post({ nonce: "a".repeat(32), address: "nope", signature: "00".repeat(65) })).status).toBe(400);
-    expect((await post({ nonce: "a".repeat(32), address: s.who.assessors[1]!.address, signature: "00".repeat(65) })).status).toBe(409);
+    expect(
+      (await post({ nonce: "a".repeat(32), address: s.who.assessors[1]!.address, signature: "00".repeat(65) })).status,
+    ).toBe(409);
   });
 });
 
@@ -86,7 +107,10 @@ describe("linking a wallet by a SIP-018 signature", () => {
 async function linkThroughPage(name: string, who: { address: string; privateKey: string }, existing?: string) {
   const { member, nonce, expiresAt } = await askForLink(name, existing);
   const signature = sign({ discordId: member, nonce, expiresAt }, who.privateKey);
-  expect(await post({ nonce, address: who.address, signature })).toEqual({ status: 200, body: { address: who.address } });
+  expect(await post({ nonce, address: who.address, signature })).toEqual({
+    status: 200,
+    body: { address: who.address },
+  });
   return member;
 }
 const hasRole = (member: string) => s.discord.guild.members.get(member)!.roles.includes(s.discord.role("assessors").id);
@@ -109,18 +133,27 @@ describe("one wallet, one account", () => {
     expect(s.bot.ctx.store.liveLinkNonce(earlier)).toBeNull();
     expect((await fetch(`${s.bot.web!.url}/link/${earlier}`)).status).toBe(404);
     const signature = sign({ discordId: member, nonce: earlier, expiresAt }, s.who.assessors[1]!.privateKey);
-    expect(await post({ nonce: earlier, address: s.who.assessors[1]!.address, signature })).toMatchObject({ status: 409 });
+    expect(await post({ nonce: earlier, address: s.who.assessors[1]!.address, signature })).toMatchObject({
+      status: 409,
+    });
     expect(s.bot.ctx.store.linkedWallet(member)).toBeNull();
-    expect(s.bot.ctx.store.db.prepare("SELECT COUNT(*) AS n FROM link_nonces WHERE discord_user_id = ?").get(member)).toEqual({ n: 1 });
+    expect(
+      s.bot.ctx.store.db.prepare("SELECT COUNT(*) AS n FROM link_nonces WHERE discord_user_id = ?").get(member),
+    ).toEqual({ n: 1 });
   });
 
   it("purges expired and used nonces when any member asks for a link", async () => {
     const { nonce: expired } = await askForLink("grace");
-    s.bot.ctx.store.db.prepare("UPDATE link_nonces SET expires_at = ? WHERE nonce = ?").run(Date.now() - 1_000, expired);
+    s.bot.ctx.store.db
+      .prepare("UPDATE link_nonces SET expires_at = ? WHERE nonce = ?")
+      .run(Date.now() - 1_000, expired);
     await askForLink("heidi");
     expect(s.bot.ctx.store.linkNonce(expired)).toBeNull();
-    expect(s.bot.ctx.store.db.prepare("SELECT COUNT(*) AS n FROM link_nonces WHERE used_at IS NOT NULL OR expires_at < ?").get(Date.now()))
-      .toEqual({ n: 0 });
+    expect(
+      s.bot.ctx.store.db
+        .prepare("SELECT COUNT(*) AS n FROM link_nonces WHERE used_at IS NOT NULL OR expires_at < ?")
+        .get(Date.now()),
+    ).toEqual({ n: 0 });
   });
 });
 
@@ -132,15 +165,29 @@ describe("privacy of linked wallets", () => {
     const general = s.discord.channel("general").id;
     const before = s.discord.channelMessages(general).length;
     const hidden = answerOf(await s.run("assessor", [opt.user("member", ivan)], asker));
-    expect(hidden).toMatchObject({ ephemeral: true, content: "ivan has not shared a linked wallet. Ask them for their address and give `address:`, "
-      + "or ask them to run `/link show-wallet:True`." });
+    expect(hidden).toMatchObject({
+      ephemeral: true,
+      content:
+        "ivan has not shared a linked wallet. Ask them for their address and give `address:`, " +
+        "or ask them to run `/link show-wallet:True`.",
+    });
     // The same answer as for a member who never linked: it does not tell whether ivan did.
-    expect(answerOf(await s.run("assessor", [opt.user("member", s.member("ivan2"))], asker)).content).toContain("has not shared a linked wallet");
-    expect(s.discord.channelMessages(general).slice(before).map((m) => JSON.stringify(m)).join()).not.toContain(assessor.address);
+    expect(answerOf(await s.run("assessor", [opt.user("member", s.member("ivan2"))], asker)).content).toContain(
+      "has not shared a linked wallet",
+    );
+    expect(
+      s.discord
+        .channelMessages(general)
+        .slice(before)
+        .map((m) => JSON.stringify(m))
+        .join(),
+    ).not.toContain(assessor.address);
 
     const chose = answerOf(await s.run("link", [opt.bool("show-wallet", true)], ivan));
-    expect(chose).toMatchObject({ ephemeral: true,
-      content: `Your linked wallet ${assessor.address} is now shown to members who look you up with \`/assessor member:\`.` });
+    expect(chose).toMatchObject({
+      ephemeral: true,
+      content: `Your linked wallet ${assessor.address} is now shown to members who look you up with \`/assessor member:\`.`,
+    });
     const shown = answerOf(await s.run("assessor", [opt.user("member", ivan)], asker));
     expect(shown.ephemeral).toBe(false);
     expect(shown.embed.description).toContain(assessor.address);
@@ -162,7 +209,9 @@ describe("privacy of linked wallets", () => {
 
   it("asks a member without a linked wallet to link one before choosing to show it", async () => {
     const answer = answerOf(await s.run("link", [opt.bool("show-wallet", true)], s.member("leo")));
-    expect(answer).toMatchObject({ ephemeral: true,
-      content: "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it." });
+    expect(answer).toMatchObject({
+      ephemeral: true,
+      content: "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it.",
+    });
   });
 });

@@ -1,9 +1,43 @@
 import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  ORACLE, alice, bob, carol, dave, deployer, erin, frank, grace, heidi, call, readJs, read, errors, expectOk, expectRefused,
-  setupRoles, listProtocol, recordAudit, deposit, purchase, stake, submitClaim, vote, claimOf, advance, now, printed,
-  stxBalance, freshAddress, councilOfThree, policyInForce, approveByVote, CLAIM_STATUS, DAY, HOUR, STX,
+  ORACLE,
+  alice,
+  bob,
+  carol,
+  dave,
+  deployer,
+  erin,
+  frank,
+  grace,
+  heidi,
+  call,
+  readJs,
+  read,
+  errors,
+  expectOk,
+  expectRefused,
+  setupRoles,
+  listProtocol,
+  recordAudit,
+  deposit,
+  purchase,
+  stake,
+  submitClaim,
+  vote,
+  claimOf,
+  advance,
+  now,
+  printed,
+  stxBalance,
+  freshAddress,
+  councilOfThree,
+  policyInForce,
+  approveByVote,
+  CLAIM_STATUS,
+  DAY,
+  HOUR,
+  STX,
 } from "./helpers";
 
 const E = errors.claims;
@@ -20,7 +54,9 @@ describe("a team that insures itself and hacks itself", () => {
     const protocolId = expectOk(listProtocol("selfhack", [erin, bob], 1, erin)) as bigint;
     expect(read("protocol-registry", "is-team-member", [Cl.uint(protocolId), Cl.principal(bob)])).toBeBool(false);
     // The risk oracle checks the addresses before it approves: bob never agreed, so it takes him off.
-    expectOk(call("protocol-registry", "set-team-member", [Cl.uint(protocolId), Cl.principal(bob), Cl.bool(false)], ORACLE));
+    expectOk(
+      call("protocol-registry", "set-team-member", [Cl.uint(protocolId), Cl.principal(bob), Cl.bool(false)], ORACLE),
+    );
     expectOk(call("protocol-registry", "approve-listing", [Cl.uint(protocolId)], ORACLE));
     expectOk(recordAudit(protocolId));
     expect(read("protocol-registry", "is-team-member", [Cl.uint(protocolId), Cl.principal(erin)])).toBeBool(true);
@@ -47,7 +83,9 @@ describe("a team that insures itself and hacks itself", () => {
     advance(3 * DAY);
     expect(finalize(a).result).toBeOk(Cl.uint(CLAIM_STATUS.noQuorum));
     expectOk(call("claims-assessment", "council-deny-claim", [Cl.uint(a)], carol));
-    expect(call("claims-assessment", "council-deny-claim", [Cl.uint(a)], dave).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
+    expect(call("claims-assessment", "council-deny-claim", [Cl.uint(a)], dave).result).toBeOk(
+      Cl.uint(CLAIM_STATUS.denied),
+    );
 
     // 2. Three team wallets approve two claims just under the threshold, filed from two holders.
     const b1 = expectOk(submitClaim(p2, 95_000n * STX, now() - 60n, grace)) as bigint;
@@ -64,9 +102,13 @@ describe("a team that insures itself and hacks itself", () => {
     // The council vetoes the first inside the veto window and denies the second.
     const reason = Cl.buffer(new Uint8Array(32).fill(0x66));
     expectOk(call("claims-assessment", "council-veto", [Cl.uint(b1), reason], carol));
-    expect(call("claims-assessment", "council-veto", [Cl.uint(b1), reason], deployer).result).toBeOk(Cl.uint(CLAIM_STATUS.vetoed));
+    expect(call("claims-assessment", "council-veto", [Cl.uint(b1), reason], deployer).result).toBeOk(
+      Cl.uint(CLAIM_STATUS.vetoed),
+    );
     expectOk(call("claims-assessment", "council-deny-claim", [Cl.uint(b2)], carol));
-    expect(call("claims-assessment", "council-deny-claim", [Cl.uint(b2)], deployer).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
+    expect(call("claims-assessment", "council-deny-claim", [Cl.uint(b2)], deployer).result).toBeOk(
+      Cl.uint(CLAIM_STATUS.denied),
+    );
 
     // 3. The approvers of the vetoed claim lose a tenth of the stake they voted with, whoever settles their ballot.
     const staked = { heidi: assessor(heidi).active as bigint, w1: assessor(w1).active as bigint };
@@ -102,7 +144,9 @@ describe("a team that insures itself and hacks itself", () => {
     approveByVote(second);
     advance(3 * DAY);
     expect(finalize(second).result).toBeOk(Cl.uint(CLAIM_STATUS.awaitingCouncil));
-    expect(call("claims-assessment", "council-deny-claim", [Cl.uint(second)], deployer).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
+    expect(call("claims-assessment", "council-deny-claim", [Cl.uint(second)], deployer).result).toBeOk(
+      Cl.uint(CLAIM_STATUS.denied),
+    );
     // Once the 30-day window has passed, another claim under the threshold is decided by vote again.
     advance(27 * DAY);
     const third = expectOk(submitClaim(policyId, 60_000n * STX, now() - 60n)) as bigint;
@@ -117,12 +161,28 @@ describe("team addresses", () => {
     setupRoles();
     const id = expectOk(listProtocol("teamed", [erin])) as bigint;
     const team = () => read("protocol-registry", "is-team-member", [Cl.uint(id), Cl.principal(frank)]);
-    expectRefused(() => call("protocol-registry", "set-team-member", [Cl.uint(id), Cl.principal(frank), Cl.bool(true)], erin),
-      errors.registry["ERR-NOT-AUTHORIZED"], team);
-    expectRefused(() => call("protocol-registry", "set-team-member", [Cl.uint(9), Cl.principal(frank), Cl.bool(true)], ORACLE),
-      errors.registry["ERR-UNKNOWN-PROTOCOL"]);
-    const result = call("protocol-registry", "set-team-member", [Cl.uint(id), Cl.principal(frank), Cl.bool(true)], ORACLE);
-    expect(printed(result)[0]).toEqual({ topic: "team-member-set", "protocol-id": id, who: frank, member: true, by: ORACLE });
+    expectRefused(
+      () => call("protocol-registry", "set-team-member", [Cl.uint(id), Cl.principal(frank), Cl.bool(true)], erin),
+      errors.registry["ERR-NOT-AUTHORIZED"],
+      team,
+    );
+    expectRefused(
+      () => call("protocol-registry", "set-team-member", [Cl.uint(9), Cl.principal(frank), Cl.bool(true)], ORACLE),
+      errors.registry["ERR-UNKNOWN-PROTOCOL"],
+    );
+    const result = call(
+      "protocol-registry",
+      "set-team-member",
+      [Cl.uint(id), Cl.principal(frank), Cl.bool(true)],
+      ORACLE,
+    );
+    expect(printed(result)[0]).toEqual({
+      topic: "team-member-set",
+      "protocol-id": id,
+      who: frank,
+      member: true,
+      by: ORACLE,
+    });
     expectOk(call("protocol-registry", "approve-listing", [Cl.uint(id)], ORACLE));
     expect(team()).toBeBool(true);
   });
@@ -152,21 +212,38 @@ describe("reputation is earned", () => {
     expect(finalize(claimId).result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
     // heidi never settles; dave (the keeper, or anyone) does it for her.
     const result = call("claims-assessment", "settle-vote-for", [Cl.uint(claimId), Cl.principal(heidi)], dave);
-    expect(printed(result)[0]).toMatchObject({ topic: "vote-settled", voter: heidi, "with-outcome": false, "settled-by": dave });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "vote-settled",
+      voter: heidi,
+      "with-outcome": false,
+      "settled-by": dave,
+    });
     expect(assessor(heidi)).toMatchObject({ reputation: 8_000n, locked: 0n, "open-votes": 0n });
     // A winner's reward goes to the winner, whoever settles.
     const [bobBefore, daveBefore] = [stxBalance(bob), stxBalance(dave)];
-    const reward = expectOk(call("claims-assessment", "settle-vote-for", [Cl.uint(claimId), Cl.principal(bob)], dave)) as bigint;
+    const reward = expectOk(
+      call("claims-assessment", "settle-vote-for", [Cl.uint(claimId), Cl.principal(bob)], dave),
+    ) as bigint;
     expect(reward).toBeGreaterThan(0n);
     expect([stxBalance(bob), stxBalance(dave)]).toEqual([bobBefore + reward, daveBefore]);
-    expectRefused(() => call("claims-assessment", "settle-vote-for", [Cl.uint(claimId), Cl.principal(bob)], dave), E["ERR-ALREADY-SETTLED"]);
-    expectRefused(() => call("claims-assessment", "settle-vote-for", [Cl.uint(claimId), Cl.principal(carol)], dave), E["ERR-NO-VOTE"]);
+    expectRefused(
+      () => call("claims-assessment", "settle-vote-for", [Cl.uint(claimId), Cl.principal(bob)], dave),
+      E["ERR-ALREADY-SETTLED"],
+    );
+    expectRefused(
+      () => call("claims-assessment", "settle-vote-for", [Cl.uint(claimId), Cl.principal(carol)], dave),
+      E["ERR-NO-VOTE"],
+    );
   });
 });
 
 describe("slashed stake", () => {
   it("reaches the pool only from the staking contract", () => {
     setupRoles();
-    expectRefused(() => call("capital-pool", "collect-slashed", [Cl.uint(STX)], frank), errors.pool["ERR-NOT-AUTHORIZED"], pool);
+    expectRefused(
+      () => call("capital-pool", "collect-slashed", [Cl.uint(STX)], frank),
+      errors.pool["ERR-NOT-AUTHORIZED"],
+      pool,
+    );
   });
 });

@@ -1,8 +1,25 @@
 import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  bob, grace, errors, expectOk, expectRefused, call, readJs, read, printed, stake, stxBalance, contractId,
-  advance, now, DAY, STX, openClaim, vote, council,
+  bob,
+  grace,
+  errors,
+  expectOk,
+  expectRefused,
+  call,
+  readJs,
+  read,
+  printed,
+  stake,
+  stxBalance,
+  contractId,
+  advance,
+  now,
+  DAY,
+  STX,
+  openClaim,
+  vote,
+  council,
 } from "./helpers";
 
 const E = errors.staking;
@@ -10,18 +27,29 @@ const STAKING = contractId("assessor-staking");
 const assessor = (who: string) => () => readJs("assessor-staking", "get-assessor", [Cl.principal(who)]);
 const unstake = (amount: bigint, who = bob) => call("assessor-staking", "request-unstake", [Cl.uint(amount)], who);
 const withdrawStake = (who = bob) => call("assessor-staking", "withdraw-stake", [], who);
-const stakeBefore = (who: string, time: bigint) => readJs("assessor-staking", "get-stake-before", [Cl.principal(who), Cl.uint(time)]);
+const stakeBefore = (who: string, time: bigint) =>
+  readJs("assessor-staking", "get-stake-before", [Cl.principal(who), Cl.uint(time)]);
 
 describe("staking", () => {
   it("takes STX into custody, counts it as active stake and writes a checkpoint", () => {
     const before = stxBalance(bob);
     const result = stake(1_000n * STX, bob);
     expect(result.result).toBeOk(Cl.uint(1_000n * STX));
-    expect(printed(result)[0]).toEqual({ topic: "stake-added", assessor: bob, amount: 1_000n * STX, active: 1_000n * STX,
-      "total-active": 1_000n * STX });
+    expect(printed(result)[0]).toEqual({
+      topic: "stake-added",
+      assessor: bob,
+      amount: 1_000n * STX,
+      active: 1_000n * STX,
+      "total-active": 1_000n * STX,
+    });
     expect(stxBalance(bob)).toBe(before - 1_000n * STX);
     expect(stxBalance(STAKING)).toBe(1_000n * STX);
-    expect(assessor(bob)()).toMatchObject({ active: 1_000n * STX, reputation: 10_000n, weight: 1_000n * STX, locked: 0n });
+    expect(assessor(bob)()).toMatchObject({
+      active: 1_000n * STX,
+      reputation: 10_000n,
+      weight: 1_000n * STX,
+      locked: 0n,
+    });
     expect(readJs("assessor-staking", "get-total-active-stake")).toBe(1_000n * STX);
     expect(readJs("assessor-staking", "get-checkpoint-count", [Cl.principal(bob)])).toBe(1n);
   });
@@ -71,15 +99,25 @@ describe("unstaking", () => {
     expectOk(stake(1_000n * STX, bob));
     const request = unstake(400n * STX);
     const unlocksAt = expectOk(request) as bigint;
-    expect(printed(request)[0]).toMatchObject({ topic: "unstake-requested", amount: 400n * STX, active: 600n * STX,
-      unstaking: 400n * STX, "unstake-at": unlocksAt });
+    expect(printed(request)[0]).toMatchObject({
+      topic: "unstake-requested",
+      amount: 400n * STX,
+      active: 600n * STX,
+      unstaking: 400n * STX,
+      "unstake-at": unlocksAt,
+    });
     expect(readJs("assessor-staking", "get-total-active-stake")).toBe(600n * STX);
     expectRefused(() => withdrawStake(), E["ERR-COOLDOWN-ACTIVE"], assessor(bob));
     advance(7 * DAY);
     const before = stxBalance(bob);
     const result = withdrawStake();
     expect(result.result).toBeOk(Cl.uint(400n * STX));
-    expect(printed(result)[0]).toEqual({ topic: "stake-withdrawn", assessor: bob, amount: 400n * STX, active: 600n * STX });
+    expect(printed(result)[0]).toEqual({
+      topic: "stake-withdrawn",
+      assessor: bob,
+      amount: 400n * STX,
+      active: 600n * STX,
+    });
     expect(stxBalance(bob)).toBe(before + 400n * STX);
     expect(stxBalance(STAKING)).toBe(600n * STX);
   });
@@ -116,16 +154,28 @@ describe("unstaking", () => {
 describe("claims-contract functions", () => {
   it("refuse callers without the claims role", () => {
     expectOk(stake(10n * STX, bob));
-    expectRefused(() => call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(1), Cl.uint(now() + 1n)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
-    expectRefused(() => call("assessor-staking", "settle-vote", [Cl.principal(bob), Cl.bool(true), Cl.uint(10_000), Cl.uint(0)], bob), E["ERR-NOT-AUTHORIZED"], assessor(bob));
+    expectRefused(
+      () => call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(1), Cl.uint(now() + 1n)], bob),
+      E["ERR-NOT-AUTHORIZED"],
+      assessor(bob),
+    );
+    expectRefused(
+      () =>
+        call("assessor-staking", "settle-vote", [Cl.principal(bob), Cl.bool(true), Cl.uint(10_000), Cl.uint(0)], bob),
+      E["ERR-NOT-AUTHORIZED"],
+      assessor(bob),
+    );
   });
 });
 
 describe("mirrors the vote path reads locally", () => {
   it("take team flags only from the registry, so nobody can bar an assessor by flagging them", () => {
     const flag = () => readJs("assessor-staking", "is-team-member", [Cl.uint(1), Cl.principal(bob)]);
-    expectRefused(() => call("assessor-staking", "set-team-flag", [Cl.uint(1), Cl.principal(bob), Cl.bool(true)], bob),
-      E["ERR-NOT-AUTHORIZED"], flag);
+    expectRefused(
+      () => call("assessor-staking", "set-team-flag", [Cl.uint(1), Cl.principal(bob), Cl.bool(true)], bob),
+      E["ERR-NOT-AUTHORIZED"],
+      flag,
+    );
     expect(flag()).toBe(false);
   });
 
@@ -136,12 +186,15 @@ describe("mirrors the vote path reads locally", () => {
     // A grant to a wallet: it may lock stake only after the sync.
     expectOk(council.pass("propose-role", [Cl.stringAscii("claims"), Cl.principal(grace), Cl.bool(true)]));
     expectOk(stake(10n * STX, bob));
-    const lock = () => call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(1), Cl.uint(now() + 1n)], grace);
+    const lock = () =>
+      call("assessor-staking", "lock-for-vote", [Cl.principal(bob), Cl.uint(1), Cl.uint(now() + 1n)], grace);
     expectRefused(lock, E["ERR-NOT-AUTHORIZED"], assessor(bob));
     const synced = call("assessor-staking", "sync-claims-role", [Cl.principal(grace)], bob);
     expect(synced.result).toBeOk(Cl.bool(true));
     expect(printed(synced)[0]).toEqual({ topic: "claims-role-synced", who: grace, granted: true, by: bob });
-    expect(lock().result).toBeOk(Cl.tuple({ stake: Cl.uint(10n * STX), weight: Cl.uint(10n * STX), "team-member": Cl.bool(false) }));
+    expect(lock().result).toBeOk(
+      Cl.tuple({ stake: Cl.uint(10n * STX), weight: Cl.uint(10n * STX), "team-member": Cl.bool(false) }),
+    );
     // The revocation, synced, takes the right away again.
     expectOk(council.pass("propose-role", [Cl.stringAscii("claims"), Cl.principal(grace), Cl.bool(false)]));
     expect(call("assessor-staking", "sync-claims-role", [Cl.principal(grace)], bob).result).toBeOk(Cl.bool(false));

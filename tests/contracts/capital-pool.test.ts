@@ -1,8 +1,30 @@
 import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  alice, bob, carol, frank, errors, expectOk, expectRefused, call, readJs, printed, deposit, stxBalance, contractId,
-  setupRoles, insurableProtocol, purchase, advance, DAY, STX, council, deployer, storedEntry, storedVar, now,
+  alice,
+  bob,
+  carol,
+  frank,
+  errors,
+  expectOk,
+  expectRefused,
+  call,
+  readJs,
+  printed,
+  deposit,
+  stxBalance,
+  contractId,
+  setupRoles,
+  insurableProtocol,
+  purchase,
+  advance,
+  DAY,
+  STX,
+  council,
+  deployer,
+  storedEntry,
+  storedVar,
+  now,
 } from "./helpers";
 
 const E = errors.pool;
@@ -11,7 +33,8 @@ const stats = () => readJs("capital-pool", "get-pool-stats");
 const provider = (who: string) => () => readJs("capital-pool", "get-provider", [Cl.principal(who)]);
 // What a refused call must leave as it was (the value of shares moves with time as premiums are earned).
 const holding = (who: string) => () => storedEntry("capital-pool", "providers", Cl.principal(who));
-const requestWithdrawal = (shares: bigint, who = alice) => call("capital-pool", "request-withdrawal", [Cl.uint(shares)], who);
+const requestWithdrawal = (shares: bigint, who = alice) =>
+  call("capital-pool", "request-withdrawal", [Cl.uint(shares)], who);
 const withdraw = (who = alice) => call("capital-pool", "withdraw", [Cl.uint(0)], who);
 const COOLDOWN = 7 * DAY;
 
@@ -22,9 +45,18 @@ describe("deposits", () => {
     expect(result.result).toBeOk(Cl.uint(1_000n * STX * 1_000_000n));
     expect(stxBalance(alice)).toBe(before - 1_000n * STX);
     expect(stxBalance(POOL)).toBe(1_000n * STX);
-    expect(printed(result)[0]).toMatchObject({ topic: "capital-deposited", provider: alice, amount: 1_000n * STX,
-      "share-price": 1_000_000n, "total-capital": 1_000n * STX });
-    expect(provider(alice)()).toMatchObject({ shares: 1_000n * STX * 1_000_000n, value: 1_000n * STX, "pending-shares": 0n });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "capital-deposited",
+      provider: alice,
+      amount: 1_000n * STX,
+      "share-price": 1_000_000n,
+      "total-capital": 1_000n * STX,
+    });
+    expect(provider(alice)()).toMatchObject({
+      shares: 1_000n * STX * 1_000_000n,
+      value: 1_000n * STX,
+      "pending-shares": 0n,
+    });
     expect(stats()).toMatchObject({ "total-capital": 1_000n * STX, capacity: 2_000n * STX, "share-price": 1_000_000n });
   });
 
@@ -49,7 +81,12 @@ describe("withdrawals", () => {
     const shares = expectOk(deposit(1_000n * STX)) as bigint;
     const request = requestWithdrawal(shares / 2n);
     const unlocksAt = expectOk(request) as bigint;
-    expect(printed(request)[0]).toMatchObject({ topic: "withdrawal-requested", shares: shares / 2n, value: 500n * STX, "unlocks-at": unlocksAt });
+    expect(printed(request)[0]).toMatchObject({
+      topic: "withdrawal-requested",
+      shares: shares / 2n,
+      value: 500n * STX,
+      "unlocks-at": unlocksAt,
+    });
     expect(provider(alice)()).toMatchObject({ "pending-shares": shares / 2n, "unlocks-at": unlocksAt });
     advance(COOLDOWN);
     const before = stxBalance(alice);
@@ -57,7 +94,11 @@ describe("withdrawals", () => {
     expect(result.result).toBeOk(Cl.uint(500n * STX));
     expect(stxBalance(alice)).toBe(before + 500n * STX);
     expect(stxBalance(POOL)).toBe(500n * STX);
-    expect(printed(result)[0]).toMatchObject({ topic: "capital-withdrawn", amount: 500n * STX, "provider-shares": shares / 2n });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "capital-withdrawn",
+      amount: 500n * STX,
+      "provider-shares": shares / 2n,
+    });
     expect(provider(alice)()).toMatchObject({ shares: shares / 2n, "pending-shares": 0n });
   });
 
@@ -87,7 +128,11 @@ describe("withdrawals", () => {
 
   it("cancels a request, and refuses to cancel when nothing is requested", () => {
     const shares = expectOk(deposit(10n * STX)) as bigint;
-    expectRefused(() => call("capital-pool", "cancel-withdrawal", [], alice), E["ERR-NO-WITHDRAWAL-REQUEST"], holding(alice));
+    expectRefused(
+      () => call("capital-pool", "cancel-withdrawal", [], alice),
+      E["ERR-NO-WITHDRAWAL-REQUEST"],
+      holding(alice),
+    );
     expectOk(requestWithdrawal(shares));
     const result = call("capital-pool", "cancel-withdrawal", [], alice);
     expect(printed(result)[0]).toMatchObject({ topic: "withdrawal-cancelled", shares });
@@ -145,7 +190,11 @@ describe("share price", () => {
     setupRoles();
     const protocolId = insurableProtocol();
     expectOk(deposit(1_000n * STX));
-    const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(100n * STX), Cl.uint(365)]).premium as bigint;
+    const premium = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(100n * STX),
+      Cl.uint(365),
+    ]).premium as bigint;
     expectOk(purchase(protocolId, 100n * STX, 365, premium));
     const policy = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]);
     // 5 % of the premium funds the assessors' reward reserve; the rest is the providers', unearned at first.
@@ -171,7 +220,9 @@ describe("share price", () => {
     s = stats();
     expect(s["unearned-premiums"]).toBe(0n);
     expect(s["total-capital"]).toBe(1_000n * STX + premium - fee);
-    expect(s["share-price"]).toBe(((1_000n * STX + premium - fee + 1n) * 10n ** 12n) / (1_000n * STX * 1_000_000n + 1_000_000n));
+    expect(s["share-price"]).toBe(
+      ((1_000n * STX + premium - fee + 1n) * 10n ** 12n) / (1_000n * STX * 1_000_000n + 1_000_000n),
+    );
   });
 
   it("defeats the first-depositor inflation attack", () => {
@@ -217,24 +268,47 @@ describe("cover-contract functions", () => {
   it("refuse callers without the cover role", () => {
     expectOk(deposit(10n * STX));
     const farFuture = Cl.uint(BigInt(simnet.getBlockTime()) + 100n * BigInt(DAY));
-    expectRefused(() => call("capital-pool", "underwrite", [Cl.uint(STX), Cl.uint(STX), Cl.uint(0), farFuture, Cl.uint(STX),
-      Cl.uint(now() + 10n)], frank), E["ERR-NOT-AUTHORIZED"]);
+    expectRefused(
+      () =>
+        call(
+          "capital-pool",
+          "underwrite",
+          [Cl.uint(STX), Cl.uint(STX), Cl.uint(0), farFuture, Cl.uint(STX), Cl.uint(now() + 10n)],
+          frank,
+        ),
+      E["ERR-NOT-AUTHORIZED"],
+    );
     expectRefused(() => call("capital-pool", "remove-cover", [Cl.uint(0)], frank), E["ERR-NOT-AUTHORIZED"]);
   });
 
   it("refuse callers without the claims role, the council and the cover contract's role holders included", () => {
     expectOk(deposit(10n * STX));
     const gated: [string, ReturnType<typeof Cl.uint>[] | ReturnType<typeof Cl.principal>[]][] = [
-      ["take-bond", [Cl.uint(STX)]], ["open-exposure", [Cl.uint(STX)]], ["close-exposure", [Cl.uint(0)]],
-      ["approve-exposure", [Cl.uint(0)]], ["release-owed", [Cl.uint(0)]], ["forfeit-bond", [Cl.uint(0), Cl.uint(0)]],
-      ["allocate-reward", [Cl.uint(0)]], ["refund-reward", [Cl.uint(0)]],
+      ["take-bond", [Cl.uint(STX)]],
+      ["open-exposure", [Cl.uint(STX)]],
+      ["close-exposure", [Cl.uint(0)]],
+      ["approve-exposure", [Cl.uint(0)]],
+      ["release-owed", [Cl.uint(0)]],
+      ["forfeit-bond", [Cl.uint(0), Cl.uint(0)]],
+      ["allocate-reward", [Cl.uint(0)]],
+      ["refund-reward", [Cl.uint(0)]],
     ];
     for (const [method, args] of gated) {
-      for (const who of [frank, deployer]) expectRefused(() => call("capital-pool", method, args, who), E["ERR-NOT-AUTHORIZED"]);
+      for (const who of [frank, deployer])
+        expectRefused(() => call("capital-pool", method, args, who), E["ERR-NOT-AUTHORIZED"]);
     }
-    expectRefused(() => call("capital-pool", "return-bond", [Cl.uint(0), Cl.principal(frank)], frank), E["ERR-NOT-AUTHORIZED"]);
-    expectRefused(() => call("capital-pool", "pay-reward", [Cl.uint(0), Cl.principal(frank)], frank), E["ERR-NOT-AUTHORIZED"]);
-    expectRefused(() => call("capital-pool", "pay-claim", [Cl.uint(0), Cl.uint(0), Cl.principal(frank)], frank), E["ERR-NOT-AUTHORIZED"]);
+    expectRefused(
+      () => call("capital-pool", "return-bond", [Cl.uint(0), Cl.principal(frank)], frank),
+      E["ERR-NOT-AUTHORIZED"],
+    );
+    expectRefused(
+      () => call("capital-pool", "pay-reward", [Cl.uint(0), Cl.principal(frank)], frank),
+      E["ERR-NOT-AUTHORIZED"],
+    );
+    expectRefused(
+      () => call("capital-pool", "pay-claim", [Cl.uint(0), Cl.uint(0), Cl.principal(frank)], frank),
+      E["ERR-NOT-AUTHORIZED"],
+    );
   });
 
   it("report the numbers the pool's readers need", () => {

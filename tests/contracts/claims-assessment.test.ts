@@ -1,10 +1,48 @@
 import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  alice, bob, carol, dave, deployer, erin, frank, grace, heidi, errors, expectOk, expectRefused, call, readJs, read,
-  printed, topics, stake, stxBalance, approveByVote, contractId, advance, now, DAY, HOUR, STX, council, deposit, purchase,
-  insurableProtocol, setupRoles, submitClaim, freshAddress, vote, claimOf, CLAIM_STATUS, policyInForce, openClaim, councilOfThree,
-  overcommittedPool, storedEntry, capitalAt,
+  alice,
+  bob,
+  carol,
+  dave,
+  deployer,
+  erin,
+  frank,
+  grace,
+  heidi,
+  errors,
+  expectOk,
+  expectRefused,
+  call,
+  readJs,
+  read,
+  printed,
+  topics,
+  stake,
+  stxBalance,
+  approveByVote,
+  contractId,
+  advance,
+  now,
+  DAY,
+  HOUR,
+  STX,
+  council,
+  deposit,
+  purchase,
+  insurableProtocol,
+  setupRoles,
+  submitClaim,
+  freshAddress,
+  vote,
+  claimOf,
+  CLAIM_STATUS,
+  policyInForce,
+  openClaim,
+  councilOfThree,
+  overcommittedPool,
+  storedEntry,
+  capitalAt,
 } from "./helpers";
 
 const E = errors.claims;
@@ -12,12 +50,16 @@ const POOL = contractId("capital-pool");
 const STAKING = contractId("assessor-staking");
 const finalize = (claimId: bigint, who = dave) => call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], who);
 const payout = (claimId: bigint, who = dave) => call("claims-assessment", "execute-payout", [Cl.uint(claimId)], who);
-const partial = (claimId: bigint, who = frank) => call("claims-assessment", "accept-partial-payout", [Cl.uint(claimId)], who);
-const settle = (claimId: bigint, who: string) => call("claims-assessment", "settle-vote", [Cl.uint(claimId), ], who);
-const councilApprove = (claimId: bigint, who: string) => call("claims-assessment", "council-approve-claim", [Cl.uint(claimId)], who);
-const councilDeny = (claimId: bigint, who: string) => call("claims-assessment", "council-deny-claim", [Cl.uint(claimId)], who);
+const partial = (claimId: bigint, who = frank) =>
+  call("claims-assessment", "accept-partial-payout", [Cl.uint(claimId)], who);
+const settle = (claimId: bigint, who: string) => call("claims-assessment", "settle-vote", [Cl.uint(claimId)], who);
+const councilApprove = (claimId: bigint, who: string) =>
+  call("claims-assessment", "council-approve-claim", [Cl.uint(claimId)], who);
+const councilDeny = (claimId: bigint, who: string) =>
+  call("claims-assessment", "council-deny-claim", [Cl.uint(claimId)], who);
 const REASON = new Uint8Array(32).fill(0xee);
-const veto = (claimId: bigint, who: string) => call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(REASON)], who);
+const veto = (claimId: bigint, who: string) =>
+  call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(REASON)], who);
 const claim = (id: bigint) => () => claimOf(id);
 const pool = () => readJs("capital-pool", "get-pool-stats");
 const policy = (id: bigint) => readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(id)]);
@@ -26,7 +68,10 @@ const param = (name: string) => readJs("insurance-council", "get-parameter", [Cl
 const providerValue = (who: string) => readJs("capital-pool", "get-provider", [Cl.principal(who)]).value as bigint;
 
 /** Everything a claim changes, for the "changed nothing" checks. */
-const everything = (claimId: bigint) => () => [claimOf(claimId), read("claims-assessment", "get-open-claim", [Cl.uint(1)])];
+const everything = (claimId: bigint) => () => [
+  claimOf(claimId),
+  read("claims-assessment", "get-open-claim", [Cl.uint(1)]),
+];
 
 describe("submit-claim", () => {
   it("opens a claim with its evidence, takes the bond and records the rules it will be judged by", () => {
@@ -38,17 +83,40 @@ describe("submit-claim", () => {
     expect(result.result).toBeOk(Cl.uint(1));
     const submittedAt = now();
     expect(claimOf(1n)).toMatchObject({
-      "policy-id": policyId, claimant: frank, amount: 60_000n * STX, deductible: 6_000n * STX, payable: 54_000n * STX,
-      "incident-time": incident, description: "Reentrancy in the swap router drained the pool", "evidence-uri": "ipfs://bafy-evidence",
-      bond: 600n * STX, "submitted-at": submittedAt, "voting-ends-at": submittedAt + 259_200n, "total-stake": 180_000n * STX,
-      "quorum-stake": 18_000n * STX, "approval-bps": 6_000n, large: false, "approve-weight": 0n, "deny-weight": 0n,
-      status: CLAIM_STATUS.voting, "voter-count": 0n, "quorum-reached": false,
+      "policy-id": policyId,
+      claimant: frank,
+      amount: 60_000n * STX,
+      deductible: 6_000n * STX,
+      payable: 54_000n * STX,
+      "incident-time": incident,
+      description: "Reentrancy in the swap router drained the pool",
+      "evidence-uri": "ipfs://bafy-evidence",
+      bond: 600n * STX,
+      "submitted-at": submittedAt,
+      "voting-ends-at": submittedAt + 259_200n,
+      "total-stake": 180_000n * STX,
+      "quorum-stake": 18_000n * STX,
+      "approval-bps": 6_000n,
+      large: false,
+      "approve-weight": 0n,
+      "deny-weight": 0n,
+      status: CLAIM_STATUS.voting,
+      "voter-count": 0n,
+      "quorum-reached": false,
     });
     expect(stxBalance(frank)).toBe(frankBefore - 600n * STX);
     expect(pool()).toMatchObject({ "bonds-held": 600n * STX, "claims-pending": 54_000n * STX });
     expect(readJs("claims-assessment", "get-open-claim", [Cl.uint(policyId)])).toBe(1n);
-    expect(printed(result)[0]).toMatchObject({ topic: "claim-submitted", "claim-id": 1n, "policy-id": policyId, amount: 60_000n * STX,
-      "evidence-hash": expect.anything(), "quorum-stake": 18_000n * STX, "voting-ends-at": submittedAt + 259_200n, bond: 600n * STX });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "claim-submitted",
+      "claim-id": 1n,
+      "policy-id": policyId,
+      amount: 60_000n * STX,
+      "evidence-hash": expect.anything(),
+      "quorum-stake": 18_000n * STX,
+      "voting-ends-at": submittedAt + 259_200n,
+      bond: 600n * STX,
+    });
   });
 
   it("takes the minimum bond on a small claim", () => {
@@ -62,8 +130,9 @@ describe("submit-claim", () => {
     const endsAt = policy(policyId)["ends-at"] as bigint;
     advance(Number(endsAt - now()) + 5 * DAY);
     // Not expired yet: the cover's backing stays until the grace period is over.
-    expect(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave).result)
-      .toBeErr(Cl.uint(errors.cover["ERR-POLICY-NOT-DUE"]!));
+    expect(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave).result).toBeErr(
+      Cl.uint(errors.cover["ERR-POLICY-NOT-DUE"]!),
+    );
     expect(submitClaim(policyId, 1_000n * STX, endsAt - 100n).result).toBeOk(Cl.uint(1));
   });
 
@@ -97,7 +166,10 @@ describe("submit-claim", () => {
 
   it("refuses a claim without a description or an evidence location", () => {
     const { policyId } = policyInForce();
-    expectRefused(() => submitClaim(policyId, STX, now() - 60n, frank, { hash: new Uint8Array(32), uri: "" }), E["ERR-INVALID-EVIDENCE"]);
+    expectRefused(
+      () => submitClaim(policyId, STX, now() - 60n, frank, { hash: new Uint8Array(32), uri: "" }),
+      E["ERR-INVALID-EVIDENCE"],
+    );
     expectRefused(() => submitClaim(policyId, STX, now() - 60n, frank, undefined, ""), E["ERR-INVALID-EVIDENCE"]);
   });
 
@@ -106,11 +178,18 @@ describe("submit-claim", () => {
     const protocolId = insurableProtocol("stackswap", [erin]);
     expectOk(deposit(1_000_000n * STX, alice));
     const holder = freshAddress(1); // funded for the premium only
-    const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(10_000n * STX), Cl.uint(30)]).premium;
+    const premium = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(10_000n * STX),
+      Cl.uint(30),
+    ]).premium;
     expect(simnet.transferSTX(premium, holder, bob).result).toBeOk(Cl.bool(true));
     const policyId = expectOk(purchase(protocolId, 10_000n * STX, 30, premium, holder)) as bigint;
     advance(3 * DAY + 2 * HOUR);
-    expectRefused(() => submitClaim(policyId, 1_000n * STX, now() - 60n, holder), errors.pool["ERR-INSUFFICIENT-BALANCE"]);
+    expectRefused(
+      () => submitClaim(policyId, 1_000n * STX, now() - 60n, holder),
+      errors.pool["ERR-INSUFFICIENT-BALANCE"],
+    );
   });
 });
 
@@ -119,18 +198,42 @@ describe("vote", () => {
     const { claimId } = openClaim();
     const result = vote(claimId, true, bob);
     expect(result.result).toBeOk(Cl.uint(100_000n * STX));
-    expect(printed(result)[0]).toMatchObject({ topic: "vote-cast", "claim-id": claimId, voter: bob, approve: true,
-      stake: 100_000n * STX, weight: 100_000n * STX, "approve-weight": 100_000n * STX, "deny-weight": 0n, "voter-count": 1n,
-      "quorum-stake": 18_000n * STX });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "vote-cast",
+      "claim-id": claimId,
+      voter: bob,
+      approve: true,
+      stake: 100_000n * STX,
+      weight: 100_000n * STX,
+      "approve-weight": 100_000n * STX,
+      "deny-weight": 0n,
+      "voter-count": 1n,
+      "quorum-stake": 18_000n * STX,
+    });
     expectOk(vote(claimId, false, heidi));
     // Two voters carry enough stake, but a claim of 1,000 STX or more needs three distinct voters.
-    expect(claimOf(claimId)).toMatchObject({ "approve-weight": 100_000n * STX, "deny-weight": 30_000n * STX,
-      "voted-stake": 130_000n * STX, "approve-count": 1n, "deny-count": 1n, "quorum-reached": false, "min-voters": 3n });
+    expect(claimOf(claimId)).toMatchObject({
+      "approve-weight": 100_000n * STX,
+      "deny-weight": 30_000n * STX,
+      "voted-stake": 130_000n * STX,
+      "approve-count": 1n,
+      "deny-count": 1n,
+      "quorum-reached": false,
+      "min-voters": 3n,
+    });
     expectOk(vote(claimId, true, grace));
-    expect(claimOf(claimId)).toMatchObject({ "approve-weight": 150_000n * STX, "voted-stake": 180_000n * STX,
-      "approve-count": 2n, "quorum-reached": true });
-    expect(readJs("claims-assessment", "get-vote", [Cl.uint(claimId), Cl.principal(heidi)]))
-      .toEqual({ approve: false, stake: 30_000n * STX, weight: 30_000n * STX, settled: false });
+    expect(claimOf(claimId)).toMatchObject({
+      "approve-weight": 150_000n * STX,
+      "voted-stake": 180_000n * STX,
+      "approve-count": 2n,
+      "quorum-reached": true,
+    });
+    expect(readJs("claims-assessment", "get-vote", [Cl.uint(claimId), Cl.principal(heidi)])).toEqual({
+      approve: false,
+      stake: 30_000n * STX,
+      weight: 30_000n * STX,
+      settled: false,
+    });
   });
 
   it("refuses an unknown claim, and a vote after the window or after finalization", () => {
@@ -144,12 +247,21 @@ describe("vote", () => {
 
   it("shows a would-be voter's weight and eligibility", () => {
     const { claimId } = openClaim();
-    const eligibility = (who: string) => readJs("claims-assessment", "get-vote-eligibility", [Cl.uint(claimId), Cl.principal(who)]);
-    expect(eligibility(bob)).toEqual({ stake: 100_000n * STX, weight: 100_000n * STX, voted: false, conflict: false, open: true });
+    const eligibility = (who: string) =>
+      readJs("claims-assessment", "get-vote-eligibility", [Cl.uint(claimId), Cl.principal(who)]);
+    expect(eligibility(bob)).toEqual({
+      stake: 100_000n * STX,
+      weight: 100_000n * STX,
+      voted: false,
+      conflict: false,
+      open: true,
+    });
     expect(eligibility(erin)).toMatchObject({ conflict: true, stake: 0n });
     expectOk(vote(claimId, true, bob));
     expect(eligibility(bob)).toMatchObject({ voted: true });
-    expect(read("claims-assessment", "get-vote-eligibility", [Cl.uint(7), Cl.principal(bob)])).toBeErr(Cl.uint(E["ERR-UNKNOWN-CLAIM"]!));
+    expect(read("claims-assessment", "get-vote-eligibility", [Cl.uint(7), Cl.principal(bob)])).toBeErr(
+      Cl.uint(E["ERR-UNKNOWN-CLAIM"]!),
+    );
   });
 });
 
@@ -178,14 +290,18 @@ describe("finalize-claim", () => {
   it("denies when approval is not above the threshold, splitting the forfeited bond between the deniers and the pool", () => {
     const { claimId } = openClaim();
     expectOk(vote(claimId, true, grace)); // 50,000 for
-    expectOk(vote(claimId, false, bob));  // 100,000 against
+    expectOk(vote(claimId, false, bob)); // 100,000 against
     expectOk(vote(claimId, false, heidi)); // 30,000 against
     advance(3 * DAY);
     const [reserve, assets] = [pool()["reward-reserve"], pool()["total-assets"] as bigint];
     const result = finalize(claimId);
     expect(result.result).toBeOk(Cl.uint(CLAIM_STATUS.denied));
-    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-denied", "bond-forfeited": 600n * STX, "bond-to-pool": 300n * STX,
-      "decided-by": "vote" });
+    expect(printed(result).at(-1)).toMatchObject({
+      topic: "claim-denied",
+      "bond-forfeited": 600n * STX,
+      "bond-to-pool": 300n * STX,
+      "decided-by": "vote",
+    });
     const c = claimOf(claimId);
     expect(c["winning-weight"]).toBe(130_000n * STX);
     // The deniers share the bond less the pool's half; the reserve pays nothing on a denial.
@@ -197,7 +313,14 @@ describe("finalize-claim", () => {
   });
 
   it("treats exactly the approval threshold as a denial (approval must be above it)", () => {
-    const { policyId } = policyInForce({ cover: 10_000n * STX, stakes: [[bob, 60n * STX], [grace, 30n * STX], [heidi, 10n * STX]] });
+    const { policyId } = policyInForce({
+      cover: 10_000n * STX,
+      stakes: [
+        [bob, 60n * STX],
+        [grace, 30n * STX],
+        [heidi, 10n * STX],
+      ],
+    });
     const claimId = expectOk(submitClaim(policyId, 1_000n * STX, now() - 60n)) as bigint;
     expectOk(vote(claimId, true, bob));
     expectOk(vote(claimId, false, grace));
@@ -211,7 +334,11 @@ describe("finalize-claim", () => {
     advance(3 * DAY);
     const result = finalize(claimId);
     expect(result.result).toBeOk(Cl.uint(CLAIM_STATUS.noQuorum));
-    expect(printed(result)[0]).toMatchObject({ topic: "claim-escalated", status: CLAIM_STATUS.noQuorum, "quorum-reached": false });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "claim-escalated",
+      status: CLAIM_STATUS.noQuorum,
+      "quorum-reached": false,
+    });
     expect(pool()["claims-pending"]).toBe(54_000n * STX);
   });
 
@@ -239,8 +366,15 @@ describe("council decisions", () => {
     const { claimId } = noQuorumClaim();
     const first = councilApprove(claimId, carol);
     expect(first.result).toBeOk(Cl.uint(CLAIM_STATUS.noQuorum));
-    expect(printed(first)[0]).toEqual({ topic: "council-claim-signed", "claim-id": claimId, member: carol, approve: true,
-      approvals: 1n, denials: 0n, threshold: 2n });
+    expect(printed(first)[0]).toEqual({
+      topic: "council-claim-signed",
+      "claim-id": claimId,
+      member: carol,
+      approve: true,
+      approvals: 1n,
+      denials: 0n,
+      threshold: 2n,
+    });
     expect(claimOf(claimId).council).toMatchObject({ approvals: 1n });
     const second = councilApprove(claimId, dave);
     expect(second.result).toBeOk(Cl.uint(CLAIM_STATUS.approved));
@@ -341,9 +475,19 @@ describe("payout", () => {
     const result = payout(claimId, grace);
     expect(result.result).toBeOk(Cl.uint(54_000n * STX));
     expect(stxBalance(frank)).toBe(before + 54_000n * STX + 600n * STX);
-    expect(printed(result).at(-1)).toMatchObject({ topic: "claim-paid", paid: 54_000n * STX, deductible: 6_000n * STX,
-      shortfall: 0n, "bond-returned": 600n * STX, "executed-by": grace });
-    expect(policy(policyId)).toMatchObject({ "remaining-cover": 40_000n * STX, "total-paid": 54_000n * STX, status: 1n });
+    expect(printed(result).at(-1)).toMatchObject({
+      topic: "claim-paid",
+      paid: 54_000n * STX,
+      deductible: 6_000n * STX,
+      shortfall: 0n,
+      "bond-returned": 600n * STX,
+      "executed-by": grace,
+    });
+    expect(policy(policyId)).toMatchObject({
+      "remaining-cover": 40_000n * STX,
+      "total-paid": 54_000n * STX,
+      status: 1n,
+    });
     expect(readJs("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)])).toBe(40_000n * STX);
     expect(pool()).toMatchObject({ "active-cover": 40_000n * STX, "claims-owed": 0n, "total-paid-out": 54_000n * STX });
     expect(read("claims-assessment", "get-open-claim", [Cl.uint(policyId)])).toBeNone();
@@ -351,8 +495,11 @@ describe("payout", () => {
 
   it("refuses record-payout on the policy ledger to anyone but the claims contract", () => {
     const { policyId } = policyInForce();
-    expectRefused(() => call("policy-ledger", "record-payout", [Cl.uint(policyId), Cl.uint(STX), Cl.uint(STX)], frank),
-      errors.ledger["ERR-NOT-AUTHORIZED"], () => policy(policyId));
+    expectRefused(
+      () => call("policy-ledger", "record-payout", [Cl.uint(policyId), Cl.uint(STX), Cl.uint(STX)], frank),
+      errors.ledger["ERR-NOT-AUTHORIZED"],
+      () => policy(policyId),
+    );
   });
 });
 
@@ -370,7 +517,11 @@ describe("when the pool cannot pay in full", () => {
     const before = stxBalance(frank);
     const second = partial(c2);
     expect(second.result).toBeOk(Cl.uint(share));
-    expect(printed(second).at(-1)).toMatchObject({ topic: "claim-paid", paid: share, shortfall: 90_000n * STX - share });
+    expect(printed(second).at(-1)).toMatchObject({
+      topic: "claim-paid",
+      paid: share,
+      shortfall: 90_000n * STX - share,
+    });
     expect(stxBalance(frank)).toBe(before + share + claimOf(c2).bond);
     expect(claimOf(c2)).toMatchObject({ status: CLAIM_STATUS.paid, paid: share });
     // The claim paid second gets the same share as the one paid first would have.
@@ -392,7 +543,10 @@ describe("when the pool cannot pay in full", () => {
     expect(stxBalance(frank)).toBe(before + assets / 2n + claimOf(c1).bond);
     expectOk(partial(c2, dave));
     for (const c of [c1, c2]) expectOk(settle(c, bob));
-    expect(readJs("assessor-staking", "get-assessor", [Cl.principal(bob)])).toMatchObject({ locked: 0n, "open-votes": 0n });
+    expect(readJs("assessor-staking", "get-assessor", [Cl.principal(bob)])).toMatchObject({
+      locked: 0n,
+      "open-votes": 0n,
+    });
   });
 
   it("refuses new capital while the pool owes more than it holds, so a new provider cannot pay old debts", () => {
@@ -443,8 +597,13 @@ describe("settle-vote", () => {
     expect(stxBalance(bob)).toBe(before + (pot * 100_000n) / 150_000n);
     // Reputation moves by the claim's size against the stake that voted: 60,000 of bob's 100,000 STX
     // earns 0.6 of the 0.1x gain; heidi's 30,000 STX against a 60,000 STX claim loses the whole 0.2x.
-    expect(printed(result)[0]).toMatchObject({ topic: "vote-settled", "with-outcome": true, reputation: 10_600n, slashed: 0n,
-      "settled-by": bob });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "vote-settled",
+      "with-outcome": true,
+      reputation: 10_600n,
+      slashed: 0n,
+      "settled-by": bob,
+    });
     expect(settle(claimId, heidi).result).toBeOk(Cl.uint(0));
     expect(assessor(heidi)).toMatchObject({ reputation: 8_000n, locked: 0n, "open-votes": 0n });
     expect(assessor(bob)).toMatchObject({ locked: 0n, "open-votes": 0n });
@@ -456,7 +615,13 @@ describe("settle-vote", () => {
   it("keeps reputation between 0.5x and 2x", () => {
     expectOk(council.pass("propose-parameter", [Cl.stringAscii("reputation-gain-bps"), Cl.uint(5_000)]));
     expectOk(council.pass("propose-parameter", [Cl.stringAscii("reputation-loss-bps"), Cl.uint(5_000)]));
-    const { policyId } = policyInForce({ days: 365, stakes: [[bob, 100n * STX], [heidi, 10n * STX]] });
+    const { policyId } = policyInForce({
+      days: 365,
+      stakes: [
+        [bob, 100n * STX],
+        [heidi, 10n * STX],
+      ],
+    });
     for (let i = 0; i < 3; i++) {
       const claimId = expectOk(submitClaim(policyId, 100n * STX, now() - 60n)) as bigint;
       expectOk(vote(claimId, false, bob));
@@ -468,7 +633,9 @@ describe("settle-vote", () => {
     }
     expect(assessor(bob).reputation).toBe(20_000n);
     expect(assessor(heidi).reputation).toBe(5_000n);
-    expect(read("assessor-staking", "get-voting-weight", [Cl.principal(bob), Cl.uint(now() + 1n)])).toBeUint(200n * STX);
+    expect(read("assessor-staking", "get-voting-weight", [Cl.principal(bob), Cl.uint(now() + 1n)])).toBeUint(
+      200n * STX,
+    );
   });
 });
 
@@ -477,20 +644,29 @@ describe("the whole lifecycle", () => {
     // List, audit, add capital; the council is deployer, carol and dave (2 of 3); claims of 50,000 STX or more are large.
     setupRoles();
     councilOfThree();
-    expectOk(council.pass("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(50_000n * STX)], [carol]));
+    expectOk(
+      council.pass("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(50_000n * STX)], [carol]),
+    );
     const protocolId = insurableProtocol("stackswap", [erin]);
     const aliceStart = stxBalance(alice);
     const shares = expectOk(deposit(1_000_000n * STX, alice)) as bigint;
     // Cover bought at the quoted premium; 5 % of it funds the assessors.
     const frankStart = stxBalance(frank);
-    const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(100_000n * STX), Cl.uint(90)]).premium as bigint;
+    const premium = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(100_000n * STX),
+      Cl.uint(90),
+    ]).premium as bigint;
     const policyId = expectOk(purchase(protocolId, 100_000n * STX, 90, premium, frank)) as bigint;
     const fee = (premium * 500n) / 10_000n;
     expect(pool()).toMatchObject({ "total-assets": 1_000_000n * STX + premium - fee, "reward-reserve": fee });
     // Assessors stake; the waiting period passes; the protocol is hacked.
     const stakes = { [bob]: 100_000n * STX, [grace]: 50_000n * STX, [heidi]: 30_000n * STX };
     const startOf: Record<string, bigint> = {};
-    for (const [who, amount] of Object.entries(stakes)) { startOf[who] = stxBalance(who); expectOk(stake(amount, who)); }
+    for (const [who, amount] of Object.entries(stakes)) {
+      startOf[who] = stxBalance(who);
+      expectOk(stake(amount, who));
+    }
     advance(3 * DAY + 2 * HOUR);
     const hackedAt = now() - 600n;
     // The claim: 60,000 STX, bond 1 % = 600 STX, deductible 10 % = 6,000 STX.
@@ -520,8 +696,13 @@ describe("the whole lifecycle", () => {
       expect(stxBalance(who)).toBe(startOf[who]! - stakes[who]! + settled[who]!);
     }
     const assets = 1_000_000n * STX + premium - fee - 54_000n * STX;
-    expect(pool()).toMatchObject({ "total-assets": assets, "claims-owed": 0n, "bonds-held": 0n, "reward-reserve": fee - pot,
-      "rewards-owed": pot - settled[bob]! - settled[grace]! });
+    expect(pool()).toMatchObject({
+      "total-assets": assets,
+      "claims-owed": 0n,
+      "bonds-held": 0n,
+      "reward-reserve": fee - pot,
+      "rewards-owed": pot - settled[bob]! - settled[grace]!,
+    });
     expect(stxBalance(POOL)).toBe(assets + (fee - pot) + (pot - settled[bob]! - settled[grace]!));
     expect(stxBalance(STAKING)).toBe(180_000n * STX);
     // The providers bear the payout; the part of the premium not yet earned is not theirs yet.
@@ -568,8 +749,11 @@ describe("attacks", () => {
     const { claimId } = openClaim();
     expectOk(vote(claimId, true, bob));
     // The voted stake cannot leave before the claim closes ...
-    expectRefused(() => call("assessor-staking", "request-unstake", [Cl.uint(100_000n * STX)], bob), errors.staking["ERR-STAKE-LOCKED"],
-      () => readJs("assessor-staking", "get-assessor", [Cl.principal(bob)]));
+    expectRefused(
+      () => call("assessor-staking", "request-unstake", [Cl.uint(100_000n * STX)], bob),
+      errors.staking["ERR-STAKE-LOCKED"],
+      () => readJs("assessor-staking", "get-assessor", [Cl.principal(bob)]),
+    );
     // ... and fresh stake in a second account does not count on a claim opened before it.
     expectOk(stake(100_000n * STX, carol));
     expectRefused(() => vote(claimId, true, carol), E["ERR-NO-ELIGIBLE-STAKE"], everything(claimId));
@@ -627,8 +811,11 @@ describe("attacks", () => {
     advance(7 * DAY);
     expectOk(finalize(claimId));
     // Approved: the loss is already in the price; taking everything out is refused ...
-    expectRefused(() => call("capital-pool", "withdraw", [Cl.uint(0)], alice), errors.pool["ERR-CAPITAL-LOCKED"],
-      () => storedEntry("capital-pool", "providers", Cl.principal(alice)));
+    expectRefused(
+      () => call("capital-pool", "withdraw", [Cl.uint(0)], alice),
+      errors.pool["ERR-CAPITAL-LOCKED"],
+      () => storedEntry("capital-pool", "providers", Cl.principal(alice)),
+    );
     // ... and what can leave is valued after the loss: the remaining capital still covers the claim.
     const capital = pool()["total-capital"] as bigint;
     expect(capital).toBe((pool()["total-assets"] as bigint) - 54_000n * STX - (pool()["unearned-premiums"] as bigint));

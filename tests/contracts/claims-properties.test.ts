@@ -3,8 +3,33 @@ import fc from "fast-check";
 import { Cl, ClarityType } from "@stacks/transactions";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 import {
-  ORACLE, alice, bob, carol, dave, deployer, erin, frank, grace, heidi, call, council, readJs, stxBalance, contractId,
-  setupRoles, listProtocol, recordAudit, expectOk, now, printed, errors, STX, HOUR, storedVar, storedEntry, unearnedAt,
+  ORACLE,
+  alice,
+  bob,
+  carol,
+  dave,
+  deployer,
+  erin,
+  frank,
+  grace,
+  heidi,
+  call,
+  council,
+  readJs,
+  stxBalance,
+  contractId,
+  setupRoles,
+  listProtocol,
+  recordAudit,
+  expectOk,
+  now,
+  printed,
+  errors,
+  STX,
+  HOUR,
+  storedVar,
+  storedEntry,
+  unearnedAt,
 } from "./helpers";
 
 /**
@@ -59,23 +84,41 @@ const REPUTATION_START = 10_000n;
 // at a fraction of the cost, so that every invariant can be checked after every step.
 function checkInvariants(w: World) {
   const pool = (name: string) => storedVar("capital-pool", name) as bigint;
-  const [assets, reserve, rewardsOwed, bondsHeld] = ["total-assets", "reward-reserve", "rewards-owed", "bonds-held"].map(pool);
+  const [assets, reserve, rewardsOwed, bondsHeld] = [
+    "total-assets",
+    "reward-reserve",
+    "rewards-owed",
+    "bonds-held",
+  ].map(pool);
   expect(stxBalance(POOL)).toBe(assets! + reserve! + rewardsOwed! + bondsHeld!);
-  let bonds = 0n, pending = 0n, owed = 0n;
+  let bonds = 0n,
+    pending = 0n,
+    owed = 0n;
   for (const id of w.claims) {
     const c = storedEntry("claims-assessment", "claims", Cl.uint(id));
     if (!CLOSED.has(c.status)) bonds += c.bond;
     if ([1n, 2n, 3n].includes(c.status)) pending += c.payable;
     if (c.status === 4n) owed += c.payable;
     // Tally = sum of recorded votes.
-    let yes = 0n, no = 0n, staked = 0n;
+    let yes = 0n,
+      no = 0n,
+      staked = 0n;
     for (const voter of w.votes.get(id) ?? []) {
-      const v = storedEntry("claims-assessment", "votes", Cl.tuple({ "claim-id": Cl.uint(id), voter: Cl.principal(voter) }));
-      if (v.approve) yes += v.weight; else no += v.weight;
+      const v = storedEntry(
+        "claims-assessment",
+        "votes",
+        Cl.tuple({ "claim-id": Cl.uint(id), voter: Cl.principal(voter) }),
+      );
+      if (v.approve) yes += v.weight;
+      else no += v.weight;
       staked += v.stake;
     }
-    expect([c["approve-weight"], c["deny-weight"], c["voted-stake"], c["approve-count"] + c["deny-count"]])
-      .toEqual([yes, no, staked, BigInt((w.votes.get(id) ?? []).length)]);
+    expect([c["approve-weight"], c["deny-weight"], c["voted-stake"], c["approve-count"] + c["deny-count"]]).toEqual([
+      yes,
+      no,
+      staked,
+      BigInt((w.votes.get(id) ?? []).length),
+    ]);
     // Paid at most once, never more than owed.
     expect(w.payouts.get(id) ?? 0).toBe(c.status === 7n ? 1 : 0);
     expect(c.paid).toBeLessThanOrEqual(c.payable);
@@ -92,8 +135,11 @@ function checkInvariants(w: World) {
   // Staking custody.
   let staked = 0n;
   for (const who of ASSESSORS) {
-    const a = storedEntry("assessor-staking", "assessors", Cl.principal(who))
-      ?? { active: 0n, unstaking: 0n, reputation: REPUTATION_START };
+    const a = storedEntry("assessor-staking", "assessors", Cl.principal(who)) ?? {
+      active: 0n,
+      unstaking: 0n,
+      reputation: REPUTATION_START,
+    };
     staked += a.active + a.unstaking;
     expect(a.reputation >= 5_000n && a.reputation <= 20_000n).toBe(true);
   }
@@ -115,67 +161,141 @@ function checkInvariants(w: World) {
 }
 
 abstract class Step implements fc.Command<World, object> {
-  check() { return true; }
-  run(w: World) { this.act(w); w.ops += 1; checkInvariants(w); }
+  check() {
+    return true;
+  }
+  run(w: World) {
+    this.act(w);
+    w.ops += 1;
+    checkInvariants(w);
+  }
   abstract act(w: World): void;
   abstract toString(): string;
 }
-const pick = <T,>(list: T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
+const pick = <T>(list: T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
 /**
  * Half of the time any claim (wrong states exercise the refusals), half of the time one whose status the
  * call expects, so that random sequences regularly carry claims through their whole course.
  */
 function target(w: World, n: number, statuses: bigint[]): bigint | undefined {
   if (n % 2 === 1 || statuses.length === 0) return pick(w.claims, n >> 1);
-  const fitting = w.claims.filter((id) => statuses.includes(storedEntry("claims-assessment", "claims", Cl.uint(id)).status));
+  const fitting = w.claims.filter((id) =>
+    statuses.includes(storedEntry("claims-assessment", "claims", Cl.uint(id)).status),
+  );
   return pick(fitting.length > 0 ? fitting : w.claims, n >> 1);
 }
 // The statuses each call on a claim moves on from.
 const EXPECTS: Record<string, bigint[]> = {
-  "vote": [1n], "finalize-claim": [1n], "council-approve-claim": [2n, 3n], "council-deny-claim": [2n, 3n],
-  "council-veto": [4n], "execute-payout": [4n], "accept-partial-payout": [4n], "settle-vote": [5n, 6n, 7n],
+  vote: [1n],
+  "finalize-claim": [1n],
+  "council-approve-claim": [2n, 3n],
+  "council-deny-claim": [2n, 3n],
+  "council-veto": [4n],
+  "execute-payout": [4n],
+  "accept-partial-payout": [4n],
+  "settle-vote": [5n, 6n, 7n],
 };
 
 class Stake extends Step {
-  constructor(readonly who: number, readonly amount: bigint) { super(); }
-  act(w: World) { settled(call("assessor-staking", "stake", [Cl.uint(this.amount)], ASSESSORS[this.who]!), w); }
-  toString() { return `stake(${this.who}, ${this.amount})`; }
+  constructor(
+    readonly who: number,
+    readonly amount: bigint,
+  ) {
+    super();
+  }
+  act(w: World) {
+    settled(call("assessor-staking", "stake", [Cl.uint(this.amount)], ASSESSORS[this.who]!), w);
+  }
+  toString() {
+    return `stake(${this.who}, ${this.amount})`;
+  }
 }
 class Unstake extends Step {
-  constructor(readonly who: number, readonly amount: bigint) { super(); }
-  act(w: World) { settled(call("assessor-staking", "request-unstake", [Cl.uint(this.amount)], ASSESSORS[this.who]!), w); }
-  toString() { return `request-unstake(${this.who}, ${this.amount})`; }
+  constructor(
+    readonly who: number,
+    readonly amount: bigint,
+  ) {
+    super();
+  }
+  act(w: World) {
+    settled(call("assessor-staking", "request-unstake", [Cl.uint(this.amount)], ASSESSORS[this.who]!), w);
+  }
+  toString() {
+    return `request-unstake(${this.who}, ${this.amount})`;
+  }
 }
 class WithdrawStake extends Step {
-  constructor(readonly who: number) { super(); }
-  act(w: World) { settled(call("assessor-staking", "withdraw-stake", [], ASSESSORS[this.who]!), w); }
-  toString() { return `withdraw-stake(${this.who})`; }
+  constructor(readonly who: number) {
+    super();
+  }
+  act(w: World) {
+    settled(call("assessor-staking", "withdraw-stake", [], ASSESSORS[this.who]!), w);
+  }
+  toString() {
+    return `withdraw-stake(${this.who})`;
+  }
 }
 class Buy extends Step {
-  constructor(readonly holder: number, readonly protocol: number, readonly amount: bigint) { super(); }
+  constructor(
+    readonly holder: number,
+    readonly protocol: number,
+    readonly amount: bigint,
+  ) {
+    super();
+  }
   act(w: World) {
-    const r = call("cybersecurity-insurance-defi", "purchase-coverage",
-      [Cl.uint(this.protocol), Cl.uint(this.amount), Cl.uint(60), Cl.uint(this.amount)], HOLDERS[this.holder]!);
+    const r = call(
+      "cybersecurity-insurance-defi",
+      "purchase-coverage",
+      [Cl.uint(this.protocol), Cl.uint(this.amount), Cl.uint(60), Cl.uint(this.amount)],
+      HOLDERS[this.holder]!,
+    );
     if (settled(r, w)) w.policies.push(BigInt((r.result as any).value.value));
   }
-  toString() { return `buy(${this.holder}, p${this.protocol}, ${this.amount})`; }
+  toString() {
+    return `buy(${this.holder}, p${this.protocol}, ${this.amount})`;
+  }
 }
 class Submit extends Step {
-  constructor(readonly policy: number, readonly amountBps: bigint, readonly hoursAgo: number) { super(); }
+  constructor(
+    readonly policy: number,
+    readonly amountBps: bigint,
+    readonly hoursAgo: number,
+  ) {
+    super();
+  }
   act(w: World) {
     const policyId = pick(w.policies, this.policy);
     if (policyId === undefined) return;
     const p = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)]);
     const amount = (p["remaining-cover"] * this.amountBps) / 10_000n;
-    const r = call("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(amount),
-      Cl.uint(now() - BigInt(this.hoursAgo * HOUR)), Cl.stringUtf8("exploit"), Cl.buffer(new Uint8Array(32).fill(1)),
-      Cl.stringAscii("https://evidence.example/x")], p.holder);
+    const r = call(
+      "claims-assessment",
+      "submit-claim",
+      [
+        Cl.uint(policyId),
+        Cl.uint(amount),
+        Cl.uint(now() - BigInt(this.hoursAgo * HOUR)),
+        Cl.stringUtf8("exploit"),
+        Cl.buffer(new Uint8Array(32).fill(1)),
+        Cl.stringAscii("https://evidence.example/x"),
+      ],
+      p.holder,
+    );
     if (settled(r, w)) w.claims.push(BigInt((r.result as any).value.value));
   }
-  toString() { return `submit(#${this.policy}, ${this.amountBps}bps, -${this.hoursAgo}h)`; }
+  toString() {
+    return `submit(#${this.policy}, ${this.amountBps}bps, -${this.hoursAgo}h)`;
+  }
 }
 class Vote extends Step {
-  constructor(readonly claim: number, readonly voter: number, readonly approve: boolean) { super(); }
+  constructor(
+    readonly claim: number,
+    readonly voter: number,
+    readonly approve: boolean,
+  ) {
+    super();
+  }
   act(w: World) {
     const id = target(w, this.claim, EXPECTS.vote!);
     if (id === undefined) return;
@@ -184,25 +304,44 @@ class Vote extends Step {
       w.votes.set(id, [...(w.votes.get(id) ?? []), voter]);
     }
   }
-  toString() { return `vote(#${this.claim}, ${this.voter}, ${this.approve})`; }
+  toString() {
+    return `vote(#${this.claim}, ${this.voter}, ${this.approve})`;
+  }
 }
 class OnClaim extends Step {
-  constructor(readonly fn: string, readonly claim: number, readonly who: number) { super(); }
+  constructor(
+    readonly fn: string,
+    readonly claim: number,
+    readonly who: number,
+  ) {
+    super();
+  }
   act(w: World) {
     const id = target(w, this.claim, EXPECTS[this.fn]!);
     if (id === undefined) return;
     const args = this.fn === "council-veto" ? [Cl.uint(id), Cl.buffer(new Uint8Array(32).fill(2))] : [Cl.uint(id)];
-    const sender = this.fn.startsWith("council") ? MEMBERS[this.who % 3]!
-      : this.fn === "settle-vote" ? ASSESSORS[this.who % 4]!
-      : this.fn === "accept-partial-payout" ? readJs("claims-assessment", "get-claim", [Cl.uint(id)]).claimant
-      : dave;
+    const sender = this.fn.startsWith("council")
+      ? MEMBERS[this.who % 3]!
+      : this.fn === "settle-vote"
+        ? ASSESSORS[this.who % 4]!
+        : this.fn === "accept-partial-payout"
+          ? readJs("claims-assessment", "get-claim", [Cl.uint(id)]).claimant
+          : dave;
     settled(call("claims-assessment", this.fn, args, sender), w);
   }
-  toString() { return `${this.fn}(#${this.claim}, ${this.who})`; }
+  toString() {
+    return `${this.fn}(#${this.claim}, ${this.who})`;
+  }
 }
 /** Two council members sign the same decision one after the other (the threshold is 2 of 3). */
 class CouncilDecision extends Step {
-  constructor(readonly fn: string, readonly claim: number, readonly first: number) { super(); }
+  constructor(
+    readonly fn: string,
+    readonly claim: number,
+    readonly first: number,
+  ) {
+    super();
+  }
   act(w: World) {
     const id = target(w, this.claim, EXPECTS[this.fn]!);
     if (id === undefined) return;
@@ -212,87 +351,164 @@ class CouncilDecision extends Step {
     checkInvariants(w);
     settled(call("claims-assessment", this.fn, args, MEMBERS[(this.first + 1) % 3]!), w);
   }
-  toString() { return `${this.fn} by two members(#${this.claim}, ${this.first})`; }
+  toString() {
+    return `${this.fn} by two members(#${this.claim}, ${this.first})`;
+  }
 }
 class Advance extends Step {
-  constructor(readonly blocks: number) { super(); }
-  act() { simnet.mineEmptyBlocks(this.blocks); }
-  toString() { return `advance(${this.blocks})`; }
+  constructor(readonly blocks: number) {
+    super();
+  }
+  act() {
+    simnet.mineEmptyBlocks(this.blocks);
+  }
+  toString() {
+    return `advance(${this.blocks})`;
+  }
 }
 class Provide extends Step {
-  constructor(readonly fn: "deposit" | "request-withdrawal" | "withdraw", readonly who: number, readonly amount: bigint) { super(); }
+  constructor(
+    readonly fn: "deposit" | "request-withdrawal" | "withdraw",
+    readonly who: number,
+    readonly amount: bigint,
+  ) {
+    super();
+  }
   act(w: World) {
     const who = PROVIDERS[this.who]!;
-    const args = this.fn === "withdraw" ? [Cl.uint(0)] : this.fn === "deposit" ? [Cl.uint(this.amount)]
-      : [Cl.uint((readJs("capital-pool", "get-provider", [Cl.principal(who)]).shares * this.amount) / 100n)];
+    const args =
+      this.fn === "withdraw"
+        ? [Cl.uint(0)]
+        : this.fn === "deposit"
+          ? [Cl.uint(this.amount)]
+          : [Cl.uint((readJs("capital-pool", "get-provider", [Cl.principal(who)]).shares * this.amount) / 100n)];
     settled(call("capital-pool", this.fn, args, who), w, this.fn);
   }
-  toString() { return `${this.fn}(${this.who}, ${this.amount})`; }
+  toString() {
+    return `${this.fn}(${this.who}, ${this.amount})`;
+  }
 }
 
 /** A policy's expiry: refused until its claims grace period is over, then it frees the policy's backing. */
 class Expire extends Step {
-  constructor(readonly policy: number) { super(); }
+  constructor(readonly policy: number) {
+    super();
+  }
   act(w: World) {
     const policyId = pick(w.policies, this.policy);
-    if (policyId !== undefined) settled(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave), w, "expire");
+    if (policyId !== undefined)
+      settled(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], dave), w, "expire");
   }
-  toString() { return `expire(#${this.policy})`; }
+  toString() {
+    return `expire(#${this.policy})`;
+  }
 }
 /** Council business on the latest proposal: proposed, approved, revoked, cancelled or executed (after its timelock or not). */
 class Govern extends Step {
-  constructor(readonly fn: "propose" | "approve" | "revoke" | "cancel" | "execute", readonly value: bigint) { super(); }
+  constructor(
+    readonly fn: "propose" | "approve" | "revoke" | "cancel" | "execute",
+    readonly value: bigint,
+  ) {
+    super();
+  }
   act(w: World) {
     const last = storedVar("insurance-council", "last-proposal-id") as bigint;
     const id = Cl.uint(last);
-    const r = this.fn === "propose" ? call("insurance-council", "propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(this.value)], deployer)
-      : this.fn === "approve" ? call("insurance-council", "approve", [id], carol)
-      : this.fn === "revoke" ? call("insurance-council", "revoke", [id], carol)
-      : this.fn === "cancel" ? call("insurance-council", "cancel", [id], deployer)
-      : call("insurance-council", "execute", [id], dave);
+    const r =
+      this.fn === "propose"
+        ? call("insurance-council", "propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(this.value)], deployer)
+        : this.fn === "approve"
+          ? call("insurance-council", "approve", [id], carol)
+          : this.fn === "revoke"
+            ? call("insurance-council", "revoke", [id], carol)
+            : this.fn === "cancel"
+              ? call("insurance-council", "cancel", [id], deployer)
+              : call("insurance-council", "execute", [id], dave);
     settled(r, w, this.fn);
   }
-  toString() { return `${this.fn}(${this.value})`; }
+  toString() {
+    return `${this.fn}(${this.value})`;
+  }
 }
 
 /** A parameter change passed by the council (2 of 3), timelock included. */
 class Tune extends Step {
-  constructor(readonly name: string, readonly value: bigint) { super(); }
-  act(w: World) {
-    settled(council.pass("propose-parameter", [Cl.stringAscii(this.name), Cl.uint(this.value)], [carol]), w, `tune ${this.name}`);
+  constructor(
+    readonly name: string,
+    readonly value: bigint,
+  ) {
+    super();
   }
-  toString() { return `tune(${this.name}=${this.value})`; }
+  act(w: World) {
+    settled(
+      council.pass("propose-parameter", [Cl.stringAscii(this.name), Cl.uint(this.value)], [carol]),
+      w,
+      `tune ${this.name}`,
+    );
+  }
+  toString() {
+    return `tune(${this.name}=${this.value})`;
+  }
 }
 
 const stxAmount = fc.bigInt({ min: 1n, max: 200_000n }).map((n) => n * STX);
-const submit = fc.tuple(fc.nat(20), fc.bigInt({ min: 0n, max: 11_000n }), fc.integer({ min: 0, max: 200 }))
+const submit = fc
+  .tuple(fc.nat(20), fc.bigInt({ min: 0n, max: 11_000n }), fc.integer({ min: 0, max: 200 }))
   .map(([p, a, h]) => new Submit(p, a, h));
 const voteOn = fc.tuple(fc.nat(40), fc.nat(3), fc.boolean()).map(([c, v, a]) => new Vote(c, v, a));
-const onClaim = (fns: string[]) => fc.tuple(fc.constantFrom(...fns), fc.nat(40), fc.nat(11)).map(([f, c, w]) => new OnClaim(f, c, w));
+const onClaim = (fns: string[]) =>
+  fc.tuple(fc.constantFrom(...fns), fc.nat(40), fc.nat(11)).map(([f, c, w]) => new OnClaim(f, c, w));
 // Listed more than once: weights, so that claims regularly run their whole course.
 const commands = [
   fc.tuple(fc.nat(3), stxAmount).map(([w, a]) => new Stake(w, a)),
   fc.tuple(fc.nat(3), stxAmount).map(([w, a]) => new Unstake(w, a)),
   fc.nat(3).map((w) => new WithdrawStake(w)),
-  fc.tuple(fc.nat(1), fc.integer({ min: 1, max: 2 }), fc.bigInt({ min: 1_000n, max: 150_000n }).map((n) => n * STX))
+  fc
+    .tuple(
+      fc.nat(1),
+      fc.integer({ min: 1, max: 2 }),
+      fc.bigInt({ min: 1_000n, max: 150_000n }).map((n) => n * STX),
+    )
     .map(([h, p, a]) => new Buy(h, p, a)),
-  submit, submit,
-  voteOn, voteOn, voteOn,
-  onClaim(["finalize-claim"]), onClaim(["finalize-claim"]),
+  submit,
+  submit,
+  voteOn,
+  voteOn,
+  voteOn,
+  onClaim(["finalize-claim"]),
+  onClaim(["finalize-claim"]),
   onClaim(["council-approve-claim", "council-deny-claim", "council-veto"]),
   onClaim(["council-approve-claim", "council-deny-claim", "council-veto"]),
-  fc.tuple(fc.constantFrom("council-approve-claim", "council-deny-claim", "council-veto", "council-veto"), fc.nat(40), fc.nat(2))
+  fc
+    .tuple(
+      fc.constantFrom("council-approve-claim", "council-deny-claim", "council-veto", "council-veto"),
+      fc.nat(40),
+      fc.nat(2),
+    )
     .map(([f, c, m]) => new CouncilDecision(f, c, m)),
-  onClaim(["execute-payout", "accept-partial-payout"]), onClaim(["execute-payout"]),
-  onClaim(["settle-vote"]), onClaim(["settle-vote"]),
+  onClaim(["execute-payout", "accept-partial-payout"]),
+  onClaim(["execute-payout"]),
+  onClaim(["settle-vote"]),
+  onClaim(["settle-vote"]),
   fc.integer({ min: 1, max: 600 }).map((n) => new Advance(n)),
   // Short steps too, so that decisions also land inside the one-day veto window.
   fc.integer({ min: 1, max: 60 }).map((n) => new Advance(n)),
   fc.nat(20).map((p) => new Expire(p)),
-  fc.tuple(fc.constantFrom("propose", "approve", "revoke", "cancel", "execute") as fc.Arbitrary<Govern["fn"]>,
-    fc.constantFrom(800n, 1_000n, 1_500n)).map(([f, v]) => new Govern(f, v)),
-  fc.tuple(fc.constantFrom("deposit", "request-withdrawal", "withdraw") as fc.Arbitrary<"deposit" | "request-withdrawal" | "withdraw">,
-    fc.nat(1), fc.bigInt({ min: 1n, max: 100n })).map(([f, w, a]) => new Provide(f, w, f === "deposit" ? a * 10_000n * STX : a)),
+  fc
+    .tuple(
+      fc.constantFrom("propose", "approve", "revoke", "cancel", "execute") as fc.Arbitrary<Govern["fn"]>,
+      fc.constantFrom(800n, 1_000n, 1_500n),
+    )
+    .map(([f, v]) => new Govern(f, v)),
+  fc
+    .tuple(
+      fc.constantFrom("deposit", "request-withdrawal", "withdraw") as fc.Arbitrary<
+        "deposit" | "request-withdrawal" | "withdraw"
+      >,
+      fc.nat(1),
+      fc.bigInt({ min: 1n, max: 100n }),
+    )
+    .map(([f, w, a]) => new Provide(f, w, f === "deposit" ? a * 10_000n * STX : a)),
 ];
 
 /**
@@ -302,14 +518,21 @@ const commands = [
  */
 const byFilingOrder = (index: number) => 2 * index + 1;
 const LIFECYCLES: Step[] = [
-  new Submit(0, 3_000n, 1), new Submit(1, 2_000n, 1), new Submit(2, 5_000n, 1),
+  new Submit(0, 3_000n, 1),
+  new Submit(1, 2_000n, 1),
+  new Submit(2, 5_000n, 1),
   // Three distinct voters on each claim: the quorum of a claim of 1,000 STX or more needs them.
-  ...[0, 1, 2].flatMap((v) => [new Vote(byFilingOrder(0), v, true), new Vote(byFilingOrder(1), v, false), new Vote(byFilingOrder(2), v, true)]),
+  ...[0, 1, 2].flatMap((v) => [
+    new Vote(byFilingOrder(0), v, true),
+    new Vote(byFilingOrder(1), v, false),
+    new Vote(byFilingOrder(2), v, true),
+  ]),
   new Advance(500), // past the three-day voting window
   ...[0, 1, 2].map((i) => new OnClaim("finalize-claim", byFilingOrder(i), 0)),
   new CouncilDecision("council-veto", byFilingOrder(2), 0),
   new Advance(200), // past the one-day veto window
-  new OnClaim("execute-payout", byFilingOrder(0), 0), new OnClaim("execute-payout", byFilingOrder(2), 0),
+  new OnClaim("execute-payout", byFilingOrder(0), 0),
+  new OnClaim("execute-payout", byFilingOrder(2), 0),
   ...[0, 1, 2].flatMap((i) => [0, 1, 2].map((v) => new OnClaim("settle-vote", byFilingOrder(i), v))),
 ];
 
@@ -325,11 +548,14 @@ const WIPE_OUT: Step[] = [
   new Provide("request-withdrawal", 0, 83n),
   new Advance(1_100), // past the seven-day cooldown
   new Provide("withdraw", 0, 0n),
-  new Submit(0, 10_000n, 1), new Submit(1, 10_000n, 1),
+  new Submit(0, 10_000n, 1),
+  new Submit(1, 10_000n, 1),
   ...[0, 1, 2].flatMap((v) => [new Vote(byFilingOrder(0), v, true), new Vote(byFilingOrder(1), v, true)]),
   new Advance(500),
-  new OnClaim("finalize-claim", byFilingOrder(0), 0), new OnClaim("finalize-claim", byFilingOrder(1), 0),
-  new CouncilDecision("council-approve-claim", byFilingOrder(0), 0), new CouncilDecision("council-approve-claim", byFilingOrder(1), 0),
+  new OnClaim("finalize-claim", byFilingOrder(0), 0),
+  new OnClaim("finalize-claim", byFilingOrder(1), 0),
+  new CouncilDecision("council-approve-claim", byFilingOrder(0), 0),
+  new CouncilDecision("council-approve-claim", byFilingOrder(1), 0),
   new Advance(200),
   new OnClaim("accept-partial-payout", byFilingOrder(0), 0),
   new OnClaim("accept-partial-payout", byFilingOrder(1), 0),
@@ -343,13 +569,20 @@ const WIPE_OUT: Step[] = [
  * its timelock, and another cancelled.
  */
 const GRACE_AND_GOVERNANCE: Step[] = [
-  new Govern("propose", 1_500n), new Govern("approve", 0n), new Govern("revoke", 0n), new Govern("approve", 0n),
+  new Govern("propose", 1_500n),
+  new Govern("approve", 0n),
+  new Govern("revoke", 0n),
+  new Govern("approve", 0n),
   new Govern("execute", 0n), // timelocked
   new Advance(150 * 9), // past the timelock of the withdrawal cooldown plus a day
   new Govern("execute", 0n),
-  new Govern("propose", 800n), new Govern("cancel", 0n), new Govern("execute", 0n),
+  new Govern("propose", 800n),
+  new Govern("cancel", 0n),
+  new Govern("execute", 0n),
   new Advance(150 * 103), // day 124 after the 120-day policies were bought (3 days waiting + 120): in the claims grace period
-  new Expire(0), new Expire(1), new Expire(2),
+  new Expire(0),
+  new Expire(1),
+  new Expire(2),
   new Submit(0, 2_000n, 24 * 70), // an incident before the end, claimed in the grace period
   ...[0, 1, 2].map((v) => new Vote(byFilingOrder(0), v, true)),
   new Advance(500),
@@ -358,7 +591,9 @@ const GRACE_AND_GOVERNANCE: Step[] = [
   new Advance(200),
   new OnClaim("execute-payout", byFilingOrder(0), 0),
   new Advance(150 * 15), // past the grace period
-  new Expire(0), new Expire(1), new Expire(2),
+  new Expire(0),
+  new Expire(1),
+  new Expire(2),
 ];
 
 function setupWorld(): World {
@@ -366,7 +601,9 @@ function setupWorld(): World {
   for (const who of [carol, dave]) expectOk(council.pass("propose-member", [Cl.principal(who), Cl.bool(true)]));
   expectOk(council.pass("propose-threshold", [Cl.uint(2)]));
   // Small enough claims mix both paths: large ones need the council.
-  const id = expectOk(council.propose("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(50_000n * STX)]));
+  const id = expectOk(
+    council.propose("propose-parameter", [Cl.stringAscii("large-claim-threshold"), Cl.uint(50_000n * STX)]),
+  );
   expectOk(call("insurance-council", "approve", [Cl.uint(id)], carol));
   council.waitTimelock(id);
   expectOk(call("insurance-council", "execute", [Cl.uint(id)], deployer));
@@ -381,9 +618,21 @@ function setupWorld(): World {
   expectOk(call("assessor-staking", "stake", [Cl.uint(10_000n * STX)], alice));
   // Policies already in force, so claims can be filed from the first step.
   const policies: bigint[] = [];
-  for (const [holder, protocolId, amount] of [[frank, 1, 100_000n], [grace, 2, 60_000n], [frank, 2, 20_000n]] as const) {
-    policies.push(expectOk(call("cybersecurity-insurance-defi", "purchase-coverage",
-      [Cl.uint(protocolId), Cl.uint(amount * STX), Cl.uint(120), Cl.uint(amount * STX)], holder)) as bigint);
+  for (const [holder, protocolId, amount] of [
+    [frank, 1, 100_000n],
+    [grace, 2, 60_000n],
+    [frank, 2, 20_000n],
+  ] as const) {
+    policies.push(
+      expectOk(
+        call(
+          "cybersecurity-insurance-defi",
+          "purchase-coverage",
+          [Cl.uint(protocolId), Cl.uint(amount * STX), Cl.uint(120), Cl.uint(amount * STX)],
+          holder,
+        ),
+      ) as bigint,
+    );
   }
   simnet.mineEmptyBlocks(12 * 150);
   return { policies, claims: [], votes: new Map(), payouts: new Map(), ops: 0, seen: new Set() };
@@ -412,11 +661,20 @@ describe("claims-side properties", () => {
     );
     expect(total).toBeGreaterThanOrEqual(1_000);
     // Claims must reach every way a claim ends, or the invariants above say little.
-    for (const status of [5n, 6n, 7n]) expect(outcomes.get(status) ?? 0, `claims ending in status ${status}`).toBeGreaterThan(0);
+    for (const status of [5n, 6n, 7n])
+      expect(outcomes.get(status) ?? 0, `claims ending in status ${status}`).toBeGreaterThan(0);
     expect(recapitalised, "runs that wiped the pool out and recapitalised it").toBeGreaterThan(0);
     // Expiry refused in the grace period and allowed after it, deposits refused while an approved claim
     // settles, and proposals revoked, cancelled, refused inside their timelock and executed after it.
-    for (const outcome of ["expire err 4009", "expire ok", "deposit err 3014", "revoke ok", "cancel ok", "execute err 1019", "execute ok"]) {
+    for (const outcome of [
+      "expire err 4009",
+      "expire ok",
+      "deposit err 3014",
+      "revoke ok",
+      "cancel ok",
+      "execute err 1019",
+      "execute ok",
+    ]) {
       expect(seen.has(outcome), outcome).toBe(true);
     }
   });

@@ -1,6 +1,12 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import {
-  measureContractCosts, growth, shareOfBlock, find, DIMENSIONS, INTERNAL_FUNCTIONS, type Measurement,
+  measureContractCosts,
+  growth,
+  shareOfBlock,
+  find,
+  DIMENSIONS,
+  INTERNAL_FUNCTIONS,
+  type Measurement,
 } from "../../scripts/lib/contract-costs";
 import { deployer } from "./helpers";
 
@@ -40,15 +46,17 @@ describe("contract costs", () => {
 
   it("do not grow with 1,000 existing policies, and stay under 1% of every block limit", async () => {
     const policies = await measureContractCosts(simnet, { policies: 1_000, voters: 1 });
-    expect(base.map((m) => ({ fn: m.fn, growth: growth(m, find(policies, m.fn)) })))
-      .toEqual(base.map((m) => ({ fn: m.fn, growth: 0 })));
+    expect(base.map((m) => ({ fn: m.fn, growth: growth(m, find(policies, m.fn)) }))).toEqual(
+      base.map((m) => ({ fn: m.fn, growth: 0 })),
+    );
     expectUnderOnePercent(policies);
   });
 
   it("do not grow with 1,000 earlier voters, and stay under 1% of every block limit", async () => {
     const voters = await measureContractCosts(simnet, { policies: 1, voters: 1_000 });
-    expect(base.map((m) => ({ fn: m.fn, growth: growth(m, find(voters, m.fn)) })))
-      .toEqual(base.map((m) => ({ fn: m.fn, growth: 0 })));
+    expect(base.map((m) => ({ fn: m.fn, growth: growth(m, find(voters, m.fn)) }))).toEqual(
+      base.map((m) => ({ fn: m.fn, growth: 0 })),
+    );
     expectUnderOnePercent(voters);
   });
 });

@@ -1,8 +1,33 @@
 import { describe, it, expect, beforeEach } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  ORACLE, bob, erin, frank, grace, errors, expectOk, expectRefused, call, read, readJs, printed, deposit, stxBalance,
-  contractId, freshAddress, setupRoles, insurableProtocol, listProtocol, recordAudit, purchase, quote, advance, now, DAY, STX, council,
+  ORACLE,
+  bob,
+  erin,
+  frank,
+  grace,
+  errors,
+  expectOk,
+  expectRefused,
+  call,
+  read,
+  readJs,
+  printed,
+  deposit,
+  stxBalance,
+  contractId,
+  freshAddress,
+  setupRoles,
+  insurableProtocol,
+  listProtocol,
+  recordAudit,
+  purchase,
+  quote,
+  advance,
+  now,
+  DAY,
+  STX,
+  council,
 } from "./helpers";
 import { expectedPremium } from "./model/pricing";
 
@@ -10,7 +35,8 @@ const E = errors.cover;
 const R = errors.registry;
 const POOL = contractId("capital-pool");
 const policy = (id: bigint) => () => readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(id)]);
-const coverage = (protocolId: bigint) => readJs("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]);
+const coverage = (protocolId: bigint) =>
+  readJs("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]);
 const poolStats = () => readJs("capital-pool", "get-pool-stats");
 const expire = (id: bigint, who = grace) => call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(id)], who);
 
@@ -23,22 +49,48 @@ beforeEach(() => {
 
 describe("quote", () => {
   it("prices amount x tier rate x days / 365, rising with utilization", () => {
-    const q = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(100_000n * STX), Cl.uint(90)]);
+    const q = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(100_000n * STX),
+      Cl.uint(90),
+    ]);
     const s = poolStats();
     expect(q).toMatchObject({ tier: 1n, "rate-bps": 200n, "utilization-bps": 500n });
     expect(q["base-premium"]).toBe((100_000n * STX * 200n * 90n + 365n * 10_000n - 1n) / (365n * 10_000n));
-    expect(q.premium).toBe(expectedPremium({ amount: 100_000n * STX, days: 90n, rateBps: 200n, activeCover: 0n,
-      capacity: s.capacity, slopeBps: 10_000n }));
+    expect(q.premium).toBe(
+      expectedPremium({
+        amount: 100_000n * STX,
+        days: 90n,
+        rateBps: 200n,
+        activeCover: 0n,
+        capacity: s.capacity,
+        slopeBps: 10_000n,
+      }),
+    );
     // Same cover when the pool is busier costs more.
     expectOk(purchase(protocolId, 400_000n * STX, 90, 10_000n * STX));
-    const busier = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(100_000n * STX), Cl.uint(90)]);
+    const busier = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(100_000n * STX),
+      Cl.uint(90),
+    ]);
     expect(busier.premium).toBeGreaterThan(q.premium);
     expect(busier["utilization-bps"]).toBe((500_000n * STX * 10_000n) / (poolStats().capacity as bigint));
   });
 
   it("is exactly what purchase-coverage charges, and never less than a later block charges", () => {
-    for (const [i, [amount, days]] of ([[300_000n * STX, 365], [1n * STX, 14], [12_345n * STX + 7n, 200]] as const).entries()) {
-      const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days)]).premium as bigint;
+    for (const [i, [amount, days]] of (
+      [
+        [300_000n * STX, 365],
+        [1n * STX, 14],
+        [12_345n * STX + 7n, 200],
+      ] as const
+    ).entries()) {
+      const premium = readJs("cybersecurity-insurance-defi", "quote", [
+        Cl.uint(protocolId),
+        Cl.uint(amount),
+        Cl.uint(days),
+      ]).premium as bigint;
       const before = stxBalance(frank);
       expectOk(purchase(protocolId, amount, days, premium));
       const charged = before - stxBalance(frank);
@@ -67,16 +119,31 @@ function capacityGrowthPerBlock() {
 describe("purchase-coverage", () => {
   it("creates a policy with its terms, moves the premium into the pool and reserves capacity", () => {
     const amount = 100_000n * STX;
-    const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(90)]).premium;
+    const premium = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(amount),
+      Cl.uint(90),
+    ]).premium;
     const buyerBefore = stxBalance(frank);
     const poolBefore = stxBalance(POOL);
     const result = purchase(protocolId, amount, 90, premium);
     expect(result.result).toBeOk(Cl.uint(1));
     const t = now();
     expect(policy(1n)()).toEqual({
-      holder: frank, "protocol-id": protocolId, "coverage-amount": amount, premium, "rate-bps": 200n, tier: 1n,
-      "duration-days": 90n, "purchased-at": t, "active-from": t + 259_200n, "ends-at": t + 259_200n + 90n * 86_400n,
-      "remaining-cover": amount, "total-paid": 0n, status: 1n, "claims-pause-clock": 0n,
+      holder: frank,
+      "protocol-id": protocolId,
+      "coverage-amount": amount,
+      premium,
+      "rate-bps": 200n,
+      tier: 1n,
+      "duration-days": 90n,
+      "purchased-at": t,
+      "active-from": t + 259_200n,
+      "ends-at": t + 259_200n + 90n * 86_400n,
+      "remaining-cover": amount,
+      "total-paid": 0n,
+      status: 1n,
+      "claims-pause-clock": 0n,
       "capital-premium": premium - (premium * 500n) / 10_000n,
     });
     expect(stxBalance(frank)).toBe(buyerBefore - premium);
@@ -84,8 +151,14 @@ describe("purchase-coverage", () => {
     expect(coverage(protocolId)).toBe(amount);
     expect(poolStats()["active-cover"]).toBe(amount);
     expect(printed(result).map((e) => e.topic)).toEqual(["premium-collected", "policy-purchased"]);
-    expect(printed(result)[1]).toMatchObject({ "policy-id": 1n, holder: frank, "coverage-amount": amount, premium,
-      "protocol-coverage": amount, "duration-days": 90n });
+    expect(printed(result)[1]).toMatchObject({
+      "policy-id": 1n,
+      holder: frank,
+      "coverage-amount": amount,
+      premium,
+      "protocol-coverage": amount,
+      "duration-days": 90n,
+    });
     expect(readJs("cybersecurity-insurance-defi", "get-holder-policy-count", [Cl.principal(frank)])).toBe(1n);
     expect(readJs("cybersecurity-insurance-defi", "get-holder-policy", [Cl.principal(frank), Cl.uint(0)])).toBe(1n);
     expect(readJs("cybersecurity-insurance-defi", "get-protocol-policy-count", [Cl.uint(protocolId)])).toBe(1n);
@@ -144,7 +217,11 @@ describe("purchase-coverage", () => {
     const room = poolStats()["free-capacity"] as bigint;
     // Capacity grows as the two premiums are earned, in the 10 s to the purchase's block at most this much.
     const growth = capacityGrowthPerBlock();
-    expectRefused(() => purchase(other, room + growth + 1n, 14, 200_000n * STX), E["ERR-INSUFFICIENT-CAPACITY"], () => coverage(other));
+    expectRefused(
+      () => purchase(other, room + growth + 1n, 14, 200_000n * STX),
+      E["ERR-INSUFFICIENT-CAPACITY"],
+      () => coverage(other),
+    );
     expectOk(purchase(other, room, 14, 200_000n * STX));
     expect(poolStats()["active-cover"]).toBe(1_900_000n * STX + room);
   });
@@ -153,19 +230,29 @@ describe("purchase-coverage", () => {
     expectOk(purchase(protocolId, 400_000n * STX, 14, 100_000n * STX));
     const cap = ((poolStats()["total-capital"] as bigint) * 5_000n) / 10_000n;
     const growth = capacityGrowthPerBlock() / 4n + 1n; // the cap is half the capital; the capacity twice it
-    expectRefused(() => purchase(protocolId, cap + growth - 400_000n * STX + 1n, 14, 100_000n * STX), E["ERR-PROTOCOL-CAP-EXCEEDED"],
-      () => coverage(protocolId));
+    expectRefused(
+      () => purchase(protocolId, cap + growth - 400_000n * STX + 1n, 14, 100_000n * STX),
+      E["ERR-PROTOCOL-CAP-EXCEEDED"],
+      () => coverage(protocolId),
+    );
     expectOk(purchase(protocolId, cap - 400_000n * STX, 14, 100_000n * STX));
   });
 
   it("refuses when the premium is above the buyer's maximum", () => {
-    const premium = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(10_000n * STX), Cl.uint(30)]).premium;
+    const premium = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(10_000n * STX),
+      Cl.uint(30),
+    ]).premium;
     expectRefused(() => purchase(protocolId, 10_000n * STX, 30, premium - 1n), E["ERR-PREMIUM-ABOVE-MAX"]);
   });
 
   it("refuses a buyer who cannot pay the premium", () => {
     const broke = freshAddress(2); // holds no STX
-    expectRefused(() => purchase(protocolId, 10_000n * STX, 30, 10_000n * STX, broke), errors.pool["ERR-INSUFFICIENT-BALANCE"]);
+    expectRefused(
+      () => purchase(protocolId, 10_000n * STX, 30, 10_000n * STX, broke),
+      errors.pool["ERR-INSUFFICIENT-BALANCE"],
+    );
   });
 });
 
@@ -178,8 +265,12 @@ describe("expire-policy", () => {
     expect(policy(1n)()).toMatchObject({ status: 2n });
     expect(coverage(protocolId)).toBe(0n);
     expect(poolStats()["active-cover"]).toBe(0n);
-    expect(printed(result)[0]).toMatchObject({ topic: "policy-expired", "policy-id": 1n, "released-cover": 1_000n * STX,
-      "expired-by": grace });
+    expect(printed(result)[0]).toMatchObject({
+      topic: "policy-expired",
+      "policy-id": 1n,
+      "released-cover": 1_000n * STX,
+      "expired-by": grace,
+    });
   });
 
   it("refuses an unknown policy, a policy still in its term or grace period, and a second expiry", () => {
@@ -206,21 +297,47 @@ describe("seed read-only names", () => {
     expectOk(purchase(protocolId, 100_000n * STX, 90, 100_000n * STX));
     expectOk(call("assessor-staking", "stake", [Cl.uint(10_000n * STX)], bob));
     advance(3 * 86_400 + 3_600);
-    expectOk(call("claims-assessment", "submit-claim", [Cl.uint(1), Cl.uint(50_000n * STX), Cl.uint(now() - 60n),
-      Cl.stringUtf8("exploit"), Cl.buffer(new Uint8Array(32).fill(1)), Cl.stringAscii("https://evidence.example/x")], frank));
+    expectOk(
+      call(
+        "claims-assessment",
+        "submit-claim",
+        [
+          Cl.uint(1),
+          Cl.uint(50_000n * STX),
+          Cl.uint(now() - 60n),
+          Cl.stringUtf8("exploit"),
+          Cl.buffer(new Uint8Array(32).fill(1)),
+          Cl.stringAscii("https://evidence.example/x"),
+        ],
+        frank,
+      ),
+    );
     const stats = poolStats();
     expect(readJs("cybersecurity-insurance-defi", "get-pool-balance")).toBe(stats["total-assets"]);
     // The raw balance also holds the 500 STX bond and the assessors' share of the premium.
-    expect(stats["pool-balance"]).toBe((stats["total-assets"] as bigint) + (stats["bonds-held"] as bigint) + (stats["reward-reserve"] as bigint));
+    expect(stats["pool-balance"]).toBe(
+      (stats["total-assets"] as bigint) + (stats["bonds-held"] as bigint) + (stats["reward-reserve"] as bigint),
+    );
     expect(stats["bonds-held"]).toBe(500n * STX);
     expect(stats["reward-reserve"]).toBeGreaterThan(0n);
   });
 });
 
 describe("the seed's claims entry points", () => {
-  const seedClaim = (policyId: bigint, who: string, amount = 20_000n * STX) => call("cybersecurity-insurance-defi", "submit-claim", [
-    Cl.uint(policyId), Cl.uint(amount), Cl.uint(now() - 60n), Cl.stringUtf8("Oracle manipulated through a flash loan"),
-    Cl.buffer(new Uint8Array(32).fill(4)), Cl.stringAscii("https://evidence.example/bundle.tar.gz")], who);
+  const seedClaim = (policyId: bigint, who: string, amount = 20_000n * STX) =>
+    call(
+      "cybersecurity-insurance-defi",
+      "submit-claim",
+      [
+        Cl.uint(policyId),
+        Cl.uint(amount),
+        Cl.uint(now() - 60n),
+        Cl.stringUtf8("Oracle manipulated through a flash loan"),
+        Cl.buffer(new Uint8Array(32).fill(4)),
+        Cl.stringAscii("https://evidence.example/bundle.tar.gz"),
+      ],
+      who,
+    );
 
   it("submit-claim here files the caller's claim in the claims contract, bond paid by the holder, and get-claim reads it back", () => {
     const policyId = expectOk(purchase(protocolId, 100_000n * STX, 90, 100_000n * STX)) as bigint;
@@ -228,11 +345,20 @@ describe("the seed's claims entry points", () => {
     const before = stxBalance(frank);
     const filed = seedClaim(policyId, frank);
     expect(filed.result).toBeOk(Cl.uint(1));
-    expect(printed(filed).find((e) => e.topic === "claim-submitted")).toMatchObject({ "claim-id": 1n, claimant: frank, amount: 20_000n * STX });
+    expect(printed(filed).find((e) => e.topic === "claim-submitted")).toMatchObject({
+      "claim-id": 1n,
+      claimant: frank,
+      amount: 20_000n * STX,
+    });
     const bond = readJs("claims-assessment", "get-claim", [Cl.uint(1)]).bond as bigint;
     expect(stxBalance(frank)).toBe(before - bond);
-    expect(read("cybersecurity-insurance-defi", "get-claim", [Cl.uint(1)])).toEqual(read("claims-assessment", "get-claim", [Cl.uint(1)]));
-    expect(readJs("cybersecurity-insurance-defi", "get-claim", [Cl.uint(1)])).toMatchObject({ claimant: frank, "policy-id": policyId });
+    expect(read("cybersecurity-insurance-defi", "get-claim", [Cl.uint(1)])).toEqual(
+      read("claims-assessment", "get-claim", [Cl.uint(1)]),
+    );
+    expect(readJs("cybersecurity-insurance-defi", "get-claim", [Cl.uint(1)])).toMatchObject({
+      claimant: frank,
+      "policy-id": policyId,
+    });
     expect(read("cybersecurity-insurance-defi", "get-claim", [Cl.uint(2)])).toBeNone();
   });
 
@@ -243,9 +369,25 @@ describe("the seed's claims entry points", () => {
     // grace calls with frank's policy: the claims contract is told grace is the caller.
     expectRefused(() => seedClaim(policyId, grace), errors.claims["ERR-NOT-POLICY-HOLDER"], claims);
     // Only a contract with the cover role may name the holder.
-    expectRefused(() => call("claims-assessment", "submit-claim-for", [Cl.principal(frank), Cl.uint(policyId), Cl.uint(STX),
-      Cl.uint(now() - 60n), Cl.stringUtf8("x"), Cl.buffer(new Uint8Array(32).fill(4)), Cl.stringAscii("https://e.example/x")], grace),
-      errors.claims["ERR-NOT-COVER-CONTRACT"], claims);
+    expectRefused(
+      () =>
+        call(
+          "claims-assessment",
+          "submit-claim-for",
+          [
+            Cl.principal(frank),
+            Cl.uint(policyId),
+            Cl.uint(STX),
+            Cl.uint(now() - 60n),
+            Cl.stringUtf8("x"),
+            Cl.buffer(new Uint8Array(32).fill(4)),
+            Cl.stringAscii("https://e.example/x"),
+          ],
+          grace,
+        ),
+      errors.claims["ERR-NOT-COVER-CONTRACT"],
+      claims,
+    );
     expect(claims()).toBe(0n);
   });
 });

@@ -2,10 +2,12 @@ import { describe, it, expect } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 
 const dir = new URL("../../contracts/", import.meta.url);
-const contracts = readdirSync(dir).filter((f) => f.endsWith(".clar")).map((f) => ({
-  name: f.replace(/\.clar$/, ""),
-  source: readFileSync(new URL(f, dir), "utf8"),
-}));
+const contracts = readdirSync(dir)
+  .filter((f) => f.endsWith(".clar"))
+  .map((f) => ({
+    name: f.replace(/\.clar$/, ""),
+    source: readFileSync(new URL(f, dir), "utf8"),
+  }));
 
 describe("error codes", () => {
   it("are each used by their contract, in its own band, and never reused", () => {
@@ -26,9 +28,16 @@ describe("error codes", () => {
 
   it("are all listed in docs/contracts.md with their contract, and nothing else is", () => {
     const doc = readFileSync(new URL("../../docs/contracts.md", import.meta.url), "utf8");
-    const documented = [...doc.matchAll(/^\| u(\d+) \| (ERR-[A-Z0-9-]+) \| ([a-z-]+) \|/gm)].map((m) => `${m[3]} u${m[1]} ${m[2]}`).sort();
-    const defined = contracts.flatMap(({ name, source }) =>
-      [...source.matchAll(/\(define-constant (ERR-[A-Z0-9-]+) \(err u(\d+)\)\)/g)].map((m) => `${name} u${m[2]} ${m[1]}`)).sort();
+    const documented = [...doc.matchAll(/^\| u(\d+) \| (ERR-[A-Z0-9-]+) \| ([a-z-]+) \|/gm)]
+      .map((m) => `${m[3]} u${m[1]} ${m[2]}`)
+      .sort();
+    const defined = contracts
+      .flatMap(({ name, source }) =>
+        [...source.matchAll(/\(define-constant (ERR-[A-Z0-9-]+) \(err u(\d+)\)\)/g)].map(
+          (m) => `${name} u${m[2]} ${m[1]}`,
+        ),
+      )
+      .sort();
     expect(documented).toEqual(defined);
   });
 });

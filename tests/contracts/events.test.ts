@@ -4,8 +4,35 @@ import { Cl, type ClarityValue } from "@stacks/transactions";
 import { decodeEvent } from "../../stacks/contract-values";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 import {
-  AUDITOR, ORACLE, alice, bob, carol, dave, erin, grace, heidi, deployer, call, council, expectOk, printed, setupRoles,
-  listProtocol, recordAudit, deposit, purchase, advance, now, DAY, STX, stake, submitClaim, vote, policyInForce, overcommittedPool, frank,
+  AUDITOR,
+  ORACLE,
+  alice,
+  bob,
+  carol,
+  dave,
+  erin,
+  grace,
+  heidi,
+  deployer,
+  call,
+  council,
+  expectOk,
+  printed,
+  setupRoles,
+  listProtocol,
+  recordAudit,
+  deposit,
+  purchase,
+  advance,
+  now,
+  DAY,
+  STX,
+  stake,
+  submitClaim,
+  vote,
+  policyInForce,
+  overcommittedPool,
+  frank,
 } from "./helpers";
 
 /** topic -> documented field names, from docs/events.md (`### topic[, topic…]` followed by a table). */
@@ -14,7 +41,10 @@ function documentedTopics(): Map<string, string[]> {
   const topics = new Map<string, string[]>();
   for (const section of doc.split(/^### /m).slice(1)) {
     const [heading, ...lines] = section.split("\n");
-    const fields = lines.filter((l) => l.startsWith("| ")).slice(1).map((l) => l.split("|")[1]!.trim());
+    const fields = lines
+      .filter((l) => l.startsWith("| "))
+      .slice(1)
+      .map((l) => l.split("|")[1]!.trim());
     for (const topic of heading!.split(",").map((t) => t.trim())) topics.set(topic, ["topic", ...fields].sort());
   }
   return topics;
@@ -28,7 +58,8 @@ function topicsInContracts(): Set<string> {
     for (const m of readFileSync(new URL(file, dir), "utf8").matchAll(/topic: "([a-z-]+)"/g)) found.add(m[1]!);
   }
   // set-status in the registry passes its topic as an argument.
-  for (const t of ["protocol-listed", "protocol-rejected", "protocol-paused", "protocol-unpaused", "protocol-delisted"]) found.add(t);
+  for (const t of ["protocol-listed", "protocol-rejected", "protocol-paused", "protocol-unpaused", "protocol-delisted"])
+    found.add(t);
   return found;
 }
 
@@ -63,9 +94,12 @@ describe("events", () => {
     record(council.propose("propose-threshold", [Cl.uint(2)]));
     record(call("insurance-council", "approve", [Cl.uint(2)], alice));
     record(call("insurance-council", "execute", [Cl.uint(2)], deployer));
-    const pass = (method: string, args: Parameters<typeof council.pass>[1]) => record(council.pass(method, args, [alice]));
+    const pass = (method: string, args: Parameters<typeof council.pass>[1]) =>
+      record(council.pass(method, args, [alice]));
     pass("propose-parameter", [Cl.stringAscii("voting-window"), Cl.uint(2 * DAY)]);
-    const withdrawn = expectOk(record(council.propose("propose-parameter", [Cl.stringAscii("voting-window"), Cl.uint(4 * DAY)]))) as bigint;
+    const withdrawn = expectOk(
+      record(council.propose("propose-parameter", [Cl.stringAscii("voting-window"), Cl.uint(4 * DAY)])),
+    ) as bigint;
     record(call("insurance-council", "approve", [Cl.uint(withdrawn)], alice));
     record(call("insurance-council", "revoke", [Cl.uint(withdrawn)], alice));
     record(call("insurance-council", "cancel", [Cl.uint(withdrawn)], deployer));
@@ -127,7 +161,9 @@ describe("events", () => {
     for (const who of [bob, grace, heidi]) record(vote(vetoed, true, who));
     advance(3 * DAY);
     record(call("claims-assessment", "finalize-claim", [Cl.uint(vetoed)], dave));
-    record(call("claims-assessment", "council-veto", [Cl.uint(vetoed), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
+    record(
+      call("claims-assessment", "council-veto", [Cl.uint(vetoed), Cl.buffer(new Uint8Array(32).fill(3))], deployer),
+    );
     // Approving a claim vetoed as fraud costs stake.
     record(call("claims-assessment", "settle-vote", [Cl.uint(vetoed)], grace));
   });

@@ -2,8 +2,24 @@ import { describe, it, expect } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { Cl } from "@stacks/transactions";
 import {
-  deployer, carol, dave, read, readJs, errors, expectOk, expectRefused, listProtocol, council, councilOfThree, call,
-  boughtPolicy, submitClaim, advance, DAY, STX, now,
+  deployer,
+  carol,
+  dave,
+  read,
+  readJs,
+  errors,
+  expectOk,
+  expectRefused,
+  listProtocol,
+  council,
+  councilOfThree,
+  call,
+  boughtPolicy,
+  submitClaim,
+  advance,
+  DAY,
+  STX,
+  now,
 } from "./helpers";
 
 const E = errors.council;
@@ -28,8 +44,12 @@ function parameterNamesRead(): string[] {
 describe("governance against a careless or hostile change", () => {
   it("aborts a call that reads a misspelt parameter instead of reading u0 and switching a check off", () => {
     // A contract with a typo in a parameter name: today's get-parameter would hand it u0.
-    simnet.deployContract("typo-reader", `(define-read-only (capacity) (contract-call? .insurance-council get-parameter "capacity-ratio"))`,
-      { clarityVersion: 4 }, deployer);
+    simnet.deployContract(
+      "typo-reader",
+      `(define-read-only (capacity) (contract-call? .insurance-council get-parameter "capacity-ratio"))`,
+      { clarityVersion: 4 },
+      deployer,
+    );
     expect(() => simnet.callReadOnlyFn("typo-reader", "capacity", [], deployer)).toThrow();
     expect(() => read("insurance-council", "get-parameter", [Cl.stringAscii("capacity-ratio")])).toThrow();
     // The correctly spelt name still reads its value.
@@ -46,7 +66,15 @@ describe("governance against a careless or hostile change", () => {
 
   it("refuses to list one protocol twice under a case variant of its name, or under any name outside [a-z0-9-]", () => {
     expectOk(listProtocol("stackswap"));
-    for (const variant of ["StackSwap", "STACKSWAP", "stackswap ", "stack_swap", "stack.swap", "-stackswap", "stack swap"]) {
+    for (const variant of [
+      "StackSwap",
+      "STACKSWAP",
+      "stackswap ",
+      "stack_swap",
+      "stack.swap",
+      "-stackswap",
+      "stack swap",
+    ]) {
       expectRefused(() => listProtocol(variant), errors.registry["ERR-INVALID-NAME"]);
     }
     expectOk(listProtocol("stack-swap-2"));

@@ -13,11 +13,25 @@ function account(name: string): string {
 export const deployer = account("deployer");
 export const wallets = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => account(`wallet_${i}`));
 export const [alice, bob, carol, dave, erin, frank, grace, heidi] = wallets as [
-  string, string, string, string, string, string, string, string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
 ];
 
-export const CONTRACTS = ["insurance-council", "protocol-registry", "capital-pool", "policy-ledger", "cybersecurity-insurance-defi",
-  "assessor-staking", "claims-assessment"] as const;
+export const CONTRACTS = [
+  "insurance-council",
+  "protocol-registry",
+  "capital-pool",
+  "policy-ledger",
+  "cybersecurity-insurance-defi",
+  "assessor-staking",
+  "claims-assessment",
+] as const;
 export type ContractName = (typeof CONTRACTS)[number];
 export const contractId = (name: ContractName) => `${deployer}.${name}`;
 
@@ -87,7 +101,8 @@ function declared(contract: ContractName, kind: "variables" | "maps", name: stri
     const iface = simnet.getContractsInterfaces().get(contractId(contract));
     declarations.set(key, new Set((iface?.[kind] ?? []).map((d: { name: string }) => d.name)));
   }
-  if (!declarations.get(key)!.has(name)) throw new Error(`${contract} declares no ${kind === "maps" ? "map" : "data var"} ${name}`);
+  if (!declarations.get(key)!.has(name))
+    throw new Error(`${contract} declares no ${kind === "maps" ? "map" : "data var"} ${name}`);
 }
 
 /** Each simnet transaction's block is 10 s after the previous block. */
@@ -100,14 +115,19 @@ const RATE_SCALE = 1_000_000_000n;
  * transaction's block), computed from its stored earning state the way the contract does.
  */
 export function unearnedAt(time = now() + TX_TIME_STEP): bigint {
-  let { rate, through, unearned } = storedVar("capital-pool", "earning") as { rate: bigint; through: bigint; unearned: bigint };
+  let { rate, through, unearned } = storedVar("capital-pool", "earning") as {
+    rate: bigint;
+    through: bigint;
+    unearned: bigint;
+  };
   for (let step = 0; step < 64 && through < time; step++) {
     if (rate === 0n) return 0n;
     const boundary = (through / WEEK + 1n) * WEEK;
     const until = boundary < time ? boundary : time;
     const earned = (rate * (until - through)) / RATE_SCALE;
     unearned = unearned > earned ? unearned - earned : 0n;
-    if (until === boundary) rate -= (storedEntry("capital-pool", "rate-ends", Cl.uint(boundary / WEEK)) as bigint | null) ?? 0n;
+    if (until === boundary)
+      rate -= (storedEntry("capital-pool", "rate-ends", Cl.uint(boundary / WEEK)) as bigint | null) ?? 0n;
     through = until;
     if (rate === 0n) unearned = 0n;
   }
@@ -154,7 +174,9 @@ export function snapshot(extra: () => unknown = () => null): string {
   }
   const balances = [...(simnet.getAssetsMap().get("STX") ?? new Map())].map(([k, v]) => `${k}=${v}`).sort();
   const sortedVars = Object.entries(vars).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify({ vars: sortedVars, balances, extra: extra() }, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  return JSON.stringify({ vars: sortedVars, balances, extra: extra() }, (_k, v) =>
+    typeof v === "bigint" ? v.toString() : v,
+  );
 }
 
 /**
@@ -223,21 +245,37 @@ export function setupRoles() {
 export const HASH = new Uint8Array(32).fill(7);
 
 export function listProtocol(name: string, team: string[] = [erin], category = 1, sender = team[0] ?? erin) {
-  return call("protocol-registry", "list-protocol", [
-    Cl.stringAscii(name),
-    Cl.stringAscii(`https://${name}.example`),
-    Cl.stringAscii(`https://source.example/${name}`),
-    Cl.stringAscii("stacks"),
-    Cl.uint(category),
-    Cl.list(team.map((t) => Cl.principal(t))),
-  ], sender);
+  return call(
+    "protocol-registry",
+    "list-protocol",
+    [
+      Cl.stringAscii(name),
+      Cl.stringAscii(`https://${name}.example`),
+      Cl.stringAscii(`https://source.example/${name}`),
+      Cl.stringAscii("stacks"),
+      Cl.uint(category),
+      Cl.list(team.map((t) => Cl.principal(t))),
+    ],
+    sender,
+  );
 }
 
 export function recordAudit(protocolId: bigint, findings = { critical: 0, high: 0, medium: 1, low: 2 }, verdict = 1) {
-  return call("protocol-registry", "record-audit", [
-    Cl.uint(protocolId), Cl.buffer(HASH), Cl.stringAscii("https://audits.example/report.pdf"),
-    Cl.uint(findings.critical), Cl.uint(findings.high), Cl.uint(findings.medium), Cl.uint(findings.low), Cl.uint(verdict),
-  ], AUDITOR);
+  return call(
+    "protocol-registry",
+    "record-audit",
+    [
+      Cl.uint(protocolId),
+      Cl.buffer(HASH),
+      Cl.stringAscii("https://audits.example/report.pdf"),
+      Cl.uint(findings.critical),
+      Cl.uint(findings.high),
+      Cl.uint(findings.medium),
+      Cl.uint(findings.low),
+      Cl.uint(verdict),
+    ],
+    AUDITOR,
+  );
 }
 
 /** Lists, approves and audits a protocol (roles must be set up). Returns its id. */
@@ -257,8 +295,12 @@ export function quote(protocolId: bigint, amount: bigint, days: number) {
 }
 
 export function purchase(protocolId: bigint, amount: bigint, days: number, maxPremium: bigint, who = frank) {
-  return call("cybersecurity-insurance-defi", "purchase-coverage",
-    [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days), Cl.uint(maxPremium)], who);
+  return call(
+    "cybersecurity-insurance-defi",
+    "purchase-coverage",
+    [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days), Cl.uint(maxPremium)],
+    who,
+  );
 }
 
 /** Everything up to a bought policy; returns ids. */
@@ -280,10 +322,27 @@ export function stake(amount: bigint, who: string) {
   return call("assessor-staking", "stake", [Cl.uint(amount)], who);
 }
 
-export function submitClaim(policyId: bigint, amount: bigint, incidentTime: bigint, who = frank,
-  evidence = { hash: new Uint8Array(32).fill(9), uri: "https://evidence.example/bundle.tar.gz" }, description = "Reentrancy in the swap router drained the pool") {
-  return call("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(amount), Cl.uint(incidentTime),
-    Cl.stringUtf8(description), Cl.buffer(evidence.hash), Cl.stringAscii(evidence.uri)], who);
+export function submitClaim(
+  policyId: bigint,
+  amount: bigint,
+  incidentTime: bigint,
+  who = frank,
+  evidence = { hash: new Uint8Array(32).fill(9), uri: "https://evidence.example/bundle.tar.gz" },
+  description = "Reentrancy in the swap router drained the pool",
+) {
+  return call(
+    "claims-assessment",
+    "submit-claim",
+    [
+      Cl.uint(policyId),
+      Cl.uint(amount),
+      Cl.uint(incidentTime),
+      Cl.stringUtf8(description),
+      Cl.buffer(evidence.hash),
+      Cl.stringAscii(evidence.uri),
+    ],
+    who,
+  );
 }
 
 export function vote(claimId: bigint, approve: boolean, who: string) {
@@ -294,15 +353,30 @@ export function claimOf(claimId: bigint) {
   return readJs("claims-assessment", "get-claim", [Cl.uint(claimId)]);
 }
 
-export const CLAIM_STATUS = { voting: 1n, noQuorum: 2n, awaitingCouncil: 3n, approved: 4n, denied: 5n, vetoed: 6n, paid: 7n };
+export const CLAIM_STATUS = {
+  voting: 1n,
+  noQuorum: 2n,
+  awaitingCouncil: 3n,
+  approved: 4n,
+  denied: 5n,
+  vetoed: 6n,
+  paid: 7n,
+};
 
 /**
  * A policy in force with assessors staked: 1,000,000 STX of capital (alice), by default 100,000 STX of
  * cover for 90 days on "stackswap" (team: erin) held by frank, assessors bob 100,000, grace 50,000 and
  * heidi 30,000 STX, and the waiting period over by two hours.
  */
-export function policyInForce({ cover = 100_000n * STX, days = 90,
-  stakes = [[bob, 100_000n * STX], [grace, 50_000n * STX], [heidi, 30_000n * STX]] as [string, bigint][] } = {}) {
+export function policyInForce({
+  cover = 100_000n * STX,
+  days = 90,
+  stakes = [
+    [bob, 100_000n * STX],
+    [grace, 50_000n * STX],
+    [heidi, 30_000n * STX],
+  ] as [string, bigint][],
+} = {}) {
   setupRoles();
   const protocolId = insurableProtocol("stackswap", [erin]);
   expectOk(deposit(1_000_000n * STX, alice));

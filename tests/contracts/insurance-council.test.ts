@@ -1,8 +1,24 @@
 import { describe, it, expect } from "vitest";
 import { Cl } from "@stacks/transactions";
 import {
-  alice, bob, carol, dave, deployer, frank, errors, expectOk, expectRefused, call, council, readJs, read, printed, advance, now,
-  deposit, STX,
+  alice,
+  bob,
+  carol,
+  dave,
+  deployer,
+  frank,
+  errors,
+  expectOk,
+  expectRefused,
+  call,
+  council,
+  readJs,
+  read,
+  printed,
+  advance,
+  now,
+  deposit,
+  STX,
 } from "./helpers";
 
 const E = errors.council;
@@ -38,21 +54,33 @@ describe("council membership", () => {
     const result = execute(id);
     expectOk(result);
     expect(printed(result).map((e) => e.topic)).toEqual(["council-member-changed", "council-proposal-executed"]);
-    expectRefused(() => council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))], bob), E["ERR-NOT-COUNCIL-MEMBER"]);
+    expectRefused(
+      () => council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))], bob),
+      E["ERR-NOT-COUNCIL-MEMBER"],
+    );
   });
 
   it("refuses to add an existing member", () => {
-    expectRefused(() => council.propose("propose-member", [Cl.principal(deployer), Cl.bool(true)]), E["ERR-ALREADY-MEMBER"]);
+    expectRefused(
+      () => council.propose("propose-member", [Cl.principal(deployer), Cl.bool(true)]),
+      E["ERR-ALREADY-MEMBER"],
+    );
   });
 
   it("refuses to remove someone who is not a member", () => {
-    expectRefused(() => council.propose("propose-member", [Cl.principal(carol), Cl.bool(false)]), E["ERR-NOT-A-MEMBER"]);
+    expectRefused(
+      () => council.propose("propose-member", [Cl.principal(carol), Cl.bool(false)]),
+      E["ERR-NOT-A-MEMBER"],
+    );
   });
 
   it("refuses a removal that would leave fewer members than the threshold", () => {
     threeMemberCouncil();
     expectOk(council.pass("propose-threshold", [Cl.uint(3)], [alice, bob]));
-    expectRefused(() => council.propose("propose-member", [Cl.principal(bob), Cl.bool(false)]), E["ERR-INVALID-THRESHOLD"]);
+    expectRefused(
+      () => council.propose("propose-member", [Cl.principal(bob), Cl.bool(false)]),
+      E["ERR-INVALID-THRESHOLD"],
+    );
   });
 
   it("refuses a threshold of zero or above the member count", () => {
@@ -75,7 +103,13 @@ describe("council proposals", () => {
     const result = council.propose("propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(2000)]);
     expect(result.result).toBeOk(Cl.uint(1));
     const [event] = printed(result);
-    expect(event).toMatchObject({ topic: "council-proposal-created", "proposal-id": 1n, kind: 1n, name: "quorum-bps", value: 2000n });
+    expect(event).toMatchObject({
+      topic: "council-proposal-created",
+      "proposal-id": 1n,
+      kind: 1n,
+      name: "quorum-bps",
+      value: 2000n,
+    });
     expect(proposal(1n)()).toMatchObject({ approvals: 1n, executed: false });
     expect(read("insurance-council", "has-approved", [Cl.uint(1), Cl.principal(deployer)])).toBeBool(true);
   });
@@ -83,7 +117,10 @@ describe("council proposals", () => {
   it("refuses proposals from non-members of every kind", () => {
     const E1 = E["ERR-NOT-COUNCIL-MEMBER"];
     expectRefused(() => council.propose("propose-parameter", [Cl.stringAscii("quorum-bps"), Cl.uint(2000)], alice), E1);
-    expectRefused(() => council.propose("propose-role", [Cl.stringAscii("auditor"), Cl.principal(alice), Cl.bool(true)], alice), E1);
+    expectRefused(
+      () => council.propose("propose-role", [Cl.stringAscii("auditor"), Cl.principal(alice), Cl.bool(true)], alice),
+      E1,
+    );
     expectRefused(() => council.propose("propose-member", [Cl.principal(alice), Cl.bool(true)], alice), E1);
     expectRefused(() => council.propose("propose-threshold", [Cl.uint(1)], alice), E1);
     expectRefused(() => council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(true))], alice), E1);
@@ -95,8 +132,12 @@ describe("council proposals", () => {
     expectRefused(() => execute(id), E["ERR-NOT-ENOUGH-APPROVALS"], proposal(id));
     const approval = approve(id, alice);
     expect(approval.result).toBeOk(Cl.uint(2));
-    expect(printed(approval)[0]).toMatchObject({ topic: "council-proposal-approved", approvals: 2n, threshold: 2n,
-      "executable-at": now() + 8n * 86_400n });
+    expect(printed(approval)[0]).toMatchObject({
+      topic: "council-proposal-approved",
+      approvals: 2n,
+      threshold: 2n,
+      "executable-at": now() + 8n * 86_400n,
+    });
     council.waitTimelock(id);
     expectOk(execute(id, bob));
     expect(param("quorum-bps")).toBe(2000n);
@@ -105,16 +146,31 @@ describe("council proposals", () => {
   it("makes a parameter change or role grant wait the withdrawal cooldown plus a day, so providers can leave before a hostile change", () => {
     threeMemberCouncil();
     const hostile = expectOk(council.propose("propose-parameter", [Cl.stringAscii("deductible-bps"), Cl.uint(5_000)]));
-    const grant = expectOk(council.propose("propose-role", [Cl.stringAscii("risk-oracle"), Cl.principal(alice), Cl.bool(true)]));
+    const grant = expectOk(
+      council.propose("propose-role", [Cl.stringAscii("risk-oracle"), Cl.principal(alice), Cl.bool(true)]),
+    );
     expectOk(approve(hostile, alice));
     const approvedAt = now();
     expectOk(approve(grant, alice));
-    expect(readJs("insurance-council", "get-executable-at", [Cl.uint(hostile)])).toBe(approvedAt + 7n * 86_400n + 86_400n);
+    expect(readJs("insurance-council", "get-executable-at", [Cl.uint(hostile)])).toBe(
+      approvedAt + 7n * 86_400n + 86_400n,
+    );
     // A provider asks to leave the moment the change is approved ...
     expectOk(deposit(10_000n * STX, frank));
-    expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(readJs("capital-pool", "get-provider", [Cl.principal(frank)]).shares)], frank));
+    expectOk(
+      call(
+        "capital-pool",
+        "request-withdrawal",
+        [Cl.uint(readJs("capital-pool", "get-provider", [Cl.principal(frank)]).shares)],
+        frank,
+      ),
+    );
     advance(7 * 86_400);
-    expectRefused(() => execute(hostile), E["ERR-TIMELOCKED"], () => [param("deductible-bps"), proposal(hostile)()]);
+    expectRefused(
+      () => execute(hostile),
+      E["ERR-TIMELOCKED"],
+      () => [param("deductible-bps"), proposal(hostile)()],
+    );
     expectRefused(() => execute(grant), E["ERR-TIMELOCKED"], proposal(grant));
     // ... and is out before it applies.
     expect(expectOk(call("capital-pool", "withdraw", [Cl.uint(0)], frank))).toBe(10_000n * STX);
@@ -185,38 +241,66 @@ describe("council proposals", () => {
 
 describe("council parameters", () => {
   it("exposes every parameter with its bounds", () => {
-    expect(readJs("insurance-council", "get-parameter-info", [Cl.stringAscii("voting-window")]))
-      .toEqual({ value: 259_200n, min: 86_400n, max: 1_209_600n });
+    expect(readJs("insurance-council", "get-parameter-info", [Cl.stringAscii("voting-window")])).toEqual({
+      value: 259_200n,
+      min: 86_400n,
+      max: 1_209_600n,
+    });
     expect(param("capacity-ratio-bps")).toBe(20_000n);
-    expect(read("insurance-council", "get-parameter-info", [Cl.stringAscii("nope")])).toBeErr(Cl.uint(E["ERR-UNKNOWN-PARAMETER"]!));
+    expect(read("insurance-council", "get-parameter-info", [Cl.stringAscii("nope")])).toBeErr(
+      Cl.uint(E["ERR-UNKNOWN-PARAMETER"]!),
+    );
   });
 
   it("changes a parameter within bounds and emits parameter-changed", () => {
     const result = council.pass("propose-parameter", [Cl.stringAscii("waiting-period"), Cl.uint(86_400)]);
     expectOk(result);
-    expect(printed(result)[0]).toEqual({ topic: "parameter-changed", name: "waiting-period", "old-value": 259_200n, value: 86_400n });
+    expect(printed(result)[0]).toEqual({
+      topic: "parameter-changed",
+      name: "waiting-period",
+      "old-value": 259_200n,
+      value: 86_400n,
+    });
     expect(param("waiting-period")).toBe(86_400n);
   });
 
   it("refuses an unknown parameter", () => {
-    expectRefused(() => council.propose("propose-parameter", [Cl.stringAscii("free-money"), Cl.uint(1)]), E["ERR-UNKNOWN-PARAMETER"]);
+    expectRefused(
+      () => council.propose("propose-parameter", [Cl.stringAscii("free-money"), Cl.uint(1)]),
+      E["ERR-UNKNOWN-PARAMETER"],
+    );
   });
 
   it.each([
-    ["voting-window", 3_600], ["voting-window", 10_000_000], ["quorum-bps", 0], ["approval-bps", 4_000],
-    ["approval-bps", 10_000], ["capacity-ratio-bps", 100_000], ["protocol-cap-bps", 20_000], ["deductible-bps", 9_000],
-    ["rate-tier-1-bps", 0], ["withdrawal-cooldown", 0], ["waiting-period", 0],
+    ["voting-window", 3_600],
+    ["voting-window", 10_000_000],
+    ["quorum-bps", 0],
+    ["approval-bps", 4_000],
+    ["approval-bps", 10_000],
+    ["capacity-ratio-bps", 100_000],
+    ["protocol-cap-bps", 20_000],
+    ["deductible-bps", 9_000],
+    ["rate-tier-1-bps", 0],
+    ["withdrawal-cooldown", 0],
+    ["waiting-period", 0],
   ])("refuses %s = %i, outside its on-chain bounds", (name, value) => {
-    expectRefused(() => council.propose("propose-parameter", [Cl.stringAscii(name), Cl.uint(value)]), E["ERR-PARAMETER-OUT-OF-BOUNDS"],
-      () => param(name));
+    expectRefused(
+      () => council.propose("propose-parameter", [Cl.stringAscii(name), Cl.uint(value)]),
+      E["ERR-PARAMETER-OUT-OF-BOUNDS"],
+      () => param(name),
+    );
   });
 
   it("refuses a minimum policy length above the maximum, at proposal and at execution", () => {
-    expectRefused(() => council.propose("propose-parameter", [Cl.stringAscii("min-duration-days"), Cl.uint(366)]),
-      E["ERR-PARAMETER-OUT-OF-BOUNDS"]);
+    expectRefused(
+      () => council.propose("propose-parameter", [Cl.stringAscii("min-duration-days"), Cl.uint(366)]),
+      E["ERR-PARAMETER-OUT-OF-BOUNDS"],
+    );
     expectOk(council.pass("propose-parameter", [Cl.stringAscii("max-duration-days"), Cl.uint(100)]));
-    expectRefused(() => council.propose("propose-parameter", [Cl.stringAscii("min-duration-days"), Cl.uint(200)]),
-      E["ERR-PARAMETER-CONFLICT"]);
+    expectRefused(
+      () => council.propose("propose-parameter", [Cl.stringAscii("min-duration-days"), Cl.uint(200)]),
+      E["ERR-PARAMETER-CONFLICT"],
+    );
     // Two proposals that are each valid but conflict once the first is executed.
     threeMemberCouncil();
     const raiseMin = expectOk(council.propose("propose-parameter", [Cl.stringAscii("min-duration-days"), Cl.uint(90)]));
@@ -225,7 +309,11 @@ describe("council parameters", () => {
     expectOk(approve(lowerMax, alice));
     council.waitTimelock(lowerMax);
     expectOk(execute(raiseMin));
-    expectRefused(() => execute(lowerMax), E["ERR-PARAMETER-CONFLICT"], () => [param("max-duration-days"), proposal(lowerMax)()]);
+    expectRefused(
+      () => execute(lowerMax),
+      E["ERR-PARAMETER-CONFLICT"],
+      () => [param("max-duration-days"), proposal(lowerMax)()],
+    );
   });
 });
 
@@ -239,24 +327,42 @@ describe("council roles and pause", () => {
   });
 
   it("knows the protocol's own contracts by role from deployment", () => {
-    expect(read("insurance-council", "has-role", [Cl.stringAscii("cover"), Cl.principal(`${deployer}.cybersecurity-insurance-defi`)])).toBeBool(true);
+    expect(
+      read("insurance-council", "has-role", [
+        Cl.stringAscii("cover"),
+        Cl.principal(`${deployer}.cybersecurity-insurance-defi`),
+      ]),
+    ).toBeBool(true);
     expect(read("insurance-council", "has-role", [Cl.stringAscii("cover"), Cl.principal(alice)])).toBeBool(false);
   });
 
   it("refuses an unknown role", () => {
-    expectRefused(() => council.propose("propose-role", [Cl.stringAscii("king"), Cl.principal(carol), Cl.bool(true)]), E["ERR-UNKNOWN-ROLE"]);
+    expectRefused(
+      () => council.propose("propose-role", [Cl.stringAscii("king"), Cl.principal(carol), Cl.bool(true)]),
+      E["ERR-UNKNOWN-ROLE"],
+    );
   });
 
   it("does not grant a role on a proposal short of the threshold", () => {
     threeMemberCouncil();
-    const id = expectOk(council.propose("propose-role", [Cl.stringAscii("auditor"), Cl.principal(dave), Cl.bool(true)]));
-    expectRefused(() => execute(id), E["ERR-NOT-ENOUGH-APPROVALS"],
-      () => read("insurance-council", "has-role", [Cl.stringAscii("auditor"), Cl.principal(dave)]));
+    const id = expectOk(
+      council.propose("propose-role", [Cl.stringAscii("auditor"), Cl.principal(dave), Cl.bool(true)]),
+    );
+    expectRefused(
+      () => execute(id),
+      E["ERR-NOT-ENOUGH-APPROVALS"],
+      () => read("insurance-council", "has-role", [Cl.stringAscii("auditor"), Cl.principal(dave)]),
+    );
   });
 
   it("pauses and unpauses new cover and new claims", () => {
     const paused = council.pass("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(true))]);
-    expect(printed(paused)[0]).toEqual({ topic: "pause-changed", "cover-paused": true, "claims-paused": true, "claims-pause-clock": 0n });
+    expect(printed(paused)[0]).toEqual({
+      topic: "pause-changed",
+      "cover-paused": true,
+      "claims-paused": true,
+      "claims-pause-clock": 0n,
+    });
     expect(read("insurance-council", "is-cover-paused")).toBeBool(true);
     expect(read("insurance-council", "is-claims-paused")).toBeBool(true);
     expectOk(council.pass("propose-pause", [Cl.some(Cl.bool(false)), Cl.some(Cl.bool(false))]));

@@ -2,9 +2,40 @@ import { describe, it, expect } from "vitest";
 import { Cl, ClarityType } from "@stacks/transactions";
 import { tx } from "@stacks/clarinet-sdk";
 import {
-  alice, dave, frank, grace, call, readJs, errors, expectOk, expectRefused, boughtPolicy, stxBalance, deposit, submitClaim, advance, now, printed,
-  overcommittedPool, policyInForce, openClaim, vote, bob, deployer, setupRoles, insurableProtocol, purchase, approveByVote, heidi, DAY, HOUR, STX,
-  storedEntry, capitalAt, unearnedAt, erin,
+  alice,
+  dave,
+  frank,
+  grace,
+  call,
+  readJs,
+  errors,
+  expectOk,
+  expectRefused,
+  boughtPolicy,
+  stxBalance,
+  deposit,
+  submitClaim,
+  advance,
+  now,
+  printed,
+  overcommittedPool,
+  policyInForce,
+  openClaim,
+  vote,
+  bob,
+  deployer,
+  setupRoles,
+  insurableProtocol,
+  purchase,
+  approveByVote,
+  heidi,
+  DAY,
+  HOUR,
+  STX,
+  storedEntry,
+  capitalAt,
+  unearnedAt,
+  erin,
 } from "./helpers";
 import { expectedPremium } from "./model/pricing";
 
@@ -26,8 +57,10 @@ describe("capital providers keep what is theirs", () => {
     expectOk(requestAll(alice));
     advance(7 * DAY);
     expect(now()).toBeGreaterThan(policy["ends-at"]);
-    expectRefused(() => call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace),
-      errors.cover["ERR-POLICY-NOT-DUE"]);
+    expectRefused(
+      () => call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace),
+      errors.cover["ERR-POLICY-NOT-DUE"],
+    );
     expectRefused(() => withdraw(alice), E["ERR-CAPITAL-LOCKED"], holding(alice));
     // The hack that happened on the last day of cover is claimed in the grace period, against capital still there.
     expectOk(submitClaim(policyId, 400_000n * STX, policy["ends-at"] - BigInt(HOUR), frank));
@@ -37,7 +70,9 @@ describe("capital providers keep what is theirs", () => {
   it("lets a policy expire, and its backing leave, once the grace period is over", () => {
     const { policyId } = boughtPolicy(1_000_000n * STX, 500_000n * STX, 14);
     const deadline = readJs("cybersecurity-insurance-defi", "get-filing-deadline", [Cl.uint(policyId)]);
-    expect(deadline).toBe(readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)])["ends-at"] + 14n * BigInt(DAY));
+    expect(deadline).toBe(
+      readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)])["ends-at"] + 14n * BigInt(DAY),
+    );
     advance(Number(deadline - now()));
     expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace));
     expectOk(requestAll(alice));
@@ -76,8 +111,15 @@ describe("a wiped-out pool", () => {
     expect(printed(result)[0]).toMatchObject({ topic: "share-epoch-started", epoch: 1n, "residual-capital": 0n });
     expect(expectOk(result)).toBe(1_000n * STX * 1_000_000n);
     expect(provider(alice)()).toMatchObject({ shares: 0n, value: 0n });
-    expect(readJs("capital-pool", "get-pool-stats")).toMatchObject({ "total-shares": 1_000n * STX * 1_000_000n, "total-assets": 1_000n * STX });
-    expectRefused(() => call("capital-pool", "request-withdrawal", [Cl.uint(1n)], alice), E["ERR-INSUFFICIENT-SHARES"], holding(alice));
+    expect(readJs("capital-pool", "get-pool-stats")).toMatchObject({
+      "total-shares": 1_000n * STX * 1_000_000n,
+      "total-assets": 1_000n * STX,
+    });
+    expectRefused(
+      () => call("capital-pool", "request-withdrawal", [Cl.uint(1n)], alice),
+      E["ERR-INSUFFICIENT-SHARES"],
+      holding(alice),
+    );
     // Later providers and withdrawals work at ordinary prices.
     expect(expectOk(deposit(500n * STX, alice))).toBe(500n * STX * 1_000_000n);
     expectOk(requestAll(grace));
@@ -98,8 +140,19 @@ describe("no one moves the price of leaving or joining", () => {
     const owed = (pending * (capitalAt() + 1n)) / ((readJs("capital-pool", "get-total-shares") as bigint) + 1_000_000n);
     // The policy holder files first in the block, hoping to lower the exit price for the shares it keeps.
     const [claim, exit] = simnet.mineBlock([
-      tx.callPublicFn("claims-assessment", "submit-claim", [Cl.uint(policyId), Cl.uint(100_000n * STX), Cl.uint(now() - 60n),
-        Cl.stringUtf8("front-run"), Cl.buffer(new Uint8Array(32).fill(1)), Cl.stringAscii("https://evidence.example/x")], frank),
+      tx.callPublicFn(
+        "claims-assessment",
+        "submit-claim",
+        [
+          Cl.uint(policyId),
+          Cl.uint(100_000n * STX),
+          Cl.uint(now() - 60n),
+          Cl.stringUtf8("front-run"),
+          Cl.buffer(new Uint8Array(32).fill(1)),
+          Cl.stringAscii("https://evidence.example/x"),
+        ],
+        frank,
+      ),
       tx.callPublicFn("capital-pool", "withdraw", [Cl.uint(owed)], alice),
     ]);
     expect(claim!.result.type).toBe(ClarityType.ResponseOk);
@@ -113,7 +166,11 @@ describe("no one moves the price of leaving or joining", () => {
     expectOk(requestAll(alice));
     advance(7 * DAY);
     const value = provider(alice)()["pending-value"] as bigint;
-    expectRefused(() => call("capital-pool", "withdraw", [Cl.uint(value + 1n)], alice), E["ERR-BELOW-MIN-AMOUNT"], holding(alice));
+    expectRefused(
+      () => call("capital-pool", "withdraw", [Cl.uint(value + 1n)], alice),
+      E["ERR-BELOW-MIN-AMOUNT"],
+      holding(alice),
+    );
     expect(call("capital-pool", "withdraw", [Cl.uint(value)], alice).result).toBeOk(Cl.uint(value));
   });
 
@@ -126,10 +183,17 @@ describe("no one moves the price of leaving or joining", () => {
     expectRefused(() => deposit(100_000n * STX, grace), E["ERR-CLAIMS-SETTLING"], holding(grace));
     // The veto lifts the price back (by the 54,000 STX owed on some 1,000,000); only then may new capital
     // come in, at the restored price: the deposit itself moves it by no more than rounding.
-    expectOk(call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
+    expectOk(
+      call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer),
+    );
     expect((readJs("capital-pool", "get-share-price") as bigint) * 1_000n).toBeGreaterThan(price * 1_050n);
-    const joined = printed(deposit(100_000n * STX, grace)).find((e) => e.topic === "capital-deposited")! as Record<string, bigint>;
-    const before = (10n ** 12n * (joined["total-capital"]! - joined.amount! + 1n)) / (joined["total-shares"]! - joined.shares! + 1_000_000n);
+    const joined = printed(deposit(100_000n * STX, grace)).find((e) => e.topic === "capital-deposited")! as Record<
+      string,
+      bigint
+    >;
+    const before =
+      (10n ** 12n * (joined["total-capital"]! - joined.amount! + 1n)) /
+      (joined["total-shares"]! - joined.shares! + 1_000_000n);
     expect(joined["share-price"]! - before).toBeGreaterThanOrEqual(0n);
     expect(joined["share-price"]! - before).toBeLessThanOrEqual(1n);
   });
@@ -142,7 +206,9 @@ describe("no one moves the price of leaving or joining", () => {
     approveByVote(claimId);
     advance(3 * DAY);
     expectOk(call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], dave));
-    expectOk(call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer));
+    expectOk(
+      call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(new Uint8Array(32).fill(3))], deployer),
+    );
     const after = readJs("protocol-registry", "get-protocol", [Cl.uint(protocolId)]);
     expect(after["incident-count"]).toBe(0n);
     expect(risk()).toEqual(riskBefore);
@@ -156,14 +222,34 @@ describe("pricing", () => {
     const protocolId = insurableProtocol();
     expectOk(deposit(1_000_000n * STX, alice));
     // What one purchase of 500,000 STX would be charged now (quote is exactly what purchase-coverage charges).
-    const whole = readJs("cybersecurity-insurance-defi", "quote", [Cl.uint(protocolId), Cl.uint(500_000n * STX), Cl.uint(365)]).premium as bigint;
-    expect(whole).toBe(expectedPremium({ amount: 500_000n * STX, days: 365n, rateBps: 200n, activeCover: 0n,
-      capacity: 2_000_000n * STX, slopeBps: 10_000n }));
+    const whole = readJs("cybersecurity-insurance-defi", "quote", [
+      Cl.uint(protocolId),
+      Cl.uint(500_000n * STX),
+      Cl.uint(365),
+    ]).premium as bigint;
+    expect(whole).toBe(
+      expectedPremium({
+        amount: 500_000n * STX,
+        days: 365n,
+        rateBps: 200n,
+        activeCover: 0n,
+        capacity: 2_000_000n * STX,
+        slopeBps: 10_000n,
+      }),
+    );
     // All five in the next block, so that no premium is earned between them (earning lowers later premiums).
     expect(unearnedAt()).toBe(0n);
     let split = 0n;
-    for (const result of simnet.mineBlock(Array.from({ length: 5 }, () => tx.callPublicFn("cybersecurity-insurance-defi",
-      "purchase-coverage", [Cl.uint(protocolId), Cl.uint(100_000n * STX), Cl.uint(365), Cl.uint(500_000n * STX)], frank)))) {
+    for (const result of simnet.mineBlock(
+      Array.from({ length: 5 }, () =>
+        tx.callPublicFn(
+          "cybersecurity-insurance-defi",
+          "purchase-coverage",
+          [Cl.uint(protocolId), Cl.uint(100_000n * STX), Cl.uint(365), Cl.uint(500_000n * STX)],
+          frank,
+        ),
+      ),
+    )) {
       expectOk(result);
       split += printed(result).find((e) => e.topic === "policy-purchased")!.premium as bigint;
     }
@@ -177,9 +263,15 @@ describe("premiums of running policies", () => {
   it("are earned over the term, so a buyer's own premium cannot raise the capacity it buys against", () => {
     const { policyId } = boughtPolicy(1_000_000n * STX, 500_000n * STX, 14);
     const stats = () => readJs("capital-pool", "get-pool-stats");
-    const premium = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)])["capital-premium"] as bigint;
+    const premium = readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(policyId)])[
+      "capital-premium"
+    ] as bigint;
     expect(premium).toBeGreaterThan(0n);
-    expect(stats()).toMatchObject({ "unearned-premiums": premium, capacity: 2_000_000n * STX, "total-capital": 1_000_000n * STX });
+    expect(stats()).toMatchObject({
+      "unearned-premiums": premium,
+      capacity: 2_000_000n * STX,
+      "total-capital": 1_000_000n * STX,
+    });
     advance(Number(readJs("cybersecurity-insurance-defi", "get-filing-deadline", [Cl.uint(policyId)]) - now()));
     expect(stats()).toMatchObject({ "unearned-premiums": 0n, capacity: 2n * (1_000_000n * STX + premium) });
     expectOk(call("cybersecurity-insurance-defi", "expire-policy", [Cl.uint(policyId)], grace));
@@ -200,14 +292,17 @@ describe("premiums of running policies", () => {
     // Everything out is refused: 600,000 STX on one protocol keeps 1,200,000 STX in the pool (50 % cap).
     expectRefused(() => withdraw(grace), E["ERR-CAPITAL-LOCKED"], holding(grace));
     const free = readJs("capital-pool", "get-free-capital") as bigint;
-    const shares = (free * ((readJs("capital-pool", "get-total-shares") as bigint) + 1_000_000n)) / capitalAt() - 1_000_000n;
+    const shares =
+      (free * ((readJs("capital-pool", "get-total-shares") as bigint) + 1_000_000n)) / capitalAt() - 1_000_000n;
     expectOk(call("capital-pool", "request-withdrawal", [Cl.uint(shares)], grace));
     advance(7 * DAY);
     const out = expectOk(withdraw(grace)) as bigint;
     // The protocol stays within half the capital left, and the attacker got back a week or two's share of
     // the premium at most, not the 85 % a price raised by the whole premium at once returned.
     const capital = readJs("capital-pool", "get-total-capital") as bigint;
-    expect(readJs("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]) as bigint).toBeLessThanOrEqual(capital / 2n);
+    expect(
+      readJs("cybersecurity-insurance-defi", "get-protocol-coverage", [Cl.uint(protocolId)]) as bigint,
+    ).toBeLessThanOrEqual(capital / 2n);
     // Shares were minted at 1 micro-STX per 10^6: what the attacker took beyond that is premium coming back.
     const recovered = out - shares / 1_000_000n;
     expect(recovered).toBeGreaterThan(0n);
@@ -249,7 +344,8 @@ describe("the assessors' reward reserve", () => {
       for (const who of [bob, grace, heidi]) expectOk(vote(claimId, false, who));
       advance(3 * DAY);
       expect(call("claims-assessment", "finalize-claim", [Cl.uint(claimId)], dave).result).toBeOk(Cl.uint(5n));
-      for (const who of [bob, grace, heidi]) expectOk(call("claims-assessment", "settle-vote", [Cl.uint(claimId)], who));
+      for (const who of [bob, grace, heidi])
+        expectOk(call("claims-assessment", "settle-vote", [Cl.uint(claimId)], who));
     }
     // Each round cost the wallets half of a 500 STX bond (and the rounding dust of the split pot); the
     // reserve is untouched and the pool kept the halves.

@@ -1,11 +1,25 @@
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import {
-  ActionRowBuilder, ButtonBuilder, ButtonStyle, Client, EmbedBuilder, Events, GatewayIntentBits, MessageFlags,
-  SlashCommandBuilder, RESTEvents, type TextChannel,
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  Client,
+  EmbedBuilder,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  SlashCommandBuilder,
+  RESTEvents,
+  type TextChannel,
 } from "discord.js";
 import { ApplicationCommandOptionType, OverwriteType, PermissionFlagsBits as P, Routes } from "discord-api-types/v10";
 import { REST } from "@discordjs/rest";
-import { startLocalDiscord, BOT_INVITE_PERMISSIONS, NONCE_WINDOW_MS, type LocalDiscord } from "../../devnet/local-discord";
+import {
+  startLocalDiscord,
+  BOT_INVITE_PERMISSIONS,
+  NONCE_WINDOW_MS,
+  type LocalDiscord,
+} from "../../devnet/local-discord";
 
 let discord: LocalDiscord;
 let client: Client;
@@ -36,16 +50,25 @@ describe("the local Discord, driven by an unmodified discord.js client", () => {
   });
 
   it("registers commands, delivers a slash command and records an ephemeral reply", async () => {
-    const ping = new SlashCommandBuilder().setName("ping").setDescription("Ping")
+    const ping = new SlashCommandBuilder()
+      .setName("ping")
+      .setDescription("Ping")
       .addStringOption((o) => o.setName("text").setDescription("text").setRequired(true));
     await client.application!.commands.set([ping.toJSON()], discord.guild.id);
     expect(discord.commands.guild.get(discord.guild.id)!.map((c) => c.name)).toEqual(["ping"]);
     client.on(Events.InteractionCreate, async (interaction) => {
       if (!interaction.isChatInputCommand()) return;
-      await interaction.reply({ content: `pong: ${interaction.options.getString("text")}`, flags: MessageFlags.Ephemeral });
+      await interaction.reply({
+        content: `pong: ${interaction.options.getString("text")}`,
+        flags: MessageFlags.Ephemeral,
+      });
     });
     const member = discord.addUser("alice", discord.guild);
-    const record = discord.slashCommand("ping", [{ name: "text", type: ApplicationCommandOptionType.String, value: "hello" }], member.id);
+    const record = discord.slashCommand(
+      "ping",
+      [{ name: "text", type: ApplicationCommandOptionType.String, value: "hello" }],
+      member.id,
+    );
     await discord.answered(record);
     expect(record.ephemeral).toBe(true);
     expect(record.reply?.content).toBe("pong: hello");
@@ -72,18 +95,26 @@ describe("the local Discord, driven by an unmodified discord.js client", () => {
     const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setCustomId("refresh").setLabel("Refresh").setStyle(ButtonStyle.Secondary),
-      new ButtonBuilder().setURL("https://example.com/vote").setLabel("Approve").setStyle(ButtonStyle.Link));
-    const sent = await channel.send({ embeds: [new EmbedBuilder().setTitle("Claim #1").setDescription("0 votes")], components: [row] });
+      new ButtonBuilder().setURL("https://example.com/vote").setLabel("Approve").setStyle(ButtonStyle.Link),
+    );
+    const sent = await channel.send({
+      embeds: [new EmbedBuilder().setTitle("Claim #1").setDescription("0 votes")],
+      components: [row],
+    });
     await sent.edit({ embeds: [new EmbedBuilder().setTitle("Claim #1").setDescription("3 votes")] });
     const [message] = discord.channelMessages(channel.id);
     expect(message!.embeds[0]).toMatchObject({ title: "Claim #1", description: "3 votes" });
     expect(message!.edits).toBe(1);
     expect(message!.history[0]!.embeds[0]).toMatchObject({ description: "0 votes" });
-    expect((message!.components![0] as { components: { label: string }[] }).components.map((c) => c.label)).toEqual(["Refresh", "Approve"]);
+    expect((message!.components![0] as { components: { label: string }[] }).components.map((c) => c.label)).toEqual([
+      "Refresh",
+      "Approve",
+    ]);
     const thread = await sent.startThread({ name: "Claim #1 discussion" });
     expect(thread.parentId).toBe(channel.id);
     client.on(Events.InteractionCreate, async (interaction) => {
-      if (interaction.isButton()) await interaction.reply({ content: `clicked ${interaction.customId}`, flags: MessageFlags.Ephemeral });
+      if (interaction.isButton())
+        await interaction.reply({ content: `clicked ${interaction.customId}`, flags: MessageFlags.Ephemeral });
     });
     const member = discord.addUser("carol", discord.guild);
     const record = discord.clickButton(message!, "refresh", member.id);
@@ -129,14 +160,20 @@ describe("rate limits", () => {
     const refused = discord.requests.filter((r) => r.status === 429);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.path).toBe(`/channels/${channel.id}/messages`);
-    expect(discord.channelMessages(channel.id).map((m) => m.content).sort())
-      .toEqual(["message 0", "message 1", "message 2", "message 3"]);
+    expect(
+      discord
+        .channelMessages(channel.id)
+        .map((m) => m.content)
+        .sort(),
+    ).toEqual(["message 0", "message 1", "message 2", "message 3"]);
   });
 
   it("reports the bucket so discord.js slows down before Discord has to refuse", async () => {
     await connect({ channelLimit: { limit: 3, windowMs: 300 } });
     let waited = 0;
-    client.rest.on(RESTEvents.RateLimited, () => { waited += 1; });
+    client.rest.on(RESTEvents.RateLimited, () => {
+      waited += 1;
+    });
     const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
     for (let i = 0; i < 7; i++) await channel.send({ content: `m${i}` });
     expect(waited).toBeGreaterThan(0);
@@ -146,8 +183,12 @@ describe("rate limits", () => {
   it("refuses over-limit requests with 429 and Retry-After", async () => {
     await connect({ channelLimit: { limit: 1, windowMs: 60_000 } });
     const channelId = discord.channel("claims").id;
-    const post = () => fetch(`${discord.api}/v10/channels/${channelId}/messages`, { method: "POST",
-      headers: { authorization: "Bot local-bot-token", "content-type": "application/json" }, body: JSON.stringify({ content: "x" }) });
+    const post = () =>
+      fetch(`${discord.api}/v10/channels/${channelId}/messages`, {
+        method: "POST",
+        headers: { authorization: "Bot local-bot-token", "content-type": "application/json" },
+        body: JSON.stringify({ content: "x" }),
+      });
     const first = await post();
     expect(first.status).toBe(200);
     expect(first.headers.get("x-ratelimit-remaining")).toBe("0");
@@ -160,9 +201,10 @@ describe("rate limits", () => {
 });
 
 describe("enforce_nonce, remembered only as long as Discord remembers", () => {
-  const post = (channel: TextChannel, content: string) => channel.send({ content, nonce: "claim-1-alert", enforceNonce: true });
+  const post = (channel: TextChannel, content: string) =>
+    channel.send({ content, nonce: "claim-1-alert", enforceNonce: true });
 
-  it("defaults to a window of a few minutes (two), the short reading of Discord's \"past few minutes\"", async () => {
+  it('defaults to a window of a few minutes (two), the short reading of Discord\'s "past few minutes"', async () => {
     await connect();
     expect(NONCE_WINDOW_MS).toBe(120_000);
     const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
@@ -180,14 +222,19 @@ describe("enforce_nonce, remembered only as long as Discord remembers", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const late = await post(channel, "alert, retried after the window");
     expect(late.id).not.toBe(first.id);
-    expect(discord.channelMessages(channel.id).map((m) => m.content)).toEqual(["alert", "alert, retried after the window"]);
+    expect(discord.channelMessages(channel.id).map((m) => m.content)).toEqual([
+      "alert",
+      "alert, retried after the window",
+    ]);
   });
 
   it("serves a channel's history newest first, without the nonces Discord only echoes on create", async () => {
     await connect();
     const channel = client.channels.cache.get(discord.channel("claims").id) as TextChannel;
     for (const content of ["one", "two", "three"]) await channel.send({ content, nonce: content, enforceNonce: true });
-    const page = await client.rest.get(Routes.channelMessages(channel.id), { query: new URLSearchParams({ limit: "2" }) }) as { content: string }[];
+    const page = (await client.rest.get(Routes.channelMessages(channel.id), {
+      query: new URLSearchParams({ limit: "2" }),
+    })) as { content: string }[];
     expect(page.map((m) => m.content)).toEqual(["three", "two"]);
     expect(page.some((m) => "nonce" in m)).toBe(false);
   });
@@ -202,12 +249,24 @@ describe("mentions, as Discord resolves them under allowed_mentions", () => {
     const user = discord.addUser("member", discord.guild).id;
     const content = `@everyone <@&${role}> <@${user}>`;
     const stored = (id: string) => discord.channelMessages(channel.id).find((m) => m.id === id)!;
-    const open = await client.rest.post(Routes.channelMessages(channel.id), { body: { content } }) as { id: string };
-    expect([stored(open.id).mention_everyone, stored(open.id).mention_roles, stored(open.id).mentions.map((u) => u.id)]).toEqual([true, [role], [user]]);
+    const open = (await client.rest.post(Routes.channelMessages(channel.id), { body: { content } })) as { id: string };
+    expect([
+      stored(open.id).mention_everyone,
+      stored(open.id).mention_roles,
+      stored(open.id).mentions.map((u) => u.id),
+    ]).toEqual([true, [role], [user]]);
     const none = await channel.send({ content, allowedMentions: { parse: [] } });
-    expect([stored(none.id).mention_everyone, stored(none.id).mention_roles, stored(none.id).mentions]).toEqual([false, [], []]);
+    expect([stored(none.id).mention_everyone, stored(none.id).mention_roles, stored(none.id).mentions]).toEqual([
+      false,
+      [],
+      [],
+    ]);
     const roleOnly = await channel.send({ content, allowedMentions: { roles: [role] } });
-    expect([stored(roleOnly.id).mention_everyone, stored(roleOnly.id).mention_roles, stored(roleOnly.id).mentions]).toEqual([false, [role], []]);
+    expect([
+      stored(roleOnly.id).mention_everyone,
+      stored(roleOnly.id).mention_roles,
+      stored(roleOnly.id).mentions,
+    ]).toEqual([false, [role], []]);
     await roleOnly.edit({ content: `<@${user}> only now`, allowedMentions: { users: [user] } });
     expect([stored(roleOnly.id).mention_roles, stored(roleOnly.id).mentions.map((u) => u.id)]).toEqual([[], [user]]);
   });
@@ -216,14 +275,21 @@ describe("mentions, as Discord resolves them under allowed_mentions", () => {
 describe("roles and permissions, as Discord computes and enforces them", () => {
   beforeEach(async () => connect());
   const guild = () => client.guilds.cache.get(discord.guild.id)!;
-  const overwrite = (id: string, type: OverwriteType, allow: bigint, deny: bigint) => ({ id, type, allow: allow.toString(), deny: deny.toString() });
+  const overwrite = (id: string, type: OverwriteType, allow: bigint, deny: bigint) => ({
+    id,
+    type,
+    allow: allow.toString(),
+    deny: deny.toString(),
+  });
   const until = (what: string, check: () => boolean) => discord.waitFor(check, 5_000, what);
 
   it("gives the bot its own managed role with the invite's permissions, above the assessor role and below the admins'", () => {
     const me = guild().members.me!;
     expect(me.roles.highest).toMatchObject({ managed: true, tags: { botId: discord.botUser.id } });
     expect(me.roles.highest.permissions.bitfield).toBe(BigInt(BOT_INVITE_PERMISSIONS));
-    expect(me.roles.highest.comparePositionTo(guild().roles.cache.get(discord.role("assessors").id)!)).toBeGreaterThan(0);
+    expect(me.roles.highest.comparePositionTo(guild().roles.cache.get(discord.role("assessors").id)!)).toBeGreaterThan(
+      0,
+    );
     expect(me.roles.highest.comparePositionTo(guild().roles.cache.get(discord.role("admins").id)!)).toBeLessThan(0);
   });
 
@@ -232,14 +298,21 @@ describe("roles and permissions, as Discord computes and enforces them", () => {
     const helpers = discord.addRole("helpers", { permissions: (P.SendMessages | P.ManageMessages).toString() });
     const member = discord.addUser("mia", discord.guild, [helpers.id]);
     const admin = discord.addUser("ada", discord.guild, [discord.role("admins").id]);
-    discord.setOverwrites(channelId, [overwrite(discord.guild.id, OverwriteType.Role, 0n, P.SendMessages | P.AddReactions),
-      overwrite(helpers.id, OverwriteType.Role, P.SendMessages, 0n), overwrite(member.id, OverwriteType.Member, 0n, P.AttachFiles)]);
+    discord.setOverwrites(channelId, [
+      overwrite(discord.guild.id, OverwriteType.Role, 0n, P.SendMessages | P.AddReactions),
+      overwrite(helpers.id, OverwriteType.Role, P.SendMessages, 0n),
+      overwrite(member.id, OverwriteType.Member, 0n, P.AttachFiles),
+    ]);
     const channel = client.channels.cache.get(channelId) as TextChannel;
-    await until("the overwrites", () => channel.permissionOverwrites.cache.size === 3 && guild().roles.cache.has(helpers.id));
+    await until(
+      "the overwrites",
+      () => channel.permissionOverwrites.cache.size === 3 && guild().roles.cache.has(helpers.id),
+    );
     for (const who of [member.id, admin.id, discord.botUser.id, discord.guild.ownerId]) {
       const explicit = channel.permissionsFor(await guild().members.fetch(who)).bitfield;
       // discord.js applies overwrites only; Discord also takes what sending needs from whoever may not send.
-      const implicit = explicit & P.SendMessages ? 0n : P.MentionEveryone | P.SendTTSMessages | P.AttachFiles | P.EmbedLinks;
+      const implicit =
+        explicit & P.SendMessages ? 0n : P.MentionEveryone | P.SendTTSMessages | P.AttachFiles | P.EmbedLinks;
       expect({ who, bits: discord.permissionsOf(who, channelId) }).toEqual({ who, bits: explicit & ~implicit });
     }
     expect(discord.permissionsOf(member.id, channelId) & P.SendMessages).toBe(P.SendMessages);
@@ -252,7 +325,10 @@ describe("roles and permissions, as Discord computes and enforces them", () => {
       await interaction.reply({ content: "ok", flags: MessageFlags.Ephemeral });
     });
     await discord.answered(discord.slashCommand("check", [], member.id, channelId));
-    expect(seen).toEqual({ member: discord.permissionsOf(member.id, channelId), app: discord.permissionsOf(discord.botUser.id, channelId) });
+    expect(seen).toEqual({
+      member: discord.permissionsOf(member.id, channelId),
+      app: discord.permissionsOf(discord.botUser.id, channelId),
+    });
   });
 
   it("takes every other permission away where View Channel is denied, and what sending needs where Send Messages is", () => {
@@ -270,14 +346,21 @@ describe("roles and permissions, as Discord computes and enforces them", () => {
     const put = (roleId: string) => client.rest.put(Routes.guildMemberRole(discord.guild.id, member.id, roleId));
     await put(discord.role("assessors").id);
     expect(discord.guild.members.get(member.id)!.roles).toEqual([discord.role("assessors").id]);
-    await expect(put(discord.role("admins").id)).rejects.toMatchObject({ status: 403, code: 50013, message: "Missing Permissions" });
+    await expect(put(discord.role("admins").id)).rejects.toMatchObject({
+      status: 403,
+      code: 50013,
+      message: "Missing Permissions",
+    });
     await expect(put(discord.botRole().id)).rejects.toMatchObject({ status: 403, code: 50013 });
     const boosters = discord.addRole("Server Booster", { managed: true, tags: { premium_subscriber: null } });
     await expect(put(boosters.id)).rejects.toMatchObject({ status: 403, code: 50013 });
     // Without Manage Roles, not even a role below.
-    discord.updateRole(discord.botRole().id, { permissions: (BigInt(BOT_INVITE_PERMISSIONS) & ~P.ManageRoles).toString() });
-    await expect(client.rest.delete(Routes.guildMemberRole(discord.guild.id, member.id, discord.role("assessors").id)))
-      .rejects.toMatchObject({ status: 403, code: 50013 });
+    discord.updateRole(discord.botRole().id, {
+      permissions: (BigInt(BOT_INVITE_PERMISSIONS) & ~P.ManageRoles).toString(),
+    });
+    await expect(
+      client.rest.delete(Routes.guildMemberRole(discord.guild.id, member.id, discord.role("assessors").id)),
+    ).rejects.toMatchObject({ status: 403, code: 50013 });
     expect(discord.guild.members.get(member.id)!.roles).toEqual([discord.role("assessors").id]);
   });
 
@@ -286,11 +369,18 @@ describe("roles and permissions, as Discord computes and enforces them", () => {
     const channel = client.channels.cache.get(channelId) as TextChannel;
     const botRole = discord.botRole().id;
     discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.ViewChannel)]);
-    await expect(channel.send({ content: "hidden" })).rejects.toMatchObject({ status: 403, code: 50001, message: "Missing Access" });
+    await expect(channel.send({ content: "hidden" })).rejects.toMatchObject({
+      status: 403,
+      code: 50001,
+      message: "Missing Access",
+    });
     discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.SendMessages)]);
     await expect(channel.send({ content: "muted" })).rejects.toMatchObject({ status: 403, code: 50013 });
     discord.setOverwrites(channelId, [overwrite(botRole, OverwriteType.Role, 0n, P.EmbedLinks)]);
-    await expect(channel.send({ embeds: [new EmbedBuilder().setTitle("only an embed")] })).rejects.toMatchObject({ status: 403, code: 50013 });
+    await expect(channel.send({ embeds: [new EmbedBuilder().setTitle("only an embed")] })).rejects.toMatchObject({
+      status: 403,
+      code: 50013,
+    });
     const sent = await channel.send({ content: "text and an embed", embeds: [new EmbedBuilder().setTitle("dropped")] });
     expect(sent.embeds).toEqual([]);
     expect(discord.channelMessages(channelId).map((m) => m.content)).toEqual(["text and an embed"]);
@@ -312,9 +402,14 @@ describe("roles and permissions, as Discord computes and enforces them", () => {
   it("serves the guild's roles and tells the gateway when an admin changes a role", async () => {
     const roles = (await client.rest.get(Routes.guildRoles(discord.guild.id))) as { name: string; managed: boolean }[];
     expect(roles.map((r) => r.name)).toEqual(["@everyone", "assessors", discord.botUser.username, "admins"]);
-    await expect(client.rest.get(Routes.guildRole(discord.guild.id, "1"))).rejects.toMatchObject({ status: 404, code: 10011 });
+    await expect(client.rest.get(Routes.guildRole(discord.guild.id, "1"))).rejects.toMatchObject({
+      status: 404,
+      code: 10011,
+    });
     discord.updateRole(discord.role("assessors").id, { permissions: P.Administrator.toString() });
-    await until("the role update", () => guild().roles.cache.get(discord.role("assessors").id)!.permissions.has(P.Administrator, false));
+    await until("the role update", () =>
+      guild().roles.cache.get(discord.role("assessors").id)!.permissions.has(P.Administrator, false),
+    );
     const added = discord.addRole("newcomers", { position: 1 });
     await until("the new role", () => guild().roles.cache.has(added.id));
     expect(guild().roles.cache.get(discord.role("assessors").id)!.position).toBe(2);

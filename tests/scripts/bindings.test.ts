@@ -11,8 +11,9 @@ describe("the generated contract bindings", () => {
   it("write Clarity types as Clarity does", () => {
     expect(clarityType("uint128")).toBe("uint");
     expect(clarityType({ "string-ascii": { length: 48 } })).toBe("(string-ascii 48)");
-    expect(clarityType({ response: { ok: { tuple: [{ name: "premium", type: "uint128" }] }, error: "uint128" } }))
-      .toBe("(response { premium: uint } uint)");
+    expect(clarityType({ response: { ok: { tuple: [{ name: "premium", type: "uint128" }] }, error: "uint128" } })).toBe(
+      "(response { premium: uint } uint)",
+    );
     expect(clarityType({ list: { type: "principal", length: 5 } })).toBe("(list 5 principal)");
     expect(clarityType({ optional: { buffer: { length: 32 } } })).toBe("(optional (buff 32))");
   });

@@ -7,7 +7,11 @@ import { ChainUnavailableError } from "../../bot/chain/stacks-client";
 import { publicUrl, urlSecrets } from "../../bot/redact";
 
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.abcdef.0123456789abcdefghij";
-const VALID = { DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: "123456789012345678", CONTRACT_DEPLOYER: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM" };
+const VALID = {
+  DISCORD_TOKEN: TOKEN,
+  DISCORD_APPLICATION_ID: "123456789012345678",
+  CONTRACT_DEPLOYER: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
+};
 const KEEPER = `${"3c".repeat(32)}01`;
 const PATH_KEY = "pk9f3a2b7c4d1e8f6a5b";
 const QUERY_KEY = "qk1122334455667788";
@@ -17,7 +21,12 @@ const KEYED_URL = `https://stacks.provider.example/v1/${PATH_KEY}?apikey=${QUERY
 /** A logger writing to memory, and everything it wrote as one string (after its writes have landed). */
 function capture(secrets: (string | undefined)[]) {
   const lines: string[] = [];
-  const destination = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+  const destination = new Writable({
+    write(chunk, _e, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const log = createLogger({ level: "trace", secrets, destination: destination as never });
   return { log, lines, text: () => lines.join("") };
 }
@@ -58,13 +67,20 @@ describe("the logger keeps secrets out of every line", () => {
   it("keeps an error's type, code, status and cause, redacted", () => {
     const { log, lines } = capture([TOKEN]);
     const root = Object.assign(new Error(`connect refused with ${TOKEN}`), { code: "ECONNREFUSED" });
-    const failure = Object.assign(new ChainUnavailableError(`HTTP 503 for ${TOKEN}`), { status: 503, code: "CHAIN_DOWN" });
+    const failure = Object.assign(new ChainUnavailableError(`HTTP 503 for ${TOKEN}`), {
+      status: 503,
+      code: "CHAIN_DOWN",
+    });
     (failure as Error).cause = root;
     log.warn({ err: failure }, "could not read");
     const err = JSON.parse(lines[0]!).err;
-    expect(err).toMatchObject({ type: "ChainUnavailableError", code: "CHAIN_DOWN", status: 503,
+    expect(err).toMatchObject({
+      type: "ChainUnavailableError",
+      code: "CHAIN_DOWN",
+      status: 503,
       message: "the Stacks API could not be reached: HTTP 503 for [redacted]",
-      cause: { type: "Error", code: "ECONNREFUSED", message: "connect refused with [redacted]" } });
+      cause: { type: "Error", code: "ECONNREFUSED", message: "connect refused with [redacted]" },
+    });
     expect(lines[0]).not.toContain(TOKEN);
   });
 
@@ -85,7 +101,10 @@ describe("the logger keeps secrets out of every line", () => {
     log.info("sent %o then %s", { header: `Bot ${TOKEN}` }, TOKEN);
     log.error(new Error(`token ${TOKEN} refused`));
     expect(text()).not.toContain(TOKEN);
-    expect(JSON.parse(lines[1]!)).toMatchObject({ msg: "token [redacted] refused", err: { message: "token [redacted] refused" } });
+    expect(JSON.parse(lines[1]!)).toMatchObject({
+      msg: "token [redacted] refused",
+      err: { message: "token [redacted] refused" },
+    });
   });
 
   it("treats the key-bearing parts of a custom API URL as secrets, and any URL's user:password@", () => {
@@ -94,7 +113,14 @@ describe("the logger keeps secrets out of every line", () => {
     log.info({ api: config.stacks.apiUrl }, "the whole URL");
     log.info({ path: `/v1/${PATH_KEY}/extended/v2/smart-contracts`, query: `apikey=${QUERY_KEY}` }, "its parts");
     log.info({ encoded: encodeURIComponent(KEYED_URL) }, "percent-encoded");
-    log.warn({ err: new TypeError("Request cannot be constructed from a URL that includes credentials: https://bob:hunter2@node.example/") }, "fetch");
+    log.warn(
+      {
+        err: new TypeError(
+          "Request cannot be constructed from a URL that includes credentials: https://bob:hunter2@node.example/",
+        ),
+      },
+      "fetch",
+    );
     for (const secret of [PATH_KEY, QUERY_KEY, "hunter2", KEEPER.slice(0, 64)]) expect(text()).not.toContain(secret);
     expect(text()).toContain("https://[redacted]@node.example/");
   });
@@ -113,29 +139,48 @@ describe("API URLs stay out of what is published and printed", () => {
   });
 
   it("names EXPLORER_API_URL in explorer links when it is set, and never the chain URL", () => {
-    const config = loadConfig({ ...VALID, STACKS_NETWORK: KEYED_URL, EXPLORER_API_URL: "https://explorer-api.example/" });
+    const config = loadConfig({
+      ...VALID,
+      STACKS_NETWORK: KEYED_URL,
+      EXPLORER_API_URL: "https://explorer-api.example/",
+    });
     const link = new Links(config.stacks, "https://bot.example").address(VALID.CONTRACT_DEPLOYER);
-    expect(link).toBe(`https://explorer.hiro.so/address/${VALID.CONTRACT_DEPLOYER}?chain=testnet&api=${encodeURIComponent("https://explorer-api.example")}`);
+    expect(link).toBe(
+      `https://explorer.hiro.so/address/${VALID.CONTRACT_DEPLOYER}?chain=testnet&api=${encodeURIComponent("https://explorer-api.example")}`,
+    );
     expect(link).not.toContain(PATH_KEY);
   });
 
   it("names a local chain by default only when its URL is a bare local origin", () => {
-    const named = (network: string) => new Links(loadConfig({ ...VALID, STACKS_NETWORK: network }).stacks, "https://bot.example").tx("00");
+    const named = (network: string) =>
+      new Links(loadConfig({ ...VALID, STACKS_NETWORK: network }).stacks, "https://bot.example").tx("00");
     expect(named("devnet")).toContain(`api=${encodeURIComponent("http://127.0.0.1:3999")}`);
     expect(named("http://127.0.0.1:4100")).toContain(`api=${encodeURIComponent("http://127.0.0.1:4100")}`);
     expect(named(`http://127.0.0.1:4100/${PATH_KEY}`)).not.toContain("api=");
     expect(named(`http://localhost:4100/?key=${QUERY_KEY}`)).not.toContain("api=");
     // A mainnet deployer on a custom API: the public mainnet explorer.
-    expect(new Links(loadConfig({ ...VALID, STACKS_NETWORK: KEYED_URL, CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7" }).stacks,
-      "https://bot.example").tx("00")).toBe("https://explorer.hiro.so/txid/0x00?chain=mainnet");
+    expect(
+      new Links(
+        loadConfig({
+          ...VALID,
+          STACKS_NETWORK: KEYED_URL,
+          CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7",
+        }).stacks,
+        "https://bot.example",
+      ).tx("00"),
+    ).toBe("https://explorer.hiro.so/txid/0x00?chain=mainnet");
   });
 
   it("refuses an EXPLORER_API_URL or a STACKS_NETWORK that carries user:password@, naming the setting", () => {
-    expect(() => loadConfig({ ...VALID, EXPLORER_API_URL: "https://bob:hunter2@explorer-api.example" }))
-      .toThrow(/^EXPLORER_API_URL must be a public http\(s\) URL/);
-    expect(() => loadConfig({ ...VALID, EXPLORER_API_URL: `https://explorer-api.example/?key=${QUERY_KEY}` })).toThrow(/^EXPLORER_API_URL must be/);
-    expect(() => loadConfig({ ...VALID, STACKS_NETWORK: "https://bob:hunter2@node.example" }))
-      .toThrow(/^STACKS_NETWORK must be a URL without user:password@/);
+    expect(() => loadConfig({ ...VALID, EXPLORER_API_URL: "https://bob:hunter2@explorer-api.example" })).toThrow(
+      /^EXPLORER_API_URL must be a public http\(s\) URL/,
+    );
+    expect(() => loadConfig({ ...VALID, EXPLORER_API_URL: `https://explorer-api.example/?key=${QUERY_KEY}` })).toThrow(
+      /^EXPLORER_API_URL must be/,
+    );
+    expect(() => loadConfig({ ...VALID, STACKS_NETWORK: "https://bob:hunter2@node.example" })).toThrow(
+      /^STACKS_NETWORK must be a URL without user:password@/,
+    );
   });
 
   it("prints an API URL by its origin alone", () => {

@@ -22,9 +22,17 @@ function rawRequest(port: number, write: (socket: ReturnType<typeof connect>) =>
     const started = Date.now();
     const socket = connect(port, "127.0.0.1", () => write(socket));
     let answer = "";
-    socket.on("data", (d) => { answer += d.toString("latin1"); });
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`the server held the connection for ${limitMs} ms`)); }, limitMs);
-    socket.on("close", () => { clearTimeout(timer); resolve({ answer, closedAfterMs: Date.now() - started }); });
+    socket.on("data", (d) => {
+      answer += d.toString("latin1");
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server held the connection for ${limitMs} ms`));
+    }, limitMs);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve({ answer, closedAfterMs: Date.now() - started });
+    });
     socket.on("error", () => undefined);
   });
 }
@@ -32,31 +40,49 @@ function rawRequest(port: number, write: (socket: ReturnType<typeof connect>) =>
 beforeAll(async () => {
   [s, browser] = await Promise.all([startStack(), launchBrowser()]);
 }, 90_000);
-afterAll(async () => { await browser?.close(); await s?.stop(); });
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
 
 describe("bounded input", () => {
   it("refuses a body over 16 KiB with 413 before reading it", async () => {
-    const { answer } = await rawRequest(s.bot.web!.port, (socket) => {
-      // Announces 64 MB and sends 1 KiB: the answer must not wait for the rest.
-      socket.write(`POST /api/link HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n`);
-      socket.write("x".repeat(1024));
-    }, 5_000).catch((e) => ({ answer: String(e), closedAfterMs: -1 }));
+    const { answer } = await rawRequest(
+      s.bot.web!.port,
+      (socket) => {
+        // Announces 64 MB and sends 1 KiB: the answer must not wait for the rest.
+        socket.write(
+          `POST /api/link HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n`,
+        );
+        socket.write("x".repeat(1024));
+      },
+      5_000,
+    ).catch((e) => ({ answer: String(e), closedAfterMs: -1 }));
     expect(answer).toMatch(/^HTTP\/1\.1 413/);
     expect(answer).toContain('"code":"body_too_large"');
   });
 
   it("answers 408 and closes a connection that trickles its headers past the limit", async () => {
-    const server = await startWebServer(s.bot.ctx, { port: 0, web: { headersTimeoutMs: 1_000, requestTimeoutMs: 1_000 } });
+    const server = await startWebServer(s.bot.ctx, {
+      port: 0,
+      web: { headersTimeoutMs: 1_000, requestTimeoutMs: 1_000 },
+    });
     try {
       let timer: NodeJS.Timeout | undefined;
       // Trickled forever unless the server ends it; rawRequest fails the test if it holds on for 6 s.
-      const { answer } = await rawRequest(server.port, (socket) => {
-        socket.write("GET / HTTP/1.1\r\nHost: x\r\n");
-        timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 200);
-        socket.on("close", () => clearInterval(timer));
-      }, 6_000);
+      const { answer } = await rawRequest(
+        server.port,
+        (socket) => {
+          socket.write("GET / HTTP/1.1\r\nHost: x\r\n");
+          timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 200);
+          socket.on("close", () => clearInterval(timer));
+        },
+        6_000,
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    } finally { await server.close(); }
+    } finally {
+      await server.close();
+    }
   });
 
   it("answers 400 to a malformed percent-encoding, as a page or as JSON under /api/", async () => {
@@ -69,7 +95,9 @@ describe("bounded input", () => {
   it("refuses unknown query parameters, naming them", async () => {
     const api = await get("/api/v1/pool?limit=1");
     expect(api.status).toBe(400);
-    expect(JSON.parse(api.text)).toEqual({ error: { code: "bad_request", message: 'unknown query parameter "limit"' } });
+    expect(JSON.parse(api.text)).toEqual({
+      error: { code: "bad_request", message: 'unknown query parameter "limit"' },
+    });
     const page = await get("/protocols/stackswap?utm_source=x");
     expect(page.status).toBe(400);
     expect(page.text).toContain("unknown query parameter &quot;utm_source&quot;");
@@ -78,10 +106,17 @@ describe("bounded input", () => {
   it("answers JSON for every API error: unknown route, wrong method, refused body", async () => {
     const unknown = await get("/api/v2/nothing");
     expect([unknown.status, unknown.type]).toEqual([404, expect.stringContaining("application/json")]);
-    const wrongType = await get("/api/link", { method: "POST", headers: { "content-type": "application/xml" }, body: "<a/>" });
+    const wrongType = await get("/api/link", {
+      method: "POST",
+      headers: { "content-type": "application/xml" },
+      body: "<a/>",
+    });
     expect([wrongType.status, JSON.parse(wrongType.text).error.code]).toEqual([415, "unsupported_media_type"]);
-    const extra = await get("/api/link", { method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ nonce: "a", address: "b", signature: "c", admin: true }) });
+    const extra = await get("/api/link", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ nonce: "a", address: "b", signature: "c", admin: true }),
+    });
     expect(JSON.parse(extra.text)).toEqual({ error: { code: "bad_request", message: 'unknown field "admin"' } });
   });
 });
@@ -113,7 +148,14 @@ describe("HTTP semantics", () => {
   it("sends security headers: a strict CSP on pages, no framing, no referrer, no sniffing; the badge embeds anywhere", async () => {
     const page = await get("/vote/1");
     const csp = page.headers.get("content-security-policy") ?? "";
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+      "base-uri 'none'",
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(csp).not.toContain("unsafe-inline");
@@ -128,7 +170,9 @@ describe("HTTP semantics", () => {
   it("blocks and reports an inline script injected into a page (CSP in Chromium)", async () => {
     const page = await browser.newPage();
     const violations: string[] = [];
-    page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     await page.goto(`${web()}/protocols/stackswap`);
     await page.evaluate(() => {
       const script = document.createElement("script");
@@ -137,21 +181,34 @@ describe("HTTP semantics", () => {
     });
     expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
     await expect.poll(() => violations.length, { timeout: 5_000 }).toBeGreaterThan(0);
-    await expect.poll(() => s.logs.some((l) => l.includes("content security policy violation") && l.includes("script-src")), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => s.logs.some((l) => l.includes("content security policy violation") && l.includes("script-src")), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     await page.close();
   });
 });
 
 describe("the chain budget", () => {
   let limited: WebServer;
-  afterAll(async () => { await limited?.close(); });
+  afterAll(async () => {
+    await limited?.close();
+  });
 
   it("a burst of 30 badge requests from one address is cut at its budget, costs the chain one read's worth, and /pool still answers", async () => {
-    limited = await startWebServer(s.bot.ctx, { port: 0, web: { rateLimit: { max: 10, windowMs: 60_000 }, cacheMs: 10_000 } });
+    limited = await startWebServer(s.bot.ctx, {
+      port: 0,
+      web: { rateLimit: { max: 10, windowMs: 60_000 }, cacheMs: 10_000 },
+    });
     let chainRequests = 0;
-    const count = () => { chainRequests += 1; };
+    const count = () => {
+      chainRequests += 1;
+    };
     s.api.server.on("request", count);
-    const answers = await Promise.all(Array.from({ length: 30 }, () => get("/badge/stackswap.svg", undefined, limited.url)));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => get("/badge/stackswap.svg", undefined, limited.url)),
+    );
     s.api.server.off("request", count);
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((c) => c === 200)).toHaveLength(10);

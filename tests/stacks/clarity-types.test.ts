@@ -5,8 +5,18 @@ describe("Clarity types", () => {
   it("parse the notation Clarity prints, with or without lengths", () => {
     expect(parseClarityType("(optional (buff 32))")).toEqual({ kind: "optional", of: { kind: "buff" } });
     expect(parseClarityType("(list principal)")).toEqual(parseClarityType("(list 5 principal)"));
-    expect(parseClarityType("{ a-b: uint, c: (string-ascii 8) }")).toEqual({ kind: "tuple", fields: [["a-b", { kind: "uint" }], ["c", { kind: "string" }]] });
-    expect(parseClarityType("(response bool none)")).toEqual({ kind: "response", ok: { kind: "bool" }, err: { kind: "none" } });
+    expect(parseClarityType("{ a-b: uint, c: (string-ascii 8) }")).toEqual({
+      kind: "tuple",
+      fields: [
+        ["a-b", { kind: "uint" }],
+        ["c", { kind: "string" }],
+      ],
+    });
+    expect(parseClarityType("(response bool none)")).toEqual({
+      kind: "response",
+      ok: { kind: "bool" },
+      err: { kind: "none" },
+    });
   });
 
   it("refuse what is not a Clarity type, naming it", () => {
@@ -17,9 +27,12 @@ describe("Clarity types", () => {
   });
 
   it("give TypeScript types with camelCase fields", () => {
-    expect(typeScriptOf(parseClarityType("(optional { rate-bps: uint, team: (list 5 principal), ok: bool })")))
-      .toBe("{ rateBps: bigint; team: (string)[]; ok: boolean } | null");
-    expect(typeScriptOf(parseClarityType("(response { premium: uint } uint)"))).toBe("{ premium: bigint } | { error: bigint }");
+    expect(typeScriptOf(parseClarityType("(optional { rate-bps: uint, team: (list 5 principal), ok: bool })"))).toBe(
+      "{ rateBps: bigint; team: (string)[]; ok: boolean } | null",
+    );
+    expect(typeScriptOf(parseClarityType("(response { premium: uint } uint)"))).toBe(
+      "{ premium: bigint } | { error: bigint }",
+    );
     expect(camelName("executable-at")).toBe("executableAt");
   });
 

@@ -16,7 +16,9 @@ describe("the slowest-tests report", () => {
   });
 
   it("closes with the largest share of a timeout, which is not always the longest test, and how many are over half", () => {
-    expect(slowestTests(timings).at(-1)).toBe("Slowest share of a timeout: 58% (70.0 s of 120.0 s, b > near its timeout); 1 test(s) over 50%.");
+    expect(slowestTests(timings).at(-1)).toBe(
+      "Slowest share of a timeout: 58% (70.0 s of 120.0 s, b > near its timeout); 1 test(s) over 50%.",
+    );
     expect(slowestTests(timings.slice(0, 1)).at(-1)).toMatch(/; 0 test\(s\) over 50%\.$/);
   });
 

@@ -18,13 +18,17 @@ export function slowestTests(timings: TestTiming[], shown = SHOWN): string[] {
   const lines = [`Slowest tests (duration / timeout, at most ${HEADROOM * 100}% expected):`];
   for (const t of byDuration) {
     const mark = share(t) > HEADROOM ? "  OVER HALF ITS TIMEOUT" : "";
-    lines.push(`  ${seconds(t.duration).padStart(8)} / ${seconds(t.timeout).padStart(7)}  ${(100 * share(t)).toFixed(0).padStart(3)}%  `
-      + `[${t.project}] ${t.name}${mark}`);
+    lines.push(
+      `  ${seconds(t.duration).padStart(8)} / ${seconds(t.timeout).padStart(7)}  ${(100 * share(t)).toFixed(0).padStart(3)}%  ` +
+        `[${t.project}] ${t.name}${mark}`,
+    );
   }
   const worst = timings.reduce((a, b) => (share(b) > share(a) ? b : a));
   const over = timings.filter((t) => share(t) > HEADROOM).length;
-  lines.push(`Slowest share of a timeout: ${(100 * share(worst)).toFixed(0)}% (${seconds(worst.duration)} of ${seconds(worst.timeout)}, `
-    + `${worst.name}); ${over} test(s) over ${HEADROOM * 100}%.`);
+  lines.push(
+    `Slowest share of a timeout: ${(100 * share(worst)).toFixed(0)}% (${seconds(worst.duration)} of ${seconds(worst.timeout)}, ` +
+      `${worst.name}); ${over} test(s) over ${HEADROOM * 100}%.`,
+  );
   return lines;
 }
 

@@ -5,10 +5,21 @@ import { existsSync, mkdirSync } from "node:fs";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"] });
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
 }
 
 export function screenshotPath(name: string) {
@@ -24,7 +35,11 @@ export async function installTestWallet(page: Page, answer: (method: string, par
   await page.exposeFunction("__testWallet", answer);
   await page.addInitScript(() => {
     (window as any).StacksProvider = {
-      request: async (method: string, params: unknown) => ({ jsonrpc: "2.0", id: "1", result: await (window as any).__testWallet(method, params) }),
+      request: async (method: string, params: unknown) => ({
+        jsonrpc: "2.0",
+        id: "1",
+        result: await (window as any).__testWallet(method, params),
+      }),
     };
   });
 }
@@ -32,7 +47,9 @@ export async function installTestWallet(page: Page, answer: (method: string, par
 /** Console errors and uncaught exceptions of a page, collected for a test to assert none. */
 export function pageErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
 }

@@ -6,8 +6,13 @@ import { installTestWallet, launchBrowser, pageErrors } from "./browser";
 
 let s: Stack;
 let browser: Browser;
-beforeAll(async () => { [s, browser] = await Promise.all([startStack(), launchBrowser()]); }, 90_000);
-afterAll(async () => { await browser?.close(); await s?.stop(); });
+beforeAll(async () => {
+  [s, browser] = await Promise.all([startStack(), launchBrowser()]);
+}, 90_000);
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
 
 describe("the wallet-link page, in headless Chromium with a test wallet", () => {
   it("asks the wallet to sign the link message under the page's Content-Security-Policy, and links the wallet", async () => {
@@ -20,10 +25,19 @@ describe("the wallet-link page, in headless Chromium with a test wallet", () => 
     const asked: { method: string; params: any }[] = [];
     await installTestWallet(page, async (method: string, params: any) => {
       asked.push({ method, params });
-      if (method === "getAddresses") return { addresses: [{ symbol: "STX", address: wallet.address, publicKey: privateKeyToPublic(wallet.privateKey) }] };
+      if (method === "getAddresses")
+        return {
+          addresses: [{ symbol: "STX", address: wallet.address, publicKey: privateKeyToPublic(wallet.privateKey) }],
+        };
       if (method === "stx_signStructuredMessage") {
         const cv = (v: unknown) => (typeof v === "string" ? hexToCV(v) : v) as ClarityValue;
-        return { signature: signStructuredData({ message: cv(params.message), domain: cv(params.domain), privateKey: wallet.privateKey }) };
+        return {
+          signature: signStructuredData({
+            message: cv(params.message),
+            domain: cv(params.domain),
+            privateKey: wallet.privateKey,
+          }),
+        };
       }
       throw new Error(`unexpected wallet method ${method}`);
     });

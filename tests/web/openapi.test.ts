@@ -11,8 +11,12 @@ import { offlineWebApp, openApiSource } from "../../scripts/lib/openapi";
 
 let app: FastifyInstance;
 const routes: { method: string | string[]; url: string }[] = [];
-beforeAll(async () => { app = await offlineWebApp((route) => routes.push(route)); }, 60_000);
-afterAll(async () => { await app?.close(); });
+beforeAll(async () => {
+  app = await offlineWebApp((route) => routes.push(route));
+}, 60_000);
+afterAll(async () => {
+  await app?.close();
+});
 
 type Operation = { operationId?: string; tags?: string[]; responses: Record<string, unknown> };
 const documented = () => (app.swagger() as unknown as { paths: Record<string, { get?: Operation }> }).paths;
@@ -25,14 +29,22 @@ describe("the OpenAPI document", () => {
 
   it("is served at /api/v1/openapi.json as the framework generates it, cached like every API answer", async () => {
     const r = await app.inject({ url: "/api/v1/openapi.json" });
-    expect([r.statusCode, r.headers["content-type"], r.headers["cache-control"]]).toEqual([200, "application/json; charset=utf-8", "public, max-age=15"]);
+    expect([r.statusCode, r.headers["content-type"], r.headers["cache-control"]]).toEqual([
+      200,
+      "application/json; charset=utf-8",
+      "public, max-age=15",
+    ]);
     expect(r.json()).toEqual(app.swagger());
     expect(r.json()).toMatchObject({ openapi: "3.1.0", servers: [{ url: "/" }] });
   });
 
   it("describes every /api/v1/ route the app registers, with an operation id, its answer and its errors", () => {
-    const api = routes.filter((r) => r.url.startsWith("/api/v1/") && [r.method].flat().includes("GET")).map((r) => r.url.replace(/:(\w+)/g, "{$1}"));
-    expect(api).toEqual(expect.arrayContaining(["/api/v1/openapi.json", "/api/v1/protocols/by-id/{id}/claims", "/api/v1/quote"]));
+    const api = routes
+      .filter((r) => r.url.startsWith("/api/v1/") && [r.method].flat().includes("GET"))
+      .map((r) => r.url.replace(/:(\w+)/g, "{$1}"));
+    expect(api).toEqual(
+      expect.arrayContaining(["/api/v1/openapi.json", "/api/v1/protocols/by-id/{id}/claims", "/api/v1/quote"]),
+    );
     const paths = documented();
     for (const path of api) {
       const operation = paths[path]?.get;
@@ -49,7 +61,9 @@ describe("the OpenAPI document", () => {
   it("names the shared shapes under components/schemas", () => {
     const { components } = app.swagger() as unknown as { components: { schemas: Record<string, unknown> } };
     expect(Object.keys(components.schemas)).toEqual(["Error", "Protocol", "Claim", "Pool", "PolicyTotals", "Quote"]);
-    expect(JSON.stringify(documented()["/api/v1/protocols/{name}"])).toContain('"$ref":"#/components/schemas/Protocol"');
+    expect(JSON.stringify(documented()["/api/v1/protocols/{name}"])).toContain(
+      '"$ref":"#/components/schemas/Protocol"',
+    );
   });
 });
 
@@ -69,7 +83,10 @@ describe("parameters checked by the schemas", () => {
       ["/api/v1/quote?amount=1&days=30", "give protocol (a name), amount (micro-STX) and days"],
       ["/api/v1/quote?protocol=&amount=1&days=30", "give protocol (a name), amount (micro-STX) and days"],
       ["/api/v1/quote?protocol=a&amount=000&days=30", "amount must be a positive whole number of micro-STX"],
-      [`/api/v1/quote?protocol=a&amount=${"1".repeat(21)}&days=30`, "amount must be a positive whole number of micro-STX"],
+      [
+        `/api/v1/quote?protocol=a&amount=${"1".repeat(21)}&days=30`,
+        "amount must be a positive whole number of micro-STX",
+      ],
       ["/api/v1/quote?protocol=a&amount=1", "days must be a positive whole number"],
       ["/api/v1/quote?protocol=a&amount=1&days=123456", "days must be a positive whole number"],
     ]) {
@@ -78,10 +95,20 @@ describe("parameters checked by the schemas", () => {
   });
 
   it("keep Fastify's words, uncached, for what every query string is checked for", async () => {
-    expect(await refusal("/api/v1/pool?limit=1")).toEqual({ status: 400, cache: undefined, body: bad('unknown query parameter "limit"') });
-    expect(await refusal("/api/v1/quote?protocol=a&amount=1&days=1&days=2"))
-      .toEqual({ status: 400, cache: undefined, body: bad("querystring/days must be string") });
-    expect(await refusal(`/api/v1/quote?protocol=${"a".repeat(101)}&amount=1&days=1`))
-      .toEqual({ status: 400, cache: undefined, body: bad("querystring/protocol must NOT have more than 100 characters") });
+    expect(await refusal("/api/v1/pool?limit=1")).toEqual({
+      status: 400,
+      cache: undefined,
+      body: bad('unknown query parameter "limit"'),
+    });
+    expect(await refusal("/api/v1/quote?protocol=a&amount=1&days=1&days=2")).toEqual({
+      status: 400,
+      cache: undefined,
+      body: bad("querystring/days must be string"),
+    });
+    expect(await refusal(`/api/v1/quote?protocol=${"a".repeat(101)}&amount=1&days=1`)).toEqual({
+      status: 400,
+      cache: undefined,
+      body: bad("querystring/protocol must NOT have more than 100 characters"),
+    });
   });
 });

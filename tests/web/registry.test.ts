@@ -15,13 +15,15 @@ const get = async (path: string) => {
   const r = await fetch(`${web()}${path}`);
   return { status: r.status, type: r.headers.get("content-type") ?? "", headers: r.headers, text: await r.text() };
 };
-const advance = (seconds: number) => fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
+const advance = (seconds: number) =>
+  fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
 
 /** Validates an API answer against the served OpenAPI document's schema for that route and status. */
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 let openapi: { paths: unknown };
 function conforms(route: string, status: number, body: unknown) {
-  const responses = (openapi.paths as Record<string, { get: { responses: Record<string, any> } }>)[route]!.get.responses;
+  const responses = (openapi.paths as Record<string, { get: { responses: Record<string, any> } }>)[route]!.get
+    .responses;
   const response = responses[String(status)];
   expect(response, `${route} documents ${status}`).toBeDefined();
   // A JSON pointer into the registered document, so the schema's own $refs resolve within it.
@@ -47,16 +49,33 @@ beforeAll(async () => {
   openapi = await (await fetch(`${web()}/api/v1/openapi.json`)).json();
   ajv.addSchema(openapi, "openapi");
   // A second protocol, listed and audited, with no cover.
-  await s.p.call(s.who.team, "protocol-registry", "list-protocol", [Cl.stringAscii("lendy"), Cl.stringAscii(""),
-    Cl.stringAscii("https://source.example/lendy"), Cl.stringAscii("ethereum"), Cl.uint(2), Cl.list([Cl.principal(s.who.team.address)])]);
+  await s.p.call(s.who.team, "protocol-registry", "list-protocol", [
+    Cl.stringAscii("lendy"),
+    Cl.stringAscii(""),
+    Cl.stringAscii("https://source.example/lendy"),
+    Cl.stringAscii("ethereum"),
+    Cl.uint(2),
+    Cl.list([Cl.principal(s.who.team.address)]),
+  ]);
   await s.p.call(s.who.oracle, "protocol-registry", "approve-listing", [Cl.uint(2)]);
-  await s.p.call(s.who.auditor, "protocol-registry", "record-audit", [Cl.uint(2), Cl.bufferFromHex("cd".repeat(32)),
-    Cl.stringAscii("https://audits.example/lendy.pdf"), Cl.uint(0), Cl.uint(1), Cl.uint(0), Cl.uint(0), Cl.uint(2)]);
+  await s.p.call(s.who.auditor, "protocol-registry", "record-audit", [
+    Cl.uint(2),
+    Cl.bufferFromHex("cd".repeat(32)),
+    Cl.stringAscii("https://audits.example/lendy.pdf"),
+    Cl.uint(0),
+    Cl.uint(1),
+    Cl.uint(0),
+    Cl.uint(0),
+    Cl.uint(2),
+  ]);
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
   // Two more, so that the three distinct voters a quorum needs can vote.
   for (const i of [1, 2]) await s.p.call(s.who.assessors[i]!, "assessor-staking", "stake", [Cl.uint(10_000n * STX)]);
 }, 90_000);
-afterAll(async () => { await browser?.close(); await s?.stop(); });
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
 
 describe("the registry, the badge and the API against the chain", () => {
   it("says cover still in its waiting period is starting, not insured, on the page, the list, the badge and the API", async () => {
@@ -70,7 +89,12 @@ describe("the registry, the badge and the API against the chain", () => {
     const badge = await get("/badge/stackswap.svg");
     expect(badge.text).toMatch(/<title>stackswap: cover starts \d{4}-\d{2}-\d{2}<\/title>/);
     const api = await json("/api/v1/protocols/{name}", "/api/v1/protocols/stackswap", 200);
-    expect(api).toMatchObject({ verdict: "cover starting", insured: false, coverInForce: "0", coverWaiting: String(250_000n * STX) });
+    expect(api).toMatchObject({
+      verdict: "cover starting",
+      insured: false,
+      coverInForce: "0",
+      coverWaiting: String(250_000n * STX),
+    });
   });
 
   it("says a protocol whose cover is in force is insured, with the amount, on its page, in the list, the badge and the API", async () => {
@@ -91,8 +115,15 @@ describe("the registry, the badge and the API against the chain", () => {
     expect(badge.headers.get("cache-control")).toContain("max-age=300");
     expect(badge.text).toContain("<title>stackswap: insured 250k STX</title>");
     const api = await json("/api/v1/protocols/{name}", "/api/v1/protocols/stackswap", 200);
-    expect(api).toMatchObject({ name: "stackswap", verdict: "insured", insured: true, activeCover: String(250_000n * STX),
-      coverInForce: String(250_000n * STX), risk: { tier: 1, rateBps: 200 }, audit: { verdict: "pass", medium: 2, low: 4 } });
+    expect(api).toMatchObject({
+      name: "stackswap",
+      verdict: "insured",
+      insured: true,
+      activeCover: String(250_000n * STX),
+      coverInForce: String(250_000n * STX),
+      risk: { tier: 1, rateBps: 200 },
+      audit: { verdict: "pass", medium: 2, low: 4 },
+    });
   });
 
   it("renders the badge for insured, not insured, unknown and a protocol with an open claim, each a valid SVG naming its protocol", async () => {
@@ -110,25 +141,36 @@ describe("the registry, the badge and the API against the chain", () => {
     const lendy = await check("lendy", 200, "lendy: not insured");
     expect(lendy.a["@_href"]).toBe(`${web()}/protocols/lendy`);
     await check("no-such-dapp", 404, "cover: unknown protocol");
-    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [Cl.uint(1), Cl.uint(60_000n * STX), Cl.uint(s.api.chain.time - 600),
-      Cl.stringUtf8("Exploit"), Cl.bufferFromHex("ee".repeat(32)), Cl.stringAscii("https://evidence.example/x")]);
+    await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [
+      Cl.uint(1),
+      Cl.uint(60_000n * STX),
+      Cl.uint(s.api.chain.time - 600),
+      Cl.stringUtf8("Exploit"),
+      Cl.bufferFromHex("ee".repeat(32)),
+      Cl.stringAscii("https://evidence.example/x"),
+    ]);
     await check("stackswap", 200, "stackswap: claim open");
   });
 
   it("shows a paid claim on the protocol's page, with its outcome and transactions", async () => {
-    for (const i of [0, 1, 2]) await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
+    for (const i of [0, 1, 2])
+      await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
     await advance(3 * 86_400);
     await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(1)]);
     await advance(86_400);
     const payout = await s.p.call(s.who.oracle, "claims-assessment", "execute-payout", [Cl.uint(1)]);
     const page = await get("/protocols/stackswap");
     const claims = page.text.slice(page.text.indexOf('<tbody id="claims">'));
-    expect(claims).toContain("<td>#1</td><td>paid<div class=\"muted\">54,000 STX paid</div></td>");
+    expect(claims).toContain('<td>#1</td><td>paid<div class="muted">54,000 STX paid</div></td>');
     expect(claims).toContain(`https://explorer.hiro.so/txid/0x${payout}`);
     expect(page.text).toContain('id="active-cover">190,000 STX<');
     const api = await json("/api/v1/protocols/{name}/claims", "/api/v1/protocols/stackswap/claims", 200);
     expect(api.claims[0]).toMatchObject({ id: "1", status: "paid", paid: String(54_000n * STX) });
-    expect(api.claims[0].transactions.map((t: { topic: string }) => t.topic)).toEqual(["claim-submitted", "claim-approved", "claim-paid"]);
+    expect(api.claims[0].transactions.map((t: { topic: string }) => t.topic)).toEqual([
+      "claim-submitted",
+      "claim-approved",
+      "claim-paid",
+    ]);
     expect((await get("/badge/stackswap.svg")).text).toContain("<title>stackswap: insured 190k STX</title>");
   });
 });
@@ -147,10 +189,20 @@ describe("the JSON API", () => {
   it("answers every route, each as the OpenAPI file describes", async () => {
     const list = await json("/api/v1/protocols", "/api/v1/protocols", 200);
     expect(list.protocols.map((p: { name: string }) => p.name)).toEqual(["stackswap", "lendy"]);
-    expect(await json("/api/v1/protocols/by-id/{id}", "/api/v1/protocols/by-id/2", 200)).toMatchObject({ name: "lendy", verdict: "not insured" });
-    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/2", 404)).toMatchObject({ error: { code: "not_found" } });
+    expect(await json("/api/v1/protocols/by-id/{id}", "/api/v1/protocols/by-id/2", 200)).toMatchObject({
+      name: "lendy",
+      verdict: "not insured",
+    });
+    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/2", 404)).toMatchObject({
+      error: { code: "not_found" },
+    });
     const totals = await json("/api/v1/protocols/{name}/policies", "/api/v1/protocols/stackswap/policies", 200);
-    expect(totals).toMatchObject({ protocol: "stackswap", count: 1, coverSold: String(250_000n * STX), paidOut: String(54_000n * STX) });
+    expect(totals).toMatchObject({
+      protocol: "stackswap",
+      count: 1,
+      coverSold: String(250_000n * STX),
+      paidOut: String(54_000n * STX),
+    });
     expect(totals.coverOverTime[0].cover).toBe(String(250_000n * STX));
     expect(await json("/api/v1/claims/{id}", "/api/v1/claims/1", 200)).toMatchObject({ id: "1", status: "paid" });
     const pool = await json("/api/v1/pool", "/api/v1/pool", 200);
@@ -162,7 +214,9 @@ describe("the JSON API", () => {
   });
 
   it("answers unknown ids with 404 and the error shape", async () => {
-    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/nope", 404)).toEqual({ error: { code: "not_found", message: 'there is no protocol named "nope"' } });
+    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/nope", 404)).toEqual({
+      error: { code: "not_found", message: 'there is no protocol named "nope"' },
+    });
     await json("/api/v1/protocols/{name}/policies", "/api/v1/protocols/nope/policies", 404);
     await json("/api/v1/protocols/{name}/claims", "/api/v1/protocols/nope/claims", 404);
     await json("/api/v1/claims/{id}", "/api/v1/claims/99", 404);
@@ -177,8 +231,12 @@ describe("the JSON API", () => {
     await json("/api/v1/quote", "/api/v1/quote?amount=1&days=30", 400);
     await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=0&days=30", 400);
     await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=1000000&days=soon", 400);
-    expect(await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=1000000000&days=5", 422))
-      .toEqual({ error: { code: "err-invalid-duration", message: "days outside the policy length bounds (ERR-INVALID-DURATION, u4003)" } });
+    expect(await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=1000000000&days=5", 422)).toEqual({
+      error: {
+        code: "err-invalid-duration",
+        message: "days outside the policy length bounds (ERR-INVALID-DURATION, u4003)",
+      },
+    });
     const preflight = await fetch(`${web()}/api/v1/pool`, { method: "OPTIONS" });
     expect([preflight.status, preflight.headers.get("access-control-allow-origin")]).toEqual([204, "*"]);
   });
@@ -186,17 +244,29 @@ describe("the JSON API", () => {
 
 describe("the pages in headless Chromium", () => {
   it("render at desktop and phone widths without console errors, and the search filters the list", async () => {
-    for (const [name, path] of [["registry", "/"], ["protocol", "/protocols/stackswap"], ["pool", "/pool"]] as const) {
-      for (const [width, height, label] of [[1280, 900, "desktop"], [390, 844, "phone"]] as const) {
+    for (const [name, path] of [
+      ["registry", "/"],
+      ["protocol", "/protocols/stackswap"],
+      ["pool", "/pool"],
+    ] as const) {
+      for (const [width, height, label] of [
+        [1280, 900, "desktop"],
+        [390, 844, "phone"],
+      ] as const) {
         const page = await browser.newPage({ viewport: { width, height } });
         const errors: string[] = [];
-        page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+        page.on("console", (m) => {
+          if (m.type() === "error") errors.push(m.text());
+        });
         page.on("pageerror", (e) => errors.push(e.message));
         const response = await page.goto(`${web()}${path}`);
         expect(response!.status()).toBe(200);
         await page.screenshot({ path: screenshotPath(`${name}-${label}`), fullPage: true });
         if (name === "registry") {
-          const visible = () => page.$$eval("tbody tr[data-name]", (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => (r as HTMLElement).dataset.name));
+          const visible = () =>
+            page.$$eval("tbody tr[data-name]", (rows) =>
+              rows.filter((r) => !(r as HTMLElement).hidden).map((r) => (r as HTMLElement).dataset.name),
+            );
           expect(await visible()).toEqual(["stackswap", "lendy"]);
           await page.fill("#search", "LEN");
           expect(await visible()).toEqual(["lendy"]);
@@ -224,7 +294,10 @@ describe("after the term", () => {
     expect((await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]))?.status).toBe(1n); // still "active" on-chain
     expect((await get("/badge/stackswap.svg")).text).toContain("<title>stackswap: not insured</title>");
     expect((await get("/")).text).toContain('data-name="stackswap" data-chain="stacks" data-verdict="not insured"');
-    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/stackswap", 200)).toMatchObject({ verdict: "not insured", insured: false,
-      coverInForce: "0" });
+    expect(await json("/api/v1/protocols/{name}", "/api/v1/protocols/stackswap", 200)).toMatchObject({
+      verdict: "not insured",
+      insured: false,
+      coverInForce: "0",
+    });
   });
 });

@@ -12,7 +12,9 @@ import { assessorEmbed } from "../presentation/embeds";
  * own wallet is answered privately unless you chose to show it.
  */
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("assessor").setDescription("An assessor's stake, locks, reputation and votes")
+  data: new SlashCommandBuilder()
+    .setName("assessor")
+    .setDescription("An assessor's stake, locks, reputation and votes")
     .addStringOption((o) => o.setName("address").setDescription("The assessor's Stacks address"))
     .addUserOption((o) => o.setName("member").setDescription("A member who chose to show their linked wallet")),
   // Not `defer`: whether the answer is public depends on whose wallet it is, decided before acknowledging.
@@ -27,13 +29,16 @@ export const command: BotCommand = {
     } else if (member && member.id !== interaction.user.id) {
       const link = store.walletLink(member.id);
       if (!link?.shown) {
-        throw new UserError(`${member.username} has not shared a linked wallet. Ask them for their address and give \`address:\`, `
-          + "or ask them to run `/link show-wallet:True`.");
+        throw new UserError(
+          `${member.username} has not shared a linked wallet. Ask them for their address and give \`address:\`, ` +
+            "or ask them to run `/link show-wallet:True`.",
+        );
       }
       address = link.address;
     } else {
       const link = store.walletLink(interaction.user.id);
-      if (!link) throw new UserError("Give `address:` or `member:`, or link your own wallet with `/link` to see yourself.");
+      if (!link)
+        throw new UserError("Give `address:` or `member:`, or link your own wallet with `/link` to see yourself.");
       address = link.address;
       privately = !link.shown;
     }

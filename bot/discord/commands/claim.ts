@@ -4,7 +4,9 @@ import { UserError } from "../errors";
 import { claimEmbed } from "../presentation/embeds";
 
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("claim").setDescription("Show a claim: evidence, tally, deadline and status")
+  data: new SlashCommandBuilder()
+    .setName("claim")
+    .setDescription("Show a claim: evidence, tally, deadline and status")
     .addIntegerOption((o) => o.setName("id").setDescription("Claim number").setRequired(true).setMinValue(1)),
   defer: true,
   async execute(interaction, { reader, links }) {
@@ -12,6 +14,8 @@ export const command: BotCommand = {
     const claim = await reader.claim(id);
     if (!claim) throw new UserError(`There is no claim #${id}. See the latest with \`/claims\`.`);
     const protocol = await reader.protocol(claim.protocolId);
-    await interaction.editReply({ embeds: [claimEmbed(claim, protocol?.name ?? `protocol #${claim.protocolId}`, links)] });
+    await interaction.editReply({
+      embeds: [claimEmbed(claim, protocol?.name ?? `protocol #${claim.protocolId}`, links)],
+    });
   },
 };

@@ -6,17 +6,30 @@ import { relativeTime } from "../presentation/links";
 import { formatStx } from "../../format/stx";
 
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("claims").setDescription("List recent claims, optionally by status")
-    .addStringOption((o) => o.setName("status").setDescription("Only claims in this state")
-      .addChoices(...Object.values(CLAIM_STATUS).map((s) => ({ name: CLAIM_STATE_LABELS[s].split(":")[0]!, value: s })))),
+  data: new SlashCommandBuilder()
+    .setName("claims")
+    .setDescription("List recent claims, optionally by status")
+    .addStringOption((o) =>
+      o
+        .setName("status")
+        .setDescription("Only claims in this state")
+        .addChoices(
+          ...Object.values(CLAIM_STATUS).map((s) => ({ name: CLAIM_STATE_LABELS[s].split(":")[0]!, value: s })),
+        ),
+    ),
   defer: true,
   async execute(interaction, { reader, directory }) {
     const status = (interaction.options.getString("status") ?? undefined) as ClaimStatus | undefined;
     const claims = await reader.recentClaims({ status, limit: 10 });
     const names = new Map((await directory.all()).map((p) => [p.id, p.name]));
-    const lines = claims.map((c) => `**#${c.id}** · ${names.get(c.protocolId) ?? `protocol #${c.protocolId}`} · ${formatStx(c.amount)} · `
-      + `${CLAIM_STATE_LABELS[c.status].split(":")[0]}${c.status === "voting" ? ` · closes ${relativeTime(c.votingEndsAt)}` : ""}`);
+    const lines = claims.map(
+      (c) =>
+        `**#${c.id}** · ${names.get(c.protocolId) ?? `protocol #${c.protocolId}`} · ${formatStx(c.amount)} · ` +
+        `${CLAIM_STATE_LABELS[c.status].split(":")[0]}${c.status === "voting" ? ` · closes ${relativeTime(c.votingEndsAt)}` : ""}`,
+    );
     const title = status ? `Claims: ${CLAIM_STATE_LABELS[status].split(":")[0]!.toLowerCase()}` : "Recent claims";
-    await interaction.editReply({ embeds: [listEmbed(title, lines, status ? "No claims in that state." : "No claims yet.")] });
+    await interaction.editReply({
+      embeds: [listEmbed(title, lines, status ? "No claims in that state." : "No claims yet.")],
+    });
   },
 };

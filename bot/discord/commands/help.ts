@@ -10,7 +10,13 @@ export const command: BotCommand = {
       const options = (json.options ?? []).map((o) => (o.type === 1 ? o.name : `${o.name}:`)).join(" ");
       return `\`/${json.name}${options ? ` ${options}` : ""}\` · ${json.description}`;
     });
-    lines.push("", "Claims are voted on from the alert: **Approve** and **Deny** open a page where your own wallet signs the vote.");
-    await interaction.reply({ embeds: [listEmbed("Cyber-security cover for DeFi on Stacks", lines, "")], flags: MessageFlags.Ephemeral });
+    lines.push(
+      "",
+      "Claims are voted on from the alert: **Approve** and **Deny** open a page where your own wallet signs the vote.",
+    );
+    await interaction.reply({
+      embeds: [listEmbed("Cyber-security cover for DeFi on Stacks", lines, "")],
+      flags: MessageFlags.Ephemeral,
+    });
   },
 };

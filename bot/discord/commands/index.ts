@@ -12,4 +12,16 @@ import { command as quote } from "./quote";
 import { command as setup } from "./setup";
 
 /** Every slash command the bot registers and answers, one file each in this folder. */
-export const commands: BotCommand[] = [policy, policies, claim, claims, protocol, quote, pool, assessor, link, setup, help];
+export const commands: BotCommand[] = [
+  policy,
+  policies,
+  claim,
+  claims,
+  protocol,
+  quote,
+  pool,
+  assessor,
+  link,
+  setup,
+  help,
+];

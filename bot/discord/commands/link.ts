@@ -9,19 +9,31 @@ import { LINK_TTL_MS } from "../../web/wallet-link";
  * whether others may see the linked address through `/assessor member:` (private until they choose).
  */
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("link").setDescription("Link your Stacks wallet to your Discord account (your wallet signs)")
-    .addBooleanOption((o) => o.setName("show-wallet")
-      .setDescription("Let other members see your linked wallet with /assessor member:@you (it is private until you do)")),
+  data: new SlashCommandBuilder()
+    .setName("link")
+    .setDescription("Link your Stacks wallet to your Discord account (your wallet signs)")
+    .addBooleanOption((o) =>
+      o
+        .setName("show-wallet")
+        .setDescription(
+          "Let other members see your linked wallet with /assessor member:@you (it is private until you do)",
+        ),
+    ),
   async execute(interaction, { store, links }) {
     const show = interaction.options.getBoolean("show-wallet");
     if (show !== null) {
       const current = store.linkedWallet(interaction.user.id);
       if (!current || !store.setWalletShown(interaction.user.id, show)) {
-        throw new UserError("You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it.");
+        throw new UserError(
+          "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it.",
+        );
       }
-      await interaction.reply({ flags: MessageFlags.Ephemeral, content: show
-        ? `Your linked wallet ${current} is now shown to members who look you up with \`/assessor member:\`.`
-        : "Your linked wallet is now private: members who look you up with `/assessor member:` are told you have not shared one." });
+      await interaction.reply({
+        flags: MessageFlags.Ephemeral,
+        content: show
+          ? `Your linked wallet ${current} is now shown to members who look you up with \`/assessor member:\`.`
+          : "Your linked wallet is now private: members who look you up with `/assessor member:` are told you have not shared one.",
+      });
       return;
     }
     const nonce = randomBytes(16).toString("hex");
@@ -29,10 +41,11 @@ export const command: BotCommand = {
     const replaced = store.createLinkNonce(nonce, interaction.user.id, expiresAt);
     const current = store.walletLink(interaction.user.id);
     await interaction.reply({
-      content: `Open ${links.webBaseUrl}/link/${nonce} and sign the message with your wallet. The link works once, until <t:${Math.floor(expiresAt / 1000)}:t>.`
-        + (replaced ? " Your earlier link no longer works." : "")
-        + (current ? ` (It replaces your current link to ${current.address}.)` : "")
-        + " A wallet is linked to one Discord account at a time, and stays private unless you run `/link show-wallet:True`.",
+      content:
+        `Open ${links.webBaseUrl}/link/${nonce} and sign the message with your wallet. The link works once, until <t:${Math.floor(expiresAt / 1000)}:t>.` +
+        (replaced ? " Your earlier link no longer works." : "") +
+        (current ? ` (It replaces your current link to ${current.address}.)` : "") +
+        " A wallet is linked to one Discord account at a time, and stays private unless you run `/link show-wallet:True`.",
       flags: MessageFlags.Ephemeral,
     });
   },

@@ -8,7 +8,9 @@ import { formatStx } from "../../format/stx";
 import { autocompleteProtocols } from "./protocol";
 
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("policies").setDescription("List the policies of a holder or of a protocol")
+  data: new SlashCommandBuilder()
+    .setName("policies")
+    .setDescription("List the policies of a holder or of a protocol")
     .addStringOption((o) => o.setName("holder").setDescription("A holder's Stacks address"))
     .addStringOption((o) => o.setName("protocol").setDescription("A protocol's name").setAutocomplete(true)),
   defer: true,
@@ -16,7 +18,9 @@ export const command: BotCommand = {
     const holder = interaction.options.getString("holder");
     const protocolName = interaction.options.getString("protocol");
     if (Boolean(holder) === Boolean(protocolName)) {
-      throw new UserError("Give either `holder:` (a Stacks address) or `protocol:` (a protocol's name), not both and not neither.");
+      throw new UserError(
+        "Give either `holder:` (a Stacks address) or `protocol:` (a protocol's name), not both and not neither.",
+      );
     }
     const [all, now] = await Promise.all([directory.all(), reader.chainTime()]);
     const names = new Map(all.map((p) => [p.id, p.name]));
@@ -25,13 +29,17 @@ export const command: BotCommand = {
     if (holder) {
       const address = parseAddress(holder, config.stacks.network === "mainnet");
       const policies = await reader.holderPolicies(address);
-      await interaction.editReply({ embeds: [listEmbed(`Policies held by ${shortAddress(address)}`, policies.map(line), "No policies.")] });
+      await interaction.editReply({
+        embeds: [listEmbed(`Policies held by ${shortAddress(address)}`, policies.map(line), "No policies.")],
+      });
       return;
     }
     const protocol = await directory.resolve(protocolName!);
     const { total, policies } = await reader.protocolPolicies(protocol.id);
     const more = total > policies.length ? [`…and ${total - policies.length} older`] : [];
-    await interaction.editReply({ embeds: [listEmbed(`Policies on ${protocol.name} (${total})`, [...policies.map(line), ...more], "No policies.")] });
+    await interaction.editReply({
+      embeds: [listEmbed(`Policies on ${protocol.name} (${total})`, [...policies.map(line), ...more], "No policies.")],
+    });
   },
   autocomplete: autocompleteProtocols,
 };

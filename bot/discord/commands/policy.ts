@@ -4,7 +4,9 @@ import { UserError } from "../errors";
 import { policyEmbed } from "../presentation/embeds";
 
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("policy").setDescription("Show a cover policy: holder, cover, term and status")
+  data: new SlashCommandBuilder()
+    .setName("policy")
+    .setDescription("Show a cover policy: holder, cover, term and status")
     .addIntegerOption((o) => o.setName("id").setDescription("Policy number").setRequired(true).setMinValue(1)),
   defer: true,
   async execute(interaction, { reader, links }) {
@@ -12,6 +14,8 @@ export const command: BotCommand = {
     const policy = await reader.policy(id);
     if (!policy) throw new UserError(`There is no policy #${id}. Find yours with \`/policies holder:<your address>\`.`);
     const [protocol, now] = await Promise.all([reader.protocol(policy.protocolId), reader.chainTime()]);
-    await interaction.editReply({ embeds: [policyEmbed(policy, protocol?.name ?? `protocol #${policy.protocolId}`, links, now)] });
+    await interaction.editReply({
+      embeds: [policyEmbed(policy, protocol?.name ?? `protocol #${policy.protocolId}`, links, now)],
+    });
   },
 };

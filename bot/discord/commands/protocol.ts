@@ -10,23 +10,37 @@ import { listEmbed, protocolEmbed } from "../presentation/embeds";
 export async function autocompleteProtocols(interaction: AutocompleteInteraction, { directory }: BotContext) {
   const focused = interaction.options.getFocused();
   const matches = await directory.search(String(focused));
-  await interaction.respond(matches.slice(0, 25).map((p) => ({ name: `${p.name} (${p.chain}, ${p.status})`, value: p.name })));
+  await interaction.respond(
+    matches.slice(0, 25).map((p) => ({ name: `${p.name} (${p.chain}, ${p.status})`, value: p.name })),
+  );
 }
 
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("protocol").setDescription("Show a protocol: audit, risk tier, rate, cover, insured or not")
+  data: new SlashCommandBuilder()
+    .setName("protocol")
+    .setDescription("Show a protocol: audit, risk tier, rate, cover, insured or not")
     .addStringOption((o) => o.setName("name").setDescription("The protocol's name").setAutocomplete(true)),
   defer: true,
   async execute(interaction, ctx) {
     const name = interaction.options.getString("name");
     if (!name) {
       const all = await ctx.directory.all(true);
-      await interaction.editReply({ embeds: [listEmbed("Listed protocols", all.map((p) => `**${p.name}** · ${p.chain} · ${p.category} · ${p.status}`),
-        "No protocols are listed yet.")] });
+      await interaction.editReply({
+        embeds: [
+          listEmbed(
+            "Listed protocols",
+            all.map((p) => `**${p.name}** · ${p.chain} · ${p.category} · ${p.status}`),
+            "No protocols are listed yet.",
+          ),
+        ],
+      });
       return;
     }
     const protocol = await ctx.directory.resolve(name);
-    const [details, cover] = await Promise.all([ctx.reader.protocolDetails(protocol.id), ctx.reader.protocolCover(protocol.id)]);
+    const [details, cover] = await Promise.all([
+      ctx.reader.protocolDetails(protocol.id),
+      ctx.reader.protocolCover(protocol.id),
+    ]);
     if (!details) throw new UserError(`There is no protocol named "${name}".`);
     const page = `${ctx.links.webBaseUrl}/protocols/${pathSegment(details.name)}`;
     const embed = protocolEmbed(details, ctx.links, cover).setURL(page);
@@ -35,7 +49,10 @@ export const command: BotCommand = {
     if (LISTED.has(details.status)) {
       const badge = `${ctx.links.webBaseUrl}/badge/${pathSegment(details.name)}.svg`;
       const snippet = badgeSnippets(badge, page, details.name).markdown;
-      embed.addFields({ name: "Badge", value: `[badge](${badge}) · for a README: ${inlineCode(snippet.replace(/`/g, ""))}` });
+      embed.addFields({
+        name: "Badge",
+        value: `[badge](${badge}) · for a README: ${inlineCode(snippet.replace(/`/g, ""))}`,
+      });
     }
     await interaction.editReply({ embeds: [embed] });
   },

@@ -2,27 +2,73 @@ import { ChannelType, PermissionFlagsBits, SlashCommandBuilder, MessageFlags } f
 import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { listEmbed } from "../presentation/embeds";
-import { ALERT_CHANNEL_NEEDS, FEED_CHANNEL_NEEDS, assessorRoleProblem, botMember, missingChannelPermissions } from "../permissions";
+import {
+  ALERT_CHANNEL_NEEDS,
+  FEED_CHANNEL_NEEDS,
+  assessorRoleProblem,
+  botMember,
+  missingChannelPermissions,
+} from "../permissions";
 import { autocompleteProtocols } from "./protocol";
 
 export const command: BotCommand = {
-  data: new SlashCommandBuilder().setName("setup").setDescription("Where this server gets claim alerts (admins only)")
+  data: new SlashCommandBuilder()
+    .setName("setup")
+    .setDescription("Where this server gets claim alerts (admins only)")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .addSubcommand((s) => s.setName("alerts").setDescription("The channel for claim alerts, votes and results")
-      .addChannelOption((o) => o.setName("channel").setDescription("A text channel").setRequired(true).addChannelTypes(ChannelType.GuildText)))
-    .addSubcommand((s) => s.setName("assessor-role").setDescription("The role mentioned in reminders and given to staked assessors")
-      .addRoleOption((o) => o.setName("role").setDescription("A role").setRequired(true)))
-    .addSubcommand((s) => s.setName("feed").setDescription("A quieter channel for purchases and capital movements")
-      .addChannelOption((o) => o.setName("channel").setDescription("A text channel").setRequired(true).addChannelTypes(ChannelType.GuildText)))
-    .addSubcommand((s) => s.setName("follow").setDescription("Only get alerts for the protocols you follow")
-      .addStringOption((o) => o.setName("protocol").setDescription("Protocol").setRequired(true).setAutocomplete(true)))
-    .addSubcommand((s) => s.setName("unfollow").setDescription("Stop following a protocol")
-      .addStringOption((o) => o.setName("protocol").setDescription("Protocol").setRequired(true).setAutocomplete(true)))
+    .addSubcommand((s) =>
+      s
+        .setName("alerts")
+        .setDescription("The channel for claim alerts, votes and results")
+        .addChannelOption((o) =>
+          o
+            .setName("channel")
+            .setDescription("A text channel")
+            .setRequired(true)
+            .addChannelTypes(ChannelType.GuildText),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("assessor-role")
+        .setDescription("The role mentioned in reminders and given to staked assessors")
+        .addRoleOption((o) => o.setName("role").setDescription("A role").setRequired(true)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("feed")
+        .setDescription("A quieter channel for purchases and capital movements")
+        .addChannelOption((o) =>
+          o
+            .setName("channel")
+            .setDescription("A text channel")
+            .setRequired(true)
+            .addChannelTypes(ChannelType.GuildText),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("follow")
+        .setDescription("Only get alerts for the protocols you follow")
+        .addStringOption((o) =>
+          o.setName("protocol").setDescription("Protocol").setRequired(true).setAutocomplete(true),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("unfollow")
+        .setDescription("Stop following a protocol")
+        .addStringOption((o) =>
+          o.setName("protocol").setDescription("Protocol").setRequired(true).setAutocomplete(true),
+        ),
+    )
     .addSubcommand((s) => s.setName("show").setDescription("This server's settings")),
   guildOnly: true,
   async execute(interaction, { store, directory }) {
     if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      throw new UserError("Only members with the Manage Server permission can change the bot's settings. Ask an admin.");
+      throw new UserError(
+        "Only members with the Manage Server permission can change the bot's settings. Ask an admin.",
+      );
     }
     const guildId = interaction.guildId!;
     const sub = interaction.options.getSubcommand();
@@ -30,16 +76,25 @@ export const command: BotCommand = {
     const guild = interaction.guild!;
     if (sub === "alerts" || sub === "feed") {
       const chosen = interaction.options.getChannel("channel", true);
-      const channel = guild.channels.cache.get(chosen.id) ?? await guild.channels.fetch(chosen.id);
+      const channel = guild.channels.cache.get(chosen.id) ?? (await guild.channels.fetch(chosen.id));
       if (!channel) throw new UserError("I can't see that channel. Choose a text channel in this server.");
       // Refused before saving: otherwise alerts would silently fail to post.
-      const missing = missingChannelPermissions(channel, await botMember(guild), sub === "alerts" ? ALERT_CHANNEL_NEEDS : FEED_CHANNEL_NEEDS);
+      const missing = missingChannelPermissions(
+        channel,
+        await botMember(guild),
+        sub === "alerts" ? ALERT_CHANNEL_NEEDS : FEED_CHANNEL_NEEDS,
+      );
       if (missing.length) {
-        throw new UserError(`I can't post there: in <#${channel.id}> I am missing ${missing.join(", ")}. `
-          + "Give my role those permissions in the channel's settings (Permissions), or choose another channel.");
+        throw new UserError(
+          `I can't post there: in <#${channel.id}> I am missing ${missing.join(", ")}. ` +
+            "Give my role those permissions in the channel's settings (Permissions), or choose another channel.",
+        );
       }
       store.updateSettings(guildId, sub === "alerts" ? { alertChannelId: channel.id } : { feedChannelId: channel.id });
-      done = sub === "alerts" ? `Claim alerts will be posted in <#${channel.id}>.` : `Purchases and capital movements will be posted in <#${channel.id}>.`;
+      done =
+        sub === "alerts"
+          ? `Claim alerts will be posted in <#${channel.id}>.`
+          : `Purchases and capital movements will be posted in <#${channel.id}>.`;
     } else if (sub === "assessor-role") {
       const chosen = interaction.options.getRole("role", true);
       const role = guild.roles.cache.get(chosen.id);
@@ -52,8 +107,10 @@ export const command: BotCommand = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const protocol = await directory.resolve(interaction.options.getString("protocol", true));
       const settings = store.follow(guildId, Number(protocol.id), sub === "follow");
-      done = sub === "follow" ? `Following ${protocol.name}. This server now gets alerts for ${settings.followed.length} protocol(s).`
-        : `No longer following ${protocol.name}.${settings.followed.length === 0 ? " This server now gets alerts for every protocol." : ""}`;
+      done =
+        sub === "follow"
+          ? `Following ${protocol.name}. This server now gets alerts for ${settings.followed.length} protocol(s).`
+          : `No longer following ${protocol.name}.${settings.followed.length === 0 ? " This server now gets alerts for every protocol." : ""}`;
       await interaction.editReply({ content: done });
       return;
     }
@@ -65,7 +122,11 @@ export const command: BotCommand = {
       `Feed: ${s.feedChannelId ? `<#${s.feedChannelId}>` : "off"}`,
       `Protocols: ${s.followed.length ? s.followed.map((id) => names.get(id) ?? `#${id}`).join(", ") : "all"}`,
     ];
-    await interaction.reply({ content: done || undefined, embeds: [listEmbed("Settings", lines, "")], flags: MessageFlags.Ephemeral });
+    await interaction.reply({
+      content: done || undefined,
+      embeds: [listEmbed("Settings", lines, "")],
+      flags: MessageFlags.Ephemeral,
+    });
   },
   autocomplete: autocompleteProtocols,
 };

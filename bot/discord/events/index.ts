@@ -16,7 +16,10 @@ export function registerEvents(client: Client, ctx: BotContext) {
       }
     };
     // Each event file names a discord.js event; the listener forwards its arguments unchanged.
-    const emitter = client as unknown as { on(name: string, l: typeof listener): void; once(name: string, l: typeof listener): void };
+    const emitter = client as unknown as {
+      on(name: string, l: typeof listener): void;
+      once(name: string, l: typeof listener): void;
+    };
     if (event.once) emitter.once(event.name, listener);
     else emitter.on(event.name, listener);
   }

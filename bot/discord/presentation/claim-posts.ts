@@ -15,16 +15,36 @@ import type { EventData } from "../../../stacks/contracts.generated";
 export type LatestVote = { voter: string; approve: boolean; weight: bigint; txid: string };
 
 /** The alert's embed and buttons, as it is first posted and every time it is edited. */
-export function claimAlertBody(claim: Claim, protocolName: string, votes: LatestVote[], links: Links): BaseMessageOptions {
+export function claimAlertBody(
+  claim: Claim,
+  protocolName: string,
+  votes: LatestVote[],
+  links: Links,
+): BaseMessageOptions {
   const embed = claimEmbed(claim, protocolName, links);
   if (votes.length) {
-    embed.addFields({ name: "Latest votes", value: votes.map((v) =>
-      `${v.approve ? "👍" : "👎"} ${shortAddress(v.voter)} · ${formatStx(v.weight)} · ${links.txLink(v.txid)}`).join("\n") });
+    embed.addFields({
+      name: "Latest votes",
+      value: votes
+        .map(
+          (v) =>
+            `${v.approve ? "👍" : "👎"} ${shortAddress(v.voter)} · ${formatStx(v.weight)} · ${links.txLink(v.txid)}`,
+        )
+        .join("\n"),
+    });
   }
   const open = claim.status === "voting";
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Approve").setURL(links.votePage(claim.id, "approve")).setDisabled(!open),
-    new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Deny").setURL(links.votePage(claim.id, "deny")).setDisabled(!open),
+    new ButtonBuilder()
+      .setStyle(ButtonStyle.Link)
+      .setLabel("Approve")
+      .setURL(links.votePage(claim.id, "approve"))
+      .setDisabled(!open),
+    new ButtonBuilder()
+      .setStyle(ButtonStyle.Link)
+      .setLabel("Deny")
+      .setURL(links.votePage(claim.id, "deny"))
+      .setDisabled(!open),
   );
   // Evidence that is not an https (or ipfs) URI gets no button: the embed shows it as inert text.
   const evidence = safeLinkTarget(claim.evidenceUri);
@@ -34,8 +54,10 @@ export function claimAlertBody(claim: Claim, protocolName: string, votes: Latest
 
 /** The alert's first line; `alertOpening` recognises it again in a channel's history. */
 export function claimAlertText(claim: Claim, protocolName: string, roleId: string | null): string {
-  return `${roleId ? `<@&${roleId}> ` : ""}New claim #${claim.id} on **${discordText(protocolName, 100)}** for ${formatStx(claim.amount)}: `
-    + `vote by ${relativeTime(claim.votingEndsAt)}.`;
+  return (
+    `${roleId ? `<@&${roleId}> ` : ""}New claim #${claim.id} on **${discordText(protocolName, 100)}** for ${formatStx(claim.amount)}: ` +
+    `vote by ${relativeTime(claim.votingEndsAt)}.`
+  );
 }
 export const alertOpening = (claimId: number | bigint) => new RegExp(`^(<@&\\d+> )?New claim #${claimId} on `);
 
@@ -46,17 +68,24 @@ function tally(d: Tally): string {
   return `${formatStx(d.approveWeight)} for (${pct}), ${formatStx(d.denyWeight)} against, ${d.voterCount} vote${d.voterCount === 1n ? "" : "s"}`;
 }
 
-type OutcomeEvent = Extract<ProtocolEvent, { topic: "claim-escalated" | "claim-approved" | "claim-denied" | "claim-vetoed" | "claim-paid" }>;
+type OutcomeEvent = Extract<
+  ProtocolEvent,
+  { topic: "claim-escalated" | "claim-approved" | "claim-denied" | "claim-vetoed" | "claim-paid" }
+>;
 
 function escalatedText(d: EventData["claim-escalated"]): string {
   const id = `Claim #${d.claimId}`;
   if (CLAIM_STATUS[Number(d.status) as keyof typeof CLAIM_STATUS] !== "no-quorum") {
     return `⚖️ ${id} was approved by vote (${tally(d)}); as a large claim it now needs the council's sign-off.`;
   }
-  const shortOfVoters = d.votedStake >= d.quorumStake && d.voterCount < d.minVoters
-    ? `, but ${d.voterCount} of the ${d.minVoters} different voters needed` : "";
-  return `⚖️ ${id} did not reach quorum (${formatStx(d.votedStake)} of ${formatStx(d.quorumStake)} stake voted${shortOfVoters}): `
-    + `the council decides. Final tally: ${tally(d)}.`;
+  const shortOfVoters =
+    d.votedStake >= d.quorumStake && d.voterCount < d.minVoters
+      ? `, but ${d.voterCount} of the ${d.minVoters} different voters needed`
+      : "";
+  return (
+    `⚖️ ${id} did not reach quorum (${formatStx(d.votedStake)} of ${formatStx(d.quorumStake)} stake voted${shortOfVoters}): ` +
+    `the council decides. Final tally: ${tally(d)}.`
+  );
 }
 
 /** The post in a claim's alert channel when its vote ends, it is decided, vetoed or paid. */
@@ -67,47 +96,65 @@ export function outcomeText(event: OutcomeEvent, links: Links): string {
       return escalatedText(event.data);
     case "claim-approved": {
       const d = event.data;
-      return `✅ ${id} approved ${d.decidedBy === "council" ? "by the council" : "by vote"}: ${tally(d)}. ${formatStx(d.payable)} is payable `
-        + `${relativeTime(d.vetoEndsAt)} unless the council vetoes it.`;
+      return (
+        `✅ ${id} approved ${d.decidedBy === "council" ? "by the council" : "by vote"}: ${tally(d)}. ${formatStx(d.payable)} is payable ` +
+        `${relativeTime(d.vetoEndsAt)} unless the council vetoes it.`
+      );
     }
     case "claim-denied": {
       const d = event.data;
-      return `❌ ${id} denied ${d.decidedBy === "council" ? "by the council" : "by vote"}: ${tally(d)}. The claimant's bond of `
-        + `${formatStx(d.bondForfeited)} is forfeited: ${formatStx(d.bondForfeited - d.bondToPool)} to the assessors who voted to deny, `
-        + `${formatStx(d.bondToPool)} to the pool.`;
+      return (
+        `❌ ${id} denied ${d.decidedBy === "council" ? "by the council" : "by vote"}: ${tally(d)}. The claimant's bond of ` +
+        `${formatStx(d.bondForfeited)} is forfeited: ${formatStx(d.bondForfeited - d.bondToPool)} to the assessors who voted to deny, ` +
+        `${formatStx(d.bondToPool)} to the pool.`
+      );
     }
     case "claim-vetoed":
-      return `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${event.data.reasonHash.slice(0, 18)}…\`). `
-        + "Nothing will be paid.";
+      return (
+        `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${event.data.reasonHash.slice(0, 18)}…\`). ` +
+        "Nothing will be paid."
+      );
     case "claim-paid": {
       const d = event.data;
       const short = d.shortfall > 0n ? `, ${formatStx(d.shortfall)} short: the pool could not pay in full` : "";
-      return `💸 ${id} paid: ${formatStx(d.paid)} to ${links.addressLink(d.claimant)} (${formatStx(d.deductible)} deductible${short}) · `
-        + `${links.txLink(event.txid)}.`;
+      return (
+        `💸 ${id} paid: ${formatStx(d.paid)} to ${links.addressLink(d.claimant)} (${formatStx(d.deductible)} deductible${short}) · ` +
+        `${links.txLink(event.txid)}.`
+      );
     }
   }
 }
 
 /** A council member's signature, posted in the claim's thread. */
-export function councilText(event: Extract<ProtocolEvent, { topic: "council-claim-signed" | "council-veto-signed" }>): string {
+export function councilText(
+  event: Extract<ProtocolEvent, { topic: "council-claim-signed" | "council-veto-signed" }>,
+): string {
   if (event.topic === "council-veto-signed") {
     const d = event.data;
     return `🛑 Council member ${shortAddress(d.member)} signed a veto (${d.vetoes} of ${d.threshold}).`;
   }
   const d = event.data;
-  return `🖋️ Council member ${shortAddress(d.member)} signed to ${d.approve ? "approve" : "deny"} `
-    + `(${d.approve ? d.approvals : d.denials} of ${d.threshold}).`;
+  return (
+    `🖋️ Council member ${shortAddress(d.member)} signed to ${d.approve ? "approve" : "deny"} ` +
+    `(${d.approve ? d.approvals : d.denials} of ${d.threshold}).`
+  );
 }
 
 /** A purchase, in the feed channel. */
 export function purchaseText(d: EventData["policy-purchased"], protocolName: string | null): string {
-  return `🛡️ ${shortAddress(d.holder)} bought ${formatStx(d.coverageAmount)} of cover on **${protocolName ?? `protocol #${d.protocolId}`}** `
-    + `for ${d.durationDays} days (policy #${d.policyId}, premium ${formatStx(d.premium)}).`;
+  return (
+    `🛡️ ${shortAddress(d.holder)} bought ${formatStx(d.coverageAmount)} of cover on **${protocolName ?? `protocol #${d.protocolId}`}** ` +
+    `for ${d.durationDays} days (policy #${d.policyId}, premium ${formatStx(d.premium)}).`
+  );
 }
 
 /** A deposit or withdrawal of capital, in the feed channel. */
-export function capitalText(event: Extract<ProtocolEvent, { topic: "capital-deposited" | "capital-withdrawn" }>): string {
+export function capitalText(
+  event: Extract<ProtocolEvent, { topic: "capital-deposited" | "capital-withdrawn" }>,
+): string {
   const verb = event.topic === "capital-deposited" ? "added" : "withdrew";
-  return `🏦 ${shortAddress(event.data.provider)} ${verb} ${formatStx(event.data.amount)}; pool capital is now `
-    + `${formatStx(event.data.totalCapital)}.`;
+  return (
+    `🏦 ${shortAddress(event.data.provider)} ${verb} ${formatStx(event.data.amount)}; pool capital is now ` +
+    `${formatStx(event.data.totalCapital)}.`
+  );
 }

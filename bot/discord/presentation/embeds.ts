@@ -14,7 +14,8 @@ const pct = (part: bigint, whole: bigint) => (whole === 0n ? "0%" : formatBps((p
 export function policyState(policy: Policy, now: bigint): { label: string; color: number } {
   if (policy.status === "exhausted") return { label: "Exhausted: all cover paid out", color: COLORS.muted };
   if (policy.status === "expired" || now >= policy.endsAt) return { label: "Expired", color: COLORS.muted };
-  if (now < policy.activeFrom) return { label: `In the waiting period: cover starts ${relativeTime(policy.activeFrom)}`, color: COLORS.warn };
+  if (now < policy.activeFrom)
+    return { label: `In the waiting period: cover starts ${relativeTime(policy.activeFrom)}`, color: COLORS.warn };
   return { label: "Active", color: COLORS.ok };
 }
 
@@ -28,27 +29,36 @@ export function policyEmbed(policy: Policy, protocolName: string, links: Links, 
       { name: "Holder", value: links.addressLink(policy.holder), inline: true },
       { name: "Cover", value: formatStx(policy.coverageAmount), inline: true },
       { name: "Remaining cover", value: formatStx(policy.remainingCover), inline: true },
-      { name: "Premium paid", value: `${formatStx(policy.premium)} (${formatBps(policy.rateBps)} a year, tier ${policy.tier})`, inline: true },
+      {
+        name: "Premium paid",
+        value: `${formatStx(policy.premium)} (${formatBps(policy.rateBps)} a year, tier ${policy.tier})`,
+        inline: true,
+      },
       { name: "Paid out", value: formatStx(policy.totalPaid), inline: true },
       { name: "Term", value: `${policy.durationDays} days`, inline: true },
-      { name: "Cover from", value: `${dateTime(policy.activeFrom)} (${relativeTime(policy.activeFrom)})`, inline: true },
+      {
+        name: "Cover from",
+        value: `${dateTime(policy.activeFrom)} (${relativeTime(policy.activeFrom)})`,
+        inline: true,
+      },
       { name: "Cover until", value: `${dateTime(policy.endsAt)} (${relativeTime(policy.endsAt)})`, inline: true },
     );
 }
 
 export const CLAIM_STATE_LABELS: Record<Claim["status"], string> = {
-  "voting": "Voting",
+  voting: "Voting",
   "no-quorum": "No quorum: the council decides",
   "awaiting-council": "Approved by vote: awaiting the council's sign-off",
-  "approved": "Approved",
-  "denied": "Denied",
-  "vetoed": "Vetoed by the council",
-  "paid": "Paid",
+  approved: "Approved",
+  denied: "Denied",
+  vetoed: "Vetoed by the council",
+  paid: "Paid",
 };
 
 export function claimStatusLine(claim: Claim): string {
   if (claim.status === "voting") return `Voting: closes ${relativeTime(claim.votingEndsAt)}`;
-  if (claim.status === "approved") return `Approved: payable ${relativeTime(claim.vetoEndsAt)}, once the council's veto window ends`;
+  if (claim.status === "approved")
+    return `Approved: payable ${relativeTime(claim.vetoEndsAt)}, once the council's veto window ends`;
   if (claim.status === "paid") return `Paid: ${formatStx(claim.paid)} to the claimant`;
   return CLAIM_STATE_LABELS[claim.status];
 }
@@ -57,44 +67,69 @@ export function tallyLines(claim: Claim) {
   const voted = claim.approveWeight + claim.denyWeight;
   return {
     tally: `For ${formatStx(claim.approveWeight)} (${pct(claim.approveWeight, voted)}) · Against ${formatStx(claim.denyWeight)} (${pct(claim.denyWeight, voted)}) · ${claim.voterCount} vote${claim.voterCount === 1n ? "" : "s"}`,
-    quorum: `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${pct(claim.votedStake, claim.quorumStake)})`
-      + `${claim.minVoters > 0n ? ` · ${claim.voterCount} of ${claim.minVoters} voters` : ""}${claim.quorumReached ? " ✓" : ""}`,
+    quorum:
+      `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${pct(claim.votedStake, claim.quorumStake)})` +
+      `${claim.minVoters > 0n ? ` · ${claim.voterCount} of ${claim.minVoters} voters` : ""}${claim.quorumReached ? " ✓" : ""}`,
     threshold: `Approval must be above ${formatBps(claim.approvalBps)} of the voted weight`,
   };
 }
 
 export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
-  const color = { "voting": COLORS.info, "no-quorum": COLORS.warn, "awaiting-council": COLORS.warn, "approved": COLORS.ok,
-    "denied": COLORS.bad, "vetoed": COLORS.bad, "paid": COLORS.ok }[claim.status];
+  const color = {
+    voting: COLORS.info,
+    "no-quorum": COLORS.warn,
+    "awaiting-council": COLORS.warn,
+    approved: COLORS.ok,
+    denied: COLORS.bad,
+    vetoed: COLORS.bad,
+    paid: COLORS.ok,
+  }[claim.status];
   const t = tallyLines(claim);
-  return new EmbedBuilder()
-    .setTitle(`Claim #${claim.id} · ${discordText(protocolName, 200)}`)
-    // The title opens the claim's page, which shows what an embed had to cut.
-    .setURL(`${links.webBaseUrl}/vote/${claim.id}`)
-    .setDescription(discordText(claim.description, 1_000))
-    .setColor(color)
-    .addFields(
-      { name: "Status", value: claimStatusLine(claim), inline: false },
-      { name: "Claimant", value: links.addressLink(claim.claimant), inline: true },
-      { name: "Policy", value: `#${claim.policyId}`, inline: true },
-      { name: "Amount", value: `${formatStx(claim.amount)} (pays ${formatStx(claim.payable)} after the deductible)`, inline: true },
-      { name: "Incident", value: dateTime(claim.incidentTime), inline: true },
-      { name: "Voting closes", value: `${dateTime(claim.votingEndsAt)} (${relativeTime(claim.votingEndsAt)})`, inline: true },
-      { name: "Evidence", value: `${discordLink("bundle", claim.evidenceUri)} · SHA-256 \`${claim.evidenceHash.slice(2, 18)}…\``, inline: true },
-      { name: "Tally", value: t.tally, inline: false },
-      { name: "Quorum", value: t.quorum, inline: false },
-    )
-    .setFooter({ text: t.threshold + (claim.large ? " · large claim: the council must also sign off" : "") });
+  return (
+    new EmbedBuilder()
+      .setTitle(`Claim #${claim.id} · ${discordText(protocolName, 200)}`)
+      // The title opens the claim's page, which shows what an embed had to cut.
+      .setURL(`${links.webBaseUrl}/vote/${claim.id}`)
+      .setDescription(discordText(claim.description, 1_000))
+      .setColor(color)
+      .addFields(
+        { name: "Status", value: claimStatusLine(claim), inline: false },
+        { name: "Claimant", value: links.addressLink(claim.claimant), inline: true },
+        { name: "Policy", value: `#${claim.policyId}`, inline: true },
+        {
+          name: "Amount",
+          value: `${formatStx(claim.amount)} (pays ${formatStx(claim.payable)} after the deductible)`,
+          inline: true,
+        },
+        { name: "Incident", value: dateTime(claim.incidentTime), inline: true },
+        {
+          name: "Voting closes",
+          value: `${dateTime(claim.votingEndsAt)} (${relativeTime(claim.votingEndsAt)})`,
+          inline: true,
+        },
+        {
+          name: "Evidence",
+          value: `${discordLink("bundle", claim.evidenceUri)} · SHA-256 \`${claim.evidenceHash.slice(2, 18)}…\``,
+          inline: true,
+        },
+        { name: "Tally", value: t.tally, inline: false },
+        { name: "Quorum", value: t.quorum, inline: false },
+      )
+      .setFooter({ text: t.threshold + (claim.large ? " · large claim: the council must also sign off" : "") })
+  );
 }
 
 /** `cover` is what is in force now (coverInForce): cover in its waiting period or past its end is not insurance. */
 export function protocolEmbed(p: ProtocolDetails, links: Links, cover: CoverInForce) {
   const listed = LISTED.has(p.status);
   const insured = listed && cover.inForce > 0n;
-  const insuredText = !listed ? `No: the listing is ${p.status}, so it is not insurable`
-    : insured ? `Yes: ${formatStx(cover.inForce)} of cover in force${cover.waiting > 0n ? ` (and ${formatStx(cover.waiting)} in its waiting period)` : ""}`
-    : cover.waiting > 0n && cover.startsAt !== null ? `Not yet: ${formatStx(cover.waiting)} of cover starts ${relativeTime(cover.startsAt)}`
-    : "No cover in force";
+  const insuredText = !listed
+    ? `No: the listing is ${p.status}, so it is not insurable`
+    : insured
+      ? `Yes: ${formatStx(cover.inForce)} of cover in force${cover.waiting > 0n ? ` (and ${formatStx(cover.waiting)} in its waiting period)` : ""}`
+      : cover.waiting > 0n && cover.startsAt !== null
+        ? `Not yet: ${formatStx(cover.waiting)} of cover starts ${relativeTime(cover.startsAt)}`
+        : "No cover in force";
   const audit = p.latestAudit
     ? `${p.latestAudit.verdict} · ${p.latestAudit.critical} critical, ${p.latestAudit.high} high, ${p.latestAudit.medium} medium, ${p.latestAudit.low} low · ${discordLink("report", p.latestAudit.reportUri)}`
     : "Not audited";
@@ -103,15 +138,34 @@ export function protocolEmbed(p: ProtocolDetails, links: Links, cover: CoverInFo
     .setColor(insured ? COLORS.ok : p.status === "active" ? COLORS.info : COLORS.muted)
     .addFields(
       { name: "Insured", value: insuredText, inline: false },
-      { name: "Status", value: p.status === "active" ? "Listed" : p.status[0]!.toUpperCase() + p.status.slice(1), inline: true },
+      {
+        name: "Status",
+        value: p.status === "active" ? "Listed" : p.status[0]!.toUpperCase() + p.status.slice(1),
+        inline: true,
+      },
       { name: "Chain", value: discordText(p.chain, 64), inline: true },
       { name: "Category", value: discordText(p.category, 64), inline: true },
       { name: "Audit", value: audit, inline: false },
-      { name: "Risk", value: p.risk ? `Tier ${p.risk.tier} (score ${p.risk.score}) · ${formatBps(p.risk.rateBps)} a year` : "Unknown", inline: true },
+      {
+        name: "Risk",
+        value: p.risk ? `Tier ${p.risk.tier} (score ${p.risk.score}) · ${formatBps(p.risk.rateBps)} a year` : "Unknown",
+        inline: true,
+      },
       { name: "Incidents", value: String(p.incidentCount), inline: true },
-      { name: "New cover", value: p.notInsurableCode === null ? "Available: try /quote" : `Not available: ${describeContractError(p.notInsurableCode)}`, inline: false },
+      {
+        name: "New cover",
+        value:
+          p.notInsurableCode === null
+            ? "Available: try /quote"
+            : `Not available: ${describeContractError(p.notInsurableCode)}`,
+        inline: false,
+      },
       // Fixed labels: a chain-chosen URL is never shown as a link's text, where it could pose as another link.
-      { name: "Source", value: `${discordLink("source code", p.sourceUrl)}${p.website ? ` · ${discordLink("website", p.website)}` : ""}`, inline: false },
+      {
+        name: "Source",
+        value: `${discordLink("source code", p.sourceUrl)}${p.website ? ` · ${discordLink("website", p.website)}` : ""}`,
+        inline: false,
+      },
     );
   return embed;
 }
@@ -158,10 +212,17 @@ export function assessorEmbed(address: string, a: Assessor, links: Links) {
       { name: "Reputation", value: `${Number(a.reputation) / 10_000}×`, inline: true },
       { name: "Voting weight", value: formatStx(a.weight), inline: true },
       { name: "Open votes", value: String(a.openVotes), inline: true },
-      { name: "Unstaking", value: a.unstaking > 0n ? `${formatStx(a.unstaking)} (free ${relativeTime(a.unstakeAt)})` : "Nothing", inline: true },
+      {
+        name: "Unstaking",
+        value: a.unstaking > 0n ? `${formatStx(a.unstaking)} (free ${relativeTime(a.unstakeAt)})` : "Nothing",
+        inline: true,
+      },
     );
 }
 
 export function listEmbed(title: string, lines: string[], empty: string) {
-  return new EmbedBuilder().setTitle(title).setColor(COLORS.info).setDescription(lines.length ? lines.join("\n") : empty);
+  return new EmbedBuilder()
+    .setTitle(title)
+    .setColor(COLORS.info)
+    .setDescription(lines.length ? lines.join("\n") : empty);
 }

@@ -8,7 +8,10 @@ import type { Config } from "../../config";
  */
 export class Links {
   /** The web base can change once the web server has bound its port (WEB_PORT=0). */
-  constructor(private readonly stacks: Config["stacks"], public webBaseUrl: string) {}
+  constructor(
+    private readonly stacks: Config["stacks"],
+    public webBaseUrl: string,
+  ) {}
 
   private query() {
     const chain = this.stacks.network === "mainnet" || this.stacks.explorerChain === "mainnet" ? "mainnet" : "testnet";
@@ -16,14 +19,24 @@ export class Links {
     return `?chain=${chain}${api ? `&api=${encodeURIComponent(api)}` : ""}`;
   }
 
-  address(address: string) { return `https://explorer.hiro.so/address/${address}${this.query()}`; }
-  tx(txid: string) { return `https://explorer.hiro.so/txid/${txid.startsWith("0x") ? txid : `0x${txid}`}${this.query()}`; }
+  address(address: string) {
+    return `https://explorer.hiro.so/address/${address}${this.query()}`;
+  }
+  tx(txid: string) {
+    return `https://explorer.hiro.so/txid/${txid.startsWith("0x") ? txid : `0x${txid}`}${this.query()}`;
+  }
 
   /** ST1PQH…GZGM linked to the explorer. */
-  addressLink(address: string) { return `[${shortAddress(address)}](${this.address(address)})`; }
-  txLink(txid: string, label = "transaction") { return `[${label}](${this.tx(txid)})`; }
+  addressLink(address: string) {
+    return `[${shortAddress(address)}](${this.address(address)})`;
+  }
+  txLink(txid: string, label = "transaction") {
+    return `[${label}](${this.tx(txid)})`;
+  }
 
-  votePage(claimId: bigint | number, choice: "approve" | "deny") { return `${this.webBaseUrl}/vote/${claimId}?choice=${choice}`; }
+  votePage(claimId: bigint | number, choice: "approve" | "deny") {
+    return `${this.webBaseUrl}/vote/${claimId}?choice=${choice}`;
+  }
 }
 
 export function shortAddress(address: string): string {

@@ -8,8 +8,10 @@ function filter() {
   const text = q.value.trim().toLowerCase();
   let shown = 0;
   for (const row of rows) {
-    const ok = row.dataset.name!.includes(text) && (!chain.value || row.dataset.chain === chain.value)
-      && (!verdict.value || row.dataset.verdict === verdict.value);
+    const ok =
+      row.dataset.name!.includes(text) &&
+      (!chain.value || row.dataset.chain === chain.value) &&
+      (!verdict.value || row.dataset.verdict === verdict.value);
     row.hidden = !ok;
     if (ok) shown++;
   }

@@ -8,8 +8,21 @@
 import { request, getStacksProvider } from "@stacks/connect";
 import { Cl } from "@stacks/transactions";
 
-type PageConfig = { claimId: string; choice: "approve" | "deny"; contract: string; network: "mainnet" | "testnet"; explorerTx: string };
-type Eligibility = { stake: string; weight: string; voted: boolean; conflict: boolean; open: boolean; weightText: string };
+type PageConfig = {
+  claimId: string;
+  choice: "approve" | "deny";
+  contract: string;
+  network: "mainnet" | "testnet";
+  explorerTx: string;
+};
+type Eligibility = {
+  stake: string;
+  weight: string;
+  voted: boolean;
+  conflict: boolean;
+  open: boolean;
+  weightText: string;
+};
 
 const config = JSON.parse(document.getElementById("page-config")!.textContent!) as PageConfig;
 const status = document.getElementById("status")!;
@@ -30,7 +43,7 @@ function chosen(): "approve" | "deny" {
 
 async function eligibility(address: string): Promise<Eligibility> {
   const answer = await fetch(`/api/claims/${config.claimId}/eligibility?address=${encodeURIComponent(address)}`);
-  const body = await answer.json() as Eligibility & { error?: { message: string } };
+  const body = (await answer.json()) as Eligibility & { error?: { message: string } };
   if (!answer.ok) throw new Error(body.error?.message ?? `HTTP ${answer.status}`);
   return body;
 }
@@ -51,7 +64,8 @@ button.addEventListener("click", async () => {
     if (!e.open) return say("Voting on this claim is closed.", "error");
     if (e.voted) return say("This address has already voted on this claim.", "error");
     if (e.conflict) return say("The claimant and the protocol's team cannot vote on this claim.", "error");
-    if (e.weight === "0") return say("This address had no stake when the claim opened, so its vote would weigh nothing.", "error");
+    if (e.weight === "0")
+      return say("This address had no stake when the claim opened, so its vote would weigh nothing.", "error");
     say(`Sign the vote in your wallet: ${choice} claim #${config.claimId}…`);
     const result = await request(options, "stx_callContract", {
       contract: config.contract as `${string}.${string}`,

@@ -18,12 +18,15 @@ import { API, API_CACHE, addApiSchemas } from "../api-schemas";
 
 type Found = NonNullable<Awaited<ReturnType<Registry["protocol"]>>>;
 
-const send = (reply: FastifyReply, status: number, body: unknown) => reply.code(status).header("cache-control", API_CACHE).send(body);
+const send = (reply: FastifyReply, status: number, body: unknown) =>
+  reply.code(status).header("cache-control", API_CACHE).send(body);
 
 export async function apiRoutes(app: FastifyInstance, { ctx, registry }: RouteDeps) {
   addApiSchemas(app);
   documentRoute(app);
-  app.get("/api/v1/protocols", API.protocols, async (_request, reply) => send(reply, 200, { protocols: await registry.protocols() }));
+  app.get("/api/v1/protocols", API.protocols, async (_request, reply) =>
+    send(reply, 200, { protocols: await registry.protocols() }),
+  );
   protocolRoutes(app, registry);
 
   app.get<{ Params: { id: string } }>("/api/v1/claims/:id", API.claim, async (request, reply) => {
@@ -39,51 +42,98 @@ export async function apiRoutes(app: FastifyInstance, { ctx, registry }: RouteDe
 /** The OpenAPI document, generated from the routes' schemas once the server is ready, and served as it is. */
 function documentRoute(app: FastifyInstance) {
   let document = "";
-  app.addHook("onReady", async () => { document = JSON.stringify(app.swagger()); });
-  app.get("/api/v1/openapi.json", API.document, (_request, reply) => send(reply.type("application/json; charset=utf-8"), 200, document));
+  app.addHook("onReady", async () => {
+    document = JSON.stringify(app.swagger());
+  });
+  app.get("/api/v1/openapi.json", API.document, (_request, reply) =>
+    send(reply.type("application/json; charset=utf-8"), 200, document),
+  );
 }
 
 /** A protocol, its policies' totals and its claims, by name and by id (the schemas have refused a malformed one). */
 function protocolRoutes(app: FastifyInstance, registry: Registry) {
-  async function protocolAnswer(reply: FastifyReply, found: Found | null, what: string, part: "summary" | "policies" | "claims") {
+  async function protocolAnswer(
+    reply: FastifyReply,
+    found: Found | null,
+    what: string,
+    part: "summary" | "policies" | "claims",
+  ) {
     if (!found) return send(reply, 404, apiError("not_found", what));
     if (part === "policies") {
       const { series, ...totals } = await registry.policies(found.details.id);
-      return send(reply, 200, { protocol: found.summary.name, ...totals, coverOverTime: series.map((p) => ({ time: p.t, cover: String(p.value) })) });
+      return send(reply, 200, {
+        protocol: found.summary.name,
+        ...totals,
+        coverOverTime: series.map((p) => ({ time: p.t, cover: String(p.value) })),
+      });
     }
-    if (part === "claims") return send(reply, 200, { protocol: found.summary.name, claims: await registry.claimSummaries(found.details.id) });
+    if (part === "claims")
+      return send(reply, 200, {
+        protocol: found.summary.name,
+        claims: await registry.claimSummaries(found.details.id),
+      });
     return send(reply, 200, found.summary);
   }
 
   for (const part of ["summary", "policies", "claims"] as const) {
     const suffix = part === "summary" ? "" : `/${part}`;
-    app.get<{ Params: { name: string } }>(`/api/v1/protocols/:name${suffix}`, API.protocol(part, "name"), async (request, reply) => {
-      const { name } = request.params;
-      // The schema counts characters; a name is as long as the chain counts it (UTF-16 units, as JavaScript does).
-      if (name.length > 48) return send(reply, 400, apiError("bad_request", "a protocol name has at most 48 characters"));
-      return protocolAnswer(reply, await registry.protocol(name), `there is no protocol named "${name}"`, part);
-    });
-    app.get<{ Params: { id: string } }>(`/api/v1/protocols/by-id/:id${suffix}`, API.protocol(part, "id"), async (request, reply) =>
-      protocolAnswer(reply, await registry.protocolById(BigInt(request.params.id)), `there is no protocol #${request.params.id}`, part));
+    app.get<{ Params: { name: string } }>(
+      `/api/v1/protocols/:name${suffix}`,
+      API.protocol(part, "name"),
+      async (request, reply) => {
+        const { name } = request.params;
+        // The schema counts characters; a name is as long as the chain counts it (UTF-16 units, as JavaScript does).
+        if (name.length > 48)
+          return send(reply, 400, apiError("bad_request", "a protocol name has at most 48 characters"));
+        return protocolAnswer(reply, await registry.protocol(name), `there is no protocol named "${name}"`, part);
+      },
+    );
+    app.get<{ Params: { id: string } }>(
+      `/api/v1/protocols/by-id/:id${suffix}`,
+      API.protocol(part, "id"),
+      async (request, reply) =>
+        protocolAnswer(
+          reply,
+          await registry.protocolById(BigInt(request.params.id)),
+          `there is no protocol #${request.params.id}`,
+          part,
+        ),
+    );
   }
 }
 
 /** The exact premium purchase-coverage would charge now; 422 with the contract's error name when it refuses. */
 function quoteRoute(app: FastifyInstance, { ctx, registry }: Pick<RouteDeps, "ctx" | "registry">) {
-  app.get<{ Querystring: { protocol: string; amount: string; days: string } }>("/api/v1/quote", API.quote, async (request, reply) => {
-    const { protocol, amount, days } = request.query;
-    const found = protocol.length <= 48 ? await registry.protocol(protocol) : null;
-    if (!found) return send(reply, 404, apiError("not_found", `there is no protocol named "${protocol}"`));
-    try {
-      const q = await ctx.reader.quote(found.details.id, BigInt(amount), BigInt(days));
-      return send(reply, 200, { protocol: found.summary.name, amount, days: Number(days), premium: String(q.premium),
-        basePremium: String(q.basePremium), rateBps: Number(q.rateBps), tier: Number(q.tier), riskScore: Number(q.riskScore),
-        utilizationBps: Number(q.utilizationBps) });
-    } catch (e) {
-      if (e instanceof ContractError) {
-        return send(reply, 422, apiError(CONTRACT_ERRORS[Number(e.code)]?.name.toLowerCase() ?? "refused", describeContractError(e.code)));
+  app.get<{ Querystring: { protocol: string; amount: string; days: string } }>(
+    "/api/v1/quote",
+    API.quote,
+    async (request, reply) => {
+      const { protocol, amount, days } = request.query;
+      const found = protocol.length <= 48 ? await registry.protocol(protocol) : null;
+      if (!found) return send(reply, 404, apiError("not_found", `there is no protocol named "${protocol}"`));
+      try {
+        const q = await ctx.reader.quote(found.details.id, BigInt(amount), BigInt(days));
+        return send(reply, 200, {
+          protocol: found.summary.name,
+          amount,
+          days: Number(days),
+          premium: String(q.premium),
+          basePremium: String(q.basePremium),
+          rateBps: Number(q.rateBps),
+          tier: Number(q.tier),
+          riskScore: Number(q.riskScore),
+          utilizationBps: Number(q.utilizationBps),
+        });
+      } catch (e) {
+        if (e instanceof ContractError) {
+          return send(
+            reply,
+            422,
+            apiError(CONTRACT_ERRORS[Number(e.code)]?.name.toLowerCase() ?? "refused", describeContractError(e.code)),
+          );
+        }
+        throw e;
       }
-      throw e;
-    }
-  });
+    },
+  );
 }

@@ -10,8 +10,16 @@ import { SITE_CSS } from "../layout";
  */
 
 async function bundle(entry: string): Promise<string> {
-  const result = await build({ entryPoints: [entry], bundle: true, format: "esm", platform: "browser", write: false, minify: true,
-    logLevel: "error", define: { "process.env.NODE_ENV": '"production"', global: "globalThis" } });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    minify: true,
+    logLevel: "error",
+    define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
+  });
   return result.outputFiles[0]!.text;
 }
 
@@ -19,18 +27,28 @@ const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path 
 
 /** Bundled once per process (every server in it serves the same scripts), before any server starts. */
 let bundles: Promise<string[]> | undefined;
-export const bundleScripts = () => (bundles ??= Promise.all(["vote", "link", "registry"]
-  .map((name) => bundle(fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url))))));
+export const bundleScripts = () =>
+  (bundles ??= Promise.all(
+    ["vote", "link", "registry"].map((name) =>
+      bundle(fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url))),
+    ),
+  ));
 
 export async function assetRoutes(app: FastifyInstance) {
   const [vote, link, registry] = await bundleScripts();
   const scripts: Record<string, string> = { "vote.js": vote!, "link.js": link!, "registry.js": registry! };
   const open = { config: { rateLimit: false }, schema: { querystring: { type: "object" } } } as const;
   for (const [name, code] of Object.entries(scripts)) {
-    app.get(`/assets/${name}`, open, (_request, reply) => reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=300").send(code));
+    app.get(`/assets/${name}`, open, (_request, reply) =>
+      reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=300").send(code),
+    );
   }
-  app.get("/assets/site.css", open, (_request, reply) => reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=300").send(SITE_CSS));
+  app.get("/assets/site.css", open, (_request, reply) =>
+    reply.type("text/css; charset=utf-8").header("cache-control", "public, max-age=300").send(SITE_CSS),
+  );
   for (const path of ["/favicon.svg", "/favicon.ico"]) {
-    app.get(path, open, (_request, reply) => reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").send(ICON));
+    app.get(path, open, (_request, reply) =>
+      reply.type("image/svg+xml").header("cache-control", "public, max-age=86400").send(ICON),
+    );
   }
 }

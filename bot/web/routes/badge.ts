@@ -10,8 +10,13 @@ export async function badgeRoutes(app: FastifyInstance, { ctx, registry }: Route
     const match = /^(.+)\.svg$/.exec(request.params.file);
     const name = match?.[1] ?? "";
     const found = name && name.length <= 48 ? await registry.protocol(name) : null;
-    const link = found ? `${ctx.links.webBaseUrl}/protocols/${pathSegment(found.summary.name)}` : `${ctx.links.webBaseUrl}/`;
-    return reply.code(found ? 200 : 404).type("image/svg+xml; charset=utf-8")
-      .header("cache-control", "public, max-age=300, stale-while-revalidate=3600").send(badgeSvg(badgeFor(found?.summary ?? null), link));
+    const link = found
+      ? `${ctx.links.webBaseUrl}/protocols/${pathSegment(found.summary.name)}`
+      : `${ctx.links.webBaseUrl}/`;
+    return reply
+      .code(found ? 200 : 404)
+      .type("image/svg+xml; charset=utf-8")
+      .header("cache-control", "public, max-age=300, stale-while-revalidate=3600")
+      .send(badgeSvg(badgeFor(found?.summary ?? null), link));
   });
 }

@@ -12,29 +12,53 @@ export async function registryRoutes(app: FastifyInstance, { ctx, registry }: Ro
   const noQuery = { schema: { querystring: query() } };
 
   for (const path of ["/", "/protocols"]) {
-    app.get(path, noQuery, async (_request, reply) => reply.type(HTML).header("cache-control", cached).send(registryPage(await registry.protocols())));
+    app.get(path, noQuery, async (_request, reply) =>
+      reply
+        .type(HTML)
+        .header("cache-control", cached)
+        .send(registryPage(await registry.protocols())),
+    );
   }
 
   app.get<{ Params: { name: string } }>("/protocols/:name", noQuery, async (request, reply) => {
     const { name } = request.params;
     const found = name.length <= 48 ? await registry.protocol(name) : null;
-    if (!found) return reply.code(404).type(HTML).send(messagePage("No such protocol", `"${name}" is not listed. A DApp that is not listed is not insured.`));
+    if (!found)
+      return reply
+        .code(404)
+        .type(HTML)
+        .send(messagePage("No such protocol", `"${name}" is not listed. A DApp that is not listed is not insured.`));
     const badgeUrl = `${base()}/badge/${pathSegment(found.summary.name)}.svg`;
     const pageUrl = `${base()}/protocols/${pathSegment(found.summary.name)}`;
     // A pending, rejected or delisted protocol is shown as such, and offered no badge.
-    const badge = found.summary.listed ? { url: badgeUrl, ...badgeSnippets(badgeUrl, pageUrl, found.summary.name) } : null;
-    const page = protocolPage(found.summary, await registry.claimSummaries(found.details.id), await registry.policies(found.details.id),
-      badge, (txid) => ctx.links.tx(txid));
+    const badge = found.summary.listed
+      ? { url: badgeUrl, ...badgeSnippets(badgeUrl, pageUrl, found.summary.name) }
+      : null;
+    const page = protocolPage(
+      found.summary,
+      await registry.claimSummaries(found.details.id),
+      await registry.policies(found.details.id),
+      badge,
+      (txid) => ctx.links.tx(txid),
+    );
     return reply.type(HTML).header("cache-control", cached).send(page);
   });
 
   app.get<{ Params: { id: string } }>("/protocols/by-id/:id", noQuery, async (request, reply) => {
     const { id } = request.params;
     const found = /^\d{1,12}$/.test(id) ? await registry.protocolById(BigInt(id)) : null;
-    if (!found) return reply.code(404).type(HTML).send(messagePage("No such protocol", `There is no protocol #${id}.`));
+    if (!found)
+      return reply
+        .code(404)
+        .type(HTML)
+        .send(messagePage("No such protocol", `There is no protocol #${id}.`));
     return reply.redirect(`/protocols/${pathSegment(found.summary.name)}`);
   });
 
   app.get("/pool", noQuery, async (_request, reply) =>
-    reply.type(HTML).header("cache-control", cached).send(poolPage(await registry.pool(), await registry.poolHistory())));
+    reply
+      .type(HTML)
+      .header("cache-control", cached)
+      .send(poolPage(await registry.pool(), await registry.poolHistory())),
+  );
 }

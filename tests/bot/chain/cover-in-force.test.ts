@@ -2,8 +2,25 @@ import { describe, it, expect } from "vitest";
 import { coverInForce, listingVerdict } from "../../../bot/chain/cover-in-force";
 import type { Policy } from "../../../bot/chain/protocol-reader";
 
-const policy = (p: Partial<Policy>): Policy => ({ id: 1n, holder: "ST1", protocolId: 1n, coverageAmount: 100n, premium: 1n, rateBps: 200n, tier: 1n,
-  durationDays: 30n, purchasedAt: 0n, activeFrom: 100n, endsAt: 1_000n, remainingCover: 100n, totalPaid: 0n, capitalPremium: 1n, claimsPauseClock: 0n, status: "active", ...p });
+const policy = (p: Partial<Policy>): Policy => ({
+  id: 1n,
+  holder: "ST1",
+  protocolId: 1n,
+  coverageAmount: 100n,
+  premium: 1n,
+  rateBps: 200n,
+  tier: 1n,
+  durationDays: 30n,
+  purchasedAt: 0n,
+  activeFrom: 100n,
+  endsAt: 1_000n,
+  remainingCover: 100n,
+  totalPaid: 0n,
+  capitalPremium: 1n,
+  claimsPauseClock: 0n,
+  status: "active",
+  ...p,
+});
 
 describe("cover in force", () => {
   it("counts a policy only between the end of its waiting period and its end", () => {
@@ -15,14 +32,19 @@ describe("cover in force", () => {
   });
 
   it("ignores a policy past its end though still active on-chain, and expired or exhausted ones", () => {
-    const p = [policy({ endsAt: 50n, activeFrom: 10n }), policy({ status: "expired" }), policy({ status: "exhausted", remainingCover: 0n }),
-      policy({ remainingCover: 40n })];
+    const p = [
+      policy({ endsAt: 50n, activeFrom: 10n }),
+      policy({ status: "expired" }),
+      policy({ status: "exhausted", remainingCover: 0n }),
+      policy({ remainingCover: 40n }),
+    ];
     expect(coverInForce(p, 200n)).toEqual({ inForce: 40n, waiting: 0n, startsAt: null });
   });
 
   it("reports the earliest start of the cover still waiting", () => {
-    expect(coverInForce([policy({ activeFrom: 300n }), policy({ activeFrom: 200n, remainingCover: 5n })], 150n))
-      .toEqual({ inForce: 0n, waiting: 105n, startsAt: 200n });
+    expect(
+      coverInForce([policy({ activeFrom: 300n }), policy({ activeFrom: 200n, remainingCover: 5n })], 150n),
+    ).toEqual({ inForce: 0n, waiting: 105n, startsAt: 200n });
   });
 
   it("gives the verdict a badge shows, a listing that is not approved first and an open claim next", () => {

@@ -4,7 +4,10 @@ import type { AddressInfo } from "node:net";
 import { resilientFetch, ChainUnavailableError, StacksClient } from "../../../bot/chain/stacks-client";
 
 let server: Server | undefined;
-afterEach(async () => { await new Promise<void>((r) => (server ? server.close(() => r()) : r())); server = undefined; });
+afterEach(async () => {
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = undefined;
+});
 
 /** A flaky API on 127.0.0.1 that answers each request with the next behaviour in the list. */
 async function flaky(behaviours: ("500" | "429" | "ok" | "hang")[]) {
@@ -13,8 +16,12 @@ async function flaky(behaviours: ("500" | "429" | "ok" | "hang")[]) {
     seen.push({ apiKey: req.headers["x-api-key"] as string | undefined });
     const b = behaviours[Math.min(seen.length - 1, behaviours.length - 1)];
     if (b === "hang") return; // never answers
-    if (b === "ok") { res.writeHead(200, { "content-type": "application/json" }); return res.end('{"okay":true,"result":"0x0100000000000000000000000000000007"}'); }
-    res.writeHead(Number(b)); res.end();
+    if (b === "ok") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end('{"okay":true,"result":"0x0100000000000000000000000000000007"}');
+    }
+    res.writeHead(Number(b));
+    res.end();
   });
   await new Promise<void>((r) => server!.listen(0, "127.0.0.1", () => r()));
   return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, seen };
@@ -43,13 +50,16 @@ describe("reading the chain", () => {
 
   it("reports a refused connection as unavailable", async () => {
     const client = new StacksClient({ apiUrl: "http://127.0.0.1:9", retries: 1, baseDelayMs: 5, timeoutMs: 500 });
-    await expect(client.readOnly("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.capital-pool", "get-pool-stats")).rejects.toBeInstanceOf(ChainUnavailableError);
+    await expect(
+      client.readOnly("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.capital-pool", "get-pool-stats"),
+    ).rejects.toBeInstanceOf(ChainUnavailableError);
   });
 
   it("decodes a read-only answer through @stacks/transactions", async () => {
     const api = await flaky(["ok"]);
     const client = new StacksClient({ apiUrl: api.url });
-    expect(await client.readOnly("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.capital-pool", "get-total-shares"))
-      .toEqual({ type: "uint", value: 7n });
+    expect(await client.readOnly("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.capital-pool", "get-total-shares")).toEqual(
+      { type: "uint", value: 7n },
+    );
   });
 });

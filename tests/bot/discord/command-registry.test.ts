@@ -7,7 +7,9 @@ const folder = new URL("../../../bot/discord/commands/", import.meta.url);
 
 describe("the command set", () => {
   it("is exactly the files in the commands folder, each with a handler, named after its file", async () => {
-    const files = readdirSync(folder).filter((f) => f.endsWith(".ts") && f !== "index.ts").sort();
+    const files = readdirSync(folder)
+      .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+      .sort();
     const fromFiles: BotCommand[] = [];
     for (const file of files) {
       const module = (await import(new URL(file, folder).href)) as { command?: BotCommand };
@@ -26,7 +28,10 @@ describe("the command set", () => {
       expect(json.name).toMatch(/^[a-z-]{1,32}$/);
       expect(json.description.length).toBeLessThanOrEqual(100);
       const autocompletes = JSON.stringify(json.options ?? []).includes('"autocomplete":true');
-      expect({ name: json.name, handled: Boolean(command.autocomplete) }).toEqual({ name: json.name, handled: autocompletes });
+      expect({ name: json.name, handled: Boolean(command.autocomplete) }).toEqual({
+        name: json.name,
+        handled: autocompletes,
+      });
     }
   });
 });

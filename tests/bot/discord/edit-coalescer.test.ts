@@ -4,7 +4,14 @@ import { EditCoalescer } from "../../../bot/discord/edit-coalescer";
 describe("the edit coalescer", () => {
   it("turns a burst of touches on one claim into one edit, and edits each claim of a burst once", async () => {
     const edited: number[] = [];
-    const c = new EditCoalescer(100, async (id) => { edited.push(id); }, () => undefined, 10);
+    const c = new EditCoalescer(
+      100,
+      async (id) => {
+        edited.push(id);
+      },
+      () => undefined,
+      10,
+    );
     for (let i = 0; i < 50; i++) c.touch(i % 3);
     await new Promise((r) => setTimeout(r, 30));
     await c.idle();
@@ -13,7 +20,14 @@ describe("the edit coalescer", () => {
 
   it("waits out the window before a claim's next edit", async () => {
     const at: number[] = [];
-    const c = new EditCoalescer(200, async () => { at.push(Date.now()); }, () => undefined, 10);
+    const c = new EditCoalescer(
+      200,
+      async () => {
+        at.push(Date.now());
+      },
+      () => undefined,
+      10,
+    );
     c.touch(1);
     await new Promise((r) => setTimeout(r, 30));
     await c.idle();
@@ -25,7 +39,12 @@ describe("the edit coalescer", () => {
   });
 
   it("keeps its edit log bounded however many claims it edits", async () => {
-    const c = new EditCoalescer(0, async () => undefined, () => undefined, 0);
+    const c = new EditCoalescer(
+      0,
+      async () => undefined,
+      () => undefined,
+      0,
+    );
     const claims = EditCoalescer.EDIT_LOG + 50;
     for (let id = 0; id < claims; id++) c.touch(id);
     await new Promise((r) => setTimeout(r, 50));
@@ -36,7 +55,14 @@ describe("the edit coalescer", () => {
 
   it("reports a failed edit and goes on", async () => {
     const failures: number[] = [];
-    const c = new EditCoalescer(0, async (id) => { if (id === 1) throw new Error("refused"); }, (_e, id) => failures.push(id), 0);
+    const c = new EditCoalescer(
+      0,
+      async (id) => {
+        if (id === 1) throw new Error("refused");
+      },
+      (_e, id) => failures.push(id),
+      0,
+    );
     c.touch(1);
     c.touch(2);
     await new Promise((r) => setTimeout(r, 30));

@@ -17,17 +17,23 @@ describe("amounts members type", () => {
   });
 
   it("reads back whatever the bot shows", () => {
-    fc.assert(fc.property(fc.bigInt({ min: 1n, max: 1_000_000_000n * 1_000_000n }), (micro) => {
-      expect(parseStxAmount(formatStx(micro))).toBe(micro);
-    }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 1_000_000_000n * 1_000_000n }), (micro) => {
+        expect(parseStxAmount(formatStx(micro))).toBe(micro);
+      }),
+    );
   });
 });
 
 describe("addresses members paste", () => {
   it("accepts standard and contract principals of the bot's network", () => {
-    expect(parseAddress(" ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM ", false)).toBe("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM");
+    expect(parseAddress(" ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM ", false)).toBe(
+      "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
+    );
     expect(parseAddress("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.capital-pool", false)).toContain(".capital-pool");
-    expect(parseAddress("SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7", true)).toBe("SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7");
+    expect(parseAddress("SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7", true)).toBe(
+      "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7",
+    );
   });
 
   it("refuses bad checksums, garbage, and the other network", () => {

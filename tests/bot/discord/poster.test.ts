@@ -9,15 +9,34 @@ import { Store } from "../../../bot/storage/store";
 function setup() {
   const writes: { kind: string; payload: unknown }[] = [];
   const channel = {
-    id: "c1", client: { user: { id: "bot" } },
-    send: async (payload: unknown) => { writes.push({ kind: "send", payload }); return { id: `m${writes.length}`, channelId: "c1" } as Message; },
-    messages: { edit: async (_id: string, payload: unknown) => { writes.push({ kind: "edit", payload }); }, fetch: async () => ({ find: () => undefined }) },
+    id: "c1",
+    client: { user: { id: "bot" } },
+    send: async (payload: unknown) => {
+      writes.push({ kind: "send", payload });
+      return { id: `m${writes.length}`, channelId: "c1" } as Message;
+    },
+    messages: {
+      edit: async (_id: string, payload: unknown) => {
+        writes.push({ kind: "edit", payload });
+      },
+      fetch: async () => ({ find: () => undefined }),
+    },
   } as unknown as TextChannel;
-  const client = { channels: { fetch: async (id: string) => { if (id !== "c1") throw new Error("Unknown Channel"); return channel; } } } as unknown as Client;
+  const client = {
+    channels: {
+      fetch: async (id: string) => {
+        if (id !== "c1") throw new Error("Unknown Channel");
+        return channel;
+      },
+    },
+  } as unknown as Client;
   const paced: string[] = [];
   const pacer = new ChannelPacer();
   const run = pacer.run.bind(pacer);
-  pacer.run = <T>(id: string, task: () => Promise<T>) => { paced.push(id); return run(id, task); };
+  pacer.run = <T>(id: string, task: () => Promise<T>) => {
+    paced.push(id);
+    return run(id, task);
+  };
   const store = new Store(":memory:");
   return { poster: new Poster(client, store, pino({ level: "silent" }), pacer), store, writes, paced };
 }

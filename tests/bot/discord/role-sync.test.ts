@@ -28,8 +28,11 @@ const assessors = () => s.discord.role("assessors").id;
 const rolesOf = (userId: string) => s.discord.guild.members.get(userId)!.roles;
 const sync = (onlyUserId?: string) => syncAssessorRoles(s.bot.client, s.bot.ctx, onlyUserId);
 /** Role changes the bot asked Discord for since `from`, as "PUT user role". */
-const roleRequests = (from: number) => s.discord.requests.slice(from).filter((r) => /\/members\/\d+\/roles\/\d+$/.test(r.path))
-  .map((r) => `${r.method} ${r.path.split("/")[4]} ${r.path.split("/")[6]}`);
+const roleRequests = (from: number) =>
+  s.discord.requests
+    .slice(from)
+    .filter((r) => /\/members\/\d+\/roles\/\d+$/.test(r.path))
+    .map((r) => `${r.method} ${r.path.split("/")[4]} ${r.path.split("/")[6]}`);
 
 describe("the assessor role sync", () => {
   it("gives the assessor role to a linked member with stake and touches none of their other roles", async () => {
@@ -82,7 +85,12 @@ describe("the assessor role sync", () => {
       expect(await sync()).toEqual({ added: 0, removed: 0, skipped: 1 });
       expect(roleRequests(from)).toEqual([]);
       expect(rolesOf(frank)).toContain(assessors());
-      expect(s.logs.some((l) => l.includes("assessor role sync skipped: the role is not safe to manage") && l.includes("Administrator"))).toBe(true);
+      expect(
+        s.logs.some(
+          (l) =>
+            l.includes("assessor role sync skipped: the role is not safe to manage") && l.includes("Administrator"),
+        ),
+      ).toBe(true);
     } finally {
       s.discord.updateRole(assessors(), { permissions: "0" });
     }

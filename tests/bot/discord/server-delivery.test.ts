@@ -4,7 +4,10 @@ import { deliverToEach } from "../../../bot/discord/server-delivery";
 import type { Logger } from "../../../bot/logger";
 
 const refusal = (code: number, status: number) =>
-  new DiscordAPIError({ code, message: "Missing Permissions" }, code, status, "POST", "/channels/1/messages", { files: undefined, body: undefined });
+  new DiscordAPIError({ code, message: "Missing Permissions" }, code, status, "POST", "/channels/1/messages", {
+    files: undefined,
+    body: undefined,
+  });
 const logger = () => {
   const warnings: unknown[] = [];
   return { warnings, log: { warn: (o: unknown) => warnings.push(o) } as unknown as Logger };
@@ -15,7 +18,10 @@ describe("delivery to each server", () => {
     const { warnings, log } = logger();
     const delivered: string[] = [];
     const targets = [{ guildId: "a" }, { guildId: "refusing" }, { guildId: "b" }];
-    const deliver = async (t: { guildId: string }) => { if (t.guildId === "refusing") throw refusal(50013, 403); delivered.push(t.guildId); };
+    const deliver = async (t: { guildId: string }) => {
+      if (t.guildId === "refusing") throw refusal(50013, 403);
+      delivered.push(t.guildId);
+    };
     await deliverToEach(log, targets, "alert", deliver);
     await deliverToEach(log, targets, "another alert", deliver);
     expect(delivered).toEqual(["a", "b", "a", "b"]);
@@ -27,16 +33,22 @@ describe("delivery to each server", () => {
     const { log } = logger();
     const delivered: string[] = [];
     const outage = new Error("connect ECONNREFUSED");
-    await expect(deliverToEach(log, [{ guildId: "down" }, { guildId: "up" }], "alert", async (t) => {
-      if (t.guildId === "down") throw outage;
-      delivered.push(t.guildId);
-    })).rejects.toBe(outage);
+    await expect(
+      deliverToEach(log, [{ guildId: "down" }, { guildId: "up" }], "alert", async (t) => {
+        if (t.guildId === "down") throw outage;
+        delivered.push(t.guildId);
+      }),
+    ).rejects.toBe(outage);
     expect(delivered).toEqual(["up"]);
   });
 
   it("treats a server error (5xx) as passing, never as a refusal", async () => {
     const { warnings, log } = logger();
-    await expect(deliverToEach(log, [{ guildId: "g" }], "alert", async () => { throw refusal(0, 500); })).rejects.toBeInstanceOf(DiscordAPIError);
+    await expect(
+      deliverToEach(log, [{ guildId: "g" }], "alert", async () => {
+        throw refusal(0, 500);
+      }),
+    ).rejects.toBeInstanceOf(DiscordAPIError);
     expect(warnings).toEqual([]);
   });
 });

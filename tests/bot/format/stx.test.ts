@@ -17,11 +17,13 @@ describe("formatStx", () => {
   });
 
   it("round-trips any amount", () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 20n }), (micro) => {
-      const text = formatStx(micro).replace(" STX", "").replaceAll(",", "");
-      const [whole, fraction = ""] = text.split(".");
-      expect(BigInt(whole!) * 1_000_000n + BigInt(fraction.padEnd(6, "0"))).toBe(micro);
-    }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 20n }), (micro) => {
+        const text = formatStx(micro).replace(" STX", "").replaceAll(",", "");
+        const [whole, fraction = ""] = text.split(".");
+        expect(BigInt(whole!) * 1_000_000n + BigInt(fraction.padEnd(6, "0"))).toBe(micro);
+      }),
+    );
   });
 });
 

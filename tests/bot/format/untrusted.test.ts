@@ -12,7 +12,13 @@ describe("discordText", () => {
 
   it("neutralises @everyone, @here, user, role and channel mentions", () => {
     const shown = discordText("@everyone @here <@123456789012345678> <@&123456789012345678> <#123456789012345678>");
-    for (const mention of ["@everyone", "@here", "<@123456789012345678>", "<@&123456789012345678>", "<#123456789012345678>"]) {
+    for (const mention of [
+      "@everyone",
+      "@here",
+      "<@123456789012345678>",
+      "<@&123456789012345678>",
+      "<#123456789012345678>",
+    ]) {
       expect(shown).not.toContain(mention);
     }
   });
@@ -29,8 +35,14 @@ describe("discordLink", () => {
   it("links only https, and ipfs through the gateway", () => {
     expect(safeLinkTarget("https://evidence.example/a.tar.gz")).toBe("https://evidence.example/a.tar.gz");
     expect(safeLinkTarget("ipfs://bafybeigdyrzt")).toBe("https://ipfs.io/ipfs/bafybeigdyrzt");
-    for (const hostile of ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
-      "http://plain.example", "not a url"]) {
+    for (const hostile of [
+      "javascript:alert(1)",
+      "JAVASCRIPT:alert(1)",
+      "data:text/html,<script>x</script>",
+      "vbscript:x",
+      "http://plain.example",
+      "not a url",
+    ]) {
       expect(safeLinkTarget(hostile)).toBeNull();
       expect(discordLink("bundle", hostile)).not.toMatch(/\]\(/);
     }

@@ -28,10 +28,27 @@ describe("the store", () => {
     store.follow("g1", 2, true);
     store.follow("g1", 2, true);
     store.updateSettings("g2", { alertChannelId: "c2" });
-    expect(store.settings("g1")).toEqual({ guildId: "g1", alertChannelId: "c1", assessorRoleId: "r1", feedChannelId: "f1", followed: [2] });
-    expect(store.settings("g3")).toEqual({ guildId: "g3", alertChannelId: null, assessorRoleId: null, feedChannelId: null, followed: [] });
+    expect(store.settings("g1")).toEqual({
+      guildId: "g1",
+      alertChannelId: "c1",
+      assessorRoleId: "r1",
+      feedChannelId: "f1",
+      followed: [2],
+    });
+    expect(store.settings("g3")).toEqual({
+      guildId: "g3",
+      alertChannelId: null,
+      assessorRoleId: null,
+      feedChannelId: null,
+      followed: [],
+    });
     // g2 follows nothing, so it wants every protocol; g1 only protocol 2.
-    expect(store.guildsFollowing(2).map((s) => s.guildId).sort()).toEqual(["g1", "g2"]);
+    expect(
+      store
+        .guildsFollowing(2)
+        .map((s) => s.guildId)
+        .sort(),
+    ).toEqual(["g1", "g2"]);
     expect(store.guildsFollowing(5).map((s) => s.guildId)).toEqual(["g2"]);
     store.follow("g1", 2, false);
     expect(store.settings("g1").followed).toEqual([]);
@@ -86,8 +103,11 @@ describe("the store's wallet links", () => {
     expect(store.linkedWallet("u1")).toBeNull();
     expect(store.linkedWallets()).toEqual([{ discordUserId: "u2", address: "ST1" }]);
     // The database itself refuses a second account on the same address.
-    expect(() => store.db.prepare("INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES ('u3', 'ST1', 0)").run())
-      .toThrow(/UNIQUE constraint failed: linked_wallets.address/);
+    expect(() =>
+      store.db
+        .prepare("INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES ('u3', 'ST1', 0)")
+        .run(),
+    ).toThrow(/UNIQUE constraint failed: linked_wallets.address/);
   });
 
   it("keeps a wallet private until its member chooses to show it, and private again when they link another", () => {
@@ -149,14 +169,22 @@ describe("the store's wallet links", () => {
     old.pragma("user_version = 2");
     old.prepare("INSERT INTO guild_settings (guild_id, assessor_role_id, updated_at) VALUES ('g1', 'r1', 0)").run();
     const link = old.prepare("INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)");
-    link.run("old", "ST1", 1); link.run("new", "ST1", 2); link.run("other", "ST2", 1);
-    const nonce = old.prepare("INSERT INTO link_nonces (nonce, discord_user_id, expires_at, used_at) VALUES (?, ?, ?, ?)");
-    nonce.run("a", "u1", 100, null); nonce.run("b", "u1", 200, null); nonce.run("c", "u2", 200, 150);
+    link.run("old", "ST1", 1);
+    link.run("new", "ST1", 2);
+    link.run("other", "ST2", 1);
+    const nonce = old.prepare(
+      "INSERT INTO link_nonces (nonce, discord_user_id, expires_at, used_at) VALUES (?, ?, ?, ?)",
+    );
+    nonce.run("a", "u1", 100, null);
+    nonce.run("b", "u1", 200, null);
+    nonce.run("c", "u2", 200, 150);
     old.close();
     const store = new Store(`${path}.v2`);
     expect(store.version).toBe(MIGRATIONS.length);
-    expect(store.linkedWallets().sort((a, b) => a.discordUserId.localeCompare(b.discordUserId)))
-      .toEqual([{ discordUserId: "new", address: "ST1" }, { discordUserId: "other", address: "ST2" }]);
+    expect(store.linkedWallets().sort((a, b) => a.discordUserId.localeCompare(b.discordUserId))).toEqual([
+      { discordUserId: "new", address: "ST1" },
+      { discordUserId: "other", address: "ST2" },
+    ]);
     expect(store.roleGrants("g1", "r1").sort()).toEqual(["new", "old", "other"]);
     expect(store.db.prepare("SELECT nonce FROM link_nonces").all()).toEqual([{ nonce: "b" }]);
   });
@@ -170,7 +198,8 @@ describe("the store's files", () => {
     const store = new Store(path);
     store.updateSettings("g1", { alertChannelId: "c1" });
     expect(mode(dirname(path))).toBe(0o700);
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect({ file, mode: mode(file) }).toEqual({ file, mode: 0o600 });
+    for (const file of [path, `${path}-wal`, `${path}-shm`])
+      expect({ file, mode: mode(file) }).toEqual({ file, mode: 0o600 });
     store.close();
   });
 
@@ -181,7 +210,8 @@ describe("the store's files", () => {
     older.updateSettings("g1", { alertChannelId: "c1" });
     for (const file of [path, `${path}-wal`, `${path}-shm`]) chmodSync(file, 0o644);
     const store = new Store(path);
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect({ file, mode: mode(file) }).toEqual({ file, mode: 0o600 });
+    for (const file of [path, `${path}-wal`, `${path}-shm`])
+      expect({ file, mode: mode(file) }).toEqual({ file, mode: 0o600 });
     expect(store.settings("g1").alertChannelId).toBe("c1");
     store.close();
     older.close();
@@ -191,7 +221,11 @@ describe("the store's files", () => {
     const path = freshPath();
     new Store(path).close();
     chmodSync(path, 0o444);
-    try { new Store(path).close(); } catch { /* refused for writing unless the tests run as root */ }
+    try {
+      new Store(path).close();
+    } catch {
+      /* refused for writing unless the tests run as root */
+    }
     expect(mode(path)).toBe(0o400);
     const folder = dirname(path);
     chmodSync(folder, 0o755);
@@ -204,7 +238,13 @@ describe("the latest votes", () => {
   it("keeps a claim's newest five votes by event order, each event once, and survives reopening", () => {
     const path = freshPath();
     const store = new Store(path);
-    for (let i = 1; i <= 7; i++) store.recordVote(1, `vote:${i}`, i, { voter: `ST${i}`, approve: i % 2 === 0, weight: BigInt(i) * 10n, txid: `0x${i}` });
+    for (let i = 1; i <= 7; i++)
+      store.recordVote(1, `vote:${i}`, i, {
+        voter: `ST${i}`,
+        approve: i % 2 === 0,
+        weight: BigInt(i) * 10n,
+        txid: `0x${i}`,
+      });
     store.recordVote(1, "vote:7", 7, { voter: "ST7", approve: false, weight: 70n, txid: "0x7" }); // the same event again
     store.recordVote(2, "vote:8", 8, { voter: "ST8", approve: true, weight: 1n, txid: "0x8" });
     store.close();

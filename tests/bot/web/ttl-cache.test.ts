@@ -16,7 +16,11 @@ describe("the web server's chain cache", () => {
 
   it("keeps no failed load, so the next caller tries again", async () => {
     const cache = new TtlCache({ ttlMs: 60_000, maxEntries: 10 });
-    await expect(cache.get("k", async () => { throw new Error("down"); })).rejects.toThrow("down");
+    await expect(
+      cache.get("k", async () => {
+        throw new Error("down");
+      }),
+    ).rejects.toThrow("down");
     expect(await cache.get("k", async () => "up")).toBe("up");
   });
 
@@ -25,7 +29,10 @@ describe("the web server's chain cache", () => {
     for (const k of ["a", "b", "c", "d", "e"]) await cache.get(k, async () => k);
     expect(cache.size).toBe(3);
     let reloaded = false;
-    await cache.get("a", async () => { reloaded = true; return "a"; });
+    await cache.get("a", async () => {
+      reloaded = true;
+      return "a";
+    });
     expect(reloaded).toBe(true);
   });
 });

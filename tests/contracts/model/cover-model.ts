@@ -11,7 +11,13 @@ export const VIRTUAL_ASSETS = 1n;
 const divCeil = (a: bigint, b: bigint) => (a === 0n ? 0n : (a - 1n) / b + 1n);
 
 export type ProtocolState = { status: "pending" | "active" | "paused"; audited: boolean };
-export type ModelPolicy = { protocolId: number; amount: bigint; endsAt: bigint; status: "active" | "expired"; capitalPremium: bigint };
+export type ModelPolicy = {
+  protocolId: number;
+  amount: bigint;
+  endsAt: bigint;
+  status: "active" | "expired";
+  capitalPremium: bigint;
+};
 export type Earning = { rate: bigint; through: bigint; unearned: bigint };
 const WEEK = 604_800n;
 const RATE_SCALE = 1_000_000_000n;
@@ -31,9 +37,17 @@ export class CoverModel {
   rewardReserve = 0n;
   coverPaused = false;
   params: Record<string, bigint> = {
-    "capacity-ratio-bps": 20_000n, "protocol-cap-bps": 5_000n, "utilization-slope-bps": 10_000n,
-    "min-deposit": 1_000_000n, "min-coverage": 1_000_000n, "min-duration-days": 14n, "max-duration-days": 365n,
-    "withdrawal-cooldown": 604_800n, "withdrawal-window": 604_800n, "waiting-period": 259_200n, "assessor-fee-bps": 500n,
+    "capacity-ratio-bps": 20_000n,
+    "protocol-cap-bps": 5_000n,
+    "utilization-slope-bps": 10_000n,
+    "min-deposit": 1_000_000n,
+    "min-coverage": 1_000_000n,
+    "min-duration-days": 14n,
+    "max-duration-days": 365n,
+    "withdrawal-cooldown": 604_800n,
+    "withdrawal-window": 604_800n,
+    "waiting-period": 259_200n,
+    "assessor-fee-bps": 500n,
     "claim-grace-period": 1_209_600n,
   };
   providers = new Map<string, Provider>();
@@ -45,7 +59,11 @@ export class CoverModel {
   earningAt(now: bigint): Earning {
     let { rate, through, unearned } = this.earning;
     for (let step = 0; step < ACCRUAL_STEPS && through < now; step++) {
-      if (rate === 0n) { through = now; unearned = 0n; break; }
+      if (rate === 0n) {
+        through = now;
+        unearned = 0n;
+        break;
+      }
       const boundary = (through / WEEK + 1n) * WEEK;
       const until = boundary < now ? boundary : now;
       const earned = (rate * (until - through)) / RATE_SCALE;
@@ -57,17 +75,32 @@ export class CoverModel {
     return { rate, through, unearned };
   }
   /** Providers' capital: the assets less the premiums not yet earned (no claims in these sequences). */
-  capital(now: bigint) { const u = this.earningAt(now).unearned; return this.totalAssets > u ? this.totalAssets - u : 0n; }
-  capacity(now: bigint) { return (this.capital(now) * this.params["capacity-ratio-bps"]!) / BPS; }
+  capital(now: bigint) {
+    const u = this.earningAt(now).unearned;
+    return this.totalAssets > u ? this.totalAssets - u : 0n;
+  }
+  capacity(now: bigint) {
+    return (this.capital(now) * this.params["capacity-ratio-bps"]!) / BPS;
+  }
   locked() {
     const byCover = divCeil(this.activeCover * BPS, this.params["capacity-ratio-bps"]!);
     const byProtocol = divCeil(this.capMark * BPS, this.params["protocol-cap-bps"]!);
     return byCover > byProtocol ? byCover : byProtocol;
   }
-  free(now: bigint) { const c = this.capital(now), l = this.locked(); return c > l ? c - l : 0n; }
-  sharesFor(amount: bigint, now: bigint) { return (amount * (this.totalShares + VIRTUAL_SHARES)) / (this.capital(now) + VIRTUAL_ASSETS); }
-  valueOf(shares: bigint, now: bigint) { return (shares * (this.capital(now) + VIRTUAL_ASSETS)) / (this.totalShares + VIRTUAL_SHARES); }
-  provider(who: string): Provider { return this.providers.get(who) ?? { shares: 0n, pending: 0n, requestedAt: 0n }; }
+  free(now: bigint) {
+    const c = this.capital(now),
+      l = this.locked();
+    return c > l ? c - l : 0n;
+  }
+  sharesFor(amount: bigint, now: bigint) {
+    return (amount * (this.totalShares + VIRTUAL_SHARES)) / (this.capital(now) + VIRTUAL_ASSETS);
+  }
+  valueOf(shares: bigint, now: bigint) {
+    return (shares * (this.capital(now) + VIRTUAL_ASSETS)) / (this.totalShares + VIRTUAL_SHARES);
+  }
+  provider(who: string): Provider {
+    return this.providers.get(who) ?? { shares: 0n, pending: 0n, requestedAt: 0n };
+  }
 
   /** Expected outcome of deposit: ["ok", shares] or ["err", code]. */
   deposit(who: string, amount: bigint, balance: bigint, now: bigint): ["ok" | "err", bigint] {
@@ -76,12 +109,16 @@ export class CoverModel {
     if (e.through !== now) return ["err", 3015n];
     // A wiped-out pool (over 10^8 shares per micro-STX) starts a new share epoch: old holdings are void.
     const capital = this.capital(now);
-    const wipedOut = this.totalShares > 0n && this.totalShares + VIRTUAL_SHARES > (capital + VIRTUAL_ASSETS) * 100_000_000n;
+    const wipedOut =
+      this.totalShares > 0n && this.totalShares + VIRTUAL_SHARES > (capital + VIRTUAL_ASSETS) * 100_000_000n;
     const shares = wipedOut ? (amount * VIRTUAL_SHARES) / (capital + VIRTUAL_ASSETS) : this.sharesFor(amount, now);
     if (shares === 0n) return ["err", 3002n];
     if (amount > balance) return ["err", 3007n];
     this.earning = e;
-    if (wipedOut) { this.totalShares = 0n; this.providers.clear(); }
+    if (wipedOut) {
+      this.totalShares = 0n;
+      this.providers.clear();
+    }
     const p = this.provider(who);
     this.providers.set(who, { ...p, shares: p.shares + shares });
     this.totalAssets += amount;
@@ -111,7 +148,8 @@ export class CoverModel {
     if (p.pending === 0n) return ["err", 3004n];
     if (e.through !== now) return ["err", 3015n];
     if (now < p.requestedAt + this.params["withdrawal-cooldown"]!) return ["err", 3005n];
-    if (now >= p.requestedAt + this.params["withdrawal-cooldown"]! + this.params["withdrawal-window"]!) return ["err", 3012n];
+    if (now >= p.requestedAt + this.params["withdrawal-cooldown"]! + this.params["withdrawal-window"]!)
+      return ["err", 3012n];
     if (amount === 0n) return ["err", 3008n];
     if (amount > this.free(now)) return ["err", 3006n];
     this.earning = e;
@@ -122,8 +160,15 @@ export class CoverModel {
   }
 
   /** Mirrors `quote` + `purchase-coverage`; `rateBps` is the protocol's current rate from the chain. */
-  purchase(protocolId: number, amount: bigint, days: bigint, maxPremium: bigint, rateBps: bigint, now: bigint,
-    balance: bigint): ["ok" | "err", bigint] {
+  purchase(
+    protocolId: number,
+    amount: bigint,
+    days: bigint,
+    maxPremium: bigint,
+    rateBps: bigint,
+    now: bigint,
+    balance: bigint,
+  ): ["ok" | "err", bigint] {
     if (this.coverPaused) return ["err", 4001n];
     const protocol = this.protocols.get(protocolId);
     if (!protocol) return ["err", 2002n];
@@ -138,8 +183,14 @@ export class CoverModel {
     const capital = this.capital(now);
     const capacity = this.capacity(now);
     const protocolAfter = (this.protocolCover.get(protocolId) ?? 0n) + amount;
-    const premium = expectedPremium({ amount, days, rateBps, activeCover: this.activeCover, capacity,
-      slopeBps: this.params["utilization-slope-bps"]! });
+    const premium = expectedPremium({
+      amount,
+      days,
+      rateBps,
+      activeCover: this.activeCover,
+      capacity,
+      slopeBps: this.params["utilization-slope-bps"]!,
+    });
     // The pool takes the premium (and may find the buyer short of it) when the cover fits its capacity and
     // the buyer's maximum; the per-protocol cap is checked after, by the ledger.
     if (this.activeCover + amount <= capacity && premium <= maxPremium && premium > balance) return ["err", 3007n];
@@ -176,12 +227,17 @@ export class CoverModel {
 
   /** The protocols with cover, in id order: the complete proof refresh-protocol-cap takes. */
   coveredProtocols(): number[] {
-    return [...this.protocolCover].filter(([, cover]) => cover > 0n).map(([id]) => id).sort((a, b) => a - b);
+    return [...this.protocolCover]
+      .filter(([, cover]) => cover > 0n)
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
   }
 
   refreshCap(list: number[]): ["ok" | "err", bigint] {
     const covered = this.coveredProtocols();
-    let last = 0, max = 0n, ok = true;
+    let last = 0,
+      max = 0n,
+      ok = true;
     for (const id of list) {
       const cover = this.protocolCover.get(id) ?? 0n;
       ok = ok && id > last && cover > 0n;

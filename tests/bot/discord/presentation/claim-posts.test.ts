@@ -3,26 +3,80 @@ import type { ProtocolEvent } from "../../../../bot/chain/events";
 import type { Claim } from "../../../../bot/chain/protocol-reader";
 import { Links } from "../../../../bot/discord/presentation/links";
 import {
-  alertOpening, capitalText, claimAlertBody, claimAlertText, councilText, outcomeText, purchaseText,
+  alertOpening,
+  capitalText,
+  claimAlertBody,
+  claimAlertText,
+  councilText,
+  outcomeText,
+  purchaseText,
 } from "../../../../bot/discord/presentation/claim-posts";
 import { quorumProgress, reminderText } from "../../../../bot/discord/presentation/reminders";
 
 const STX = 1_000_000n;
-const links = new Links({ network: "testnet", apiUrl: "https://api.testnet.hiro.so", deployer: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
-  explorerChain: "testnet", timeoutMs: 1_000 } as never, "https://bot.example");
+const links = new Links(
+  {
+    network: "testnet",
+    apiUrl: "https://api.testnet.hiro.so",
+    deployer: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM",
+    explorerChain: "testnet",
+    timeoutMs: 1_000,
+  } as never,
+  "https://bot.example",
+);
 const who = "ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG";
-const claim = (c: Partial<Claim> = {}): Claim => ({
-  id: 4n, policyId: 1n, protocolId: 1n, claimant: who, amount: 50_000n * STX, deductible: 5_000n * STX, payable: 45_000n * STX,
-  incidentTime: 0n, description: "Drained", evidenceHash: "0xaa", evidenceUri: "https://e.example/x", bond: 500n * STX, submittedAt: 0n,
-  votingEndsAt: 1_800_000_000n, totalStake: 1_000_000n * STX, quorumStake: 100_000n * STX, approvalBps: 6_000n, large: false, minVoters: 3n,
-  approveWeight: 0n, denyWeight: 0n, votedStake: 0n, approveCount: 0n, denyCount: 0n, status: "voting", decidedBy: "", vetoEndsAt: 0n,
-  rewardPot: 0n, winningWeight: 0n, paid: 0n, vetoReason: null, council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
-  voterCount: 0n, quorumReached: false, ...c,
-} as Claim);
+const claim = (c: Partial<Claim> = {}): Claim =>
+  ({
+    id: 4n,
+    policyId: 1n,
+    protocolId: 1n,
+    claimant: who,
+    amount: 50_000n * STX,
+    deductible: 5_000n * STX,
+    payable: 45_000n * STX,
+    incidentTime: 0n,
+    description: "Drained",
+    evidenceHash: "0xaa",
+    evidenceUri: "https://e.example/x",
+    bond: 500n * STX,
+    submittedAt: 0n,
+    votingEndsAt: 1_800_000_000n,
+    totalStake: 1_000_000n * STX,
+    quorumStake: 100_000n * STX,
+    approvalBps: 6_000n,
+    large: false,
+    minVoters: 3n,
+    approveWeight: 0n,
+    denyWeight: 0n,
+    votedStake: 0n,
+    approveCount: 0n,
+    denyCount: 0n,
+    status: "voting",
+    decidedBy: "",
+    vetoEndsAt: 0n,
+    rewardPot: 0n,
+    winningWeight: 0n,
+    paid: 0n,
+    vetoReason: null,
+    council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
+    voterCount: 0n,
+    quorumReached: false,
+    ...c,
+  }) as Claim;
 const event = <E extends ProtocolEvent>(e: Omit<E, "contractId" | "index" | "txid">) =>
   ({ contractId: "ST1.claims-assessment", index: 9, txid: `0x${"ab".repeat(32)}`, ...e }) as E;
-const decided = { claimId: 4n, policyId: 1n, protocolId: 1n, claimant: who, amount: 50_000n * STX, payable: 45_000n * STX, decidedBy: "vote",
-  approveWeight: 150_000n * STX, denyWeight: 30_000n * STX, voterCount: 3n };
+const decided = {
+  claimId: 4n,
+  policyId: 1n,
+  protocolId: 1n,
+  claimant: who,
+  amount: 50_000n * STX,
+  payable: 45_000n * STX,
+  decidedBy: "vote",
+  approveWeight: 150_000n * STX,
+  denyWeight: 30_000n * STX,
+  voterCount: 3n,
+};
 
 describe("the claim feed's posts", () => {
   it("open the alert with the claim, and recognise that opening again with or without a role mention", () => {
@@ -35,68 +89,154 @@ describe("the claim feed's posts", () => {
 
   it("give the alert vote buttons that close with the vote, and no evidence button for a link that is not https", () => {
     type Button = { label: string; disabled?: boolean; url: string };
-    const buttons = (c: Claim) => (claimAlertBody(c, "x", [], links).components![0] as unknown as { toJSON(): { components: Button[] } })
-      .toJSON().components;
+    const buttons = (c: Claim) =>
+      (claimAlertBody(c, "x", [], links).components![0] as unknown as { toJSON(): { components: Button[] } }).toJSON()
+        .components;
     const open = buttons(claim());
-    expect(open.map((b) => [b.label, Boolean(b.disabled)])).toEqual([["Approve", false], ["Deny", false], ["Evidence", false]]);
+    expect(open.map((b) => [b.label, Boolean(b.disabled)])).toEqual([
+      ["Approve", false],
+      ["Deny", false],
+      ["Evidence", false],
+    ]);
     expect(open[0]!.url).toBe("https://bot.example/vote/4?choice=approve");
     const closed = buttons(claim({ status: "denied", evidenceUri: "javascript:alert(1)" }));
-    expect(closed.map((b) => [b.label, Boolean(b.disabled)])).toEqual([["Approve", true], ["Deny", true]]);
+    expect(closed.map((b) => [b.label, Boolean(b.disabled)])).toEqual([
+      ["Approve", true],
+      ["Deny", true],
+    ]);
   });
 
   it("list the latest votes in the alert", () => {
     const body = claimAlertBody(claim(), "x", [{ voter: who, approve: false, weight: 10n * STX, txid: "0x01" }], links);
-    const field = (body.embeds![0] as { toJSON(): { fields: { name: string; value: string }[] } }).toJSON().fields.find((f) => f.name === "Latest votes");
-    expect(field?.value).toMatch(/^👎 ST2CY5…K9AG · 10 STX · \[transaction\]\(https:\/\/explorer\.hiro\.so\/txid\/0x01\?chain=testnet\)$/);
+    const field = (body.embeds![0] as { toJSON(): { fields: { name: string; value: string }[] } })
+      .toJSON()
+      .fields.find((f) => f.name === "Latest votes");
+    expect(field?.value).toMatch(
+      /^👎 ST2CY5…K9AG · 10 STX · \[transaction\]\(https:\/\/explorer\.hiro\.so\/txid\/0x01\?chain=testnet\)$/,
+    );
   });
 
   it("say an approval's tally with shares, the payable amount and the veto deadline", () => {
-    expect(outcomeText(event({ topic: "claim-approved", data: { ...decided, status: 4n, vetoEndsAt: 1_800_086_400n, votedStake: 0n,
-      quorumStake: 0n, minVoters: 3n } as never }), links)).toBe("✅ Claim #4 approved by vote: 150,000 STX for (83.33%), 30,000 STX against, "
-      + "3 votes. 45,000 STX is payable <t:1800086400:R> unless the council vetoes it.");
+    expect(
+      outcomeText(
+        event({
+          topic: "claim-approved",
+          data: {
+            ...decided,
+            status: 4n,
+            vetoEndsAt: 1_800_086_400n,
+            votedStake: 0n,
+            quorumStake: 0n,
+            minVoters: 3n,
+          } as never,
+        }),
+        links,
+      ),
+    ).toBe(
+      "✅ Claim #4 approved by vote: 150,000 STX for (83.33%), 30,000 STX against, " +
+        "3 votes. 45,000 STX is payable <t:1800086400:R> unless the council vetoes it.",
+    );
   });
 
   it("say where a denied claim's bond goes", () => {
-    expect(outcomeText(event({ topic: "claim-denied", data: { ...decided, decidedBy: "council", status: 5n, bondForfeited: 500n * STX,
-      bondToPool: 100n * STX } as never }), links)).toMatch(/denied by the council: .* The claimant's bond of 500 STX is forfeited: 400 STX to the assessors who voted to deny, 100 STX to the pool\.$/);
+    expect(
+      outcomeText(
+        event({
+          topic: "claim-denied",
+          data: {
+            ...decided,
+            decidedBy: "council",
+            status: 5n,
+            bondForfeited: 500n * STX,
+            bondToPool: 100n * STX,
+          } as never,
+        }),
+        links,
+      ),
+    ).toMatch(
+      /denied by the council: .* The claimant's bond of 500 STX is forfeited: 400 STX to the assessors who voted to deny, 100 STX to the pool\.$/,
+    );
   });
 
   it("tell a missed quorum by stake from one missed by the number of voters", () => {
     const base = { ...decided, status: 2n, quorumStake: 100_000n * STX, minVoters: 3n };
-    expect(outcomeText(event({ topic: "claim-escalated", data: { ...base, votedStake: 50_000n * STX } as never }), links))
-      .toMatch(/^⚖️ Claim #4 did not reach quorum \(50,000 STX of 100,000 STX stake voted\): the council decides\./);
-    expect(outcomeText(event({ topic: "claim-escalated", data: { ...base, votedStake: 180_000n * STX, voterCount: 2n } as never }), links))
-      .toContain("stake voted, but 2 of the 3 different voters needed)");
-    expect(outcomeText(event({ topic: "claim-escalated", data: { ...base, status: 3n, votedStake: 180_000n * STX } as never }), links))
-      .toContain("as a large claim it now needs the council's sign-off");
+    expect(
+      outcomeText(event({ topic: "claim-escalated", data: { ...base, votedStake: 50_000n * STX } as never }), links),
+    ).toMatch(/^⚖️ Claim #4 did not reach quorum \(50,000 STX of 100,000 STX stake voted\): the council decides\./);
+    expect(
+      outcomeText(
+        event({ topic: "claim-escalated", data: { ...base, votedStake: 180_000n * STX, voterCount: 2n } as never }),
+        links,
+      ),
+    ).toContain("stake voted, but 2 of the 3 different voters needed)");
+    expect(
+      outcomeText(
+        event({ topic: "claim-escalated", data: { ...base, status: 3n, votedStake: 180_000n * STX } as never }),
+        links,
+      ),
+    ).toContain("as a large claim it now needs the council's sign-off");
   });
 
   it("say a payout, with the shortfall only when there is one", () => {
     const paid = { ...decided, status: 7n, paid: 45_000n * STX, deductible: 5_000n * STX, shortfall: 0n };
     expect(outcomeText(event({ topic: "claim-paid", data: paid as never }), links)).not.toContain("short");
-    expect(outcomeText(event({ topic: "claim-paid", data: { ...paid, shortfall: 1_000n * STX } as never }), links))
-      .toContain(", 1,000 STX short: the pool could not pay in full)");
+    expect(
+      outcomeText(event({ topic: "claim-paid", data: { ...paid, shortfall: 1_000n * STX } as never }), links),
+    ).toContain(", 1,000 STX short: the pool could not pay in full)");
   });
 
   it("count council signatures against the threshold", () => {
-    expect(councilText(event({ topic: "council-claim-signed", data: { claimId: 4n, member: who, approve: false, approvals: 1n, denials: 2n,
-      threshold: 3n } }))).toBe("🖋️ Council member ST2CY5…K9AG signed to deny (2 of 3).");
-    expect(councilText(event({ topic: "council-veto-signed", data: { claimId: 4n, member: who, reasonHash: "0x00", vetoes: 1n, threshold: 2n } })))
-      .toBe("🛑 Council member ST2CY5…K9AG signed a veto (1 of 2).");
+    expect(
+      councilText(
+        event({
+          topic: "council-claim-signed",
+          data: { claimId: 4n, member: who, approve: false, approvals: 1n, denials: 2n, threshold: 3n },
+        }),
+      ),
+    ).toBe("🖋️ Council member ST2CY5…K9AG signed to deny (2 of 3).");
+    expect(
+      councilText(
+        event({
+          topic: "council-veto-signed",
+          data: { claimId: 4n, member: who, reasonHash: "0x00", vetoes: 1n, threshold: 2n },
+        }),
+      ),
+    ).toBe("🛑 Council member ST2CY5…K9AG signed a veto (1 of 2).");
   });
 
   it("tell purchases and capital movements in the feed", () => {
-    expect(purchaseText({ holder: who, protocolId: 3n, coverageAmount: 10_000n * STX, durationDays: 30n, policyId: 8n, premium: 25n * STX } as never, null))
-      .toBe("🛡️ ST2CY5…K9AG bought 10,000 STX of cover on **protocol #3** for 30 days (policy #8, premium 25 STX).");
-    expect(capitalText(event({ topic: "capital-withdrawn", data: { provider: who, amount: 5n * STX, totalCapital: 95n * STX } as never })))
-      .toBe("🏦 ST2CY5…K9AG withdrew 5 STX; pool capital is now 95 STX.");
+    expect(
+      purchaseText(
+        {
+          holder: who,
+          protocolId: 3n,
+          coverageAmount: 10_000n * STX,
+          durationDays: 30n,
+          policyId: 8n,
+          premium: 25n * STX,
+        } as never,
+        null,
+      ),
+    ).toBe("🛡️ ST2CY5…K9AG bought 10,000 STX of cover on **protocol #3** for 30 days (policy #8, premium 25 STX).");
+    expect(
+      capitalText(
+        event({
+          topic: "capital-withdrawn",
+          data: { provider: who, amount: 5n * STX, totalCapital: 95n * STX } as never,
+        }),
+      ),
+    ).toBe("🏦 ST2CY5…K9AG withdrew 5 STX; pool capital is now 95 STX.");
   });
 });
 
 describe("reminders", () => {
   it("say how far the vote is from quorum: stake, then voters, then reached", () => {
-    expect(quorumProgress(claim({ votedStake: 50_000n * STX }))).toBe("50,000 STX of 100,000 STX stake has voted (50% of quorum): 50,000 STX more is needed.");
-    expect(quorumProgress(claim({ votedStake: 100_000n * STX, voterCount: 2n }))).toBe("Enough stake has voted, but quorum needs 3 different voters: 1 more is needed.");
+    expect(quorumProgress(claim({ votedStake: 50_000n * STX }))).toBe(
+      "50,000 STX of 100,000 STX stake has voted (50% of quorum): 50,000 STX more is needed.",
+    );
+    expect(quorumProgress(claim({ votedStake: 100_000n * STX, voterCount: 2n }))).toBe(
+      "Enough stake has voted, but quorum needs 3 different voters: 1 more is needed.",
+    );
     expect(quorumProgress(claim({ votedStake: 100_000n * STX, voterCount: 3n }))).toMatch(/^Quorum is reached/);
     expect(reminderText(claim(), null)).toMatch(/^⏰ Voting on claim #4 closes <t:1800000000:R>\. /);
     expect(reminderText(claim(), "9")).toMatch(/^<@&9> ⏰/);
