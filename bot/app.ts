@@ -1,6 +1,6 @@
 import { Client, DiscordjsError, DiscordjsErrorCodes, Events, GatewayIntentBits } from "discord.js";
 import type { Config } from "./config";
-import { ConfigError, secretsOf } from "./config";
+import { ConfigError, DEFAULT_STARTUP_ATTEMPTS, secretsOf } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { openStore } from "./storage/open-store";
 import { StacksClient, resilientFetch } from "./chain/stacks-client";
@@ -103,7 +103,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       // Before anything listens or logs in: an unreachable chain is a configuration error, said in one line.
       await waitForChain({
         apiUrl: config.stacks.apiUrl,
-        attempts: config.stacks.startupAttempts ?? 8,
+        attempts: config.stacks.startupAttempts ?? DEFAULT_STARTUP_ATTEMPTS,
         fetch: resilientFetch({
           apiUrl: config.stacks.apiUrl,
           apiKey: config.stacks.apiKey,

@@ -15,6 +15,22 @@ const NETWORK_URLS = {
 } as const;
 const EXPLORER_CHAINS = { mainnet: "mainnet", testnet: "testnet", devnet: "devnet" } as const;
 
+/** The exit code for a configuration error (EX_CONFIG in sysexits.h). */
+export const EX_CONFIG = 78;
+// The defaults of the settings below; the parts of the bot that take these settings default to them too.
+export const DEFAULT_CHAIN_TIMEOUT_MS = 8_000;
+export const DEFAULT_STARTUP_ATTEMPTS = 8;
+export const DEFAULT_EVENT_POLL_MS = 5_000;
+export const DEFAULT_EDIT_WINDOW_MS = 2_000;
+const DEFAULT_WEB_PORT = 8787;
+const MAX_STARTUP_ATTEMPTS = 20;
+const PORT_MAX = 65_535;
+/** Far below a real token's length: refuses only what cannot be one. */
+const TOKEN_MIN_LENGTH = 20;
+const API_KEY_MIN_LENGTH = 8;
+/** The shortest timeout or interval accepted. */
+const MIN_INTERVAL_MS = 100;
+
 const snowflake = z.string().regex(/^\d{17,20}$/, "a Discord id (17 to 20 digits)");
 const httpUrl = z.string().refine((v) => {
   try {
@@ -40,9 +56,11 @@ const privateKey = z
       return false;
     }
   }, "a valid secp256k1 private key (not zero, and below the curve order)");
+const milliseconds = (fallback: number) =>
+  z.coerce.number().int("a whole number of milliseconds").min(MIN_INTERVAL_MS, "at least 100 ms").default(fallback);
 
 const schema = z.object({
-  DISCORD_TOKEN: z.string().min(20, "the bot token from the Discord developer portal"),
+  DISCORD_TOKEN: z.string().min(TOKEN_MIN_LENGTH, "the bot token from the Discord developer portal"),
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: httpUrl.optional(),
@@ -62,7 +80,7 @@ const schema = z.object({
         return true;
       }
     }, "a URL without user:password@ (fetch cannot send it; use STACKS_API_KEY, or the provider's key in the path or query)"),
-  STACKS_API_KEY: z.string().min(8, "a Hiro API key").optional(),
+  STACKS_API_KEY: z.string().min(API_KEY_MIN_LENGTH, "a Hiro API key").optional(),
   CONTRACT_DEPLOYER: z
     .string()
     .refine((v) => validateStacksAddress(v), "the Stacks address that deployed the contracts"),
@@ -71,21 +89,21 @@ const schema = z.object({
     .number()
     .int("a port number (0-65535)")
     .min(0, "a port number (0-65535)")
-    .max(65_535, "a port number (0-65535)")
-    .default(8787),
+    .max(PORT_MAX, "a port number (0-65535)")
+    .default(DEFAULT_WEB_PORT),
   EXPLORER_API_URL: publicHttpUrl.optional(),
   KEEPER_PRIVATE_KEY: privateKey.optional(),
   DATABASE_PATH: z.string().min(1, "a file path").default("data/bot.sqlite"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  CHAIN_TIMEOUT_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(8_000),
+  CHAIN_TIMEOUT_MS: milliseconds(DEFAULT_CHAIN_TIMEOUT_MS),
   CHAIN_STARTUP_ATTEMPTS: z.coerce
     .number()
     .int("a whole number from 1 to 20")
     .min(1, "a whole number from 1 to 20")
-    .max(20, "a whole number from 1 to 20")
-    .default(8),
-  EVENT_POLL_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(5_000),
-  EDIT_WINDOW_MS: z.coerce.number().int("a whole number of milliseconds").min(100, "at least 100 ms").default(2_000),
+    .max(MAX_STARTUP_ATTEMPTS, "a whole number from 1 to 20")
+    .default(DEFAULT_STARTUP_ATTEMPTS),
+  EVENT_POLL_MS: milliseconds(DEFAULT_EVENT_POLL_MS),
+  EDIT_WINDOW_MS: milliseconds(DEFAULT_EDIT_WINDOW_MS),
 });
 
 /** Every variable the bot reads (DOTENV_PATH is read before the others, by bot/env.ts). */

@@ -1,6 +1,6 @@
 /** npm start: the bot, configured by the environment and `.env`. */
 import { loadDotEnv } from "./env";
-import { loadConfig, ConfigError } from "./config";
+import { loadConfig, ConfigError, EX_CONFIG } from "./config";
 import { createBot, type Bot } from "./app";
 
 loadDotEnv();
@@ -8,7 +8,7 @@ loadDotEnv();
 function configurationError(e: unknown): never {
   if (!(e instanceof ConfigError)) throw e;
   console.error(`Configuration error: ${e.message}. See .env.example.`);
-  process.exit(78); // EX_CONFIG
+  process.exit(EX_CONFIG);
 }
 let bot: Bot;
 try {

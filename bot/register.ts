@@ -1,6 +1,6 @@
 /** npm run register: registers the slash commands (in DISCORD_GUILD_ID if set, else globally). */
 import { loadDotEnv } from "./env";
-import { loadConfig, ConfigError } from "./config";
+import { loadConfig, ConfigError, EX_CONFIG } from "./config";
 import { registerCommands } from "./discord/register-commands";
 
 loadDotEnv();
@@ -15,5 +15,5 @@ try {
       ? `Configuration error: ${e.message}. See .env.example.`
       : `Registration failed: ${(e as Error).message}`,
   );
-  process.exit(e instanceof ConfigError ? 78 : 1);
+  process.exit(e instanceof ConfigError ? EX_CONFIG : 1);
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createHash } from "node:crypto";
 import {
-  AddressVersion,
+  type AddressVersion,
   Cl,
   ClarityType,
   PostConditionMode,
@@ -314,7 +314,7 @@ export class LocalChain extends EventEmitter {
     }
     const time = this.time;
     const height = this.simnet.blockHeight - 1;
-    calls.forEach((c, index) => this.settle(c.tx, results[index]!, height, time, index));
+    for (const [index, c] of calls.entries()) this.settle(c.tx, results[index]!, height, time, index);
     return this.recordBlock(
       calls.map((c) => c.tx),
       height,

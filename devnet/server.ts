@@ -61,6 +61,7 @@ function route(method: string, path: string, handler: Handler): Route {
   return { method, pattern, keys, handler };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: decoding boundary, request bodies as @stacks/transactions sends them, read by each route
 const jsonBody = (body: string): any => {
   try {
     return JSON.parse(body || "{}");

@@ -10,7 +10,7 @@ import {
   type APIEmbed,
 } from "discord-api-types/v10";
 import { loadDotEnv } from "../bot/env";
-import { loadConfig, ConfigError } from "../bot/config";
+import { type Config, loadConfig, ConfigError } from "../bot/config";
 import { createBot } from "../bot/app";
 import { publicUrl } from "../bot/redact";
 import { registerCommands } from "../bot/discord/register-commands";
@@ -20,7 +20,7 @@ import { startLocalDiscord } from "../devnet/local-discord";
 loadDotEnv();
 const apiUrl = process.env.STACKS_NETWORK ?? "http://127.0.0.1:3999";
 const discord = await startLocalDiscord({ token: "local-dev-bot-token-0123456789" });
-let config;
+let config: Config;
 try {
   config = loadConfig({
     ...process.env,

@@ -5,8 +5,9 @@ import { camelName } from "./clarity-types";
  * Clarity values as plain JavaScript, the one way every part of the project reads them: uint/int as
  * bigint, tuples as objects, lists as arrays, (some x) and (ok x) as x, none as null, principals and
  * strings as strings, buffers as 0x-hex. An (err …) is returned as { error: code } so callers decide.
+ * Its shape is unknown to the compiler until checked: stacks/contract-values.ts checks it with zod.
  */
-export function toPlain(value: ClarityValue): any {
+export function toPlain(value: ClarityValue): unknown {
   switch (value.type) {
     case ClarityType.UInt:
     case ClarityType.Int:

@@ -27,6 +27,8 @@ export type ContractCall = {
 export type CallResult = { ok: true; txid: string } | { ok: false; reason: string; reasonData?: unknown };
 
 const NONCE_REFUSALS = new Set(["BadNonce", "ConflictingNonceInMempool"]);
+/** The pause before building a call again after a nonce refusal grows by this much each attempt. */
+const NONCE_RETRY_STEP_MS = 250;
 
 export async function signAndBroadcast(network: StacksNetwork, call: ContractCall): Promise<CallResult> {
   const [contractAddress, contractName] = call.contractId.split(".") as [string, string];
@@ -47,6 +49,6 @@ export async function signAndBroadcast(network: StacksNetwork, call: ContractCal
     if (!NONCE_REFUSALS.has(reason) || attempt >= (call.nonceRetries ?? 0)) {
       return { ok: false, reason, reasonData: "reason_data" in result ? result.reason_data : undefined };
     }
-    await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+    await new Promise((r) => setTimeout(r, NONCE_RETRY_STEP_MS * (attempt + 1)));
   }
 }

@@ -26,7 +26,10 @@ export type ContractEvent = { [T in EventTopic]: { topic: T; data: EventData[T] 
 const schemas = new Map<string, z.ZodType>();
 function schemaFor(key: string, clarityType: () => string): z.ZodType {
   let schema = schemas.get(key);
-  if (!schema) schemas.set(key, (schema = zodOf(parseClarityType(clarityType()))));
+  if (!schema) {
+    schema = zodOf(parseClarityType(clarityType()));
+    schemas.set(key, schema);
+  }
   return schema;
 }
 

@@ -1,5 +1,8 @@
 import type { StacksClient } from "./stacks-client";
 
+/** Contract-log events asked for in one request, unless a caller says otherwise. */
+export const LOG_PAGE_SIZE = 50;
+
 /**
  * The newest `count(total)` events of a contract, oldest first, read from the API's contract-log pages.
  * The API pages newest first; paging back from the first page's cursor (a fixed anchor) keeps events
@@ -10,7 +13,7 @@ export async function latestContractLogs(
   client: StacksClient,
   contractId: string,
   count: (total: number) => number,
-  pageSize = 50,
+  pageSize = LOG_PAGE_SIZE,
 ) {
   const path = "/extended/v2/smart-contracts/{contract_id}/logs" as const;
   const first = await client.api.GET(path, {

@@ -33,6 +33,10 @@ export const CATEGORIES = [
 ] as const;
 export const VERDICTS = { 1: "pass", 2: "pass with conditions", 3: "fail" } as const;
 export type ClaimStatus = (typeof CLAIM_STATUS)[keyof typeof CLAIM_STATUS];
+/** The longest protocol name the registry holds (string-ascii 48). */
+export const PROTOCOL_NAME_MAX = 48;
+/** How many of the latest claims recentClaims looks through unless told otherwise. */
+const CLAIM_SCAN = 100;
 
 /** A read-only function's result that may be none, without the none. */
 type Found<C extends ContractName, F extends ReadOnlyFunction<C>> = NonNullable<ReadResult<C, F>>;
@@ -107,14 +111,14 @@ export class ProtocolReader {
     const raw = await this.read(COVER, "get-policy", [Cl.uint(id)]);
     if (!raw) return null;
     const p = raw;
-    return { ...p, id, status: POLICY_STATUS[Number(p.status) as 1] ?? "active" };
+    return { ...p, id, status: POLICY_STATUS[Number(p.status) as keyof typeof POLICY_STATUS] ?? "active" };
   }
 
   async claim(id: bigint): Promise<Claim | null> {
     const raw = await this.read("claims-assessment", "get-claim", [Cl.uint(id)]);
     if (!raw) return null;
     const c = raw;
-    return { ...c, id, status: CLAIM_STATUS[Number(c.status) as 1] };
+    return { ...c, id, status: CLAIM_STATUS[Number(c.status) as keyof typeof CLAIM_STATUS] };
   }
 
   async protocol(id: bigint): Promise<Protocol | null> {
@@ -124,13 +128,13 @@ export class ProtocolReader {
     return {
       ...p,
       id,
-      status: PROTOCOL_STATUS[Number(p.status) as 1],
+      status: PROTOCOL_STATUS[Number(p.status) as keyof typeof PROTOCOL_STATUS],
       category: CATEGORIES[Number(p.category) - 1] ?? "other",
     };
   }
 
   async protocolIdByName(name: string): Promise<bigint | null> {
-    if (name.length === 0 || name.length > 48 || !/^[\x20-\x7e]+$/.test(name)) return null;
+    if (name.length === 0 || name.length > PROTOCOL_NAME_MAX || !/^[\x20-\x7e]+$/.test(name)) return null;
     return this.read("protocol-registry", "get-protocol-id", [Cl.stringAscii(name)]);
   }
 
@@ -146,7 +150,7 @@ export class ProtocolReader {
       this.read(COVER, "get-protocol-coverage", [Cl.uint(id)]),
     ]);
     const latestAudit = audit
-      ? { ...audit, id: protocol.latestAuditId, verdict: VERDICTS[Number(audit.verdict) as 1] }
+      ? { ...audit, id: protocol.latestAuditId, verdict: VERDICTS[Number(audit.verdict) as keyof typeof VERDICTS] }
       : null;
     return {
       ...protocol,
@@ -244,7 +248,7 @@ export class ProtocolReader {
   /** The most recent claims, newest first, optionally only those in one status (scans at most `scan`). */
   async recentClaims(options: { status?: ClaimStatus; limit?: number; scan?: number } = {}): Promise<Claim[]> {
     const last = Number(await this.lastClaimId());
-    const scan = Math.min(last, options.scan ?? 100);
+    const scan = Math.min(last, options.scan ?? CLAIM_SCAN);
     const claims = await Promise.all(Array.from({ length: scan }, (_v, i) => this.claim(BigInt(last - i))));
     return claims
       .filter((c): c is Claim => c !== null && (!options.status || c.status === options.status))

@@ -2,6 +2,8 @@ import type { ClarityValue } from "@stacks/transactions";
 import { callReadOnly } from "../../stacks/read-only";
 import { createNetwork, type StacksNetwork } from "@stacks/network";
 import { createClient } from "@stacks/blockchain-api-client";
+import { constants as http } from "node:http2";
+import { DEFAULT_CHAIN_TIMEOUT_MS } from "../config";
 
 /**
  * The one way the bot reaches the chain: read-only calls through @stacks/transactions, contract logs
@@ -9,6 +11,9 @@ import { createClient } from "@stacks/blockchain-api-client";
  * times out, and retries network failures and 5xx/429 answers with backoff. When the chain still
  * cannot be read, callers get a ChainUnavailableError they can explain to a member.
  */
+
+/** The first pause before a retry; each later one doubles it (with up to half again of jitter). */
+const RETRY_BASE_DELAY_MS = 250;
 
 export class ChainUnavailableError extends Error {
   constructor(readonly detail: string) {
@@ -27,8 +32,8 @@ export type ChainClientOptions = {
 
 export function resilientFetch(options: ChainClientOptions): typeof fetch {
   const retries = options.retries ?? 2;
-  const baseDelay = options.baseDelayMs ?? 250;
-  const timeoutMs = options.timeoutMs ?? 8_000;
+  const baseDelay = options.baseDelayMs ?? RETRY_BASE_DELAY_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CHAIN_TIMEOUT_MS;
   return async (input, init) => {
     let last = "no attempt";
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -38,7 +43,10 @@ export function resilientFetch(options: ChainClientOptions): typeof fetch {
       if (options.apiKey) headers.set("x-api-key", options.apiKey);
       try {
         const response = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
-        if (response.status >= 500 || response.status === 429) {
+        if (
+          response.status >= http.HTTP_STATUS_INTERNAL_SERVER_ERROR ||
+          response.status === http.HTTP_STATUS_TOO_MANY_REQUESTS
+        ) {
           last = `HTTP ${response.status}`;
           continue;
         }

@@ -2,6 +2,9 @@ import { ConfigError } from "../config";
 import { publicUrl } from "../redact";
 import { ChainUnavailableError } from "./stacks-client";
 
+const FIRST_PAUSE_MS = 500;
+const LONGEST_PAUSE_MS = 10_000;
+
 export type WaitOptions = {
   /** One request, as the bot makes them (API key, timeout), without retries of its own. */
   fetch: typeof fetch;
@@ -19,8 +22,8 @@ export type WaitOptions = {
  * Any answer below 500 counts as reachable: what the bot reads next reports its own errors.
  */
 export async function waitForChain(options: WaitOptions): Promise<void> {
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 10_000;
+  const base = options.baseDelayMs ?? FIRST_PAUSE_MS;
+  const max = options.maxDelayMs ?? LONGEST_PAUSE_MS;
   let detail = "no attempt";
   for (let attempt = 1; attempt <= options.attempts; attempt++) {
     try {

@@ -3,6 +3,10 @@
  * so that bursts queue here instead of drawing 429s from Discord. discord.js also waits on the limits
  * Discord reports; this keeps the bot polite even where it cannot know them in advance.
  */
+
+/** Waits this much past the window's end, so that the oldest write has surely left Discord's window too. */
+const MARGIN_MS = 25;
+
 export class ChannelPacer {
   private sent = new Map<string, number[]>();
   private queues = new Map<string, Promise<unknown>>();
@@ -19,7 +23,7 @@ export class ChannelPacer {
       .then(async () => {
         const times = (this.sent.get(channelId) ?? []).filter((t) => Date.now() - t < this.windowMs);
         if (times.length >= this.limit)
-          await new Promise((r) => setTimeout(r, this.windowMs - (Date.now() - times[0]!) + 25));
+          await new Promise((r) => setTimeout(r, this.windowMs - (Date.now() - times[0]!) + MARGIN_MS));
         const fresh = (this.sent.get(channelId) ?? []).filter((t) => Date.now() - t < this.windowMs);
         fresh.push(Date.now());
         this.sent.set(channelId, fresh);

@@ -1,5 +1,6 @@
 import { deliverToEach } from "./server-delivery";
 import type { BotContext } from "./context";
+import { DEFAULT_EDIT_WINDOW_MS } from "../config";
 import { eventKey, type ProtocolEvent } from "../chain/events";
 import { EditCoalescer } from "./edit-coalescer";
 import type { Poster } from "./poster";
@@ -34,7 +35,7 @@ export class ClaimFeed {
   ) {
     this.poster = ctx.poster;
     this.coalescer = new EditCoalescer(
-      options.editWindowMs ?? 2_000,
+      options.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS,
       (claimId) => this.refreshAlerts(claimId),
       (e, claimId) => ctx.log.warn({ err: e, claimId }, "could not refresh a claim alert"),
     );

@@ -2,6 +2,10 @@
  * At most one edit per claim per window: a burst of votes in one block becomes one edit that shows
  * them all, so the bot never runs into Discord's per-channel limits, whatever the burst.
  */
+
+/** How often idle() looks again while an edit is still scheduled. */
+const IDLE_CHECK_MS = 50;
+
 export class EditCoalescer {
   private timers = new Map<number, NodeJS.Timeout>();
   private lastEdit = new Map<number, number>();
@@ -47,7 +51,7 @@ export class EditCoalescer {
     while (this.timers.size > 0 || [...this.running.values()].length > 0) {
       await Promise.all([...this.running.values()]);
       this.running.clear();
-      if (this.timers.size > 0) await new Promise((r) => setTimeout(r, 50));
+      if (this.timers.size > 0) await new Promise((r) => setTimeout(r, IDLE_CHECK_MS));
     }
   }
 

@@ -1,5 +1,9 @@
 import { validateStacksAddress } from "@stacks/transactions";
 import { UserError } from "./errors";
+import { MICRO_PER_STX, STX_DECIMALS } from "../format/stx";
+
+/** The largest amount a member may type, in STX. */
+const MAX_STX = 1_000_000_000n;
 
 /**
  * Parses an amount of STX as a member types it ("250000", "250,000", "0.5") into micro-STX. Refuses
@@ -15,9 +19,9 @@ export function parseStxAmount(text: string, what = "amount"): bigint {
     throw new UserError(
       `The ${what} "${text}" is not an amount of STX. Type a number such as \`250000\` or \`1500.5\` (up to 6 decimals).`,
     );
-  const micro = BigInt(m[1]!) * 1_000_000n + BigInt((m[2] ?? "").padEnd(6, "0"));
+  const micro = BigInt(m[1]!) * MICRO_PER_STX + BigInt((m[2] ?? "").padEnd(STX_DECIMALS, "0"));
   if (micro === 0n) throw new UserError(`The ${what} must be more than 0 STX.`);
-  if (micro > 1_000_000_000n * 1_000_000n) throw new UserError(`The ${what} must be at most 1,000,000,000 STX.`);
+  if (micro > MAX_STX * MICRO_PER_STX) throw new UserError(`The ${what} must be at most 1,000,000,000 STX.`);
   return micro;
 }
 

@@ -4,6 +4,9 @@ import type { BotContext } from "./context";
 import { UserError } from "./errors";
 import { ChainUnavailableError } from "../chain/stacks-client";
 
+/** An error's reference: 4 random bytes, 8 hex digits a member can read out. */
+const REFERENCE_BYTES = 4;
+
 /**
  * Every interaction goes through here: commands are found by name, checked for where they may be used,
  * acknowledged in time, and every error is answered in one place, ephemerally: a member's mistake with
@@ -52,7 +55,7 @@ async function answerError(interaction: ChatInputCommandInteraction, ctx: BotCon
     content =
       "The Stacks chain can't be read right now (the API did not answer). Nothing was changed; please try again in a minute.";
   } else {
-    const reference = randomBytes(4).toString("hex").toUpperCase();
+    const reference = randomBytes(REFERENCE_BYTES).toString("hex").toUpperCase();
     ctx.log.error(
       { err: error, reference, command: interaction.commandName, user: interaction.user.id },
       "command failed",

@@ -63,16 +63,18 @@ export function assessorRoleProblem(role: Role, me: GuildMember): string | null 
 type Need = { flag: keyof typeof PermissionFlagsBits; label: string };
 const need = (flag: Need["flag"], label: string): Need => ({ flag, label });
 
-/** The alert channel gets alerts with embeds, edits them, and starts a discussion thread on each. */
-export const ALERT_CHANNEL_NEEDS: readonly Need[] = [
+/** The feed gets messages and the daily report's embed, without threads. */
+export const FEED_CHANNEL_NEEDS: readonly Need[] = [
   need("ViewChannel", "View Channel"),
   need("SendMessages", "Send Messages"),
   need("EmbedLinks", "Embed Links"),
+];
+/** The alert channel gets alerts with embeds, edits them, and starts a discussion thread on each. */
+export const ALERT_CHANNEL_NEEDS: readonly Need[] = [
+  ...FEED_CHANNEL_NEEDS,
   need("CreatePublicThreads", "Create Public Threads"),
   need("SendMessagesInThreads", "Send Messages in Threads"),
 ];
-/** The feed gets messages and the daily report's embed, without threads. */
-export const FEED_CHANNEL_NEEDS: readonly Need[] = ALERT_CHANNEL_NEEDS.slice(0, 3);
 
 /** The permissions the bot lacks in a channel (its roles and the channel's overwrites applied), by their Discord names. */
 export function missingChannelPermissions(

@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
+import { constants as http } from "node:http2";
 import { DiscordAPIError, type Message, type MessageCreateOptions, type TextChannel } from "discord.js";
 import type { Store } from "../storage/store";
 
 /** How many of a channel's latest messages are searched for a post whose answer was lost (Discord's maximum per request). */
 const RECENT = 100;
 
-/** A nonce Discord dedupes on (at most 25 characters). */
-export const nonceFor = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 25);
+/** The longest nonce Discord takes, in characters. */
+const NONCE_MAX = 25;
+
+/** A nonce Discord dedupes on. */
+export const nonceFor = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, NONCE_MAX);
 
 /**
  * Sends a message at most once per key, with the bot's own records as the guarantee. Discord's
@@ -29,7 +33,7 @@ export async function sendOnce(
     const recent = await channel.messages.fetch({ limit: RECENT }).catch((e: unknown) => {
       // Without Read Message History the search can never succeed: post (the nonce still covers a
       // quick retry) rather than hold up every later event. Anything else (an outage) is retried.
-      if (e instanceof DiscordAPIError && e.status === 403) return null;
+      if (e instanceof DiscordAPIError && e.status === http.HTTP_STATUS_FORBIDDEN) return null;
       throw e;
     });
     const earlier = recent?.find((m) => m.author.id === me && isSame(m));

@@ -4,6 +4,9 @@ import type { Store } from "../storage/store";
 import { ChannelPacer } from "./channel-pacer";
 import { sendOnce } from "./post-once";
 
+/** The longest thread name Discord takes. */
+const THREAD_NAME_MAX = 100;
+
 /**
  * The one way the bot writes to channels: alerts, their edits and threads, outcomes, council signatures,
  * the feed, reminders and the pool report all come through here. It owns the per-channel pacer (Discord's
@@ -74,7 +77,7 @@ export class Poster {
   /** Opens a thread on a message (or finds the one already opened), paced with its channel. */
   async thread(message: Message, name: string): Promise<{ id: string } | null> {
     return this.pacer
-      .run(message.channelId, () => message.startThread({ name: name.slice(0, 100) }))
+      .run(message.channelId, () => message.startThread({ name: name.slice(0, THREAD_NAME_MAX) }))
       .catch(async () => await this.client.channels.fetch(message.id).catch(() => null));
   }
 }

@@ -1,4 +1,5 @@
-import { DiscordAPIError } from "discord.js";
+import { DiscordAPIError, RESTJSONErrorCodes } from "discord.js";
+import { constants as http } from "node:http2";
 import type { Logger } from "../logger";
 
 /**
@@ -11,9 +12,15 @@ import type { Logger } from "../logger";
  */
 
 /** Discord's answers that a retry cannot change (missing access or permissions, unknown channel or message). */
-const PERMANENT = new Set([10003, 10008, 50001, 50013]);
+const PERMANENT = new Set<number>([
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.UnknownMessage,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+]);
 const isPermanentRefusal = (e: unknown) =>
-  e instanceof DiscordAPIError && (PERMANENT.has(Number(e.code)) || e.status === 403 || e.status === 404);
+  e instanceof DiscordAPIError &&
+  (PERMANENT.has(Number(e.code)) || e.status === http.HTTP_STATUS_FORBIDDEN || e.status === http.HTTP_STATUS_NOT_FOUND);
 
 const reported = new Set<string>();
 const REPORTED_MAX = 1_000;

@@ -1,24 +1,43 @@
+/** STX has 6 decimals: one STX is 1,000,000 micro-STX. */
+export const STX_DECIMALS = 6;
+export const MICRO_PER_STX = 1_000_000n;
+/** Basis points in a whole (10,000 bps = 100%), as the contracts count rates, shares and reputation. */
+export const BPS = 10_000n;
+const BPS_PER_PERCENT = 100;
+
 /** Formats micro-STX as STX with thousands separators and up to 6 decimals (trailing zeros dropped). */
-export function formatStx(micro: bigint, { maxDecimals = 6 }: { maxDecimals?: number } = {}): string {
+export function formatStx(micro: bigint, { maxDecimals = STX_DECIMALS }: { maxDecimals?: number } = {}): string {
   const negative = micro < 0n;
   const abs = negative ? -micro : micro;
-  const whole = abs / 1_000_000n;
-  const fraction = (abs % 1_000_000n).toString().padStart(6, "0").slice(0, maxDecimals).replace(/0+$/, "");
+  const whole = abs / MICRO_PER_STX;
+  const fraction = (abs % MICRO_PER_STX)
+    .toString()
+    .padStart(STX_DECIMALS, "0")
+    .slice(0, maxDecimals)
+    .replace(/0+$/, "");
   const grouped = whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${negative ? "-" : ""}${grouped}${fraction ? `.${fraction}` : ""} STX`;
 }
 
 /** Formats basis points as a percentage, e.g. 250 -> "2.5%". */
 export function formatBps(bps: bigint | number): string {
-  const value = Number(bps) / 100;
+  const value = Number(bps) / BPS_PER_PERCENT;
   return `${Number.isInteger(value) ? value : value.toFixed(2).replace(/0$/, "")}%`;
+}
+
+/** `part` of `whole` as a percentage (whole basis points), "0%" when `whole` is zero. */
+export function formatShareOf(part: bigint, whole: bigint): string {
+  return whole === 0n ? "0%" : formatBps((part * BPS) / whole);
 }
 
 /** Pool shares are counted in units of 10^-12 share; one whole share starts at 1 STX. */
 export const SHARE_UNITS = 1_000_000_000_000n;
+/** Shares are shown to 6 decimals, as STX are: the fraction in millionths. */
+const SHARE_DECIMALS_SHOWN = 6;
+const SHARE_FRACTION_SHOWN = 1_000_000n;
 export function formatShares(units: bigint): string {
   const whole = units / SHARE_UNITS;
-  const fraction = ((units % SHARE_UNITS) * 1_000_000n) / SHARE_UNITS;
-  const text = fraction === 0n ? "" : `.${fraction.toString().padStart(6, "0").replace(/0+$/, "")}`;
+  const fraction = ((units % SHARE_UNITS) * SHARE_FRACTION_SHOWN) / SHARE_UNITS;
+  const text = fraction === 0n ? "" : `.${fraction.toString().padStart(SHARE_DECIMALS_SHOWN, "0").replace(/0+$/, "")}`;
   return `${whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${text}`;
 }

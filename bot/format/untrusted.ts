@@ -11,8 +11,15 @@ const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/
 /** Direction overrides and isolates: dropped from chain text everywhere (HTML keeps other invisible characters, such as emoji joiners). */
 export const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const ZWSP = "\u200b";
+/** Discord's longest embed field value, the cut unless a caller asks for less. */
+const DISCORD_FIELD_MAX = 1_024;
+/** How much of a short chain-chosen label (a link's text, a chain or category name) is shown. */
+export const LABEL_MAX = 64;
+/** How much of a URI that may not be a link is shown, as inert text. */
+const INERT_URI_MAX = 200;
+const HEX_RADIX = 16;
 
-export function discordText(text: string, max = 1_024): string {
+export function discordText(text: string, max = DISCORD_FIELD_MAX): string {
   const clean = text.replace(INVISIBLE, "");
   const cut = clean.length > max - 1 ? `${clean.slice(0, max - 1)}…` : clean;
   return (
@@ -48,10 +55,10 @@ export function safeLinkTarget(uri: string, ipfsGateway = "https://ipfs.io/ipfs/
  */
 export function discordLink(label: string, uri: string): string {
   const target = safeLinkTarget(uri);
-  if (!target) return `${discordText(label, 64)} (not a link: ${discordText(uri, 200)})`;
+  if (!target) return `${discordText(label, LABEL_MAX)} (not a link: ${discordText(uri, INERT_URI_MAX)})`;
   const encoded = target.replace(
     /[()<>[\]\s]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+    (c) => `%${c.charCodeAt(0).toString(HEX_RADIX).toUpperCase().padStart(2, "0")}`,
   );
-  return `[${discordText(label, 64)}](${encoded})`;
+  return `[${discordText(label, LABEL_MAX)}](${encoded})`;
 }

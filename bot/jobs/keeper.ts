@@ -3,6 +3,11 @@ import { signAndBroadcast } from "../../stacks/contract-call";
 import type { BotContext } from "../discord/context";
 import type { StacksClient } from "../chain/stacks-client";
 
+/** Policies learned from the chain in one pass. */
+const POLICIES_PER_PASS = 200;
+/** The most protocols a proof for refresh-protocol-cap can hold (its list 200). */
+const PROOF_MAX = 200;
+
 /**
  * The keeper calls the protocol's permissionless housekeeping functions when they are due: finalize
  * claims whose voting window closed, execute payouts whose veto window passed, expire policies whose
@@ -50,7 +55,7 @@ export class Keeper {
   private async learnPolicyTerms() {
     const scanned = Number(this.ctx.store.cursor("policy-terms") ?? "0");
     const last = Number(await this.ctx.reader.lastPolicyId());
-    const upTo = Math.min(last, scanned + 200);
+    const upTo = Math.min(last, scanned + POLICIES_PER_PASS);
     for (let id = scanned + 1; id <= upTo; id++) {
       const policy = await this.ctx.reader.policy(BigInt(id));
       if (policy) this.ctx.store.recordPolicyTerm(id, Number(policy.endsAt));
@@ -68,7 +73,7 @@ export class Keeper {
     const mark = (await this.ctx.reader.pool()).protocolCapMark;
     if (mark === 0n) return false;
     const last = Number(await this.ctx.reader.lastProtocolId());
-    if (last > 200) return false;
+    if (last > PROOF_MAX) return false;
     const ids = Array.from({ length: last }, (_v, i) => BigInt(i + 1));
     const covers = await Promise.all(ids.map((id) => this.ctx.reader.protocolCoverage(id)));
     const largest = covers.reduce((max, c) => (c > max ? c : max), 0n);
@@ -116,7 +121,7 @@ export class Keeper {
     const grace = await this.ctx.reader.parameter("claim-grace-period");
     for (const policyId of this.ctx.store.duePolicies(Number(now - grace))) {
       const policy = await this.ctx.reader.policy(BigInt(policyId));
-      if (!policy || policy.status !== "active") {
+      if (policy?.status !== "active") {
         this.ctx.store.markPolicyExpired(policyId);
         continue;
       }

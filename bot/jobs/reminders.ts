@@ -3,6 +3,7 @@ import { deliverToEach } from "../discord/server-delivery";
 import { reminderText } from "../discord/presentation/reminders";
 
 const HOUR = 3_600n;
+const DAY = 86_400n;
 
 /**
  * Reminds each server's assessors 24 hours and 1 hour before a claim's vote closes, saying how far
@@ -14,7 +15,7 @@ export async function sendReminders(ctx: BotContext): Promise<number> {
   let sent = 0;
   for (const claim of await ctx.reader.recentClaims({ status: "voting", limit: 50 })) {
     const left = claim.votingEndsAt - now;
-    const mark = left <= 0n ? null : left <= HOUR ? "1h" : left <= 24n * HOUR ? "24h" : null;
+    const mark = left <= 0n ? null : left <= HOUR ? "1h" : left <= DAY ? "24h" : null;
     if (!mark) continue;
     await deliverToEach(
       ctx.log,

@@ -2,6 +2,11 @@ import Database from "better-sqlite3";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
+// File modes of the database and its folder (see privateFile).
+const OWNER_BITS = 0o700;
+const OWNER_READ_WRITE = 0o600;
+const GROUP_AND_OTHER_BITS = 0o077;
+
 /**
  * What the bot keeps for itself (everything else it reads from the chain): each server's settings,
  * the protocols it follows, the event cursor, which message shows which claim, which events were
@@ -440,8 +445,8 @@ export class Store {
  * created owner-read-write (0600) before SQLite opens it, so SQLite creates -wal and -shm alike.
  */
 function privateFile(path: string) {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  mkdirSync(dirname(path), { recursive: true, mode: OWNER_BITS });
+  if (!existsSync(path)) closeSync(openSync(path, "a", OWNER_READ_WRITE));
   ownerOnly(path);
 }
 
@@ -452,5 +457,5 @@ function privateFile(path: string) {
  */
 function ownerOnly(path: string) {
   const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat?.isFile() && stat.mode & 0o077) chmodSync(path, stat.mode & 0o700);
+  if (stat?.isFile() && stat.mode & GROUP_AND_OTHER_BITS) chmodSync(path, stat.mode & OWNER_BITS);
 }

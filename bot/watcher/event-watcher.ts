@@ -3,7 +3,8 @@ import type { Logger } from "../logger";
 import type { Store } from "../storage/store";
 import type { StacksClient } from "../chain/stacks-client";
 import { decodeLog, type ProtocolEvent } from "../chain/events";
-import { latestContractLogs } from "../chain/contract-logs";
+import { LOG_PAGE_SIZE, latestContractLogs } from "../chain/contract-logs";
+import { DEFAULT_EVENT_POLL_MS } from "../config";
 
 export type EventHandler = (event: ProtocolEvent) => Promise<void>;
 
@@ -48,7 +49,7 @@ export class EventWatcher {
       for (const contractId of this.opts.contracts)
         this.socket.subscribeAddressTransactions(contractId, () => void this.poll());
     }
-    this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 5_000);
+    this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? DEFAULT_EVENT_POLL_MS);
     await this.poll();
   }
 
@@ -97,7 +98,7 @@ export class EventWatcher {
       this.opts.client,
       contractId,
       (total) => total - handled,
-      this.opts.pageSize ?? 50,
+      this.opts.pageSize ?? LOG_PAGE_SIZE,
     );
     for (const [i, log] of events.entries()) {
       if (!this.running) return;

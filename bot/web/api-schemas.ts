@@ -1,5 +1,7 @@
+import { PROTOCOL_NAME_MAX } from "../chain/protocol-reader";
 import type { FastifyInstance, FastifySchemaValidationError } from "fastify";
 import type { SwaggerOptions } from "@fastify/swagger";
+import { HTTP } from "./http-status";
 
 /**
  * The JSON API's schemas. Fastify validates requests with them and serializes answers with them
@@ -181,19 +183,20 @@ export function addApiSchemas(app: FastifyInstance) {
 
 /** The answers every error status may give, all of the shape { error: { code, message } }. */
 const ERRORS = {
-  400: "bad_request: a malformed parameter or an unknown query parameter",
-  404: "not_found: no such protocol or claim",
-  405: "method_not_allowed: a method other than GET, HEAD or OPTIONS",
-  413: "body_too_large: a request body over 16 KiB",
-  422: "the contract refuses the quote; the code is the contract's error name (e.g. err-invalid-duration)",
-  429: "rate_limited: this client has spent its request budget (see Retry-After)",
-  503: "chain_unavailable: the chain cannot be read right now",
+  [HTTP.badRequest]: "bad_request: a malformed parameter or an unknown query parameter",
+  [HTTP.notFound]: "not_found: no such protocol or claim",
+  [HTTP.methodNotAllowed]: "method_not_allowed: a method other than GET, HEAD or OPTIONS",
+  [HTTP.payloadTooLarge]: "body_too_large: a request body over 16 KiB",
+  [HTTP.unprocessableContent]:
+    "the contract refuses the quote; the code is the contract's error name (e.g. err-invalid-duration)",
+  [HTTP.tooManyRequests]: "rate_limited: this client has spent its request budget (see Retry-After)",
+  [HTTP.serviceUnavailable]: "chain_unavailable: the chain cannot be read right now",
 } as const;
 type ErrorStatus = keyof typeof ERRORS;
 /** The statuses every route may answer, and those of the routes that read the chain or find something by name or id. */
-const ANY: ErrorStatus[] = [400, 405, 413, 429],
-  READS: ErrorStatus[] = [...ANY, 503],
-  FINDS: ErrorStatus[] = [...READS, 404];
+const ANY: ErrorStatus[] = [HTTP.badRequest, HTTP.methodNotAllowed, HTTP.payloadTooLarge, HTTP.tooManyRequests],
+  READS: ErrorStatus[] = [...ANY, HTTP.serviceUnavailable],
+  FINDS: ErrorStatus[] = [...READS, HTTP.notFound];
 
 /** A path or query parameter: its schema, and the words a refusal of it says (the words the route used before schemas checked it). */
 type Parameter = { schema: Schema; refusal?: string };
@@ -243,7 +246,7 @@ function operation(o: Operation) {
       ...(params ? { params } : {}),
       querystring: queryString(schemas(o.query ?? {}), Object.keys(o.query ?? {})),
       response: {
-        200: o.ok,
+        [HTTP.ok]: o.ok,
         ...Object.fromEntries(o.errors.map((status) => [status, answer("Error", ERRORS[status])])),
       },
     },
@@ -254,7 +257,7 @@ function operation(o: Operation) {
 const NAME: Parameter = {
   schema: {
     type: "string",
-    maxLength: 48,
+    maxLength: PROTOCOL_NAME_MAX,
     description: "the protocol's exact name (a name made of digits is a name; ids have their own route)",
   },
   refusal: "a protocol name has at most 48 characters",
@@ -348,7 +351,7 @@ export const API = {
     summary: "The exact premium purchase-coverage would charge now",
     query: QUOTE_QUERY,
     ok: answer("Quote", "the quote"),
-    errors: [...FINDS, 422],
+    errors: [...FINDS, HTTP.unprocessableContent],
   }),
 };
 
@@ -363,7 +366,7 @@ export const BADGE = {
     tags: ["badge"],
     summary: "The protocol's cover badge (SVG)",
     querystring: queryString(),
-    response: { 200: svg("badge"), 404: svg("an unknown-protocol badge") },
+    response: { [HTTP.ok]: svg("badge"), [HTTP.notFound]: svg("an unknown-protocol badge") },
   },
   config: {
     swaggerTransform: ({ schema }: { schema: object }) => ({
@@ -373,7 +376,9 @@ export const BADGE = {
         params: {
           type: "object",
           required: ["name"],
-          properties: { name: { type: "string", maxLength: 48, description: "the protocol's exact name" } },
+          properties: {
+            name: { type: "string", maxLength: PROTOCOL_NAME_MAX, description: "the protocol's exact name" },
+          },
         },
       },
     }),

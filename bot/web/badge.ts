@@ -1,5 +1,5 @@
 import type { ProtocolSummary } from "./registry";
-import { html } from "./html";
+import { html, isoDay } from "./html";
 
 /**
  * The "insured" badge, in the flat style READMEs already use. Its left half names the protocol (so a
@@ -19,13 +19,25 @@ const COLORS = {
 /** A name is cut so the badge stays badge-sized; the page it links to has the full name. */
 export const BADGE_NAME_MAX = 24;
 
+const MICRO_PER_STX = 1_000_000n;
+/** Amounts are shortened to the largest of these that fits ("250k STX"). */
+const SCALES = [
+  { size: 1e9, suffix: "B" },
+  { size: 1e6, suffix: "M" },
+  { size: 1e3, suffix: "k" },
+] as const;
+/** From this many (of a scale) up, no decimals are shown; from 10 up, one; below, two. */
+const WHOLE_FROM = 100;
+
+/** Verdana 11px character widths (px) as the badge services measure them, and the padding of each half. */
+const GLYPH_WIDTH = { narrow: 3.5, wide: 10, capital: 7.5, other: 6.6 };
+const HALF_PADDING = 12;
+
 export function compactStx(micro: bigint): string {
-  const stx = Number(micro / 1_000_000n);
+  const stx = Number(micro / MICRO_PER_STX);
   const fmt = (n: number) =>
-    n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1).replace(/\.0$/, "") : n.toFixed(2).replace(/\.?0+$/, "");
-  if (stx >= 1e9) return `${fmt(stx / 1e9)}B STX`;
-  if (stx >= 1e6) return `${fmt(stx / 1e6)}M STX`;
-  if (stx >= 1e3) return `${fmt(stx / 1e3)}k STX`;
+    n >= WHOLE_FROM ? n.toFixed(0) : n >= 10 ? n.toFixed(1).replace(/\.0$/, "") : n.toFixed(2).replace(/\.?0+$/, "");
+  for (const { size, suffix } of SCALES) if (stx >= size) return `${fmt(stx / size)}${suffix} STX`;
   return `${stx} STX`;
 }
 
@@ -34,8 +46,6 @@ export function badgeName(name: string): string {
   const clean = name.replace(/[^\x20-\x7e]/g, "").trim() || "?";
   return clean.length > BADGE_NAME_MAX ? `${clean.slice(0, BADGE_NAME_MAX - 1)}…` : clean;
 }
-
-const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 export function badgeFor(summary: ProtocolSummary | null): { label: string; message: string; color: string } {
   if (!summary) return { label: "cover", message: "unknown protocol", color: COLORS.unknown };
@@ -48,20 +58,22 @@ export function badgeFor(summary: ProtocolSummary | null): { label: string; mess
     case "insured":
       return { label, message: `insured ${compactStx(BigInt(summary.coverInForce))}`, color: COLORS.insured };
     case "cover starting":
-      return { label, message: `cover starts ${day(summary.coverStartsAt ?? 0)}`, color: COLORS.starting };
+      return { label, message: `cover starts ${isoDay(summary.coverStartsAt ?? 0)}`, color: COLORS.starting };
     default:
       return { label, message: "not insured", color: COLORS.none };
   }
 }
 
 /** Verdana 11px, as the badge services measure it, closely enough for short texts. */
-const width = (text: string) =>
-  Math.round(
-    [...text].reduce(
-      (w, c) => w + (/[ilj.,:|!]/.test(c) ? 3.5 : /[mwMW]/.test(c) ? 10 : /[A-Z0-9]/.test(c) ? 7.5 : 6.6),
-      0,
-    ),
-  ) + 12;
+const glyphWidth = (c: string) =>
+  /[ilj.,:|!]/.test(c)
+    ? GLYPH_WIDTH.narrow
+    : /[mwMW]/.test(c)
+      ? GLYPH_WIDTH.wide
+      : /[A-Z0-9]/.test(c)
+        ? GLYPH_WIDTH.capital
+        : GLYPH_WIDTH.other;
+const width = (text: string) => Math.round([...text].reduce((w, c) => w + glyphWidth(c), 0)) + HALF_PADDING;
 
 export function badgeSvg(badge: { label: string; message: string; color: string }, link: string): string {
   const lw = width(badge.label);

@@ -7,6 +7,10 @@ import { DIRECTION_CONTROLS, safeLinkTarget } from "../format/untrusted";
  * call an escape function; markup must be built on purpose.
  */
 
+/** Characters escaped as code points are written in hexadecimal; a \u escape has four hex digits. */
+const HEX_RADIX = 16;
+const UNICODE_ESCAPE_DIGITS = 4;
+
 const SAFE = Symbol("safe-html");
 export type SafeHtml = { readonly [SAFE]: true; readonly text: string; toString(): string };
 
@@ -58,7 +62,7 @@ export function htmlLink(label: string, uri: string): SafeHtml {
  * characters encodeURIComponent leaves alone that Markdown reads ("(", ")", "!", "'", "*").
  */
 export const pathSegment = (segment: string) =>
-  encodeURIComponent(segment).replace(/[()!'*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  encodeURIComponent(segment).replace(/[()!'*]/g, (c) => `%${c.charCodeAt(0).toString(HEX_RADIX).toUpperCase()}`);
 
 /**
  * A value as a non-executed JSON data block for a page's script. JSON is not entity-decoded inside
@@ -68,7 +72,15 @@ export const pathSegment = (segment: string) =>
 export function jsonScript(id: string, value: unknown): SafeHtml {
   const json = JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)).replace(
     /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    (c) => `\\u${c.charCodeAt(0).toString(HEX_RADIX).padStart(UNICODE_ESCAPE_DIGITS, "0")}`,
   );
   return make(`<script type="application/json" id="${escapeText(id)}">${json}</script>`);
 }
+
+/** Chain times are Unix seconds; JavaScript's are milliseconds. */
+export const MS_PER_SECOND = 1000;
+/** A chain time (Unix seconds) as a page shows it in full, e.g. "Fri, 04 Dec 2026 00:00:00 GMT". */
+export const utcTime = (seconds: number) => new Date(seconds * MS_PER_SECOND).toUTCString();
+/** A chain time (Unix seconds) as its day, e.g. "2026-12-04". */
+export const isoDay = (seconds: number) =>
+  new Date(seconds * MS_PER_SECOND).toISOString().slice(0, "YYYY-MM-DD".length);

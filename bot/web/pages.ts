@@ -1,15 +1,15 @@
 import type { Claim } from "../chain/protocol-reader";
-import { formatStx, formatBps } from "../format/stx";
-import { html, htmlLink } from "./html";
+import { formatShareOf, formatStx } from "../format/stx";
+import { html, htmlLink, utcTime } from "./html";
 import { shell } from "./layout";
 
 /** The pages where a member's own wallet signs: small, readable on a phone, working before the script loads. */
 
-const when = (seconds: bigint) => new Date(Number(seconds) * 1000).toUTCString();
+const when = (seconds: bigint) => utcTime(Number(seconds));
 
 export function votePage(claim: Claim, protocolName: string, choice: "approve" | "deny", config: unknown) {
   const voted = claim.approveWeight + claim.denyWeight;
-  const share = voted === 0n ? "0%" : formatBps((claim.approveWeight * 10_000n) / voted);
+  const share = formatShareOf(claim.approveWeight, voted);
   const open = claim.status === "voting";
   return shell(
     `Vote on claim #${claim.id}`,
@@ -43,7 +43,7 @@ export function linkPage(config: { discordId: string; nonce: string; expires: nu
     html`
   <h1>Link your wallet to Discord</h1>
   <p>Your wallet signs a message naming your Discord account and this one-time link. Nothing is sent on-chain and no STX moves.</p>
-  <dl><dt>Discord account</dt><dd>${config.discordId}</dd><dt>Link valid until</dt><dd>${new Date(config.expires * 1000).toUTCString()}</dd></dl>
+  <dl><dt>Discord account</dt><dd>${config.discordId}</dd><dt>Link valid until</dt><dd>${utcTime(config.expires)}</dd></dl>
   <p></p><button id="sign">Sign with my wallet</button><p id="status" data-kind="info"></p>`,
     { config: pageConfig, script: "/assets/link.js", narrow: true },
   );

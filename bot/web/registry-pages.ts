@@ -1,6 +1,6 @@
 import { formatBps, formatStx } from "../format/stx";
 import type { ClaimSummary, PoolSummary, ProtocolSummary } from "./registry";
-import { html, htmlLink, pathSegment, type SafeHtml } from "./html";
+import { html, htmlLink, isoDay, pathSegment, utcTime, type SafeHtml } from "./html";
 import { shell } from "./layout";
 
 /**
@@ -8,7 +8,8 @@ import { shell } from "./layout";
  * search and filters (both from this origin). Fast to load, readable on a phone, and no wallet needed.
  */
 
-const day = (seconds: number) => new Date(seconds * 1000).toUTCString();
+/** How far above a chart's bottom edge its dates stand (px). */
+const CHART_DATE_LIFT = 8;
 
 const verdictCell = (p: ProtocolSummary): SafeHtml => {
   switch (p.verdict) {
@@ -17,7 +18,7 @@ const verdictCell = (p: ProtocolSummary): SafeHtml => {
     case "claim open":
       return html`<span class="verdict open">Claim open</span>`;
     case "cover starting":
-      return html`<span class="verdict pending">Cover starts ${day(p.coverStartsAt ?? 0)}</span>`;
+      return html`<span class="verdict pending">Cover starts ${utcTime(p.coverStartsAt ?? 0)}</span>`;
     case "not listed":
       return html`<span class="verdict not">Not listed (${p.status})</span>`;
     default:
@@ -71,13 +72,12 @@ export function lineChart(
   let d = `M${x(series[0]!.t).toFixed(1)},${y(0n).toFixed(1)}`;
   for (const p of series)
     d += ` L${x(p.t).toFixed(1)},${d.split(" ").at(-1)!.split(",")[1]} L${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}`;
-  const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
   return html`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${title}"><title>${title}</title>
     <line x1="${P}" y1="${H - P + 10}" x2="${W - P}" y2="${H - P + 10}" stroke="#c8ced6"/>
     <path d="${d}" fill="none" stroke="#3b5bdb" stroke-width="2"/>
     <text x="${P}" y="16" font-size="12" fill="#5b6673">${label(max)}</text>
-    <text x="${P}" y="${H - 8}" font-size="12" fill="#5b6673">${day(t0)}</text>
-    <text x="${W - P}" y="${H - 8}" font-size="12" fill="#5b6673" text-anchor="end">${day(t1)}</text></svg>`;
+    <text x="${P}" y="${H - CHART_DATE_LIFT}" font-size="12" fill="#5b6673">${isoDay(t0)}</text>
+    <text x="${W - P}" y="${H - CHART_DATE_LIFT}" font-size="12" fill="#5b6673" text-anchor="end">${isoDay(t1)}</text></svg>`;
 }
 
 export function protocolPage(

@@ -13,6 +13,14 @@ import {
 } from "../chain/cover-in-force";
 import { TtlCache } from "./ttl-cache";
 
+/** How long a chain read is reused unless the server says otherwise (WebOptions.cacheMs), and how many are kept. */
+const CACHE_MS = 10_000;
+const CACHE_ENTRIES_MAX = 1_000;
+/** How many transactions' mined times are kept. */
+const TX_TIMES_MAX = 5_000;
+/** How many of each contract's newest events the pool's history is drawn from. */
+const POOL_HISTORY_EVENTS = 200;
+
 /**
  * What the public registry shows, read only from the chain: every listed protocol with its audit,
  * risk, cover and claims, a verdict ("insured" or not), cover over time, and the pool's history.
@@ -144,7 +152,7 @@ export class Registry {
     private readonly ctx: BotContext,
     options: { ttlMs?: number } = {},
   ) {
-    this.cache = new TtlCache({ ttlMs: options.ttlMs ?? 10_000, maxEntries: 1_000 });
+    this.cache = new TtlCache({ ttlMs: options.ttlMs ?? CACHE_MS, maxEntries: CACHE_ENTRIES_MAX });
   }
 
   async claims(): Promise<Claim[]> {
@@ -214,7 +222,7 @@ export class Registry {
     });
     const time = (data as { block_time?: number } | undefined)?.block_time ?? 0;
     // Bounded: the oldest mined times are forgotten first (they are re-read if needed).
-    if (this.txCache.size >= 5_000) this.txCache.delete(this.txCache.keys().next().value!);
+    if (this.txCache.size >= TX_TIMES_MAX) this.txCache.delete(this.txCache.keys().next().value!);
     this.txCache.set(txid, time);
     return time;
   }
@@ -265,7 +273,11 @@ export class Registry {
       ])
       .sort((a, b) => a.t - b.t);
     let cover = 0n;
-    const series = changes.map((c) => ({ t: c.t, value: (cover += c.d) }));
+    const series: { t: number; value: bigint }[] = [];
+    for (const c of changes) {
+      cover += c.d;
+      series.push({ t: c.t, value: cover });
+    }
     return {
       count: total,
       activeCover: String(policies.filter((p) => p.status === "active").reduce((a, p) => a + p.remainingCover, 0n)),
@@ -299,8 +311,8 @@ export class Registry {
 
   private async loadPoolHistory() {
     const [pool, cover] = await Promise.all([
-      this.events("capital-pool", 200),
-      this.events("cybersecurity-insurance-defi", 200),
+      this.events("capital-pool", POOL_HISTORY_EVENTS),
+      this.events("cybersecurity-insurance-defi", POOL_HISTORY_EVENTS),
     ]);
     const capital: { t: number; value: bigint }[] = [];
     const premiums: { t: number; value: bigint }[] = [];
@@ -308,7 +320,10 @@ export class Registry {
     for (const e of pool) {
       const t = await this.txTime(e.txid);
       if ("totalCapital" in e.data) capital.push({ t, value: e.data.totalCapital });
-      if (e.topic === "premium-collected") premiums.push({ t, value: (premiumTotal += e.data.toCapital) });
+      if (e.topic === "premium-collected") {
+        premiumTotal += e.data.toCapital;
+        premiums.push({ t, value: premiumTotal });
+      }
     }
     const utilization: { t: number; value: bigint }[] = [];
     for (const e of cover)

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import type { WebOptions } from "./server";
+import { HTTP } from "./http-status";
 
 /**
  * The headers every answer carries and the request budget of each client IP. The
@@ -22,6 +23,9 @@ export const CSP_DIRECTIVES = {
   "frame-ancestors": ["'none'"],
   "report-uri": ["/api/csp-report"],
 };
+/** Each client IP's request budget unless WebOptions says otherwise: 120 requests a minute. */
+const RATE_LIMIT_MAX = 120;
+const RATE_LIMIT_WINDOW_MS = 60_000;
 export const CORS_METHODS = "GET, HEAD, OPTIONS";
 export const isApi = (url: string) => url === "/api" || url.startsWith("/api/");
 /** What other origins may read: the API and the badge. */
@@ -36,11 +40,13 @@ export async function registerSecurity(app: FastifyInstance, web: WebOptions) {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(rateLimit, {
-    max: web.rateLimit?.max ?? 120,
-    timeWindow: web.rateLimit?.windowMs ?? 60_000,
+    max: web.rateLimit?.max ?? RATE_LIMIT_MAX,
+    timeWindow: web.rateLimit?.windowMs ?? RATE_LIMIT_WINDOW_MS,
     keyGenerator: (request) => request.ip,
     errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error(`too many requests: at most ${context.max} every ${context.after}`), { statusCode: 429 }),
+      Object.assign(new Error(`too many requests: at most ${context.max} every ${context.after}`), {
+        statusCode: HTTP.tooManyRequests,
+      }),
   });
   app.addHook("onSend", async (request, reply) => {
     if (isOpenToOtherOrigins(request.url)) {

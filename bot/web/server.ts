@@ -15,6 +15,7 @@ import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
 import { apiRoutes } from "./routes/api";
 import { OPENAPI_OPTIONS, queryString } from "./api-schemas";
+import { HTTP, isClientError } from "./http-status";
 
 /**
  * The bot's web server (Fastify): the pages where a member's own wallet signs (vote, link), the public
@@ -37,21 +38,28 @@ export type WebOptions = {
 };
 export type WebServer = { url: string; port: number; close(): Promise<void> };
 
-export const BODY_LIMIT = 16 * 1024;
+const BYTES_PER_KIB = 1024;
+/** The largest request body read, in KiB. */
+const BODY_LIMIT_KIB = 16;
+export const BODY_LIMIT = BODY_LIMIT_KIB * BYTES_PER_KIB;
+/** Slow-client limits unless WebOptions says otherwise, and how often Node checks them at most. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const TIMEOUT_CHECK_MS = 1_000;
 const PAGE_METHODS = CORS_METHODS;
 
 export type ApiError = { error: { code: string; message: string } };
 export const apiError = (code: string, message: string): ApiError => ({ error: { code, message } });
 
 const CODES: Record<number, string> = {
-  400: "bad_request",
-  404: "not_found",
-  405: "method_not_allowed",
-  413: "body_too_large",
-  415: "unsupported_media_type",
-  429: "rate_limited",
-  500: "internal_error",
-  503: "chain_unavailable",
+  [HTTP.badRequest]: "bad_request",
+  [HTTP.notFound]: "not_found",
+  [HTTP.methodNotAllowed]: "method_not_allowed",
+  [HTTP.payloadTooLarge]: "body_too_large",
+  [HTTP.unsupportedMediaType]: "unsupported_media_type",
+  [HTTP.tooManyRequests]: "rate_limited",
+  [HTTP.internalServerError]: "internal_error",
+  [HTTP.serviceUnavailable]: "chain_unavailable",
 };
 
 /** The answer for an error: JSON under /api/, a short page elsewhere. */
@@ -78,7 +86,7 @@ function validationMessage(error: FastifyError): string {
 
 /** Fastify with the input bounds: body size, slow clients, bad paths, strict query validation. */
 export function createApp(web: WebOptions) {
-  const headersTimeout = web.headersTimeoutMs ?? 10_000;
+  const headersTimeout = web.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   return Fastify({
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 300 },
@@ -89,8 +97,8 @@ export function createApp(web: WebOptions) {
       createServer(
         {
           headersTimeout,
-          requestTimeout: Math.max(web.requestTimeoutMs ?? 15_000, headersTimeout),
-          connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+          requestTimeout: Math.max(web.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout),
+          connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, headersTimeout),
           keepAliveTimeout: 5_000,
         },
         handler,
@@ -99,7 +107,7 @@ export function createApp(web: WebOptions) {
       // A malformed percent-encoding or a bad header: the client's mistake, never a 500.
       const message =
         error.code === "FST_ERR_BAD_URL" ? "the path is not a valid URL (check its percent-encoding)" : error.message;
-      void sendError(request, reply, 400, message, "Bad request");
+      void sendError(request, reply, HTTP.badRequest, message, "Bad request");
     },
   });
 }
@@ -111,7 +119,7 @@ function handleErrors(app: FastifyInstance, ctx: BotContext) {
       return sendError(
         request,
         reply,
-        503,
+        HTTP.serviceUnavailable,
         "The Stacks chain can't be read right now. Try again shortly.",
         "Try again",
       );
@@ -120,15 +128,15 @@ function handleErrors(app: FastifyInstance, ctx: BotContext) {
       // A refusal in a route's own words carries the headers that route answers with (api-schemas.ts).
       const { headers } = error as FastifyError & { headers?: Record<string, string> };
       if (headers) reply.headers(headers);
-      return sendError(request, reply, 400, validationMessage(error), "Bad request");
+      return sendError(request, reply, HTTP.badRequest, validationMessage(error), "Bad request");
     }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      if (status === 429) reply.header("retry-after", reply.getHeader("retry-after") ?? "60");
+    const status = error.statusCode ?? HTTP.internalServerError;
+    if (isClientError(status)) {
+      if (status === HTTP.tooManyRequests) reply.header("retry-after", reply.getHeader("retry-after") ?? "60");
       return sendError(request, reply, status, error.message, "Request refused");
     }
     ctx.log.error({ err: error, path: request.routeOptions.url }, "web request failed");
-    return sendError(request, reply, 500, "Please try again.");
+    return sendError(request, reply, HTTP.internalServerError, "Please try again.");
   });
 }
 
@@ -136,7 +144,13 @@ function handleErrors(app: FastifyInstance, ctx: BotContext) {
 function methodRules(app: FastifyInstance) {
   const notAllowed = (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("allow", PAGE_METHODS);
-    return sendError(request, reply, 405, `${request.method} is not allowed here; use GET`, "Method not allowed");
+    return sendError(
+      request,
+      reply,
+      HTTP.methodNotAllowed,
+      `${request.method} is not allowed here; use GET`,
+      "Method not allowed",
+    );
   };
   app.route({
     method: ["POST", "PUT", "DELETE", "PATCH"],
@@ -146,14 +160,14 @@ function methodRules(app: FastifyInstance) {
   });
   app.options("/*", { config: { rateLimit: false } }, (request, reply) => {
     if (!isOpenToOtherOrigins(request.url)) reply.header("allow", PAGE_METHODS);
-    return reply.code(204).send();
+    return reply.code(HTTP.noContent).send();
   });
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
     if (!["GET", "HEAD"].includes(request.method)) return notAllowed(request, reply);
     return sendError(
       request,
       reply,
-      404,
+      HTTP.notFound,
       isApi(request.url) ? `no API route ${request.url.split("?")[0]}` : "There is nothing here.",
       "Not found",
     );
@@ -201,3 +215,6 @@ export type RouteDeps = {
 /** A query string that takes exactly these string parameters (and refuses any other). */
 export const query = (...names: string[]) => queryString(Object.fromEntries(names.map((name) => [name, {}])));
 export const HTML = "text/html; charset=utf-8";
+/** A page's 404: a short page saying what is not there. */
+export const notFoundPage = (reply: FastifyReply, title: string, text: string) =>
+  reply.code(HTTP.notFound).type(HTML).send(messagePage(title, text));

@@ -7,6 +7,8 @@ import {
   type ClarityValue,
 } from "@stacks/transactions";
 import type { Store } from "../storage/store";
+import { MS_PER_SECOND } from "./html";
+import { HTTP } from "./http-status";
 
 /**
  * Linking a Discord account to a Stacks address by a SIP-018 signed message. The bot issues a one-time
@@ -18,13 +20,21 @@ import type { Store } from "../storage/store";
  * stake cannot earn the assessor role for several accounts.
  */
 
-export const LINK_TTL_MS = 15 * 60 * 1000;
+/** How long a link nonce is valid. */
+const LINK_TTL_MINUTES = 15;
+export const LINK_TTL_MS = LINK_TTL_MINUTES * 60 * MS_PER_SECOND;
+
+/** The chain id in the SIP-018 domain: 1 on mainnet, 0x80000000 on testnet. */
+const CHAIN_ID = { mainnet: 1, testnet: 2147483648 } as const;
+export const chainId = (mainnet: boolean) => (mainnet ? CHAIN_ID.mainnet : CHAIN_ID.testnet);
+/** A time in milliseconds as the whole Unix seconds a signed link message carries. */
+export const unixSeconds = (ms: number) => Math.floor(ms / MS_PER_SECOND);
 
 export function linkDomain(mainnet: boolean): ClarityValue {
   return Cl.tuple({
     name: Cl.stringAscii("Cyber-security cover for DeFi"),
     version: Cl.stringAscii("1"),
-    "chain-id": Cl.uint(mainnet ? 1 : 2147483648),
+    "chain-id": Cl.uint(chainId(mainnet)),
   });
 }
 
@@ -33,7 +43,7 @@ export function linkMessage(p: { discordId: string; nonce: string; expiresAt: nu
     action: Cl.stringAscii("link-wallet"),
     "discord-id": Cl.stringAscii(p.discordId),
     nonce: Cl.stringAscii(p.nonce),
-    expires: Cl.uint(Math.floor(p.expiresAt / 1000)),
+    expires: Cl.uint(unixSeconds(p.expiresAt)),
   });
 }
 
@@ -47,11 +57,11 @@ export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean,
   if (!issued || issued.usedAt !== null)
     return {
       ok: false,
-      status: 409,
+      status: HTTP.conflict,
       error: "This link was already used or does not exist. Run /link in Discord for a new one.",
     };
   if (now > issued.expiresAt)
-    return { ok: false, status: 410, error: "This link has expired. Run /link in Discord for a new one." };
+    return { ok: false, status: HTTP.gone, error: "This link has expired. Run /link in Discord for a new one." };
   let signer: string;
   try {
     const message = linkMessage({ discordId: issued.discordUserId, nonce: attempt.nonce, expiresAt: issued.expiresAt });
@@ -59,17 +69,17 @@ export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean,
     const hash = createHash("sha256").update(encoded).digest("hex");
     signer = publicKeyToAddress(publicKeyFromSignatureRsv(hash, attempt.signature), mainnet ? "mainnet" : "testnet");
   } catch {
-    return { ok: false, status: 400, error: "The signature could not be read." };
+    return { ok: false, status: HTTP.badRequest, error: "The signature could not be read." };
   }
   if (signer !== attempt.address) {
     return {
       ok: false,
-      status: 403,
+      status: HTTP.forbidden,
       error: "The signature was not made by that address for this link. Sign with the wallet you want to link.",
     };
   }
   if (!store.consumeLinkNonce(attempt.nonce, now))
-    return { ok: false, status: 409, error: "This link was already used. Run /link again." };
+    return { ok: false, status: HTTP.conflict, error: "This link was already used. Run /link again." };
   const { movedFrom } = store.linkWallet(issued.discordUserId, attempt.address);
   return { ok: true, discordId: issued.discordUserId, address: attempt.address, movedFrom };
 }

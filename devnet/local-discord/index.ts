@@ -55,6 +55,7 @@ export type InteractionRecord = {
   userId: string;
   channelId: string;
   /** Callbacks in order: type 4 reply, 5 deferred, 6/7 component updates, 8 autocomplete choices. */
+  // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, the JSON discord.js sends, read field by field by each route
   callbacks: { type: number; data: any }[];
   /** The reply as the member sees it now (after edits), and follow-ups. */
   reply?: APIMessage;
@@ -395,6 +396,7 @@ export class LocalDiscord {
       t: null,
     });
     ws.on("message", (raw) => {
+      // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, the JSON discord.js sends, read field by field by each route
       const packet = JSON.parse(String(raw)) as { op: number; d: any };
       if (packet.op === GatewayOpcodes.Heartbeat) return sendRaw({ op: GatewayOpcodes.HeartbeatAck });
       if (packet.op === GatewayOpcodes.Identify) return this.identify(ws, packet.d.token);
@@ -647,6 +649,7 @@ export class LocalDiscord {
   // -------------------------------------------------------------------------------------------
   // REST
   // -------------------------------------------------------------------------------------------
+  // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, the JSON discord.js sends, read field by field by each route
   private message(channelId: string, body: any, extra: Partial<APIMessage> = {}): ChannelMessage {
     const guild =
       this.guilds.find((g) => g.channels.some((c) => c.id === channelId)) ??
@@ -679,7 +682,8 @@ export class LocalDiscord {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
-    let body: any = undefined;
+    // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, the JSON discord.js sends, read field by field by each route
+    let body: any;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -716,7 +720,8 @@ export class LocalDiscord {
       };
       return reply(200, result);
     }
-    if ((m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path)) && method === "PUT") {
+    m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path);
+    if (m && method === "PUT") {
       const registered = (body as APIApplicationCommand[]).map(
         (c) =>
           ({
@@ -733,7 +738,8 @@ export class LocalDiscord {
       else this.commands.global = registered;
       return reply(200, registered);
     }
-    if ((m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path)) && method === "POST") {
+    m = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (m && method === "POST") {
       const record = this.interactions.get(m[2]!);
       if (!record) return reply(404, { message: "Unknown interaction", code: 10062 });
       if (record.callbacks.some((c) => c.type !== 8) && body.type !== 8)
@@ -756,7 +762,8 @@ export class LocalDiscord {
       }
       return reply(204);
     }
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path))) {
+    m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path);
+    if (m) {
       const record = this.interactions.get(m[2]!);
       if (!record?.reply) return reply(404, { message: "Unknown Message", code: 10008 });
       if (method === "PATCH") {
@@ -775,7 +782,8 @@ export class LocalDiscord {
       }
       return reply(200, record.reply);
     }
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path)) && method === "POST") {
+    m = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
+    if (m && method === "POST") {
       const record = this.interactions.get(m[2]!);
       if (!record) return reply(404, { message: "Unknown Webhook", code: 10015 });
       const followUp = this.message(record.channelId, body, {
@@ -786,7 +794,8 @@ export class LocalDiscord {
       if (!((body.flags ?? 0) & MessageFlags.Ephemeral)) this.channelPush(followUp);
       return reply(200, followUp);
     }
-    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "GET") {
+    m = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (m && method === "GET") {
       // Message history: newest first, at most `limit` (1-100, default 50), before/after a message id.
       // Discord sends a nonce back only when a message is created, so history carries none.
       if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
@@ -800,7 +809,8 @@ export class LocalDiscord {
         .map(({ nonce: _nonce, edits: _edits, history: _history, ...shown }) => shown);
       return reply(200, page, h);
     }
-    if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "POST") {
+    m = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (m && method === "POST") {
       if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
       // enforce_nonce: the same nonce from the same author within the window returns that message instead of a new one.
       const since = Date.now() - (this.options.nonceWindowMs ?? NONCE_WINDOW_MS);
@@ -821,7 +831,8 @@ export class LocalDiscord {
       this.channelPush(message);
       return reply(200, message, h);
     }
-    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+    m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    if (m) {
       const message = this.findMessage(m[1]!, m[2]!);
       if (!message) return reply(404, { message: "Unknown Message", code: 10008 }, h);
       if (method === "PATCH") {
@@ -843,7 +854,8 @@ export class LocalDiscord {
       }
       return reply(200, message, h);
     }
-    if ((m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path)) && method === "POST") {
+    m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
+    if (m && method === "POST") {
       const parent = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]);
       if (!parent || !this.findMessage(m[1]!, m[2]!)) return reply(404, { message: "Unknown Message", code: 10008 });
       if (this.threads.some((t) => t.id === m![2]))
@@ -868,22 +880,22 @@ export class LocalDiscord {
       this.threads.push(thread);
       return reply(201, thread);
     }
-    if ((m = /^\/channels\/(\d+)$/.exec(path)) && method === "GET") {
+    m = /^\/channels\/(\d+)$/.exec(path);
+    if (m && method === "GET") {
       const channel =
         this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]) ?? this.threads.find((t) => t.id === m![1]);
       return channel ? reply(200, channel) : reply(404, { message: "Unknown Channel", code: 10003 });
     }
-    if ((m = /^\/guilds\/(\d+)\/roles(?:\/(\d+))?$/.exec(path)) && method === "GET") {
+    m = /^\/guilds\/(\d+)\/roles(?:\/(\d+))?$/.exec(path);
+    if (m && method === "GET") {
       const guild = this.guilds.find((g) => g.id === m![1]);
       if (!guild) return reply(404, { message: "Unknown Guild", code: 10004 });
       if (!m[2]) return reply(200, guild.roles);
       const role = guild.roles.find((r) => r.id === m![2]);
       return role ? reply(200, role) : reply(404, { message: "Unknown Role", code: 10011 });
     }
-    if (
-      (m = /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/.exec(path)) &&
-      (method === "PUT" || method === "DELETE")
-    ) {
+    m = /^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/.exec(path);
+    if (m && (method === "PUT" || method === "DELETE")) {
       const guild = this.guilds.find((g) => g.id === m![1]);
       const member = guild?.members.get(m[2]!);
       if (!guild || !member) return reply(404, { message: "Unknown Member", code: 10007 });
@@ -893,7 +905,8 @@ export class LocalDiscord {
       this.broadcast(GatewayDispatchEvents.GuildMemberUpdate, { guild_id: guild.id, ...member });
       return reply(204);
     }
-    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path)) && method === "GET") {
+    m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path);
+    if (m && method === "GET") {
       const member = this.guilds.find((g) => g.id === m![1])?.members.get(m[2]!);
       return member ? reply(200, member) : reply(404, { message: "Unknown Member", code: 10007 });
     }
@@ -906,12 +919,14 @@ export class LocalDiscord {
    * above its own highest role or one managed by an integration, are Missing Permissions (50013). Embeds
    * without Embed Links refuse a message that has nothing else, and are dropped from one that has.
    */
+  // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, the JSON discord.js sends, read field by field by each route
   private refusal(method: string, path: string, body: any): { message: string; code: number } | undefined {
     const access = { message: "Missing Access", code: 50001 };
     const missing = { message: "Missing Permissions", code: 50013 };
     const me = this.botUser.id;
     let m: RegExpExecArray | null;
-    if ((m = /^\/channels\/(\d+)(\/.*)?$/.exec(path))) {
+    m = /^\/channels\/(\d+)(\/.*)?$/.exec(path);
+    if (m) {
       const guild = this.guildOfChannel(m[1]!);
       if (!guild) return undefined; // an unknown channel: the route answers 404
       const bits = this.permissionsOf(me, m[1]!, guild);
@@ -932,7 +947,8 @@ export class LocalDiscord {
       )
         return missing;
     }
-    if ((m = /^\/guilds\/(\d+)\/members\/\d+\/roles\/(\d+)$/.exec(path))) {
+    m = /^\/guilds\/(\d+)\/members\/\d+\/roles\/(\d+)$/.exec(path);
+    if (m) {
       const guild = this.guilds.find((g) => g.id === m![1]);
       const role = guild?.roles.find((r) => r.id === m![2]);
       if (!guild || !role) return undefined; // the route answers 404

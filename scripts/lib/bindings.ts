@@ -21,6 +21,8 @@ export function clarityType(t: ClarityType): string {
       .replace(/^uint128$/, "uint")
       .replace(/^int128$/, "int")
       .replace("trait_reference", "trait");
+  // The interface's type tree is JSON from the Clarinet SDK: read here, at the boundary, by kind.
+  // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, one kind of node per case below
   const [kind, v] = Object.entries(t)[0] as [string, any];
   switch (kind) {
     case "string-ascii":

@@ -83,7 +83,7 @@ function batch(simnet: Simnet, calls: ReturnType<typeof tx.callPublicFn>[], what
 function stakedAssessors(simnet: Simnet, count: number, offset: number): string[] {
   const faucet = simnet.getAccounts().get("faucet")!;
   const voters = Array.from({ length: count }, (_v, i) =>
-    privateKeyToAddress((offset + i + 1).toString(16).padStart(64, "0") + "01", "testnet"),
+    privateKeyToAddress(`${(offset + i + 1).toString(16).padStart(64, "0")}01`, "testnet"),
   );
   batch(simnet, voters.map((v) => tx.transferSTX(Number(20n * STX), v, faucet)) as never, "fund voter");
   batch(

@@ -52,7 +52,7 @@ describe("a restart in the middle of a vote", () => {
     );
     await s.restart();
     const after = await vote(2, true);
-    await waitFor("the tally after the restart", () => fields(alert.embeds[0])["Tally"]?.endsWith("· 3 votes"));
+    await waitFor("the tally after the restart", () => fields(alert.embeds[0]).Tally?.endsWith("· 3 votes"));
     await waitFor("every vote listed", () =>
       [...before, after].every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)),
     );
@@ -92,9 +92,9 @@ describe("a claim's life in the channel", () => {
     const txids = [await vote(0, true), await vote(1, true), await vote(2, false)];
     await waitFor(
       "the tally edit",
-      () => fields(alert.embeds[0])["Tally"] === "For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes",
+      () => fields(alert.embeds[0]).Tally === "For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes",
     );
-    expect(fields(alert.embeds[0])["Quorum"]).toBe("180,000 STX of 18,000 STX stake needed (1000%) · 3 of 3 voters ✓");
+    expect(fields(alert.embeds[0]).Quorum).toBe("180,000 STX of 18,000 STX stake needed (1000%) · 3 of 3 voters ✓");
     await waitFor("every vote linked", () =>
       txids.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)),
     );
@@ -114,7 +114,7 @@ describe("a claim's life in the channel", () => {
     expect(shown[2]).toContain("💸 Claim #1 paid: 54,000 STX to [ST3AM1…GCS0]");
     expect(shown[2]).toContain(`(6,000 STX deductible) · [transaction](https://explorer.hiro.so/txid/0x${payoutTx}`);
     expect(channel()[1]!.message_reference).toMatchObject({ message_id: alert.id });
-    await waitFor("the final edit", () => fields(alert.embeds[0])["Status"] === "Paid: 54,000 STX to the claimant");
+    await waitFor("the final edit", () => fields(alert.embeds[0]).Status === "Paid: 54,000 STX to the claimant");
     // Buttons close with the vote.
     expect(
       (alert.components![0] as { components: { disabled?: boolean }[] }).components.slice(0, 2).map((b) => b.disabled),
@@ -137,7 +137,7 @@ describe("a claim's life in the channel", () => {
       "❌ Claim #1 denied by vote: 50,000 STX for (27.77%), 130,000 STX against, 3 votes. " +
         "The claimant's bond of 600 STX is forfeited: 300 STX to the assessors who voted to deny, 300 STX to the pool.",
     );
-    await waitFor("the status edit", () => fields(alert.embeds[0])["Status"] === "Denied");
+    await waitFor("the status edit", () => fields(alert.embeds[0]).Status === "Denied");
   });
 
   it("no quorum: escalated to the council, whose signature is posted in the thread, then approved", async () => {
@@ -149,7 +149,7 @@ describe("a claim's life in the channel", () => {
       "⚖️ Claim #1 did not reach quorum (0 STX of 18,000 STX stake voted): the council decides. " +
         "Final tally: 0 STX for (0%), 0 STX against, 0 votes.",
     );
-    await waitFor("the status edit", () => fields(alert.embeds[0])["Status"] === "No quorum: the council decides");
+    await waitFor("the status edit", () => fields(alert.embeds[0]).Status === "No quorum: the council decides");
     await s.p.call(s.who.council, "claims-assessment", "council-approve-claim", [Cl.uint(1)]);
     await waitFor("the council's decision", () => channel()[2]);
     expect(channel()[2]!.content).toMatch(

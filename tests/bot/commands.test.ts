@@ -40,8 +40,8 @@ describe("/policy", () => {
       Term: "90 days",
       "Premium paid": `${formatStx(s.seeded.premium)} (2% a year, tier 1)`,
     });
-    expect(answer.fields["Holder"]).toContain(shortAddress(s.who.buyer.address));
-    expect(answer.fields["Holder"]).toContain(
+    expect(answer.fields.Holder).toContain(shortAddress(s.who.buyer.address));
+    expect(answer.fields.Holder).toContain(
       `https://explorer.hiro.so/address/${s.who.buyer.address}?chain=testnet&api=`,
     );
     expect(answer.fields["Cover until"]).toMatch(/^<t:\d+:f> \(<t:\d+:R>\)$/);
@@ -99,7 +99,7 @@ describe("/claim and /claims", () => {
       Quorum: "100,000 STX of 10,000 STX stake needed (1000%) · 1 of 3 voters",
       Evidence: "[bundle](https://evidence.example/bundle.tar.gz) · SHA-256 `abababababababab…`",
     });
-    expect(answer.fields["Status"]).toMatch(/^Voting: closes <t:\d+:R>$/);
+    expect(answer.fields.Status).toMatch(/^Voting: closes <t:\d+:R>$/);
     expect(answer.embed.footer?.text).toBe("Approval must be above 60% of the voted weight");
   });
 
@@ -123,7 +123,7 @@ describe("/protocol", () => {
     const answer = answerOf(await s.run("protocol", [opt.str("name", "stackswap")]));
     expect(answer.embed.title).toBe("stackswap");
     expect(answer.embed.url).toBe(`${s.bot.web!.url}/protocols/stackswap`);
-    expect(answer.fields["Badge"]).toBe(
+    expect(answer.fields.Badge).toBe(
       `[badge](${s.bot.web!.url}/badge/stackswap.svg) · for a README: \`[![stackswap cover](${s.bot.web!.url}/badge/stackswap.svg)](${s.bot.web!.url}/protocols/stackswap)\``,
     );
     expect(answer.fields).toMatchObject({
@@ -168,8 +168,8 @@ describe("/quote", () => {
       await s.run("quote", [opt.str("protocol", "stackswap"), opt.str("amount", "10,000"), opt.int("days", 30)]),
     );
     expect(answer.embed.title).toBe("Quote · 10,000 STX on stackswap for 30 days");
-    expect(answer.fields["Premium"]).toBe(formatStx(onChain.premium));
-    expect(answer.fields["Rate"]).toBe("2% a year (tier 1, score 14)");
+    expect(answer.fields.Premium).toBe(formatStx(onChain.premium));
+    expect(answer.fields.Rate).toBe("2% a year (tier 1, score 14)");
   });
 
   it.each([

@@ -60,7 +60,11 @@ function kill() {
 
 /** A small seeded PRNG so the kill points are random but the same on every run. */
 function rng(seed: number) {
-  return () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
 }
 
 const tally = (embed: APIEmbed | undefined) => embed?.fields?.find((f) => f.name === "Tally")?.value;

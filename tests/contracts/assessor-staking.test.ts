@@ -8,7 +8,6 @@ import {
   expectRefused,
   call,
   readJs,
-  read,
   printed,
   stake,
   stxBalance,

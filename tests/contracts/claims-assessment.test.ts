@@ -60,11 +60,11 @@ const councilDeny = (claimId: bigint, who: string) =>
 const REASON = new Uint8Array(32).fill(0xee);
 const veto = (claimId: bigint, who: string) =>
   call("claims-assessment", "council-veto", [Cl.uint(claimId), Cl.buffer(REASON)], who);
-const claim = (id: bigint) => () => claimOf(id);
+const _claim = (id: bigint) => () => claimOf(id);
 const pool = () => readJs("capital-pool", "get-pool-stats");
 const policy = (id: bigint) => readJs("cybersecurity-insurance-defi", "get-policy", [Cl.uint(id)]);
 const assessor = (who: string) => readJs("assessor-staking", "get-assessor", [Cl.principal(who)]);
-const param = (name: string) => readJs("insurance-council", "get-parameter", [Cl.stringAscii(name)]) as bigint;
+const _param = (name: string) => readJs("insurance-council", "get-parameter", [Cl.stringAscii(name)]) as bigint;
 const providerValue = (who: string) => readJs("capital-pool", "get-provider", [Cl.principal(who)]).value as bigint;
 
 /** Everything a claim changes, for the "changed nothing" checks. */

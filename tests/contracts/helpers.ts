@@ -166,7 +166,7 @@ export function stxBalance(who: string): bigint {
 export function snapshot(extra: () => unknown = () => null): string {
   const vars: Record<string, string> = {};
   for (const [id, iface] of simnet.getContractsInterfaces()) {
-    if (!id.startsWith(deployer + ".")) continue;
+    if (!id.startsWith(`${deployer}.`)) continue;
     const name = id.split(".")[1]!;
     for (const v of iface.variables) {
       if (v.access === "variable") vars[`${name}.${v.name}`] = Cl.prettyPrint(simnet.getDataVar(name, v.name));
@@ -407,7 +407,7 @@ export function councilOfThree() {
 
 /** A valid testnet address that holds nothing, derived from a fixed private key. */
 export function freshAddress(seed: number): string {
-  return privateKeyToAddress(seed.toString(16).padStart(64, "0") + "01", "testnet");
+  return privateKeyToAddress(`${seed.toString(16).padStart(64, "0")}01`, "testnet");
 }
 
 /** Two approved claims owed more than the pool holds: capacity 5x and one protocol may take it all. */

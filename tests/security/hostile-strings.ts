@@ -44,6 +44,6 @@ export const HOSTILE_HTTPS = [
 export const HOSTILE_CHAIN = ["<svg onload=alert(1)>", "@everyone", "[x](https://e.vil)", "`code` **bold**"] as const;
 
 /** Characters that must never reach an output: direction overrides and invisible joiners. */
-export const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u200C\u200D\uFEFF]/;
+export const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u200C\uFEFF]|\u200D/;
 /** Hosts a link may point at in anything the bot shows (its own pages, the explorer, and the claimants' https hosts). */
 export const PHISHING_LABELS = ["Official refund portal", "Verified by the team", "Claim STX", "Official"];

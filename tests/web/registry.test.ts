@@ -27,10 +27,10 @@ function conforms(route: string, status: number, body: unknown) {
   const response = responses[String(status)];
   expect(response, `${route} documents ${status}`).toBeDefined();
   // A JSON pointer into the registered document, so the schema's own $refs resolve within it.
-  const escape = (segment: string) => encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
+  const escapeSegment = (segment: string) => encodeURIComponent(segment.replace(/~/g, "~0").replace(/\//g, "~1"));
   const pointer = response.$ref
-    ? `${response.$ref.slice(1)}/content/${escape("application/json")}/schema`
-    : `/paths/${escape(route)}/get/responses/${status}/content/${escape("application/json")}/schema`;
+    ? `${response.$ref.slice(1)}/content/${escapeSegment("application/json")}/schema`
+    : `/paths/${escapeSegment(route)}/get/responses/${status}/content/${escapeSegment("application/json")}/schema`;
   const validate = ajv.getSchema(`openapi#${pointer}`);
   expect(validate, pointer).toBeDefined();
   expect(validate!(body), JSON.stringify(validate!.errors)).toBe(true);

@@ -4,6 +4,10 @@ import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { LINK_TTL_MS } from "../../web/wallet-link";
 
+/** A link's one-time nonce: 16 random bytes (128 bits), in hex in its URL. */
+const NONCE_BYTES = 16;
+const MS_PER_SECOND = 1_000;
+
 /**
  * `/link` gives the member a one-time page where their wallet signs; `/link show-wallet:` chooses
  * whether others may see the linked address through `/assessor member:` (private until they choose).
@@ -36,13 +40,13 @@ export const command: BotCommand = {
       });
       return;
     }
-    const nonce = randomBytes(16).toString("hex");
+    const nonce = randomBytes(NONCE_BYTES).toString("hex");
     const expiresAt = Date.now() + LINK_TTL_MS;
     const replaced = store.createLinkNonce(nonce, interaction.user.id, expiresAt);
     const current = store.walletLink(interaction.user.id);
     await interaction.reply({
       content:
-        `Open ${links.webBaseUrl}/link/${nonce} and sign the message with your wallet. The link works once, until <t:${Math.floor(expiresAt / 1000)}:t>.` +
+        `Open ${links.webBaseUrl}/link/${nonce} and sign the message with your wallet. The link works once, until <t:${Math.floor(expiresAt / MS_PER_SECOND)}:t>.` +
         (replaced ? " Your earlier link no longer works." : "") +
         (current ? ` (It replaces your current link to ${current.address}.)` : "") +
         " A wallet is linked to one Discord account at a time, and stays private unless you run `/link show-wallet:True`.",

@@ -6,12 +6,15 @@ import type { BotCommand, BotContext } from "../context";
 import { UserError } from "../errors";
 import { listEmbed, protocolEmbed } from "../presentation/embeds";
 
+/** The most choices Discord shows an autocomplete. */
+const DISCORD_CHOICES_MAX = 25;
+
 /** Shared by every command with a protocol option: up to 25 matching names. */
 export async function autocompleteProtocols(interaction: AutocompleteInteraction, { directory }: BotContext) {
   const focused = interaction.options.getFocused();
   const matches = await directory.search(String(focused));
   await interaction.respond(
-    matches.slice(0, 25).map((p) => ({ name: `${p.name} (${p.chain}, ${p.status})`, value: p.name })),
+    matches.slice(0, DISCORD_CHOICES_MAX).map((p) => ({ name: `${p.name} (${p.chain}, ${p.status})`, value: p.name })),
   );
 }
 
@@ -43,7 +46,7 @@ export const command: BotCommand = {
     ]);
     if (!details) throw new UserError(`There is no protocol named "${name}".`);
     const page = `${ctx.links.webBaseUrl}/protocols/${pathSegment(details.name)}`;
-    const embed = protocolEmbed(details, ctx.links, cover).setURL(page);
+    const embed = protocolEmbed(details, cover).setURL(page);
     // Discord does not show SVG images, so the badge is given as its link and its README snippet, and only
     // for an approved listing: a pending, rejected or delisted protocol is never offered one.
     if (LISTED.has(details.status)) {

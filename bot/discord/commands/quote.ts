@@ -9,6 +9,8 @@ import { formatStx } from "../../format/stx";
 import { autocompleteProtocols } from "./protocol";
 
 const COVER = "cybersecurity-insurance-defi";
+/** The longest term the option takes (ten years); the contract refuses what its max-duration-days does not allow. */
+const MAX_DAYS = 3650;
 const REFUSAL = {
   paused: errorCode(COVER, "ERR-COVER-PAUSED"),
   tooSmall: errorCode(COVER, "ERR-COVERAGE-TOO-SMALL"),
@@ -45,7 +47,12 @@ export const command: BotCommand = {
     )
     .addStringOption((o) => o.setName("amount").setDescription("Cover in STX, e.g. 250000").setRequired(true))
     .addIntegerOption((o) =>
-      o.setName("days").setDescription("Length of cover in days").setRequired(true).setMinValue(1).setMaxValue(3650),
+      o
+        .setName("days")
+        .setDescription("Length of cover in days")
+        .setRequired(true)
+        .setMinValue(1)
+        .setMaxValue(MAX_DAYS),
     ),
   defer: true,
   async execute(interaction, ctx) {

@@ -2,9 +2,9 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type BaseMessageOptions }
 import type { ProtocolEvent } from "../../chain/events";
 import { CLAIM_STATUS, type Claim } from "../../chain/protocol-reader";
 import { discordText, safeLinkTarget } from "../../format/untrusted";
-import { formatBps, formatStx } from "../../format/stx";
-import { claimEmbed } from "./embeds";
-import { relativeTime, shortAddress, type Links } from "./links";
+import { formatShareOf, formatStx } from "../../format/stx";
+import { claimEmbed, NAME_IN_SENTENCE_MAX } from "./embeds";
+import { relativeTime, shortAddress, shortHash, type Links } from "./links";
 import type { EventData } from "../../../stacks/contracts.generated";
 
 /**
@@ -55,7 +55,7 @@ export function claimAlertBody(
 /** The alert's first line; `alertOpening` recognises it again in a channel's history. */
 export function claimAlertText(claim: Claim, protocolName: string, roleId: string | null): string {
   return (
-    `${roleId ? `<@&${roleId}> ` : ""}New claim #${claim.id} on **${discordText(protocolName, 100)}** for ${formatStx(claim.amount)}: ` +
+    `${roleId ? `<@&${roleId}> ` : ""}New claim #${claim.id} on **${discordText(protocolName, NAME_IN_SENTENCE_MAX)}** for ${formatStx(claim.amount)}: ` +
     `vote by ${relativeTime(claim.votingEndsAt)}.`
   );
 }
@@ -64,7 +64,7 @@ export const alertOpening = (claimId: number | bigint) => new RegExp(`^(<@&\\d+>
 type Tally = { approveWeight: bigint; denyWeight: bigint; voterCount: bigint };
 function tally(d: Tally): string {
   const voted = d.approveWeight + d.denyWeight;
-  const pct = voted === 0n ? "0%" : formatBps((d.approveWeight * 10_000n) / voted);
+  const pct = formatShareOf(d.approveWeight, voted);
   return `${formatStx(d.approveWeight)} for (${pct}), ${formatStx(d.denyWeight)} against, ${d.voterCount} vote${d.voterCount === 1n ? "" : "s"}`;
 }
 
@@ -111,7 +111,7 @@ export function outcomeText(event: OutcomeEvent, links: Links): string {
     }
     case "claim-vetoed":
       return (
-        `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${event.data.reasonHash.slice(0, 18)}…\`). ` +
+        `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${shortHash(event.data.reasonHash)}…\`). ` +
         "Nothing will be paid."
       );
     case "claim-paid": {

@@ -2,14 +2,18 @@ import { EmbedBuilder } from "discord.js";
 import type { Assessor, Claim, Policy, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
 import { describeContractError } from "../../chain/contract-errors";
 import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
-import { formatBps, formatStx } from "../../format/stx";
-import { discordLink, discordText } from "../../format/untrusted";
-import { dateTime, relativeTime, type Links } from "./links";
+import { BPS, formatBps, formatShareOf, formatStx } from "../../format/stx";
+import { discordLink, discordText, LABEL_MAX } from "../../format/untrusted";
+import { dateTime, relativeTime, shortHash, type Links } from "./links";
 
 /** How the bot shows each thing it reads from the chain. Amounts in STX, times in each reader's zone. */
 
 const COLORS = { ok: 0x2ecc71, warn: 0xf1c40f, bad: 0xe74c3c, info: 0x3498db, muted: 0x95a5a6 };
-const pct = (part: bigint, whole: bigint) => (whole === 0n ? "0%" : formatBps((part * 10_000n) / whole));
+/** How much of a protocol's chain-chosen name is shown: standing alone (a title) and inside a sentence. */
+const NAME_MAX = 200;
+export const NAME_IN_SENTENCE_MAX = 100;
+/** How much of a claim's description its embed shows (its page shows it all). */
+const DESCRIPTION_SHOWN_MAX = 1_000;
 /** `now` is the chain's time (ProtocolReader.chainTime), which the contracts use, not this machine's clock. */
 export function policyState(policy: Policy, now: bigint): { label: string; color: number } {
   if (policy.status === "exhausted") return { label: "Exhausted: all cover paid out", color: COLORS.muted };
@@ -22,7 +26,7 @@ export function policyState(policy: Policy, now: bigint): { label: string; color
 export function policyEmbed(policy: Policy, protocolName: string, links: Links, now: bigint) {
   const state = policyState(policy, now);
   return new EmbedBuilder()
-    .setTitle(`Policy #${policy.id} · ${discordText(protocolName, 200)}`)
+    .setTitle(`Policy #${policy.id} · ${discordText(protocolName, NAME_MAX)}`)
     .setColor(state.color)
     .addFields(
       { name: "Status", value: state.label, inline: false },
@@ -66,9 +70,9 @@ export function claimStatusLine(claim: Claim): string {
 export function tallyLines(claim: Claim) {
   const voted = claim.approveWeight + claim.denyWeight;
   return {
-    tally: `For ${formatStx(claim.approveWeight)} (${pct(claim.approveWeight, voted)}) · Against ${formatStx(claim.denyWeight)} (${pct(claim.denyWeight, voted)}) · ${claim.voterCount} vote${claim.voterCount === 1n ? "" : "s"}`,
+    tally: `For ${formatStx(claim.approveWeight)} (${formatShareOf(claim.approveWeight, voted)}) · Against ${formatStx(claim.denyWeight)} (${formatShareOf(claim.denyWeight, voted)}) · ${claim.voterCount} vote${claim.voterCount === 1n ? "" : "s"}`,
     quorum:
-      `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${pct(claim.votedStake, claim.quorumStake)})` +
+      `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${formatShareOf(claim.votedStake, claim.quorumStake)})` +
       `${claim.minVoters > 0n ? ` · ${claim.voterCount} of ${claim.minVoters} voters` : ""}${claim.quorumReached ? " ✓" : ""}`,
     threshold: `Approval must be above ${formatBps(claim.approvalBps)} of the voted weight`,
   };
@@ -87,10 +91,10 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
   const t = tallyLines(claim);
   return (
     new EmbedBuilder()
-      .setTitle(`Claim #${claim.id} · ${discordText(protocolName, 200)}`)
+      .setTitle(`Claim #${claim.id} · ${discordText(protocolName, NAME_MAX)}`)
       // The title opens the claim's page, which shows what an embed had to cut.
       .setURL(`${links.webBaseUrl}/vote/${claim.id}`)
-      .setDescription(discordText(claim.description, 1_000))
+      .setDescription(discordText(claim.description, DESCRIPTION_SHOWN_MAX))
       .setColor(color)
       .addFields(
         { name: "Status", value: claimStatusLine(claim), inline: false },
@@ -109,7 +113,7 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
         },
         {
           name: "Evidence",
-          value: `${discordLink("bundle", claim.evidenceUri)} · SHA-256 \`${claim.evidenceHash.slice(2, 18)}…\``,
+          value: `${discordLink("bundle", claim.evidenceUri)} · SHA-256 \`${shortHash(claim.evidenceHash).slice("0x".length)}…\``,
           inline: true,
         },
         { name: "Tally", value: t.tally, inline: false },
@@ -120,7 +124,7 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
 }
 
 /** `cover` is what is in force now (coverInForce): cover in its waiting period or past its end is not insurance. */
-export function protocolEmbed(p: ProtocolDetails, links: Links, cover: CoverInForce) {
+export function protocolEmbed(p: ProtocolDetails, cover: CoverInForce) {
   const listed = LISTED.has(p.status);
   const insured = listed && cover.inForce > 0n;
   const insuredText = !listed
@@ -134,7 +138,7 @@ export function protocolEmbed(p: ProtocolDetails, links: Links, cover: CoverInFo
     ? `${p.latestAudit.verdict} · ${p.latestAudit.critical} critical, ${p.latestAudit.high} high, ${p.latestAudit.medium} medium, ${p.latestAudit.low} low · ${discordLink("report", p.latestAudit.reportUri)}`
     : "Not audited";
   const embed = new EmbedBuilder()
-    .setTitle(discordText(p.name, 200))
+    .setTitle(discordText(p.name, NAME_MAX))
     .setColor(insured ? COLORS.ok : p.status === "active" ? COLORS.info : COLORS.muted)
     .addFields(
       { name: "Insured", value: insuredText, inline: false },
@@ -143,8 +147,8 @@ export function protocolEmbed(p: ProtocolDetails, links: Links, cover: CoverInFo
         value: p.status === "active" ? "Listed" : p.status[0]!.toUpperCase() + p.status.slice(1),
         inline: true,
       },
-      { name: "Chain", value: discordText(p.chain, 64), inline: true },
-      { name: "Category", value: discordText(p.category, 64), inline: true },
+      { name: "Chain", value: discordText(p.chain, LABEL_MAX), inline: true },
+      { name: "Category", value: discordText(p.category, LABEL_MAX), inline: true },
       { name: "Audit", value: audit, inline: false },
       {
         name: "Risk",
@@ -189,7 +193,7 @@ export function poolEmbed(s: PoolStats) {
 
 export function quoteEmbed(q: Quote, protocolName: string, amount: bigint, days: bigint) {
   return new EmbedBuilder()
-    .setTitle(`Quote · ${formatStx(amount)} on ${discordText(protocolName, 100)} for ${days} days`)
+    .setTitle(`Quote · ${formatStx(amount)} on ${discordText(protocolName, NAME_IN_SENTENCE_MAX)} for ${days} days`)
     .setColor(COLORS.info)
     .addFields(
       { name: "Premium", value: formatStx(q.premium), inline: true },
@@ -209,7 +213,7 @@ export function assessorEmbed(address: string, a: Assessor, links: Links) {
       { name: "Stake", value: formatStx(a.active), inline: true },
       { name: "Locked by open votes", value: formatStx(a.locked), inline: true },
       { name: "Available", value: formatStx(a.available), inline: true },
-      { name: "Reputation", value: `${Number(a.reputation) / 10_000}×`, inline: true },
+      { name: "Reputation", value: `${Number(a.reputation) / Number(BPS)}×`, inline: true },
       { name: "Voting weight", value: formatStx(a.weight), inline: true },
       { name: "Open votes", value: String(a.openVotes), inline: true },
       {

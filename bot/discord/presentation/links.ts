@@ -39,11 +39,24 @@ export class Links {
   }
 }
 
+/** An address longer than this is shown by its first 6 and last 4 characters. */
+const ADDRESS_SHOWN_MAX = 12;
+const ADDRESS_HEAD = 6;
+const ADDRESS_TAIL = 4;
+/** A hash is shown by its 0x and first 16 hex digits. */
+const HASH_SHOWN = 18;
+
 export function shortAddress(address: string): string {
   const [principal, contract] = address.split(".");
-  const short = principal!.length > 12 ? `${principal!.slice(0, 6)}…${principal!.slice(-4)}` : principal!;
+  const short =
+    principal!.length > ADDRESS_SHOWN_MAX
+      ? `${principal!.slice(0, ADDRESS_HEAD)}…${principal!.slice(-ADDRESS_TAIL)}`
+      : principal!;
   return contract ? `${short}.${contract}` : short;
 }
+
+/** 0x1a2b3c4d5e6f7a8b (the rest of the hash is left out). */
+export const shortHash = (hash: string) => hash.slice(0, HASH_SHOWN);
 
 /** Discord renders these in each reader's own time zone. */
 export const relativeTime = (seconds: bigint | number) => `<t:${seconds}:R>`;

@@ -1,5 +1,5 @@
 import type { Claim } from "../../chain/protocol-reader";
-import { formatBps, formatStx } from "../../format/stx";
+import { formatShareOf, formatStx } from "../../format/stx";
 import { relativeTime } from "./links";
 
 /** How far a claim is from quorum, in a sentence. */
@@ -7,7 +7,7 @@ export function quorumProgress(claim: Claim): string {
   const missing = claim.quorumStake > claim.votedStake ? claim.quorumStake - claim.votedStake : 0n;
   const votersMissing = claim.minVoters > claim.voterCount ? claim.minVoters - claim.voterCount : 0n;
   if (missing > 0n) {
-    const share = formatBps(claim.quorumStake === 0n ? 0n : (claim.votedStake * 10_000n) / claim.quorumStake);
+    const share = formatShareOf(claim.votedStake, claim.quorumStake);
     return `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake has voted (${share} of quorum): ${formatStx(missing)} more is needed.`;
   }
   if (votersMissing > 0n) {

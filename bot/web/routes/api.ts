@@ -4,6 +4,8 @@ import { describeContractError, CONTRACT_ERRORS } from "../../chain/contract-err
 import { apiError, type RouteDeps } from "../server";
 import type { Registry } from "../registry";
 import { API, API_CACHE, addApiSchemas } from "../api-schemas";
+import { PROTOCOL_NAME_MAX } from "../../chain/protocol-reader";
+import { HTTP } from "../http-status";
 
 /**
  * The JSON API for integrators (wallets, dashboards, the protocols themselves), read only from the
@@ -25,17 +27,19 @@ export async function apiRoutes(app: FastifyInstance, { ctx, registry }: RouteDe
   addApiSchemas(app);
   documentRoute(app);
   app.get("/api/v1/protocols", API.protocols, async (_request, reply) =>
-    send(reply, 200, { protocols: await registry.protocols() }),
+    send(reply, HTTP.ok, { protocols: await registry.protocols() }),
   );
   protocolRoutes(app, registry);
 
   app.get<{ Params: { id: string } }>("/api/v1/claims/:id", API.claim, async (request, reply) => {
     const { id } = request.params;
     const claim = (await registry.claimSummaries()).find((c) => c.id === id);
-    return claim ? send(reply, 200, claim) : send(reply, 404, apiError("not_found", `there is no claim #${id}`));
+    return claim
+      ? send(reply, HTTP.ok, claim)
+      : send(reply, HTTP.notFound, apiError("not_found", `there is no claim #${id}`));
   });
 
-  app.get("/api/v1/pool", API.pool, async (_request, reply) => send(reply, 200, await registry.pool()));
+  app.get("/api/v1/pool", API.pool, async (_request, reply) => send(reply, HTTP.ok, await registry.pool()));
   quoteRoute(app, { ctx, registry });
 }
 
@@ -46,35 +50,37 @@ function documentRoute(app: FastifyInstance) {
     document = JSON.stringify(app.swagger());
   });
   app.get("/api/v1/openapi.json", API.document, (_request, reply) =>
-    send(reply.type("application/json; charset=utf-8"), 200, document),
+    send(reply.type("application/json; charset=utf-8"), HTTP.ok, document),
   );
+}
+
+/** The answer of a protocol route: the protocol, its policies' totals or its claims; 404 when there is none. */
+async function protocolAnswer(
+  registry: Registry,
+  reply: FastifyReply,
+  found: Found | null,
+  what: string,
+  part: "summary" | "policies" | "claims",
+) {
+  if (!found) return send(reply, HTTP.notFound, apiError("not_found", what));
+  if (part === "policies") {
+    const { series, ...totals } = await registry.policies(found.details.id);
+    return send(reply, HTTP.ok, {
+      protocol: found.summary.name,
+      ...totals,
+      coverOverTime: series.map((p) => ({ time: p.t, cover: String(p.value) })),
+    });
+  }
+  if (part === "claims")
+    return send(reply, HTTP.ok, {
+      protocol: found.summary.name,
+      claims: await registry.claimSummaries(found.details.id),
+    });
+  return send(reply, HTTP.ok, found.summary);
 }
 
 /** A protocol, its policies' totals and its claims, by name and by id (the schemas have refused a malformed one). */
 function protocolRoutes(app: FastifyInstance, registry: Registry) {
-  async function protocolAnswer(
-    reply: FastifyReply,
-    found: Found | null,
-    what: string,
-    part: "summary" | "policies" | "claims",
-  ) {
-    if (!found) return send(reply, 404, apiError("not_found", what));
-    if (part === "policies") {
-      const { series, ...totals } = await registry.policies(found.details.id);
-      return send(reply, 200, {
-        protocol: found.summary.name,
-        ...totals,
-        coverOverTime: series.map((p) => ({ time: p.t, cover: String(p.value) })),
-      });
-    }
-    if (part === "claims")
-      return send(reply, 200, {
-        protocol: found.summary.name,
-        claims: await registry.claimSummaries(found.details.id),
-      });
-    return send(reply, 200, found.summary);
-  }
-
   for (const part of ["summary", "policies", "claims"] as const) {
     const suffix = part === "summary" ? "" : `/${part}`;
     app.get<{ Params: { name: string } }>(
@@ -83,9 +89,15 @@ function protocolRoutes(app: FastifyInstance, registry: Registry) {
       async (request, reply) => {
         const { name } = request.params;
         // The schema counts characters; a name is as long as the chain counts it (UTF-16 units, as JavaScript does).
-        if (name.length > 48)
-          return send(reply, 400, apiError("bad_request", "a protocol name has at most 48 characters"));
-        return protocolAnswer(reply, await registry.protocol(name), `there is no protocol named "${name}"`, part);
+        if (name.length > PROTOCOL_NAME_MAX)
+          return send(reply, HTTP.badRequest, apiError("bad_request", "a protocol name has at most 48 characters"));
+        return protocolAnswer(
+          registry,
+          reply,
+          await registry.protocol(name),
+          `there is no protocol named "${name}"`,
+          part,
+        );
       },
     );
     app.get<{ Params: { id: string } }>(
@@ -93,6 +105,7 @@ function protocolRoutes(app: FastifyInstance, registry: Registry) {
       API.protocol(part, "id"),
       async (request, reply) =>
         protocolAnswer(
+          registry,
           reply,
           await registry.protocolById(BigInt(request.params.id)),
           `there is no protocol #${request.params.id}`,
@@ -109,11 +122,11 @@ function quoteRoute(app: FastifyInstance, { ctx, registry }: Pick<RouteDeps, "ct
     API.quote,
     async (request, reply) => {
       const { protocol, amount, days } = request.query;
-      const found = protocol.length <= 48 ? await registry.protocol(protocol) : null;
-      if (!found) return send(reply, 404, apiError("not_found", `there is no protocol named "${protocol}"`));
+      const found = protocol.length <= PROTOCOL_NAME_MAX ? await registry.protocol(protocol) : null;
+      if (!found) return send(reply, HTTP.notFound, apiError("not_found", `there is no protocol named "${protocol}"`));
       try {
         const q = await ctx.reader.quote(found.details.id, BigInt(amount), BigInt(days));
-        return send(reply, 200, {
+        return send(reply, HTTP.ok, {
           protocol: found.summary.name,
           amount,
           days: Number(days),
@@ -128,7 +141,7 @@ function quoteRoute(app: FastifyInstance, { ctx, registry }: Pick<RouteDeps, "ct
         if (e instanceof ContractError) {
           return send(
             reply,
-            422,
+            HTTP.unprocessableContent,
             apiError(CONTRACT_ERRORS[Number(e.code)]?.name.toLowerCase() ?? "refused", describeContractError(e.code)),
           );
         }

@@ -1,17 +1,24 @@
 import type { FastifyInstance } from "fastify";
 import { validateStacksAddress } from "@stacks/transactions";
-import { linkPage, messagePage } from "../pages";
-import { verifyLink } from "../wallet-link";
-import { HTML, query, type RouteDeps } from "../server";
+import { linkPage } from "../pages";
+import { chainId, unixSeconds, verifyLink } from "../wallet-link";
+import { HTML, notFoundPage, query, type RouteDeps } from "../server";
+import { HTTP } from "../http-status";
 
 /**
  * The wallet-link page and the endpoint its script posts the signature to. The page is never cached
  * (it carries a one-time nonce), and an expired or used nonce is refused on GET as on POST.
  */
-export async function linkRoutes(app: FastifyInstance, { ctx, onLinked }: RouteDeps) {
-  const mainnet = ctx.config.stacks.network === "mainnet";
-  const gone = "This link was already used, has expired or does not exist. Run /link in Discord for a new one.";
+export async function linkRoutes(app: FastifyInstance, deps: RouteDeps) {
+  const mainnet = deps.ctx.config.stacks.network === "mainnet";
+  linkPageRoute(app, deps.ctx, mainnet);
+  linkSubmitRoute(app, deps, mainnet);
+  cspReportRoute(app, deps.ctx);
+}
 
+/** The page: 404 for a nonce that was used, has expired or was never issued. */
+function linkPageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"], mainnet: boolean) {
+  const gone = "This link was already used, has expired or does not exist. Run /link in Discord for a new one.";
   app.get<{ Params: { nonce: string } }>(
     "/link/:nonce",
     { schema: { querystring: query() } },
@@ -19,8 +26,8 @@ export async function linkRoutes(app: FastifyInstance, { ctx, onLinked }: RouteD
       reply.header("cache-control", "no-store");
       const { nonce } = request.params;
       const issued = /^[0-9a-f]{32}$/.test(nonce) ? ctx.store.liveLinkNonce(nonce) : null;
-      if (!issued) return reply.code(404).type(HTML).send(messagePage("Link not found", gone));
-      const expires = Math.floor(issued.expiresAt / 1000);
+      if (!issued) return notFoundPage(reply, "Link not found", gone);
+      const expires = unixSeconds(issued.expiresAt);
       return reply.type(HTML).send(
         linkPage(
           { discordId: issued.discordUserId, nonce, expires },
@@ -28,14 +35,17 @@ export async function linkRoutes(app: FastifyInstance, { ctx, onLinked }: RouteD
             nonce,
             discordId: issued.discordUserId,
             expires,
-            chainId: mainnet ? 1 : 2147483648,
+            chainId: chainId(mainnet),
             domainName: "Cyber-security cover for DeFi",
           },
         ),
       );
     },
   );
+}
 
+/** The signature the page's script posts: checked against what the bot issued (wallet-link.ts). */
+function linkSubmitRoute(app: FastifyInstance, { ctx, onLinked }: RouteDeps, mainnet: boolean) {
   const body = {
     type: "object",
     additionalProperties: false,
@@ -54,7 +64,9 @@ export async function linkRoutes(app: FastifyInstance, { ctx, onLinked }: RouteD
       const { nonce, address } = request.body;
       const signature = request.body.signature.replace(/^0x/, "");
       if (!validateStacksAddress(address) || !/^[0-9a-f]{130}$/i.test(signature)) {
-        return reply.code(400).send({ error: "send nonce, address (a Stacks address) and signature (65 bytes, hex)" });
+        return reply
+          .code(HTTP.badRequest)
+          .send({ error: "send nonce, address (a Stacks address) and signature (65 bytes, hex)" });
       }
       const result = verifyLink(ctx.store, { nonce, address, signature }, mainnet);
       if (!result.ok) return reply.code(result.status).send({ error: result.error });
@@ -63,7 +75,14 @@ export async function linkRoutes(app: FastifyInstance, { ctx, onLinked }: RouteD
       return reply.send({ address: result.address });
     },
   );
+}
 
+/** What is kept of a CSP report's fields: enough to see an injection attempt, never a whole payload. */
+const CSP_URI_MAX = 200;
+const CSP_DIRECTIVE_MAX = 100;
+const cspField = (value: unknown, max: number) => String(value ?? "").slice(0, max);
+
+function cspReportRoute(app: FastifyInstance, ctx: RouteDeps["ctx"]) {
   // What Chromium sends when the Content-Security-Policy blocks something: logged, so an injection attempt is seen.
   app.addContentTypeParser(
     ["application/csp-report", "application/reports+json"],
@@ -72,7 +91,7 @@ export async function linkRoutes(app: FastifyInstance, { ctx, onLinked }: RouteD
       try {
         done(null, JSON.parse(String(text)));
       } catch {
-        done(Object.assign(new Error("the report must be JSON"), { statusCode: 400 }));
+        done(Object.assign(new Error("the report must be JSON"), { statusCode: HTTP.badRequest }));
       }
     },
   );
@@ -81,13 +100,13 @@ export async function linkRoutes(app: FastifyInstance, { ctx, onLinked }: RouteD
     ctx.log.warn(
       {
         csp: {
-          document: String(report["document-uri"] ?? "").slice(0, 200),
-          blocked: String(report["blocked-uri"] ?? "").slice(0, 200),
-          directive: String(report["violated-directive"] ?? report["effective-directive"] ?? "").slice(0, 100),
+          document: cspField(report["document-uri"], CSP_URI_MAX),
+          blocked: cspField(report["blocked-uri"], CSP_URI_MAX),
+          directive: cspField(report["violated-directive"] ?? report["effective-directive"], CSP_DIRECTIVE_MAX),
         },
       },
       "content security policy violation",
     );
-    return reply.code(204).send();
+    return reply.code(HTTP.noContent).send();
   });
 }

@@ -1,25 +1,26 @@
 import type { FastifyInstance } from "fastify";
 import { validateStacksAddress } from "@stacks/transactions";
 import { formatStx } from "../../format/stx";
-import { votePage, messagePage } from "../pages";
-import { HTML, apiError, query, type RouteDeps } from "../server";
+import { votePage } from "../pages";
+import { HTML, apiError, notFoundPage, query, type RouteDeps } from "../server";
+import { HTTP } from "../http-status";
 
 /** The vote page (the member's own wallet signs `vote`) and the eligibility answer its script asks for. */
 export async function voteRoutes(app: FastifyInstance, { ctx }: RouteDeps) {
+  votePageRoute(app, ctx);
+  eligibilityRoute(app, ctx);
+}
+
+function votePageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"]) {
   const mainnet = ctx.config.stacks.network === "mainnet";
   app.get<{ Params: { id: string }; Querystring: { choice?: string } }>(
     "/vote/:id",
     { schema: { querystring: query("choice") } },
     async (request, reply) => {
       const { id } = request.params;
-      if (!/^\d{1,12}$/.test(id))
-        return reply.code(404).type(HTML).send(messagePage("No such claim", "A claim number is a whole number."));
+      if (!/^\d{1,12}$/.test(id)) return notFoundPage(reply, "No such claim", "A claim number is a whole number.");
       const claim = await ctx.reader.claim(BigInt(id));
-      if (!claim)
-        return reply
-          .code(404)
-          .type(HTML)
-          .send(messagePage("No such claim", `There is no claim #${id}.`));
+      if (!claim) return notFoundPage(reply, "No such claim", `There is no claim #${id}.`);
       const protocol = await ctx.reader.protocol(claim.protocolId);
       const choice = request.query.choice === "deny" ? "deny" : "approve";
       const config = {
@@ -35,7 +36,9 @@ export async function voteRoutes(app: FastifyInstance, { ctx }: RouteDeps) {
         .send(votePage(claim, protocol?.name ?? `protocol #${claim.protocolId}`, choice, config));
     },
   );
+}
 
+function eligibilityRoute(app: FastifyInstance, ctx: RouteDeps["ctx"]) {
   app.get<{ Params: { id: string }; Querystring: { address?: string } }>(
     "/api/claims/:id/eligibility",
     { schema: { querystring: query("address") } },
@@ -43,11 +46,11 @@ export async function voteRoutes(app: FastifyInstance, { ctx }: RouteDeps) {
       const { id } = request.params;
       const address = request.query.address ?? "";
       if (!/^\d{1,12}$/.test(id))
-        return reply.code(400).send(apiError("bad_request", "a claim id is a positive whole number"));
+        return reply.code(HTTP.badRequest).send(apiError("bad_request", "a claim id is a positive whole number"));
       if (!validateStacksAddress(address))
-        return reply.code(400).send(apiError("bad_request", "address must be a Stacks address"));
+        return reply.code(HTTP.badRequest).send(apiError("bad_request", "address must be a Stacks address"));
       const eligibility = await ctx.reader.voteEligibility(BigInt(id), address);
-      if (!eligibility) return reply.code(404).send(apiError("not_found", `there is no claim #${id}`));
+      if (!eligibility) return reply.code(HTTP.notFound).send(apiError("not_found", `there is no claim #${id}`));
       const body = { ...eligibility, weightText: formatStx(eligibility.weight) };
       return reply
         .type("application/json")
