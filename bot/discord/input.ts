@@ -1,9 +1,8 @@
 import { validateStacksAddress } from "@stacks/transactions";
 import { UserError } from "./errors";
-import { MICRO_PER_STX, STX_DECIMALS } from "../format/stx";
+import { formatStx, MAX_AMOUNT_MICRO, MICRO_PER_STX, STX_DECIMALS } from "../format/stx";
 
 /** The largest amount a member may type, in STX. */
-const MAX_STX = 1_000_000_000n;
 
 /**
  * Parses an amount of STX as a member types it ("250000", "250,000", "0.5") into micro-STX. Refuses
@@ -21,7 +20,7 @@ export function parseStxAmount(text: string, what = "amount"): bigint {
     );
   const micro = BigInt(m[1]!) * MICRO_PER_STX + BigInt((m[2] ?? "").padEnd(STX_DECIMALS, "0"));
   if (micro === 0n) throw new UserError(`The ${what} must be more than 0 STX.`);
-  if (micro > MAX_STX * MICRO_PER_STX) throw new UserError(`The ${what} must be at most 1,000,000,000 STX.`);
+  if (micro > MAX_AMOUNT_MICRO) throw new UserError(`The ${what} must be at most ${formatStx(MAX_AMOUNT_MICRO)}.`);
   return micro;
 }
 

@@ -1,6 +1,12 @@
 /** STX has 6 decimals: one STX is 1,000,000 micro-STX. */
 export const STX_DECIMALS = 6;
 export const MICRO_PER_STX = 1_000_000n;
+/**
+ * The largest amount a member may ask about (cover, a quote): 1,000,000,000 STX, more than all STX in existence.
+ * Past it the contracts' arithmetic may overflow, which a read answers as a runtime error, not a refusal.
+ */
+const MAX_AMOUNT_STX = 1_000_000_000n;
+export const MAX_AMOUNT_MICRO = MAX_AMOUNT_STX * MICRO_PER_STX;
 /** Basis points in a whole (10,000 bps = 100%), as the contracts count rates, shares and reputation. */
 export const BPS = 10_000n;
 const BPS_PER_PERCENT = 100;

@@ -231,6 +231,12 @@ describe("the JSON API", () => {
     await json("/api/v1/quote", "/api/v1/quote?amount=1&days=30", 400);
     await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=0&days=30", 400);
     await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=1000000&days=soon", 400);
+    // More than all STX in existence: refused before the contract's arithmetic could overflow (it answered 500).
+    expect(
+      await json("/api/v1/quote", `/api/v1/quote?protocol=stackswap&amount=${"9".repeat(20)}&days=30`, 400),
+    ).toEqual({
+      error: { code: "bad_request", message: "amount must be at most 1000000000000000 micro-STX (1,000,000,000 STX)" },
+    });
     expect(await json("/api/v1/quote", "/api/v1/quote?protocol=stackswap&amount=1000000000&days=5", 422)).toEqual({
       error: {
         code: "err-invalid-duration",

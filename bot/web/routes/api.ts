@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { ContractError } from "../../chain/protocol-reader";
+import { ContractError, PROTOCOL_NAME_MAX } from "../../chain/protocol-reader";
 import { describeContractError, CONTRACT_ERRORS } from "../../chain/contract-errors";
 import { apiError, type RouteDeps } from "../server";
 import type { Registry } from "../registry";
 import { API, API_CACHE, addApiSchemas } from "../api-schemas";
-import { PROTOCOL_NAME_MAX } from "../../chain/protocol-reader";
 import { HTTP } from "../http-status";
+import { formatStx, MAX_AMOUNT_MICRO } from "../../format/stx";
 
 /**
  * The JSON API for integrators (wallets, dashboards, the protocols themselves), read only from the
@@ -122,6 +122,10 @@ function quoteRoute(app: FastifyInstance, { ctx, registry }: Pick<RouteDeps, "ct
     API.quote,
     async (request, reply) => {
       const { protocol, amount, days } = request.query;
+      if (BigInt(amount) > MAX_AMOUNT_MICRO) {
+        const most = `amount must be at most ${MAX_AMOUNT_MICRO} micro-STX (${formatStx(MAX_AMOUNT_MICRO)})`;
+        return send(reply, HTTP.badRequest, apiError("bad_request", most));
+      }
       const found = protocol.length <= PROTOCOL_NAME_MAX ? await registry.protocol(protocol) : null;
       if (!found) return send(reply, HTTP.notFound, apiError("not_found", `there is no protocol named "${protocol}"`));
       try {
