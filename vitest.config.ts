@@ -42,6 +42,8 @@ export default defineConfig({
           ],
           environment: "node",
           testTimeout: 120_000,
+          // Hooks start local chains (a simnet each): a busy machine takes them past vitest's 10 s default.
+          hookTimeout: 120_000,
         },
       },
       {

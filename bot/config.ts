@@ -23,6 +23,8 @@ export const DEFAULT_STARTUP_ATTEMPTS = 8;
 export const DEFAULT_EVENT_POLL_MS = 5_000;
 export const DEFAULT_EDIT_WINDOW_MS = 2_000;
 const DEFAULT_WEB_PORT = 8787;
+/** The most a keeper call may pay in fees by default: 0.1 STX, some hundred times a normal call's fee. */
+const DEFAULT_KEEPER_MAX_FEE_USTX = 100_000n;
 const MAX_STARTUP_ATTEMPTS = 20;
 const PORT_MAX = 65_535;
 /** Far below a real token's length: refuses only what cannot be one. */
@@ -64,22 +66,22 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: httpUrl.optional(),
+  // The network decides chain id, address version, wallets' network, the SIP-018 domain and explorer links;
+  // never inferred from where the API is.
   STACKS_NETWORK: z
-    .string()
-    .default("devnet")
-    .refine(
-      (v) => v in NETWORK_URLS || httpUrl.safeParse(v).success,
-      "mainnet, testnet, devnet, or the URL of a Stacks API",
-    )
+    .enum(["mainnet", "testnet", "devnet"], "mainnet, testnet or devnet (where to connect is STACKS_API_URL)")
+    .default("devnet"),
+  STACKS_API_URL: httpUrl
     // fetch refuses such a URL outright, and would put the password in its error message.
     .refine((v) => {
       try {
         const u = new URL(v);
         return !u.username && !u.password;
       } catch {
-        return true;
+        return true; // said by the http(s) URL check above
       }
-    }, "a URL without user:password@ (fetch cannot send it; use STACKS_API_KEY, or the provider's key in the path or query)"),
+    }, "a URL without user:password@ (fetch cannot send it; use STACKS_API_KEY, or the provider's key in the path or query)")
+    .optional(),
   STACKS_API_KEY: z.string().min(API_KEY_MIN_LENGTH, "a Hiro API key").optional(),
   CONTRACT_DEPLOYER: z
     .string()
@@ -93,6 +95,10 @@ const schema = z.object({
     .default(DEFAULT_WEB_PORT),
   EXPLORER_API_URL: publicHttpUrl.optional(),
   KEEPER_PRIVATE_KEY: privateKey.optional(),
+  KEEPER_MAX_FEE_USTX: z.coerce
+    .bigint("a whole number of micro-STX, at least 1")
+    .min(1n, "a whole number of micro-STX, at least 1")
+    .default(DEFAULT_KEEPER_MAX_FEE_USTX),
   DATABASE_PATH: z.string().min(1, "a file path").default("data/bot.sqlite"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CHAIN_TIMEOUT_MS: milliseconds(DEFAULT_CHAIN_TIMEOUT_MS),
@@ -112,7 +118,7 @@ export const CONFIG_VARIABLES = [...Object.keys(schema.shape), "DOTENV_PATH"];
 export type Config = {
   discord: { token: string; applicationId: string; guildId?: string; apiUrl?: string };
   stacks: {
-    network: "mainnet" | "testnet" | "devnet" | "custom";
+    network: "mainnet" | "testnet" | "devnet";
     apiUrl: string;
     apiKey?: string;
     deployer: string;
@@ -125,6 +131,8 @@ export type Config = {
   };
   web: { baseUrl: string; port: number };
   keeperKey?: string;
+  /** Above this fee estimate (micro-STX) the keeper signs nothing. */
+  keeperMaxFee: bigint;
   databasePath: string;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   events: { pollMs: number; editWindowMs: number };
@@ -152,12 +160,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${name} ${expected}`);
   }
   const c = parsed.data;
-  const network = c.STACKS_NETWORK in NETWORK_URLS ? (c.STACKS_NETWORK as keyof typeof NETWORK_URLS) : "custom";
-  const apiUrl = network === "custom" ? c.STACKS_NETWORK.replace(/\/$/, "") : NETWORK_URLS[network];
+  const network = c.STACKS_NETWORK;
+  const apiUrl = (c.STACKS_API_URL ?? NETWORK_URLS[network]).replace(/\/$/, "");
   const deployerIsMainnet = c.CONTRACT_DEPLOYER.startsWith("SP") || c.CONTRACT_DEPLOYER.startsWith("SM");
   if (network === "mainnet" && !deployerIsMainnet)
     throw new ConfigError("CONTRACT_DEPLOYER must be a mainnet address (SP…) when STACKS_NETWORK is mainnet");
-  if ((network === "testnet" || network === "devnet") && deployerIsMainnet) {
+  if (network !== "mainnet" && deployerIsMainnet) {
     throw new ConfigError(`CONTRACT_DEPLOYER must be a testnet address (ST…) when STACKS_NETWORK is ${network}`);
   }
   return {
@@ -173,12 +181,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: c.STACKS_API_KEY,
       deployer: c.CONTRACT_DEPLOYER,
       timeoutMs: c.CHAIN_TIMEOUT_MS,
-      explorerChain: network === "custom" ? (deployerIsMainnet ? "mainnet" : "devnet") : EXPLORER_CHAINS[network],
+      explorerChain: EXPLORER_CHAINS[network],
       explorerApiUrl: explorerApi(network, apiUrl, c.EXPLORER_API_URL),
       startupAttempts: c.CHAIN_STARTUP_ATTEMPTS,
     },
     web: { baseUrl: c.WEB_BASE_URL.replace(/\/$/, ""), port: c.WEB_PORT },
     keeperKey: c.KEEPER_PRIVATE_KEY,
+    keeperMaxFee: c.KEEPER_MAX_FEE_USTX,
     databasePath: c.DATABASE_PATH,
     logLevel: c.LOG_LEVEL,
     events: { pollMs: c.EVENT_POLL_MS, editWindowMs: c.EDIT_WINDOW_MS },
@@ -198,7 +207,7 @@ function describe(name: string): string {
 }
 
 /**
- * The API named in explorer links. EXPLORER_API_URL when set. Otherwise only a local chain (a bare
+ * The API named in explorer links. EXPLORER_API_URL when set. Otherwise only a local devnet chain (a bare
  * http://127.0.0.1:port, localhost or [::1] origin, as devnet is): any other chain URL may carry a key
  * (in its path, query, user name or even its host name) and is never published, so links show the
  * public network instead.
@@ -216,7 +225,7 @@ export function secretsOf(config: Config): string[] {
     config.discord.token,
     config.stacks.apiKey,
     config.keeperKey,
-    ...urlSecrets(config.stacks.network === "custom" ? config.stacks.apiUrl : undefined),
+    ...urlSecrets(config.stacks.apiUrl),
     ...urlSecrets(config.discord.apiUrl),
   ].filter((s): s is string => Boolean(s));
 }

@@ -20,6 +20,7 @@ export type LogsPage = OperationResponse["get_smart_contract_logs"];
 export type EventsPageV1 = OperationResponse["get_contract_events_by_id"];
 export type TxV3 = OperationResponse["get_transaction"];
 export type Nonces = OperationResponse["get_account_nonces"];
+export type PrincipalNonces = OperationResponse["get_principal_nonces"];
 export type ApiStatus = OperationResponse["get_status"];
 export type BlocksPage = OperationResponse["get_blocks"];
 type LogResult = LogsPage["results"][number];
@@ -332,6 +333,17 @@ export function noncesJson(chain: LocalChain, address: string): Nonces {
     possible_next_nonce: next + pending.length,
     detected_missing_nonces: [],
     detected_mempool_nonces: pending,
+  };
+}
+
+/** `/extended/v3/principals/{principal}/nonces`: the next nonce from the chain's and the mempool's. */
+export function principalNoncesJson(chain: LocalChain, principal: string): PrincipalNonces {
+  const next = chain.nextNonce(principal);
+  const pending = chain.pendingNonces(principal);
+  return {
+    next_nonce: next + pending.length,
+    last_confirmed_nonce: next > 0 ? next - 1 : null,
+    mempool: { last_nonce: pending.length ? Math.max(...pending) : null, pending_nonces: pending, missing_nonces: [] },
   };
 }
 

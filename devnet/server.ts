@@ -13,6 +13,7 @@ import {
   eventsPageV1,
   logsPage,
   noncesJson,
+  principalNoncesJson,
   principalsOf,
   statusJson,
   transactionJson,
@@ -29,6 +30,15 @@ export type LocalStacksApi = {
   url: string;
   port: number;
   chain: LocalChain;
+  /**
+   * What Hiro's switch for deprecated endpoints does when on: the v1 routes deprecated in API v9 answer
+   * 410 Gone instead of their answer with a `Warning: 299` header (see docs/local-stack.md).
+   */
+  deprecatedGone: boolean;
+  /** Requests answered, by route as written in the API's documents (`GET /extended/v3/principals/{principal}/nonces`). */
+  requests: Map<string, number>;
+  /** The fee rate (micro-STX per byte) the node's fee estimate starts from: raise it to play a busy mempool. */
+  feeRate: number;
   close: () => Promise<void>;
   server: Server;
 };
@@ -39,7 +49,15 @@ type Handler = (
   url: URL,
   body: string,
 ) => unknown | Promise<unknown>;
-type Route = { method: string; pattern: RegExp; keys: string[]; handler: Handler };
+/** `replacedBy`: a route deprecated in API v9, and the route that replaces it. */
+type Route = {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+  replacedBy?: string;
+};
 
 /** A reply with a status other than 200, or a non-JSON body. */
 class Reply {
@@ -50,7 +68,7 @@ class Reply {
   ) {}
 }
 
-function route(method: string, path: string, handler: Handler): Route {
+function route(method: string, path: string, handler: Handler, replacedBy?: string): Route {
   const keys: string[] = [];
   const pattern = new RegExp(
     `^${path.replace(/\{(\w+)\}/g, (_m, k: string) => {
@@ -58,7 +76,7 @@ function route(method: string, path: string, handler: Handler): Route {
       return "([^/]+)";
     })}$`,
   );
-  return { method, pattern, keys, handler };
+  return { method, path, pattern, keys, handler, replacedBy };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, request bodies as @stacks/transactions sends them, read by each route
@@ -77,7 +95,9 @@ const int = (value: string | null, name: string) => {
 };
 const u128Hex = (n: bigint) => `0x${n.toString(16).padStart(32, "0")}`;
 
-function routes(chain: LocalChain): Route[] {
+type Switches = { deprecatedGone: boolean; feeRate: number };
+
+function routes(chain: LocalChain, switches: Switches): Route[] {
   const findTx = (id: string): ChainTx => {
     const tx = chain.txs.get(id.startsWith("0x") ? id : `0x${id}`);
     if (!tx) throw new NotFound(`could not find transaction by ID ${id}`);
@@ -125,7 +145,13 @@ function routes(chain: LocalChain): Route[] {
       unlock_height: 0,
       nonce: chain.nextNonce(p.principal!),
     })),
-    route("GET", "/extended/v1/address/{principal}/nonces", (_r, p) => noncesJson(chain, p.principal!)),
+    route(
+      "GET",
+      "/extended/v1/address/{principal}/nonces",
+      (_r, p) => noncesJson(chain, p.principal!),
+      "/extended/v3/principals/{principal}/nonces",
+    ),
+    route("GET", "/extended/v3/principals/{principal}/nonces", (_r, p) => principalNoncesJson(chain, p.principal!)),
     route("POST", "/v2/contracts/call-read/{address}/{name}/{fn}", (_r, p, _u, body) => {
       const { sender, arguments: args } = jsonBody(body) as { sender?: string; arguments?: string[] };
       const contractId = `${p.address}.${p.name}`;
@@ -164,11 +190,19 @@ function routes(chain: LocalChain): Route[] {
         estimated_cost: { read_count: 1, read_length: 1, runtime: 1, write_count: 1, write_length: 1 },
         estimated_cost_scalar: 1,
         cost_scalar_change_by_byte: 0,
-        estimations: [1, 2, 3].map((rate) => ({ fee_rate: rate, fee: length * rate })),
+        estimations: [1, 2, 3].map((step) => ({
+          fee_rate: step * switches.feeRate,
+          fee: length * step * switches.feeRate,
+        })),
       };
     }),
     route("GET", "/v2/fees/transfer", () => new Reply(200, "1", "text/plain")),
-    route("GET", "/extended/v1/tx/{id}", (_r, p) => transactionJson(chain, findTx(p.id!))),
+    route(
+      "GET",
+      "/extended/v1/tx/{id}",
+      (_r, p) => transactionJson(chain, findTx(p.id!)),
+      "/extended/v3/transactions/{tx_id}",
+    ),
     route("GET", "/extended/v3/transactions/{id}", (_r, p) => transactionV3Json(chain, findTx(p.id!))),
     route("GET", "/extended/v2/smart-contracts/{id}/logs", (_r, p, url) =>
       logsPage(contractLogs(decodeURIComponent(p.id!)), {
@@ -220,20 +254,28 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = "application/json") {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = "application/json",
+  headers: Record<string, string> = {},
+) {
   const text =
     typeof body === "string" && contentType !== "application/json"
       ? body
       : JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
-  res.writeHead(status, { "content-type": contentType, "access-control-allow-origin": "*" });
+  res.writeHead(status, { "content-type": contentType, "access-control-allow-origin": "*", ...headers });
   res.end(text);
 }
 
 export async function startLocalStacksApi(
-  options: ChainOptions & { port?: number; host?: string; chain?: LocalChain } = {},
+  options: ChainOptions & { port?: number; host?: string; chain?: LocalChain; deprecatedGone?: boolean } = {},
 ): Promise<LocalStacksApi> {
   const chain = options.chain ?? (await LocalChain.start(options));
-  const table = routes(chain);
+  const switches: Switches = { deprecatedGone: options.deprecatedGone ?? false, feeRate: 1 };
+  const table = routes(chain, switches);
+  const requests = new Map<string, number>();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method === "OPTIONS") {
@@ -249,10 +291,17 @@ export async function startLocalStacksApi(
       .find((x) => x.m);
     if (!match) return send(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
     const params = Object.fromEntries(match.r.keys.map((k, i) => [k, match.m![i + 1]!]));
+    const name = `${match.r.method} ${match.r.path}`;
+    requests.set(name, (requests.get(name) ?? 0) + 1);
+    const { replacedBy } = match.r;
+    if (replacedBy && switches.deprecatedGone) {
+      return send(res, 410, { error: `this endpoint is deprecated and switched off: use ${replacedBy}` });
+    }
+    const warning: Record<string, string> = replacedBy ? { warning: `299 - "Deprecated: use ${replacedBy}"` } : {};
     try {
       const result = await match.r.handler(req, params, url, await readBody(req));
-      if (result instanceof Reply) return send(res, result.status, result.body, result.contentType);
-      send(res, 200, result);
+      if (result instanceof Reply) return send(res, result.status, result.body, result.contentType, warning);
+      send(res, 200, result, "application/json", warning);
     } catch (e) {
       if (e instanceof Reply) return send(res, e.status, e.body, e.contentType);
       if (e instanceof NotFound) return send(res, 404, { error: e.message });
@@ -298,6 +347,19 @@ export async function startLocalStacksApi(
     port,
     chain,
     server,
+    requests,
+    get deprecatedGone() {
+      return switches.deprecatedGone;
+    },
+    set deprecatedGone(gone: boolean) {
+      switches.deprecatedGone = gone;
+    },
+    get feeRate() {
+      return switches.feeRate;
+    },
+    set feeRate(rate: number) {
+      switches.feeRate = rate;
+    },
     close: async () => {
       chain.stop();
       io.close();

@@ -1,5 +1,5 @@
 /**
- * npm run dev: the bot against `npm run devnet` (or STACKS_NETWORK) and a local Discord started here.
+ * npm run dev: the bot against `npm run devnet` (or STACKS_API_URL) and a local Discord started here.
  * Type slash commands on stdin as a member would, e.g. `/pool`, `/policy id:1`,
  * `/quote protocol:stackswap amount:1000 days:30`, and read what the channel shows.
  */
@@ -18,13 +18,14 @@ import { commands } from "../bot/discord/commands";
 import { startLocalDiscord } from "../devnet/local-discord";
 
 loadDotEnv();
-const apiUrl = process.env.STACKS_NETWORK ?? "http://127.0.0.1:3999";
+const apiUrl = process.env.STACKS_API_URL ?? "http://127.0.0.1:3999";
 const discord = await startLocalDiscord({ token: "local-dev-bot-token-0123456789" });
 let config: Config;
 try {
   config = loadConfig({
     ...process.env,
-    STACKS_NETWORK: apiUrl,
+    STACKS_NETWORK: "devnet",
+    STACKS_API_URL: apiUrl,
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_API_URL: discord.api,

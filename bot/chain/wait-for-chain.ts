@@ -18,7 +18,7 @@ export type WaitOptions = {
 /**
  * Start-up's first contact with the chain: a few attempts with doubling pauses (0.5 s, 1 s, 2 s, … at
  * most 10 s), so a chain that is still starting is waited for, and then one ConfigError naming
- * STACKS_NETWORK, so a wrong or dead URL stops the bot with one line instead of a bot that runs deaf.
+ * STACKS_API_URL, so a wrong or dead URL stops the bot with one line instead of a bot that runs deaf.
  * Any answer below 500 counts as reachable: what the bot reads next reports its own errors.
  */
 export async function waitForChain(options: WaitOptions): Promise<void> {
@@ -44,6 +44,6 @@ export async function waitForChain(options: WaitOptions): Promise<void> {
   }
   const tries = options.attempts === 1 ? "1 attempt" : `${options.attempts} attempts`;
   throw new ConfigError(
-    `STACKS_NETWORK is unreachable: ${publicUrl(options.apiUrl)} did not answer ${tries} (${detail})`,
+    `STACKS_API_URL is unreachable: ${publicUrl(options.apiUrl)} did not answer ${tries} (${detail})`,
   );
 }

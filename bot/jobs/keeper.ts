@@ -1,5 +1,5 @@
 import { Cl, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
-import { signAndBroadcast } from "../../stacks/contract-call";
+import { FEE_ABOVE_CAP, NONCE_REFUSALS, signAndBroadcast } from "../../stacks/contract-call";
 import type { BotContext } from "../discord/context";
 import type { StacksClient } from "../chain/stacks-client";
 
@@ -12,11 +12,14 @@ const PROOF_MAX = 200;
  * The keeper calls the protocol's permissionless housekeeping functions when they are due: finalize
  * claims whose voting window closed, execute payouts whose veto window passed, expire policies whose
  * term and claims grace period are over, and bring the pool's per-protocol bound down once cover has
- * gone (so providers' capital is not held for cover that no longer exists). It signs with its own key (never a user's), asks the API for its next nonce before each
- * call, and retries a call refused for its nonce (another keeper, or a transaction still in the mempool).
+ * gone (so providers' capital is not held for cover that no longer exists). It signs with its own key (never a user's),
+ * reads its nonce once from the API's current nonce route and counts it after that, signs nothing when the node's fee
+ * estimate is above KEEPER_MAX_FEE_USTX, and retries a call refused for its nonce with the nonce read again.
  */
 export class Keeper {
   readonly address: string;
+  /** The keeper's next nonce: read once from the API, then counted here (null: read it again). */
+  private nonce: bigint | null = null;
 
   constructor(
     private readonly ctx: BotContext,
@@ -32,6 +35,7 @@ export class Keeper {
     id: bigint,
     functionArgs: ClarityValue[] = [Cl.uint(id)],
   ): Promise<string | null> {
+    const maxFee = this.ctx.config.keeperMaxFee;
     const result = await signAndBroadcast(this.chain.network, {
       contractId: this.ctx.reader.contractId(contract),
       functionName,
@@ -39,12 +43,26 @@ export class Keeper {
       senderKey: this.key,
       postConditionMode: "allow",
       nonceRetries: 2,
+      nonce: this.nonce ?? undefined,
+      maxFee,
     });
+    const about = { contract, functionName, id: String(id) };
     if (result.ok) {
-      this.ctx.log.info({ contract, functionName, id: String(id), txid: result.txid }, "keeper call sent");
+      this.nonce = result.nonce + 1n;
+      this.ctx.log.info(
+        { ...about, txid: result.txid, nonce: String(result.nonce), fee: String(result.fee) },
+        "keeper call sent",
+      );
       return result.txid;
     }
-    this.ctx.log.warn({ contract, functionName, id: String(id), reason: result.reason }, "keeper call refused");
+    // A nonce refusal means another sender moved the nonce on: read it again next time.
+    if (NONCE_REFUSALS.has(result.reason)) this.nonce = null;
+    if (result.reason === FEE_ABOVE_CAP) {
+      this.ctx.log.warn(
+        { ...about, fee: String(result.fee), cap: String(maxFee) },
+        "the node's fee estimate is above KEEPER_MAX_FEE_USTX: nothing signed",
+      );
+    } else this.ctx.log.warn({ ...about, reason: result.reason }, "keeper call refused");
     return null;
   }
 

@@ -217,10 +217,12 @@ export class Registry {
   async txTime(txid: string): Promise<number> {
     const cached = this.txCache.get(txid);
     if (cached !== undefined) return cached;
-    const { data } = await this.ctx.reader.client.api.GET("/extended/v1/tx/{tx_id}", {
+    // The current route (/extended/v1/tx/{tx_id} is deprecated in API v9 and may answer 410 Gone).
+    const { data } = await this.ctx.reader.client.api.GET("/extended/v3/transactions/{tx_id}", {
       params: { path: { tx_id: txid } },
     });
-    const time = (data as { block_time?: number } | undefined)?.block_time ?? 0;
+    const block = data && "block" in data ? (data.block as { time?: number } | null) : null;
+    const time = block?.time ?? 0;
     // Bounded: the oldest mined times are forgotten first (they are re-read if needed).
     if (this.txCache.size >= TX_TIMES_MAX) this.txCache.delete(this.txCache.keys().next().value!);
     this.txCache.set(txid, time);

@@ -24,7 +24,7 @@ describe("configuration", () => {
     expect(config.keeperKey).toBeUndefined();
   });
 
-  it("maps networks to their APIs, or takes an API URL", () => {
+  it("maps networks to their APIs, or connects where STACKS_API_URL says, keeping the network", () => {
     expect(loadConfig({ ...VALID, STACKS_NETWORK: "testnet" }).stacks.apiUrl).toBe("https://api.testnet.hiro.so");
     expect(
       loadConfig({
@@ -33,9 +33,15 @@ describe("configuration", () => {
         CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7",
       }).stacks.apiUrl,
     ).toBe("https://api.mainnet.hiro.so");
-    expect(loadConfig({ ...VALID, STACKS_NETWORK: "http://10.1.2.3:3999/" }).stacks).toMatchObject({
-      network: "custom",
+    expect(loadConfig({ ...VALID, STACKS_API_URL: "http://10.1.2.3:3999/" }).stacks).toMatchObject({
+      network: "devnet",
       apiUrl: "http://10.1.2.3:3999",
+    });
+    expect(
+      loadConfig({ ...VALID, STACKS_NETWORK: "testnet", STACKS_API_URL: "https://node.example" }).stacks,
+    ).toMatchObject({
+      network: "testnet",
+      apiUrl: "https://node.example",
     });
   });
 
@@ -57,7 +63,17 @@ describe("configuration", () => {
     ["DISCORD_APPLICATION_ID", "my-bot", "DISCORD_APPLICATION_ID must be a Discord id (17 to 20 digits)"],
     ["DISCORD_GUILD_ID", "42", "DISCORD_GUILD_ID must be a Discord id (17 to 20 digits)"],
     ["DISCORD_TOKEN", "short", "DISCORD_TOKEN must be the bot token from the Discord developer portal"],
-    ["STACKS_NETWORK", "moonnet", "STACKS_NETWORK must be mainnet, testnet, devnet, or the URL of a Stacks API"],
+    [
+      "STACKS_NETWORK",
+      "moonnet",
+      "STACKS_NETWORK must be mainnet, testnet or devnet (where to connect is STACKS_API_URL)",
+    ],
+    [
+      "STACKS_NETWORK",
+      "https://api.mainnet.hiro.so",
+      "STACKS_NETWORK must be mainnet, testnet or devnet (where to connect is STACKS_API_URL)",
+    ],
+    ["STACKS_API_URL", "mainnet", "STACKS_API_URL must be an http(s) URL"],
     ["CONTRACT_DEPLOYER", "ST123", "CONTRACT_DEPLOYER must be the Stacks address that deployed the contracts"],
     ["WEB_BASE_URL", "ftp://example.com", "WEB_BASE_URL must be an http(s) URL"],
     ["WEB_PORT", "99999", "WEB_PORT must be a port number (0-65535)"],
@@ -129,7 +145,7 @@ describe("start-up with bad settings", () => {
     ],
     [
       { ...VALID, STACKS_NETWORK: "moonnet" },
-      "STACKS_NETWORK must be mainnet, testnet, devnet, or the URL of a Stacks API",
+      "STACKS_NETWORK must be mainnet, testnet or devnet (where to connect is STACKS_API_URL)",
     ],
   ])("exits non-zero with one line naming the variable (%#)", async (env, message) => {
     const { code, stderr } = await start(env);

@@ -140,6 +140,51 @@ describe("the keeper", () => {
   });
 });
 
+describe("the keeper on the real API's terms", () => {
+  const closeVote = async () => {
+    for (const i of [1, 2])
+      await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
+    await advance(3 * 86_400);
+  };
+  const keeper = async () => {
+    const { Keeper } = await import("../../bot/jobs/keeper");
+    return new Keeper(s.bot.ctx, s.bot.ctx.reader.client, s.who.oracle.privateKey);
+  };
+
+  it("keeps finalizing and paying with the deprecated v1 routes switched off (410), counting its own nonce", async () => {
+    s.api.deprecatedGone = true;
+    const k = await keeper();
+    await closeVote();
+    const nonceReads = () => s.api.requests.get("GET /extended/v3/principals/{principal}/nonces") ?? 0;
+    const readsBefore = nonceReads();
+    expect(await k.run()).toMatchObject({ finalized: [1n] });
+    await advance(86_400);
+    expect(await k.run()).toMatchObject({ paid: [1n] });
+    const nonces = s.logs.filter((l) => l.includes("keeper call sent")).map((l) => BigInt(JSON.parse(l).nonce));
+    // Read once, then counted: finalize, payout (and the cap refresh the payout allows), one nonce after another.
+    expect(nonces.length).toBeGreaterThanOrEqual(2);
+    expect(nonces).toEqual(nonces.map((_n, i) => nonces[0]! + BigInt(i)));
+    expect(nonceReads() - readsBefore).toBe(1);
+    expect(s.logs.join("")).not.toContain("keeper call refused");
+    // The pool page reads transaction times through the v3 route.
+    expect((await fetch(`${s.bot.web!.url}/pool`)).status).toBe(200);
+  });
+
+  it("signs nothing when the node's fee estimate is above KEEPER_MAX_FEE_USTX, says so, and goes on once it is below", async () => {
+    const k = await keeper();
+    await closeVote();
+    s.api.feeRate = 500_000; // about 90 STX for a finalize, as seen on a busy node
+    const sent = s.api.chain.txs.size;
+    expect(await k.run()).toMatchObject({ finalized: [] });
+    expect(s.api.chain.txs.size).toBe(sent);
+    const warning = JSON.parse(s.logs.find((l) => l.includes("fee estimate is above KEEPER_MAX_FEE_USTX"))!);
+    expect(warning).toMatchObject({ functionName: "finalize-claim", cap: "100000" });
+    expect(BigInt(warning.fee)).toBeGreaterThan(100_000n);
+    s.api.feeRate = 1;
+    expect(await k.run()).toMatchObject({ finalized: [1n] });
+  });
+});
+
 describe("the daily pool report and the schedule", () => {
   it("posts the pool report once a day per server", async () => {
     expect(await postPoolReport(s.bot.ctx, "2026-11-22")).toBe(1);

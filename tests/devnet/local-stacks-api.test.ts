@@ -125,6 +125,27 @@ describe("the local Stacks API, through @stacks/transactions", () => {
     });
   });
 
+  it("marks the routes deprecated in API v9 with a Warning header, answers 410 when they are switched off, and serves their v3 replacements", async () => {
+    const v1 = `${api.url}/extended/v1/address/${who.provider.address}/nonces`;
+    const v3 = `${api.url}/extended/v3/principals/${who.provider.address}/nonces`;
+    expect((await fetch(v1)).headers.get("warning")).toBe(
+      '299 - "Deprecated: use /extended/v3/principals/{principal}/nonces"',
+    );
+    const current = await fetch(v3);
+    expect(current.headers.get("warning")).toBeNull();
+    expect(await current.json()).toEqual({
+      next_nonce: 0,
+      last_confirmed_nonce: null,
+      mempool: { last_nonce: null, pending_nonces: [], missing_nonces: [] },
+    });
+    await broadcastTransaction({ transaction: await deposit(10n * STX), network: p.network });
+    expect(await (await fetch(v3)).json()).toMatchObject({ next_nonce: 1, last_confirmed_nonce: 0 });
+    api.deprecatedGone = true;
+    expect((await fetch(v1)).status).toBe(410);
+    expect((await fetch(`${api.url}/extended/v1/tx/0x${"00".repeat(32)}`)).status).toBe(410);
+    expect((await fetch(v3)).status).toBe(200);
+  });
+
   it("reports a failed read-only call as the node does", async () => {
     await expect(
       fetchCallReadOnlyFunction({

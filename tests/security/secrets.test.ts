@@ -108,7 +108,7 @@ describe("the logger keeps secrets out of every line", () => {
   });
 
   it("treats the key-bearing parts of a custom API URL as secrets, and any URL's user:password@", () => {
-    const config = loadConfig({ ...VALID, STACKS_NETWORK: KEYED_URL, KEEPER_PRIVATE_KEY: KEEPER });
+    const config = loadConfig({ ...VALID, STACKS_API_URL: KEYED_URL, KEEPER_PRIVATE_KEY: KEEPER });
     const { log, text } = capture(secretsOf(config));
     log.info({ api: config.stacks.apiUrl }, "the whole URL");
     log.info({ path: `/v1/${PATH_KEY}/extended/v2/smart-contracts`, query: `apikey=${QUERY_KEY}` }, "its parts");
@@ -127,9 +127,9 @@ describe("the logger keeps secrets out of every line", () => {
 });
 
 describe("API URLs stay out of what is published and printed", () => {
-  it("publishes no API in explorer links when STACKS_NETWORK is a remote URL, keyed or not", () => {
+  it("publishes no API in explorer links when STACKS_API_URL is a remote URL, keyed or not", () => {
     for (const url of [KEYED_URL, "https://token123.stacks.provider.example", "http://10.1.2.3:3999"]) {
-      const config = loadConfig({ ...VALID, STACKS_NETWORK: url });
+      const config = loadConfig({ ...VALID, STACKS_API_URL: url });
       const links = new Links(config.stacks, "https://bot.example");
       const shown = [links.tx("ab".repeat(32)), links.address(VALID.CONTRACT_DEPLOYER)].join(" ");
       expect(shown).not.toContain("api=");
@@ -141,7 +141,7 @@ describe("API URLs stay out of what is published and printed", () => {
   it("names EXPLORER_API_URL in explorer links when it is set, and never the chain URL", () => {
     const config = loadConfig({
       ...VALID,
-      STACKS_NETWORK: KEYED_URL,
+      STACKS_API_URL: KEYED_URL,
       EXPLORER_API_URL: "https://explorer-api.example/",
     });
     const link = new Links(config.stacks, "https://bot.example").address(VALID.CONTRACT_DEPLOYER);
@@ -152,18 +152,22 @@ describe("API URLs stay out of what is published and printed", () => {
   });
 
   it("names a local chain by default only when its URL is a bare local origin", () => {
-    const named = (network: string) =>
-      new Links(loadConfig({ ...VALID, STACKS_NETWORK: network }).stacks, "https://bot.example").tx("00");
-    expect(named("devnet")).toContain(`api=${encodeURIComponent("http://127.0.0.1:3999")}`);
+    const named = (apiUrl?: string) =>
+      new Links(
+        loadConfig({ ...VALID, ...(apiUrl ? { STACKS_API_URL: apiUrl } : {}) }).stacks,
+        "https://bot.example",
+      ).tx("00");
+    expect(named()).toContain(`api=${encodeURIComponent("http://127.0.0.1:3999")}`);
     expect(named("http://127.0.0.1:4100")).toContain(`api=${encodeURIComponent("http://127.0.0.1:4100")}`);
     expect(named(`http://127.0.0.1:4100/${PATH_KEY}`)).not.toContain("api=");
     expect(named(`http://localhost:4100/?key=${QUERY_KEY}`)).not.toContain("api=");
-    // A mainnet deployer on a custom API: the public mainnet explorer.
+    // Mainnet on a custom API: the public mainnet explorer.
     expect(
       new Links(
         loadConfig({
           ...VALID,
-          STACKS_NETWORK: KEYED_URL,
+          STACKS_NETWORK: "mainnet",
+          STACKS_API_URL: KEYED_URL,
           CONTRACT_DEPLOYER: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7",
         }).stacks,
         "https://bot.example",
@@ -171,15 +175,15 @@ describe("API URLs stay out of what is published and printed", () => {
     ).toBe("https://explorer.hiro.so/txid/0x00?chain=mainnet");
   });
 
-  it("refuses an EXPLORER_API_URL or a STACKS_NETWORK that carries user:password@, naming the setting", () => {
+  it("refuses an EXPLORER_API_URL or a STACKS_API_URL that carries user:password@, naming the setting", () => {
     expect(() => loadConfig({ ...VALID, EXPLORER_API_URL: "https://bob:hunter2@explorer-api.example" })).toThrow(
       /^EXPLORER_API_URL must be a public http\(s\) URL/,
     );
     expect(() => loadConfig({ ...VALID, EXPLORER_API_URL: `https://explorer-api.example/?key=${QUERY_KEY}` })).toThrow(
       /^EXPLORER_API_URL must be/,
     );
-    expect(() => loadConfig({ ...VALID, STACKS_NETWORK: "https://bob:hunter2@node.example" })).toThrow(
-      /^STACKS_NETWORK must be a URL without user:password@/,
+    expect(() => loadConfig({ ...VALID, STACKS_API_URL: "https://bob:hunter2@node.example" })).toThrow(
+      /^STACKS_API_URL must be a URL without user:password@/,
     );
   });
 

@@ -133,7 +133,7 @@ describe("a chain that does not answer at start-up", () => {
       }),
     ).rejects.toThrow(
       new ConfigError(
-        "STACKS_NETWORK is unreachable: http://127.0.0.1:9 did not answer 4 attempts (connect ECONNREFUSED 127.0.0.1:9)",
+        "STACKS_API_URL is unreachable: http://127.0.0.1:9 did not answer 4 attempts (connect ECONNREFUSED 127.0.0.1:9)",
       ),
     );
     expect(calls).toBe(4);
@@ -161,16 +161,16 @@ describe("a chain that does not answer at start-up", () => {
       attempts: 1,
     }).catch((e: Error) => e);
     expect(String(error)).toContain(
-      "STACKS_NETWORK is unreachable: https://node.example/[redacted] did not answer 1 attempt",
+      "STACKS_API_URL is unreachable: https://node.example/[redacted] did not answer 1 attempt",
     );
     expect(String(error)).not.toContain("pk9f3a2b7c4d1e8f6a5b");
   });
 
-  it("stops npm start after a few quick attempts with exit 78 and one line naming STACKS_NETWORK", async () => {
+  it("stops npm start after a few quick attempts with exit 78 and one line naming STACKS_API_URL", async () => {
     const port = await closedPort();
     const { code, stderr, stdout } = await start({
       ...VALID,
-      STACKS_NETWORK: `http://127.0.0.1:${port}`,
+      STACKS_API_URL: `http://127.0.0.1:${port}`,
       CHAIN_STARTUP_ATTEMPTS: "3",
       CHAIN_TIMEOUT_MS: "500",
       DATABASE_PATH: join(scratch(), "bot.sqlite"),
@@ -178,19 +178,19 @@ describe("a chain that does not answer at start-up", () => {
     });
     expect(code).toBe(78);
     expect(stderr.trim().split("\n")).toEqual([
-      `Configuration error: STACKS_NETWORK is unreachable: http://127.0.0.1:${port} did not answer 3 attempts` +
+      `Configuration error: STACKS_API_URL is unreachable: http://127.0.0.1:${port} did not answer 3 attempts` +
         ` (connect ECONNREFUSED 127.0.0.1:${port}). See .env.example.`,
     ]);
     // Three attempts, two pauses between them, then it stops: bounded by attempts, not by a clock.
     expect(stdout.match(/not reachable yet; retrying/g)).toHaveLength(2);
   });
 
-  it("prints a keyed STACKS_NETWORK by its origin alone, in the start-up log and in the error line", async () => {
+  it("prints a keyed STACKS_API_URL by its origin alone, in the start-up log and in the error line", async () => {
     const port = await closedPort();
     const [pathKey, queryKey] = ["pk9f3a2b7c4d1e8f6a5b", "qk1122334455667788"];
     const { code, stderr, stdout } = await start({
       ...VALID,
-      STACKS_NETWORK: `http://127.0.0.1:${port}/v1/${pathKey}?apikey=${queryKey}`,
+      STACKS_API_URL: `http://127.0.0.1:${port}/v1/${pathKey}?apikey=${queryKey}`,
       CHAIN_STARTUP_ATTEMPTS: "1",
       DATABASE_PATH: join(scratch(), "bot.sqlite"),
       WEB_PORT: "0",
@@ -201,7 +201,7 @@ describe("a chain that does not answer at start-up", () => {
       api: `http://127.0.0.1:${port}/[redacted]?[redacted]`,
     });
     expect(stderr).toContain(
-      `STACKS_NETWORK is unreachable: http://127.0.0.1:${port}/[redacted]?[redacted] did not answer 1 attempt`,
+      `STACKS_API_URL is unreachable: http://127.0.0.1:${port}/[redacted]?[redacted] did not answer 1 attempt`,
     );
     for (const key of [pathKey, queryKey]) expect(stdout + stderr).not.toContain(key);
   });
@@ -214,7 +214,7 @@ describe("a Discord token that Discord refuses", () => {
     try {
       const { code, stderr, stdout } = await start({
         ...VALID,
-        STACKS_NETWORK: api.url,
+        STACKS_API_URL: api.url,
         DISCORD_API_URL: discord.api,
         DISCORD_APPLICATION_ID: discord.applicationId,
         CONTRACT_DEPLOYER: api.chain.deployer,
