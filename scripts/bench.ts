@@ -8,6 +8,8 @@
  *    the Discord message, with socket notifications and with polling; messages, edits and 429s for a
  *    burst of 1,000 votes on 10 claims; memory while following 10,000 open claims in 100 servers.
  */
+import { localBotEnv } from "./lib/local-env";
+import { claimRecord } from "./lib/claim-record";
 import { execFile } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -168,42 +170,29 @@ function decodeStoreRender() {
       },
     },
   }));
-  const claim = (i: number): Claim => ({
-    id: BigInt(1 + (i % 10)),
-    policyId: 1n,
-    protocolId: 1n,
-    claimant: voter,
-    amount: 60_000n * STX,
-    deductible: 6_000n * STX,
-    payable: 54_000n * STX,
-    incidentTime: 1_799_000_000n,
-    description: "Reentrancy",
-    evidenceHash: `0x${"ab".repeat(32)}`,
-    evidenceUri: "https://evidence.example/x",
-    bond: 600n * STX,
-    submittedAt: 1_799_000_000n,
-    votingEndsAt: 1_800_000_000n,
-    totalStake: 180_000n * STX,
-    quorumStake: 18_000n * STX,
-    approvalBps: 6_000n,
-    large: false,
-    minVoters: 3n,
-    approveWeight: BigInt(i) * STX,
-    denyWeight: 0n,
-    votedStake: BigInt(i) * STX,
-    approveCount: BigInt(i),
-    denyCount: 0n,
-    status: "voting",
-    decidedBy: "",
-    vetoEndsAt: 0n,
-    rewardPot: 0n,
-    winningWeight: 0n,
-    paid: 0n,
-    vetoReason: null,
-    council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
-    voterCount: BigInt(i + 1),
-    quorumReached: true,
-  });
+  const claim = (i: number): Claim =>
+    claimRecord({
+      id: BigInt(1 + (i % 10)),
+      claimant: voter,
+      amount: 60_000n * STX,
+      deductible: 6_000n * STX,
+      payable: 54_000n * STX,
+      incidentTime: 1_799_000_000n,
+      description: "Reentrancy",
+      evidenceHash: `0x${"ab".repeat(32)}`,
+      evidenceUri: "https://evidence.example/x",
+      bond: 600n * STX,
+      submittedAt: 1_799_000_000n,
+      votingEndsAt: 1_800_000_000n,
+      totalStake: 180_000n * STX,
+      quorumStake: 18_000n * STX,
+      minVoters: 3n,
+      approveWeight: BigInt(i) * STX,
+      votedStake: BigInt(i) * STX,
+      approveCount: BigInt(i),
+      voterCount: BigInt(i + 1),
+      quorumReached: true,
+    });
   const t = process.hrtime.bigint();
   logs.forEach((l, i) => {
     const event = decodeLog("ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.claims-assessment", i, l);
@@ -232,17 +221,9 @@ async function stack(options: { bot?: BotOptions; guilds?: number } = {}) {
   const p = new Protocol(networkFor(api.url), api.chain.deployer);
   const who = actors(api.chain.accounts);
   await seedCoverScenario(p, who, { capital: 10_000_000n * STX });
-  const config = loadConfig({
-    DISCORD_TOKEN: discord.token,
-    DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_URL: discord.api,
-    DISCORD_GUILD_ID: discord.guild.id,
-    STACKS_NETWORK: "devnet",
-    STACKS_API_URL: api.url,
-    CONTRACT_DEPLOYER: api.chain.deployer,
-    WEB_PORT: "0",
-    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "bench-bot-")), "bot.sqlite"),
-  });
+  const config = loadConfig(
+    localBotEnv({ api, discord }, { DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "bench-bot-")), "bot.sqlite") }),
+  );
   await registerCommands(config);
   const bot = createBot(config, { logger: quietLogger(), jobs: false, ...options.bot });
   await bot.start();

@@ -6,6 +6,7 @@
  * It prints what happened and the channel's transcript, and writes the channel as an HTML page.
  */
 import { okOf } from "../stacks/read-only";
+import { localBotEnv } from "./lib/local-env";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,20 +52,17 @@ say(
 );
 
 // The bot joins, with a keeper key of its own (wallet_4 here, never a member's).
-const config = loadConfig({
-  DISCORD_TOKEN: discord.token,
-  DISCORD_APPLICATION_ID: discord.applicationId,
-  DISCORD_API_URL: discord.api,
-  DISCORD_GUILD_ID: discord.guild.id,
-  STACKS_NETWORK: "devnet",
-  STACKS_API_URL: api.url,
-  CONTRACT_DEPLOYER: api.chain.deployer,
-  WEB_PORT: "0",
-  KEEPER_PRIVATE_KEY: who.oracle.privateKey,
-  DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-demo-")), "bot.sqlite"),
-  EDIT_WINDOW_MS: "500",
-  EVENT_POLL_MS: "500",
-});
+const config = loadConfig(
+  localBotEnv(
+    { api, discord },
+    {
+      KEEPER_PRIVATE_KEY: who.oracle.privateKey,
+      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-demo-")), "bot.sqlite"),
+      EDIT_WINDOW_MS: "500",
+      EVENT_POLL_MS: "500",
+    },
+  ),
+);
 await registerCommands(config);
 const bot = createBot(config, {
   jobs: false,

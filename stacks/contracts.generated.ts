@@ -461,6 +461,14 @@ export const CONSTANTS = {
   },
 } as const;
 
+/** Each contract's status codes, by number, named as its constants name them (STATUS-NO-QUORUM → "no-quorum"). */
+export const STATUS_NAMES = {
+  "claims-assessment": { 1: "voting", 2: "no-quorum", 3: "awaiting-council", 4: "approved", 5: "denied", 6: "vetoed", 7: "paid" },
+  "cybersecurity-insurance-defi": { 1: "active" },
+  "policy-ledger": { 1: "active", 2: "expired", 3: "exhausted" },
+  "protocol-registry": { 1: "pending", 2: "active", 3: "paused", 4: "delisted", 5: "rejected" },
+} as const;
+
 /** Each read-only function's result as stacks/clarity-values.ts decodes it (camelCase tuples, bigint numbers). */
 export type ReadResults = {
   "assessor-staking": {

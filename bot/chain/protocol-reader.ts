@@ -1,6 +1,11 @@
 import { Cl, type ClarityValue } from "@stacks/transactions";
 import { decodeReadResult } from "../../stacks/contract-values";
-import type { ContractName, ReadOnlyFunction, ReadResult } from "../../stacks/contracts.generated";
+import {
+  STATUS_NAMES,
+  type ContractName,
+  type ReadOnlyFunction,
+  type ReadResult,
+} from "../../stacks/contracts.generated";
 import { coverInForce, POLICY_SCAN, type CoverInForce } from "./cover-in-force";
 import { ChainUnavailableError, type StacksClient } from "./stacks-client";
 
@@ -9,17 +14,10 @@ import { ChainUnavailableError, type StacksClient } from "./stacks-client";
  * decoded (kebab-case tuples to camelCase objects, status codes to names) in this one place.
  */
 
-export const POLICY_STATUS = { 1: "active", 2: "expired", 3: "exhausted" } as const;
-export const CLAIM_STATUS = {
-  1: "voting",
-  2: "no-quorum",
-  3: "awaiting-council",
-  4: "approved",
-  5: "denied",
-  6: "vetoed",
-  7: "paid",
-} as const;
-export const PROTOCOL_STATUS = { 1: "pending", 2: "active", 3: "paused", 4: "delisted", 5: "rejected" } as const;
+// Status names come from the contracts' own constants (the generated bindings), so a new status cannot go unnamed.
+export const POLICY_STATUS = STATUS_NAMES["policy-ledger"];
+export const CLAIM_STATUS = STATUS_NAMES["claims-assessment"];
+export const PROTOCOL_STATUS = STATUS_NAMES["protocol-registry"];
 export const CATEGORIES = [
   "dex",
   "lending",

@@ -133,6 +133,16 @@ export async function bindingsSource(
   const events = documentedEvents(readFileSync(`${docsDir}/events.md`, "utf8"));
   const meanings = documentedErrorMeanings(readFileSync(`${docsDir}/contracts.md`, "utf8"));
   const json = (v: unknown) => JSON.stringify(v, null, 2);
+  const statusNames = Object.entries(constants)
+    .map(([contract, named]) => [contract, Object.entries(named).filter(([k]) => k.startsWith("STATUS-"))] as const)
+    .filter(([, statuses]) => statuses.length > 0)
+    .map(
+      ([contract, statuses]) =>
+        `  ${JSON.stringify(contract)}: { ${statuses
+          .map(([k, code]) => `${code}: ${JSON.stringify(k.slice("STATUS-".length).toLowerCase())}`)
+          .join(", ")} },`,
+    )
+    .join("\n");
   const decoded = (clarity: string) => typeScriptOf(parseClarityType(clarity));
   const readResults = Object.entries(functions)
     .map(
@@ -182,6 +192,11 @@ export const ERROR_MEANINGS: Record<number, string> = ${json(Object.fromEntries(
 
 /** Each contract's status, tier, verdict and category constants. */
 export const CONSTANTS = ${nested(constants)} as const;
+
+/** Each contract's status codes, by number, named as its constants name them (STATUS-NO-QUORUM → "no-quorum"). */
+export const STATUS_NAMES = {
+${statusNames}
+} as const;
 
 /** Each read-only function's result as stacks/clarity-values.ts decodes it (camelCase tuples, bigint numbers). */
 export type ReadResults = {

@@ -280,37 +280,21 @@ async function measureCoverSide(simnet: Simnet, scale: Scale, manifest: string):
   run("assessor-staking", "stake", [Cl.uint(100_000n * STX)], heidi!);
   simnet.mineEmptyBlocks(4 * DAY_BLOCKS);
   const incident = Cl.uint(BigInt(simnet.getBlockTime()) - 600n);
+  /** The same claim, of 100 STX, filed on a policy. */
+  const claimArgs = (policyId: ClarityValue) => [
+    policyId,
+    Cl.uint(100n * STX),
+    incident,
+    Cl.stringUtf8("Oracle manipulated through a flash loan"),
+    Cl.bufferFromHex("22".repeat(32)),
+    Cl.stringAscii("https://evidence.example/bundle.tar.gz"),
+  ];
   const file = (policyId: ClarityValue, measured: boolean) =>
-    run(
-      "claims-assessment",
-      "submit-claim",
-      [
-        policyId,
-        Cl.uint(100n * STX),
-        incident,
-        Cl.stringUtf8("Oracle manipulated through a flash loan"),
-        Cl.bufferFromHex("22".repeat(32)),
-        Cl.stringAscii("https://evidence.example/bundle.tar.gz"),
-      ],
-      frank!,
-      measured,
-    );
+    run("claims-assessment", "submit-claim", claimArgs(policyId), frank!, measured);
   const paid = file(claimPolicies[0]!, true);
   const undecided = file(claimPolicies[1]!, false);
   // Filed through the seed's entry point on the cover contract.
-  const refused = run(
-    "cybersecurity-insurance-defi",
-    "submit-claim",
-    [
-      claimPolicies[2]!,
-      Cl.uint(100n * STX),
-      incident,
-      Cl.stringUtf8("Oracle manipulated through a flash loan"),
-      Cl.bufferFromHex("22".repeat(32)),
-      Cl.stringAscii("https://evidence.example/bundle.tar.gz"),
-    ],
-    frank!,
-  );
+  const refused = run("cybersecurity-insurance-defi", "submit-claim", claimArgs(claimPolicies[2]!), frank!);
   const vetoed = file(claimPolicies[3]!, false);
   batch(
     simnet,

@@ -1,3 +1,4 @@
+import { localBotEnv } from "../../scripts/lib/local-env";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -92,21 +93,17 @@ beforeAll(async () => {
       }),
     });
   }
-  env = {
-    DOTENV_PATH: "/nonexistent/.env",
-    DISCORD_TOKEN: BOT_TOKEN,
-    DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_URL: discord.api,
-    DISCORD_GUILD_ID: discord.guild.id,
-    STACKS_NETWORK: "devnet",
-    STACKS_API_URL: api.url,
-    CONTRACT_DEPLOYER: api.chain.deployer,
-    WEB_PORT: "0",
-    LOG_LEVEL: "info",
-    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "crash-")), "bot.sqlite"),
-    EVENT_POLL_MS: "300",
-    EDIT_WINDOW_MS: "300",
-  };
+  env = localBotEnv(
+    { api, discord },
+    {
+      DOTENV_PATH: "/nonexistent/.env",
+      DISCORD_TOKEN: BOT_TOKEN,
+      LOG_LEVEL: "info",
+      DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "crash-")), "bot.sqlite"),
+      EVENT_POLL_MS: "300",
+      EDIT_WINDOW_MS: "300",
+    },
+  );
   const { registerCommands } = await import("../../bot/discord/register-commands");
   const { loadConfig } = await import("../../bot/config");
   await registerCommands(loadConfig(env));

@@ -8,6 +8,7 @@ import { networkFor } from "../../devnet/wallet";
 import { Protocol, actors, seedCoverScenario, type Actors } from "../../devnet/scenario";
 import { startLocalDiscord, type LocalDiscord, type InteractionRecord } from "../../devnet/local-discord";
 import { loadConfig, type Config } from "../../bot/config";
+import { localBotEnv } from "../../scripts/lib/local-env";
 import { createLogger } from "../../bot/logger";
 import { createBot, type Bot, type BotOptions } from "../../bot/app";
 import { registerCommands } from "../../bot/discord/register-commands";
@@ -43,20 +44,12 @@ export function configFor(
   deployer: string,
   extra: Record<string, string> = {},
 ): Config {
-  return loadConfig({
-    DISCORD_TOKEN: BOT_TOKEN,
-    DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_URL: discord.api,
-    DISCORD_GUILD_ID: discord.guild.id,
-    STACKS_NETWORK: "devnet",
-    STACKS_API_URL: api,
-    CONTRACT_DEPLOYER: deployer,
-    DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-bot-")), "bot.sqlite"),
-    LOG_LEVEL: "debug",
-    CHAIN_TIMEOUT_MS: "2000",
-    WEB_PORT: "0",
-    ...extra,
-  });
+  return loadConfig(
+    localBotEnv(
+      { api: { url: api, chain: { deployer } }, discord },
+      { DISCORD_TOKEN: BOT_TOKEN, LOG_LEVEL: "debug", CHAIN_TIMEOUT_MS: "2000", ...extra },
+    ),
+  );
 }
 
 /** Local chain (seeded through signed transactions), local Discord, and the bot connected to both. */

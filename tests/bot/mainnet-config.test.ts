@@ -8,7 +8,7 @@ import { ChainId, TransactionVersion } from "@stacks/network";
 import { loadConfig } from "../../bot/config";
 import { createBot, type Bot } from "../../bot/app";
 import { buildWebApp } from "../../bot/web/server";
-import type { Claim } from "../../bot/chain/protocol-reader";
+import { claimRecord } from "../../scripts/lib/claim-record";
 
 /** A mainnet deployment read through a provider's own URL, which says nothing about the network. */
 const MAINNET_ON_A_CUSTOM_API = {
@@ -46,42 +46,7 @@ describe("STACKS_NETWORK=mainnet with a custom API URL", () => {
     // Links: the public mainnet explorer, never the provider's URL.
     expect(bot.ctx.links.tx("ab")).toBe("https://explorer.hiro.so/txid/0xab?chain=mainnet");
     // Wallets: the vote page asks for mainnet, the link page's SIP-018 domain has mainnet's chain id.
-    const claim: Claim = {
-      id: 1n,
-      policyId: 1n,
-      protocolId: 1n,
-      claimant: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7",
-      amount: 1n,
-      deductible: 0n,
-      payable: 1n,
-      incidentTime: 0n,
-      description: "x",
-      evidenceHash: "0x00",
-      evidenceUri: "https://e.example/x",
-      bond: 0n,
-      submittedAt: 0n,
-      votingEndsAt: 0n,
-      totalStake: 0n,
-      quorumStake: 0n,
-      approvalBps: 6_000n,
-      large: false,
-      minVoters: 0n,
-      approveWeight: 0n,
-      denyWeight: 0n,
-      votedStake: 0n,
-      approveCount: 0n,
-      denyCount: 0n,
-      status: "voting",
-      decidedBy: "",
-      vetoEndsAt: 0n,
-      rewardPot: 0n,
-      winningWeight: 0n,
-      paid: 0n,
-      vetoReason: null,
-      council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
-      voterCount: 0n,
-      quorumReached: false,
-    };
+    const claim = claimRecord({ claimant: "SP2J6ZY48GV1EZ5V2V5RB9MP66SW86PYKKNRV9EJ7" });
     bot.ctx.reader.claim = async () => claim;
     bot.ctx.reader.protocol = async () => null;
     const app = await buildWebApp(bot.ctx);

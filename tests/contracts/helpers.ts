@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { Cl, ClarityType, privateKeyToAddress, type ClarityValue } from "@stacks/transactions";
 import { toPlain } from "../../stacks/clarity-values";
+import { CONSTANTS } from "../../stacks/contracts.generated";
 import type { ParsedTransactionResult } from "@stacks/clarinet-sdk";
 
 export const accounts = simnet.getAccounts();
@@ -353,14 +354,16 @@ export function claimOf(claimId: bigint) {
   return readJs("claims-assessment", "get-claim", [Cl.uint(claimId)]);
 }
 
+/** The claims contract's status codes, from the generated bindings (the contract's own constants). */
+const STATUS = CONSTANTS["claims-assessment"];
 export const CLAIM_STATUS = {
-  voting: 1n,
-  noQuorum: 2n,
-  awaitingCouncil: 3n,
-  approved: 4n,
-  denied: 5n,
-  vetoed: 6n,
-  paid: 7n,
+  voting: BigInt(STATUS["STATUS-VOTING"]),
+  noQuorum: BigInt(STATUS["STATUS-NO-QUORUM"]),
+  awaitingCouncil: BigInt(STATUS["STATUS-AWAITING-COUNCIL"]),
+  approved: BigInt(STATUS["STATUS-APPROVED"]),
+  denied: BigInt(STATUS["STATUS-DENIED"]),
+  vetoed: BigInt(STATUS["STATUS-VETOED"]),
+  paid: BigInt(STATUS["STATUS-PAID"]),
 };
 
 /**

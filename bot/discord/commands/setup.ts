@@ -1,4 +1,10 @@
-import { ChannelType, PermissionFlagsBits, SlashCommandBuilder, MessageFlags } from "discord.js";
+import {
+  ChannelType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  type SlashCommandChannelOption,
+} from "discord.js";
 import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { listEmbed } from "../presentation/embeds";
@@ -11,6 +17,10 @@ import {
 } from "../permissions";
 import { autocompleteProtocols } from "./protocol";
 
+/** The one option of the subcommands that name a channel: a text channel, required. */
+const textChannelOption = (o: SlashCommandChannelOption) =>
+  o.setName("channel").setDescription("A text channel").setRequired(true).addChannelTypes(ChannelType.GuildText);
+
 export const command: BotCommand = {
   data: new SlashCommandBuilder()
     .setName("setup")
@@ -20,13 +30,7 @@ export const command: BotCommand = {
       s
         .setName("alerts")
         .setDescription("The channel for claim alerts, votes and results")
-        .addChannelOption((o) =>
-          o
-            .setName("channel")
-            .setDescription("A text channel")
-            .setRequired(true)
-            .addChannelTypes(ChannelType.GuildText),
-        ),
+        .addChannelOption(textChannelOption),
     )
     .addSubcommand((s) =>
       s
@@ -38,13 +42,7 @@ export const command: BotCommand = {
       s
         .setName("feed")
         .setDescription("A quieter channel for purchases and capital movements")
-        .addChannelOption((o) =>
-          o
-            .setName("channel")
-            .setDescription("A text channel")
-            .setRequired(true)
-            .addChannelTypes(ChannelType.GuildText),
-        ),
+        .addChannelOption(textChannelOption),
     )
     .addSubcommand((s) =>
       s

@@ -11,6 +11,7 @@ import {
   outcomeText,
   purchaseText,
 } from "../../../../bot/discord/presentation/claim-posts";
+import { claimRecord } from "../../../../scripts/lib/claim-record";
 import { quorumProgress, reminderText } from "../../../../bot/discord/presentation/reminders";
 
 const STX = 1_000_000n;
@@ -26,43 +27,21 @@ const links = new Links(
 );
 const who = "ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG";
 const claim = (c: Partial<Claim> = {}): Claim =>
-  ({
+  claimRecord({
     id: 4n,
-    policyId: 1n,
-    protocolId: 1n,
     claimant: who,
     amount: 50_000n * STX,
     deductible: 5_000n * STX,
     payable: 45_000n * STX,
-    incidentTime: 0n,
     description: "Drained",
     evidenceHash: "0xaa",
-    evidenceUri: "https://e.example/x",
     bond: 500n * STX,
-    submittedAt: 0n,
     votingEndsAt: 1_800_000_000n,
     totalStake: 1_000_000n * STX,
     quorumStake: 100_000n * STX,
-    approvalBps: 6_000n,
-    large: false,
     minVoters: 3n,
-    approveWeight: 0n,
-    denyWeight: 0n,
-    votedStake: 0n,
-    approveCount: 0n,
-    denyCount: 0n,
-    status: "voting",
-    decidedBy: "",
-    vetoEndsAt: 0n,
-    rewardPot: 0n,
-    winningWeight: 0n,
-    paid: 0n,
-    vetoReason: null,
-    council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
-    voterCount: 0n,
-    quorumReached: false,
     ...c,
-  }) as Claim;
+  });
 const event = <E extends ProtocolEvent>(e: Omit<E, "contractId" | "index" | "txid">) =>
   ({ contractId: "ST1.claims-assessment", index: 9, txid: `0x${"ab".repeat(32)}`, ...e }) as E;
 const decided = {

@@ -1,0 +1,42 @@
+import type { Claim } from "../../bot/chain/protocol-reader";
+
+/** A claim as ProtocolReader returns it: every field the contract's get-claim has, zero or empty, with the given ones. */
+export function claimRecord(fields: Partial<Claim> = {}): Claim {
+  return {
+    id: 1n,
+    policyId: 1n,
+    protocolId: 1n,
+    claimant: "ST000000000000000000002AMW42H",
+    amount: 1n,
+    deductible: 0n,
+    payable: 1n,
+    incidentTime: 0n,
+    description: "x",
+    evidenceHash: "0x00",
+    evidenceUri: "https://e.example/x",
+    bond: 0n,
+    submittedAt: 0n,
+    votingEndsAt: 0n,
+    totalStake: 0n,
+    quorumStake: 0n,
+    approvalBps: 6_000n,
+    large: false,
+    minVoters: 0n,
+    approveWeight: 0n,
+    denyWeight: 0n,
+    votedStake: 0n,
+    approveCount: 0n,
+    denyCount: 0n,
+    status: "voting",
+    decidedBy: "",
+    vetoEndsAt: 0n,
+    rewardPot: 0n,
+    winningWeight: 0n,
+    paid: 0n,
+    vetoReason: null,
+    council: { approvals: 0n, denials: 0n, epoch: 0n, vetoes: 0n },
+    voterCount: 0n,
+    quorumReached: false,
+    ...fields,
+  };
+}
