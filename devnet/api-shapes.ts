@@ -287,27 +287,45 @@ export class NotFound extends Error {}
  * (after skipping `offset`); `prev_cursor` points at the next older page, `next_cursor` at the newer
  * page when a whole page of newer events exists, as the Hiro API does.
  */
+/** The largest offset the contract-log route accepts. */
+export const LOGS_OFFSET_MAX = 1_000;
+
 export function logsPage(entries: LogEntry[], query: { limit?: number; offset?: number; cursor?: string }): LogsPage {
   const limit = query.limit ?? 20;
   const offset = query.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1) throw new BadRequest("'limit' must be a positive integer");
   if (limit > 100) throw new BadRequest("'limit' must be equal to or less than 100");
-  const newestFirst = [...entries].reverse();
+  // As Hiro's API (src/api/pagination.ts): past 1,000 an offset is refused, so deep pages need cursors.
+  if (offset > LOGS_OFFSET_MAX) throw new BadRequest(`'offset' must be equal to or less than ${LOGS_OFFSET_MAX}`);
+  // Newest first without copying the log: the k-th newest is entries[n - 1 - k] (entries are in chain order).
+  const n = entries.length;
+  const newest = (k: number) => (k >= 0 && k < n ? entries[n - 1 - k] : undefined);
   let start = 0;
   if (query.cursor !== undefined) {
     if (!/^[0-9]+:[0-9]+:[0-9]+:[0-9]+$/.test(query.cursor)) throw new BadRequest("invalid cursor");
     const at = positionOf(query.cursor);
-    start = newestFirst.findIndex((e) => compare(e.position, at) <= 0);
-    if (start < 0) throw new NotFound("Cursor not found");
+    // The newest entry at or before the cursor: the last one in chain order not after it (binary search).
+    let low = 0;
+    let high = n - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (compare(entries[mid]!.position, at) <= 0) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    if (found < 0) throw new NotFound("Cursor not found");
+    start = n - 1 - found;
   }
   const from = start + offset;
-  const page = newestFirst.slice(from, from + limit);
-  const older = newestFirst[from + limit];
-  const newer = from - limit >= 0 ? newestFirst[from - limit] : undefined;
+  const page = Array.from({ length: Math.max(0, Math.min(limit, n - from)) }, (_v, i) => newest(from + i)!);
+  const older = newest(from + limit);
+  const newer = from - limit >= 0 ? newest(from - limit) : undefined;
   return {
     limit,
     offset,
-    total: entries.length,
+    total: n,
     cursor: page[0] ? cursorOf(page[0]) : null,
     prev_cursor: older ? cursorOf(older) : null,
     next_cursor: newer ? cursorOf(newer) : null,

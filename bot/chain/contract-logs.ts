@@ -5,9 +5,10 @@ export const LOG_PAGE_SIZE = 50;
 
 /**
  * The newest `count(total)` events of a contract, oldest first, read from the API's contract-log pages.
- * The API pages newest first; paging back from the first page's cursor (a fixed anchor) keeps events
- * that arrive meanwhile from shifting the pages. Used by the event watcher (what it has not handled yet)
- * and the registry (recent history).
+ * The API pages newest first; each older page is asked for by the cursor the page before gave
+ * (`prev_cursor`), never by an offset: the real API refuses offsets past 1,000, and cursors keep events
+ * that arrive meanwhile from shifting the pages. However far behind, every event is read once. Used by
+ * the event watcher (what it has not handled yet) and the registry (recent history).
  */
 export async function latestContractLogs(
   client: StacksClient,
@@ -22,17 +23,16 @@ export async function latestContractLogs(
   if (!first.data) throw new Error(`logs of ${contractId}: ${JSON.stringify(first.error)}`);
   const total = first.data.total;
   const wanted = Math.max(0, Math.min(total, count(total)));
-  const anchor = first.data.cursor;
   const newestFirst = [...first.data.results];
-  while (newestFirst.length < wanted && anchor) {
+  let older = first.data.prev_cursor;
+  while (newestFirst.length < wanted && older) {
     const page = await client.api.GET(path, {
-      params: {
-        path: { contract_id: contractId },
-        query: { limit: pageSize, cursor: anchor, offset: newestFirst.length },
-      },
+      params: { path: { contract_id: contractId }, query: { limit: pageSize, cursor: older } },
     });
-    if (!page.data || page.data.results.length === 0) break;
+    if (!page.data) throw new Error(`logs of ${contractId} before ${older}: ${JSON.stringify(page.error)}`);
+    if (page.data.results.length === 0) break;
     newestFirst.push(...page.data.results);
+    older = page.data.prev_cursor;
   }
   return { total, logs: newestFirst.slice(0, wanted).reverse() };
 }
