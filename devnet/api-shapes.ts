@@ -272,7 +272,10 @@ function logJson(entry: LogEntry): LogResult {
   };
 }
 
-export const cursorOf = (entry: LogEntry) => `${entry.position[0]}:0:${entry.position[1]}:${entry.position[2]}`;
+/** Hiro's cursor: `<block height>:<microblock sequence, 2147483647 on an anchored block>:<tx index>:<event index>`. */
+const ANCHORED_MICROBLOCK_SEQUENCE = 2_147_483_647;
+export const cursorOf = (entry: LogEntry) =>
+  `${entry.position[0]}:${ANCHORED_MICROBLOCK_SEQUENCE}:${entry.position[1]}:${entry.position[2]}`;
 const positionOf = (cursor: string): [number, number, number] => {
   const [h, , t, e] = cursor.split(":").map(Number);
   return [h!, t!, e!];
@@ -287,11 +290,14 @@ export class NotFound extends Error {}
  * (after skipping `offset`); `prev_cursor` points at the next older page, `next_cursor` at the newer
  * page when a whole page of newer events exists, as the Hiro API does.
  */
+/** The page size of the contract-log route when none (or 0) is asked for. */
+const LOGS_LIMIT_DEFAULT = 20;
 /** The largest offset the contract-log route accepts. */
 export const LOGS_OFFSET_MAX = 1_000;
 
 export function logsPage(entries: LogEntry[], query: { limit?: number; offset?: number; cursor?: string }): LogsPage {
-  const limit = query.limit ?? 20;
+  // limit=0 means the default, as in Hiro's pagination.
+  const limit = query.limit || LOGS_LIMIT_DEFAULT;
   const offset = query.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1) throw new BadRequest("'limit' must be a positive integer");
   if (limit > 100) throw new BadRequest("'limit' must be equal to or less than 100");

@@ -204,8 +204,9 @@ function routes(chain: LocalChain, switches: Switches): Route[] {
       "/extended/v3/transactions/{tx_id}",
     ),
     route("GET", "/extended/v3/transactions/{id}", (_r, p) => transactionV3Json(chain, findTx(p.id!))),
+    // As Hiro's: a contract that is not deployed (or has printed nothing) answers 200 with total 0.
     route("GET", "/extended/v2/smart-contracts/{id}/logs", (_r, p, url) =>
-      logsPage(contractLogs(decodeURIComponent(p.id!)), {
+      logsPage(chain.contractExists(decodeURIComponent(p.id!)) ? contractLogs(decodeURIComponent(p.id!)) : [], {
         limit: int(url.searchParams.get("limit"), "limit"),
         offset: int(url.searchParams.get("offset"), "offset"),
         cursor: url.searchParams.get("cursor") ?? undefined,

@@ -348,7 +348,7 @@ describe("contract logs, through @stacks/blockchain-api-client", () => {
     ]);
   });
 
-  it("answers bad paging parameters and unknown contracts with 400 and 404", async () => {
+  it("answers bad paging parameters with 400, a cursor before the log with 404, and an unknown contract with an empty log", async () => {
     const client = createClient({ baseUrl: api.url });
     const logs = (contract_id: string, query: Record<string, unknown>) =>
       client.GET("/extended/v2/smart-contracts/{contract_id}/logs", {
@@ -356,8 +356,12 @@ describe("contract logs, through @stacks/blockchain-api-client", () => {
       });
     expect((await logs(`${api.chain.deployer}.capital-pool`, { limit: 500 })).response.status).toBe(400);
     expect((await logs(`${api.chain.deployer}.capital-pool`, { cursor: "abc" })).response.status).toBe(400);
-    expect((await logs(`${api.chain.deployer}.capital-pool`, { cursor: "1:0:0:0" })).response.status).toBe(404);
-    expect((await logs(`${api.chain.deployer}.nope`, {})).response.status).toBe(404);
+    expect((await logs(`${api.chain.deployer}.capital-pool`, { cursor: "1:2147483647:0:0" })).response.status).toBe(
+      404,
+    );
+    const unknown = await logs(`${api.chain.deployer}.nope`, {});
+    expect([unknown.response.status, unknown.data?.total, unknown.data?.results]).toEqual([200, 0, []]);
+    expect((await logs(`${api.chain.deployer}.capital-pool`, { limit: 0 })).data?.limit).toBe(20);
   });
 });
 
