@@ -3,7 +3,6 @@ import type { BotContext } from "./context";
 import { DEFAULT_EDIT_WINDOW_MS } from "../config";
 import { eventKey, type ProtocolEvent } from "../chain/events";
 import { EditCoalescer } from "./edit-coalescer";
-import type { Poster } from "./poster";
 import {
   alertOpening,
   capitalText,
@@ -27,13 +26,11 @@ const POOL = "capital-pool";
  */
 export class ClaimFeed {
   readonly coalescer: EditCoalescer;
-  private readonly poster: Poster;
 
   constructor(
     private readonly ctx: BotContext,
     options: { editWindowMs?: number } = {},
   ) {
-    this.poster = ctx.poster;
     this.coalescer = new EditCoalescer(
       options.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS,
       (claimId) => this.refreshAlerts(claimId),
@@ -110,11 +107,11 @@ export class ClaimFeed {
       async (settings) => {
         // The claim's message record is what says "posted" here: it also holds the thread.
         if (this.ctx.store.claimMessage(settings.guildId, claimId)) return;
-        const channel = await this.poster.channel(settings.alertChannelId!);
+        const channel = await this.ctx.poster.channel(settings.alertChannelId!);
         if (!channel) return;
         const role = settings.assessorRoleId ?? null;
         const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
-        const message = await this.poster.send(
+        const message = await this.ctx.poster.send(
           `alert:${settings.guildId}:${claimId}`,
           channel,
           {
@@ -125,7 +122,7 @@ export class ClaimFeed {
           (m) => alertOpening(claimId).test(m.content),
         );
         this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
-        const thread = await this.poster.thread(message, `Claim #${claimId} · ${found.name}`);
+        const thread = await this.ctx.poster.thread(message, `Claim #${claimId} · ${found.name}`);
         if (thread) this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id, thread.id);
       },
     );
@@ -137,7 +134,7 @@ export class ClaimFeed {
     if (!found) return;
     const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
     await deliverToEach(this.ctx.log, this.ctx.store.claimMessages(claimId), `edit of claim #${claimId}`, (posted) =>
-      this.poster.edit(posted.channelId, posted.messageId, body),
+      this.ctx.poster.edit(posted.channelId, posted.messageId, body),
     );
   }
 
@@ -148,7 +145,7 @@ export class ClaimFeed {
       `${event.topic} of claim #${claimId}`,
       async (settings) => {
         const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
-        await this.poster.postTextOnce(
+        await this.ctx.poster.postTextOnce(
           `${eventKey(event)}:${settings.guildId}`,
           settings.alertChannelId!,
           text,
@@ -168,7 +165,7 @@ export class ClaimFeed {
       async (settings) => {
         const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
         if (alert)
-          await this.poster.postTextOnce(
+          await this.ctx.poster.postTextOnce(
             `${eventKey(event)}:${settings.guildId}`,
             alert.threadId ?? alert.channelId,
             text,
@@ -186,7 +183,7 @@ export class ClaimFeed {
           (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)),
       );
     await deliverToEach(this.ctx.log, targets, `${event.topic} in the feed`, async (settings) => {
-      await this.poster.postTextOnce(`${eventKey(event)}:${settings.guildId}`, settings.feedChannelId!, text);
+      await this.ctx.poster.postTextOnce(`${eventKey(event)}:${settings.guildId}`, settings.feedChannelId!, text);
     });
   }
 }

@@ -143,7 +143,7 @@ export function councilText(
 /** A purchase, in the feed channel. */
 export function purchaseText(d: EventData["policy-purchased"], protocolName: string | null): string {
   return (
-    `🛡️ ${shortAddress(d.holder)} bought ${formatStx(d.coverageAmount)} of cover on **${protocolName ?? `protocol #${d.protocolId}`}** ` +
+    `🛡️ ${shortAddress(d.holder)} bought ${formatStx(d.coverageAmount)} of cover on **${protocolName === null ? `protocol #${d.protocolId}` : discordText(protocolName, NAME_IN_SENTENCE_MAX)}** ` +
     `for ${d.durationDays} days (policy #${d.policyId}, premium ${formatStx(d.premium)}).`
   );
 }

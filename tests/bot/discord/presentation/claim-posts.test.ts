@@ -197,6 +197,8 @@ describe("the claim feed's posts", () => {
         null,
       ),
     ).toBe("🛡️ ST2CY5…K9AG bought 10,000 STX of cover on **protocol #3** for 30 days (policy #8, premium 25 STX).");
+    const purchase = { holder: who, protocolId: 3n, coverageAmount: STX, durationDays: 1n, policyId: 8n, premium: 1n };
+    expect(purchaseText(purchase as never, "stack**swap**")).toContain("cover on **stack\\*\\*swap\\*\\*** for");
     expect(
       capitalText(
         event({
