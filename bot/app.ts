@@ -14,16 +14,22 @@ import { registerEvents } from "./discord/events";
 import { ClaimFeed } from "./discord/claim-feed";
 import { Poster } from "./discord/poster";
 import { EventWatcher } from "./watcher/event-watcher";
+import { EventLedger } from "./watcher/event-ledger";
+import { chainhooksNetwork, oneAtATime } from "./watcher/chainhooks";
 import { startWebServer, type WebServer, type WebOptions } from "./web/server";
 import { syncAssessorRoles } from "./discord/roles";
 import { Keeper } from "./jobs/keeper";
 import { startJobs } from "./jobs/scheduler";
 import type { ScheduledTask } from "node-cron";
 
+/** The contracts whose events the bot follows. */
+export const WATCHED_CONTRACTS = ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"] as const;
+
 export type Bot = {
   ctx: BotContext;
   client: Client;
   feed: ClaimFeed;
+  ledger: EventLedger;
   watcher: EventWatcher;
   keeper?: Keeper;
   web?: WebServer;
@@ -56,6 +62,9 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     apiKey: config.stacks.apiKey,
     timeoutMs: config.stacks.timeoutMs,
     network: config.stacks.network === "mainnet" ? "mainnet" : "testnet",
+    requestsPerMinute: config.stacks.requestsPerMinute,
+    onRateLimited: ({ route, waitMs }) =>
+      log.warn({ route, waitMs }, "the Stacks API answered 429: no chain request is sent until its Retry-After"),
   });
   const reader = new ProtocolReader(chain, config.stacks.deployer);
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
@@ -77,15 +86,22 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   };
   registerEvents(client, ctx);
   const feed = new ClaimFeed(ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
+  const contracts = WATCHED_CONTRACTS.map((c) => reader.contractId(c));
+  const ledger = new EventLedger({ store, log, contracts, handlers: feed });
+  // EVENT_SOURCE=chainhooks: Chainhooks pushes blocks to the web server; the poller catches up at start-up and
+  // then only looks every CHAINHOOKS_SAFETY_POLL_MS (no socket). Both hand events to the ledger, one call at a time.
+  const pushed = config.events.source === "chainhooks";
+  const sink = pushed ? oneAtATime(ledger) : ledger;
+  let accepting = false;
   const watcher = new EventWatcher({
     client: chain,
     store,
     log,
-    handler: (event) => feed.handle(event),
-    pollMs: options.pollMs ?? config.events.pollMs,
+    sink,
+    pollMs: options.pollMs ?? (pushed ? config.chainhooks.safetyPollMs : config.events.pollMs),
     fromStart: options.fromStart,
-    contracts: ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => reader.contractId(c)),
-    socketUrl: options.socket === false ? undefined : config.stacks.apiUrl,
+    contracts,
+    socketUrl: options.socket === false || pushed ? undefined : config.stacks.apiUrl,
   });
   const keeper = config.keeperKey ? new Keeper(ctx, chain, config.keeperKey) : undefined;
   let tasks: ScheduledTask[] = [];
@@ -93,6 +109,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     ctx,
     client,
     feed,
+    ledger,
     watcher,
     keeper,
     async start() {
@@ -109,6 +126,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
           apiKey: config.stacks.apiKey,
           timeoutMs: config.stacks.timeoutMs,
           retries: 0,
+          budget: chain.budget,
         }),
         onRetry: ({ attempt, detail, delayMs }) =>
           log.warn({ attempt, detail, delayMs }, "the Stacks API is not reachable yet; retrying"),
@@ -119,6 +137,15 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         onLinked: async (linked) => {
           await syncAssessorRoles(client, ctx, linked.discordId);
         },
+        chainhooks: pushed
+          ? {
+              sink,
+              secret: config.chainhooks.consumerSecret!,
+              contracts,
+              network: chainhooksNetwork(config.stacks.network),
+              accepting: () => accepting,
+            }
+          : undefined,
       });
       // With WEB_PORT=0 the port is known only now; links must use the one actually bound.
       if (config.web.port === 0) ctx.links.webBaseUrl = bot.web.url;
@@ -127,12 +154,16 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
         throw loginError(e);
       });
       await ready;
+      // The catch-up from the stored position comes first: a delivery applied before it would move the position
+      // past the events missed while the bot was down. Until then deliveries are answered 503 (and redelivered).
       await watcher.start();
-      log.info({ contracts: 3 }, "watching contract events");
+      accepting = true;
+      log.info({ contracts: contracts.length, source: config.events.source }, "watching contract events");
       if (options.jobs !== false) tasks = startJobs(client, ctx, keeper);
       if (keeper) log.info({ keeper: keeper.address }, "keeper enabled");
     },
     async stop() {
+      accepting = false;
       for (const task of tasks) await task.stop();
       await watcher.stop();
       feed.coalescer.stop();

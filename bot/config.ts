@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { privateKeyToPublic, validateStacksAddress } from "@stacks/transactions";
 import { isBareOrigin, urlSecrets } from "./redact";
+import { CHAINHOOKS_PATH } from "./watcher/chainhooks";
 
 /**
  * The bot's configuration, read from the environment (a local `.env` is loaded by the entry points)
@@ -20,8 +21,10 @@ export const EX_CONFIG = 78;
 // The defaults of the settings below; the parts of the bot that take these settings default to them too.
 export const DEFAULT_CHAIN_TIMEOUT_MS = 8_000;
 export const DEFAULT_STARTUP_ATTEMPTS = 8;
-export const DEFAULT_EVENT_POLL_MS = 5_000;
+export const DEFAULT_EVENT_POLL_MS = 30_000;
 export const DEFAULT_EDIT_WINDOW_MS = 2_000;
+/** With EVENT_SOURCE=chainhooks the poller is only a safety net: it looks every ten minutes. */
+export const DEFAULT_CHAINHOOKS_SAFETY_POLL_MS = 600_000;
 const DEFAULT_WEB_PORT = 8787;
 /** The most a keeper call may pay in fees by default: 0.1 STX, some hundred times a normal call's fee. */
 const DEFAULT_KEEPER_MAX_FEE_USTX = 100_000n;
@@ -30,6 +33,15 @@ const PORT_MAX = 65_535;
 /** Far below a real token's length: refuses only what cannot be one. */
 const TOKEN_MIN_LENGTH = 20;
 const API_KEY_MIN_LENGTH = 8;
+/** A consumer secret shorter than this could be guessed. */
+const CONSUMER_SECRET_MIN_LENGTH = 16;
+/**
+ * Request units a minute the bot spends on the Stacks API by default (bot/chain/request-budget.ts):
+ * with its burst of 12 s, no minute carries more than 48, under Hiro's 50 without an API key. With
+ * STACKS_API_KEY, 400 is the suggestion (480 at most in a minute, under Hiro's 500 with a key).
+ */
+export const DEFAULT_REQUESTS_PER_MINUTE = 40;
+const MAX_REQUESTS_PER_MINUTE = 100_000;
 /** The shortest timeout or interval accepted. */
 const MIN_INTERVAL_MS = 100;
 
@@ -58,6 +70,16 @@ const privateKey = z
       return false;
     }
   }, "a valid secp256k1 private key (not zero, and below the curve order)");
+/** A URL with no user:password@ part: such a part is a credential, and fetch refuses it. */
+const withoutUserInfo = (url: z.ZodType<string>, message: string) =>
+  url.refine((v) => {
+    try {
+      const u = new URL(v);
+      return !u.username && !u.password;
+    } catch {
+      return true; // said by the http(s) URL check
+    }
+  }, message);
 const milliseconds = (fallback: number) =>
   z.coerce.number().int("a whole number of milliseconds").min(MIN_INTERVAL_MS, "at least 100 ms").default(fallback);
 
@@ -66,6 +88,7 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: snowflake,
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: httpUrl.optional(),
+  OPERATIONS_CHANNEL_ID: snowflake.optional(),
   // The network decides chain id, address version, wallets' network, the SIP-018 domain and explorer links;
   // never inferred from where the API is.
   STACKS_NETWORK: z
@@ -83,6 +106,12 @@ const schema = z.object({
     }, "a URL without user:password@ (fetch cannot send it; use STACKS_API_KEY, or the provider's key in the path or query)")
     .optional(),
   STACKS_API_KEY: z.string().min(API_KEY_MIN_LENGTH, "a Hiro API key").optional(),
+  STACKS_API_REQUESTS_PER_MINUTE: z.coerce
+    .number("a whole number of requests a minute, from 1 to 100000")
+    .int("a whole number of requests a minute, from 1 to 100000")
+    .min(1, "a whole number of requests a minute, from 1 to 100000")
+    .max(MAX_REQUESTS_PER_MINUTE, "a whole number of requests a minute, from 1 to 100000")
+    .default(DEFAULT_REQUESTS_PER_MINUTE),
   CONTRACT_DEPLOYER: z
     .string()
     .refine((v) => validateStacksAddress(v), "the Stacks address that deployed the contracts"),
@@ -110,13 +139,35 @@ const schema = z.object({
     .default(DEFAULT_STARTUP_ATTEMPTS),
   EVENT_POLL_MS: milliseconds(DEFAULT_EVENT_POLL_MS),
   EDIT_WINDOW_MS: milliseconds(DEFAULT_EDIT_WINDOW_MS),
+  EVENT_SOURCE: z.enum(["polling", "chainhooks"], "polling or chainhooks").default("polling"),
+  CHAINHOOKS_CONSUMER_SECRET: z
+    .string()
+    .min(CONSUMER_SECRET_MIN_LENGTH, "the consumer secret from Hiro's Chainhooks (at least 16 characters)")
+    .optional(),
+  CHAINHOOKS_WEBHOOK_URL: withoutUserInfo(
+    httpUrl,
+    "an http(s) URL without user:password@ (deliveries are authenticated by CHAINHOOKS_CONSUMER_SECRET)",
+  ).optional(),
+  CHAINHOOKS_API_URL: withoutUserInfo(
+    httpUrl,
+    "an http(s) URL without user:password@ (use CHAINHOOKS_API_KEY)",
+  ).optional(),
+  CHAINHOOKS_API_KEY: z.string().min(API_KEY_MIN_LENGTH, "a Hiro API key").optional(),
+  CHAINHOOKS_SAFETY_POLL_MS: milliseconds(DEFAULT_CHAINHOOKS_SAFETY_POLL_MS),
 });
 
 /** Every variable the bot reads (DOTENV_PATH is read before the others, by bot/env.ts). */
 export const CONFIG_VARIABLES = [...Object.keys(schema.shape), "DOTENV_PATH"];
 
 export type Config = {
-  discord: { token: string; applicationId: string; guildId?: string; apiUrl?: string };
+  discord: {
+    token: string;
+    applicationId: string;
+    guildId?: string;
+    apiUrl?: string;
+    /** Where the keeper tells operators what it cannot do by itself (funding, fees, a stuck mempool). */
+    operationsChannelId?: string;
+  };
   stacks: {
     network: "mainnet" | "testnet" | "devnet";
     apiUrl: string;
@@ -128,6 +179,8 @@ export type Config = {
     explorerApiUrl?: string;
     /** How many times start-up tries to reach the chain before giving up. */
     startupAttempts?: number;
+    /** The request budget's units a minute (a read-only call weighs 2, a broadcast 3, a GET 1). */
+    requestsPerMinute?: number;
   };
   web: { baseUrl: string; port: number };
   keeperKey?: string;
@@ -135,7 +188,19 @@ export type Config = {
   keeperMaxFee: bigint;
   databasePath: string;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
-  events: { pollMs: number; editWindowMs: number };
+  events: { pollMs: number; editWindowMs: number; source: "polling" | "chainhooks" };
+  /**
+   * The push path (docs/architecture.md): the consumer secret deliveries must carry (required with
+   * EVENT_SOURCE=chainhooks), the URL the hook posts to, the poller's safety-net interval in that mode, and
+   * what `npm run chainhooks:register` needs (the Chainhooks API, unset on devnet, and a Hiro API key).
+   */
+  chainhooks: {
+    consumerSecret?: string;
+    webhookUrl: string;
+    safetyPollMs: number;
+    apiUrl?: string;
+    apiKey?: string;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -174,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       applicationId: c.DISCORD_APPLICATION_ID,
       guildId: c.DISCORD_GUILD_ID,
       apiUrl: c.DISCORD_API_URL,
+      operationsChannelId: c.OPERATIONS_CHANNEL_ID,
     },
     stacks: {
       network,
@@ -184,13 +250,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       explorerChain: EXPLORER_CHAINS[network],
       explorerApiUrl: explorerApi(network, apiUrl, c.EXPLORER_API_URL),
       startupAttempts: c.CHAIN_STARTUP_ATTEMPTS,
+      requestsPerMinute: c.STACKS_API_REQUESTS_PER_MINUTE,
     },
     web: { baseUrl: c.WEB_BASE_URL.replace(/\/$/, ""), port: c.WEB_PORT },
     keeperKey: c.KEEPER_PRIVATE_KEY,
     keeperMaxFee: c.KEEPER_MAX_FEE_USTX,
     databasePath: c.DATABASE_PATH,
     logLevel: c.LOG_LEVEL,
-    events: { pollMs: c.EVENT_POLL_MS, editWindowMs: c.EDIT_WINDOW_MS },
+    events: { pollMs: c.EVENT_POLL_MS, editWindowMs: c.EDIT_WINDOW_MS, source: c.EVENT_SOURCE },
+    chainhooks: chainhooksSettings(c),
+  };
+}
+
+function chainhooksSettings(c: z.infer<typeof schema>): Config["chainhooks"] {
+  if (c.EVENT_SOURCE === "chainhooks" && !c.CHAINHOOKS_CONSUMER_SECRET) {
+    throw new ConfigError(
+      "CHAINHOOKS_CONSUMER_SECRET is required when EVENT_SOURCE is chainhooks: the consumer secret Chainhooks " +
+        "sends as Authorization: Bearer <secret> (npm run chainhooks:register -- --rotate-secret makes one)",
+    );
+  }
+  const network = c.STACKS_NETWORK;
+  return {
+    consumerSecret: c.CHAINHOOKS_CONSUMER_SECRET,
+    webhookUrl: c.CHAINHOOKS_WEBHOOK_URL ?? `${c.WEB_BASE_URL.replace(/\/$/, "")}${CHAINHOOKS_PATH}`,
+    safetyPollMs: c.CHAINHOOKS_SAFETY_POLL_MS,
+    // Hiro's Chainhooks serves mainnet and testnet on the hosts of their APIs (the client package's
+    // CHAINHOOKS_BASE_URL, not imported here: only registration loads the client); there is none for a devnet.
+    apiUrl: (c.CHAINHOOKS_API_URL ?? (network === "devnet" ? undefined : NETWORK_URLS[network]))?.replace(/\/$/, ""),
+    apiKey: c.CHAINHOOKS_API_KEY,
   };
 }
 
@@ -219,12 +306,14 @@ function explorerApi(network: Config["stacks"]["network"], apiUrl: string, expli
   return ["127.0.0.1", "localhost", "[::1]"].includes(host) && isBareOrigin(apiUrl) ? apiUrl : undefined;
 }
 
-/** Values that must never reach a log line: the token, the keys, and whatever in an API URL may be a key. */
+/** Values that must never reach a log line: the token, the keys, the consumer secret, and whatever in an API URL may be a key. */
 export function secretsOf(config: Config): string[] {
   return [
     config.discord.token,
     config.stacks.apiKey,
     config.keeperKey,
+    config.chainhooks.consumerSecret,
+    config.chainhooks.apiKey,
     ...urlSecrets(config.stacks.apiUrl),
     ...urlSecrets(config.discord.apiUrl),
   ].filter((s): s is string => Boolean(s));

@@ -23,6 +23,8 @@ export type Nonces = OperationResponse["get_account_nonces"];
 export type PrincipalNonces = OperationResponse["get_principal_nonces"];
 export type ApiStatus = OperationResponse["get_status"];
 export type BlocksPage = OperationResponse["get_blocks"];
+type BlockV2 = OperationResponse["get_block"];
+export type TxList = OperationResponse["get_tx_list_details"];
 type LogResult = LogsPage["results"][number];
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -92,13 +94,13 @@ function tokenTransferPayload(tx: ChainTx) {
 }
 
 export function transactionJson(chain: LocalChain, tx: ChainTx): Transaction | MempoolTransaction {
-  if (tx.status === "pending") {
+  if (tx.status === "pending" || tx.status === "dropped_replace_by_fee") {
     const pending = {
       ...base(tx),
-      tx_status: "pending" as const,
+      tx_status: tx.status,
       receipt_time: tx.receivedAt,
       receipt_time_iso: iso(tx.receivedAt),
-      replaced_by_tx_id: null,
+      replaced_by_tx_id: tx.replacedBy ?? null,
     };
     if (tx.type === "contract_call") return { ...pending, ...contractCallPayload(tx) } satisfies ContractCallMempoolTx;
     return { ...pending, ...tokenTransferPayload(tx) } satisfies TokenTransferMempoolTx;
@@ -118,7 +120,7 @@ export function transactionJson(chain: LocalChain, tx: ChainTx): Transaction | M
     parent_burn_block_time_iso: iso(parent?.time ?? block.time),
     canonical: true,
     tx_index: tx.txIndex!,
-    tx_status: tx.status as Exclude<ChainTx["status"], "pending">,
+    tx_status: tx.status as Exclude<ChainTx["status"], "pending" | "dropped_replace_by_fee">,
     tx_result: { hex: cvHex(tx.result!), repr: cvRepr(tx.result!) },
     event_count: tx.events.length,
     parent_block_hash: `0x${block.parentHash}`,
@@ -136,6 +138,20 @@ export function transactionJson(chain: LocalChain, tx: ChainTx): Transaction | M
   };
   if (tx.type === "contract_call") return { ...mined, ...contractCallPayload(tx) } satisfies ContractCallTx;
   return { ...mined, ...tokenTransferPayload(tx) } satisfies TokenTransferTx;
+}
+
+/**
+ * /extended/v1/tx/multiple: each asked-for id, found (mined on the canonical chain, or in the mempool) or not,
+ * as Hiro's; a transaction orphaned by a re-org and not mined again is not found.
+ */
+export function txListJson(chain: LocalChain, ids: string[]): TxList {
+  const list: TxList = {};
+  for (const id of ids) {
+    const txid = id.startsWith("0x") ? id : `0x${id}`;
+    const tx = chain.txs.get(txid);
+    list[txid] = tx ? { found: true, result: transactionJson(chain, tx) } : { found: false, result: { tx_id: txid } };
+  }
+  return list;
 }
 
 /** The newer transaction route (/extended/v3/transactions/{tx_id}). */
@@ -168,14 +184,14 @@ export function transactionV3Json(chain: LocalChain, tx: ChainTx): TxV3 {
               : null,
           },
         };
-  if (tx.status === "pending") {
+  if (tx.status === "pending" || tx.status === "dropped_replace_by_fee") {
     return {
       ...common,
       ...kind,
-      status: "pending",
+      status: tx.status,
       receipt_time: tx.receivedAt,
       receipt_block_height: chain.tipHeight,
-      replaced_by_tx_id: null,
+      replaced_by_tx_id: tx.replacedBy ?? null,
     } satisfies TxV3;
   }
   const block = chain.blocks.find((b) => b.height === tx.blockHeight)!;
@@ -249,12 +265,12 @@ export function principalsOf(tx: ChainTx): Set<string> {
   const out = new Set<string>([tx.sender]);
   if (tx.contractCall) out.add(tx.contractCall.contractId);
   if (tx.transfer) out.add(tx.transfer.recipient);
+  // Asset parties; a contract that only printed an event is not involved (Hiro notifies it of nothing).
   for (const e of tx.events) {
     if (e.kind === "stx-transfer") {
       out.add(e.sender);
       out.add(e.recipient);
     }
-    if (e.kind === "log") out.add(e.contractId);
   }
   return out;
 }
@@ -321,11 +337,12 @@ export function logsPage(entries: LogEntry[], query: { limit?: number; offset?: 
         low = mid + 1;
       } else high = mid - 1;
     }
-    if (found < 0) throw new NotFound("Cursor not found");
-    start = n - 1 - found;
+    start = found < 0 ? n : n - 1 - found;
   }
   const from = start + offset;
   const page = Array.from({ length: Math.max(0, Math.min(limit, n - from)) }, (_v, i) => newest(from + i)!);
+  // As Hiro's: a cursor with nothing at or below it (after the offset) is not found.
+  if (query.cursor !== undefined && page.length === 0) throw new NotFound("Cursor not found");
   const older = newest(from + limit);
   const newer = from - limit >= 0 ? newest(from - limit) : undefined;
   return {
@@ -348,26 +365,37 @@ export function eventsPageV1(entries: LogEntry[], query: { limit?: number; offse
   return { limit, offset, results: newestFirst.slice(offset, offset + limit).map(logJson) };
 }
 
+/**
+ * An account's nonces as Hiro computes them: the next one follows the highest in the mempool (or the last
+ * confirmed), and the nonces skipped between the confirmed one and the mempool's highest are missing.
+ */
+function nonceView(chain: LocalChain, principal: string) {
+  const next = chain.nextNonce(principal);
+  const pending = chain.pendingNonces(principal);
+  const last = pending.length ? Math.max(...pending) : null;
+  const missing: number[] = [];
+  if (last !== null) for (let n = last - 1; n >= next; n--) if (!pending.includes(n)) missing.push(n);
+  return { next, pending, last, missing, possibleNext: last === null ? next : Math.max(next, last + 1) };
+}
+
 export function noncesJson(chain: LocalChain, address: string): Nonces {
-  const next = chain.nextNonce(address);
-  const pending = chain.pendingNonces(address);
+  const { next, pending, last, missing, possibleNext } = nonceView(chain, address);
   return {
-    last_mempool_tx_nonce: pending.length ? Math.max(...pending) : null,
+    last_mempool_tx_nonce: last,
     last_executed_tx_nonce: next > 0 ? next - 1 : null,
-    possible_next_nonce: next + pending.length,
-    detected_missing_nonces: [],
+    possible_next_nonce: possibleNext,
+    detected_missing_nonces: missing,
     detected_mempool_nonces: pending,
   };
 }
 
 /** `/extended/v3/principals/{principal}/nonces`: the next nonce from the chain's and the mempool's. */
 export function principalNoncesJson(chain: LocalChain, principal: string): PrincipalNonces {
-  const next = chain.nextNonce(principal);
-  const pending = chain.pendingNonces(principal);
+  const { next, pending, last, missing, possibleNext } = nonceView(chain, principal);
   return {
-    next_nonce: next + pending.length,
+    next_nonce: possibleNext,
     last_confirmed_nonce: next > 0 ? next - 1 : null,
-    mempool: { last_nonce: pending.length ? Math.max(...pending) : null, pending_nonces: pending, missing_nonces: [] },
+    mempool: { last_nonce: last, pending_nonces: pending, missing_nonces: missing },
   };
 }
 
@@ -398,30 +426,33 @@ export function blocksPage(chain: LocalChain, query: { limit?: number; offset?: 
     next_cursor: null,
     prev_cursor: null,
     cursor: newestFirst[0] ? String(newestFirst[0].height) : null,
-    results: newestFirst.map((b) => {
-      const parent = chain.blocks.find((x) => x.height === b.height - 1);
-      return {
-        canonical: true,
-        height: b.height,
-        hash: `0x${b.hash}`,
-        block_time: b.time,
-        block_time_iso: iso(b.time),
-        tenure_height: b.height,
-        index_block_hash: `0x${b.hash}`,
-        parent_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
-        parent_index_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
-        burn_block_time: b.time,
-        burn_block_time_iso: iso(b.time),
-        burn_block_hash: `0x${b.hash}`,
-        burn_block_height: chain.simnet.burnBlockHeight,
-        miner_txid: "0x",
-        tx_count: b.txids.length,
-        execution_cost_read_count: 0,
-        execution_cost_read_length: 0,
-        execution_cost_runtime: 0,
-        execution_cost_write_count: 0,
-        execution_cost_write_length: 0,
-      };
-    }),
+    results: newestFirst.map((b) => blockV2Json(chain, b)),
+  };
+}
+
+/** One block as /extended/v2/blocks/{height_or_hash} serves it (canonical blocks only, as Hiro's). */
+export function blockV2Json(chain: LocalChain, b: ChainBlock): BlockV2 {
+  const parent = chain.blocks[chain.blocks.indexOf(b) - 1];
+  return {
+    canonical: true,
+    height: b.height,
+    hash: `0x${b.hash}`,
+    block_time: b.time,
+    block_time_iso: iso(b.time),
+    tenure_height: b.height,
+    index_block_hash: `0x${b.hash}`,
+    parent_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
+    parent_index_block_hash: `0x${parent?.hash ?? "0".repeat(64)}`,
+    burn_block_time: b.time,
+    burn_block_time_iso: iso(b.time),
+    burn_block_hash: `0x${b.hash}`,
+    burn_block_height: chain.simnet.burnBlockHeight,
+    miner_txid: "0x",
+    tx_count: b.txids.length,
+    execution_cost_read_count: 0,
+    execution_cost_read_length: 0,
+    execution_cost_runtime: 0,
+    execution_cost_write_count: 0,
+    execution_cost_write_length: 0,
   };
 }

@@ -44,11 +44,26 @@ export type Rejection = {
     | "NoSuchPublicFunction"
     | "BadFunctionArgument"
     | "NotEnoughFunds"
+    | "FeeTooLow"
+    | "TooMuchChaining"
+    | "ConflictingNonceInMempool"
     | "ServerFailureOther";
   reason_data?: Record<string, unknown>;
 };
 /** Bytes that are not a transaction: the node answers 400 with a plain-text body. */
 export class MalformedTransaction extends Error {}
+
+// The node's mempool admission rules (stacks-core `chainstate/stacks/db/blocks.rs` `can_include_tx`, `core/mempool.rs`).
+/** The smallest fee, and the smallest fee per byte of the serialized transaction, a node relays. */
+export const MINIMUM_TX_FEE = 1;
+export const MINIMUM_TX_FEE_RATE_PER_BYTE = 1;
+/** A nonce may run this far past the account's confirmed nonce plus one (`MAXIMUM_MEMPOOL_TX_CHAINING`). */
+export const MAXIMUM_MEMPOOL_TX_CHAINING = 25;
+/**
+ * Where mined transactions' fees go: the testnet burn address. On a real chain they go to the block's miner;
+ * the simnet has no miner account, and what matters here is that the sender pays.
+ */
+export const FEE_RECIPIENT = "ST000000000000000000002AMW42H";
 
 export type ChainEvent =
   | { kind: "log"; contractId: string; topic: string; value: ClarityValue }
@@ -66,7 +81,9 @@ export type ChainTx = {
   postConditions: PostCondition[];
   receivedAt: number;
   // filled in when mined
-  status: "pending" | "success" | "abort_by_response" | "abort_by_post_condition";
+  status: "pending" | "dropped_replace_by_fee" | "success" | "abort_by_response" | "abort_by_post_condition";
+  /** The transaction with the same nonce and a higher fee that took this one's place in the mempool. */
+  replacedBy?: string;
   result?: ClarityValue;
   vmError?: string | null;
   events: ChainEvent[];
@@ -93,6 +110,8 @@ export type ChainOptions = {
 
 const hex = (bytes: Uint8Array | string) => (typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("hex"));
 const hash = (text: string) => createHash("sha256").update(text).digest("hex");
+/** An amount as the node writes it in NotEnoughFunds: a u128 in 0x-prefixed hex. */
+const u128Hex = (n: bigint) => `0x${n.toString(16).padStart(32, "0")}`;
 
 export class LocalChain extends EventEmitter {
   readonly simnet: Simnet;
@@ -195,6 +214,8 @@ export class LocalChain extends EventEmitter {
       }
     }
     const txid = wire.txid();
+    // A transaction the mempool already holds is answered with its txid and not added again (posttransaction.rs).
+    if (this.txs.get(`0x${txid}`)?.status === "pending") return { txid };
     const reject = (reason: Rejection["reason"], reason_data?: Record<string, unknown>): Rejection => ({
       txid,
       error: "transaction rejected",
@@ -215,17 +236,37 @@ export class LocalChain extends EventEmitter {
       version: addressHashModeToVersion(condition.hashMode, "testnet") as AddressVersion,
       hash160: condition.signer,
     });
+    // In the order a node checks (blocks.rs can_include_tx, then mempool.rs try_add_tx): fee, nonce, funds,
+    // payload, and last a transaction already pending with the same nonce.
+    const fee = condition.fee;
+    const size = rawHex.replace(/^0x/, "").length / 2;
+    const minimumFee = BigInt(Math.max(MINIMUM_TX_FEE, size * MINIMUM_TX_FEE_RATE_PER_BYTE));
+    if (fee < minimumFee) return reject("FeeTooLow", { expected: Number(minimumFee), actual: Number(fee) });
     const nonce = Number(condition.nonce);
-    const pending = this.pendingNonces(sender);
-    const expected = this.nextNonce(sender) + pending.length;
-    if (nonce !== expected) {
-      return reject("BadNonce", { expected, actual: nonce, principal: sender, is_origin: true });
+    const confirmed = this.nextNonce(sender);
+    if (nonce < confirmed) {
+      return reject("BadNonce", { expected: confirmed, actual: nonce, principal: sender, is_origin: true });
     }
+    // A nonce ahead of the confirmed one is admitted (it waits in the mempool until the nonces before it are
+    // mined), up to the chaining limit.
+    const maxNonce = confirmed + 1 + MAXIMUM_MEMPOOL_TX_CHAINING;
+    if (nonce > maxNonce) {
+      return reject("TooMuchChaining", {
+        message: "Nonce would exceed chaining limit in mempool",
+        expected: maxNonce,
+        actual: nonce,
+        principal: sender,
+        is_origin: true,
+      });
+    }
+    const balance = this.balance(sender);
+    const notEnough = (spent: bigint) =>
+      reject("NotEnoughFunds", { expected: u128Hex(spent), actual: u128Hex(balance) });
     const chainTx: ChainTx = {
       txid: `0x${txid}`,
       sender,
       nonce,
-      fee: condition.fee,
+      fee,
       type: "token_transfer",
       postConditionMode: wire.postConditionMode === PostConditionMode.Deny ? "deny" : "allow",
       postConditions: wire.postConditions.values.map((pc) => wireToPostCondition(pc as PostConditionWire)),
@@ -235,6 +276,7 @@ export class LocalChain extends EventEmitter {
     };
     let run: () => void;
     if (isContractCallPayload(wire.payload)) {
+      if (balance < fee) return notEnough(fee);
       const contractId = `${addressToString(wire.payload.contractAddress)}.${wire.payload.contractName.content}`;
       const functionName = wire.payload.functionName.content;
       const iface = this.simnet.getContractsInterfaces().get(contractId);
@@ -258,12 +300,8 @@ export class LocalChain extends EventEmitter {
       };
       const recipient = cvToString(payload.recipient as unknown as ClarityValue);
       const amount = BigInt(payload.amount);
-      if (this.balance(sender) < amount) {
-        return reject("NotEnoughFunds", {
-          expected: `0x${amount.toString(16).padStart(32, "0")}`,
-          actual: `0x${this.balance(sender).toString(16).padStart(32, "0")}`,
-        });
-      }
+      // The sender pays the amount and the fee.
+      if (balance < amount + fee) return notEnough(amount + fee);
       chainTx.transfer = { recipient, amount, memo: payload.memo.content.replace(/\0+$/, "") };
       run = () => this.execute(chainTx, simnetTx.transferSTX(Number(amount), recipient, sender));
     } else {
@@ -271,11 +309,39 @@ export class LocalChain extends EventEmitter {
         message: "this local chain accepts contract calls and STX transfers only",
       });
     }
+    // Another transaction of this sender with this nonce: refused unless this one pays more (replace-by-fee).
+    const prior = this.mempool.find((m) => m.tx.sender === sender && m.tx.nonce === nonce);
+    if (prior && prior.tx.fee >= fee) return reject("ConflictingNonceInMempool");
+    if (prior) {
+      this.mempool.splice(this.mempool.indexOf(prior), 1);
+      prior.tx.status = "dropped_replace_by_fee";
+      prior.tx.replacedBy = chainTx.txid;
+    }
     this.txs.set(chainTx.txid, chainTx);
     this.mempool.push({ tx: chainTx, run: () => run() });
     this.emit("mempool", chainTx);
     if (this.blockIntervalMs === 0 && this.autoMine) this.mineMempool();
     return { txid };
+  }
+
+  /**
+   * The mempool's transactions that can be mined now: each sender's run of nonces from its confirmed one, in
+   * order. A nonce after a gap waits until the gap is filled, as on a node.
+   */
+  private minable(): { tx: ChainTx; run: () => void }[] {
+    const next = new Map<string, number>();
+    const ready: { tx: ChainTx; run: () => void }[] = [];
+    for (let found = true; found; ) {
+      found = false;
+      for (const m of this.mempool) {
+        const expected = next.get(m.tx.sender) ?? this.nextNonce(m.tx.sender);
+        if (m.tx.nonce !== expected) continue;
+        ready.push(m);
+        next.set(m.tx.sender, expected + 1);
+        found = true;
+      }
+    }
+    return ready;
   }
 
   private pendingResults: { tx: ChainTx; simnet: ReturnType<typeof simnetTx.callPublicFn> }[] = [];
@@ -286,22 +352,34 @@ export class LocalChain extends EventEmitter {
 
   /** Mines everything in the mempool into one block (nothing if it is empty). */
   mineMempool(): ChainBlock | undefined {
-    if (this.mempool.length === 0) return undefined;
-    const batch = this.mempool.splice(0);
+    const batch = this.minable();
+    if (batch.length === 0) return undefined;
+    this.mempool = this.mempool.filter((m) => !batch.includes(m));
     for (const m of batch) {
       this.nonces.set(m.tx.sender, m.tx.nonce + 1);
       m.run();
     }
     const calls = this.pendingResults.splice(0);
+    // Each transaction's fee leaves its sender before it runs, as a node debits it (to FEE_RECIPIENT here).
+    const fees = calls.map((c) =>
+      c.tx.fee > 0n ? [simnetTx.transferSTX(Number(c.tx.fee), FEE_RECIPIENT, c.tx.sender)] : [],
+    );
     let results: ParsedTransactionResult[];
     try {
-      results = this.simnet.mineBlock(calls.map((c) => c.simnet));
+      const all = this.simnet.mineBlock(calls.flatMap((c, i) => [...fees[i]!, c.simnet]));
+      let at = 0;
+      results = calls.map((_c, i) => {
+        at += fees[i]!.length;
+        return all[at++]!;
+      });
     } catch {
       // A runtime error aborts the whole simnet block; retry one by one so the others still land.
-      results = calls.map((c) => {
+      results = calls.map((c, i) => {
         try {
-          return this.simnet.mineBlock([c.simnet])[0]!;
+          return this.simnet.mineBlock([...fees[i]!, c.simnet]).at(-1)!;
         } catch (err) {
+          // A transaction that fails at run time is still mined, and its fee paid.
+          if (fees[i]!.length > 0) this.simnet.mineBlock(fees[i]!);
           return {
             result: Cl.error(Cl.none()),
             events: [],
@@ -354,8 +432,9 @@ export class LocalChain extends EventEmitter {
     const isOk = result.result.type === ClarityType.ResponseOk || (tx.type === "token_transfer" && !result.vmError);
     tx.status = isOk ? "success" : "abort_by_response";
     // Post-conditions are checked after execution: the simnet cannot roll a block back, so a violating
-    // transaction is reported aborted but its effects stay (see docs/local-stack.md).
-    if (isOk) {
+    // transaction is reported aborted but its effects stay (see docs/local-stack.md). A node checks them for
+    // contract calls only: an STX transfer's amount is in its payload (it may carry no post-conditions).
+    if (isOk && tx.type === "contract_call") {
       const transfers = tx.events.flatMap((e) =>
         e.kind === "stx-transfer" ? [{ sender: e.sender, amount: e.amount }] : [],
       );
@@ -365,20 +444,7 @@ export class LocalChain extends EventEmitter {
         tx.vmError = violation;
       }
     }
-    if (tx.status === "success") {
-      tx.events.forEach((event, eventIndex) => {
-        if (event.kind !== "log") return;
-        const list = this.logs.get(event.contractId) ?? [];
-        list.push({
-          position: [height, txIndex, eventIndex],
-          txid: tx.txid,
-          eventIndex,
-          contractId: event.contractId,
-          value: event.value,
-        });
-        this.logs.set(event.contractId, list);
-      });
-    }
+    if (tx.status === "success") this.indexLogs(tx, height, txIndex);
   }
 
   private recordBlock(txs: ChainTx[], height = this.simnet.blockHeight - 1, time = this.time): ChainBlock {
@@ -416,6 +482,83 @@ export class LocalChain extends EventEmitter {
       this.simnet.mineEmptyBlocks(blocks);
     }
     return this.recordBlock([]);
+  }
+
+  private forks = 0;
+
+  /**
+   * Re-organises the last `depth` blocks as a fork does: they leave the canonical chain, their events leave
+   * the contract logs (so `total` shrinks), and a longer fork of `depth + 1` blocks takes their heights, its
+   * first block holding the first `remine` of their transactions again (same txid and events, new block and
+   * position). Emits "reorg" (the orphaned blocks with their transactions as they were, and the fork's blocks),
+   * then "block" for each of the fork's blocks. The simnet cannot rewind: a transaction that is not mined
+   * again keeps its effect on contract state; only the API's view (blocks, transactions, logs) re-organises.
+   */
+  reorg(depth: number, options: { remine?: number } = {}): { orphaned: ChainBlock[]; replacements: ChainBlock[] } {
+    if (!Number.isInteger(depth) || depth < 1 || depth >= this.blocks.length)
+      throw new RangeError(`a re-org depth must be between 1 and ${this.blocks.length - 1} blocks`);
+    const orphaned = this.blocks.splice(this.blocks.length - depth);
+    const forkHeight = orphaned[0]!.height;
+    const orphanedTxs = orphaned.flatMap((b) => b.txids.map((id) => this.txs.get(id)!)).filter(Boolean);
+    const asTheyWere = orphanedTxs.map((tx) => ({ ...tx, events: [...tx.events] }));
+    for (const [id, list] of this.logs)
+      this.logs.set(
+        id,
+        list.filter((e) => e.position[0] < forkHeight),
+      );
+    const remined = orphanedTxs.slice(0, Math.max(0, options.remine ?? 0));
+    for (const tx of orphanedTxs.slice(remined.length)) this.txs.delete(tx.txid);
+    // The fork is one block longer, so it wins; the simnet mines one block so its height is the fork's tip.
+    this.simnet.mineEmptyBlock();
+    const fork = ++this.forks;
+    const heights = [...orphaned.map((b) => b.height), this.simnet.blockHeight - 1];
+    const time = this.time;
+    const replacements: ChainBlock[] = [];
+    for (const [i, height] of heights.entries()) {
+      const txs = i === 0 ? remined : [];
+      for (const [txIndex, tx] of txs.entries()) this.reindex(tx, height, time, txIndex);
+      const parent = replacements[i - 1] ?? this.blocks[this.blocks.length - 1];
+      replacements.push({
+        height,
+        hash: hash(`fork-${fork}-block-${height}`),
+        parentHash: parent?.hash ?? "0".repeat(64),
+        time,
+        txids: txs.map((t) => t.txid),
+      });
+    }
+    this.blocks.push(...replacements);
+    this.emit("reorg", { orphaned, orphanedTxs: asTheyWere, replacements });
+    for (const block of replacements)
+      this.emit(
+        "block",
+        block,
+        block.txids.map((id) => this.txs.get(id)!),
+      );
+    return { orphaned, replacements };
+  }
+
+  /** A transaction mined again in another block: same events, new position in the logs. */
+  private reindex(tx: ChainTx, height: number, time: number, txIndex: number) {
+    tx.blockHeight = height;
+    tx.blockTime = time;
+    tx.txIndex = txIndex;
+    if (tx.status === "success") this.indexLogs(tx, height, txIndex);
+  }
+
+  /** A successful transaction's prints, appended to their contracts' logs at their position. */
+  private indexLogs(tx: ChainTx, height: number, txIndex: number) {
+    tx.events.forEach((event, eventIndex) => {
+      if (event.kind !== "log") return;
+      const list = this.logs.get(event.contractId) ?? [];
+      list.push({
+        position: [height, txIndex, eventIndex],
+        txid: tx.txid,
+        eventIndex,
+        contractId: event.contractId,
+        value: event.value,
+      });
+      this.logs.set(event.contractId, list);
+    });
   }
 
   /** Sends STX from the devnet faucet. */

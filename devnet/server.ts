@@ -10,6 +10,7 @@ import {
   addressTransactionJson,
   blockJson,
   blocksPage,
+  blockV2Json,
   eventsPageV1,
   logsPage,
   noncesJson,
@@ -17,6 +18,7 @@ import {
   principalsOf,
   statusJson,
   transactionJson,
+  txListJson,
   transactionV3Json,
 } from "./api-shapes";
 
@@ -39,6 +41,14 @@ export type LocalStacksApi = {
   requests: Map<string, number>;
   /** The fee rate (micro-STX per byte) the node's fee estimate starts from: raise it to play a busy mempool. */
   feeRate: number;
+  /**
+   * Hiro's rate limit, played: the next `remaining429` requests (any route but the local /devnet/ controls)
+   * answer 429 with `Retry-After` (seconds, or an HTTP-date with `retryAfterAs: "date"`), Hiro's rate-limit
+   * headers and an error body; the count goes down with each, and null or 0 switches it off.
+   */
+  rateLimit: RateLimit | null;
+  /** Every 429 answered: when (ms since the epoch), the route, and the Retry-After sent. */
+  limited: { at: number; route: string; retryAfter: string }[];
   close: () => Promise<void>;
   server: Server;
 };
@@ -95,7 +105,23 @@ const int = (value: string | null, name: string) => {
 };
 const u128Hex = (n: bigint) => `0x${n.toString(16).padStart(32, "0")}`;
 
-type Switches = { deprecatedGone: boolean; feeRate: number };
+export type RateLimit = { remaining429: number; retryAfterSeconds: number; retryAfterAs?: "seconds" | "date" };
+type Switches = { deprecatedGone: boolean; feeRate: number; rateLimit: RateLimit | null };
+
+/** A 429 as Hiro's gateway sends it (headers from Hiro's docs; the body's exact words are not published). */
+function tooManyRequests(limit: RateLimit): { headers: Record<string, string>; body: unknown } {
+  const until = new Date(Date.now() + limit.retryAfterSeconds * 1000);
+  const retryAfter = limit.retryAfterAs === "date" ? until.toUTCString() : String(limit.retryAfterSeconds);
+  return {
+    headers: {
+      "retry-after": retryAfter,
+      "ratelimit-remaining": "0",
+      "ratelimit-reset": String(Math.ceil(until.getTime() / 1000)),
+      "x-ratelimit-remaining-stacks-minute": "0",
+    },
+    body: { error: "Too Many Requests", message: `API rate limit exceeded: retry after ${retryAfter}` },
+  };
+}
 
 function routes(chain: LocalChain, switches: Switches): Route[] {
   const findTx = (id: string): ChainTx => {
@@ -134,6 +160,20 @@ function routes(chain: LocalChain, switches: Switches): Route[] {
         offset: int(url.searchParams.get("offset"), "offset"),
       }),
     ),
+    route("GET", "/extended/v2/blocks/{height_or_hash}", (_r, p) => {
+      const id = p.height_or_hash!;
+      const hash = id.replace(/^0x/, "");
+      const block =
+        id === "latest"
+          ? chain.tip
+          : /^[0-9]+$/.test(id)
+            ? chain.blocks.find((b) => b.height === Number(id))
+            : chain.blocks.find((b) => b.hash === hash);
+      // Canonical blocks only, as Hiro's: an orphaned block's hash is not found.
+      if (!block) throw new NotFound("Block not found");
+      return blockV2Json(chain, block);
+    }),
+    route("GET", "/extended/v1/tx/multiple", (_r, _p, url) => txListJson(chain, url.searchParams.getAll("tx_id"))),
     route("GET", "/extended/v1/block/by_height/{height}", (_r, p) => {
       const block = chain.blocks.find((b) => b.height === Number(p.height));
       if (!block) throw new NotFound(`cannot find block by height ${p.height}`);
@@ -226,6 +266,18 @@ function routes(chain: LocalChain, switches: Switches): Route[] {
       const tip = chain.mineEmpty(count);
       return { block_height: tip.height, block_time: tip.time };
     }),
+    route("POST", "/devnet/reorg", (_r, _p, _u, body) => {
+      const { depth, remine = 0 } = jsonBody(body) as { depth?: number; remine?: number };
+      const most = chain.blocks.length - 1;
+      if (!Number.isInteger(depth) || depth! < 1 || depth! > most)
+        throw new BadRequest(`'depth' must be an integer from 1 to ${most}`);
+      if (!Number.isInteger(remine) || remine < 0) throw new BadRequest("'remine' must be a whole number");
+      const { orphaned, replacements } = chain.reorg(depth!, { remine });
+      return {
+        orphaned: orphaned.map((b) => ({ height: b.height, hash: `0x${b.hash}` })),
+        fork: replacements.map((b) => ({ height: b.height, hash: `0x${b.hash}` })),
+      };
+    }),
     route("POST", "/devnet/advance", (_r, _p, _u, body) => {
       const { seconds } = jsonBody(body) as { seconds?: number };
       if (!Number.isInteger(seconds) || seconds! < 1 || seconds! > 400 * 86_400)
@@ -274,7 +326,8 @@ export async function startLocalStacksApi(
   options: ChainOptions & { port?: number; host?: string; chain?: LocalChain; deprecatedGone?: boolean } = {},
 ): Promise<LocalStacksApi> {
   const chain = options.chain ?? (await LocalChain.start(options));
-  const switches: Switches = { deprecatedGone: options.deprecatedGone ?? false, feeRate: 1 };
+  const switches: Switches = { deprecatedGone: options.deprecatedGone ?? false, feeRate: 1, rateLimit: null };
+  const limited: LocalStacksApi["limited"] = [];
   const table = routes(chain, switches);
   const requests = new Map<string, number>();
   const server = createServer(async (req, res) => {
@@ -294,6 +347,13 @@ export async function startLocalStacksApi(
     const params = Object.fromEntries(match.r.keys.map((k, i) => [k, match.m![i + 1]!]));
     const name = `${match.r.method} ${match.r.path}`;
     requests.set(name, (requests.get(name) ?? 0) + 1);
+    const limit = switches.rateLimit;
+    if (limit && limit.remaining429 > 0 && !match.r.path.startsWith("/devnet/")) {
+      limit.remaining429--;
+      const answer = tooManyRequests(limit);
+      limited.push({ at: Date.now(), route: name, retryAfter: answer.headers["retry-after"]! });
+      return send(res, 429, answer.body, "application/json", answer.headers);
+    }
     const { replacedBy } = match.r;
     if (replacedBy && switches.deprecatedGone) {
       return send(res, 410, { error: `this endpoint is deprecated and switched off: use ${replacedBy}` });
@@ -361,6 +421,13 @@ export async function startLocalStacksApi(
     set feeRate(rate: number) {
       switches.feeRate = rate;
     },
+    get rateLimit() {
+      return switches.rateLimit;
+    },
+    set rateLimit(limit: RateLimit | null) {
+      switches.rateLimit = limit;
+    },
+    limited,
     close: async () => {
       chain.stop();
       io.close();

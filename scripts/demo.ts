@@ -4,12 +4,15 @@
  * a claim's whole life through signed transactions, exactly as wallets send them: cover bought, a hack,
  * the alert, votes, live edits, a reminder, the keeper's finalization, the veto window, the payout.
  * It prints what happened and the channel's transcript, and writes the channel as an HTML page.
+ *   --chainhooks  the bot receives events pushed by a local Chainhooks 2.0 (devnet/chainhooks-sender.ts)
+ *                 instead of polling the API (the default)
  */
 import { okOf } from "../stacks/read-only";
 import { localBotEnv } from "./lib/local-env";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { Writable } from "node:stream";
 import { Cl } from "@stacks/transactions";
 import type { APIApplicationCommandInteractionDataOption } from "discord-api-types/v10";
@@ -17,15 +20,19 @@ import { startLocalStacksApi } from "../devnet/server";
 import { networkFor } from "../devnet/wallet";
 import { Protocol, actors, seedCoverScenario, STX } from "../devnet/scenario";
 import { startLocalDiscord } from "../devnet/local-discord";
+import { startChainhooksSender } from "../devnet/chainhooks-sender";
 import { channelTranscriptHtml, channelTranscriptText } from "../devnet/local-discord/transcript";
 import { loadConfig } from "../bot/config";
 import { createLogger } from "../bot/logger";
-import { createBot } from "../bot/app";
+import { createBot, WATCHED_CONTRACTS } from "../bot/app";
 import { registerCommands } from "../bot/discord/register-commands";
 import { sendReminders } from "../bot/jobs/reminders";
 import { formatStx } from "../bot/format/stx";
 
 const say = (line: string) => console.log(line);
+const pushed = parseArgs({ options: { chainhooks: { type: "boolean" } } }).values.chainhooks === true;
+/** The local Chainhooks' consumer secret (a fixture: nothing here leaves the machine). */
+const CHAINHOOKS_SECRET = "local-demo-consumer-secret-0123456789";
 const api = await startLocalStacksApi();
 const discord = await startLocalDiscord({ token: "local-demo-bot-token-0123456789" });
 const p = new Protocol(networkFor(api.url), api.chain.deployer);
@@ -60,6 +67,7 @@ const config = loadConfig(
       DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-demo-")), "bot.sqlite"),
       EDIT_WINDOW_MS: "500",
       EVENT_POLL_MS: "500",
+      ...(pushed ? { EVENT_SOURCE: "chainhooks", CHAINHOOKS_CONSUMER_SECRET: CHAINHOOKS_SECRET } : {}),
     },
   ),
 );
@@ -76,6 +84,15 @@ const bot = createBot(config, {
   }),
 });
 await bot.start();
+const sender = pushed
+  ? startChainhooksSender(api.chain, {
+      url: `${bot.web!.url}/chainhooks/events`,
+      secret: CHAINHOOKS_SECRET,
+      contracts: WATCHED_CONTRACTS.map((c) => p.id(c)),
+    })
+  : undefined;
+if (sender)
+  say(`• Events reach the bot as Chainhooks 2.0 deliveries to ${bot.web!.url}/chainhooks/events (--chainhooks).`);
 say(
   `• The bot is online with ${(discord.commands.guild.get(discord.guild.id) ?? []).length} slash commands; its vote pages are served at ${bot.web!.url}.`,
 );
@@ -174,6 +191,7 @@ writeFileSync(
 );
 say("────\n\nWrote demo-output/claims-channel.html (the channel as a page).");
 say(`Done: ${api.chain.txs.size} signed transactions in ${api.chain.tipHeight} blocks.`);
+await sender?.stop();
 await bot.stop();
 await discord.stop();
 await api.close();

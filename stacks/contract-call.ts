@@ -32,6 +32,8 @@ export type ContractCall = {
   nonce?: bigint;
   /** The most the call may pay in fees, in micro-STX: above it nothing is signed. */
   maxFee?: bigint;
+  /** The fee to pay, in micro-STX; the node's estimate when not given. */
+  fee?: bigint;
 };
 export type CallResult =
   | { ok: true; txid: string; nonce: bigint; fee: bigint }
@@ -71,6 +73,8 @@ export async function signAndBroadcast(network: StacksNetwork, call: ContractCal
       publicKey,
       network,
       nonce: nonce ?? (await fetchNextNonce(network, sender)),
+      // Left out, not undefined: the builder asks the node for an estimate only when the key is absent.
+      ...(call.fee !== undefined ? { fee: call.fee } : {}),
       postConditions: call.postConditions ?? [],
       postConditionMode: call.postConditionMode === "deny" ? PostConditionMode.Deny : PostConditionMode.Allow,
     });

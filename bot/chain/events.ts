@@ -1,32 +1,47 @@
 import { hexToCV } from "@stacks/transactions";
 import { ContractShapeError, decodeEvent, type ContractEvent } from "../../stacks/contract-values";
 import type { Logger } from "../logger";
+import { logKey, type BlockRef } from "../watcher/chain-events";
 
 /**
  * A contract event as the bot uses it: one of the generated bindings' typed events (docs/events.md lists
  * every topic), decoded and checked at the boundary (stacks/contract-values.ts), with the transaction that
- * emitted it and its position in the contract's log (0 = its first event ever), which makes it unique.
+ * emitted it and its index there (together, its identity: see eventKey) and `seq`, the order in which the bot
+ * handled it (chain order; it only sorts, it identifies nothing).
  */
-export type ProtocolEvent = { contractId: string; index: number; txid: string } & ContractEvent;
+export type ProtocolEvent = {
+  contractId: string;
+  txid: string;
+  eventIndex: number;
+  seq: number;
+  /** The block that holds it, when the bot handles it (not for history read for a page). */
+  block?: BlockRef;
+} & ContractEvent;
 
-type ContractLog = { tx_id: string; contract_log: { value: { hex: string } } };
+type ContractLog = { tx_id: string; event_index: number; contract_log: { value: { hex: string } } };
 
 /**
  * The log entry as a typed event, or null (logged) when its contract printed something the bindings do not
  * describe: a deployment the bot was not generated for. Skipping it keeps every later event flowing.
  */
-export function decodeLog(contractId: string, index: number, entry: ContractLog, log?: Logger): ProtocolEvent | null {
+export function decodeLog(contractId: string, entry: ContractLog, seq: number, log?: Logger): ProtocolEvent | null {
+  const where = { contractId, txid: entry.tx_id, eventIndex: entry.event_index };
   try {
     const event = decodeEvent(contractId.split(".")[1] ?? "", hexToCV(entry.contract_log.value.hex));
-    return { contractId, index, txid: entry.tx_id, ...event };
+    return { ...where, seq, ...event };
   } catch (e) {
     if (!(e instanceof ContractShapeError)) throw e;
-    log?.error(
-      { err: e, contractId, index, txid: entry.tx_id },
-      "skipped a contract event the bindings do not describe",
-    );
+    log?.error({ err: e, ...where }, "skipped a contract event the bindings do not describe");
     return null;
   }
 }
 
-export const eventKey = (e: ProtocolEvent) => `${e.contractId}:${e.index}`;
+/** An event's identity: contract, transaction and event index (it stays the same if the transaction is mined again). */
+export const eventKey = (e: ProtocolEvent) => logKey(e);
+
+/**
+ * What a post for an event is keyed by: the event and its block. The same event mined again in another block
+ * after a re-organisation is a new post (its first was marked dropped), with a new nonce, which Discord would
+ * otherwise answer with the first message.
+ */
+export const postKeyOf = (e: ProtocolEvent) => `${eventKey(e)}:${e.block?.hash ?? "unmined"}`;

@@ -8,6 +8,7 @@ import {
 } from "../../stacks/contracts.generated";
 import { coverInForce, POLICY_SCAN, type CoverInForce } from "./cover-in-force";
 import { ChainUnavailableError, type StacksClient } from "./stacks-client";
+import { SettledRecords } from "./settled-records";
 
 /**
  * Typed reads of the protocol's contracts. Everything the bot shows comes from here; Clarity values are
@@ -76,6 +77,9 @@ export class ContractError extends Error {
 }
 
 export class ProtocolReader {
+  /** The same reads for views (pages, commands), records that no longer change not read again (settled-records.ts). */
+  readonly settled = new SettledRecords(this);
+
   constructor(
     readonly client: StacksClient,
     readonly deployer: string,
@@ -235,12 +239,20 @@ export class ProtocolReader {
   }
 
   async protocolPolicies(protocolId: bigint, limit = 10): Promise<{ total: number; policies: Policy[] }> {
-    const count = Number(await this.read(COVER, "get-protocol-policy-count", [Cl.uint(protocolId)]));
+    const count = Number(await this.protocolPolicyCount(protocolId));
     const indexes = Array.from({ length: Math.min(count, limit) }, (_v, i) => count - 1 - i);
-    const ids = await Promise.all(
-      indexes.map((i) => this.read(COVER, "get-protocol-policy", [Cl.uint(protocolId), Cl.uint(i)])),
-    );
+    const ids = await Promise.all(indexes.map((i) => this.protocolPolicyId(protocolId, i)));
     return { total: count, policies: await this.policies(ids) };
+  }
+
+  /** How many policies were ever bought on a protocol (its policy list only grows). */
+  async protocolPolicyCount(protocolId: bigint): Promise<bigint> {
+    return this.read(COVER, "get-protocol-policy-count", [Cl.uint(protocolId)]);
+  }
+
+  /** The id of a protocol's `index`-th policy (0 the first bought), or null past the end. */
+  async protocolPolicyId(protocolId: bigint, index: number): Promise<bigint | null> {
+    return this.read(COVER, "get-protocol-policy", [Cl.uint(protocolId), Cl.uint(index)]);
   }
 
   /** The most recent claims, newest first, optionally only those in one status (scans at most `scan`). */

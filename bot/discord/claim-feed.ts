@@ -1,7 +1,7 @@
 import { deliverToEach } from "./server-delivery";
 import type { BotContext } from "./context";
 import { DEFAULT_EDIT_WINDOW_MS } from "../config";
-import { eventKey, type ProtocolEvent } from "../chain/events";
+import { eventKey, postKeyOf, type ProtocolEvent } from "../chain/events";
 import { EditCoalescer } from "./edit-coalescer";
 import {
   alertOpening,
@@ -9,6 +9,7 @@ import {
   claimAlertBody,
   claimAlertText,
   councilText,
+  droppedText,
   outcomeText,
   purchaseText,
 } from "./presentation/claim-posts";
@@ -54,14 +55,43 @@ export class ClaimFeed {
     }
   }
 
+  /**
+   * Undoes an event a chain re-organisation orphaned: what it recorded is forgotten, every post made for it is
+   * edited to say the transaction was dropped (and forgotten, so it is posted again if the transaction is mined
+   * again), and a claim's alert loses its vote buttons. Safe to repeat: a failed edit throws and is retried.
+   */
+  async rollback(event: ProtocolEvent): Promise<void> {
+    const { store } = this.ctx;
+    const key = eventKey(event);
+    if (event.topic === "vote-cast") store.forgetVote(key);
+    if (event.topic === "policy-purchased") store.forgetPolicyTerm(Number(event.data.policyId));
+    if (event.topic === "policy-expired") store.markPolicyActive(Number(event.data.policyId));
+    if (event.topic === "claim-submitted") await this.dropAlerts(event, Number(event.data.claimId));
+    else if ("claimId" in event.data) this.coalescer.touch(Number(event.data.claimId));
+    const notice = droppedText(event.txid, this.ctx.links);
+    for (const post of store.postedMessages(`${key}:`)) {
+      await this.ctx.poster.edit(post.channelId, post.messageId, { content: notice, embeds: [], components: [] });
+      store.forgetPosted(post.postKey);
+    }
+  }
+
+  private async dropAlerts(event: ProtocolEvent, claimId: number) {
+    const { store } = this.ctx;
+    const notice = droppedText(event.txid, this.ctx.links, `Claim #${claimId}`);
+    for (const posted of store.claimMessages(claimId)) {
+      await this.ctx.poster.edit(posted.channelId, posted.messageId, { content: notice, embeds: [], components: [] });
+    }
+    store.forgetClaimMessages(claimId);
+  }
+
   private async handleClaimEvent(event: ProtocolEvent): Promise<void> {
     switch (event.topic) {
       case "claim-submitted":
-        return this.postAlerts(Number(event.data.claimId), Number(event.data.protocolId));
+        return this.postAlerts(Number(event.data.claimId), Number(event.data.protocolId), postKeyOf(event));
       case "vote-cast": {
         const d = event.data;
         // In the store, not in memory: bounded per claim, and a restarted bot still shows them.
-        this.ctx.store.recordVote(Number(d.claimId), eventKey(event), event.index, {
+        this.ctx.store.recordVote(Number(d.claimId), eventKey(event), event.seq, {
           voter: d.voter,
           approve: d.approve,
           weight: d.weight,
@@ -97,7 +127,7 @@ export class ClaimFeed {
     return { claim, name: protocol?.name ?? `protocol #${claim.protocolId}` };
   }
 
-  private async postAlerts(claimId: number, protocolId: number) {
+  private async postAlerts(claimId: number, protocolId: number, postKey: string) {
     const found = await this.claimWithName(claimId);
     if (!found) return;
     await deliverToEach(
@@ -112,7 +142,7 @@ export class ClaimFeed {
         const role = settings.assessorRoleId ?? null;
         const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
         const message = await this.ctx.poster.send(
-          `alert:${settings.guildId}:${claimId}`,
+          `alert:${settings.guildId}:${claimId}:${postKey}`,
           channel,
           {
             content: claimAlertText(found.claim, found.name, role),
@@ -146,7 +176,7 @@ export class ClaimFeed {
       async (settings) => {
         const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
         await this.ctx.poster.postTextOnce(
-          `${eventKey(event)}:${settings.guildId}`,
+          `${postKeyOf(event)}:${settings.guildId}`,
           settings.alertChannelId!,
           text,
           alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {},
@@ -166,7 +196,7 @@ export class ClaimFeed {
         const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
         if (alert)
           await this.ctx.poster.postTextOnce(
-            `${eventKey(event)}:${settings.guildId}`,
+            `${postKeyOf(event)}:${settings.guildId}`,
             alert.threadId ?? alert.channelId,
             text,
           );
@@ -183,7 +213,7 @@ export class ClaimFeed {
           (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)),
       );
     await deliverToEach(this.ctx.log, targets, `${event.topic} in the feed`, async (settings) => {
-      await this.ctx.poster.postTextOnce(`${eventKey(event)}:${settings.guildId}`, settings.feedChannelId!, text);
+      await this.ctx.poster.postTextOnce(`${postKeyOf(event)}:${settings.guildId}`, settings.feedChannelId!, text);
     });
   }
 }

@@ -59,6 +59,8 @@ export class Poster {
     const channel = await this.channel(channelId);
     if (!channel) return null;
     const message = await this.send(key, channel, payload, isSame);
+    // The message is kept with its key, so a post for an event that a re-org orphans can be edited.
+    this.store.recordPostedMessage(key, channel.id, message.id);
     this.store.markPosted(key);
     return message;
   }

@@ -99,7 +99,67 @@ export const MIGRATIONS: string[] = [
      txid TEXT NOT NULL
    );
    CREATE INDEX claim_votes_latest ON claim_votes(claim_id, seq);`,
+  // 5: events identified by transaction, event index and block (never by a count), so a re-organisation
+  // can be undone; and the messages posted for each key, so a post for an orphaned event can be edited.
+  `CREATE TABLE chain_events (
+     event_key TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL UNIQUE,
+     contract_id TEXT NOT NULL,
+     txid TEXT NOT NULL,
+     event_index INTEGER NOT NULL,
+     block_height INTEGER NOT NULL,
+     block_hash TEXT NOT NULL,
+     cursor TEXT,
+     hex TEXT NOT NULL,
+     handled_at INTEGER NOT NULL
+   );
+   CREATE INDEX chain_events_block ON chain_events(block_height);
+   CREATE INDEX chain_events_contract ON chain_events(contract_id, seq);
+   CREATE TABLE posted_messages (
+     post_key TEXT PRIMARY KEY,
+     channel_id TEXT NOT NULL,
+     message_id TEXT NOT NULL
+   );`,
+  // 6: the keeper's transactions, at most one in flight per action and target, so that a call still in the
+  // mempool is confirmed by id instead of being sent again (bot/storage/keeper-transactions.ts).
+  `CREATE TABLE keeper_transactions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     action TEXT NOT NULL,
+     target_id TEXT NOT NULL,
+     txid TEXT NOT NULL,
+     nonce INTEGER NOT NULL,
+     fee TEXT NOT NULL,
+     sent_at INTEGER NOT NULL,
+     checked_at INTEGER NOT NULL DEFAULT 0,
+     status TEXT NOT NULL DEFAULT 'pending'
+   );
+   CREATE UNIQUE INDEX keeper_transactions_in_flight ON keeper_transactions(action, target_id) WHERE status = 'pending';
+   CREATE INDEX keeper_transactions_unconfirmed ON keeper_transactions(status, checked_at);`,
 ];
+
+/** The longest a statement waits for another connection's lock, blocking the event loop meanwhile. */
+export const BUSY_TIMEOUT_MS = 20;
+
+/** A write refused because another connection holds the database locked: worth retrying soon. */
+export const isStoreBusy = (e: unknown) =>
+  typeof (e as { code?: unknown })?.code === "string" && /^SQLITE_(BUSY|LOCKED)/.test((e as { code: string }).code);
+
+/** How many handled events are kept per contract: far more than any re-organisation could orphan. */
+const HANDLED_EVENTS_KEPT = 5_000;
+const HANDLED_EVENT = `SELECT event_key AS key, seq, contract_id AS contractId, txid, event_index AS eventIndex,
+  block_height AS blockHeight, block_hash AS blockHash, cursor, hex, handled_at AS handledAt FROM chain_events`;
+export type HandledEvent = {
+  key: string;
+  seq: number;
+  contractId: string;
+  txid: string;
+  eventIndex: number;
+  blockHeight: number;
+  blockHash: string;
+  cursor: string | null;
+  hex: string;
+  handledAt: number;
+};
 
 /** How many of a claim's votes its alert lists. */
 export const LATEST_VOTES = 5;
@@ -119,7 +179,9 @@ export class Store {
   constructor(path: string) {
     const onDisk = path !== ":memory:" && path !== "";
     if (onDisk) privateFile(path);
-    this.db = new Database(path);
+    // A file another process holds locked makes a write wait at most this long, synchronously, then fail with
+    // SQLITE_BUSY; callers retry later without blocking (better-sqlite3's default waits 5 s on the event loop).
+    this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
@@ -228,6 +290,98 @@ export class Store {
       .run(stream, cursor, Date.now());
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Handled chain events (see bot/watcher/event-ledger.ts)
+  // -------------------------------------------------------------------------------------------
+  chainEvent(key: string): HandledEvent | undefined {
+    return this.db.prepare(`${HANDLED_EVENT} WHERE event_key = ?`).get(key) as HandledEvent | undefined;
+  }
+
+  /**
+   * The newest handled event of a contract; with `located`, the newest one whose API cursor is known (one the
+   * poller read itself): where it reads on from, so a gap in pushed deliveries before a later push is still read.
+   */
+  lastChainEvent(contractId: string, options: { located?: boolean } = {}): HandledEvent | undefined {
+    const located = options.located ? " AND cursor IS NOT NULL" : "";
+    return this.db
+      .prepare(`${HANDLED_EVENT} WHERE contract_id = ?${located} ORDER BY seq DESC LIMIT 1`)
+      .get(contractId) as HandledEvent | undefined;
+  }
+
+  /** The blocks that hold handled events, newest first. */
+  handledBlocks(limit: number): { height: number; hash: string }[] {
+    return this.db
+      .prepare(
+        "SELECT block_height AS height, block_hash AS hash FROM chain_events GROUP BY block_hash ORDER BY MAX(block_height) DESC, MAX(seq) DESC LIMIT ?",
+      )
+      .all(limit) as { height: number; hash: string }[];
+  }
+
+  /**
+   * Handled events in these blocks, newest first: by hash, and by height, because sources name a block by
+   * different hashes (the API's transactions give the block hash, Chainhooks the index block hash).
+   */
+  chainEventsIn(blocks: { height: number; hash: string }[]): HandledEvent[] {
+    if (blocks.length === 0) return [];
+    return this.db
+      .prepare(
+        `${HANDLED_EVENT} WHERE block_hash IN (SELECT value FROM json_each(?)) OR block_height IN (SELECT value FROM json_each(?)) ORDER BY seq DESC`,
+      )
+      .all(JSON.stringify(blocks.map((b) => b.hash)), JSON.stringify(blocks.map((b) => b.height))) as HandledEvent[];
+  }
+
+  nextEventSeq(): number {
+    return ((this.db.prepare("SELECT MAX(seq) AS seq FROM chain_events").get() as { seq: number | null }).seq ?? 0) + 1;
+  }
+
+  /** Records an event as handled (or moves it to the block that holds it now). */
+  recordChainEvent(e: Omit<HandledEvent, "handledAt">) {
+    this.db
+      .prepare(`INSERT INTO chain_events (event_key, seq, contract_id, txid, event_index, block_height, block_hash, cursor, hex, handled_at)
+        VALUES (@key, @seq, @contractId, @txid, @eventIndex, @blockHeight, @blockHash, @cursor, @hex, @now)
+        ON CONFLICT(event_key) DO UPDATE SET block_height = excluded.block_height, block_hash = excluded.block_hash,
+          cursor = COALESCE(excluded.cursor, chain_events.cursor)`)
+      .run({ ...e, cursor: e.cursor ?? null, now: Date.now() });
+  }
+
+  /** Keeps a contract's newest handled events only (a re-organisation never reaches further back). */
+  pruneChainEvents(contractId: string) {
+    this.db
+      .prepare(`DELETE FROM chain_events WHERE contract_id = ? AND seq <=
+        (SELECT seq FROM chain_events WHERE contract_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`)
+      .run(contractId, contractId, HANDLED_EVENTS_KEPT);
+  }
+
+  forgetChainEvent(key: string) {
+    this.db.prepare("DELETE FROM chain_events WHERE event_key = ?").run(key);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Messages posted once per key
+  // -------------------------------------------------------------------------------------------
+  recordPostedMessage(postKey: string, channelId: string, messageId: string) {
+    this.db
+      .prepare("INSERT OR REPLACE INTO posted_messages (post_key, channel_id, message_id) VALUES (?, ?, ?)")
+      .run(postKey, channelId, messageId);
+  }
+
+  /** Messages posted under keys that start with `prefix` (an event's key, then the server). */
+  postedMessages(prefix: string): { postKey: string; channelId: string; messageId: string }[] {
+    return this.db
+      .prepare(
+        "SELECT post_key AS postKey, channel_id AS channelId, message_id AS messageId FROM posted_messages WHERE substr(post_key, 1, ?) = ?",
+      )
+      .all(prefix.length, prefix) as { postKey: string; channelId: string; messageId: string }[];
+  }
+
+  /** Forgets that a key was posted (and its attempt mark and message), so it can be posted again. */
+  forgetPosted(postKey: string) {
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM posted_events WHERE event_key IN (?, ?)").run(postKey, `attempt:${postKey}`);
+      this.db.prepare("DELETE FROM posted_messages WHERE post_key = ?").run(postKey);
+    })();
+  }
+
   wasPosted(eventKey: string): boolean {
     return this.db.prepare("SELECT 1 FROM posted_events WHERE event_key = ?").get(eventKey) !== undefined;
   }
@@ -259,6 +413,16 @@ export class Store {
         (SELECT event_key FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?)`)
         .run(claimId, claimId, LATEST_VOTES);
     })();
+  }
+
+  /** Forgets a vote whose event a re-organisation orphaned. */
+  forgetVote(eventKey: string) {
+    this.db.prepare("DELETE FROM claim_votes WHERE event_key = ?").run(eventKey);
+  }
+
+  /** Forgets which messages show a claim (its alert was orphaned), so a claim filed again is announced again. */
+  forgetClaimMessages(claimId: number) {
+    this.db.prepare("DELETE FROM claim_messages WHERE claim_id = ?").run(claimId);
   }
 
   /** A claim's newest votes, newest first. */
@@ -296,6 +460,14 @@ export class Store {
   // -------------------------------------------------------------------------------------------
   recordPolicyTerm(policyId: number, endsAt: number) {
     this.db.prepare("INSERT OR IGNORE INTO policy_terms (policy_id, ends_at) VALUES (?, ?)").run(policyId, endsAt);
+  }
+
+  forgetPolicyTerm(policyId: number) {
+    this.db.prepare("DELETE FROM policy_terms WHERE policy_id = ?").run(policyId);
+  }
+
+  markPolicyActive(policyId: number) {
+    this.db.prepare("UPDATE policy_terms SET expired = 0 WHERE policy_id = ?").run(policyId);
   }
 
   markPolicyExpired(policyId: number) {

@@ -1,19 +1,29 @@
 import { StacksApiSocketClient } from "@stacks/blockchain-api-client";
 import type { Logger } from "../logger";
-import type { Store } from "../storage/store";
+import { isStoreBusy, type Store } from "../storage/store";
 import type { StacksClient } from "../chain/stacks-client";
-import { decodeLog, type ProtocolEvent } from "../chain/events";
-import { LOG_PAGE_SIZE, latestContractLogs } from "../chain/contract-logs";
 import { DEFAULT_EVENT_POLL_MS } from "../config";
+import { LOG_PAGE_SIZE } from "../chain/contract-logs";
+import { handledRecord, logKey, type BlockRef, type EventSink, type RawContractLog } from "./chain-events";
+import { ChainReads, type LogsPage } from "./chain-reads";
 
-export type EventHandler = (event: ProtocolEvent) => Promise<void>;
+/** How many blocks with handled events are checked, newest first, to find where a re-organisation forked. */
+const REORG_SEARCH_BLOCKS = 200;
+
+/** The pause before an event pass is tried again when the database was locked. */
+const STORE_BUSY_RETRY_MS = 250;
+
+type LogResult = LogsPage["results"][number];
 
 /**
- * Follows the contracts' events incrementally and hands each to the handler, in order, at least once.
- * Its position in each contract's log (how many events it has handled) is kept in SQLite and moved
- * only after the handler succeeds, so a crash or a restart resumes exactly where it stopped; handlers
- * make posting idempotent. New transactions are noticed through the API's socket.io notifications;
- * polling every `pollMs` is the fallback when the socket is down.
+ * Follows the contracts' events by polling the Stacks API and hands them, with their blocks, to the sink
+ * (the event ledger), in chain order. Its position in each contract's log is the newest event it handled,
+ * with that event's cursor and block, never a count. Each pass first asks for the chain tip (one request:
+ * an idle chain costs nothing more), then checks that the newest handled block is still canonical; if not,
+ * it finds the orphaned blocks and rolls them back before reading on. It reads on from its position with
+ * the API's cursors (`next_cursor`), and when the position is unknown to the API (404, or the event there
+ * is another) it re-syncs by paging back from the newest event to the newest one it knows. Socket.io
+ * notifications are a wake-up hint; polling every `pollMs` is the fallback.
  */
 export class EventWatcher {
   private running = false;
@@ -21,6 +31,9 @@ export class EventWatcher {
   private again = false;
   private timer?: NodeJS.Timeout;
   private socket?: StacksApiSocketClient;
+  private lastTip: string | null = null;
+  private storeBusy = false;
+  private readonly reads: ChainReads;
 
   constructor(
     private readonly opts: {
@@ -28,22 +41,23 @@ export class EventWatcher {
       store: Store;
       log: Logger;
       contracts: string[];
-      handler: EventHandler;
+      sink: EventSink;
       pollMs?: number;
       pageSize?: number;
       fromStart?: boolean;
       socketUrl?: string;
     },
-  ) {}
+  ) {
+    this.reads = new ChainReads(opts.client);
+  }
+
+  private get pageSize() {
+    return this.opts.pageSize ?? LOG_PAGE_SIZE;
+  }
 
   async start() {
     this.running = true;
-    for (const contractId of this.opts.contracts) {
-      // A bot joining a chain with history starts from now rather than replaying it into the channel.
-      if (this.opts.store.cursor(contractId) === null && !this.opts.fromStart) {
-        this.opts.store.setCursor(contractId, String(await this.total(contractId)));
-      }
-    }
+    for (const contractId of this.opts.contracts) await this.initialPosition(contractId);
     if (this.opts.socketUrl !== undefined) {
       this.socket = new StacksApiSocketClient({ url: this.opts.socketUrl });
       for (const contractId of this.opts.contracts)
@@ -69,13 +83,20 @@ export class EventWatcher {
     this.pending = (async () => {
       do {
         this.again = false;
-        for (const contractId of this.opts.contracts) {
-          if (!this.running) return;
-          try {
-            await this.catchUp(contractId);
-          } catch (e) {
-            this.opts.log.warn({ err: e, contractId }, "could not read contract events; will retry");
+        try {
+          await this.pass();
+          this.storeBusy = false;
+        } catch (e) {
+          this.lastTip = null;
+          if (isStoreBusy(e)) {
+            // Another process holds the database: wait without blocking, then try the pass again.
+            if (!this.storeBusy) this.opts.log.warn("the database is locked by another process; retrying shortly");
+            this.storeBusy = true;
+            await new Promise((resolve) => setTimeout(resolve, STORE_BUSY_RETRY_MS));
+            this.again = true;
+            continue;
           }
+          this.opts.log.warn({ err: e }, "could not read contract events; will retry");
         }
       } while (this.again && this.running);
     })().finally(() => {
@@ -84,28 +105,128 @@ export class EventWatcher {
     return this.pending;
   }
 
-  private async total(contractId: string): Promise<number> {
-    const { data, error } = await this.opts.client.api.GET("/extended/v2/smart-contracts/{contract_id}/logs", {
-      params: { path: { contract_id: contractId }, query: { limit: 1 } },
-    });
-    if (!data) throw new Error(`logs of ${contractId}: ${JSON.stringify(error)}`);
-    return data.total;
+  private async pass() {
+    const tip = await this.reads.tip();
+    if (tip.hash === this.lastTip) return;
+    await this.rollBackOrphans();
+    for (const contractId of this.opts.contracts) {
+      if (!this.running) return;
+      await this.catchUp(contractId);
+    }
+    this.lastTip = tip.hash;
+  }
+
+  /**
+   * Where a contract is read from the first time: a bot joining a chain with history starts from now
+   * (its newest event counts as handled) rather than replaying it into channels, unless `fromStart`. A
+   * position kept by an older version as a count of handled events is turned into that event.
+   */
+  private async initialPosition(contractId: string) {
+    const { store } = this.opts;
+    if (store.lastChainEvent(contractId)) return;
+    const kept = store.cursor(contractId);
+    const legacy = kept !== null && /^\d+$/.test(kept) ? kept : null;
+    if (legacy === null && this.opts.fromStart) return;
+    const handled = legacy === null ? null : Number(legacy);
+    const newest = await this.reads.logs(contractId, { limit: 1 });
+    if (!newest.ok) throw new Error(`logs of ${contractId}: HTTP ${newest.status}`);
+    const total = newest.page.total;
+    if (total === 0 || handled === 0) return;
+    const behind = handled === null ? 0 : total - handled;
+    const last = behind <= 0 ? newest.page.results[0] : (await this.reads.newest(contractId, behind + 1))[0];
+    if (!last) return;
+    const [located] = await this.reads.locate(contractId, [last]);
+    if (located) this.record(located);
+    store.setCursor(contractId, "moved to chain_events");
+  }
+
+  /** Marks an event as handled without handling it (the starting position). */
+  private record(raw: RawContractLog) {
+    const { store } = this.opts;
+    store.recordChainEvent(handledRecord(raw, store.nextEventSeq()));
+  }
+
+  /** Finds the handled blocks a re-organisation orphaned (newest first, until one is canonical) and rolls them back. */
+  private async rollBackOrphans() {
+    const blocks = this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS);
+    const orphaned: BlockRef[] = [];
+    for (const block of blocks) {
+      if (await this.reads.isCanonical(block.hash)) break;
+      orphaned.push(block);
+    }
+    if (orphaned.length === 0) return;
+    this.opts.log.warn(
+      { blocks: orphaned.length, from: orphaned[orphaned.length - 1]!.height, to: orphaned[0]!.height },
+      "chain re-organisation: rolling back events of orphaned blocks",
+    );
+    await this.opts.sink.rollback(orphaned);
   }
 
   private async catchUp(contractId: string) {
-    const handled = Number(this.opts.store.cursor(contractId) ?? "0");
-    const { logs: events } = await latestContractLogs(
-      this.opts.client,
-      contractId,
-      (total) => total - handled,
-      this.opts.pageSize ?? LOG_PAGE_SIZE,
-    );
-    for (const [i, log] of events.entries()) {
-      if (!this.running) return;
-      const index = handled + i;
-      const event = decodeLog(contractId, index, log, this.opts.log);
-      if (event) await this.opts.handler(event);
-      this.opts.store.setCursor(contractId, String(index + 1));
+    const anchor = this.opts.store.lastChainEvent(contractId, { located: true });
+    const newest = await this.reads.logs(contractId, { limit: this.pageSize });
+    if (!newest.ok) throw new Error(`logs of ${contractId}: HTTP ${newest.status}`);
+    if (!anchor) return this.resync(contractId, newest.page);
+    // The usual case: the position is on the newest page (nothing new, or a few events).
+    const at = newest.page.results.findIndex((r) => r.tx_id === anchor.txid && r.event_index === anchor.eventIndex);
+    if (at >= 0) return this.deliver(contractId, newest.page.results.slice(0, at).reverse());
+    if (!anchor.cursor) return this.resync(contractId, newest.page);
+    return this.readOn(contractId, anchor.cursor, { txid: anchor.txid, eventIndex: anchor.eventIndex });
+  }
+
+  /** Reads forward from a known position, a page at a time, by the API's `next_cursor`. */
+  private async readOn(contractId: string, cursor: string, at: { txid: string; eventIndex: number }) {
+    let page = await this.reads.logs(contractId, { limit: this.pageSize, cursor });
+    const top = page.ok ? page.page.results[0] : undefined;
+    if (!page.ok || !top || top.tx_id !== at.txid || top.event_index !== at.eventIndex) {
+      this.opts.log.warn(
+        { contractId, cursor, status: page.ok ? "another event" : page.status },
+        "the stored position is unknown to the API: re-syncing from the newest event",
+      );
+      return this.resync(contractId);
     }
+    while (page.ok && page.page.next_cursor && this.running) {
+      page = await this.reads.logs(contractId, { limit: this.pageSize, cursor: page.page.next_cursor });
+      if (!page.ok) return this.resync(contractId);
+      await this.deliver(contractId, [...page.page.results].reverse());
+    }
+    // Fewer than a page newer: the newest page holds them (if more than a page came meanwhile, this reads on).
+    if (this.running) await this.catchUp(contractId);
+  }
+
+  /**
+   * Without a usable position: pages back from the newest event (by `prev_cursor`) to the newest event
+   * already handled, and delivers everything newer, oldest first. From the origin (nothing handled yet),
+   * that is the whole log. Nothing is skipped; events already handled are skipped by the ledger.
+   */
+  private async resync(contractId: string, first?: LogsPage) {
+    const { store } = this.opts;
+    let page = first;
+    if (!page) {
+      const newest = await this.reads.logs(contractId, { limit: this.pageSize });
+      if (!newest.ok) throw new Error(`logs of ${contractId}: HTTP ${newest.status}`);
+      page = newest.page;
+    }
+    const unknown: LogResult[] = [];
+    for (;;) {
+      // Known and located by the poller: a pushed event (no cursor) may sit after a gap in deliveries.
+      const known = page.results.findIndex((r) => store.chainEvent(logKey(asLog(contractId, r)))?.cursor);
+      unknown.push(...(known >= 0 ? page.results.slice(0, known) : page.results));
+      if (known >= 0 || !page.prev_cursor) break;
+      const older = await this.reads.logs(contractId, { limit: this.pageSize, cursor: page.prev_cursor });
+      if (!older.ok) throw new Error(`logs of ${contractId} before ${page.prev_cursor}: HTTP ${older.status}`);
+      page = older.page;
+    }
+    const oldestFirst = unknown.reverse();
+    for (let i = 0; i < oldestFirst.length && this.running; i += this.pageSize)
+      await this.deliver(contractId, oldestFirst.slice(i, i + this.pageSize));
+  }
+
+  /** Locates a run of events in their blocks (one request for all their transactions) and hands them over. */
+  private async deliver(contractId: string, oldestFirst: LogResult[]) {
+    if (oldestFirst.length === 0) return;
+    await this.opts.sink.apply(await this.reads.locate(contractId, oldestFirst));
   }
 }
+
+const asLog = (contractId: string, r: LogResult) => ({ contractId, txid: r.tx_id, eventIndex: r.event_index });

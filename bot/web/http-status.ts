@@ -7,6 +7,7 @@ export const HTTP = {
   ok: 200,
   noContent: 204,
   badRequest: 400,
+  unauthorized: 401,
   forbidden: 403,
   notFound: 404,
   methodNotAllowed: 405,

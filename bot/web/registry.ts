@@ -16,8 +16,9 @@ import { TtlCache } from "./ttl-cache";
 /** How long a chain read is reused unless the server says otherwise (WebOptions.cacheMs), and how many are kept. */
 const CACHE_MS = 10_000;
 const CACHE_ENTRIES_MAX = 1_000;
-/** How many transactions' mined times are kept. */
+/** How many transactions' mined times are kept, and asked for in one request. */
 const TX_TIMES_MAX = 5_000;
+const TX_BATCH = 50;
 /** How many of each contract's newest events the pool's history is drawn from. */
 const POOL_HISTORY_EVENTS = 200;
 
@@ -156,19 +157,22 @@ export class Registry {
   }
 
   async claims(): Promise<Claim[]> {
-    return this.cache.get("claims", () => this.ctx.reader.recentClaims({ limit: 500, scan: 500 }));
+    return this.cache.get("claims", () => this.ctx.reader.settled.recentClaims({ limit: 500, scan: 500 }));
   }
 
   /** A protocol's policies, read once for both what is in force and the totals (one cached read). */
   private policyList(protocolId: bigint) {
-    return this.cache.get(`policies:${protocolId}`, () => this.ctx.reader.protocolPolicies(protocolId, POLICY_SCAN));
+    return this.cache.get(`policies:${protocolId}`, async () =>
+      this.ctx.reader.settled.protocolPolicies(protocolId, POLICY_SCAN, await this.now()),
+    );
+  }
+
+  private now(): Promise<bigint> {
+    return this.cache.get("now", () => this.ctx.reader.chainTime());
   }
 
   private async cover(protocolId: bigint): Promise<CoverInForce> {
-    const [{ policies }, now] = await Promise.all([
-      this.policyList(protocolId),
-      this.cache.get("now", () => this.ctx.reader.chainTime()),
-    ]);
+    const [{ policies }, now] = await Promise.all([this.policyList(protocolId), this.now()]);
     return coverInForce(policies, now);
   }
 
@@ -209,24 +213,37 @@ export class Registry {
     const contractId = this.ctx.reader.contractId(contract);
     const { total, logs } = await latestContractLogs(this.ctx.reader.client, contractId, (t) => Math.min(t, max));
     return logs
-      .map((r, i) => decodeLog(contractId, total - logs.length + i, r, this.ctx.log))
+      .map((r, i) => decodeLog(contractId, r, total - logs.length + i, this.ctx.log))
       .filter((e) => e !== null);
   }
 
   /** When a transaction was mined (block time), cached. */
   async txTime(txid: string): Promise<number> {
-    const cached = this.txCache.get(txid);
-    if (cached !== undefined) return cached;
-    // The current route (/extended/v1/tx/{tx_id} is deprecated in API v9 and may answer 410 Gone).
-    const { data } = await this.ctx.reader.client.api.GET("/extended/v3/transactions/{tx_id}", {
-      params: { path: { tx_id: txid } },
-    });
-    const block = data && "block" in data ? (data.block as { time?: number } | null) : null;
-    const time = block?.time ?? 0;
-    // Bounded: the oldest mined times are forgotten first (they are re-read if needed).
-    if (this.txCache.size >= TX_TIMES_MAX) this.txCache.delete(this.txCache.keys().next().value!);
-    this.txCache.set(txid, time);
-    return time;
+    return (await this.txTimes([txid])).get(txid) ?? 0;
+  }
+
+  /**
+   * When each transaction was mined (block time; 0 if unknown), cached. The ones not known yet are asked for
+   * TX_BATCH at a time (`/extended/v1/tx/multiple`, current in API v9), not one request each.
+   */
+  async txTimes(txids: string[]): Promise<Map<string, number>> {
+    const missing = [...new Set(txids)].filter((id) => !this.txCache.has(id));
+    for (let i = 0; i < missing.length; i += TX_BATCH) {
+      const ids = missing.slice(i, i + TX_BATCH);
+      const { data } = await this.ctx.reader.client.api.GET("/extended/v1/tx/multiple", {
+        params: { query: { tx_id: ids, event_limit: 0, exclude_function_args: true } },
+      });
+      for (const id of ids) {
+        const found = data?.[id];
+        const tx = found?.found ? found.result : undefined;
+        // Only a mined time is kept (a transaction not found, or still pending, is asked for again).
+        if (!tx || !("block_time" in tx)) continue;
+        // Bounded: the oldest mined times are forgotten first (they are re-read if needed).
+        if (this.txCache.size >= TX_TIMES_MAX) this.txCache.delete(this.txCache.keys().next().value!);
+        this.txCache.set(id, tx.block_time);
+      }
+    }
+    return new Map(txids.map((id) => [id, this.txCache.get(id) ?? 0]));
   }
 
   async claimSummaries(protocolId?: bigint): Promise<ClaimSummary[]> {
@@ -316,11 +333,13 @@ export class Registry {
       this.events("capital-pool", POOL_HISTORY_EVENTS),
       this.events("cybersecurity-insurance-defi", POOL_HISTORY_EVENTS),
     ]);
+    const times = await this.txTimes([...pool, ...cover].map((e) => e.txid));
+    const at = (txid: string) => times.get(txid) ?? 0;
     const capital: { t: number; value: bigint }[] = [];
     const premiums: { t: number; value: bigint }[] = [];
     let premiumTotal = 0n;
     for (const e of pool) {
-      const t = await this.txTime(e.txid);
+      const t = at(e.txid);
       if ("totalCapital" in e.data) capital.push({ t, value: e.data.totalCapital });
       if (e.topic === "premium-collected") {
         premiumTotal += e.data.toCapital;
@@ -329,8 +348,7 @@ export class Registry {
     }
     const utilization: { t: number; value: bigint }[] = [];
     for (const e of cover)
-      if (e.topic === "policy-purchased")
-        utilization.push({ t: await this.txTime(e.txid), value: e.data.utilizationBps });
+      if (e.topic === "policy-purchased") utilization.push({ t: at(e.txid), value: e.data.utilizationBps });
     return { capital, premiums, utilization };
   }
 }

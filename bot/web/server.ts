@@ -14,6 +14,7 @@ import { linkRoutes } from "./routes/link";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
 import { apiRoutes } from "./routes/api";
+import { chainhooksRoutes, type ChainhooksReceiver } from "./routes/chainhooks";
 import { OPENAPI_OPTIONS, queryString } from "./api-schemas";
 import { HTTP, isClientError } from "./http-status";
 
@@ -174,7 +175,8 @@ function methodRules(app: FastifyInstance) {
   });
 }
 
-export type WebAppOptions = { web?: WebOptions } & Pick<RouteDeps, "onLinked">;
+/** `chainhooks`: the Chainhooks receiver's sink and secret; without, the route is not registered (EVENT_SOURCE=polling). */
+export type WebAppOptions = { web?: WebOptions; chainhooks?: ChainhooksReceiver } & Pick<RouteDeps, "onLinked">;
 
 /** Everything the web server answers, on an app from createApp: headers and budgets, the API document, errors, methods, every route. */
 export async function registerWeb(app: FastifyInstance, ctx: BotContext, options: WebAppOptions = {}) {
@@ -190,6 +192,7 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
   await app.register(assetRoutes);
   for (const routes of [voteRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes])
     await app.register(routes, deps);
+  if (options.chainhooks) await app.register(chainhooksRoutes, { ctx, receiver: options.chainhooks });
 }
 
 /** The web app, ready to answer but not listening (scripts/openapi.ts reads the API document from it). */

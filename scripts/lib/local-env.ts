@@ -25,6 +25,9 @@ export function localBotEnv(
     STACKS_API_URL: api.url,
     CONTRACT_DEPLOYER: api.chain.deployer,
     WEB_PORT: "0",
+    // The local API has no rate limit: the bot's request budget is opened wide, so tests and the demo do not
+    // wait on it (tests/bot/chain/request-budget.test.ts and the benchmark set their own).
+    STACKS_API_REQUESTS_PER_MINUTE: "60000",
     DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "cover-bot-")), "bot.sqlite"),
     ...extra,
   };

@@ -18,7 +18,9 @@ describe("configuration", () => {
       deployer: VALID.CONTRACT_DEPLOYER,
       explorerChain: "devnet",
       timeoutMs: 8000,
+      requestsPerMinute: 40, // Hiro's keyless budget is 50 a minute
     });
+    expect(loadConfig({ ...VALID, STACKS_API_REQUESTS_PER_MINUTE: "400" }).stacks.requestsPerMinute).toBe(400);
     expect(config.web).toEqual({ baseUrl: "http://127.0.0.1:8787", port: 8787 });
     expect(config.databasePath).toBe("data/bot.sqlite");
     expect(config.keeperKey).toBeUndefined();
@@ -84,6 +86,11 @@ describe("configuration", () => {
     ],
     ["LOG_LEVEL", "loud", "LOG_LEVEL must be"],
     ["CHAIN_TIMEOUT_MS", "fast", "CHAIN_TIMEOUT_MS must be"],
+    ...["0", "-5", "2.5", "100001", "fast"].map((v) => [
+      "STACKS_API_REQUESTS_PER_MINUTE",
+      v,
+      "STACKS_API_REQUESTS_PER_MINUTE must be a whole number of requests a minute, from 1 to 100000",
+    ]),
     ["DISCORD_API_URL", "localhost", "DISCORD_API_URL must be an http(s) URL"],
   ])("refuses a malformed %s", (name, value, message) => {
     expect(() => loadConfig({ ...VALID, [name]: value })).toThrow(message);
@@ -102,6 +109,72 @@ describe("configuration", () => {
     const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
     const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it("follows events by polling unless EVENT_SOURCE=chainhooks, which needs the consumer secret", () => {
+    const polling = loadConfig(VALID);
+    expect(polling.events.source).toBe("polling");
+    expect(polling.chainhooks).toEqual({
+      consumerSecret: undefined,
+      webhookUrl: "http://127.0.0.1:8787/chainhooks/events",
+      safetyPollMs: 600_000,
+      apiUrl: undefined,
+      apiKey: undefined,
+    });
+    expect(() => loadConfig({ ...VALID, EVENT_SOURCE: "chainhooks" })).toThrow(
+      new ConfigError(
+        "CHAINHOOKS_CONSUMER_SECRET is required when EVENT_SOURCE is chainhooks: the consumer secret Chainhooks " +
+          "sends as Authorization: Bearer <secret> (npm run chainhooks:register -- --rotate-secret makes one)",
+      ),
+    );
+    const pushed = loadConfig({
+      ...VALID,
+      STACKS_NETWORK: "testnet",
+      EVENT_SOURCE: "chainhooks",
+      CHAINHOOKS_CONSUMER_SECRET: "consumer-secret-0123456789",
+      WEB_BASE_URL: "https://bot.example/",
+      CHAINHOOKS_SAFETY_POLL_MS: "900000",
+    });
+    expect([pushed.events.source, pushed.chainhooks]).toEqual([
+      "chainhooks",
+      {
+        consumerSecret: "consumer-secret-0123456789",
+        webhookUrl: "https://bot.example/chainhooks/events",
+        safetyPollMs: 900_000,
+        apiUrl: "https://api.testnet.hiro.so",
+        apiKey: undefined,
+      },
+    ]);
+  });
+
+  it.each([
+    ["EVENT_SOURCE", "webhooks", "EVENT_SOURCE must be polling or chainhooks"],
+    [
+      "CHAINHOOKS_CONSUMER_SECRET",
+      "short",
+      "CHAINHOOKS_CONSUMER_SECRET must be the consumer secret from Hiro's Chainhooks (at least 16 characters)",
+    ],
+    ["CHAINHOOKS_WEBHOOK_URL", "bot.example/hook", "CHAINHOOKS_WEBHOOK_URL must be an http(s) URL"],
+    [
+      "CHAINHOOKS_WEBHOOK_URL",
+      "https://user:pass@bot.example/hook",
+      "CHAINHOOKS_WEBHOOK_URL must be an http(s) URL without user:password@",
+    ],
+    ["CHAINHOOKS_API_URL", "hiro", "CHAINHOOKS_API_URL must be an http(s) URL"],
+    ["CHAINHOOKS_API_KEY", "key", "CHAINHOOKS_API_KEY must be a Hiro API key"],
+    ["CHAINHOOKS_SAFETY_POLL_MS", "10", "CHAINHOOKS_SAFETY_POLL_MS must be at least 100 ms"],
+  ])("refuses a malformed %s (%s)", (name, value, message) => {
+    expect(() => loadConfig({ ...VALID, [name]: value })).toThrow(message);
+  });
+
+  it("counts the consumer secret and the Chainhooks API key as secrets", () => {
+    const config = loadConfig({
+      ...VALID,
+      EVENT_SOURCE: "chainhooks",
+      CHAINHOOKS_CONSUMER_SECRET: "consumer-secret-0123456789",
+      CHAINHOOKS_API_KEY: "chainhooks-key-1",
+    });
+    expect(secretsOf(config)).toEqual([VALID.DISCORD_TOKEN, "consumer-secret-0123456789", "chainhooks-key-1"]);
   });
 
   it("knows which values are secrets", () => {
@@ -146,6 +219,15 @@ describe("start-up with bad settings", () => {
     [
       { ...VALID, STACKS_NETWORK: "moonnet" },
       "STACKS_NETWORK must be mainnet, testnet or devnet (where to connect is STACKS_API_URL)",
+    ],
+    [
+      { ...VALID, EVENT_SOURCE: "chainhooks" },
+      "CHAINHOOKS_CONSUMER_SECRET is required when EVENT_SOURCE is chainhooks: the consumer secret Chainhooks " +
+        "sends as Authorization: Bearer <secret> (npm run chainhooks:register -- --rotate-secret makes one)",
+    ],
+    [
+      { ...VALID, STACKS_API_REQUESTS_PER_MINUTE: "none" },
+      "STACKS_API_REQUESTS_PER_MINUTE must be a whole number of requests a minute, from 1 to 100000",
     ],
   ])("exits non-zero with one line naming the variable (%#)", async (env, message) => {
     const { code, stderr } = await start(env);

@@ -102,6 +102,46 @@ describe("the local Stacks API against Hiro's published API (v9.0.2)", () => {
     conforms(schemaOf(hiro.paths, "/extended/v2/blocks/", "get", 200), blocks.body, "blocks");
   });
 
+  it("answers a block by latest, height and hash, and a batch of transactions, as documented", async () => {
+    const blockRoute = "/extended/v2/blocks/{height_or_hash}";
+    const latest = await get("/extended/v2/blocks/latest");
+    expect(latest.status).toBe(200);
+    conforms(schemaOf(hiro.paths, blockRoute, "get", 200), latest.body, "latest block");
+    const byHeight = await get(`/extended/v2/blocks/${latest.body.height}`);
+    const byHash = await get(`/extended/v2/blocks/${latest.body.hash}`);
+    expect([byHeight.body.hash, byHash.body.height]).toEqual([latest.body.hash, latest.body.height]);
+    const unknown = await get(`/extended/v2/blocks/0x${"ee".repeat(32)}`);
+    expect(unknown.status).toBe(404);
+    conforms(schemaOf(hiro.paths, blockRoute, "get", 404), unknown.body, "unknown block");
+    const missing = `0x${"0f".repeat(32)}`;
+    const list = await get(`/extended/v1/tx/multiple?tx_id=${txid}&tx_id=${missing}`);
+    expect(list.status).toBe(200);
+    conforms(schemaOf(hiro.paths, "/extended/v1/tx/multiple", "get", 200), list.body, "transactions by id");
+    expect([list.body[txid].found, list.body[missing]]).toEqual([true, { found: false, result: { tx_id: missing } }]);
+  });
+
+  it("re-organises as the real chain does: orphaned blocks are not found, their events leave the log and total shrinks", async () => {
+    const logs = () => get(`/extended/v2/smart-contracts/${pool()}/logs?limit=1`);
+    await p.call(who.provider, "capital-pool", "deposit", [Cl.uint(10_000_000n)]);
+    const before = await logs();
+    const orphanedTx = before.body.results[0].tx_id;
+    const fork = await post("/devnet/reorg", { depth: 1 });
+    expect(fork.status).toBe(200);
+    expect(fork.body.fork).toHaveLength(2);
+    const after = await logs();
+    expect(after.body.total).toBe(before.body.total - 1);
+    expect(after.body.results[0].tx_id).not.toBe(orphanedTx);
+    expect((await get(`/extended/v2/blocks/${fork.body.orphaned[0].hash}`)).status).toBe(404);
+    expect((await get(`/extended/v2/blocks/latest`)).body.hash).toBe(fork.body.fork[1].hash);
+    const list = await get(`/extended/v1/tx/multiple?tx_id=${orphanedTx}`);
+    expect(list.body[orphanedTx].found).toBe(false);
+    // The stored cursor of the orphaned event now points at the event before it, as Hiro's `<=` does.
+    const at = await get(`/extended/v2/smart-contracts/${pool()}/logs?limit=1&cursor=${before.body.cursor}`);
+    expect(at.body.results[0].tx_id).toBe(after.body.results[0].tx_id);
+    const refused = await post("/devnet/reorg", { depth: 0 });
+    expect(refused.status).toBe(400);
+  });
+
   it("answers the routes deprecated in v9 in their own (hidden) shapes, with the Warning header", async () => {
     const tx = await get(`/extended/v1/tx/${txid}`);
     expect(tx.headers.get("warning")).toMatch(/^299 /);

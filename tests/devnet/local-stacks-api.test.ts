@@ -15,6 +15,8 @@ import {
   type ClarityValue,
 } from "@stacks/transactions";
 import { badAsciiByte } from "../../devnet/clarity-strings";
+import { principalsOf } from "../../devnet/api-shapes";
+import type { ChainTx } from "../../devnet/chain";
 import { createClient, StacksApiSocketClient } from "@stacks/blockchain-api-client";
 import { startLocalStacksApi, type LocalStacksApi } from "../../devnet/server";
 import { networkFor } from "../../devnet/wallet";
@@ -81,8 +83,12 @@ describe("the local Stacks API, through @stacks/transactions", () => {
     expect(policy.value.holder.value).toBe(who.buyer.address);
     expect(BigInt(policy.value["coverage-amount"].value)).toBe(250_000n * STX);
     expect(BigInt(policy.value.premium.value)).toBe(seeded.premium);
-    // The buyer paid exactly the premium (fees are not charged locally).
-    expect(api.chain.balance(who.buyer.address)).toBe(who.buyer.balance - seeded.premium);
+    // The buyer paid exactly the premium and its transactions' fees.
+    const fees = [...api.chain.txs.values()]
+      .filter((t) => t.sender === who.buyer.address)
+      .reduce((sum, t) => sum + t.fee, 0n);
+    expect(fees).toBeGreaterThan(0n);
+    expect(api.chain.balance(who.buyer.address)).toBe(who.buyer.balance - seeded.premium - fees);
     // The transaction as the API serves it.
     const purchase = [...api.chain.txs.values()].find((t) => t.contractCall?.functionName === "purchase-coverage")!;
     const client = createClient({ baseUrl: api.url });
@@ -121,7 +127,7 @@ describe("the local Stacks API, through @stacks/transactions", () => {
     const account = await (await fetch(`${api.url}/v2/accounts/${who.provider.address}`)).json();
     expect(account).toMatchObject({
       nonce: 1,
-      balance: `0x${(who.provider.balance - 10n * STX).toString(16).padStart(32, "0")}`,
+      balance: `0x${(who.provider.balance - 10n * STX - tx.auth.spendingCondition.fee).toString(16).padStart(32, "0")}`,
     });
   });
 
@@ -144,6 +150,45 @@ describe("the local Stacks API, through @stacks/transactions", () => {
     expect((await fetch(v1)).status).toBe(410);
     expect((await fetch(`${api.url}/extended/v1/tx/0x${"00".repeat(32)}`)).status).toBe(410);
     expect((await fetch(v3)).status).toBe(200);
+  });
+
+  it("plays Hiro's rate limit: the next N requests answer 429 with Retry-After (seconds or a date) and an error body, then it is off", async () => {
+    const info = `${api.url}/v2/info`;
+    const readOnly = `${api.url}/v2/contracts/call-read/${api.chain.deployer}/capital-pool/get-pool-stats`;
+    const before = api.requests.get("GET /v2/info") ?? 0;
+    api.rateLimit = { remaining429: 2, retryAfterSeconds: 3 };
+    const first = await fetch(info);
+    expect(first.status).toBe(429);
+    expect(first.headers.get("retry-after")).toBe("3");
+    expect(first.headers.get("ratelimit-remaining")).toBe("0");
+    expect(Number(first.headers.get("ratelimit-reset"))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 2);
+    expect(await first.json()).toEqual({
+      error: "Too Many Requests",
+      message: "API rate limit exceeded: retry after 3",
+    });
+    const second = await fetch(readOnly, {
+      method: "POST",
+      body: JSON.stringify({ sender: who.provider.address, arguments: [] }),
+    });
+    expect(second.status).toBe(429);
+    // The local controls are never limited, and do not use up the storm.
+    expect((await fetch(`${api.url}/devnet/mine`, { method: "POST", body: "{}" })).status).toBe(200);
+    expect(api.rateLimit).toEqual({ remaining429: 0, retryAfterSeconds: 3 });
+    expect((await fetch(info)).status).toBe(200);
+    expect(api.requests.get("GET /v2/info")! - before).toBe(2); // a refused request was still received
+    expect(api.limited.map((l) => [l.route, l.retryAfter])).toEqual([
+      ["GET /v2/info", "3"],
+      ["POST /v2/contracts/call-read/{address}/{name}/{fn}", "3"],
+    ]);
+    // As an HTTP-date: the moment to retry, at least the given seconds ahead (to the second).
+    api.rateLimit = { remaining429: 1, retryAfterSeconds: 120, retryAfterAs: "date" };
+    const dated = await fetch(info);
+    expect(dated.status).toBe(429);
+    const at = Date.parse(dated.headers.get("retry-after")!);
+    expect(dated.headers.get("retry-after")).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    expect(at).toBeGreaterThan(Date.now() + 110_000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 120_000);
+    expect((await fetch(info)).status).toBe(200);
   });
 
   it("reports a failed read-only call as the node does", async () => {
@@ -381,6 +426,42 @@ describe("real-time notifications, through StacksApiSocketClient", () => {
     await expect.poll(() => touching, { timeout: 5_000 }).toEqual([`0x${tx.txid()}`]);
     expect(blocks).toContain(api.chain.txs.get(`0x${tx.txid()}`)!.blockHeight);
     socket.socket.close();
+  });
+});
+
+describe("who is notified of a transaction", () => {
+  it("only the principals it involves, as Hiro's: never a contract that merely printed an event", () => {
+    const tx = {
+      sender: "ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG",
+      contractCall: {
+        contractId: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.claims-assessment",
+        functionName: "f",
+        args: [],
+      },
+      events: [
+        {
+          kind: "log",
+          contractId: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.policy-ledger",
+          topic: "print",
+          value: Cl.uint(1),
+        },
+        {
+          kind: "stx-transfer",
+          sender: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.capital-pool",
+          recipient: "ST3AM1A56AK2C1XAFJ4115ZSV26EB49BVQ10MGCS0",
+          amount: 1n,
+          memo: "",
+        },
+      ],
+    } as unknown as ChainTx;
+    expect([...principalsOf(tx)].sort()).toEqual(
+      [
+        "ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG",
+        "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.claims-assessment",
+        "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.capital-pool",
+        "ST3AM1A56AK2C1XAFJ4115ZSV26EB49BVQ10MGCS0",
+      ].sort(),
+    );
   });
 });
 

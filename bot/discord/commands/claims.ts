@@ -20,7 +20,7 @@ export const command: BotCommand = {
   defer: true,
   async execute(interaction, { reader, directory }) {
     const status = (interaction.options.getString("status") ?? undefined) as ClaimStatus | undefined;
-    const claims = await reader.recentClaims({ status, limit: 10 });
+    const claims = await reader.settled.recentClaims({ status, limit: 10 });
     const names = new Map((await directory.all()).map((p) => [p.id, p.name]));
     const lines = claims.map(
       (c) =>

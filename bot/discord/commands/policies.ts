@@ -35,7 +35,7 @@ export const command: BotCommand = {
       return;
     }
     const protocol = await directory.resolve(protocolName!);
-    const { total, policies } = await reader.protocolPolicies(protocol.id);
+    const { total, policies } = await reader.settled.protocolPolicies(protocol.id, undefined, now);
     const more = total > policies.length ? [`…and ${total - policies.length} older`] : [];
     await interaction.editReply({
       embeds: [listEmbed(`Policies on ${protocol.name} (${total})`, [...policies.map(line), ...more], "No policies.")],

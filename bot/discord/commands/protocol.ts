@@ -42,7 +42,7 @@ export const command: BotCommand = {
     const protocol = await ctx.directory.resolve(name);
     const [details, cover] = await Promise.all([
       ctx.reader.protocolDetails(protocol.id),
-      ctx.reader.protocolCover(protocol.id),
+      ctx.reader.settled.protocolCover(protocol.id),
     ]);
     if (!details) throw new UserError(`There is no protocol named "${name}".`);
     const page = `${ctx.links.webBaseUrl}/protocols/${pathSegment(details.name)}`;

@@ -158,3 +158,17 @@ export function capitalText(
     `${formatStx(event.data.totalCapital)}.`
   );
 }
+
+const TXID = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * What a post says once a chain re-organisation orphaned the transaction it told of. The txid is linked only
+ * if it is a txid (it comes from the API); nothing else of the event is repeated.
+ */
+export function droppedText(txid: string, links: Links, what = "This post"): string {
+  const tx = TXID.test(txid) ? links.txLink(txid) : "transaction";
+  return (
+    `⚠️ **Dropped by a chain re-organisation.** ${what} told of a ${tx} that is no longer on the ` +
+    "Stacks chain, so it has not happened. If the transaction is mined again, it will be announced again."
+  );
+}

@@ -42,8 +42,8 @@ const claim = (c: Partial<Claim> = {}): Claim =>
     minVoters: 3n,
     ...c,
   });
-const event = <E extends ProtocolEvent>(e: Omit<E, "contractId" | "index" | "txid">) =>
-  ({ contractId: "ST1.claims-assessment", index: 9, txid: `0x${"ab".repeat(32)}`, ...e }) as E;
+const event = <E extends ProtocolEvent>(e: Omit<E, "contractId" | "eventIndex" | "seq" | "txid">) =>
+  ({ contractId: "ST1.claims-assessment", eventIndex: 0, seq: 9, txid: `0x${"ab".repeat(32)}`, ...e }) as E;
 const decided = {
   claimId: 4n,
   policyId: 1n,
