@@ -355,25 +355,26 @@ async function memory(claimsCount: number, guilds: number) {
   const s = await stack({ guilds });
   global.gc?.();
   const before = process.memoryUsage().rss;
-  // What the bot keeps per followed claim: one alert per server (SQLite) and the latest votes (memory).
+  // What the bot keeps per followed claim: one alert per server and the latest votes (both SQLite).
   const insert = s.bot.ctx.store.db.prepare(
     "INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id) VALUES (?, ?, ?, ?)",
   );
   s.bot.ctx.store.db.transaction(() => {
     for (const g of s.discord.guilds) for (let c = 1; c <= claimsCount; c++) insert.run(g.id, c, "1", String(c));
   })();
-  const votes = (s.bot.feed as unknown as { lastVotes: Map<number, unknown[]> }).lastVotes;
-  for (let c = 1; c <= claimsCount; c++) {
-    votes.set(
-      c,
-      Array.from({ length: 5 }, (_v, i) => ({
-        voter: s.who.assessors[0]!.address,
-        approve: true,
-        weight: 1_000n * STX,
-        txid: `0x${String(c * 10 + i).padStart(64, "0")}`,
-      })),
-    );
-  }
+  // The latest votes each alert shows live in the store too (at most LATEST_VOTES a claim).
+  s.bot.ctx.store.db.transaction(() => {
+    for (let c = 1; c <= claimsCount; c++)
+      for (let i = 0; i < 5; i++) {
+        const txid = `0x${String(c * 10 + i).padStart(64, "0")}`;
+        s.bot.ctx.store.recordVote(c, `vote:${txid}`, c * 10 + i, {
+          voter: s.who.assessors[0]!.address,
+          approve: true,
+          weight: 1_000n * STX,
+          txid,
+        });
+      }
+  })();
   global.gc?.();
   const after = process.memoryUsage().rss;
   const rows = (s.bot.ctx.store.db.prepare("SELECT COUNT(*) AS n FROM claim_messages").get() as { n: number }).n;

@@ -9,7 +9,8 @@ import { postPoolReport } from "./pool-report";
 /** When each job runs (UTC). Each job's own logic decides from chain time whether anything is due. */
 export const SCHEDULES = {
   reminders: "*/5 * * * *",
-  keeper: "* * * * *",
+  // Every 5 minutes: windows are days long, and a pass reads every open claim (the idle request budget).
+  keeper: "*/5 * * * *",
   poolReport: "0 12 * * *",
   roleSync: "17 * * * *",
   // Link nonces live 15 minutes; used and expired ones are also purged whenever a member runs /link.

@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { APIApplicationCommandInteractionDataOption, APIEmbed } from "discord-api-types/v10";
 import { startLocalStacksApi, type LocalStacksApi } from "../../devnet/server";

@@ -166,7 +166,7 @@ describe("the keeper on the real API's terms", () => {
     expect(nonces).toEqual(nonces.map((_n, i) => nonces[0]! + BigInt(i)));
     expect(nonceReads() - readsBefore).toBe(1);
     expect(s.logs.join("")).not.toContain("keeper call refused");
-    // The pool page reads transaction times through the v3 route.
+    // The pool page reads transaction times in batches (/extended/v1/tx/multiple, current in v9), not the gone v1 route.
     expect((await fetch(`${s.bot.web!.url}/pool`)).status).toBe(200);
   });
 
