@@ -10,6 +10,12 @@ import { ChainReads, type LogsPage } from "./chain-reads";
 /** How many blocks with handled events are checked, newest first, to find where a re-organisation forked. */
 const REORG_SEARCH_BLOCKS = 200;
 
+/**
+ * What `event_cursor` keeps for a contract once its starting point is settled: with no handled event recorded,
+ * its log is read from the first event (see initialPosition).
+ */
+const FROM_ORIGIN = "from the first event";
+
 /** The pause before an event pass is tried again when the database was locked. */
 const STORE_BUSY_RETRY_MS = 250;
 
@@ -119,25 +125,27 @@ export class EventWatcher {
   /**
    * Where a contract is read from the first time: a bot joining a chain with history starts from now
    * (its newest event counts as handled) rather than replaying it into channels, unless `fromStart`. A
-   * position kept by an older version as a count of handled events is turned into that event.
+   * contract with no events yet is read from its first one, and that choice is kept (`event_cursor`), so a
+   * restart before any event was handled does not start from now instead and skip them. A position kept by an
+   * older version as a count of handled events is turned into the event it points at.
    */
   private async initialPosition(contractId: string) {
     const { store } = this.opts;
     if (store.lastChainEvent(contractId)) return;
     const kept = store.cursor(contractId);
-    const legacy = kept !== null && /^\d+$/.test(kept) ? kept : null;
-    if (legacy === null && this.opts.fromStart) return;
-    const handled = legacy === null ? null : Number(legacy);
+    if (kept !== null && !/^\d+$/.test(kept)) return; // FROM_ORIGIN, or recorded before: read from the start
+    const handled = kept === null ? null : Number(kept);
     const newest = await this.reads.logs(contractId, { limit: 1 });
     if (!newest.ok) throw new Error(`logs of ${contractId}: HTTP ${newest.status}`);
     const total = newest.page.total;
-    if (total === 0 || handled === 0) return;
+    if (handled === 0 || (handled === null && (total === 0 || this.opts.fromStart)))
+      return store.setCursor(contractId, FROM_ORIGIN);
     const behind = handled === null ? 0 : total - handled;
     const last = behind <= 0 ? newest.page.results[0] : (await this.reads.newest(contractId, behind + 1))[0];
-    if (!last) return;
+    if (!last) return store.setCursor(contractId, FROM_ORIGIN);
     const [located] = await this.reads.locate(contractId, [last]);
     if (located) this.record(located);
-    store.setCursor(contractId, "moved to chain_events");
+    store.setCursor(contractId, FROM_ORIGIN);
   }
 
   /** Marks an event as handled without handling it (the starting position). */

@@ -274,6 +274,19 @@ describe("the event watcher's position", () => {
     expect(printed(applied)).toEqual([5, 3, 4]);
   });
 
+  it("a contract without events yet: a restart before any was handled still delivers them all", async () => {
+    const first = recordingSink();
+    const before = watcherWith(first.sink);
+    await before.start();
+    await before.stop();
+    mine(4);
+    const { sink, applied } = recordingSink();
+    const after = watcherWith(sink);
+    await after.start();
+    await after.stop();
+    expect(printed(applied)).toEqual([0, 1, 2, 3]);
+  });
+
   it("from the start: the whole log, oldest first", async () => {
     mine(17);
     const { sink, applied } = recordingSink();
