@@ -204,5 +204,6 @@ describe("a bot killed and restarted during a stream of 500 events", () => {
       const claim = await p.read("claims-assessment", "get-claim", [Cl.uint(c)]);
       expect([claim!.approveWeight, claim!.denyWeight]).toEqual([32_000n * STX, 16_000n * STX]);
     }
-  });
+    // Ten restarts and 500 events: about a minute on 2 cores, so twice the default timeout keeps the half-timeout headroom.
+  }, 240_000);
 });
