@@ -240,8 +240,8 @@ holds the seeded protocol and policy and ${f.views.claims} claims open for votes
 scheduled jobs and the keeper on, the request budget of ${f.idle.budget.requestsPerMinute} units a minute) for
 ${(f.idle.windowMs / 1000).toFixed(0)} s of wall-clock time on a chain where nothing happens, then with an empty block
 mined every ${(f.idleBlocks.emptyBlockEveryMs ?? 0) / 1000} s (a real chain keeps producing blocks while the
-protocol is idle). Target: at most ${IDLE_TARGET} requests a minute. One window holds one keeper pass (every minute)
-and, by chance, a reminder pass (every 5 minutes).
+protocol is idle). Target: at most ${IDLE_TARGET} requests a minute. A window may hold a keeper pass and a reminder pass (both every 5 minutes,
+so whether one falls in a 60 s window is chance: the first row is the worse case when it holds both).
 
 | chain | requests a minute | target ≤ ${IDLE_TARGET} | requests in the window, by route |
 |---|---|---|---|
@@ -267,6 +267,6 @@ JSON API, \`/protocol name:\`) reads every policy ever bought on the protocol, u
 record each), and the registry every claim, up to 500; the settled records then spare what can no longer
 change (ended policies, closed claims) for 10 minutes. The pool page asks for its events' transactions 50 at a
 time (\`/extended/v1/tx/multiple\`), once each. Outside the views, the keeper reads the latest 100 claims one
-by one on every pass (every minute).
+by one on every pass (every 5 minutes).
 `;
 }
