@@ -15,6 +15,8 @@ import { ClaimFeed } from "./discord/claim-feed";
 import { Poster } from "./discord/poster";
 import { EventWatcher } from "./watcher/event-watcher";
 import { EventLedger } from "./watcher/event-ledger";
+import { IndexSnapshots } from "./index/index-snapshots";
+import { buildIndexIfMissing } from "./index/reindex";
 import { chainhooksNetwork, oneAtATime } from "./watcher/chainhooks";
 import { startWebServer, type WebServer, type WebOptions } from "./web/server";
 import { syncAssessorRoles } from "./discord/roles";
@@ -22,8 +24,16 @@ import { Keeper } from "./jobs/keeper";
 import { startJobs } from "./jobs/scheduler";
 import type { ScheduledTask } from "node-cron";
 
-/** The contracts whose events the bot follows. */
-export const WATCHED_CONTRACTS = ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"] as const;
+/** The contracts whose events the bot follows: all of them, for the index (bot/index/). */
+export const WATCHED_CONTRACTS = [
+  "protocol-registry",
+  "insurance-council",
+  "capital-pool",
+  "cybersecurity-insurance-defi",
+  "policy-ledger",
+  "assessor-staking",
+  "claims-assessment",
+] as const;
 
 export type Bot = {
   ctx: BotContext;
@@ -53,11 +63,9 @@ export type BotOptions = {
   web?: WebOptions;
 };
 
-/** Everything the bot is, wired from its configuration; nothing connects until start(). */
-export function createBot(config: Config, options: BotOptions = {}): Bot {
-  const log = options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const store = openStore(config.databasePath);
-  const chain = new StacksClient({
+/** The one client of the Stacks API a process uses, from the settings (its request budget included). */
+export function chainClient(config: Config, log: Logger): StacksClient {
+  return new StacksClient({
     apiUrl: config.stacks.apiUrl,
     apiKey: config.stacks.apiKey,
     timeoutMs: config.stacks.timeoutMs,
@@ -66,6 +74,13 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     onRateLimited: ({ route, waitMs }) =>
       log.warn({ route, waitMs }, "the Stacks API answered 429: no chain request is sent until its Retry-After"),
   });
+}
+
+/** Everything the bot is, wired from its configuration; nothing connects until start(). */
+export function createBot(config: Config, options: BotOptions = {}): Bot {
+  const log = options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const store = openStore(config.databasePath);
+  const chain = chainClient(config, log);
   const reader = new ProtocolReader(chain, config.stacks.deployer);
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
   // allowedMentions: nothing pings unless a send names the role it means to (the assessor role in reminders).
@@ -80,14 +95,15 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     store,
     log,
     links: new Links(config.stacks, config.web.baseUrl),
-    directory: new ProtocolDirectory(reader),
+    directory: new ProtocolDirectory(store.index),
     commands,
     poster: new Poster(client, store, log),
   };
   registerEvents(client, ctx);
   const feed = new ClaimFeed(ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
   const contracts = WATCHED_CONTRACTS.map((c) => reader.contractId(c));
-  const ledger = new EventLedger({ store, log, contracts, handlers: feed });
+  const snapshots = new IndexSnapshots(store.db, store.index, reader, log);
+  const ledger = new EventLedger({ store, log, contracts, handlers: feed, snapshots });
   // EVENT_SOURCE=chainhooks: Chainhooks pushes blocks to the web server; the poller catches up at start-up and
   // then only looks every CHAINHOOKS_SAFETY_POLL_MS (no socket). Both hand events to the ledger, one call at a time.
   const pushed = config.events.source === "chainhooks";
@@ -103,6 +119,9 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     contracts,
     socketUrl: options.socket === false || pushed ? undefined : config.stacks.apiUrl,
   });
+  // Jobs find what is due in the index: each pass first brings it to the tip (one request when nothing is new).
+  ctx.catchUp = () => watcher.poll();
+  ctx.snapshots = snapshots;
   const keeper = config.keeperKey ? new Keeper(ctx, chain, config.keeperKey) : undefined;
   let tasks: ScheduledTask[] = [];
   const bot: Bot = {
@@ -156,6 +175,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       await ready;
       // The catch-up from the stored position comes first: a delivery applied before it would move the position
       // past the events missed while the bot was down. Until then deliveries are answered 503 (and redelivered).
+      await buildIndexIfMissing({ store, client: chain, contracts, snapshots, log });
       await watcher.start();
       accepting = true;
       log.info({ contracts: contracts.length, source: config.events.source }, "watching contract events");

@@ -216,7 +216,8 @@
              incident-time: incident-time, description: description, evidence-hash: evidence-hash,
              evidence-uri: evidence-uri, bond: bond, voting-ends-at: voting-ends-at, total-stake: total-stake,
              quorum-stake: quorum-stake, approval-bps: (param "approval-bps"),
-             large: (>= amount (param "large-claim-threshold")) })
+             large: (>= amount (param "large-claim-threshold")),
+             min-voters: (if (>= amount (param "min-voters-above")) (param "min-voters") u0) })
     (ok claim-id)))
 
 ;; ---------------------------------------------------------------------------------------------

@@ -123,8 +123,8 @@
     (map-set protocol-ids-by-name name protocol-id)
     (fold add-team-member team protocol-id)
     (var-set last-protocol-id protocol-id)
-    (print { topic: "protocol-submitted", protocol-id: protocol-id, name: name, chain: chain, category: category,
-             source-url: source-url, submitter: contract-caller, team: team })
+    (print { topic: "protocol-submitted", protocol-id: protocol-id, name: name, website: website, chain: chain,
+             category: category, source-url: source-url, submitter: contract-caller, team: team })
     (ok protocol-id)))
 
 (define-private (set-status (protocol-id uint) (allowed-from (list 3 uint)) (new-status uint) (topic (string-ascii 24)))

@@ -512,10 +512,13 @@ export class LocalChain extends EventEmitter {
     this.simnet.mineEmptyBlock();
     const fork = ++this.forks;
     const heights = [...orphaned.map((b) => b.height), this.simnet.blockHeight - 1];
-    const time = this.time;
+    // The simnet cannot execute a transaction again, so its state keeps the time it was first mined at: the fork
+    // mines it again at the same height and time (as a real fork would, consistently with what it wrote), and the
+    // blocks that replace orphaned ones keep their times.
     const replacements: ChainBlock[] = [];
     for (const [i, height] of heights.entries()) {
-      const txs = i === 0 ? remined : [];
+      const time = orphaned[i]?.time ?? this.time;
+      const txs = remined.filter((tx) => orphaned[i]?.txids.includes(tx.txid));
       for (const [txIndex, tx] of txs.entries()) this.reindex(tx, height, time, txIndex);
       const parent = replacements[i - 1] ?? this.blocks[this.blocks.length - 1];
       replacements.push({

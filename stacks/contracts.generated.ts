@@ -596,7 +596,7 @@ export const EVENTS = {
   "council-member-changed": {"contract":"insurance-council","fields":{"who":"principal","enabled":"bool","member-count":"uint","threshold":"uint"}},
   "council-threshold-changed": {"contract":"insurance-council","fields":{"threshold":"uint","member-count":"uint"}},
   "pause-changed": {"contract":"insurance-council","fields":{"cover-paused":"bool","claims-paused":"bool","claims-pause-clock":"uint"}},
-  "protocol-submitted": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","chain":"string-ascii","category":"uint","source-url":"string-ascii","submitter":"principal","team":"(list principal)"}},
+  "protocol-submitted": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","website":"string-ascii","chain":"string-ascii","category":"uint","source-url":"string-ascii","submitter":"principal","team":"(list principal)"}},
   "protocol-listed": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
   "protocol-rejected": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
   "protocol-paused": {"contract":"protocol-registry","fields":{"protocol-id":"uint","name":"string-ascii","status":"uint","by":"principal"}},
@@ -624,7 +624,7 @@ export const EVENTS = {
   "unstake-requested": {"contract":"assessor-staking","fields":{"assessor":"principal","amount":"uint","active":"uint","unstaking":"uint","unstake-at":"uint","total-active":"uint"}},
   "stake-withdrawn": {"contract":"assessor-staking","fields":{"assessor":"principal","amount":"uint","active":"uint"}},
   "claims-role-synced": {"contract":"assessor-staking","fields":{"who":"principal","granted":"bool","by":"principal"}},
-  "claim-submitted": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","deductible":"uint","payable":"uint","incident-time":"uint","description":"string-utf8","evidence-hash":"(buff 32)","evidence-uri":"string-ascii","bond":"uint","voting-ends-at":"uint","total-stake":"uint","quorum-stake":"uint","approval-bps":"uint","large":"bool"}},
+  "claim-submitted": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","deductible":"uint","payable":"uint","incident-time":"uint","description":"string-utf8","evidence-hash":"(buff 32)","evidence-uri":"string-ascii","bond":"uint","voting-ends-at":"uint","total-stake":"uint","quorum-stake":"uint","approval-bps":"uint","large":"bool","min-voters":"uint"}},
   "vote-cast": {"contract":"claims-assessment","fields":{"claim-id":"uint","voter":"principal","approve":"bool","stake":"uint","weight":"uint","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","voter-count":"uint","voting-ends-at":"uint"}},
   "claim-escalated": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","payable":"uint","status":"uint","decided-by":"string-ascii","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","total-stake":"uint","voter-count":"uint","min-voters":"uint","quorum-reached":"bool","reward-pot":"uint","veto-ends-at":"uint"}},
   "claim-approved": {"contract":"claims-assessment","fields":{"claim-id":"uint","policy-id":"uint","protocol-id":"uint","claimant":"principal","amount":"uint","payable":"uint","status":"uint","decided-by":"string-ascii","approve-weight":"uint","deny-weight":"uint","voted-stake":"uint","quorum-stake":"uint","total-stake":"uint","voter-count":"uint","min-voters":"uint","quorum-reached":"bool","reward-pot":"uint","veto-ends-at":"uint"}},
@@ -649,7 +649,7 @@ export type EventData = {
   "council-member-changed": { who: string; enabled: boolean; memberCount: bigint; threshold: bigint };
   "council-threshold-changed": { threshold: bigint; memberCount: bigint };
   "pause-changed": { coverPaused: boolean; claimsPaused: boolean; claimsPauseClock: bigint };
-  "protocol-submitted": { protocolId: bigint; name: string; chain: string; category: bigint; sourceUrl: string; submitter: string; team: (string)[] };
+  "protocol-submitted": { protocolId: bigint; name: string; website: string; chain: string; category: bigint; sourceUrl: string; submitter: string; team: (string)[] };
   "protocol-listed": { protocolId: bigint; name: string; status: bigint; by: string };
   "protocol-rejected": { protocolId: bigint; name: string; status: bigint; by: string };
   "protocol-paused": { protocolId: bigint; name: string; status: bigint; by: string };
@@ -677,7 +677,7 @@ export type EventData = {
   "unstake-requested": { assessor: string; amount: bigint; active: bigint; unstaking: bigint; unstakeAt: bigint; totalActive: bigint };
   "stake-withdrawn": { assessor: string; amount: bigint; active: bigint };
   "claims-role-synced": { who: string; granted: boolean; by: string };
-  "claim-submitted": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; deductible: bigint; payable: bigint; incidentTime: bigint; description: string; evidenceHash: string; evidenceUri: string; bond: bigint; votingEndsAt: bigint; totalStake: bigint; quorumStake: bigint; approvalBps: bigint; large: boolean };
+  "claim-submitted": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; deductible: bigint; payable: bigint; incidentTime: bigint; description: string; evidenceHash: string; evidenceUri: string; bond: bigint; votingEndsAt: bigint; totalStake: bigint; quorumStake: bigint; approvalBps: bigint; large: boolean; minVoters: bigint };
   "vote-cast": { claimId: bigint; voter: string; approve: boolean; stake: bigint; weight: bigint; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; voterCount: bigint; votingEndsAt: bigint };
   "claim-escalated": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; payable: bigint; status: bigint; decidedBy: string; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; totalStake: bigint; voterCount: bigint; minVoters: bigint; quorumReached: boolean; rewardPot: bigint; vetoEndsAt: bigint };
   "claim-approved": { claimId: bigint; policyId: bigint; protocolId: bigint; claimant: string; amount: bigint; payable: bigint; status: bigint; decidedBy: string; approveWeight: bigint; denyWeight: bigint; votedStake: bigint; quorumStake: bigint; totalStake: bigint; voterCount: bigint; minVoters: bigint; quorumReached: boolean; rewardPot: bigint; vetoEndsAt: bigint };

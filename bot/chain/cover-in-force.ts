@@ -1,4 +1,4 @@
-import type { Policy } from "./protocol-reader";
+import type { IndexedPolicy as Policy } from "../index/records";
 
 /**
  * What "insured" means, for the badge, the registry and /protocol: cover in force now, that is a policy
@@ -6,9 +6,6 @@ import type { Policy } from "./protocol-reader";
  * "active" on-chain until someone calls expire-policy). Cover still in its waiting period is not
  * insurance yet; it is reported apart, with the time it starts.
  */
-/** How many of a protocol's newest policies are read to work out what is in force (until step 12's index). */
-export const POLICY_SCAN = 1_000;
-
 export type CoverInForce = { inForce: bigint; waiting: bigint; startsAt: bigint | null };
 
 export function coverInForce(policies: readonly Policy[], now: bigint): CoverInForce {

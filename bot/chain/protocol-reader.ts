@@ -6,9 +6,7 @@ import {
   type ReadOnlyFunction,
   type ReadResult,
 } from "../../stacks/contracts.generated";
-import { coverInForce, POLICY_SCAN, type CoverInForce } from "./cover-in-force";
 import { ChainUnavailableError, type StacksClient } from "./stacks-client";
-import { SettledRecords } from "./settled-records";
 
 /**
  * Typed reads of the protocol's contracts. Everything the bot shows comes from here; Clarity values are
@@ -34,8 +32,6 @@ export const VERDICTS = { 1: "pass", 2: "pass with conditions", 3: "fail" } as c
 export type ClaimStatus = (typeof CLAIM_STATUS)[keyof typeof CLAIM_STATUS];
 /** The longest protocol name the registry holds (string-ascii 48). */
 export const PROTOCOL_NAME_MAX = 48;
-/** How many of the latest claims recentClaims looks through unless told otherwise. */
-const CLAIM_SCAN = 100;
 
 /** A read-only function's result that may be none, without the none. */
 type Found<C extends ContractName, F extends ReadOnlyFunction<C>> = NonNullable<ReadResult<C, F>>;
@@ -77,9 +73,6 @@ export class ContractError extends Error {
 }
 
 export class ProtocolReader {
-  /** The same reads for views (pages, commands), records that no longer change not read again (settled-records.ts). */
-  readonly settled = new SettledRecords(this);
-
   constructor(
     readonly client: StacksClient,
     readonly deployer: string,
@@ -135,11 +128,6 @@ export class ProtocolReader {
     };
   }
 
-  async protocolIdByName(name: string): Promise<bigint | null> {
-    if (name.length === 0 || name.length > PROTOCOL_NAME_MAX || !/^[\x20-\x7e]+$/.test(name)) return null;
-    return this.read("protocol-registry", "get-protocol-id", [Cl.stringAscii(name)]);
-  }
-
   async protocolDetails(id: bigint): Promise<ProtocolDetails | null> {
     const protocol = await this.protocol(id);
     if (!protocol) return null;
@@ -177,13 +165,6 @@ export class ProtocolReader {
     return this.read("claims-assessment", "get-last-claim-id");
   }
 
-  /** Every listed protocol (any status), by id. */
-  async protocols(): Promise<Protocol[]> {
-    const last = Number(await this.lastProtocolId());
-    const all = await Promise.all(Array.from({ length: last }, (_v, i) => this.protocol(BigInt(i + 1))));
-    return all.filter((p): p is Protocol => p !== null);
-  }
-
   /** The exact premium purchase-coverage would charge now, or the contract's reason it would refuse. */
   async quote(protocolId: bigint, amount: bigint, days: bigint): Promise<Quote> {
     const raw = await this.read(COVER, "quote", [Cl.uint(protocolId), Cl.uint(amount), Cl.uint(days)]);
@@ -215,53 +196,5 @@ export class ProtocolReader {
   /** The last moment a claim can be filed on the policy (term + grace period + any claims pause since). */
   async filingDeadline(policyId: bigint): Promise<bigint | null> {
     return this.read(COVER, "get-filing-deadline", [Cl.uint(policyId)]);
-  }
-
-  private async policies(ids: (bigint | null)[]): Promise<Policy[]> {
-    const found = await Promise.all(ids.filter((id) => id !== null).map((id) => this.policy(id)));
-    return found.filter((p) => p !== null);
-  }
-
-  /** The holder's policies, newest first (up to `limit`). */
-  async holderPolicies(holder: string, limit = 10): Promise<Policy[]> {
-    const count = Number(await this.read(COVER, "get-holder-policy-count", [Cl.principal(holder)]));
-    const indexes = Array.from({ length: Math.min(count, limit) }, (_v, i) => count - 1 - i);
-    const ids = await Promise.all(
-      indexes.map((i) => this.read(COVER, "get-holder-policy", [Cl.principal(holder), Cl.uint(i)])),
-    );
-    return this.policies(ids);
-  }
-
-  /** What is in force now on a protocol (see cover-in-force.ts), from its newest POLICY_SCAN policies. */
-  async protocolCover(protocolId: bigint): Promise<CoverInForce> {
-    const [{ policies }, now] = await Promise.all([this.protocolPolicies(protocolId, POLICY_SCAN), this.chainTime()]);
-    return coverInForce(policies, now);
-  }
-
-  async protocolPolicies(protocolId: bigint, limit = 10): Promise<{ total: number; policies: Policy[] }> {
-    const count = Number(await this.protocolPolicyCount(protocolId));
-    const indexes = Array.from({ length: Math.min(count, limit) }, (_v, i) => count - 1 - i);
-    const ids = await Promise.all(indexes.map((i) => this.protocolPolicyId(protocolId, i)));
-    return { total: count, policies: await this.policies(ids) };
-  }
-
-  /** How many policies were ever bought on a protocol (its policy list only grows). */
-  async protocolPolicyCount(protocolId: bigint): Promise<bigint> {
-    return this.read(COVER, "get-protocol-policy-count", [Cl.uint(protocolId)]);
-  }
-
-  /** The id of a protocol's `index`-th policy (0 the first bought), or null past the end. */
-  async protocolPolicyId(protocolId: bigint, index: number): Promise<bigint | null> {
-    return this.read(COVER, "get-protocol-policy", [Cl.uint(protocolId), Cl.uint(index)]);
-  }
-
-  /** The most recent claims, newest first, optionally only those in one status (scans at most `scan`). */
-  async recentClaims(options: { status?: ClaimStatus; limit?: number; scan?: number } = {}): Promise<Claim[]> {
-    const last = Number(await this.lastClaimId());
-    const scan = Math.min(last, options.scan ?? CLAIM_SCAN);
-    const claims = await Promise.all(Array.from({ length: scan }, (_v, i) => this.claim(BigInt(last - i))));
-    return claims
-      .filter((c): c is Claim => c !== null && (!options.status || c.status === options.status))
-      .slice(0, options.limit ?? 10);
   }
 }

@@ -42,11 +42,8 @@ export class ClaimFeed {
   async handle(event: ProtocolEvent): Promise<void> {
     const contract = event.contractId.split(".")[1];
     if (contract === CLAIMS) return this.handleClaimEvent(event);
-    if (contract === COVER && event.topic === "policy-expired")
-      return this.ctx.store.markPolicyExpired(Number(event.data.policyId));
     if (contract === COVER && event.topic === "policy-purchased") {
       const d = event.data;
-      this.ctx.store.recordPolicyTerm(Number(d.policyId), Number(d.endsAt));
       const protocol = await this.ctx.reader.protocol(d.protocolId);
       return this.postFeed(event, Number(d.protocolId), purchaseText(d, protocol?.name ?? null));
     }
@@ -64,8 +61,6 @@ export class ClaimFeed {
     const { store } = this.ctx;
     const key = eventKey(event);
     if (event.topic === "vote-cast") store.forgetVote(key);
-    if (event.topic === "policy-purchased") store.forgetPolicyTerm(Number(event.data.policyId));
-    if (event.topic === "policy-expired") store.markPolicyActive(Number(event.data.policyId));
     if (event.topic === "claim-submitted") await this.dropAlerts(event, Number(event.data.claimId));
     else if ("claimId" in event.data) this.coalescer.touch(Number(event.data.claimId));
     const notice = droppedText(event.txid, this.ctx.links);

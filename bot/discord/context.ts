@@ -6,13 +6,20 @@ import type {
 } from "discord.js";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
-import type { ProtocolReader, Protocol } from "../chain/protocol-reader";
+import type { ProtocolReader } from "../chain/protocol-reader";
 import type { Store } from "../storage/store";
+import type { IndexReader } from "../index/index-reader";
+import type { IndexedProtocol } from "../index/records";
+import type { IndexSnapshots } from "../index/index-snapshots";
 import type { Links } from "./presentation/links";
 import type { Poster } from "./poster";
 import { UserError } from "./errors";
 
 export type BotContext = {
+  /** Brings the index up to the chain's tip (the watcher's pass); jobs call it before finding what is due. */
+  catchUp?: () => Promise<void>;
+  /** Reads again the index's snapshots (protocols' risk, the pool's figures); the scheduled refresh uses it. */
+  snapshots?: IndexSnapshots;
   config: Config;
   reader: ProtocolReader;
   store: Store;
@@ -35,26 +42,17 @@ export type BotCommand = {
 };
 
 /**
- * The listed protocols' names, kept for autocomplete and for finding a protocol by name without a
- * chain read per keystroke. Refreshed at most every 30 s, and at once when a name is not found.
+ * The protocols by name, for autocomplete and for finding a protocol a member named: read from the index
+ * (bot/index/), so a keystroke costs one query and no chain request.
  */
 export class ProtocolDirectory {
-  private protocols: Protocol[] = [];
-  private loadedAt = 0;
-  constructor(
-    private readonly reader: ProtocolReader,
-    private readonly maxAgeMs = 30_000,
-  ) {}
+  constructor(private readonly index: Pick<IndexReader, "protocols">) {}
 
-  async all(force = false): Promise<Protocol[]> {
-    if (force || Date.now() - this.loadedAt > this.maxAgeMs) {
-      this.protocols = await this.reader.protocols();
-      this.loadedAt = Date.now();
-    }
-    return this.protocols;
+  async all(): Promise<IndexedProtocol[]> {
+    return this.index.protocols();
   }
 
-  async search(text: string): Promise<Protocol[]> {
+  async search(text: string): Promise<IndexedProtocol[]> {
     const needle = text.trim().toLowerCase();
     const all = await this.all();
     return all
@@ -67,10 +65,10 @@ export class ProtocolDirectory {
   }
 
   /** The protocol a member named (exact, then case-insensitive); a UserError saying what to type if none. */
-  async resolve(name: string): Promise<Protocol> {
-    const find = (list: Protocol[]) =>
+  async resolve(name: string): Promise<IndexedProtocol> {
+    const find = (list: IndexedProtocol[]) =>
       list.find((p) => p.name === name.trim()) ?? list.find((p) => p.name.toLowerCase() === name.trim().toLowerCase());
-    const found = find(await this.all()) ?? find(await this.all(true));
+    const found = find(await this.all());
     if (!found)
       throw new UserError(
         `There is no protocol named "${name}". Start typing its name and pick it from the list, or list them with \`/protocol\`.`,

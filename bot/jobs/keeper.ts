@@ -8,14 +8,13 @@ import { ChainUnavailableError, type StacksClient } from "../chain/stacks-client
 import { KeeperTransactions, type KeeperTransaction } from "../storage/keeper-transactions";
 import { mapBounded } from "./bounded";
 
-/** Policies learned from the chain in one pass. */
+/** Due policies a pass looks at (the index lists them, oldest term first). */
 const POLICIES_PER_PASS = 200;
 /** The most protocols a proof for refresh-protocol-cap can hold (its list 200). */
 const PROOF_MAX = 200;
-/** How many of the latest claims a pass looks through, and how many of each kind due it acts on. */
-const CLAIM_SCAN = 100;
-const CLAIMS_PER_KIND = 50;
-/** Chain reads a pass has in flight at once (it reads up to 100 claims, and up to 200 protocols' cover). */
+/** Due claims a pass acts on (the index lists them, oldest first). */
+const CLAIMS_PER_PASS = 100;
+/** Chain reads a pass has in flight at once (each due claim again before acting, up to 200 protocols' cover). */
 export const READ_CONCURRENCY = 4;
 /** In-flight transactions a pass confirms by id, one after another; the others wait for the next pass. */
 export const CONFIRMATIONS_PER_PASS = 10;
@@ -301,31 +300,14 @@ export class Keeper {
     return data.status;
   }
 
-  /** The latest claims, read READ_CONCURRENCY at a time: those voting, then those approved (50 of each). */
-  private async openClaims(): Promise<Claim[]> {
-    const last = Number(await this.ctx.reader.lastClaimId());
-    const ids = Array.from({ length: Math.min(last, CLAIM_SCAN) }, (_v, i) => BigInt(last - i));
-    const claims = (await mapBounded(ids, READ_CONCURRENCY, (id) => this.ctx.reader.claim(id))).filter(
-      (c): c is Claim => c !== null,
-    );
-    const inStatus = (status: Claim["status"]) => claims.filter((c) => c.status === status).slice(0, CLAIMS_PER_KIND);
-    return [...inStatus("voting"), ...inStatus("approved")];
-  }
-
   /**
-   * Policies bought before the bot started (or while it was down) are learned from the chain, up to
-   * 200 a pass, so the keeper's list of terms never depends on having seen every event.
+   * The claims whose window has ended by `now`, found in the index (however old: no scan of the newest), then
+   * read from the chain, READ_CONCURRENCY at a time, since what the keeper sends depends on them now.
    */
-  private async learnPolicyTerms() {
-    const scanned = Number(this.ctx.store.cursor("policy-terms") ?? "0");
-    const last = Number(await this.ctx.reader.lastPolicyId());
-    const upTo = Math.min(last, scanned + POLICIES_PER_PASS);
-    for (let id = scanned + 1; id <= upTo; id++) {
-      const policy = await this.ctx.reader.policy(BigInt(id));
-      if (policy) this.ctx.store.recordPolicyTerm(id, Number(policy.endsAt));
-      if (policy && policy.status !== "active") this.ctx.store.markPolicyExpired(id);
-    }
-    if (upTo > scanned) this.ctx.store.setCursor("policy-terms", String(upTo));
+  private async dueClaims(now: bigint): Promise<Claim[]> {
+    const due = this.ctx.store.index.dueClaims(now, CLAIMS_PER_PASS);
+    const claims = await mapBounded(due, READ_CONCURRENCY, (c) => this.ctx.reader.claim(c.id));
+    return claims.filter((c): c is Claim => c !== null);
   }
 
   /**
@@ -338,6 +320,7 @@ export class Keeper {
     if (mark === 0n) return false;
     const last = Number(await this.ctx.reader.lastProtocolId());
     if (last > PROOF_MAX) return false;
+    // Read from the chain, not the index: the proof must hold against what the contract sees now.
     const ids = Array.from({ length: last }, (_v, i) => BigInt(i + 1));
     const covers = await mapBounded(ids, READ_CONCURRENCY, (id) => this.ctx.reader.protocolCoverage(id));
     const largest = covers.reduce((max, c) => (c > max ? c : max), 0n);
@@ -355,8 +338,9 @@ export class Keeper {
     const done = { finalized: [] as bigint[], paid: [] as bigint[], expired: [] as bigint[], capRefreshed: false };
     this.halted = null;
     await this.confirmInFlight();
+    await this.ctx.catchUp?.();
     const now = await this.ctx.reader.chainTime();
-    const open = await this.openClaims();
+    const open = await this.dueClaims(now);
     const pool = open.some((c) => c.status === "approved") ? await this.ctx.reader.pool() : null;
     for (const claim of open) {
       if (this.halted) break;
@@ -380,18 +364,14 @@ export class Keeper {
         done.paid.push(claim.id);
       }
     }
-    await this.learnPolicyTerms();
     // A policy can be expired once claims can no longer be filed on it: its term plus the grace period
     // (longer still if claims were paused meanwhile; the filing deadline is checked before calling).
     const grace = await this.ctx.reader.parameter("claim-grace-period");
-    for (const policyId of this.ctx.store.duePolicies(Number(now - grace))) {
+    for (const { id: policyId } of this.ctx.store.index.duePolicies(now - grace, POLICIES_PER_PASS)) {
       if (this.halted) break;
-      const policy = await this.ctx.reader.policy(BigInt(policyId));
-      if (policy?.status !== "active") {
-        this.ctx.store.markPolicyExpired(policyId);
-        continue;
-      }
-      const deadline = await this.ctx.reader.filingDeadline(BigInt(policyId));
+      const policy = await this.ctx.reader.policy(policyId);
+      if (policy?.status !== "active") continue;
+      const deadline = await this.ctx.reader.filingDeadline(policyId);
       if (deadline === null || now < deadline) continue;
       if (await this.call("cybersecurity-insurance-defi", "expire-policy", String(policyId)))
         done.expired.push(BigInt(policyId));

@@ -4,6 +4,8 @@ import { reminderText } from "../discord/presentation/reminders";
 
 const HOUR = 3_600n;
 const DAY = 86_400n;
+/** Claims a pass reminds of at most (the soonest to close first). */
+const CLAIMS_PER_PASS = 100;
 
 /**
  * Reminds each server's assessors 24 hours and 1 hour before a claim's vote closes, saying how far
@@ -11,9 +13,11 @@ const DAY = 86_400n;
  * one server that refuses the bot does not stop the others (deliverToEach).
  */
 export async function sendReminders(ctx: BotContext): Promise<number> {
-  const now = await ctx.reader.chainTime();
+  // The claims closing within a day, from the index, whatever their age; "now" is the chain's newest block.
+  await ctx.catchUp?.();
+  const now = ctx.store.index.now();
   let sent = 0;
-  for (const claim of await ctx.reader.recentClaims({ status: "voting", limit: 50 })) {
+  for (const claim of ctx.store.index.closingClaims(now, DAY, CLAIMS_PER_PASS)) {
     const left = claim.votingEndsAt - now;
     const mark = left <= 0n ? null : left <= HOUR ? "1h" : left <= DAY ? "24h" : null;
     if (!mark) continue;

@@ -5,6 +5,7 @@ import { syncAssessorRoles } from "../discord/roles";
 import type { Keeper } from "./keeper";
 import { sendReminders } from "./reminders";
 import { postPoolReport } from "./pool-report";
+import { runIndexCheck } from "./index-check";
 
 /** When each job runs (UTC). Each job's own logic decides from chain time whether anything is due. */
 export const SCHEDULES = {
@@ -15,6 +16,11 @@ export const SCHEDULES = {
   roleSync: "17 * * * *",
   // Link nonces live 15 minutes; used and expired ones are also purged whenever a member runs /link.
   linkNoncePurge: "*/30 * * * *",
+  // The index against the chain's read-only functions (the newest 200 of each record), once a day.
+  indexCheck: "41 3 * * *",
+  // What time alone moves in the index: the pool's figures every 5 minutes, every protocol's risk once a day.
+  poolRefresh: "*/5 * * * *",
+  protocolRefresh: "23 4 * * *",
 } as const;
 
 /** Runs a job at most once at a time, logging failures instead of throwing. */
@@ -34,36 +40,26 @@ function guarded(name: string, ctx: BotContext, job: () => Promise<unknown>) {
   };
 }
 
+/** One cron task per job, named as its schedule, each guarded (one run at a time, failures logged). */
 export function startJobs(client: Client, ctx: BotContext, keeper?: Keeper): ScheduledTask[] {
-  const tasks = [
-    cron.schedule(
-      SCHEDULES.reminders,
-      guarded("reminders", ctx, () => sendReminders(ctx)),
-      { name: "reminders", timezone: "UTC" },
-    ),
-    cron.schedule(
-      SCHEDULES.poolReport,
-      guarded("pool-report", ctx, () => postPoolReport(ctx)),
-      { name: "pool-report", timezone: "UTC" },
-    ),
-    cron.schedule(
-      SCHEDULES.roleSync,
-      guarded("role-sync", ctx, () => syncAssessorRoles(client, ctx)),
-      { name: "role-sync", timezone: "UTC" },
-    ),
-    cron.schedule(
-      SCHEDULES.linkNoncePurge,
-      guarded("link-nonce-purge", ctx, async () => ctx.store.purgeLinkNonces()),
-      { name: "link-nonce-purge", timezone: "UTC" },
-    ),
+  const jobs: [name: string, schedule: string, run: () => Promise<unknown>][] = [
+    ["reminders", SCHEDULES.reminders, () => sendReminders(ctx)],
+    ["pool-report", SCHEDULES.poolReport, () => postPoolReport(ctx)],
+    ["role-sync", SCHEDULES.roleSync, () => syncAssessorRoles(client, ctx)],
+    ["index-check", SCHEDULES.indexCheck, () => runIndexCheck(ctx)],
+    [
+      "pool-refresh",
+      SCHEDULES.poolRefresh,
+      async () => {
+        ctx.snapshots?.markPoolStale();
+        return ctx.snapshots?.refresh();
+      },
+    ],
+    ["protocol-refresh", SCHEDULES.protocolRefresh, async () => ctx.snapshots?.refreshAll()],
+    ["link-nonce-purge", SCHEDULES.linkNoncePurge, async () => ctx.store.purgeLinkNonces()],
   ];
-  if (keeper)
-    tasks.push(
-      cron.schedule(
-        SCHEDULES.keeper,
-        guarded("keeper", ctx, () => keeper.run()),
-        { name: "keeper", timezone: "UTC" },
-      ),
-    );
-  return tasks;
+  if (keeper) jobs.push(["keeper", SCHEDULES.keeper, () => keeper.run()]);
+  return jobs.map(([name, schedule, run]) =>
+    cron.schedule(schedule, guarded(name, ctx, run), { name, timezone: "UTC" }),
+  );
 }

@@ -1,6 +1,10 @@
 import Database from "better-sqlite3";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { INDEX_MIGRATION } from "../index/schema";
+import { IndexReader } from "../index/index-reader";
+import { IndexWriter } from "../index/index-writer";
+import { statementCache } from "./statements";
 
 // File modes of the database and its folder (see privateFile).
 const OWNER_BITS = 0o700;
@@ -135,6 +139,11 @@ export const MIGRATIONS: string[] = [
    );
    CREATE UNIQUE INDEX keeper_transactions_in_flight ON keeper_transactions(action, target_id) WHERE status = 'pending';
    CREATE INDEX keeper_transactions_unconfirmed ON keeper_transactions(status, checked_at);`,
+  // 7: the index of the protocol's history (bot/index/), which also holds the policies' terms the keeper
+  // expires, and events recorded before their handler ran. A store that had handled events is indexed from
+  // the chain at its next start (bot/index/reindex.ts).
+  `${INDEX_MIGRATION}
+   DROP TABLE policy_terms;`,
 ];
 
 /** The longest a statement waits for another connection's lock, blocking the event loop meanwhile. */
@@ -147,7 +156,7 @@ export const isStoreBusy = (e: unknown) =>
 /** How many handled events are kept per contract: far more than any re-organisation could orphan. */
 const HANDLED_EVENTS_KEPT = 5_000;
 const HANDLED_EVENT = `SELECT event_key AS key, seq, contract_id AS contractId, txid, event_index AS eventIndex,
-  block_height AS blockHeight, block_hash AS blockHash, cursor, hex, handled_at AS handledAt FROM chain_events`;
+  block_height AS blockHeight, block_hash AS blockHash, cursor, hex, handled_at AS handledAt, pending FROM chain_events`;
 export type HandledEvent = {
   key: string;
   seq: number;
@@ -159,6 +168,8 @@ export type HandledEvent = {
   cursor: string | null;
   hex: string;
   handledAt: number;
+  /** Recorded (and in the index) but its handler has not finished yet: handled again before anything newer. */
+  pending: number;
 };
 
 /** How many of a claim's votes its alert lists. */
@@ -175,6 +186,9 @@ export type GuildSettings = {
 
 export class Store {
   readonly db: Database.Database;
+  /** The index of the protocol's history: what views and jobs read (bot/index/). */
+  readonly index: IndexReader;
+  readonly indexWriter: IndexWriter;
 
   constructor(path: string) {
     const onDisk = path !== ":memory:" && path !== "";
@@ -187,8 +201,13 @@ export class Store {
     this.db.pragma("foreign_keys = ON");
     // SQLite gives -wal and -shm the database file's mode; files left by an older version are fixed here.
     if (onDisk) for (const suffix of ["-wal", "-shm"]) ownerOnly(path + suffix);
+    this.sql = statementCache(this.db);
     this.migrate();
+    this.index = new IndexReader(this.db);
+    this.indexWriter = new IndexWriter(this.db);
   }
+
+  private readonly sql: (text: string) => Database.Statement;
 
   get version(): number {
     return this.db.pragma("user_version", { simple: true }) as number;
@@ -212,13 +231,13 @@ export class Store {
   // Server settings
   // -------------------------------------------------------------------------------------------
   settings(guildId: string): GuildSettings {
-    const row = this.db.prepare("SELECT * FROM guild_settings WHERE guild_id = ?").get(guildId) as
+    const row = this.sql("SELECT * FROM guild_settings WHERE guild_id = ?").get(guildId) as
       | { alert_channel_id: string | null; assessor_role_id: string | null; feed_channel_id: string | null }
       | undefined;
     const followed = (
-      this.db
-        .prepare("SELECT protocol_id FROM followed_protocols WHERE guild_id = ? ORDER BY protocol_id")
-        .all(guildId) as { protocol_id: number }[]
+      this.sql("SELECT protocol_id FROM followed_protocols WHERE guild_id = ? ORDER BY protocol_id").all(guildId) as {
+        protocol_id: number;
+      }[]
     ).map((r) => r.protocol_id);
     return {
       guildId,
@@ -235,28 +254,26 @@ export class Store {
   ) {
     const current = this.settings(guildId);
     const next = { ...current, ...changes };
-    this.db
-      .prepare(`INSERT INTO guild_settings (guild_id, alert_channel_id, assessor_role_id, feed_channel_id, updated_at)
+    this.sql(`INSERT INTO guild_settings (guild_id, alert_channel_id, assessor_role_id, feed_channel_id, updated_at)
       VALUES (@guildId, @alertChannelId, @assessorRoleId, @feedChannelId, @now)
       ON CONFLICT(guild_id) DO UPDATE SET alert_channel_id = @alertChannelId, assessor_role_id = @assessorRoleId,
-        feed_channel_id = @feedChannelId, updated_at = @now`)
-      .run({ ...next, now: Date.now() });
+        feed_channel_id = @feedChannelId, updated_at = @now`).run({ ...next, now: Date.now() });
     return this.settings(guildId);
   }
 
   follow(guildId: string, protocolId: number, following: boolean) {
     if (following)
-      this.db
-        .prepare("INSERT OR IGNORE INTO followed_protocols (guild_id, protocol_id) VALUES (?, ?)")
-        .run(guildId, protocolId);
-    else
-      this.db.prepare("DELETE FROM followed_protocols WHERE guild_id = ? AND protocol_id = ?").run(guildId, protocolId);
+      this.sql("INSERT OR IGNORE INTO followed_protocols (guild_id, protocol_id) VALUES (?, ?)").run(
+        guildId,
+        protocolId,
+      );
+    else this.sql("DELETE FROM followed_protocols WHERE guild_id = ? AND protocol_id = ?").run(guildId, protocolId);
     return this.settings(guildId);
   }
 
   /** Servers that want alerts for a protocol: those following it, or following nothing in particular (all). */
   guildsFollowing(protocolId: number): GuildSettings[] {
-    const rows = this.db.prepare("SELECT guild_id FROM guild_settings WHERE alert_channel_id IS NOT NULL").all() as {
+    const rows = this.sql("SELECT guild_id FROM guild_settings WHERE alert_channel_id IS NOT NULL").all() as {
       guild_id: string;
     }[];
     return rows
@@ -265,7 +282,7 @@ export class Store {
   }
 
   allSettings(): GuildSettings[] {
-    return (this.db.prepare("SELECT guild_id FROM guild_settings").all() as { guild_id: string }[]).map((r) =>
+    return (this.sql("SELECT guild_id FROM guild_settings").all() as { guild_id: string }[]).map((r) =>
       this.settings(r.guild_id),
     );
   }
@@ -275,26 +292,25 @@ export class Store {
   // -------------------------------------------------------------------------------------------
   cursor(stream: string): string | null {
     return (
-      (
-        this.db.prepare("SELECT cursor FROM event_cursor WHERE stream = ?").get(stream) as
-          | { cursor: string }
-          | undefined
-      )?.cursor ?? null
+      (this.sql("SELECT cursor FROM event_cursor WHERE stream = ?").get(stream) as { cursor: string } | undefined)
+        ?.cursor ?? null
     );
   }
 
   setCursor(stream: string, cursor: string) {
-    this.db
-      .prepare(`INSERT INTO event_cursor (stream, cursor, updated_at) VALUES (?, ?, ?)
-      ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`)
-      .run(stream, cursor, Date.now());
+    this.sql(`INSERT INTO event_cursor (stream, cursor, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`).run(
+      stream,
+      cursor,
+      Date.now(),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
   // Handled chain events (see bot/watcher/event-ledger.ts)
   // -------------------------------------------------------------------------------------------
   chainEvent(key: string): HandledEvent | undefined {
-    return this.db.prepare(`${HANDLED_EVENT} WHERE event_key = ?`).get(key) as HandledEvent | undefined;
+    return this.sql(`${HANDLED_EVENT} WHERE event_key = ?`).get(key) as HandledEvent | undefined;
   }
 
   /**
@@ -303,18 +319,16 @@ export class Store {
    */
   lastChainEvent(contractId: string, options: { located?: boolean } = {}): HandledEvent | undefined {
     const located = options.located ? " AND cursor IS NOT NULL" : "";
-    return this.db
-      .prepare(`${HANDLED_EVENT} WHERE contract_id = ?${located} ORDER BY seq DESC LIMIT 1`)
-      .get(contractId) as HandledEvent | undefined;
+    return this.sql(`${HANDLED_EVENT} WHERE contract_id = ?${located} ORDER BY seq DESC LIMIT 1`).get(contractId) as
+      | HandledEvent
+      | undefined;
   }
 
   /** The blocks that hold handled events, newest first. */
   handledBlocks(limit: number): { height: number; hash: string }[] {
-    return this.db
-      .prepare(
-        "SELECT block_height AS height, block_hash AS hash FROM chain_events GROUP BY block_hash ORDER BY MAX(block_height) DESC, MAX(seq) DESC LIMIT ?",
-      )
-      .all(limit) as { height: number; hash: string }[];
+    return this.sql(
+      "SELECT block_height AS height, block_hash AS hash FROM chain_events GROUP BY block_hash ORDER BY MAX(block_height) DESC, MAX(seq) DESC LIMIT ?",
+    ).all(limit) as { height: number; hash: string }[];
   }
 
   /**
@@ -323,122 +337,141 @@ export class Store {
    */
   chainEventsIn(blocks: { height: number; hash: string }[]): HandledEvent[] {
     if (blocks.length === 0) return [];
-    return this.db
-      .prepare(
-        `${HANDLED_EVENT} WHERE block_hash IN (SELECT value FROM json_each(?)) OR block_height IN (SELECT value FROM json_each(?)) ORDER BY seq DESC`,
-      )
-      .all(JSON.stringify(blocks.map((b) => b.hash)), JSON.stringify(blocks.map((b) => b.height))) as HandledEvent[];
+    return this.sql(
+      `${HANDLED_EVENT} WHERE block_hash IN (SELECT value FROM json_each(?)) OR block_height IN (SELECT value FROM json_each(?)) ORDER BY seq DESC`,
+    ).all(JSON.stringify(blocks.map((b) => b.hash)), JSON.stringify(blocks.map((b) => b.height))) as HandledEvent[];
   }
 
   nextEventSeq(): number {
-    return ((this.db.prepare("SELECT MAX(seq) AS seq FROM chain_events").get() as { seq: number | null }).seq ?? 0) + 1;
+    return ((this.sql("SELECT MAX(seq) AS seq FROM chain_events").get() as { seq: number | null }).seq ?? 0) + 1;
   }
 
-  /** Records an event as handled (or moves it to the block that holds it now). */
-  recordChainEvent(e: Omit<HandledEvent, "handledAt">) {
-    this.db
-      .prepare(`INSERT INTO chain_events (event_key, seq, contract_id, txid, event_index, block_height, block_hash, cursor, hex, handled_at)
-        VALUES (@key, @seq, @contractId, @txid, @eventIndex, @blockHeight, @blockHash, @cursor, @hex, @now)
+  /**
+   * Records an event as handled (or moves it to the block that holds it now); `pending` while its handler has
+   * yet to run (see markHandled).
+   */
+  recordChainEvent(e: Omit<HandledEvent, "handledAt" | "pending"> & { pending?: boolean }) {
+    const { pending, ...event } = e;
+    this.sql(`INSERT INTO chain_events (event_key, seq, contract_id, txid, event_index, block_height, block_hash, cursor, hex, handled_at, pending)
+        VALUES (@key, @seq, @contractId, @txid, @eventIndex, @blockHeight, @blockHash, @cursor, @hex, @now, @pending)
         ON CONFLICT(event_key) DO UPDATE SET block_height = excluded.block_height, block_hash = excluded.block_hash,
-          cursor = COALESCE(excluded.cursor, chain_events.cursor)`)
-      .run({ ...e, cursor: e.cursor ?? null, now: Date.now() });
+          cursor = COALESCE(excluded.cursor, chain_events.cursor)`).run({
+      ...event,
+      cursor: e.cursor ?? null,
+      now: Date.now(),
+      pending: pending ? 1 : 0,
+    });
   }
 
-  /** Keeps a contract's newest handled events only (a re-organisation never reaches further back). */
+  /** Events recorded whose handler has not finished, oldest first. */
+  pendingChainEvents(): HandledEvent[] {
+    return this.sql(`${HANDLED_EVENT} WHERE pending = 1 ORDER BY seq`).all() as HandledEvent[];
+  }
+
+  markHandled(key: string) {
+    this.sql("UPDATE chain_events SET pending = 0, handled_at = ? WHERE event_key = ?").run(Date.now(), key);
+  }
+
+  /** Runs `work` as one transaction: all of it is written, or none. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /**
+   * Keeps a contract's newest handled events only (a re-organisation never reaches further back), and the
+   * index's undo entries of those only.
+   */
   pruneChainEvents(contractId: string) {
-    this.db
-      .prepare(`DELETE FROM chain_events WHERE contract_id = ? AND seq <=
-        (SELECT seq FROM chain_events WHERE contract_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`)
-      .run(contractId, contractId, HANDLED_EVENTS_KEPT);
+    const older = `SELECT event_key FROM chain_events WHERE contract_id = @contract AND pending = 0 AND seq <=
+        (SELECT seq FROM chain_events WHERE contract_id = @contract ORDER BY seq DESC LIMIT 1 OFFSET @kept)`;
+    const args = { contract: contractId, kept: HANDLED_EVENTS_KEPT };
+    this.transaction(() => {
+      this.sql(`DELETE FROM ix_undo WHERE event_key IN (${older})`).run(args);
+      this.sql(`DELETE FROM chain_events WHERE event_key IN (${older})`).run(args);
+    });
   }
 
   forgetChainEvent(key: string) {
-    this.db.prepare("DELETE FROM chain_events WHERE event_key = ?").run(key);
+    this.sql("DELETE FROM chain_events WHERE event_key = ?").run(key);
   }
 
   // -------------------------------------------------------------------------------------------
   // Messages posted once per key
   // -------------------------------------------------------------------------------------------
   recordPostedMessage(postKey: string, channelId: string, messageId: string) {
-    this.db
-      .prepare("INSERT OR REPLACE INTO posted_messages (post_key, channel_id, message_id) VALUES (?, ?, ?)")
-      .run(postKey, channelId, messageId);
+    this.sql("INSERT OR REPLACE INTO posted_messages (post_key, channel_id, message_id) VALUES (?, ?, ?)").run(
+      postKey,
+      channelId,
+      messageId,
+    );
   }
 
   /** Messages posted under keys that start with `prefix` (an event's key, then the server). */
   postedMessages(prefix: string): { postKey: string; channelId: string; messageId: string }[] {
-    return this.db
-      .prepare(
-        "SELECT post_key AS postKey, channel_id AS channelId, message_id AS messageId FROM posted_messages WHERE substr(post_key, 1, ?) = ?",
-      )
-      .all(prefix.length, prefix) as { postKey: string; channelId: string; messageId: string }[];
+    return this.sql(
+      "SELECT post_key AS postKey, channel_id AS channelId, message_id AS messageId FROM posted_messages WHERE substr(post_key, 1, ?) = ?",
+    ).all(prefix.length, prefix) as { postKey: string; channelId: string; messageId: string }[];
   }
 
   /** Forgets that a key was posted (and its attempt mark and message), so it can be posted again. */
   forgetPosted(postKey: string) {
     this.db.transaction(() => {
-      this.db.prepare("DELETE FROM posted_events WHERE event_key IN (?, ?)").run(postKey, `attempt:${postKey}`);
-      this.db.prepare("DELETE FROM posted_messages WHERE post_key = ?").run(postKey);
+      this.sql("DELETE FROM posted_events WHERE event_key IN (?, ?)").run(postKey, `attempt:${postKey}`);
+      this.sql("DELETE FROM posted_messages WHERE post_key = ?").run(postKey);
     })();
   }
 
   wasPosted(eventKey: string): boolean {
-    return this.db.prepare("SELECT 1 FROM posted_events WHERE event_key = ?").get(eventKey) !== undefined;
+    return this.sql("SELECT 1 FROM posted_events WHERE event_key = ?").get(eventKey) !== undefined;
   }
 
   markPosted(eventKey: string) {
-    this.db
-      .prepare("INSERT OR IGNORE INTO posted_events (event_key, posted_at) VALUES (?, ?)")
-      .run(eventKey, Date.now());
+    this.sql("INSERT OR IGNORE INTO posted_events (event_key, posted_at) VALUES (?, ?)").run(eventKey, Date.now());
   }
 
   claimMessage(guildId: string, claimId: number) {
-    return this.db
-      .prepare(
-        "SELECT channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE guild_id = ? AND claim_id = ?",
-      )
-      .get(guildId, claimId) as { channelId: string; messageId: string; threadId: string | null } | undefined;
+    return this.sql(
+      "SELECT channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE guild_id = ? AND claim_id = ?",
+    ).get(guildId, claimId) as { channelId: string; messageId: string; threadId: string | null } | undefined;
   }
 
   /** Records a vote (once per event) and keeps only the claim's newest LATEST_VOTES, by event order. */
   recordVote(claimId: number, eventKey: string, seq: number, vote: RecordedVote) {
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          "INSERT OR IGNORE INTO claim_votes (event_key, claim_id, seq, voter, approve, weight, txid) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .run(eventKey, claimId, seq, vote.voter, vote.approve ? 1 : 0, String(vote.weight), vote.txid);
-      this.db
-        .prepare(`DELETE FROM claim_votes WHERE claim_id = ? AND event_key NOT IN
-        (SELECT event_key FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?)`)
-        .run(claimId, claimId, LATEST_VOTES);
+      this.sql(
+        "INSERT OR IGNORE INTO claim_votes (event_key, claim_id, seq, voter, approve, weight, txid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ).run(eventKey, claimId, seq, vote.voter, vote.approve ? 1 : 0, String(vote.weight), vote.txid);
+      this.sql(`DELETE FROM claim_votes WHERE claim_id = ? AND event_key NOT IN
+        (SELECT event_key FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?)`).run(
+        claimId,
+        claimId,
+        LATEST_VOTES,
+      );
     })();
   }
 
   /** Forgets a vote whose event a re-organisation orphaned. */
   forgetVote(eventKey: string) {
-    this.db.prepare("DELETE FROM claim_votes WHERE event_key = ?").run(eventKey);
+    this.sql("DELETE FROM claim_votes WHERE event_key = ?").run(eventKey);
   }
 
   /** Forgets which messages show a claim (its alert was orphaned), so a claim filed again is announced again. */
   forgetClaimMessages(claimId: number) {
-    this.db.prepare("DELETE FROM claim_messages WHERE claim_id = ?").run(claimId);
+    this.sql("DELETE FROM claim_messages WHERE claim_id = ?").run(claimId);
   }
 
   /** A claim's newest votes, newest first. */
   latestVotes(claimId: number): RecordedVote[] {
-    const rows = this.db
-      .prepare("SELECT voter, approve, weight, txid FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?")
-      .all(claimId, LATEST_VOTES) as { voter: string; approve: number; weight: string; txid: string }[];
+    const rows = this.sql(
+      "SELECT voter, approve, weight, txid FROM claim_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?",
+    ).all(claimId, LATEST_VOTES) as { voter: string; approve: number; weight: string; txid: string }[];
     return rows.map((r) => ({ voter: r.voter, approve: r.approve === 1, weight: BigInt(r.weight), txid: r.txid }));
   }
 
   claimMessages(claimId: number) {
-    return this.db
-      .prepare(
-        "SELECT guild_id AS guildId, channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE claim_id = ?",
-      )
-      .all(claimId) as { guildId: string; channelId: string; messageId: string; threadId: string | null }[];
+    return this.sql(
+      "SELECT guild_id AS guildId, channel_id AS channelId, message_id AS messageId, thread_id AS threadId FROM claim_messages WHERE claim_id = ?",
+    ).all(claimId) as { guildId: string; channelId: string; messageId: string; threadId: string | null }[];
   }
 
   saveClaimMessage(
@@ -448,42 +481,19 @@ export class Store {
     messageId: string,
     threadId: string | null = null,
   ) {
-    this.db
-      .prepare(`INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id, thread_id) VALUES (?, ?, ?, ?, ?)
+    this.sql(`INSERT INTO claim_messages (guild_id, claim_id, channel_id, message_id, thread_id) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT(guild_id, claim_id) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
-        thread_id = COALESCE(excluded.thread_id, claim_messages.thread_id)`)
-      .run(guildId, claimId, channelId, messageId, threadId);
+        thread_id = COALESCE(excluded.thread_id, claim_messages.thread_id)`).run(
+      guildId,
+      claimId,
+      channelId,
+      messageId,
+      threadId,
+    );
   }
 
   // -------------------------------------------------------------------------------------------
   // Policy terms (for the keeper)
-  // -------------------------------------------------------------------------------------------
-  recordPolicyTerm(policyId: number, endsAt: number) {
-    this.db.prepare("INSERT OR IGNORE INTO policy_terms (policy_id, ends_at) VALUES (?, ?)").run(policyId, endsAt);
-  }
-
-  forgetPolicyTerm(policyId: number) {
-    this.db.prepare("DELETE FROM policy_terms WHERE policy_id = ?").run(policyId);
-  }
-
-  markPolicyActive(policyId: number) {
-    this.db.prepare("UPDATE policy_terms SET expired = 0 WHERE policy_id = ?").run(policyId);
-  }
-
-  markPolicyExpired(policyId: number) {
-    this.db.prepare("UPDATE policy_terms SET expired = 1 WHERE policy_id = ?").run(policyId);
-  }
-
-  duePolicies(now: number, limit = 50): number[] {
-    return (
-      this.db
-        .prepare("SELECT policy_id FROM policy_terms WHERE expired = 0 AND ends_at <= ? ORDER BY ends_at LIMIT ?")
-        .all(now, limit) as { policy_id: number }[]
-    ).map((r) => r.policy_id);
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Linked wallets
   // -------------------------------------------------------------------------------------------
   linkedWallet(discordUserId: string): string | null {
     return this.walletLink(discordUserId)?.address ?? null;
@@ -491,9 +501,9 @@ export class Store {
 
   /** A member's linked address and whether they chose to show it to others (private by default). */
   walletLink(discordUserId: string): { address: string; shown: boolean } | null {
-    const row = this.db
-      .prepare("SELECT address, show_wallet AS shown FROM linked_wallets WHERE discord_user_id = ?")
-      .get(discordUserId) as { address: string; shown: number } | undefined;
+    const row = this.sql("SELECT address, show_wallet AS shown FROM linked_wallets WHERE discord_user_id = ?").get(
+      discordUserId,
+    ) as { address: string; shown: number } | undefined;
     return row ? { address: row.address, shown: row.shown === 1 } : null;
   }
 
@@ -504,16 +514,18 @@ export class Store {
    */
   linkWallet(discordUserId: string, address: string): { movedFrom: string | null } {
     return this.db.transaction(() => {
-      const holder = this.db
-        .prepare("SELECT discord_user_id AS id FROM linked_wallets WHERE address = ?")
-        .get(address) as { id: string } | undefined;
+      const holder = this.sql("SELECT discord_user_id AS id FROM linked_wallets WHERE address = ?").get(address) as
+        | { id: string }
+        | undefined;
       const movedFrom = holder && holder.id !== discordUserId ? holder.id : null;
-      if (movedFrom) this.db.prepare("DELETE FROM linked_wallets WHERE discord_user_id = ?").run(movedFrom);
-      this.db
-        .prepare(`INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)
+      if (movedFrom) this.sql("DELETE FROM linked_wallets WHERE discord_user_id = ?").run(movedFrom);
+      this.sql(`INSERT INTO linked_wallets (discord_user_id, address, linked_at) VALUES (?, ?, ?)
         ON CONFLICT(discord_user_id) DO UPDATE SET address = excluded.address, linked_at = excluded.linked_at,
-          show_wallet = CASE WHEN linked_wallets.address = excluded.address THEN linked_wallets.show_wallet ELSE 0 END`)
-        .run(discordUserId, address, Date.now());
+          show_wallet = CASE WHEN linked_wallets.address = excluded.address THEN linked_wallets.show_wallet ELSE 0 END`).run(
+        discordUserId,
+        address,
+        Date.now(),
+      );
       return { movedFrom };
     })();
   }
@@ -521,14 +533,13 @@ export class Store {
   /** Shows or hides a member's linked wallet to others; false if they have none. */
   setWalletShown(discordUserId: string, shown: boolean): boolean {
     return (
-      this.db
-        .prepare("UPDATE linked_wallets SET show_wallet = ? WHERE discord_user_id = ?")
-        .run(shown ? 1 : 0, discordUserId).changes > 0
+      this.sql("UPDATE linked_wallets SET show_wallet = ? WHERE discord_user_id = ?").run(shown ? 1 : 0, discordUserId)
+        .changes > 0
     );
   }
 
   linkedWallets(): { discordUserId: string; address: string }[] {
-    return this.db.prepare("SELECT discord_user_id AS discordUserId, address FROM linked_wallets").all() as {
+    return this.sql("SELECT discord_user_id AS discordUserId, address FROM linked_wallets").all() as {
       discordUserId: string;
       address: string;
     }[];
@@ -542,10 +553,12 @@ export class Store {
   createLinkNonce(nonce: string, discordUserId: string, expiresAt: number, now = Date.now()): number {
     return this.db.transaction(() => {
       this.purgeLinkNonces(now);
-      const replaced = this.db.prepare("DELETE FROM link_nonces WHERE discord_user_id = ?").run(discordUserId).changes;
-      this.db
-        .prepare("INSERT INTO link_nonces (nonce, discord_user_id, expires_at) VALUES (?, ?, ?)")
-        .run(nonce, discordUserId, expiresAt);
+      const replaced = this.sql("DELETE FROM link_nonces WHERE discord_user_id = ?").run(discordUserId).changes;
+      this.sql("INSERT INTO link_nonces (nonce, discord_user_id, expires_at) VALUES (?, ?, ?)").run(
+        nonce,
+        discordUserId,
+        expiresAt,
+      );
       return replaced;
     })();
   }
@@ -553,11 +566,9 @@ export class Store {
   /** A nonce as issued (used or not, expired or not), for telling the member which it is. */
   linkNonce(nonce: string): { discordUserId: string; expiresAt: number; usedAt: number | null } | null {
     return (
-      (this.db
-        .prepare(
-          "SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?",
-        )
-        .get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined) ?? null
+      (this.sql(
+        "SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?",
+      ).get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined) ?? null
     );
   }
 
@@ -571,19 +582,17 @@ export class Store {
 
   /** Deletes used and expired nonces; returns how many. */
   purgeLinkNonces(now = Date.now()): number {
-    return this.db.prepare("DELETE FROM link_nonces WHERE used_at IS NOT NULL OR expires_at < ?").run(now).changes;
+    return this.sql("DELETE FROM link_nonces WHERE used_at IS NOT NULL OR expires_at < ?").run(now).changes;
   }
 
   /** Marks a nonce used; returns its owner and expiry, or null if it is unknown or already used. */
   consumeLinkNonce(nonce: string, now = Date.now()): { discordUserId: string; expiresAt: number } | null {
     return this.db.transaction(() => {
-      const row = this.db
-        .prepare(
-          "SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?",
-        )
-        .get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined;
+      const row = this.sql(
+        "SELECT discord_user_id AS discordUserId, expires_at AS expiresAt, used_at AS usedAt FROM link_nonces WHERE nonce = ?",
+      ).get(nonce) as { discordUserId: string; expiresAt: number; usedAt: number | null } | undefined;
       if (!row || row.usedAt !== null) return null;
-      this.db.prepare("UPDATE link_nonces SET used_at = ? WHERE nonce = ?").run(now, nonce);
+      this.sql("UPDATE link_nonces SET used_at = ? WHERE nonce = ?").run(now, nonce);
       return { discordUserId: row.discordUserId, expiresAt: row.expiresAt };
     })();
   }
@@ -593,22 +602,25 @@ export class Store {
   // -------------------------------------------------------------------------------------------
   roleGrants(guildId: string, roleId: string): string[] {
     return (
-      this.db
-        .prepare("SELECT discord_user_id AS id FROM role_grants WHERE guild_id = ? AND role_id = ?")
-        .all(guildId, roleId) as { id: string }[]
+      this.sql("SELECT discord_user_id AS id FROM role_grants WHERE guild_id = ? AND role_id = ?").all(
+        guildId,
+        roleId,
+      ) as { id: string }[]
     ).map((r) => r.id);
   }
 
   recordRoleGrant(guildId: string, roleId: string, discordUserId: string) {
-    this.db
-      .prepare("INSERT OR IGNORE INTO role_grants (guild_id, role_id, discord_user_id, granted_at) VALUES (?, ?, ?, ?)")
-      .run(guildId, roleId, discordUserId, Date.now());
+    this.sql(
+      "INSERT OR IGNORE INTO role_grants (guild_id, role_id, discord_user_id, granted_at) VALUES (?, ?, ?, ?)",
+    ).run(guildId, roleId, discordUserId, Date.now());
   }
 
   forgetRoleGrant(guildId: string, roleId: string, discordUserId: string) {
-    this.db
-      .prepare("DELETE FROM role_grants WHERE guild_id = ? AND role_id = ? AND discord_user_id = ?")
-      .run(guildId, roleId, discordUserId);
+    this.sql("DELETE FROM role_grants WHERE guild_id = ? AND role_id = ? AND discord_user_id = ?").run(
+      guildId,
+      roleId,
+      discordUserId,
+    );
   }
 }
 

@@ -21,6 +21,8 @@ export type RawContractLog = {
   /** The printed Clarity value, serialized, as `0x…` hex. */
   hex: string;
   block: BlockRef;
+  /** Its block's time (Unix seconds), when the source gives it: what the index dates records by. */
+  time?: number;
   /** The API's cursor for this event (`height:microblock sequence:tx index:event index`), when known. */
   cursor?: string;
 };
@@ -51,4 +53,10 @@ export const handledRecord = (raw: RawContractLog, seq: number, cursor = raw.cur
 export interface EventSink {
   apply(logs: RawContractLog[]): Promise<void>;
   rollback(blocks: BlockRef[]): Promise<void>;
+  /** Takes events that happened before the bot first started into the index, without handling (announcing) them. */
+  backfill?(logs: RawContractLog[]): Promise<void>;
+  /** Finishes what an earlier call left undone (events recorded whose handler failed or was cut off). */
+  resume?(): Promise<void>;
+  /** The chain tip the events so far reach, once a pass has read up to it. */
+  reached?(tip: BlockRef & { time: number }): void;
 }

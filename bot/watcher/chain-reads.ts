@@ -21,12 +21,12 @@ export class EventNotLocated extends Error {}
 export class ChainReads {
   constructor(private readonly client: StacksClient) {}
 
-  async tip(): Promise<BlockRef> {
+  async tip(): Promise<BlockRef & { time: number }> {
     const { data, error } = await this.client.api.GET("/extended/v2/blocks/{height_or_hash}", {
       params: { path: { height_or_hash: "latest" } },
     });
     if (!data) throw new Error(`the chain tip: ${JSON.stringify(error)}`);
-    return { height: data.height, hash: data.hash };
+    return { height: data.height, hash: data.hash, time: data.block_time };
   }
 
   /** The API serves canonical blocks only: a hash it does not find was orphaned. */
@@ -75,6 +75,7 @@ export class ChainReads {
         eventIndex: r.event_index,
         hex: r.contract_log.value.hex,
         block: { height: tx.block_height, hash: tx.block_hash },
+        time: tx.block_time,
         cursor: `${tx.block_height}:${tx.microblock_sequence ?? ANCHORED}:${tx.tx_index}:${r.event_index}`,
       };
     });

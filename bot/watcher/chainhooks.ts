@@ -77,6 +77,8 @@ const transaction = z.object({
 });
 const block = z.object({
   block_identifier: z.object({ index, hash: hash32 }),
+  // The block's time (Unix seconds): what the index dates records by.
+  timestamp: z.number().int().nonnegative().optional(),
   transactions: z.array(transaction),
 });
 
@@ -149,7 +151,12 @@ const blockRef = (b: { block_identifier: { index: number; hash: string } }): Blo
   hash: with0x(b.block_identifier.hash),
 });
 
-function logsOfTransaction(tx: Transaction, block: BlockRef, contracts: ReadonlySet<string>): RawContractLog[] {
+function logsOfTransaction(
+  tx: Transaction,
+  block: BlockRef,
+  time: number | undefined,
+  contracts: ReadonlySet<string>,
+): RawContractLog[] {
   // Events of a transaction that failed never happened (the Stacks API lists none for it either).
   if (tx.metadata.status !== "success") return [];
   const txid = with0x(tx.transaction_identifier.hash);
@@ -158,7 +165,9 @@ function logsOfTransaction(tx: Transaction, block: BlockRef, contracts: Readonly
     const meta = contractLogMetadata.parse(operation.metadata);
     if (!contracts.has(meta.contract_identifier)) return [];
     const hex = with0x(typeof meta.value === "string" ? meta.value : meta.value.hex);
-    return [{ contractId: meta.contract_identifier, txid, eventIndex, hex, block }];
+    return [
+      { contractId: meta.contract_identifier, txid, eventIndex, hex, block, ...(time === undefined ? {} : { time }) },
+    ];
   });
 }
 
@@ -175,7 +184,7 @@ export function deliveryOf(payload: ChainhooksPayload, contracts: Iterable<strin
       const ref = blockRef(b);
       return [...b.transactions]
         .sort((x, y) => x.metadata.position.index - y.metadata.position.index)
-        .flatMap((tx) => logsOfTransaction(tx, ref, watched));
+        .flatMap((tx) => logsOfTransaction(tx, ref, b.timestamp, watched));
     });
   return { rollback, apply };
 }
@@ -201,6 +210,9 @@ export function oneAtATime(sink: EventSink): EventSink {
   return {
     apply: (logs) => run(() => sink.apply(logs)),
     rollback: (blocks) => run(() => sink.rollback(blocks)),
+    backfill: (logs) => run(async () => sink.backfill?.(logs)),
+    resume: () => run(async () => sink.resume?.()),
+    reached: (tip) => sink.reached?.(tip),
   };
 }
 

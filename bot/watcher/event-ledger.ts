@@ -1,7 +1,10 @@
 import type { Logger } from "../logger";
-import type { Store } from "../storage/store";
-import { decodeLog, type ProtocolEvent } from "../chain/events";
+import type { HandledEvent, Store } from "../storage/store";
+import type { IndexSnapshots } from "../index/index-snapshots";
+import { decodeLog, eventKey, type ProtocolEvent } from "../chain/events";
 import { handledRecord, logKey, type BlockRef, type EventSink, type RawContractLog } from "./chain-events";
+
+const MS_PER_SECOND = 1_000;
 
 /** What is done with each event: handled when it is applied, undone when a re-organisation orphans it. */
 export type EventHandlers = {
@@ -12,47 +15,141 @@ export type EventHandlers = {
 /**
  * The bot's record of which events it has handled, by identity (transaction and event index) and block.
  * Every event source hands events here (the poller and the Chainhooks receiver), so each is handled once
- * whichever delivered it, in the order given, and recorded only after its handler succeeded: a crash or a
- * failed post means it is delivered again, never skipped. A rollback undoes the handled events of blocks
- * that are no longer canonical, newest first, and forgets them, so if their transaction is mined again the
- * event is handled (announced) again.
+ * whichever delivered it, in the order given. An event is written to the index and recorded in one
+ * transaction (so the index and the position never disagree), as pending; its handler (the posts) runs after,
+ * and only then is it marked handled. A crash or a failed post leaves it pending, and pending events are
+ * handled again, oldest first, before anything newer: never skipped, never indexed twice. A rollback undoes the
+ * events of blocks that are no longer canonical, newest first (their posts, then their rows in the index), and
+ * forgets them, so if their transaction is mined again the event is handled (announced) again.
  */
 export class EventLedger implements EventSink {
-  constructor(private readonly opts: { store: Store; log: Logger; contracts: string[]; handlers: EventHandlers }) {}
+  constructor(
+    private readonly opts: {
+      store: Store;
+      log: Logger;
+      contracts: string[];
+      handlers: EventHandlers;
+      /** Reads again the parts of the index events marked stale, after each batch (none in unit tests). */
+      snapshots?: IndexSnapshots;
+    },
+  ) {}
 
   async apply(logs: RawContractLog[]): Promise<void> {
     const { store } = this.opts;
-    for (const raw of logs) {
-      if (!this.opts.contracts.includes(raw.contractId)) continue;
-      const key = logKey(raw);
-      const known = store.chainEvent(key);
-      const seq = known?.seq ?? store.nextEventSeq();
-      if (!known) {
-        const event = this.decode(raw, seq);
-        if (event) await this.opts.handlers.handle({ ...event, block: raw.block });
-      }
-      // Already handled: only its block (and cursor) may have changed, when it was mined again.
-      store.recordChainEvent(handledRecord(raw, seq, raw.cursor ?? known?.cursor ?? null));
-    }
+    await this.handlePending();
+    // One transaction for the batch: its events in the index and recorded (pending), or none of them.
+    const fresh = store.transaction(() => {
+      let seq = store.nextEventSeq();
+      return logs.flatMap((raw) => {
+        const event = this.record(raw, seq);
+        if (event !== undefined) seq++;
+        return event ? [event] : [];
+      });
+    });
+    await this.handleInOrder(fresh);
     for (const contractId of new Set(logs.map((l) => l.contractId))) store.pruneChainEvents(contractId);
+    await this.opts.snapshots?.refreshQuietly();
+  }
+
+  /**
+   * Indexes and records one event as `seq` unless it is known (then undefined: the number is not used); returns
+   * the event when its handler is still to run, null when it is recorded but has none (undecodable).
+   */
+  private record(raw: RawContractLog, seq: number): ProtocolEvent | null | undefined {
+    const { store } = this.opts;
+    if (!this.opts.contracts.includes(raw.contractId)) return undefined;
+    const known = store.chainEvent(logKey(raw));
+    if (known) {
+      // Already recorded: only its block (and cursor) may have changed, when it was mined again.
+      store.recordChainEvent(handledRecord(raw, known.seq, raw.cursor ?? known.cursor ?? null));
+      return undefined;
+    }
+    const decoded = this.decode(raw, seq);
+    const event = decoded ? { ...decoded, block: raw.block } : null;
+    if (event) store.indexWriter.apply(event, raw.time ?? this.fallbackTime());
+    store.recordChainEvent({ ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null });
+    return event;
+  }
+
+  /**
+   * Runs the handlers in order and marks the events handled (in one write, also when a handler fails: those
+   * before it are done). A crash in between runs some handlers again: the posts they make are sent once by key.
+   */
+  private async handleInOrder(events: ProtocolEvent[]) {
+    const done: string[] = [];
+    try {
+      for (const event of events) {
+        await this.opts.handlers.handle(event);
+        done.push(eventKey(event));
+      }
+    } finally {
+      if (done.length > 0)
+        this.opts.store.transaction(() => {
+          for (const key of done) this.opts.store.markHandled(key);
+        });
+    }
+  }
+
+  /** Indexes events from before the bot's first start and records them as handled: nothing is posted for them. */
+  async backfill(logs: RawContractLog[]): Promise<void> {
+    const { store } = this.opts;
+    store.transaction(() => {
+      let seq = store.nextEventSeq();
+      for (const raw of logs) {
+        if (this.record(raw, seq) === undefined) continue;
+        // Handled at once: nothing is posted for history.
+        store.markHandled(logKey(raw));
+        seq++;
+      }
+    });
+    for (const contractId of new Set(logs.map((l) => l.contractId))) store.pruneChainEvents(contractId);
+    await this.opts.snapshots?.refreshQuietly();
+  }
+
+  reached(tip: BlockRef & { time: number }) {
+    this.opts.snapshots?.setTip(tip);
+  }
+
+  /** A block's time when the source did not give it: the index's tip, else the clock. */
+  private fallbackTime() {
+    return this.opts.store.index.tip()?.time ?? Math.floor(Date.now() / MS_PER_SECOND);
+  }
+
+  resume(): Promise<void> {
+    return this.handlePending();
+  }
+
+  /** Runs the handlers of events recorded but not handled (a crash or a failed post), oldest first. */
+  private async handlePending() {
+    const rows = this.opts.store.pendingChainEvents();
+    // An event whose contract printed something undecodable is recorded handled, never pending.
+    await this.handleInOrder(rows.map((row) => this.decodeRow(row)).filter((e) => e !== null));
+  }
+
+  private decodeRow(row: HandledEvent): ProtocolEvent | null {
+    const event = this.decode(
+      { contractId: row.contractId, txid: row.txid, eventIndex: row.eventIndex, hex: row.hex },
+      row.seq,
+    );
+    return event ? { ...event, block: { height: row.blockHeight, hash: row.blockHash } } : null;
   }
 
   async rollback(blocks: BlockRef[]): Promise<void> {
     const { store, log } = this.opts;
     const orphaned = store.chainEventsIn(blocks);
     for (const row of orphaned) {
-      const event = this.decode(
-        { contractId: row.contractId, txid: row.txid, eventIndex: row.eventIndex, hex: row.hex },
-        row.seq,
-      );
-      if (event)
-        await this.opts.handlers.rollback({ ...event, block: { height: row.blockHeight, hash: row.blockHash } });
-      store.forgetChainEvent(row.key);
+      const event = this.decodeRow(row);
+      if (event) await this.opts.handlers.rollback(event);
+      store.transaction(() => {
+        store.indexWriter.undo(row.key);
+        store.forgetChainEvent(row.key);
+      });
       log.warn(
         { txid: row.txid, eventIndex: row.eventIndex, block: row.blockHeight, topic: event?.topic },
         "a chain re-organisation orphaned a handled event: undone",
       );
     }
+    if (orphaned.length > 0) await this.opts.snapshots?.refreshQuietly();
   }
 
   private decode(raw: Pick<RawContractLog, "contractId" | "txid" | "eventIndex" | "hex">, seq: number) {

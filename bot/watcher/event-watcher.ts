@@ -115,10 +115,12 @@ export class EventWatcher {
     const tip = await this.reads.tip();
     if (tip.hash === this.lastTip) return;
     await this.rollBackOrphans();
+    await this.opts.sink.resume?.();
     for (const contractId of this.opts.contracts) {
       if (!this.running) return;
       await this.catchUp(contractId);
     }
+    this.opts.sink.reached?.(tip);
     this.lastTip = tip.hash;
   }
 
@@ -140,18 +142,21 @@ export class EventWatcher {
     const total = newest.page.total;
     if (handled === 0 || (handled === null && (total === 0 || this.opts.fromStart)))
       return store.setCursor(contractId, FROM_ORIGIN);
-    const behind = handled === null ? 0 : total - handled;
-    const last = behind <= 0 ? newest.page.results[0] : (await this.reads.newest(contractId, behind + 1))[0];
-    if (!last) return store.setCursor(contractId, FROM_ORIGIN);
-    const [located] = await this.reads.locate(contractId, [last]);
-    if (located) this.record(located);
+    // Everything up to the starting point goes into the index, and counts as handled (it is not announced).
+    const behind = handled === null ? 0 : Math.max(0, total - handled);
+    const history = (await this.reads.newest(contractId, total)).slice(0, total - behind);
+    for (let i = 0; i < history.length; i += this.pageSize) {
+      const located = await this.reads.locate(contractId, history.slice(i, i + this.pageSize));
+      if (this.opts.sink.backfill) await this.opts.sink.backfill(located);
+      else if (i + this.pageSize >= history.length) this.record(located[located.length - 1]);
+    }
     store.setCursor(contractId, FROM_ORIGIN);
   }
 
-  /** Marks an event as handled without handling it (the starting position). */
-  private record(raw: RawContractLog) {
+  /** Marks an event as handled without handling it (the starting position, for a sink without an index). */
+  private record(raw: RawContractLog | undefined) {
     const { store } = this.opts;
-    store.recordChainEvent(handledRecord(raw, store.nextEventSeq()));
+    if (raw) store.recordChainEvent(handledRecord(raw, store.nextEventSeq()));
   }
 
   /** Finds the handled blocks a re-organisation orphaned (newest first, until one is canonical) and rolls them back. */

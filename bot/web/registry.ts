@@ -1,31 +1,22 @@
 import type { BotContext } from "../discord/context";
-import type { Claim, ProtocolDetails } from "../chain/protocol-reader";
-import { decodeLog } from "../chain/events";
-import { latestContractLogs } from "../chain/contract-logs";
+import type { ProtocolDetails } from "../chain/protocol-reader";
+import { ChainUnavailableError } from "../chain/stacks-client";
 import { describeContractError } from "../chain/contract-errors";
-import {
-  coverInForce,
-  listingVerdict,
-  LISTED,
-  POLICY_SCAN,
-  type CoverInForce,
-  type ListingVerdict,
-} from "../chain/cover-in-force";
-import { TtlCache } from "./ttl-cache";
+import { listingVerdict, LISTED, type CoverInForce, type ListingVerdict } from "../chain/cover-in-force";
+import type { IndexedClaim } from "../index/records";
 
-/** How long a chain read is reused unless the server says otherwise (WebOptions.cacheMs), and how many are kept. */
-const CACHE_MS = 10_000;
-const CACHE_ENTRIES_MAX = 1_000;
-/** How many transactions' mined times are kept, and asked for in one request. */
-const TX_TIMES_MAX = 5_000;
-const TX_BATCH = 50;
-/** How many of each contract's newest events the pool's history is drawn from. */
-const POOL_HISTORY_EVENTS = 200;
+/** How many of the pool's newest points each of its series shows. */
+const POOL_HISTORY_POINTS = 200;
+/** How many claims a list of claims holds at most (newest first). */
+const CLAIMS_LISTED = 500;
+const NO_COVER: CoverInForce = { inForce: 0n, waiting: 0n, startsAt: null };
+const NO_CLAIMS = { open: 0, past: 0 };
 
 /**
- * What the public registry shows, read only from the chain: every listed protocol with its audit,
- * risk, cover and claims, a verdict ("insured" or not), cover over time, and the pool's history.
- * The JSON API returns these objects as they are (amounts as strings of micro-STX).
+ * What the public registry shows, read from the index (bot/index/), never from the chain on a request: every
+ * listed protocol with its audit, risk, cover and claims, a verdict ("insured" or not), cover over time, and
+ * the pool's history. "Now" is the time of the newest block the index has followed. The JSON API returns these
+ * objects as they are (amounts as strings of micro-STX).
  */
 
 export type ProtocolSummary = {
@@ -97,12 +88,13 @@ export type PoolSummary = {
   totalPaidOut: string;
 };
 
-const OPEN = new Set(["voting", "no-quorum", "awaiting-council", "approved"]);
-
-export function summarizeProtocol(p: ProtocolDetails, claims: Claim[], cover: CoverInForce): ProtocolSummary {
-  const mine = claims.filter((c) => c.protocolId === p.id);
-  const open = mine.filter((c) => OPEN.has(c.status)).length;
-  const verdict = listingVerdict(p.status, cover, open);
+export function summarizeProtocol(
+  p: ProtocolDetails,
+  claims: { open: number; past: number },
+  cover: CoverInForce,
+  activeCover: bigint,
+): ProtocolSummary {
+  const verdict = listingVerdict(p.status, cover, claims.open);
   return {
     id: String(p.id),
     name: p.name,
@@ -127,163 +119,116 @@ export function summarizeProtocol(p: ProtocolDetails, claims: Claim[], cover: Co
     auditCount: Number(p.auditCount),
     incidentCount: Number(p.incidentCount),
     risk: p.risk ? { score: Number(p.risk.score), tier: Number(p.risk.tier), rateBps: Number(p.risk.rateBps) } : null,
-    activeCover: String(p.activeCover),
+    activeCover: String(activeCover),
     coverInForce: String(cover.inForce),
     coverWaiting: String(cover.waiting),
     coverStartsAt: cover.startsAt === null ? null : Number(cover.startsAt),
     insured: LISTED.has(p.status) && cover.inForce > 0n,
     listed: LISTED.has(p.status),
-    openClaims: open,
-    pastClaims: mine.length - open,
+    openClaims: claims.open,
+    pastClaims: claims.past,
     coverAvailable: p.notInsurableCode === null,
     coverUnavailableReason: p.notInsurableCode === null ? null : describeContractError(p.notInsurableCode),
     verdict,
   };
 }
 
+const claimSummary = (c: IndexedClaim, transactions: { topic: string; txid: string }[]): ClaimSummary => ({
+  id: String(c.id),
+  protocolId: String(c.protocolId),
+  policyId: String(c.policyId),
+  claimant: c.claimant,
+  amount: String(c.amount),
+  payable: String(c.payable),
+  paid: String(c.paid),
+  status: c.status,
+  incidentTime: Number(c.incidentTime),
+  submittedAt: Number(c.submittedAt),
+  votingEndsAt: Number(c.votingEndsAt),
+  approveWeight: String(c.approveWeight),
+  denyWeight: String(c.denyWeight),
+  voterCount: Number(c.voterCount),
+  description: c.description,
+  evidenceUri: c.evidenceUri,
+  evidenceHash: c.evidenceHash,
+  transactions,
+});
+
 /**
- * Every read is cached for a few seconds and shared by concurrent requests (single flight), so a burst
- * of public requests costs the chain what one request costs: the web server never spends the chain
- * budget the bot's alerts and commands need. The caches hold a bounded number of entries.
+ * The registry's answers, each a few queries of the index (bot/index/index-reader.ts): no chain request, and
+ * none per protocol or claim, so they cost the same whatever the protocol's history and however many ask.
  */
 export class Registry {
-  private readonly cache: TtlCache;
-  private txCache = new Map<string, number>();
-  constructor(
-    private readonly ctx: BotContext,
-    options: { ttlMs?: number } = {},
-  ) {
-    this.cache = new TtlCache({ ttlMs: options.ttlMs ?? CACHE_MS, maxEntries: CACHE_ENTRIES_MAX });
+  private kept = new Map<string, unknown>();
+  private keptAt = "";
+
+  constructor(private readonly ctx: Pick<BotContext, "store">) {}
+
+  private get index() {
+    return this.ctx.store.index;
   }
 
-  async claims(): Promise<Claim[]> {
-    return this.cache.get("claims", () => this.ctx.reader.settled.recentClaims({ limit: 500, scan: 500 }));
-  }
-
-  /** A protocol's policies, read once for both what is in force and the totals (one cached read). */
-  private policyList(protocolId: bigint) {
-    return this.cache.get(`policies:${protocolId}`, async () =>
-      this.ctx.reader.settled.protocolPolicies(protocolId, POLICY_SCAN, await this.now()),
-    );
-  }
-
-  private now(): Promise<bigint> {
-    return this.cache.get("now", () => this.ctx.reader.chainTime());
-  }
-
-  private async cover(protocolId: bigint): Promise<CoverInForce> {
-    const [{ policies }, now] = await Promise.all([this.policyList(protocolId), this.now()]);
-    return coverInForce(policies, now);
-  }
-
-  private details(id: bigint): Promise<ProtocolDetails | null> {
-    return this.cache.get(`details:${id}`, () => this.ctx.reader.protocolDetails(id));
+  /**
+   * What is worked out from the whole index (the list of every protocol, and its page), kept until the index
+   * changes: a list of 1,000 protocols costs its queries and rendering once per change, not once per request.
+   */
+  keep<T>(name: string, compute: () => T): T {
+    const version = this.index.version();
+    if (version !== this.keptAt) {
+      this.kept = new Map();
+      this.keptAt = version;
+    }
+    if (!this.kept.has(name)) this.kept.set(name, compute());
+    return this.kept.get(name) as T;
   }
 
   /** Every protocol with an approved listing (active or paused); pending, rejected and delisted ones are left out. */
   async protocols(): Promise<ProtocolSummary[]> {
-    return this.cache.get("protocols", async () => {
-      const [all, claims] = await Promise.all([this.ctx.reader.protocols(), this.claims()]);
-      const listed = all.filter((p) => LISTED.has(p.status));
-      const rows = await Promise.all(
-        listed.map(async (p) => {
-          const [details, cover] = await Promise.all([this.details(p.id), this.cover(p.id)]);
-          return details ? summarizeProtocol(details, claims, cover) : null;
-        }),
+    return this.keep("protocols", () => this.listed());
+  }
+
+  private listed(): ProtocolSummary[] {
+    const now = this.index.now();
+    const [claims, cover, active] = [this.index.claimCounts(), this.index.coverInForce(now), this.index.activeCover()];
+    return this.index
+      .protocols([...LISTED])
+      .map((p) =>
+        summarizeProtocol(p, claims.get(p.id) ?? NO_CLAIMS, cover.get(p.id) ?? NO_COVER, active.get(p.id) ?? 0n),
       );
-      return rows.filter((r): r is ProtocolSummary => r !== null);
-    });
   }
 
   /** A protocol by its exact name (a name made of digits is a name, never an id); null if there is none. */
   async protocol(name: string): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
-    const id = await this.cache.get(`name:${name}`, () => this.ctx.reader.protocolIdByName(name));
-    return id === null ? null : this.protocolById(id);
+    return this.found(this.index.protocolByName(name));
   }
 
   async protocolById(id: bigint): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
-    const details = await this.details(id);
+    return this.found(this.index.protocol(id));
+  }
+
+  private found(details: ProtocolDetails | null) {
     if (!details) return null;
-    const [claims, cover] = await Promise.all([this.claims(), this.cover(id)]);
-    return { summary: summarizeProtocol(details, claims, cover), details };
+    const counts = this.index.claimCounts(details.id).get(details.id) ?? NO_CLAIMS;
+    const cover = this.index.coverInForce(this.index.now(), details.id).get(details.id) ?? NO_COVER;
+    const active = this.index.activeCover(details.id).get(details.id) ?? 0n;
+    return { summary: summarizeProtocol(details, counts, cover, active), details };
   }
 
-  /** The newest `max` events of a contract, oldest first. */
-  async events(contract: string, max = 500) {
-    const contractId = this.ctx.reader.contractId(contract);
-    const { total, logs } = await latestContractLogs(this.ctx.reader.client, contractId, (t) => Math.min(t, max));
-    return logs
-      .map((r, i) => decodeLog(contractId, r, total - logs.length + i, this.ctx.log))
-      .filter((e) => e !== null);
-  }
-
-  /** When a transaction was mined (block time), cached. */
-  async txTime(txid: string): Promise<number> {
-    return (await this.txTimes([txid])).get(txid) ?? 0;
-  }
-
-  /**
-   * When each transaction was mined (block time; 0 if unknown), cached. The ones not known yet are asked for
-   * TX_BATCH at a time (`/extended/v1/tx/multiple`, current in API v9), not one request each.
-   */
-  async txTimes(txids: string[]): Promise<Map<string, number>> {
-    const missing = [...new Set(txids)].filter((id) => !this.txCache.has(id));
-    for (let i = 0; i < missing.length; i += TX_BATCH) {
-      const ids = missing.slice(i, i + TX_BATCH);
-      const { data } = await this.ctx.reader.client.api.GET("/extended/v1/tx/multiple", {
-        params: { query: { tx_id: ids, event_limit: 0, exclude_function_args: true } },
-      });
-      for (const id of ids) {
-        const found = data?.[id];
-        const tx = found?.found ? found.result : undefined;
-        // Only a mined time is kept (a transaction not found, or still pending, is asked for again).
-        if (!tx || !("block_time" in tx)) continue;
-        // Bounded: the oldest mined times are forgotten first (they are re-read if needed).
-        if (this.txCache.size >= TX_TIMES_MAX) this.txCache.delete(this.txCache.keys().next().value!);
-        this.txCache.set(id, tx.block_time);
-      }
-    }
-    return new Map(txids.map((id) => [id, this.txCache.get(id) ?? 0]));
-  }
-
+  /** The newest claims (of one protocol, or all), with the transactions of each one's life. */
   async claimSummaries(protocolId?: bigint): Promise<ClaimSummary[]> {
-    const [claims, events] = await Promise.all([
-      this.claims(),
-      this.cache.get("events:claims", () => this.events("claims-assessment")),
-    ]);
-    const txs = new Map<string, { topic: string; txid: string }[]>();
-    for (const e of events) {
-      if (!("claimId" in e.data) || e.topic === "vote-cast" || e.topic === "vote-settled") continue;
-      const key = String(e.data.claimId);
-      txs.set(key, [...(txs.get(key) ?? []), { topic: e.topic, txid: e.txid }]);
-    }
-    return claims
-      .filter((c) => protocolId === undefined || c.protocolId === protocolId)
-      .map((c) => ({
-        id: String(c.id),
-        protocolId: String(c.protocolId),
-        policyId: String(c.policyId),
-        claimant: c.claimant,
-        amount: String(c.amount),
-        payable: String(c.payable),
-        paid: String(c.paid),
-        status: c.status,
-        incidentTime: Number(c.incidentTime),
-        submittedAt: Number(c.submittedAt),
-        votingEndsAt: Number(c.votingEndsAt),
-        approveWeight: String(c.approveWeight),
-        denyWeight: String(c.denyWeight),
-        voterCount: Number(c.voterCount),
-        description: c.description,
-        evidenceUri: c.evidenceUri,
-        evidenceHash: c.evidenceHash,
-        transactions: txs.get(String(c.id)) ?? [],
-      }));
+    const { claims } = this.index.claims({ protocolId, limit: CLAIMS_LISTED });
+    const txs = this.index.claimTransactions(claims.map((c) => c.id));
+    return claims.map((c) => claimSummary(c, txs.get(c.id) ?? []));
+  }
+
+  async claimSummary(id: bigint): Promise<ClaimSummary | null> {
+    const claim = this.index.claim(id);
+    return claim ? claimSummary(claim, this.index.claimTransactions([id]).get(id) ?? []) : null;
   }
 
   /** Totals of a protocol's policies, and its active cover over time as steps. */
   async policies(protocolId: bigint) {
-    const { total, policies } = await this.policyList(protocolId);
+    const policies = this.index.protocolPolicies(protocolId);
     const sum = (f: (p: (typeof policies)[number]) => bigint) => policies.reduce((a, p) => a + f(p), 0n);
     const changes = policies
       .flatMap((p) => [
@@ -298,7 +243,7 @@ export class Registry {
       series.push({ t: c.t, value: cover });
     }
     return {
-      count: total,
+      count: policies.length,
       activeCover: String(policies.filter((p) => p.status === "active").reduce((a, p) => a + p.remainingCover, 0n)),
       coverSold: String(sum((p) => p.coverageAmount)),
       premiums: String(sum((p) => p.premium)),
@@ -307,8 +252,10 @@ export class Registry {
     };
   }
 
+  /** The pool's figures as last read by the index; until the first read, the chain is said to be unavailable. */
   async pool(): Promise<PoolSummary> {
-    const s = await this.cache.get("pool", () => this.ctx.reader.pool());
+    const s = this.index.pool();
+    if (!s) throw new ChainUnavailableError("the pool's figures have not been read yet");
     return {
       totalCapital: String(s.totalCapital),
       activeCover: String(s.activeCover),
@@ -325,30 +272,6 @@ export class Registry {
 
   /** Capital, utilization and premiums over time, from the pool's and the cover contract's events. */
   async poolHistory() {
-    return this.cache.get("pool-history", () => this.loadPoolHistory());
-  }
-
-  private async loadPoolHistory() {
-    const [pool, cover] = await Promise.all([
-      this.events("capital-pool", POOL_HISTORY_EVENTS),
-      this.events("cybersecurity-insurance-defi", POOL_HISTORY_EVENTS),
-    ]);
-    const times = await this.txTimes([...pool, ...cover].map((e) => e.txid));
-    const at = (txid: string) => times.get(txid) ?? 0;
-    const capital: { t: number; value: bigint }[] = [];
-    const premiums: { t: number; value: bigint }[] = [];
-    let premiumTotal = 0n;
-    for (const e of pool) {
-      const t = at(e.txid);
-      if ("totalCapital" in e.data) capital.push({ t, value: e.data.totalCapital });
-      if (e.topic === "premium-collected") {
-        premiumTotal += e.data.toCapital;
-        premiums.push({ t, value: premiumTotal });
-      }
-    }
-    const utilization: { t: number; value: bigint }[] = [];
-    for (const e of cover)
-      if (e.topic === "policy-purchased") utilization.push({ t: at(e.txid), value: e.data.utilizationBps });
-    return { capital, premiums, utilization };
+    return this.index.poolHistory(POOL_HISTORY_POINTS);
   }
 }

@@ -31,8 +31,6 @@ import { HTTP, isClientError } from "./http-status";
 export type WebOptions = {
   /** Requests one IP may make per window (default 120 a minute); assets are not counted. */
   rateLimit?: { max: number; windowMs: number };
-  /** How long a chain read is reused by the registry, badge and API (default 10 s; 0 reads every time). */
-  cacheMs?: number;
   /** Slow-client limits (defaults: 10 s for headers, 15 s for a whole request). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -188,7 +186,7 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
   await app.register(swagger, OPENAPI_OPTIONS);
   handleErrors(app, ctx);
   methodRules(app);
-  const deps = { ctx, registry: new Registry(ctx, { ttlMs: web.cacheMs }), onLinked: options.onLinked };
+  const deps = { ctx, registry: new Registry(ctx), onLinked: options.onLinked };
   await app.register(assetRoutes);
   for (const routes of [voteRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes])
     await app.register(routes, deps);

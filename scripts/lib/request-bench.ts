@@ -134,19 +134,20 @@ export async function idleRequestRate(windowMs: number, emptyBlockEveryMs: numbe
   return result;
 }
 
-/** Cold: nothing kept; warm: at once again (the pages' 10 s cache); kept: a new page cache, the settled records kept. */
+/** Cold: a fresh web server; warm: at once again; kept: another fresh web server. */
 export type ViewCount = { what: string; cold: RouteCounts; warm: RouteCounts; kept?: RouteCounts };
 
 const str = (name: string, value: string) => ({ name, type: 3, value }) as APIApplicationCommandInteractionDataOption;
 const int = (name: string, value: number) => ({ name, type: 4, value }) as APIApplicationCommandInteractionDataOption;
 
 /**
- * Requests per view of each web page (a fresh web server for the cold view, so its caches are empty; the
- * same one again at once for the warm view) and per slash command (twice in a row), with nothing else
- * reading the chain meanwhile (no socket, no polling, no jobs).
+ * Requests per view of each web page (a fresh web server for the cold view; the same one again at once for
+ * the warm view; another fresh one for "kept") and per slash command (twice in a row), with nothing else
+ * reading the chain meanwhile (no socket, no polling, no jobs) once the index has followed the chain.
  */
 export async function requestsPerView(): Promise<{ pages: ViewCount[]; commands: ViewCount[]; claims: number }> {
   const s = await historyStack({ bot: { jobs: false, socket: false, pollMs: 3_600_000 } });
+  await s.bot.watcher.poll();
   const count = async (act: () => Promise<unknown>) => {
     const before = chainRequests(s.api);
     await act();
@@ -162,7 +163,6 @@ export async function requestsPerView(): Promise<{ pages: ViewCount[]; commands:
     "/api/v1/protocols",
     "/api/v1/claims/1",
   ]) {
-    s.bot.ctx.reader.settled.clear();
     const apps = [await buildWebApp(s.bot.ctx, {}), await buildWebApp(s.bot.ctx, {})];
     const view = (app: (typeof apps)[number]) => async () => {
       const r = await app.inject({ url: path });
@@ -193,7 +193,6 @@ export async function requestsPerView(): Promise<{ pages: ViewCount[]; commands:
     ["policy", [int("id", 1)], "/policy id:1"],
     ["assessor", [str("address", s.who.assessors[0]!.address)], "/assessor address:…"],
   ] as [string, APIApplicationCommandInteractionDataOption[], string][]) {
-    s.bot.ctx.reader.settled.clear();
     commands.push({ what: shown, cold: await count(run(name, options)), warm: await count(run(name, options)) });
   }
   await s.stop();
@@ -250,23 +249,17 @@ ${idleRow(f.idleBlocks, `an empty block every ${(f.idleBlocks.emptyBlockEveryMs 
 
 Requests that waited for the budget: ${f.idle.budget.delayed} and ${f.idleBlocks.budget.delayed}; 429s: ${f.idle.budget.rateLimited + f.idleBlocks.budget.rateLimited}.
 
-**Per page view and per slash command.** Cold: nothing kept (a fresh web server, the settled records
-forgotten). Warm: the same page again at once, within the pages' 10 s cache; for a command, the same command
-again (commands have no cache but the protocol names' and the settled records). Kept: the page on another
-fresh web server (as after its 10 s cache has passed), with the settled records (closed claims, policy list
-positions, policies that can no longer count as cover) kept from the cold view. Every policy here is still
-running and every claim open, so what the settled records save shows only in the positions; on a chain with
-history they also save every ended policy and closed claim (tests/bot/chain/settled-records.test.ts).
+**Per page view and per slash command**, once the index has followed the chain. Cold: a fresh web server.
+Warm: the same page again at once. Kept: the page on another fresh web server. For a command, the same
+command twice.
 
 | page or command | cold | warm | kept |
 |---|---|---|---|
 ${[...f.views.pages, ...f.views.commands].map(viewRow).join("\n")}
 
-What still reads once per item on a cold view: a protocol's summary (the registry, its page, its badge, the
-JSON API, \`/protocol name:\`) reads every policy ever bought on the protocol, up to 1,000 (a position and a
-record each), and the registry every claim, up to 500; the settled records then spare what can no longer
-change (ended policies, closed claims) for 10 minutes. The pool page asks for its events' transactions 50 at a
-time (\`/extended/v1/tx/multiple\`), once each. Outside the views, the keeper reads the latest 100 claims one
-by one on every pass (every 5 minutes).
+Pages, the badge, the JSON API and the lookup commands answer from the index (bot/index/) and read nothing
+from the chain. What still reads it is what decides money or needs this moment's answer: the vote page (the
+member's eligibility), \`/quote\` and \`/assessor\`. The keeper finds what is due in the index and reads
+only those claims and policies again, each pass (every 5 minutes).
 `;
 }

@@ -101,8 +101,9 @@ describe("events pushed by Chainhooks", () => {
       /^✅ Claim #1 approved by vote: 150,000 STX for \(83\.33%\), 30,000 STX against, 3 votes\./,
     );
     await sender.idle();
-    // Five blocks with watched logs (the claim, three votes, the finalization), each delivered once, with the secret.
-    expect(sender.deliveries.map((d) => [d.ok, d.attempts, d.status])).toEqual(Array(5).fill([true, 1, 200]));
+    // Eight blocks with watched logs (the three stakes, the claim, three votes, the finalization), each delivered
+    // once, with the secret.
+    expect(sender.deliveries.map((d) => [d.ok, d.attempts, d.status])).toEqual(Array(8).fill([true, 1, 200]));
     expect(sender.deliveries.flatMap((d) => d.payload.event.rollback)).toEqual([]);
     expect(logReads()).toBe(logReadsAtStart);
     // The safety net, run now, finds nothing it has not seen: the keys of pushed events are the poller's.

@@ -24,6 +24,7 @@ beforeAll(async () => {
   ]);
   await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
   claimId = 1n;
+  await s.indexed(); // lookups answer from the index
 }, 60_000);
 afterAll(async () => s?.stop());
 
@@ -57,7 +58,7 @@ describe("/policy", () => {
 describe("/policies", () => {
   it("lists a holder's policies and a protocol's", async () => {
     const byHolder = answerOf(await s.run("policies", [opt.str("holder", s.who.buyer.address)]));
-    expect(byHolder.embed.title).toBe(`Policies held by ${shortAddress(s.who.buyer.address)}`);
+    expect(byHolder.embed.title).toBe(`Policies held by ${shortAddress(s.who.buyer.address)} (1)`);
     expect(byHolder.embed.description).toMatch(/^\*\*#1\*\* · stackswap · 250,000 STX · Active · ends <t:\d+:R>$/);
     const byProtocol = answerOf(await s.run("policies", [opt.str("protocol", "stackswap")]));
     expect(byProtocol.embed.title).toBe("Policies on stackswap (1)");
@@ -114,7 +115,8 @@ describe("/claim and /claims", () => {
     const all = answerOf(await s.run("claims"));
     expect(all.embed.description).toMatch(/^\*\*#1\*\* · stackswap · 60,000 STX · Voting · closes <t:\d+:R>$/);
     const paid = answerOf(await s.run("claims", [opt.str("status", "paid")]));
-    expect(paid.embed).toMatchObject({ title: "Claims: paid", description: "No claims in that state." });
+    expect(all.embed.title).toBe("Recent claims (1)");
+    expect(paid.embed).toMatchObject({ title: "Claims: paid (0)", description: "No claims in that state." });
   });
 });
 

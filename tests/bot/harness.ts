@@ -25,6 +25,8 @@ export type Stack = {
   member(name?: string, roles?: string[]): string;
   /** Stops the bot and starts a new one on the same database, as a process restart would. */
   restart(): Promise<Bot>;
+  /** Resolves once the bot's index has followed the chain to its current tip (pages answer from the index). */
+  indexed(): Promise<void>;
   /** Runs a slash command as a member and waits for the bot's answer. */
   run(
     name: string,
@@ -71,14 +73,12 @@ export async function startStack(
     }) as never,
   });
   await registerCommands(config);
-  // Tests read right after writing, so the web server's chain cache is off unless a test turns it on.
   const launch = async () => {
     const bot = createBot(config, {
       logger,
       editWindowMs: 300,
       pollMs: 1_000,
       jobs: false,
-      web: { cacheMs: 0 },
       ...options.bot,
     });
     await bot.start();
@@ -102,6 +102,9 @@ export async function startStack(
     async run(name, options = [], userId, opts) {
       const record = discord.slashCommand(name, options, userId ?? stack.member(), undefined, opts);
       return discord.answered(record, 15_000);
+    },
+    async indexed() {
+      await stack.bot.watcher.poll();
     },
     async restart() {
       await stack.bot.stop();

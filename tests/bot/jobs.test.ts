@@ -38,12 +38,18 @@ beforeEach(async () => {
 }, 60_000);
 afterEach(async () => s?.stop());
 
+/** A reminder pass once the index has followed the chain (reminders find what is due there). */
+async function remind() {
+  await s.indexed();
+  return sendReminders(s.bot.ctx);
+}
+
 describe("reminders", () => {
   it("mentions the assessors 24 hours and 1 hour before the vote closes, with the distance to quorum, once each", async () => {
-    expect(await sendReminders(s.bot.ctx)).toBe(0); // nearly three days left
+    expect(await remind()).toBe(0); // nearly three days left
     await advance(2 * 86_400 + HOUR);
-    expect(await sendReminders(s.bot.ctx)).toBe(1);
-    expect(await sendReminders(s.bot.ctx)).toBe(0);
+    expect(await remind()).toBe(1);
+    expect(await remind()).toBe(0);
     const role = s.discord.role("assessors").id;
     // One vote carries the stake quorum, but a claim of 1,000 STX or more needs three different voters.
     expect(shown()[1]).toMatch(
@@ -52,7 +58,7 @@ describe("reminders", () => {
       ),
     );
     await advance(22 * HOUR);
-    expect(await sendReminders(s.bot.ctx)).toBe(1);
+    expect(await remind()).toBe(1);
     expect(shown()).toHaveLength(3);
     expect(s.discord.channelMessages(claims)[2]!.mention_roles).toEqual([role]);
   });
@@ -66,12 +72,12 @@ describe("reminders", () => {
       if (key.startsWith("reminder:")) throw new Error("killed");
       record(key);
     };
-    await expect(sendReminders(s.bot.ctx)).rejects.toThrow("killed");
+    await expect(remind()).rejects.toThrow("killed");
     expect(shown().filter((c) => c.includes("⏰ Voting on claim #1"))).toHaveLength(1);
     await s.restart();
-    await sendReminders(s.bot.ctx);
+    await remind();
     expect(shown().filter((c) => c.includes("⏰ Voting on claim #1"))).toHaveLength(1);
-    expect(await sendReminders(s.bot.ctx)).toBe(0);
+    expect(await remind()).toBe(0);
   });
 
   it("says how much stake is still missing when quorum is not reached", async () => {
@@ -96,7 +102,7 @@ describe("reminders", () => {
     await s.discord.waitFor(() => shown().some((c) => c.includes("New claim #2")), 10_000, "the second alert");
     await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(2), Cl.bool(true)], "deny");
     await advance(2 * 86_400 + HOUR);
-    await sendReminders(s.bot.ctx);
+    await remind();
     const reminder = shown().find((c) => c.includes("Voting on claim #2 closes"));
     expect(reminder).toMatch(
       /100,000 STX of 200,000 STX stake has voted \(50% of quorum\): 100,000 STX more is needed\.$/,
@@ -110,20 +116,24 @@ describe("the keeper", () => {
     expect(keeperStack).toBeUndefined(); // no key configured in this stack
     const { Keeper } = await import("../../bot/jobs/keeper");
     const keeper = new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey);
+    await s.indexed();
     expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [], capRefreshed: false });
     for (const i of [1, 2])
       await s.p.call(s.who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
     await advance(3 * 86_400);
+    await s.indexed();
     expect(await keeper.run()).toMatchObject({ finalized: [1n] });
     await s.discord.waitFor(() => shown()[1], 10_000, "the result");
     expect(shown()[1]).toContain("✅ Claim #1 approved by vote");
     await advance(86_400);
+    await s.indexed();
     expect(await keeper.run()).toMatchObject({ paid: [1n] });
     await s.discord.waitFor(() => shown()[2], 10_000, "the payout");
     expect(shown()[2]).toContain("💸 Claim #1 paid: 45,000 STX");
     // The policy bought when the stack was seeded (90 days) runs out; claims may still come for 14 days.
     await advance(90 * 86_400);
     await s.bot.watcher.poll();
+    await s.indexed();
     expect(await keeper.run()).toMatchObject({ expired: [] });
     expect((await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]))?.status).toBe(1n);
     await advance(14 * 86_400);
@@ -131,11 +141,13 @@ describe("the keeper", () => {
     expect(await mark()).toBeGreaterThan(0n);
     // The local chain mines each call at once, so the same pass sees the policy gone and no protocol with
     // cover: it proves that, and the pool's bound comes down.
+    await s.indexed();
     expect(await keeper.run()).toMatchObject({ expired: [1n], capRefreshed: true });
     expect(await mark()).toBe(0n);
     const policy = await s.p.read("cybersecurity-insurance-defi", "get-policy", [Cl.uint(1)]);
     expect(policy?.status).toBe(2n);
     await s.bot.watcher.poll();
+    await s.indexed();
     expect(await keeper.run()).toEqual({ finalized: [], paid: [], expired: [], capRefreshed: false });
   });
 });
@@ -157,8 +169,10 @@ describe("the keeper on the real API's terms", () => {
     await closeVote();
     const nonceReads = () => s.api.requests.get("GET /extended/v3/principals/{principal}/nonces") ?? 0;
     const readsBefore = nonceReads();
+    await s.indexed();
     expect(await k.run()).toMatchObject({ finalized: [1n] });
     await advance(86_400);
+    await s.indexed();
     expect(await k.run()).toMatchObject({ paid: [1n] });
     const nonces = s.logs.filter((l) => l.includes("keeper call sent")).map((l) => BigInt(JSON.parse(l).nonce));
     // Read once, then counted: finalize, payout (and the cap refresh the payout allows), one nonce after another.
@@ -175,12 +189,14 @@ describe("the keeper on the real API's terms", () => {
     await closeVote();
     s.api.feeRate = 500_000; // about 90 STX for a finalize, as seen on a busy node
     const sent = s.api.chain.txs.size;
+    await s.indexed();
     expect(await k.run()).toMatchObject({ finalized: [] });
     expect(s.api.chain.txs.size).toBe(sent);
     const warning = JSON.parse(s.logs.find((l) => l.includes("fee estimate is above KEEPER_MAX_FEE_USTX"))!);
     expect(warning).toMatchObject({ functionName: "finalize-claim", cap: "100000" });
     expect(BigInt(warning.fee)).toBeGreaterThan(100_000n);
     s.api.feeRate = 1;
+    await s.indexed();
     expect(await k.run()).toMatchObject({ finalized: [1n] });
   });
 });
@@ -205,7 +221,15 @@ describe("the daily pool report and the schedule", () => {
 
   it("schedules every job with node-cron, the keeper only when it has a key", async () => {
     const without = startJobs(s.bot.client, s.bot.ctx);
-    expect(without.map((t) => t.name).sort()).toEqual(["link-nonce-purge", "pool-report", "reminders", "role-sync"]);
+    expect(without.map((t) => t.name).sort()).toEqual([
+      "index-check",
+      "link-nonce-purge",
+      "pool-refresh",
+      "pool-report",
+      "protocol-refresh",
+      "reminders",
+      "role-sync",
+    ]);
     for (const t of without) await t.stop();
     const { Keeper } = await import("../../bot/jobs/keeper");
     const withKeeper = startJobs(
@@ -214,9 +238,12 @@ describe("the daily pool report and the schedule", () => {
       new Keeper(s.bot.ctx, (s.bot.ctx.reader as any).client, s.who.oracle.privateKey),
     );
     expect(withKeeper.map((t) => t.name).sort()).toEqual([
+      "index-check",
       "keeper",
       "link-nonce-purge",
+      "pool-refresh",
       "pool-report",
+      "protocol-refresh",
       "reminders",
       "role-sync",
     ]);

@@ -1,3 +1,4 @@
+import { ALL_CONTRACTS } from "../support/contracts";
 import { describe, it, expect } from "vitest";
 import { CHAINHOOKS_BASE_URL, type Chainhook, type ChainhookDefinition } from "@hirosystems/chainhooks-client";
 import { ConfigError, loadConfig } from "../../bot/config";
@@ -74,7 +75,7 @@ describe("npm run chainhooks:register", () => {
     expect(definition.network).toBe("testnet");
     expect(definition.action).toEqual({ type: "http_post", url: "https://bot.example/chainhooks/events" });
     expect(definition.filters.events).toEqual(
-      ["claims-assessment", "cybersecurity-insurance-defi", "capital-pool"].map((c) => ({
+      ALL_CONTRACTS.map((c) => ({
         type: "contract_log",
         contract_identifier: `${D}.${c}`,
       })),

@@ -34,8 +34,7 @@ const web = () => s.bot.web!.url;
 const claimCount = HOSTILE_TEXT.length;
 
 beforeAll(async () => {
-  // Nothing is written after set-up, so the web server may reuse its chain reads (as it does in production).
-  [s, browser] = await Promise.all([startStack({ bot: { web: { cacheMs: 120_000 } } }), launchBrowser()]);
+  [s, browser] = await Promise.all([startStack(), launchBrowser()]);
   alerts = s.discord.channel("claims").id;
   assessorRole = s.discord.role("assessors").id;
   const admin = s.member("admin", [s.discord.role("admins").id]);
@@ -107,6 +106,7 @@ beforeAll(async () => {
   // An edit (a vote), reminders (a day before the close), and outcomes (after it).
   await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
   await advance(2 * 86_400);
+  await s.indexed(); // reminders find the claims closing soon in the index
   const reminders = await sendReminders(s.bot.ctx);
   expect(reminders).toBeGreaterThan(0);
   await advance(86_400);
@@ -115,6 +115,7 @@ beforeAll(async () => {
     s.discord.requests.filter((r) => r.method === "POST" && /\/channels\/\d+\/messages$/.test(r.path)).length;
   await s.discord.waitFor(() => (posts() >= claimCount + reminders + 2 ? true : undefined), 30_000, "the outcomes");
   await new Promise((r) => setTimeout(r, 1_500)); // edits are coalesced
+  await s.indexed(); // pages answer from the index
 }, 240_000);
 afterAll(async () => {
   await browser?.close();

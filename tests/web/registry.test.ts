@@ -11,7 +11,9 @@ import { formatBps, formatStx } from "../../bot/format/stx";
 let s: Stack;
 let browser: Browser;
 const web = () => s.bot.web!.url;
+/** Pages answer from the index: each request waits until it has followed the chain to its tip. */
 const get = async (path: string) => {
+  await s.indexed();
   const r = await fetch(`${web()}${path}`);
   return { status: r.status, type: r.headers.get("content-type") ?? "", headers: r.headers, text: await r.text() };
 };
@@ -36,6 +38,7 @@ function conforms(route: string, status: number, body: unknown) {
   expect(validate!(body), JSON.stringify(validate!.errors)).toBe(true);
 }
 async function json(route: string, path: string, status: number) {
+  await s.indexed();
   const r = await fetch(`${web()}${path}`);
   expect(r.status).toBe(status);
   expect(r.headers.get("access-control-allow-origin")).toBe("*");

@@ -9,11 +9,11 @@ export const command: BotCommand = {
     .setDescription("Show a claim: evidence, tally, deadline and status")
     .addIntegerOption((o) => o.setName("id").setDescription("Claim number").setRequired(true).setMinValue(1)),
   defer: true,
-  async execute(interaction, { reader, links }) {
+  async execute(interaction, { store, links }) {
     const id = BigInt(interaction.options.getInteger("id", true));
-    const claim = await reader.claim(id);
+    const claim = store.index.claim(id);
     if (!claim) throw new UserError(`There is no claim #${id}. See the latest with \`/claims\`.`);
-    const protocol = await reader.protocol(claim.protocolId);
+    const protocol = store.index.protocol(claim.protocolId);
     await interaction.editReply({
       embeds: [claimEmbed(claim, protocol?.name ?? `protocol #${claim.protocolId}`, links)],
     });

@@ -5,6 +5,9 @@ import { CLAIM_STATE_LABELS, listEmbed } from "../presentation/embeds";
 import { relativeTime } from "../presentation/links";
 import { formatStx } from "../../format/stx";
 
+/** How many claims the list shows (the newest). */
+const LISTED = 10;
+
 export const command: BotCommand = {
   data: new SlashCommandBuilder()
     .setName("claims")
@@ -18,9 +21,9 @@ export const command: BotCommand = {
         ),
     ),
   defer: true,
-  async execute(interaction, { reader, directory }) {
+  async execute(interaction, { store, directory }) {
     const status = (interaction.options.getString("status") ?? undefined) as ClaimStatus | undefined;
-    const claims = await reader.settled.recentClaims({ status, limit: 10 });
+    const { total, claims } = store.index.claims({ statuses: status ? [status] : undefined, limit: LISTED });
     const names = new Map((await directory.all()).map((p) => [p.id, p.name]));
     const lines = claims.map(
       (c) =>
@@ -28,8 +31,11 @@ export const command: BotCommand = {
         `${CLAIM_STATE_LABELS[c.status].split(":")[0]}${c.status === "voting" ? ` · closes ${relativeTime(c.votingEndsAt)}` : ""}`,
     );
     const title = status ? `Claims: ${CLAIM_STATE_LABELS[status].split(":")[0]!.toLowerCase()}` : "Recent claims";
+    const more = total > claims.length ? [`…and ${total - claims.length} older`] : [];
     await interaction.editReply({
-      embeds: [listEmbed(title, lines, status ? "No claims in that state." : "No claims yet.")],
+      embeds: [
+        listEmbed(`${title} (${total})`, [...lines, ...more], status ? "No claims in that state." : "No claims yet."),
+      ],
     });
   },
 };

@@ -9,11 +9,11 @@ export const command: BotCommand = {
     .setDescription("Show a cover policy: holder, cover, term and status")
     .addIntegerOption((o) => o.setName("id").setDescription("Policy number").setRequired(true).setMinValue(1)),
   defer: true,
-  async execute(interaction, { reader, links }) {
+  async execute(interaction, { store, links }) {
     const id = BigInt(interaction.options.getInteger("id", true));
-    const policy = await reader.policy(id);
+    const policy = store.index.policy(id);
     if (!policy) throw new UserError(`There is no policy #${id}. Find yours with \`/policies holder:<your address>\`.`);
-    const [protocol, now] = await Promise.all([reader.protocol(policy.protocolId), reader.chainTime()]);
+    const [protocol, now] = [store.index.protocol(policy.protocolId), store.index.now()];
     await interaction.editReply({
       embeds: [policyEmbed(policy, protocol?.name ?? `protocol #${policy.protocolId}`, links, now)],
     });

@@ -3,9 +3,9 @@ import { LISTED } from "../../chain/cover-in-force";
 import { badgeSnippets } from "../../web/badge";
 import { pathSegment } from "../../web/html";
 import type { BotCommand, BotContext } from "../context";
-import { UserError } from "../errors";
 import { listEmbed, protocolEmbed } from "../presentation/embeds";
 
+const NO_COVER = { inForce: 0n, waiting: 0n, startsAt: null };
 /** The most choices Discord shows an autocomplete. */
 const DISCORD_CHOICES_MAX = 25;
 
@@ -27,7 +27,7 @@ export const command: BotCommand = {
   async execute(interaction, ctx) {
     const name = interaction.options.getString("name");
     if (!name) {
-      const all = await ctx.directory.all(true);
+      const all = await ctx.directory.all();
       await interaction.editReply({
         embeds: [
           listEmbed(
@@ -39,14 +39,13 @@ export const command: BotCommand = {
       });
       return;
     }
-    const protocol = await ctx.directory.resolve(name);
-    const [details, cover] = await Promise.all([
-      ctx.reader.protocolDetails(protocol.id),
-      ctx.reader.settled.protocolCover(protocol.id),
-    ]);
-    if (!details) throw new UserError(`There is no protocol named "${name}".`);
+    // From the index: the protocol as last read, and what is in force at the newest block's time.
+    const details = await ctx.directory.resolve(name);
+    const { index } = ctx.store;
+    const cover = index.coverInForce(index.now(), details.id).get(details.id) ?? NO_COVER;
+    const active = index.activeCover(details.id).get(details.id) ?? 0n;
     const page = `${ctx.links.webBaseUrl}/protocols/${pathSegment(details.name)}`;
-    const embed = protocolEmbed(details, cover).setURL(page);
+    const embed = protocolEmbed({ ...details, activeCover: active }, cover).setURL(page);
     // Discord does not show SVG images, so the badge is given as its link and its README snippet, and only
     // for an approved listing: a pending, rejected or delisted protocol is never offered one.
     if (LISTED.has(details.status)) {

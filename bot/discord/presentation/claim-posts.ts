@@ -1,6 +1,7 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type BaseMessageOptions } from "discord.js";
 import type { ProtocolEvent } from "../../chain/events";
-import { CLAIM_STATUS, type Claim } from "../../chain/protocol-reader";
+import { CLAIM_STATUS } from "../../chain/protocol-reader";
+import type { IndexedClaim as Claim } from "../../index/records";
 import { discordText, safeLinkTarget } from "../../format/untrusted";
 import { formatShareOf, formatStx } from "../../format/stx";
 import { claimEmbed, NAME_IN_SENTENCE_MAX } from "./embeds";

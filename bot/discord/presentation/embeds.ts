@@ -1,5 +1,6 @@
 import { EmbedBuilder } from "discord.js";
-import type { Assessor, Claim, Policy, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
+import type { Assessor, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
+import type { IndexedClaim as Claim, IndexedPolicy as Policy } from "../../index/records";
 import { describeContractError } from "../../chain/contract-errors";
 import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
 import { BPS, formatBps, formatShareOf, formatStx } from "../../format/stx";

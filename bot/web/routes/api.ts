@@ -33,7 +33,7 @@ export async function apiRoutes(app: FastifyInstance, { ctx, registry }: RouteDe
 
   app.get<{ Params: { id: string } }>("/api/v1/claims/:id", API.claim, async (request, reply) => {
     const { id } = request.params;
-    const claim = (await registry.claimSummaries()).find((c) => c.id === id);
+    const claim = await registry.claimSummary(BigInt(id));
     return claim
       ? send(reply, HTTP.ok, claim)
       : send(reply, HTTP.notFound, apiError("not_found", `there is no claim #${id}`));

@@ -18,7 +18,7 @@ export async function registryRoutes(app: FastifyInstance, deps: RouteDeps) {
       reply
         .type(HTML)
         .header("cache-control", CACHED)
-        .send(registryPage(await registry.protocols())),
+        .send(await registry.keep("page:registry", () => registry.protocols().then(registryPage))),
     );
   }
 

@@ -107,7 +107,7 @@ describe("the keeper's transactions in flight", () => {
     const k = keeper();
     s.api.chain.autoMine = false;
     const sent = broadcasts();
-    expect(await k.run()).toMatchObject({ finalized: [2n, 1n] });
+    expect(await k.run()).toMatchObject({ finalized: [1n, 2n] });
     expect(broadcasts() - sent).toBe(2);
     expect(s.api.chain.pendingNonces(s.who.oracle.address)).toHaveLength(2);
     // Next pass: both still pending. Each is confirmed by id, and neither is sent again.
@@ -128,8 +128,9 @@ describe("the keeper's transactions in flight", () => {
     expect(records.pendingCount()).toBe(0);
   });
 
-  it("reads the claims at most READ_CONCURRENCY at a time", async () => {
+  it("reads the due claims again, at most READ_CONCURRENCY at a time, oldest first", async () => {
     await buyPolicies(6); // policies 3 to 8
+    await advance(3 * DAY + 2 * HOUR); // past their waiting period
     for (let id = 1; id <= 8; id++) await fileClaim(id);
     // A client of its own (the bot's settings), so the watcher's reads do not count.
     const client = new StacksClient(s.bot.ctx.reader.client.options);
@@ -149,8 +150,11 @@ describe("the keeper's transactions in flight", () => {
         if (read) inFlight--;
       }
     };
-    expect(await keeper({ client }).run()).toEqual(nothingDone); // voting is still open
-    expect(reads).toBeGreaterThanOrEqual(8);
+    await advance(3 * DAY + HOUR); // every window has closed: the index lists all eight as due
+    await s.indexed();
+    const done = await keeper({ client }).run();
+    expect(done.finalized).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
+    expect(reads).toBeGreaterThanOrEqual(8); // each due claim read again before acting
     expect(most).toBeLessThanOrEqual(READ_CONCURRENCY);
   });
 });
@@ -196,7 +200,7 @@ describe("the keeper's answer to each refusal of the node", () => {
     expect(broadcasts() - sent).toBe(1); // the second claim is not tried
     const refused =
       "keeper call refused: TooMuchChaining (the keeper's unconfirmed transactions are at the mempool's chaining limit): no more calls this pass, waiting for confirmations";
-    expect(logged(refused)).toMatchObject([{ functionName: "finalize-claim", id: "2", passes: 1 }]);
+    expect(logged(refused)).toMatchObject([{ functionName: "finalize-claim", id: "1", passes: 1 }]);
     expect(opsMessages()).toEqual([]);
     // A second pass in a row: the operators hear of it, once.
     expect(await k.run()).toMatchObject({ finalized: [] });
@@ -208,7 +212,7 @@ describe("the keeper's answer to each refusal of the node", () => {
     // The chain confirms them: the keeper goes on.
     s.api.chain.mineMempool();
     s.api.chain.autoMine = true;
-    expect(await k.run()).toMatchObject({ finalized: [2n, 1n] });
+    expect(await k.run()).toMatchObject({ finalized: [1n, 2n] });
     expect(broadcasts() - sent).toBe(5);
   });
 
@@ -216,7 +220,7 @@ describe("the keeper's answer to each refusal of the node", () => {
     await twoClaimsDue();
     s.api.feeRate = 0; // the node's estimate is 0 micro-STX, below its own minimum of 1 per byte
     const sent = broadcasts();
-    expect(await keeper().run()).toMatchObject({ finalized: [2n, 1n] });
+    expect(await keeper().run()).toMatchObject({ finalized: [1n, 2n] });
     expect(broadcasts() - sent).toBe(4); // each call twice: refused, then at the minimum
     const raised = logged("keeper call refused: FeeTooLow; sending it once more with the node's minimum fee");
     expect(raised).toHaveLength(2);
@@ -267,7 +271,7 @@ describe("the keeper's answer to each refusal of the node", () => {
     expect(broadcasts() - sent).toBe(2);
     expect(opsMessages()).toHaveLength(1); // once an hour
     await fetch(`${s.api.url}/devnet/fund`, { method: "POST", body: JSON.stringify({ address, amount: "1000000" }) });
-    expect(await k.run()).toMatchObject({ finalized: [2n, 1n] });
+    expect(await k.run()).toMatchObject({ finalized: [1n, 2n] });
   });
 
   it("BadNonce: reads the nonce again once, and never loops when the nonce it reads is still refused", async () => {
@@ -292,10 +296,10 @@ describe("the keeper's answer to each refusal of the node", () => {
     expect(nonceReads).toBe(2);
     expect(logged("keeper call refused: BadNonce; reading the nonce again, once")).toHaveLength(1);
     const [stop] = logged("keeper call refused: BadNonce again with the nonce read again: no more calls this pass");
-    expect(stop).toMatchObject({ functionName: "finalize-claim", id: "2", reason: "BadNonce" });
+    expect(stop).toMatchObject({ functionName: "finalize-claim", id: "1", reason: "BadNonce" });
     // The route answers one stale nonce more: read again once, the right one goes through, and is counted after.
     staleAnswers = 1;
-    expect(await k.run()).toMatchObject({ finalized: [2n, 1n] });
+    expect(await k.run()).toMatchObject({ finalized: [1n, 2n] });
     expect(broadcasts() - sent).toBe(5);
     expect(nonceReads).toBe(4);
     expect(opsMessages()).toEqual([]);

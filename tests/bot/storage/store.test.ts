@@ -71,16 +71,6 @@ describe("the store", () => {
     expect(store.claimMessages(1)).toHaveLength(1);
   });
 
-  it("remembers policy terms until they are expired", () => {
-    const store = new Store(freshPath());
-    store.recordPolicyTerm(1, 100);
-    store.recordPolicyTerm(2, 300);
-    store.recordPolicyTerm(1, 999);
-    expect(store.duePolicies(200)).toEqual([1]);
-    store.markPolicyExpired(1);
-    expect(store.duePolicies(1_000)).toEqual([2]);
-  });
-
   it("links wallets and uses each link nonce once, before it expires", () => {
     const store = new Store(freshPath());
     store.createLinkNonce("n1", "u1", 1_000);

@@ -1,3 +1,4 @@
+import { ALL_CONTRACTS } from "../../support/contracts";
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { Writable } from "node:stream";
 import { mkdtempSync } from "node:fs";
@@ -123,8 +124,10 @@ const documentedPayload = (event: { apply?: unknown[]; rollback?: unknown[]; net
     rollback: event.rollback ?? [],
   },
 });
+/** The documented blocks' time, which each event carries (the index dates records by it). */
+const BLOCK_TIME = 1757977309;
 const documentedBlock = (height: number, hashByte: string, transactions: unknown[]) => ({
-  timestamp: 1757977309,
+  timestamp: BLOCK_TIME,
   block_identifier: { hash: h(hashByte), index: height },
   parent_block_identifier: { hash: h("00"), index: height - 1 },
   transactions,
@@ -160,9 +163,30 @@ describe("a Chainhooks payload, as events", () => {
     expect(deliveryOf(parsed, WATCHED)).toEqual({
       rollback: [],
       apply: [
-        { contractId: CLAIMS, txid: h("0a"), eventIndex: 1, hex: VALUE, block: { height: 10, hash: h("aa") } },
-        { contractId: POLICIES, txid: h("0a"), eventIndex: 3, hex: OTHER_VALUE, block: { height: 10, hash: h("aa") } },
-        { contractId: CLAIMS, txid: h("0b"), eventIndex: 1, hex: VALUE, block: { height: 11, hash: h("bb") } },
+        {
+          contractId: CLAIMS,
+          txid: h("0a"),
+          eventIndex: 1,
+          hex: VALUE,
+          block: { height: 10, hash: h("aa") },
+          time: BLOCK_TIME,
+        },
+        {
+          contractId: POLICIES,
+          txid: h("0a"),
+          eventIndex: 3,
+          hex: OTHER_VALUE,
+          block: { height: 10, hash: h("aa") },
+          time: BLOCK_TIME,
+        },
+        {
+          contractId: CLAIMS,
+          txid: h("0b"),
+          eventIndex: 1,
+          hex: VALUE,
+          block: { height: 11, hash: h("bb") },
+          time: BLOCK_TIME,
+        },
       ],
     });
   });
@@ -363,8 +387,22 @@ describe("POST /chainhooks/events", () => {
       {
         kind: "apply",
         logs: [
-          { contractId: CLAIMS, txid: h("98"), eventIndex: 1, hex: VALUE, block: { height: 9, hash: h("98") } },
-          { contractId: CLAIMS, txid: h("10"), eventIndex: 1, hex: VALUE, block: { height: 10, hash: h("10") } },
+          {
+            contractId: CLAIMS,
+            txid: h("98"),
+            eventIndex: 1,
+            hex: VALUE,
+            block: { height: 9, hash: h("98") },
+            time: BLOCK_TIME,
+          },
+          {
+            contractId: CLAIMS,
+            txid: h("10"),
+            eventIndex: 1,
+            hex: VALUE,
+            block: { height: 10, hash: h("10") },
+            time: BLOCK_TIME,
+          },
         ],
       },
     ]);
@@ -484,11 +522,8 @@ describe("the hook's definition", () => {
       chain: "stacks",
       network: "testnet",
       filters: {
-        events: [
-          { type: "contract_log", contract_identifier: `${D}.claims-assessment` },
-          { type: "contract_log", contract_identifier: `${D}.cybersecurity-insurance-defi` },
-          { type: "contract_log", contract_identifier: `${D}.capital-pool` },
-        ],
+        // Every contract: the index is built from all their events.
+        events: ALL_CONTRACTS.map((name) => ({ type: "contract_log", contract_identifier: `${D}.${name}` })),
       },
       action: { type: "http_post", url: "https://bot.example/chainhooks/events" },
       options: { decode_clarity_values: false, enable_on_registration: true },

@@ -42,6 +42,8 @@ beforeEach(async () => {
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
   // Past the policy's waiting period and the stake's warm-up, as in the claim lifecycle.
   await fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
+  // Everything so far handled before counting starts (the stake's event among them).
+  await s.indexed();
   baseline = new Set(canonicalKeys());
   net = new Map();
   const feedHandlers = s.bot.feed;
