@@ -155,6 +155,8 @@ export const isStoreBusy = (e: unknown) =>
 
 /** How many handled events are kept per contract: far more than any re-organisation could orphan. */
 const HANDLED_EVENTS_KEPT = 5_000;
+/** How many more than that are let in before they are pruned, at once. */
+const PRUNE_CHUNK = 1_000;
 const HANDLED_EVENT = `SELECT event_key AS key, seq, contract_id AS contractId, txid, event_index AS eventIndex,
   block_height AS blockHeight, block_hash AS blockHash, cursor, hex, handled_at AS handledAt, pending FROM chain_events`;
 export type HandledEvent = {
@@ -382,9 +384,12 @@ export class Store {
    * index's undo entries of those only.
    */
   pruneChainEvents(contractId: string) {
-    const older = `SELECT event_key FROM chain_events WHERE contract_id = @contract AND pending = 0 AND seq <=
-        (SELECT seq FROM chain_events WHERE contract_id = @contract ORDER BY seq DESC LIMIT 1 OFFSET @kept)`;
-    const args = { contract: contractId, kept: HANDLED_EVENTS_KEPT };
+    // Pruned in chunks: most batches find fewer than PRUNE_CHUNK events beyond what is kept, and write nothing.
+    const newest = "SELECT seq FROM chain_events WHERE contract_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?";
+    if (!this.sql(newest).get(contractId, HANDLED_EVENTS_KEPT + PRUNE_CHUNK)) return;
+    const cutoff = this.sql(newest).get(contractId, HANDLED_EVENTS_KEPT) as { seq: number };
+    const older = "SELECT event_key FROM chain_events WHERE contract_id = @contract AND pending = 0 AND seq <= @cutoff";
+    const args = { contract: contractId, cutoff: cutoff.seq };
     this.transaction(() => {
       this.sql(`DELETE FROM ix_undo WHERE event_key IN (${older})`).run(args);
       this.sql(`DELETE FROM chain_events WHERE event_key IN (${older})`).run(args);

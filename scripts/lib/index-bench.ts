@@ -31,7 +31,7 @@ const tuple = (topic: string, fields: Record<string, ClarityValue>) =>
   `0x${serializeCV(Cl.tuple({ topic: Cl.stringAscii(topic), ...fields }))}`;
 
 /** The events of `scale`'s history, in chain order, one transaction each, a block per 100 events. */
-function history(scale: Scale): RawContractLog[] {
+export function history(scale: Scale): RawContractLog[] {
   const logs: RawContractLog[] = [];
   const add = (contract: string, hex: string) => {
     const n = logs.length;
