@@ -21,6 +21,8 @@ export type ProtocolEvent = {
 type ContractLog = { tx_id: string; event_index: number; contract_log: { value: { hex: string } } };
 
 const HEX = /^(?:0x)?((?:[0-9a-fA-F]{2})*)$/;
+/** How much of a value that is not hex an error shows. */
+const SHOWN = 16;
 
 /**
  * A serialized value's bytes, decoded natively (the library's own hex decoding took a third of ingestion's
@@ -28,7 +30,7 @@ const HEX = /^(?:0x)?((?:[0-9a-fA-F]{2})*)$/;
  */
 function bytesOf(hex: string): Uint8Array {
   const digits = HEX.exec(hex)?.[1];
-  if (digits === undefined) throw new Error(`not a serialized Clarity value: ${hex.slice(0, 16)}…`);
+  if (digits === undefined) throw new Error(`not a serialized Clarity value: ${hex.slice(0, SHOWN)}…`);
   return Buffer.from(digits, "hex");
 }
 
