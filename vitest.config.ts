@@ -19,6 +19,37 @@ const clarinet = (costs: boolean) => ({
   },
 });
 
+// The bot's tests, on SQLite (node) and on a real Postgres server (node-postgres).
+const node = {
+  include: [
+    "tests/bot/**/*.test.ts",
+    "tests/scripts/**/*.test.ts",
+    "tests/devnet/**/*.test.ts",
+    "tests/support/**/*.test.ts",
+    "tests/architecture/**/*.test.ts",
+    "tests/stacks/**/*.test.ts",
+    "tests/web/**/*.test.ts",
+    "tests/security/**/*.test.ts",
+  ],
+  environment: "node" as const,
+  testTimeout: 120_000,
+  // Hooks start local chains (a simnet each): a busy machine takes them past vitest's 10 s default.
+  hookTimeout: 120_000,
+};
+
+/** The node-postgres project's files in `npm test`: storage, the index, the ledger's re-org and crash paths (about 4 minutes). */
+const ON_POSTGRES_IN_CI = [
+  "tests/bot/storage/**/*.test.ts",
+  "tests/bot/index/**/*.test.ts",
+  "tests/bot/jobs/index-check.test.ts",
+  "tests/bot/watcher/event-watcher.test.ts",
+  "tests/bot/watcher/reorg.test.ts",
+  "tests/bot/post-once.test.ts",
+  "tests/bot/crash-recovery.test.ts",
+  "tests/bot/wallet-link.test.ts",
+  "tests/bot/discord/poster.test.ts",
+];
+
 export default defineConfig({
   test: {
     // The simnet echoes every `print` to stdout; the tests assert on events directly.
@@ -27,23 +58,16 @@ export default defineConfig({
     slowTestThreshold: 10_000,
     reporters: ["default", "./tests/support/slow-test-reporter.ts"],
     projects: [
+      { test: { name: "node", ...node } },
+      // The same tests with every store on a real Postgres server (tests/support/test-store.ts): in `npm test`
+      // the files that exercise the store most (the whole project twice would not fit CI's 30 minutes on two
+      // cores); `npm run test:postgres` (POSTGRES_TESTS=all) runs every file of the project on Postgres.
       {
         test: {
-          name: "node",
-          include: [
-            "tests/bot/**/*.test.ts",
-            "tests/scripts/**/*.test.ts",
-            "tests/devnet/**/*.test.ts",
-            "tests/support/**/*.test.ts",
-            "tests/architecture/**/*.test.ts",
-            "tests/stacks/**/*.test.ts",
-            "tests/web/**/*.test.ts",
-            "tests/security/**/*.test.ts",
-          ],
-          environment: "node",
-          testTimeout: 120_000,
-          // Hooks start local chains (a simnet each): a busy machine takes them past vitest's 10 s default.
-          hookTimeout: 120_000,
+          name: "node-postgres",
+          ...node,
+          include: process.env.POSTGRES_TESTS === "all" ? node.include : ON_POSTGRES_IN_CI,
+          globalSetup: ["tests/support/postgres-setup.ts"],
         },
       },
       {

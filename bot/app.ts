@@ -77,9 +77,9 @@ export function chainClient(config: Config, log: Logger): StacksClient {
 }
 
 /** Everything the bot is, wired from its configuration; nothing connects until start(). */
-export function createBot(config: Config, options: BotOptions = {}): Bot {
+export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
   const log = options.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const store = openStore(config.databasePath);
+  const store = await openStore({ path: config.databasePath, url: config.databaseUrl });
   const chain = chainClient(config, log);
   const reader = new ProtocolReader(chain, config.stacks.deployer);
   // Only the Guilds intent: slash commands and buttons need nothing more (no message content).
@@ -102,7 +102,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
   registerEvents(client, ctx);
   const feed = new ClaimFeed(ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
   const contracts = WATCHED_CONTRACTS.map((c) => reader.contractId(c));
-  const snapshots = new IndexSnapshots(store.db, store.index, reader, log);
+  const snapshots = new IndexSnapshots(store.sql, store.index, reader, log);
   const ledger = new EventLedger({ store, log, contracts, handlers: feed, snapshots });
   // EVENT_SOURCE=chainhooks: Chainhooks pushes blocks to the web server; the poller catches up at start-up and
   // then only looks every CHAINHOOKS_SAFETY_POLL_MS (no socket). Both hand events to the ledger, one call at a time.
@@ -189,7 +189,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
       feed.coalescer.stop();
       await bot.web?.close();
       await client.destroy();
-      store.close();
+      await store.close();
     },
   };
   return bot;

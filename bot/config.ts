@@ -129,6 +129,17 @@ const schema = z.object({
     .min(1n, "a whole number of micro-STX, at least 1")
     .default(DEFAULT_KEEPER_MAX_FEE_USTX),
   DATABASE_PATH: z.string().min(1, "a file path").default("data/bot.sqlite"),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === "postgres:" || u.protocol === "postgresql:") && u.pathname.length > 1;
+      } catch {
+        return false;
+      }
+    }, "a postgres:// URL with a database name (postgres://user:password@host:5432/name)")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CHAIN_TIMEOUT_MS: milliseconds(DEFAULT_CHAIN_TIMEOUT_MS),
   CHAIN_STARTUP_ATTEMPTS: z.coerce
@@ -187,6 +198,8 @@ export type Config = {
   /** Above this fee estimate (micro-STX) the keeper signs nothing. */
   keeperMaxFee: bigint;
   databasePath: string;
+  /** Postgres instead of the SQLite file at databasePath, when set (docs/operations.md). */
+  databaseUrl?: string;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   events: { pollMs: number; editWindowMs: number; source: "polling" | "chainhooks" };
   /**
@@ -256,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keeperKey: c.KEEPER_PRIVATE_KEY,
     keeperMaxFee: c.KEEPER_MAX_FEE_USTX,
     databasePath: c.DATABASE_PATH,
+    databaseUrl: c.DATABASE_URL,
     logLevel: c.LOG_LEVEL,
     events: { pollMs: c.EVENT_POLL_MS, editWindowMs: c.EDIT_WINDOW_MS, source: c.EVENT_SOURCE },
     chainhooks: chainhooksSettings(c),
@@ -316,5 +330,6 @@ export function secretsOf(config: Config): string[] {
     config.chainhooks.apiKey,
     ...urlSecrets(config.stacks.apiUrl),
     ...urlSecrets(config.discord.apiUrl),
+    ...(config.databaseUrl ? urlSecrets(config.databaseUrl) : []),
   ].filter((s): s is string => Boolean(s));
 }

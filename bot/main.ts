@@ -12,7 +12,7 @@ function configurationError(e: unknown): never {
 }
 let bot: Bot;
 try {
-  bot = createBot(loadConfig());
+  bot = await createBot(loadConfig());
 } catch (e) {
   configurationError(e);
 }

@@ -72,7 +72,7 @@ const config = loadConfig(
   ),
 );
 await registerCommands(config);
-const bot = createBot(config, {
+const bot = await createBot(config, {
   jobs: false,
   logger: createLogger({
     level: "warn",

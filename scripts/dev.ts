@@ -45,7 +45,7 @@ if (!info?.ok) {
   process.exit(1);
 }
 await registerCommands(config);
-const bot = createBot(config);
+const bot = await createBot(config);
 await bot.start();
 const me = discord.addUser("you", discord.guild, [discord.role("admins").id]);
 console.log(

@@ -16,7 +16,7 @@ import { WATCHED_CONTRACTS, chainClient } from "../bot/app";
 loadDotEnv();
 const config = loadConfig();
 const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-const store = openStore(config.databasePath);
+const store = await openStore({ path: config.databasePath, url: config.databaseUrl });
 const client = chainClient(config, log);
 const reader = new ProtocolReader(client, config.stacks.deployer);
 const contracts = WATCHED_CONTRACTS.map((c) => reader.contractId(c));
@@ -24,13 +24,13 @@ const applied = await reindex({
   store,
   client,
   contracts,
-  snapshots: new IndexSnapshots(store.db, store.index, reader, log),
+  snapshots: new IndexSnapshots(store.sql, store.index, reader, log),
   log,
 });
 const differences = await checkIndex(store.index, reader);
 console.log(
-  `indexed ${applied} events: ${JSON.stringify(store.index.counts())}; ${differences.length} differences from the chain`,
+  `indexed ${applied} events: ${JSON.stringify(await store.index.counts())}; ${differences.length} differences from the chain`,
 );
 for (const d of differences) console.log(`  ${d.record} ${d.field}: index ${d.index}, chain ${d.chain}`);
-store.close();
+await store.close();
 process.exit(differences.length === 0 ? 0 : 1);

@@ -60,23 +60,23 @@ export class ClaimFeed {
   async rollback(event: ProtocolEvent): Promise<void> {
     const { store } = this.ctx;
     const key = eventKey(event);
-    if (event.topic === "vote-cast") store.forgetVote(key);
+    if (event.topic === "vote-cast") await store.forgetVote(key);
     if (event.topic === "claim-submitted") await this.dropAlerts(event, Number(event.data.claimId));
     else if ("claimId" in event.data) this.coalescer.touch(Number(event.data.claimId));
     const notice = droppedText(event.txid, this.ctx.links);
-    for (const post of store.postedMessages(`${key}:`)) {
+    for (const post of await store.postedMessages(`${key}:`)) {
       await this.ctx.poster.edit(post.channelId, post.messageId, { content: notice, embeds: [], components: [] });
-      store.forgetPosted(post.postKey);
+      await store.forgetPosted(post.postKey);
     }
   }
 
   private async dropAlerts(event: ProtocolEvent, claimId: number) {
     const { store } = this.ctx;
     const notice = droppedText(event.txid, this.ctx.links, `Claim #${claimId}`);
-    for (const posted of store.claimMessages(claimId)) {
+    for (const posted of await store.claimMessages(claimId)) {
       await this.ctx.poster.edit(posted.channelId, posted.messageId, { content: notice, embeds: [], components: [] });
     }
-    store.forgetClaimMessages(claimId);
+    await store.forgetClaimMessages(claimId);
   }
 
   private async handleClaimEvent(event: ProtocolEvent): Promise<void> {
@@ -86,7 +86,7 @@ export class ClaimFeed {
       case "vote-cast": {
         const d = event.data;
         // In the store, not in memory: bounded per claim, and a restarted bot still shows them.
-        this.ctx.store.recordVote(Number(d.claimId), eventKey(event), event.seq, {
+        await this.ctx.store.recordVote(Number(d.claimId), eventKey(event), event.seq, {
           voter: d.voter,
           approve: d.approve,
           weight: d.weight,
@@ -127,15 +127,15 @@ export class ClaimFeed {
     if (!found) return;
     await deliverToEach(
       this.ctx.log,
-      this.ctx.store.guildsFollowing(protocolId),
+      await this.ctx.store.guildsFollowing(protocolId),
       `alert for claim #${claimId}`,
       async (settings) => {
         // The claim's message record is what says "posted" here: it also holds the thread.
-        if (this.ctx.store.claimMessage(settings.guildId, claimId)) return;
+        if (await this.ctx.store.claimMessage(settings.guildId, claimId)) return;
         const channel = await this.ctx.poster.channel(settings.alertChannelId!);
         if (!channel) return;
         const role = settings.assessorRoleId ?? null;
-        const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
+        const body = claimAlertBody(found.claim, found.name, await this.ctx.store.latestVotes(claimId), this.ctx.links);
         const message = await this.ctx.poster.send(
           `alert:${settings.guildId}:${claimId}:${postKey}`,
           channel,
@@ -146,9 +146,9 @@ export class ClaimFeed {
           },
           (m) => alertOpening(claimId).test(m.content),
         );
-        this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
+        await this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id);
         const thread = await this.ctx.poster.thread(message, `Claim #${claimId} · ${found.name}`);
-        if (thread) this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id, thread.id);
+        if (thread) await this.ctx.store.saveClaimMessage(settings.guildId, claimId, channel.id, message.id, thread.id);
       },
     );
   }
@@ -157,19 +157,22 @@ export class ClaimFeed {
   async refreshAlerts(claimId: number) {
     const found = await this.claimWithName(claimId);
     if (!found) return;
-    const body = claimAlertBody(found.claim, found.name, this.ctx.store.latestVotes(claimId), this.ctx.links);
-    await deliverToEach(this.ctx.log, this.ctx.store.claimMessages(claimId), `edit of claim #${claimId}`, (posted) =>
-      this.ctx.poster.edit(posted.channelId, posted.messageId, body),
+    const body = claimAlertBody(found.claim, found.name, await this.ctx.store.latestVotes(claimId), this.ctx.links);
+    await deliverToEach(
+      this.ctx.log,
+      await this.ctx.store.claimMessages(claimId),
+      `edit of claim #${claimId}`,
+      (posted) => this.ctx.poster.edit(posted.channelId, posted.messageId, body),
     );
   }
 
   private async postOutcome(event: ProtocolEvent, claimId: number, protocolId: number, text: string) {
     await deliverToEach(
       this.ctx.log,
-      this.ctx.store.guildsFollowing(protocolId),
+      await this.ctx.store.guildsFollowing(protocolId),
       `${event.topic} of claim #${claimId}`,
       async (settings) => {
-        const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
+        const alert = await this.ctx.store.claimMessage(settings.guildId, claimId);
         await this.ctx.poster.postTextOnce(
           `${postKeyOf(event)}:${settings.guildId}`,
           settings.alertChannelId!,
@@ -185,10 +188,10 @@ export class ClaimFeed {
     if (!claim) return;
     await deliverToEach(
       this.ctx.log,
-      this.ctx.store.guildsFollowing(Number(claim.protocolId)),
+      await this.ctx.store.guildsFollowing(Number(claim.protocolId)),
       `${event.topic} of claim #${claimId}`,
       async (settings) => {
-        const alert = this.ctx.store.claimMessage(settings.guildId, claimId);
+        const alert = await this.ctx.store.claimMessage(settings.guildId, claimId);
         if (alert)
           await this.ctx.poster.postTextOnce(
             `${postKeyOf(event)}:${settings.guildId}`,
@@ -200,13 +203,11 @@ export class ClaimFeed {
   }
 
   private async postFeed(event: ProtocolEvent, protocolId: number | null, text: string) {
-    const targets = this.ctx.store
-      .allSettings()
-      .filter(
-        (settings) =>
-          settings.feedChannelId &&
-          (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)),
-      );
+    const targets = (await this.ctx.store.allSettings()).filter(
+      (settings) =>
+        settings.feedChannelId &&
+        (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)),
+    );
     await deliverToEach(this.ctx.log, targets, `${event.topic} in the feed`, async (settings) => {
       await this.ctx.poster.postTextOnce(`${postKeyOf(event)}:${settings.guildId}`, settings.feedChannelId!, text);
     });

@@ -28,7 +28,7 @@ export async function sendOnce(
   isSame: (message: Message) => boolean,
 ): Promise<Message> {
   const attempt = `attempt:${key}`;
-  if (store.wasPosted(attempt)) {
+  if (await store.wasPosted(attempt)) {
     const me = channel.client.user?.id;
     const recent = await channel.messages.fetch({ limit: RECENT }).catch((e: unknown) => {
       // Without Read Message History the search can never succeed: post (the nonce still covers a
@@ -39,7 +39,7 @@ export async function sendOnce(
     const earlier = recent?.find((m) => m.author.id === me && isSame(m));
     if (earlier) return earlier;
   } else {
-    store.markPosted(attempt);
+    await store.markPosted(attempt);
   }
   return channel.send({ ...payload, nonce: nonceFor(key), enforceNonce: true });
 }

@@ -55,13 +55,13 @@ export class Poster {
     payload: MessageCreateOptions,
     isSame: (m: Message) => boolean,
   ): Promise<Message | null> {
-    if (this.store.wasPosted(key)) return null;
+    if (await this.store.wasPosted(key)) return null;
     const channel = await this.channel(channelId);
     if (!channel) return null;
     const message = await this.send(key, channel, payload, isSame);
     // The message is kept with its key, so a post for an event that a re-org orphans can be edited.
-    this.store.recordPostedMessage(key, channel.id, message.id);
-    this.store.markPosted(key);
+    await this.store.recordPostedMessage(key, channel.id, message.id);
+    await this.store.markPosted(key);
     return message;
   }
 

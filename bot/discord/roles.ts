@@ -20,7 +20,7 @@ export async function syncAssessorRoles(
   onlyUserId?: string,
 ): Promise<{ added: number; removed: number; skipped: number }> {
   const totals = { added: 0, removed: 0, skipped: 0 };
-  const links = new Map(ctx.store.linkedWallets().map((w) => [w.discordUserId, w.address]));
+  const links = new Map((await ctx.store.linkedWallets()).map((w) => [w.discordUserId, w.address]));
   const staked = new Map<string, Promise<boolean>>();
   const hasStake = (address: string) => {
     if (!staked.has(address))
@@ -30,7 +30,7 @@ export async function syncAssessorRoles(
       );
     return staked.get(address)!;
   };
-  for (const settings of ctx.store.allSettings()) {
+  for (const settings of await ctx.store.allSettings()) {
     const roleId = settings.assessorRoleId;
     const guild = roleId ? client.guilds.cache.get(settings.guildId) : undefined;
     if (!roleId || !guild) continue;
@@ -45,7 +45,7 @@ export async function syncAssessorRoles(
         continue;
       }
       // Right after a link: that member, and members the bot gave the role whose link has gone (moved away).
-      const granted = ctx.store.roleGrants(guild.id, roleId);
+      const granted = await ctx.store.roleGrants(guild.id, roleId);
       const targets = onlyUserId
         ? [onlyUserId, ...granted.filter((id) => !links.has(id))]
         : [...links.keys(), ...granted];
@@ -73,10 +73,10 @@ async function roleProblemNow(guild: Guild, roleId: string): Promise<string | nu
 }
 
 async function syncMember(guild: Guild, roleId: string, userId: string, should: boolean, ctx: BotContext) {
-  const member = await guild.members.fetch({ user: userId, force: true }).catch((e: unknown) => {
+  const member = await guild.members.fetch({ user: userId, force: true }).catch(async (e: unknown) => {
     // Left the server: there is no role to take back any more.
     if (e instanceof DiscordAPIError && e.code === RESTJSONErrorCodes.UnknownMember)
-      ctx.store.forgetRoleGrant(guild.id, roleId, userId);
+      await ctx.store.forgetRoleGrant(guild.id, roleId, userId);
     else throw e;
     return null;
   });
@@ -85,10 +85,10 @@ async function syncMember(guild: Guild, roleId: string, userId: string, should: 
   if (should) {
     if (!has) await member.roles.add(roleId, "linked wallet has assessor stake");
     // Whoever gave it, a member holding the role for their stake is the bot's to keep in step from now on.
-    ctx.store.recordRoleGrant(guild.id, roleId, userId);
+    await ctx.store.recordRoleGrant(guild.id, roleId, userId);
     return has ? "none" : "added";
   }
   if (has) await member.roles.remove(roleId, "no linked wallet with assessor stake");
-  ctx.store.forgetRoleGrant(guild.id, roleId, userId);
+  await ctx.store.forgetRoleGrant(guild.id, roleId, userId);
   return has ? "removed" : "none";
 }

@@ -53,7 +53,7 @@ type CheckReads = Pick<
  */
 export async function checkIndex(index: IndexReader, chain: CheckReads, newest = CHECK_NEWEST) {
   const differences: IndexDifference[] = [];
-  const counts = index.counts();
+  const counts = await index.counts();
   const [protocols, policies, claims] = await Promise.all([
     chain.lastProtocolId(),
     chain.lastPolicyId(),
@@ -66,9 +66,13 @@ export async function checkIndex(index: IndexReader, chain: CheckReads, newest =
       "claims",
     ]),
   );
-  const cover = index.activeCover();
+  const cover = await index.activeCover();
   for (const id of newestIds(protocols, newest)) {
-    const [mine, theirs, coverage] = [index.protocol(id), await chain.protocol(id), await chain.protocolCoverage(id)];
+    const [mine, theirs, coverage] = [
+      await index.protocol(id),
+      await chain.protocol(id),
+      await chain.protocolCoverage(id),
+    ];
     if (!mine || !theirs) continue;
     differences.push(...compare(`protocol ${id}`, mine, theirs, [...PROTOCOL_FIELDS]));
     differences.push(
@@ -76,7 +80,7 @@ export async function checkIndex(index: IndexReader, chain: CheckReads, newest =
     );
   }
   for (const id of newestIds(policies, newest)) {
-    const [mine, theirs] = [index.policy(id), await chain.policy(id)];
+    const [mine, theirs] = [await index.policy(id), await chain.policy(id)];
     if (mine && theirs)
       differences.push(
         ...compare(
@@ -88,7 +92,7 @@ export async function checkIndex(index: IndexReader, chain: CheckReads, newest =
       );
   }
   for (const id of newestIds(claims, newest)) {
-    const [mine, theirs] = [index.claim(id), await chain.claim(id)];
+    const [mine, theirs] = [await index.claim(id), await chain.claim(id)];
     if (!mine || !theirs) continue;
     differences.push(
       ...compare(

@@ -1,8 +1,7 @@
-import type Database from "better-sqlite3";
 import type { ClaimStatus, PoolStats } from "../chain/protocol-reader";
 import type { CoverInForce } from "../chain/cover-in-force";
 import { fromJson } from "./json-values";
-import { statementCache } from "../storage/statements";
+import { placeholders, type Sql } from "../storage/sql";
 import type { IndexTip, IndexedAssessor, IndexedClaim, IndexedPolicy, IndexedProtocol, IndexedVote } from "./records";
 import type { POOL_SERIES } from "./index-writer";
 
@@ -14,7 +13,6 @@ const DEFAULT_LIST = 10;
 
 type DataRow = { data: string };
 const records = <T>(rows: unknown[]) => (rows as DataRow[]).map((r) => fromJson<T>(r.data));
-const inList = (values: readonly (string | number)[]) => JSON.stringify(values);
 
 /**
  * Everything views read (pages, the badge, the JSON API, commands) and jobs look for, answered from the index
@@ -24,14 +22,10 @@ const inList = (values: readonly (string | number)[]) => JSON.stringify(values);
 const OPEN_LIST = OPEN_CLAIM_STATUSES.map((status) => `'${status}'`).join(", ");
 
 export class IndexReader {
-  private readonly sql: (text: string) => Database.Statement;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(private readonly db: Database.Database) {
-    this.sql = statementCache(db);
-  }
-
-  private state<T>(name: string): T | null {
-    const row = this.sql("SELECT data FROM ix_state WHERE name = ?").get(name) as DataRow | undefined;
+  private async state<T>(name: string): Promise<T | null> {
+    const row = await this.sql.get<DataRow>("SELECT data FROM ix_state WHERE name = ?", [name]);
     return row ? fromJson<T>(row.data) : null;
   }
 
@@ -39,112 +33,123 @@ export class IndexReader {
    * Changes whenever anything was written to the store (by this connection or another), or the tip moved: what
    * is worked out from the index can be kept until then (see Registry).
    */
-  version(): string {
-    const others = this.db.pragma("data_version", { simple: true }) as number;
-    const own = (this.sql("SELECT total_changes() AS n").get() as { n: number }).n;
-    return `${others}:${own}`;
+  async version(): Promise<string> {
+    // SQLite: data_version moves with other connections' commits, total_changes with this one's. Postgres: where
+    // the write-ahead log is filled to, which moves with every write to the server (of any database: a wasted
+    // recomputation at worst) and, unlike the flushed position, also before an asynchronous commit is on disk.
+    const row =
+      this.sql.engine === "sqlite"
+        ? await this.sql.get<{ v: string }>(
+            "SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() AS v",
+          )
+        : await this.sql.get<{ v: string }>("SELECT pg_current_wal_insert_lsn()::text AS v");
+    return row!.v;
   }
 
   /** The newest block the index has followed, and its time: the index's "now". */
-  tip(): IndexTip | null {
+  tip(): Promise<IndexTip | null> {
     return this.state<IndexTip>(TIP_STATE);
   }
 
   /** The chain's time as the index last saw it (0 before the first pass). */
-  now(): bigint {
-    return BigInt(this.tip()?.time ?? 0);
+  async now(): Promise<bigint> {
+    return BigInt((await this.tip())?.time ?? 0);
   }
 
-  pool(): PoolStats | null {
+  pool(): Promise<PoolStats | null> {
     return this.state<PoolStats>(POOL_STATE);
   }
 
-  protocols(statuses?: readonly string[]): IndexedProtocol[] {
+  async protocols(statuses?: readonly string[]): Promise<IndexedProtocol[]> {
     const rows = statuses
-      ? this.sql("SELECT data FROM ix_protocols WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id").all(
-          inList(statuses),
+      ? await this.sql.all(
+          `SELECT data FROM ix_protocols WHERE status IN ${placeholders(statuses)} ORDER BY id`,
+          statuses,
         )
-      : this.sql("SELECT data FROM ix_protocols ORDER BY id").all();
+      : await this.sql.all("SELECT data FROM ix_protocols ORDER BY id");
     return records<IndexedProtocol>(rows);
   }
 
-  protocol(id: bigint): IndexedProtocol | null {
-    return records<IndexedProtocol>(this.sql("SELECT data FROM ix_protocols WHERE id = ?").all(Number(id)))[0] ?? null;
+  async protocol(id: bigint): Promise<IndexedProtocol | null> {
+    return records<IndexedProtocol>(await this.sql.all("SELECT data FROM ix_protocols WHERE id = ?", [id]))[0] ?? null;
   }
 
   /** By exact name (the registry's names are unique). */
-  protocolByName(name: string): IndexedProtocol | null {
-    const rows = this.sql("SELECT data FROM ix_protocols WHERE name = ?").all(name);
+  async protocolByName(name: string): Promise<IndexedProtocol | null> {
+    const rows = await this.sql.all("SELECT data FROM ix_protocols WHERE name = ?", [name]);
     return records<IndexedProtocol>(rows)[0] ?? null;
   }
 
   /** Protocols whose snapshot an event made stale (index-snapshots.ts reads them again). */
-  staleProtocolIds(): bigint[] {
-    return (this.sql("SELECT id FROM ix_protocols WHERE stale = 1 ORDER BY id").all() as { id: number }[]).map((r) =>
-      BigInt(r.id),
-    );
+  async staleProtocolIds(): Promise<bigint[]> {
+    const rows = await this.sql.all<{ id: number }>("SELECT id FROM ix_protocols WHERE stale = 1 ORDER BY id");
+    return rows.map((r) => BigInt(r.id));
   }
 
-  claim(id: bigint): IndexedClaim | null {
-    return records<IndexedClaim>(this.sql("SELECT data FROM ix_claims WHERE id = ?").all(Number(id)))[0] ?? null;
+  async claim(id: bigint): Promise<IndexedClaim | null> {
+    return records<IndexedClaim>(await this.sql.all("SELECT data FROM ix_claims WHERE id = ?", [id]))[0] ?? null;
   }
 
   /** Claims newest first, optionally of one protocol or in some statuses, `limit` from `offset`. */
-  claims(filter: { protocolId?: bigint; statuses?: readonly ClaimStatus[]; limit?: number; offset?: number } = {}) {
+  async claims(
+    filter: { protocolId?: bigint; statuses?: readonly ClaimStatus[]; limit?: number; offset?: number } = {},
+  ): Promise<{ total: number; claims: IndexedClaim[] }> {
     const where: string[] = [];
-    const args: (string | number)[] = [];
+    const args: (string | bigint)[] = [];
     if (filter.protocolId !== undefined) {
       where.push("protocol_id = ?");
-      args.push(Number(filter.protocolId));
+      args.push(filter.protocolId);
     }
     if (filter.statuses) {
-      where.push("status IN (SELECT value FROM json_each(?))");
-      args.push(inList(filter.statuses));
+      where.push(`status IN ${placeholders(filter.statuses)}`);
+      args.push(...filter.statuses);
     }
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const total = (this.sql(`SELECT COUNT(*) AS n FROM ix_claims ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.sql(`SELECT data FROM ix_claims ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(
+    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ix_claims ${clause}`, args))!.n;
+    const rows = await this.sql.all(`SELECT data FROM ix_claims ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [
       ...args,
       filter.limit ?? DEFAULT_LIST,
       filter.offset ?? 0,
-    );
+    ]);
     return { total, claims: records<IndexedClaim>(rows) };
   }
 
   /** Open claims whose voting or veto window has ended by `now`: what the keeper finalizes or pays. */
-  dueClaims(now: bigint, limit: number): IndexedClaim[] {
-    const rows = this.sql(`SELECT data FROM ix_claims WHERE (status = 'voting' AND voting_ends_at <= @now)
-        OR (status = 'approved' AND veto_ends_at <= @now) ORDER BY id LIMIT @limit`).all({ now: Number(now), limit });
+  async dueClaims(now: bigint, limit: number): Promise<IndexedClaim[]> {
+    const rows = await this.sql.all(
+      `SELECT data FROM ix_claims WHERE (status = 'voting' AND voting_ends_at <= @now)
+        OR (status = 'approved' AND veto_ends_at <= @now) ORDER BY id LIMIT @limit`,
+      { now, limit },
+    );
     return records<IndexedClaim>(rows);
   }
 
   /** Claims still voting whose window closes within `within` seconds of `now`, soonest first. */
-  closingClaims(now: bigint, within: bigint, limit: number): IndexedClaim[] {
-    const rows = this.sql(
+  async closingClaims(now: bigint, within: bigint, limit: number): Promise<IndexedClaim[]> {
+    const rows = await this.sql.all(
       "SELECT data FROM ix_claims WHERE status = 'voting' AND voting_ends_at > @now AND voting_ends_at <= @until ORDER BY voting_ends_at, id LIMIT @limit",
-    ).all({ now: Number(now), until: Number(now + within), limit });
+      { now, until: now + within, limit },
+    );
     return records<IndexedClaim>(rows);
   }
 
   /** Open and closed claims per protocol (or of one). */
-  claimCounts(protocolId?: bigint): Map<bigint, { open: number; past: number }> {
-    const only = protocolId === undefined ? "" : "WHERE protocol_id = @protocol";
-    const rows = this.sql(
+  async claimCounts(protocolId?: bigint): Promise<Map<bigint, { open: number; past: number }>> {
+    const only = protocolId === undefined ? "" : "WHERE protocol_id = ?";
+    const rows = await this.sql.all<{ id: number; open: number; total: number }>(
       `SELECT protocol_id AS id, SUM(CASE WHEN status IN (${OPEN_LIST}) THEN 1 ELSE 0 END) AS open, COUNT(*) AS total
        FROM ix_claims ${only} GROUP BY protocol_id`,
-    ).all({ protocol: protocolId === undefined ? null : Number(protocolId) }) as {
-      id: number;
-      open: number;
-      total: number;
-    }[];
-    return new Map(rows.map((r) => [BigInt(r.id), { open: r.open, past: r.total - r.open }]));
+      protocolId === undefined ? [] : [protocolId],
+    );
+    return new Map(rows.map((r) => [BigInt(r.id), { open: Number(r.open), past: Number(r.total) - Number(r.open) }]));
   }
 
   /** The transactions of each claim's life (votes left out), oldest first. */
-  claimTransactions(claimIds: readonly bigint[]): Map<bigint, { topic: string; txid: string }[]> {
-    const rows = this.sql(
-      "SELECT claim_id AS id, topic, txid FROM ix_claim_txs WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, seq",
-    ).all(inList(claimIds.map(Number))) as { id: number; topic: string; txid: string }[];
+  async claimTransactions(claimIds: readonly bigint[]): Promise<Map<bigint, { topic: string; txid: string }[]>> {
+    const rows = await this.sql.all<{ id: number; topic: string; txid: string }>(
+      `SELECT claim_id AS id, topic, txid FROM ix_claim_txs WHERE claim_id IN ${placeholders(claimIds)} ORDER BY claim_id, seq`,
+      claimIds,
+    );
     const byClaim = new Map<bigint, { topic: string; txid: string }[]>();
     for (const r of rows)
       byClaim.set(BigInt(r.id), [...(byClaim.get(BigInt(r.id)) ?? []), { topic: r.topic, txid: r.txid }]);
@@ -152,47 +157,53 @@ export class IndexReader {
   }
 
   /** A claim's newest votes first. */
-  votes(claimId: bigint, limit: number): IndexedVote[] {
-    const rows = this.sql("SELECT data FROM ix_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?").all(
-      Number(claimId),
+  async votes(claimId: bigint, limit: number): Promise<IndexedVote[]> {
+    const rows = await this.sql.all("SELECT data FROM ix_votes WHERE claim_id = ? ORDER BY seq DESC LIMIT ?", [
+      claimId,
       limit,
-    );
+    ]);
     return records<IndexedVote>(rows);
   }
 
-  assessor(address: string): IndexedAssessor | null {
-    return (
-      records<IndexedAssessor>(this.sql("SELECT data FROM ix_assessors WHERE address = ?").all(address))[0] ?? null
-    );
+  async assessor(address: string): Promise<IndexedAssessor | null> {
+    const rows = await this.sql.all("SELECT data FROM ix_assessors WHERE address = ?", [address]);
+    return records<IndexedAssessor>(rows)[0] ?? null;
   }
 
-  policy(id: bigint): IndexedPolicy | null {
-    return records<IndexedPolicy>(this.sql("SELECT data FROM ix_policies WHERE id = ?").all(Number(id)))[0] ?? null;
+  async policy(id: bigint): Promise<IndexedPolicy | null> {
+    return records<IndexedPolicy>(await this.sql.all("SELECT data FROM ix_policies WHERE id = ?", [id]))[0] ?? null;
   }
 
   /** A holder's policies, newest first, and how many there are. */
-  holderPolicies(holder: string, limit = DEFAULT_LIST, offset = 0) {
-    const total = (this.sql("SELECT COUNT(*) AS n FROM ix_policies WHERE holder = ?").get(holder) as { n: number }).n;
-    const rows = this.sql("SELECT data FROM ix_policies WHERE holder = ? ORDER BY id DESC LIMIT ? OFFSET ?").all(
+  async holderPolicies(
+    holder: string,
+    limit = DEFAULT_LIST,
+    offset = 0,
+  ): Promise<{ total: number; policies: IndexedPolicy[] }> {
+    const total = (await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM ix_policies WHERE holder = ?", [
+      holder,
+    ]))!.n;
+    const rows = await this.sql.all("SELECT data FROM ix_policies WHERE holder = ? ORDER BY id DESC LIMIT ? OFFSET ?", [
       holder,
       limit,
       offset,
-    );
+    ]);
     return { total, policies: records<IndexedPolicy>(rows) };
   }
 
   /** Every policy of a protocol, newest first. */
-  protocolPolicies(protocolId: bigint): IndexedPolicy[] {
+  async protocolPolicies(protocolId: bigint): Promise<IndexedPolicy[]> {
     return records<IndexedPolicy>(
-      this.sql("SELECT data FROM ix_policies WHERE protocol_id = ? ORDER BY id DESC").all(Number(protocolId)),
+      await this.sql.all("SELECT data FROM ix_policies WHERE protocol_id = ? ORDER BY id DESC", [protocolId]),
     );
   }
 
   /** Active policies whose term has ended by `now`, oldest first: what the keeper expires. */
-  duePolicies(now: bigint, limit: number): IndexedPolicy[] {
-    const rows = this.sql(
+  async duePolicies(now: bigint, limit: number): Promise<IndexedPolicy[]> {
+    const rows = await this.sql.all(
       "SELECT data FROM ix_policies WHERE status = 'active' AND ends_at <= ? ORDER BY ends_at, id LIMIT ?",
-    ).all(Number(now), limit);
+      [now, limit],
+    );
     return records<IndexedPolicy>(rows);
   }
 
@@ -201,31 +212,33 @@ export class IndexReader {
    * policies not yet expired or exhausted. Summed here, not taken from the events that state it, because the
    * index takes each contract's events in turn and those statements would arrive out of order.
    */
-  activeCover(protocolId?: bigint): Map<bigint, bigint> {
-    const only = protocolId === undefined ? "" : "AND protocol_id = @protocol";
-    const rows = this.sql(
+  async activeCover(protocolId?: bigint): Promise<Map<bigint, bigint>> {
+    const only = protocolId === undefined ? "" : "AND protocol_id = ?";
+    const rows = await this.sql.all<{ id: number; cover: number | string }>(
       `SELECT protocol_id AS id, SUM(remaining_cover) AS cover FROM ix_policies WHERE status = 'active' ${only} GROUP BY protocol_id`,
-    ).all({ protocol: protocolId === undefined ? null : Number(protocolId) }) as { id: number; cover: number }[];
+      protocolId === undefined ? [] : [protocolId],
+    );
     return new Map(rows.map((r) => [BigInt(r.id), BigInt(r.cover)]));
   }
 
   /** What is in force on each protocol at `now` (cover-in-force.ts's rule, as one grouped query). */
-  coverInForce(now: bigint, protocolId?: bigint): Map<bigint, CoverInForce> {
+  async coverInForce(now: bigint, protocolId?: bigint): Promise<Map<bigint, CoverInForce>> {
     const only = protocolId === undefined ? "" : "AND protocol_id = @protocol";
-    const rows = this.sql(`SELECT protocol_id AS id,
-          SUM(CASE WHEN active_from <= @now THEN remaining_cover ELSE 0 END) AS inForce,
-          SUM(CASE WHEN active_from > @now THEN remaining_cover ELSE 0 END) AS waiting,
-          MIN(CASE WHEN active_from > @now THEN active_from END) AS startsAt
-        FROM ix_policies WHERE status = 'active' AND remaining_cover > 0 AND ends_at > @now ${only}
-        GROUP BY protocol_id`).all({
-      now: Number(now),
-      protocol: protocolId === undefined ? null : Number(protocolId),
-    }) as {
+    // Sums of 64-bit columns are numeric text on Postgres, numbers on SQLite: BigInt reads both.
+    const rows = await this.sql.all<{
       id: number;
-      inForce: number;
-      waiting: number;
+      inForce: number | string;
+      waiting: number | string;
       startsAt: number | null;
-    }[];
+    }>(
+      `SELECT protocol_id AS id,
+          SUM(CASE WHEN active_from <= @now THEN remaining_cover ELSE 0 END) AS "inForce",
+          SUM(CASE WHEN active_from > @now THEN remaining_cover ELSE 0 END) AS waiting,
+          MIN(CASE WHEN active_from > @now THEN active_from END) AS "startsAt"
+        FROM ix_policies WHERE status = 'active' AND remaining_cover > 0 AND ends_at > @now ${only}
+        GROUP BY protocol_id`,
+      protocolId === undefined ? { now } : { now, protocol: protocolId },
+    );
     return new Map(
       rows.map((r) => [
         BigInt(r.id),
@@ -239,17 +252,27 @@ export class IndexReader {
   }
 
   /** The newest `limit` points of each of the pool's series, oldest first. */
-  poolHistory(limit: number): Record<(typeof POOL_SERIES)[number], { t: number; value: bigint }[]> {
-    const statement = this.sql(
-      "SELECT at, value FROM (SELECT at, seq, value FROM ix_pool_history WHERE series = ? ORDER BY at DESC, seq DESC LIMIT ?) ORDER BY at, seq",
-    );
-    const series = (name: string) =>
-      (statement.all(name, limit) as { at: number; value: string }[]).map((r) => ({ t: r.at, value: BigInt(r.value) }));
-    return { capital: series("capital"), premiums: series("premiums"), utilization: series("utilization") };
+  async poolHistory(limit: number): Promise<Record<(typeof POOL_SERIES)[number], { t: number; value: bigint }[]>> {
+    const series = async (name: string) =>
+      (
+        await this.sql.all<{ at: number; value: string }>(
+          "SELECT at, value FROM (SELECT at, seq, value FROM ix_pool_history WHERE series = ? ORDER BY at DESC, seq DESC LIMIT ?) AS newest ORDER BY at, seq",
+          [name, limit],
+        )
+      ).map((r) => ({ t: r.at, value: BigInt(r.value) }));
+    return {
+      capital: await series("capital"),
+      premiums: await series("premiums"),
+      utilization: await series("utilization"),
+    };
   }
 
-  counts() {
-    const count = (table: string) => (this.sql(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { protocols: count("ix_protocols"), policies: count("ix_policies"), claims: count("ix_claims") };
+  async counts(): Promise<{ protocols: number; policies: number; claims: number }> {
+    const count = async (table: string) => (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
+    return {
+      protocols: await count("ix_protocols"),
+      policies: await count("ix_policies"),
+      claims: await count("ix_claims"),
+    };
   }
 }

@@ -1,6 +1,6 @@
-import type Database from "better-sqlite3";
 import type { ProtocolReader } from "../chain/protocol-reader";
 import type { Logger } from "../logger";
+import type { Sql } from "../storage/sql";
 import { toJson } from "./json-values";
 import { POOL_STALE } from "./index-writer";
 import { POOL_STATE, TIP_STATE, type IndexReader } from "./index-reader";
@@ -16,7 +16,7 @@ import type { IndexTip } from "./records";
  */
 export class IndexSnapshots {
   constructor(
-    private readonly db: Database.Database,
+    private readonly sql: Sql,
     private readonly index: IndexReader,
     private readonly reader: Pick<ProtocolReader, "protocolDetails" | "pool">,
     private readonly log?: Logger,
@@ -24,63 +24,65 @@ export class IndexSnapshots {
 
   /** Reads again what events marked stale; returns how many records it read. */
   async refresh(): Promise<number> {
-    const ids = this.index.staleProtocolIds();
+    const ids = await this.index.staleProtocolIds();
     let read = 0;
     for (const id of ids) read += await this.refreshProtocol(id);
-    const pool = this.db.prepare("SELECT data FROM ix_state WHERE name = ?").get(POOL_STALE) as
-      | { data: string }
-      | undefined;
-    if (pool?.data === "1" || this.index.pool() === null) read += await this.refreshPool();
+    const pool = await this.sql.get<{ data: string }>("SELECT data FROM ix_state WHERE name = ?", [POOL_STALE]);
+    if (pool?.data === "1" || (await this.index.pool()) === null) read += await this.refreshPool();
     return read;
   }
 
   /** The pool's figures accrue with time alone: the scheduled refresh reads them again even without an event. */
-  markPoolStale() {
-    this.setState(POOL_STALE, "1");
+  markPoolStale(): Promise<void> {
+    return this.setState(POOL_STALE, "1");
   }
 
   /** Reads every protocol and the pool again. */
   async refreshAll(): Promise<number> {
-    this.db.prepare("UPDATE ix_protocols SET stale = 1").run();
-    this.markPoolStale();
+    await this.sql.run("UPDATE ix_protocols SET stale = 1");
+    await this.markPoolStale();
     return this.refresh();
   }
 
   private async refreshProtocol(id: bigint): Promise<number> {
-    this.db.prepare("UPDATE ix_protocols SET stale = 0 WHERE id = ?").run(Number(id));
+    await this.sql.run("UPDATE ix_protocols SET stale = 0 WHERE id = ?", [id]);
     try {
       const details = await this.reader.protocolDetails(id);
       if (details)
-        this.db
-          .prepare("UPDATE ix_protocols SET name = ?, status = ?, data = ? WHERE id = ?")
-          .run(details.name, details.status, toJson(details), Number(id));
+        await this.sql.run("UPDATE ix_protocols SET name = ?, status = ?, data = ? WHERE id = ?", [
+          details.name,
+          details.status,
+          toJson(details),
+          id,
+        ]);
       return 1;
     } catch (e) {
-      this.db.prepare("UPDATE ix_protocols SET stale = 1 WHERE id = ?").run(Number(id));
+      await this.sql.run("UPDATE ix_protocols SET stale = 1 WHERE id = ?", [id]);
       throw e;
     }
   }
 
   private async refreshPool(): Promise<number> {
-    this.setState(POOL_STALE, "0");
+    await this.setState(POOL_STALE, "0");
     try {
-      this.setState(POOL_STATE, toJson(await this.reader.pool()));
+      await this.setState(POOL_STATE, toJson(await this.reader.pool()));
       return 1;
     } catch (e) {
-      this.setState(POOL_STALE, "1");
+      await this.setState(POOL_STALE, "1");
       throw e;
     }
   }
 
   /** The tip the index has been brought up to (its time is "now" for what it answers). */
-  setTip(tip: IndexTip) {
-    this.setState(TIP_STATE, toJson(tip));
+  setTip(tip: IndexTip): Promise<void> {
+    return this.setState(TIP_STATE, toJson(tip));
   }
 
-  private setState(name: string, data: string) {
-    this.db
-      .prepare("INSERT INTO ix_state (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data")
-      .run(name, data);
+  private async setState(name: string, data: string) {
+    await this.sql.run(
+      "INSERT INTO ix_state (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data",
+      [name, data],
+    );
   }
 
   /** Refreshes, logging rather than throwing: what failed stays stale and is read again next time. */

@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { Sql } from "../storage/sql";
 
 /**
  * The index's tables, their keys and columns, and the one way rows change: `put` and `remove` first keep the
@@ -25,74 +25,93 @@ export const TABLES = {
 export type Table = keyof typeof TABLES;
 export type Row = Record<string, string | number | null>;
 
-type Statements = { get: Database.Statement; put: Database.Statement; remove: Database.Statement };
+type Statements = { get: string; put: string; remove: string };
+const statements = new Map<Table, Statements>();
+
+/** Each table's three statements, written once. */
+function statementsOf(table: Table): Statements {
+  let s = statements.get(table);
+  if (!s) {
+    const { key, columns } = TABLES[table];
+    const where = key.map((k) => `${k} = @${k}`).join(" AND ");
+    const updates = columns.filter((c) => !(key as readonly string[]).includes(c)).map((c) => `${c} = excluded.${c}`);
+    s = {
+      get: `SELECT ${columns.join(", ")} FROM ${table} WHERE ${where}`,
+      put: `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})
+           ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${updates.join(", ")}`,
+      remove: `DELETE FROM ${table} WHERE ${where}`,
+    };
+    statements.set(table, s);
+  }
+  return s;
+}
+
+const keyOf = (table: Table, row: Row): Row => Object.fromEntries(TABLES[table].key.map((k) => [k, row[k] ?? null]));
+
+/**
+ * Numbers the changes kept for undo across restarts, so an event's are always undone newest first. Read from the
+ * store once; only the ingesting process writes the index, so the count stays its own.
+ */
+export class UndoCounter {
+  private next: number | null = null;
+
+  async take(sql: Sql): Promise<number> {
+    if (this.next === null)
+      this.next = ((await sql.get<{ n: number | null }>("SELECT MAX(n) AS n FROM ix_undo"))?.n ?? -1) + 1;
+    return this.next++;
+  }
+
+  /** Forgets the count (the index was emptied, or a transaction that took numbers rolled back). */
+  reset() {
+    this.next = null;
+  }
+}
 
 export class IndexTables {
-  private readonly statements = new Map<Table, Statements>();
-  private undoCount: number;
-  private readonly keepRow: Database.Statement;
+  constructor(
+    readonly sql: Sql,
+    private readonly undoCount: UndoCounter,
+  ) {}
 
-  constructor(readonly db: Database.Database) {
-    // Changes are numbered across restarts, so an event's are always undone newest first.
-    this.undoCount = ((db.prepare("SELECT MAX(n) AS n FROM ix_undo").get() as { n: number | null }).n ?? -1) + 1;
-    this.keepRow = db.prepare("INSERT INTO ix_undo (event_key, n, tbl, row_key, before) VALUES (?, ?, ?, ?, ?)");
-  }
-
-  private sql(table: Table): Statements {
-    let s = this.statements.get(table);
-    if (!s) {
-      const { key, columns } = TABLES[table];
-      const where = key.map((k) => `${k} = @${k}`).join(" AND ");
-      const updates = columns.filter((c) => !(key as readonly string[]).includes(c)).map((c) => `${c} = excluded.${c}`);
-      s = {
-        get: this.db.prepare(`SELECT ${columns.join(", ")} FROM ${table} WHERE ${where}`),
-        put: this.db.prepare(
-          `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})
-           ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${updates.join(", ")}`,
-        ),
-        remove: this.db.prepare(`DELETE FROM ${table} WHERE ${where}`),
-      };
-      this.statements.set(table, s);
-    }
-    return s;
-  }
-
-  private keyOf(table: Table, row: Row): Row {
-    return Object.fromEntries(TABLES[table].key.map((k) => [k, row[k] ?? null]));
-  }
-
-  get(table: Table, key: Row): Row | undefined {
-    return this.sql(table).get.get(this.keyOf(table, key)) as Row | undefined;
+  get(table: Table, key: Row): Promise<Row | undefined> {
+    return this.sql.get<Row>(statementsOf(table).get, keyOf(table, key));
   }
 
   /** Writes a row, keeping what it replaced for `eventKey`'s undo (none when the write is not an event's). */
-  put(table: Table, row: Row, eventKey: string | null) {
-    if (eventKey !== null) this.keep(eventKey, table, row);
-    this.sql(table).put.run(row);
+  async put(table: Table, row: Row, eventKey: string | null) {
+    if (eventKey !== null) await this.keep(eventKey, table, row);
+    await this.sql.run(statementsOf(table).put, row);
   }
 
-  remove(table: Table, key: Row, eventKey: string | null) {
-    if (eventKey !== null) this.keep(eventKey, table, key);
-    this.sql(table).remove.run(this.keyOf(table, key));
+  async remove(table: Table, key: Row, eventKey: string | null) {
+    if (eventKey !== null) await this.keep(eventKey, table, key);
+    await this.sql.run(statementsOf(table).remove, keyOf(table, key));
   }
 
-  private keep(eventKey: string, table: Table, row: Row) {
-    const key = this.keyOf(table, row);
-    const before = this.get(table, key);
-    this.keepRow.run(eventKey, this.undoCount++, table, JSON.stringify(key), before ? JSON.stringify(before) : null);
+  private async keep(eventKey: string, table: Table, row: Row) {
+    const key = keyOf(table, row);
+    const before = await this.get(table, key);
+    await this.sql.run("INSERT INTO ix_undo (event_key, n, tbl, row_key, before) VALUES (?, ?, ?, ?, ?)", [
+      eventKey,
+      await this.undoCount.take(this.sql),
+      table,
+      JSON.stringify(key),
+      before ? JSON.stringify(before) : null,
+    ]);
   }
 
   /** Restores every row the event changed, newest change first; returns the tables and keys it touched. */
-  undo(eventKey: string): { table: Table; key: Row }[] {
-    const changes = this.db
-      .prepare("SELECT tbl, row_key AS rowKey, before FROM ix_undo WHERE event_key = ? ORDER BY n DESC")
-      .all(eventKey) as { tbl: Table; rowKey: string; before: string | null }[];
+  async undo(eventKey: string): Promise<{ table: Table; key: Row }[]> {
+    const changes = await this.sql.all<{ tbl: Table; rowKey: string; before: string | null }>(
+      'SELECT tbl, row_key AS "rowKey", before FROM ix_undo WHERE event_key = ? ORDER BY n DESC',
+      [eventKey],
+    );
     for (const c of changes) {
       const key = JSON.parse(c.rowKey) as Row;
-      if (c.before === null) this.sql(c.tbl).remove.run(key);
-      else this.sql(c.tbl).put.run(JSON.parse(c.before) as Row);
+      if (c.before === null) await this.sql.run(statementsOf(c.tbl).remove, keyOf(c.tbl, key));
+      else await this.sql.run(statementsOf(c.tbl).put, JSON.parse(c.before) as Row);
     }
-    this.db.prepare("DELETE FROM ix_undo WHERE event_key = ?").run(eventKey);
+    await this.sql.run("DELETE FROM ix_undo WHERE event_key = ?", [eventKey]);
     return changes.map((c) => ({ table: c.tbl, key: JSON.parse(c.rowKey) as Row }));
   }
 }

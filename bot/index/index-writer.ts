@@ -1,9 +1,9 @@
-import type Database from "better-sqlite3";
 import { STATUS_NAMES, type EventData } from "../../stacks/contracts.generated";
 import { CATEGORIES, PROTOCOL_STATUS, type ClaimStatus } from "../chain/protocol-reader";
 import { eventKey, type ProtocolEvent } from "../chain/events";
 import { fromJson, toJson } from "./json-values";
-import { IndexTables, type Row } from "./index-tables";
+import { IndexTables, type Row, type UndoCounter } from "./index-tables";
+import type { Sql } from "../storage/sql";
 import type { IndexedAssessor, IndexedClaim, IndexedPolicy, IndexedProtocol, IndexedVote } from "./records";
 
 const CLAIM_STATUS = STATUS_NAMES["claims-assessment"];
@@ -29,32 +29,36 @@ const policyStatus = (code: bigint) => POLICY_STATUS[Number(code) as keyof typeo
 export class IndexWriter {
   readonly tables: IndexTables;
 
-  constructor(readonly db: Database.Database) {
-    this.tables = new IndexTables(db);
+  /** Writes through `sql`: the transaction that records the events (or the store, for a rebuild). */
+  constructor(
+    readonly sql: Sql,
+    undo: UndoCounter,
+  ) {
+    this.tables = new IndexTables(sql, undo);
   }
 
   /** Applies one event, mined at `time` (its block's time, Unix seconds). */
-  apply(event: ProtocolEvent, time: number) {
+  async apply(event: ProtocolEvent, time: number) {
     const key = eventKey(event);
     const contract = event.contractId.split(".")[1] ?? "";
-    if (contract === POOL_CONTRACT || POOL_TOPICS_ELSEWHERE.has(event.topic)) this.markPoolStale(key);
-    this.byTopic(event, key, time);
+    if (contract === POOL_CONTRACT || POOL_TOPICS_ELSEWHERE.has(event.topic)) await this.markPoolStale(key);
+    await this.byTopic(event, key, time);
   }
 
   /** Restores what the event changed; the protocols it touched are read again (they are snapshots). */
-  undo(key: string) {
-    for (const { table, key: row } of this.tables.undo(key)) {
-      if (table === "ix_protocols") this.db.prepare("UPDATE ix_protocols SET stale = 1 WHERE id = ?").run(row.id);
+  async undo(key: string) {
+    for (const { table, key: row } of await this.tables.undo(key)) {
+      if (table === "ix_protocols") await this.sql.run("UPDATE ix_protocols SET stale = 1 WHERE id = ?", [row.id]);
     }
-    this.tables.put("ix_state", { name: POOL_STALE, data: "1" }, null);
+    await this.tables.put("ix_state", { name: POOL_STALE, data: "1" }, null);
   }
 
-  private markPoolStale(key: string) {
-    if (this.tables.get("ix_state", { name: POOL_STALE })?.data !== "1")
-      this.tables.put("ix_state", { name: POOL_STALE, data: "1" }, key);
+  private async markPoolStale(key: string) {
+    if ((await this.tables.get("ix_state", { name: POOL_STALE }))?.data !== "1")
+      await this.tables.put("ix_state", { name: POOL_STALE, data: "1" }, key);
   }
 
-  private byTopic(e: ProtocolEvent, key: string, time: number) {
+  private async byTopic(e: ProtocolEvent, key: string, time: number) {
     switch (e.topic) {
       case "protocol-submitted":
         return this.protocolSubmitted(e.data, key, time);
@@ -70,10 +74,10 @@ export class IndexWriter {
         return this.protocolChanged(e.data.protocolId, key);
       case "parameter-changed":
         // A rate or a risk weight changes every protocol's quote: all are read again.
-        if (e.data.name.startsWith("rate-tier")) this.db.prepare("UPDATE ix_protocols SET stale = 1").run();
+        if (e.data.name.startsWith("rate-tier")) await this.sql.run("UPDATE ix_protocols SET stale = 1");
         return;
       case "policy-purchased":
-        this.poolPoint(key, "utilization", e.seq, time, e.data.utilizationBps);
+        await this.poolPoint(key, "utilization", e.seq, time, e.data.utilizationBps);
         return this.policyPurchased(e.data, key, time);
       case "policy-expired":
         return this.updatePolicy(e.data.policyId, key, (p) => ({ ...p, status: "expired" }));
@@ -95,11 +99,11 @@ export class IndexWriter {
       case "claim-denied":
       case "claim-vetoed":
       case "claim-paid":
-        this.claimTx(e, key);
+        await this.claimTx(e, key);
         return this.claimOutcome(e.data, key);
       case "council-claim-signed": {
         const d = e.data;
-        this.claimTx(e, key);
+        await this.claimTx(e, key);
         return this.updateClaim(d.claimId, key, (c) => ({
           ...c,
           council: { ...c.council, approvals: d.approvals, denials: d.denials },
@@ -107,7 +111,7 @@ export class IndexWriter {
       }
       case "council-veto-signed": {
         const d = e.data;
-        this.claimTx(e, key);
+        await this.claimTx(e, key);
         return this.updateClaim(d.claimId, key, (c) => ({ ...c, council: { ...c.council, vetoes: d.vetoes } }));
       }
       case "vote-settled":
@@ -121,40 +125,40 @@ export class IndexWriter {
     }
   }
 
-  private poolEvent(e: ProtocolEvent, key: string, time: number) {
+  private async poolEvent(e: ProtocolEvent, key: string, time: number) {
     if (e.contractId.split(".")[1] !== POOL_CONTRACT) return;
-    if ("totalCapital" in e.data) this.poolPoint(key, "capital", e.seq, time, e.data.totalCapital);
+    if ("totalCapital" in e.data) await this.poolPoint(key, "capital", e.seq, time, e.data.totalCapital);
     if (e.topic === "premium-collected") {
-      const last = this.db
-        .prepare("SELECT value FROM ix_pool_history WHERE series = 'premiums' ORDER BY at DESC, seq DESC LIMIT 1")
-        .get() as { value: string } | undefined;
-      this.poolPoint(key, "premiums", e.seq, time, BigInt(last?.value ?? "0") + e.data.toCapital);
+      const last = await this.sql.get<{ value: string }>(
+        "SELECT value FROM ix_pool_history WHERE series = 'premiums' ORDER BY at DESC, seq DESC LIMIT 1",
+      );
+      await this.poolPoint(key, "premiums", e.seq, time, BigInt(last?.value ?? "0") + e.data.toCapital);
     }
   }
 
-  private poolPoint(key: string, series: (typeof POOL_SERIES)[number], seq: number, at: number, value: bigint) {
-    this.tables.put("ix_pool_history", { series, event_key: key, at, seq, value: value.toString() }, key);
+  private async poolPoint(key: string, series: (typeof POOL_SERIES)[number], seq: number, at: number, value: bigint) {
+    await this.tables.put("ix_pool_history", { series, event_key: key, at, seq, value: value.toString() }, key);
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Protocols
 
-  private protocol(id: bigint): IndexedProtocol | null {
-    const row = this.tables.get("ix_protocols", { id: Number(id) });
+  private async protocol(id: bigint): Promise<IndexedProtocol | null> {
+    const row = await this.tables.get("ix_protocols", { id: Number(id) });
     return row ? fromJson<IndexedProtocol>(String(row.data)) : null;
   }
 
   /** Writes what an event says of a protocol, stale until read again (its risk only a read can tell). */
-  private putProtocol(p: IndexedProtocol, key: string) {
-    this.tables.put(
+  private async putProtocol(p: IndexedProtocol, key: string) {
+    await this.tables.put(
       "ix_protocols",
       { id: Number(p.id), name: p.name, status: p.status, stale: 1, data: toJson(p) },
       key,
     );
   }
 
-  private protocolSubmitted(d: Data<"protocol-submitted">, key: string, time: number) {
-    this.putProtocol(
+  private async protocolSubmitted(d: Data<"protocol-submitted">, key: string, time: number) {
+    await this.putProtocol(
       {
         id: d.protocolId,
         name: d.name,
@@ -179,23 +183,23 @@ export class IndexWriter {
     );
   }
 
-  private protocolStatus(d: Data<"protocol-listed">, key: string, listedAt: number | null) {
-    const p = this.protocol(d.protocolId);
+  private async protocolStatus(d: Data<"protocol-listed">, key: string, listedAt: number | null) {
+    const p = await this.protocol(d.protocolId);
     if (!p) return;
     const status = PROTOCOL_STATUS[Number(d.status) as keyof typeof PROTOCOL_STATUS];
-    this.putProtocol({ ...p, status, listedAt: listedAt === null ? p.listedAt : BigInt(listedAt) }, key);
+    await this.putProtocol({ ...p, status, listedAt: listedAt === null ? p.listedAt : BigInt(listedAt) }, key);
   }
 
-  private protocolChanged(id: bigint, key: string) {
-    const p = this.protocol(id);
-    if (p) this.putProtocol(p, key);
+  private async protocolChanged(id: bigint, key: string) {
+    const p = await this.protocol(id);
+    if (p) await this.putProtocol(p, key);
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Policies
 
-  private putPolicy(p: IndexedPolicy, key: string) {
-    this.tables.put(
+  private async putPolicy(p: IndexedPolicy, key: string) {
+    await this.tables.put(
       "ix_policies",
       {
         id: Number(p.id),
@@ -211,8 +215,8 @@ export class IndexWriter {
     );
   }
 
-  private policyPurchased(d: Data<"policy-purchased">, key: string, time: number) {
-    this.putPolicy(
+  private async policyPurchased(d: Data<"policy-purchased">, key: string, time: number) {
+    await this.putPolicy(
       {
         id: d.policyId,
         protocolId: d.protocolId,
@@ -233,17 +237,17 @@ export class IndexWriter {
     );
   }
 
-  private updatePolicy(id: bigint, key: string, change: (p: IndexedPolicy) => IndexedPolicy) {
-    const row = this.tables.get("ix_policies", { id: Number(id) });
+  private async updatePolicy(id: bigint, key: string, change: (p: IndexedPolicy) => IndexedPolicy) {
+    const row = await this.tables.get("ix_policies", { id: Number(id) });
     if (!row) return;
-    this.putPolicy(change(fromJson<IndexedPolicy>(String(row.data))), key);
+    await this.putPolicy(change(fromJson<IndexedPolicy>(String(row.data))), key);
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Claims
 
-  private putClaim(c: IndexedClaim, key: string) {
-    this.tables.put(
+  private async putClaim(c: IndexedClaim, key: string) {
+    await this.tables.put(
       "ix_claims",
       {
         id: Number(c.id),
@@ -259,25 +263,25 @@ export class IndexWriter {
     );
   }
 
-  private updateClaim(id: bigint, key: string, change: (c: IndexedClaim) => IndexedClaim) {
-    const row = this.tables.get("ix_claims", { id: Number(id) });
-    if (row) this.putClaim(change(fromJson<IndexedClaim>(String(row.data))), key);
+  private async updateClaim(id: bigint, key: string, change: (c: IndexedClaim) => IndexedClaim) {
+    const row = await this.tables.get("ix_claims", { id: Number(id) });
+    if (row) await this.putClaim(change(fromJson<IndexedClaim>(String(row.data))), key);
   }
 
   /** The transactions of a claim's life (not its votes), which the registry lists. */
-  private claimTx(e: ProtocolEvent, key: string) {
+  private async claimTx(e: ProtocolEvent, key: string) {
     if (!("claimId" in e.data)) return;
-    this.tables.put(
+    await this.tables.put(
       "ix_claim_txs",
       { claim_id: Number(e.data.claimId), event_key: key, seq: e.seq, topic: e.topic, txid: e.txid },
       key,
     );
   }
 
-  private claimSubmitted(e: ProtocolEvent & { topic: "claim-submitted" }, key: string, time: number) {
+  private async claimSubmitted(e: ProtocolEvent & { topic: "claim-submitted" }, key: string, time: number) {
     const d = e.data;
-    this.claimTx(e, key);
-    this.putClaim(
+    await this.claimTx(e, key);
+    await this.putClaim(
       {
         id: d.claimId,
         policyId: d.policyId,
@@ -317,7 +321,7 @@ export class IndexWriter {
     );
   }
 
-  private voteCast(e: ProtocolEvent & { topic: "vote-cast" }, key: string) {
+  private async voteCast(e: ProtocolEvent & { topic: "vote-cast" }, key: string) {
     const d = e.data;
     const vote: IndexedVote = {
       claimId: d.claimId,
@@ -330,8 +334,8 @@ export class IndexWriter {
       reward: 0n,
       withOutcome: null,
     };
-    this.putVote(vote, e.seq, key);
-    this.updateClaim(d.claimId, key, (c) => ({
+    await this.putVote(vote, e.seq, key);
+    await this.updateClaim(d.claimId, key, (c) => ({
       ...c,
       approveWeight: d.approveWeight,
       denyWeight: d.denyWeight,
@@ -343,8 +347,8 @@ export class IndexWriter {
     }));
   }
 
-  private putVote(v: IndexedVote, seq: number, key: string) {
-    this.tables.put(
+  private async putVote(v: IndexedVote, seq: number, key: string) {
+    await this.tables.put(
       "ix_votes",
       {
         claim_id: Number(v.claimId),
@@ -358,8 +362,8 @@ export class IndexWriter {
     );
   }
 
-  private claimOutcome(d: Outcome, key: string) {
-    this.updateClaim(d.claimId, key, (c) => ({
+  private async claimOutcome(d: Outcome, key: string) {
+    await this.updateClaim(d.claimId, key, (c) => ({
       ...c,
       status: claimStatus(d.status),
       decidedBy: d.decidedBy,
@@ -378,43 +382,47 @@ export class IndexWriter {
     }));
   }
 
-  private voteSettled(d: Data<"vote-settled">, key: string) {
-    const row = this.tables.get("ix_votes", { claim_id: Number(d.claimId), voter: d.voter });
+  private async voteSettled(d: Data<"vote-settled">, key: string) {
+    const row = await this.tables.get("ix_votes", { claim_id: Number(d.claimId), voter: d.voter });
     if (row) {
       const v = fromJson<IndexedVote>(String(row.data));
-      this.putVote({ ...v, settled: true, reward: d.reward, withOutcome: d.withOutcome }, Number(row.seq), key);
+      await this.putVote({ ...v, settled: true, reward: d.reward, withOutcome: d.withOutcome }, Number(row.seq), key);
     }
-    const a = this.assessor(d.voter);
-    this.putAssessor(d.voter, { ...a, reputation: d.reputation }, key);
+    const a = await this.assessor(d.voter);
+    await this.putAssessor(d.voter, { ...a, reputation: d.reputation }, key);
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Assessors
 
-  private assessor(address: string): IndexedAssessor {
-    const row = this.tables.get("ix_assessors", { address });
+  private async assessor(address: string): Promise<IndexedAssessor> {
+    const row = await this.tables.get("ix_assessors", { address });
     return row
       ? fromJson<IndexedAssessor>(String(row.data))
       : { active: 0n, unstaking: 0n, unstakeAt: 0n, reputation: null };
   }
 
-  private putAssessor(address: string, a: IndexedAssessor, key: string) {
-    this.tables.put("ix_assessors", { address, data: toJson(a) } satisfies Row, key);
+  private async putAssessor(address: string, a: IndexedAssessor, key: string) {
+    await this.tables.put("ix_assessors", { address, data: toJson(a) } satisfies Row, key);
   }
 
-  private assessorStake(e: ProtocolEvent, key: string) {
+  private async assessorStake(e: ProtocolEvent, key: string) {
     if (e.topic === "stake-added") {
-      const a = this.assessor(e.data.assessor);
-      this.putAssessor(e.data.assessor, { ...a, active: e.data.active }, key);
+      const a = await this.assessor(e.data.assessor);
+      await this.putAssessor(e.data.assessor, { ...a, active: e.data.active }, key);
     } else if (e.topic === "stake-withdrawn") {
       const d = e.data;
-      const a = this.assessor(d.assessor);
+      const a = await this.assessor(d.assessor);
       // A withdrawal takes everything that was unstaking.
-      this.putAssessor(d.assessor, { ...a, active: d.active, unstaking: 0n, unstakeAt: 0n }, key);
+      await this.putAssessor(d.assessor, { ...a, active: d.active, unstaking: 0n, unstakeAt: 0n }, key);
     } else if (e.topic === "unstake-requested") {
       const d = e.data;
-      const a = this.assessor(d.assessor);
-      this.putAssessor(d.assessor, { ...a, active: d.active, unstaking: d.unstaking, unstakeAt: d.unstakeAt }, key);
+      const a = await this.assessor(d.assessor);
+      await this.putAssessor(
+        d.assessor,
+        { ...a, active: d.active, unstaking: d.unstaking, unstakeAt: d.unstakeAt },
+        key,
+      );
     }
   }
 }

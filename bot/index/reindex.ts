@@ -11,21 +11,22 @@ const PAGE = 50;
 export const BUILT_STATE = "built";
 
 /** Whether the index was built (a fresh store is built by its first events; a store from before it, by reindex). */
-export const indexBuilt = (store: Store) =>
-  store.db.prepare("SELECT 1 FROM ix_state WHERE name = ?").get(BUILT_STATE) !== undefined;
+export const indexBuilt = async (store: Store) =>
+  (await store.sql.get("SELECT 1 AS built FROM ix_state WHERE name = ?", [BUILT_STATE])) !== undefined;
 
 /**
  * At start-up: a store that handled events before the index existed is indexed from the chain now; a fresh
  * one is built by its first events (the watcher takes the history in at first start).
  */
 export async function buildIndexIfMissing(opts: Parameters<typeof reindex>[0]): Promise<void> {
-  if (indexBuilt(opts.store)) return;
-  if (opts.store.db.prepare("SELECT 1 FROM chain_events LIMIT 1").get() !== undefined) await reindex(opts);
-  markIndexBuilt(opts.store);
+  if (await indexBuilt(opts.store)) return;
+  if ((await opts.store.sql.get("SELECT 1 AS handled FROM chain_events LIMIT 1")) !== undefined) await reindex(opts);
+  await markIndexBuilt(opts.store);
 }
 
-export const markIndexBuilt = (store: Store) =>
-  store.db.prepare("INSERT OR IGNORE INTO ix_state (name, data) VALUES (?, '1')").run(BUILT_STATE);
+export const markIndexBuilt = async (store: Store) => {
+  await store.sql.run("INSERT INTO ix_state (name, data) VALUES (?, '1') ON CONFLICT DO NOTHING", [BUILT_STATE]);
+};
 
 /**
  * Rebuilds the index from the chain: empties it, reads each contract's whole log (a page of events and one
@@ -43,22 +44,22 @@ export async function reindex(opts: {
 }): Promise<number> {
   const { store, log } = opts;
   const reads = new ChainReads(opts.client);
-  const writer = store.indexWriter;
-  store.transaction(() => {
-    for (const table of Object.keys(TABLES)) store.db.prepare(`DELETE FROM ${table}`).run();
-    store.db.prepare("DELETE FROM ix_undo").run();
+  await store.transaction(async (tx) => {
+    for (const table of Object.keys(TABLES)) await tx.run(`DELETE FROM ${table}`);
+    await tx.run("DELETE FROM ix_undo");
   });
   let applied = 0;
   let seq = 0;
   for (const contractId of opts.contracts) {
-    const position = store.lastChainEvent(contractId);
+    const position = await store.lastChainEvent(contractId);
     if (!position) continue; // nothing recorded yet: the watcher delivers everything
     const all = await reads.newest(contractId, Number.MAX_SAFE_INTEGER);
     const end = all.findIndex((r) => r.tx_id === position.txid && r.event_index === position.eventIndex);
     const upTo = end >= 0 ? all.slice(0, end + 1) : all;
     for (let i = 0; i < upTo.length; i += PAGE) {
       const located = await reads.locate(contractId, upTo.slice(i, i + PAGE));
-      store.transaction(() => {
+      await store.transaction(async (tx) => {
+        const writer = store.indexWriter(tx);
         for (const raw of located) {
           const event = decodeLog(
             contractId,
@@ -66,7 +67,7 @@ export async function reindex(opts: {
             ++seq,
             log,
           );
-          if (event) writer.apply({ ...event, block: raw.block }, raw.time ?? 0);
+          if (event) await writer.apply({ ...event, block: raw.block }, raw.time ?? 0);
           applied++;
         }
       });
@@ -74,8 +75,8 @@ export async function reindex(opts: {
     log.info({ contractId, events: upTo.length, upToKnown: end >= 0 }, "indexed a contract's history");
   }
   // Undo entries are kept only for the events the ledger still records (a re-organisation reaches no further).
-  store.db.prepare("DELETE FROM ix_undo WHERE event_key NOT IN (SELECT event_key FROM chain_events)").run();
-  markIndexBuilt(store);
+  await store.sql.run("DELETE FROM ix_undo WHERE event_key NOT IN (SELECT event_key FROM chain_events)");
+  await markIndexBuilt(store);
   await opts.snapshots.refreshAll();
   return applied;
 }

@@ -82,7 +82,7 @@ export class Keeper {
     options: { now?: () => number } = {},
   ) {
     this.address = privateKeyToAddress(key, ctx.config.stacks.network === "mainnet" ? "mainnet" : "testnet");
-    this.records = new KeeperTransactions(ctx.store.db);
+    this.records = new KeeperTransactions(ctx.store.sql);
     this.now = options.now ?? Date.now;
   }
 
@@ -94,7 +94,7 @@ export class Keeper {
     functionArgs: ClarityValue[] = [Cl.uint(BigInt(id))],
   ): Promise<string | null> {
     if (this.halted) return null;
-    const open = this.records.inFlight(functionName, id);
+    const open = await this.records.inFlight(functionName, id);
     if (open) {
       this.ctx.log.debug({ contract, functionName, id, txid: open.txid }, "keeper call in flight: not sent again");
       return null;
@@ -128,7 +128,7 @@ export class Keeper {
     if (!result.ok) return this.refused(call, attempt, result);
     this.nonce = result.nonce + 1n;
     this.chainingPasses = 0;
-    this.records.sent(
+    await this.records.sent(
       { action: call.functionName, targetId: call.id, txid: result.txid, nonce: result.nonce, fee: result.fee },
       this.now(),
     );
@@ -252,7 +252,7 @@ export class Keeper {
    * one at a time: pending stays open (and is not sent again), mined or dropped closes the record.
    */
   private async confirmInFlight() {
-    for (const tx of this.records.toConfirm(CONFIRMATIONS_PER_PASS)) {
+    for (const tx of await this.records.toConfirm(CONFIRMATIONS_PER_PASS)) {
       let status: string | null;
       try {
         status = await this.statusOf(tx.txid);
@@ -261,18 +261,18 @@ export class Keeper {
         this.ctx.log.warn({ err: e, txid: tx.txid }, "keeper transactions not confirmed: the Stacks API failed");
         return;
       }
-      this.settle(tx, status);
+      await this.settle(tx, status);
     }
   }
 
-  private settle(tx: KeeperTransaction, status: string | null) {
+  private async settle(tx: KeeperTransaction, status: string | null) {
     const about = { functionName: tx.action, id: tx.targetId, txid: tx.txid, nonce: String(tx.nonce) };
     if (status === "pending" || (status === null && this.now() - tx.sentAt < UNKNOWN_AFTER_MS)) {
-      this.records.checked(tx.id, this.now());
+      await this.records.checked(tx.id, this.now());
       this.ctx.log.info({ ...about, status }, "keeper transaction still in the mempool: not sent again");
       return;
     }
-    this.records.close(tx.id, status ?? "not_found", this.now());
+    await this.records.close(tx.id, status ?? "not_found", this.now());
     if (status === "success") {
       this.ctx.log.info(about, "keeper transaction confirmed");
     } else if (status?.startsWith("abort")) {
@@ -305,7 +305,7 @@ export class Keeper {
    * read from the chain, READ_CONCURRENCY at a time, since what the keeper sends depends on them now.
    */
   private async dueClaims(now: bigint): Promise<Claim[]> {
-    const due = this.ctx.store.index.dueClaims(now, CLAIMS_PER_PASS);
+    const due = await this.ctx.store.index.dueClaims(now, CLAIMS_PER_PASS);
     const claims = await mapBounded(due, READ_CONCURRENCY, (c) => this.ctx.reader.claim(c.id));
     return claims.filter((c): c is Claim => c !== null);
   }
@@ -367,7 +367,7 @@ export class Keeper {
     // A policy can be expired once claims can no longer be filed on it: its term plus the grace period
     // (longer still if claims were paused meanwhile; the filing deadline is checked before calling).
     const grace = await this.ctx.reader.parameter("claim-grace-period");
-    for (const { id: policyId } of this.ctx.store.index.duePolicies(now - grace, POLICIES_PER_PASS)) {
+    for (const { id: policyId } of await this.ctx.store.index.duePolicies(now - grace, POLICIES_PER_PASS)) {
       if (this.halted) break;
       const policy = await this.ctx.reader.policy(policyId);
       if (policy?.status !== "active") continue;

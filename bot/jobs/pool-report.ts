@@ -7,7 +7,7 @@ export async function postPoolReport(ctx: BotContext, day = new Date().toISOStri
   const stats = await ctx.reader.pool();
   let posted = 0;
   const content = `📊 Daily pool report, ${day}`;
-  await deliverToEach(ctx.log, ctx.store.allSettings(), `pool report of ${day}`, async (settings) => {
+  await deliverToEach(ctx.log, await ctx.store.allSettings(), `pool report of ${day}`, async (settings) => {
     const channelId = settings.feedChannelId ?? settings.alertChannelId;
     if (!channelId) return;
     const message = await ctx.poster.postOnce(

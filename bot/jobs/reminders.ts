@@ -15,18 +15,18 @@ const CLAIMS_PER_PASS = 100;
 export async function sendReminders(ctx: BotContext): Promise<number> {
   // The claims closing within a day, from the index, whatever their age; "now" is the chain's newest block.
   await ctx.catchUp?.();
-  const now = ctx.store.index.now();
+  const now = await ctx.store.index.now();
   let sent = 0;
-  for (const claim of ctx.store.index.closingClaims(now, DAY, CLAIMS_PER_PASS)) {
+  for (const claim of await ctx.store.index.closingClaims(now, DAY, CLAIMS_PER_PASS)) {
     const left = claim.votingEndsAt - now;
     const mark = left <= 0n ? null : left <= HOUR ? "1h" : left <= DAY ? "24h" : null;
     if (!mark) continue;
     await deliverToEach(
       ctx.log,
-      ctx.store.guildsFollowing(Number(claim.protocolId)),
+      await ctx.store.guildsFollowing(Number(claim.protocolId)),
       `${mark} reminder of claim #${claim.id}`,
       async (settings) => {
-        const alert = ctx.store.claimMessage(settings.guildId, Number(claim.id));
+        const alert = await ctx.store.claimMessage(settings.guildId, Number(claim.id));
         if (!alert) return;
         const role = settings.assessorRoleId ?? null;
         const posted = await ctx.poster.postTextOnce(

@@ -51,7 +51,7 @@ export function startJobs(client: Client, ctx: BotContext, keeper?: Keeper): Sch
       "pool-refresh",
       SCHEDULES.poolRefresh,
       async () => {
-        ctx.snapshots?.markPoolStale();
+        await ctx.snapshots?.markPoolStale();
         return ctx.snapshots?.refresh();
       },
     ],

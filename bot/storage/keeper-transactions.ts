@@ -1,4 +1,4 @@
-import type Database from "better-sqlite3";
+import type { Sql } from "./sql";
 
 /**
  * The keeper's record of what it sent (table keeper_transactions, migration 6): per action (a contract
@@ -47,66 +47,63 @@ const fromRow = (r: Row): KeeperTransaction => ({
 });
 
 export class KeeperTransactions {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Records a transaction the node accepted; it is in flight until closed. */
-  sent(tx: { action: string; targetId: string; txid: string; nonce: bigint; fee: bigint }, now = Date.now()) {
-    this.db
-      .prepare(
-        `INSERT INTO keeper_transactions (action, target_id, txid, nonce, fee, sent_at, checked_at, status)
+  async sent(tx: { action: string; targetId: string; txid: string; nonce: bigint; fee: bigint }, now = Date.now()) {
+    await this.sql.run(
+      `INSERT INTO keeper_transactions (action, target_id, txid, nonce, fee, sent_at, checked_at, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, '${PENDING}')`,
-      )
-      .run(tx.action, tx.targetId, tx.txid, Number(tx.nonce), String(tx.fee), now, now);
+      [tx.action, tx.targetId, tx.txid, Number(tx.nonce), String(tx.fee), now, now],
+    );
   }
 
   /** The transaction in flight for this action and target, if any. */
-  inFlight(action: string, targetId: string): KeeperTransaction | null {
-    const row = this.db
-      .prepare(`SELECT * FROM keeper_transactions WHERE action = ? AND target_id = ? AND status = '${PENDING}'`)
-      .get(action, targetId) as Row | undefined;
+  async inFlight(action: string, targetId: string): Promise<KeeperTransaction | null> {
+    const row = await this.sql.get<Row>(
+      `SELECT * FROM keeper_transactions WHERE action = ? AND target_id = ? AND status = '${PENDING}'`,
+      [action, targetId],
+    );
     return row ? fromRow(row) : null;
   }
 
   /** The `limit` transactions in flight confirmed longest ago (so that every one gets its turn). */
-  toConfirm(limit: number): KeeperTransaction[] {
-    return (
-      this.db
-        .prepare(`SELECT * FROM keeper_transactions WHERE status = '${PENDING}' ORDER BY checked_at, id LIMIT ?`)
-        .all(limit) as Row[]
-    ).map(fromRow);
+  async toConfirm(limit: number): Promise<KeeperTransaction[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT * FROM keeper_transactions WHERE status = '${PENDING}' ORDER BY checked_at, id LIMIT ?`,
+      [limit],
+    );
+    return rows.map(fromRow);
   }
 
   /** How many are in flight. */
-  pendingCount(): number {
-    return (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM keeper_transactions WHERE status = '${PENDING}'`).get() as {
-        n: number;
-      }
-    ).n;
+  async pendingCount(): Promise<number> {
+    return (await this.sql.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM keeper_transactions WHERE status = '${PENDING}'`,
+    ))!.n;
   }
 
   /** Still pending when asked now. */
-  checked(id: number, now = Date.now()) {
-    this.db.prepare("UPDATE keeper_transactions SET checked_at = ? WHERE id = ?").run(now, id);
+  async checked(id: number, now = Date.now()) {
+    await this.sql.run("UPDATE keeper_transactions SET checked_at = ? WHERE id = ?", [now, id]);
   }
 
   /** Closes the record with the chain's answer (success, abort_by_…, dropped_…, or not-found). */
-  close(id: number, status: string, now = Date.now()) {
-    this.db.prepare("UPDATE keeper_transactions SET status = ?, checked_at = ? WHERE id = ?").run(status, now, id);
-    this.db
-      .prepare(
-        `DELETE FROM keeper_transactions WHERE status != '${PENDING}' AND id NOT IN
+  async close(id: number, status: string, now = Date.now()) {
+    await this.sql.run("UPDATE keeper_transactions SET status = ?, checked_at = ? WHERE id = ?", [status, now, id]);
+    await this.sql.run(
+      `DELETE FROM keeper_transactions WHERE status != '${PENDING}' AND id NOT IN
            (SELECT id FROM keeper_transactions WHERE status != '${PENDING}' ORDER BY id DESC LIMIT ?)`,
-      )
-      .run(CLOSED_KEPT);
+      [CLOSED_KEPT],
+    );
   }
 
   /** Every record of one target, oldest first (for tests and diagnostics). */
-  history(action: string, targetId: string): KeeperTransaction[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM keeper_transactions WHERE action = ? AND target_id = ? ORDER BY id")
-        .all(action, targetId) as Row[]
-    ).map(fromRow);
+  async history(action: string, targetId: string): Promise<KeeperTransaction[]> {
+    const rows = await this.sql.all<Row>(
+      "SELECT * FROM keeper_transactions WHERE action = ? AND target_id = ? ORDER BY id",
+      [action, targetId],
+    );
+    return rows.map(fromRow);
   }
 }

@@ -58,5 +58,5 @@ export interface EventSink {
   /** Finishes what an earlier call left undone (events recorded whose handler failed or was cut off). */
   resume?(): Promise<void>;
   /** The chain tip the events so far reach, once a pass has read up to it. */
-  reached?(tip: BlockRef & { time: number }): void;
+  reached?(tip: BlockRef & { time: number }): Promise<void> | void;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger";
 import type { HandledEvent, Store } from "../storage/store";
+import type { Sql } from "../storage/sql";
 import type { IndexSnapshots } from "../index/index-snapshots";
 import { decodeLog, eventKey, type ProtocolEvent } from "../chain/events";
 import { handledRecord, logKey, type BlockRef, type EventSink, type RawContractLog } from "./chain-events";
@@ -37,17 +38,20 @@ export class EventLedger implements EventSink {
   async apply(logs: RawContractLog[]): Promise<void> {
     const { store } = this.opts;
     await this.handlePending();
+    const fallback = await this.fallbackTime();
     // One transaction for the batch: its events in the index and recorded (pending), or none of them.
-    const fresh = store.transaction(() => {
-      let seq = store.nextEventSeq();
-      return logs.flatMap((raw) => {
-        const event = this.record(raw, seq);
+    const fresh = await store.transaction(async (tx) => {
+      let seq = await store.nextEventSeq(tx);
+      const events: ProtocolEvent[] = [];
+      for (const raw of logs) {
+        const event = await this.record(tx, raw, seq, fallback);
         if (event !== undefined) seq++;
-        return event ? [event] : [];
-      });
+        if (event) events.push(event);
+      }
+      return events;
     });
     await this.handleInOrder(fresh);
-    for (const contractId of new Set(logs.map((l) => l.contractId))) store.pruneChainEvents(contractId);
+    for (const contractId of new Set(logs.map((l) => l.contractId))) await store.pruneChainEvents(contractId);
     await this.opts.snapshots?.refreshQuietly();
   }
 
@@ -55,19 +59,24 @@ export class EventLedger implements EventSink {
    * Indexes and records one event as `seq` unless it is known (then undefined: the number is not used); returns
    * the event when its handler is still to run, null when it is recorded but has none (undecodable).
    */
-  private record(raw: RawContractLog, seq: number): ProtocolEvent | null | undefined {
+  private async record(
+    tx: Sql,
+    raw: RawContractLog,
+    seq: number,
+    fallbackTime: number,
+  ): Promise<ProtocolEvent | null | undefined> {
     const { store } = this.opts;
     if (!this.opts.contracts.includes(raw.contractId)) return undefined;
-    const known = store.chainEvent(logKey(raw));
+    const known = await store.chainEvent(logKey(raw), tx);
     if (known) {
       // Already recorded: only its block (and cursor) may have changed, when it was mined again.
-      store.recordChainEvent(handledRecord(raw, known.seq, raw.cursor ?? known.cursor ?? null));
+      await store.recordChainEvent(handledRecord(raw, known.seq, raw.cursor ?? known.cursor ?? null), tx);
       return undefined;
     }
     const decoded = this.decode(raw, seq);
     const event = decoded ? { ...decoded, block: raw.block } : null;
-    if (event) store.indexWriter.apply(event, raw.time ?? this.fallbackTime());
-    store.recordChainEvent({ ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null });
+    if (event) await store.indexWriter(tx).apply(event, raw.time ?? fallbackTime);
+    await store.recordChainEvent({ ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null }, tx);
     return event;
   }
 
@@ -84,8 +93,8 @@ export class EventLedger implements EventSink {
       }
     } finally {
       if (done.length > 0)
-        this.opts.store.transaction(() => {
-          for (const key of done) this.opts.store.markHandled(key);
+        await this.opts.store.transaction(async (tx) => {
+          for (const key of done) await this.opts.store.markHandled(key, tx);
         });
     }
   }
@@ -93,26 +102,27 @@ export class EventLedger implements EventSink {
   /** Indexes events from before the bot's first start and records them as handled: nothing is posted for them. */
   async backfill(logs: RawContractLog[]): Promise<void> {
     const { store } = this.opts;
-    store.transaction(() => {
-      let seq = store.nextEventSeq();
+    const fallback = await this.fallbackTime();
+    await store.transaction(async (tx) => {
+      let seq = await store.nextEventSeq(tx);
       for (const raw of logs) {
-        if (this.record(raw, seq) === undefined) continue;
+        if ((await this.record(tx, raw, seq, fallback)) === undefined) continue;
         // Handled at once: nothing is posted for history.
-        store.markHandled(logKey(raw));
+        await store.markHandled(logKey(raw), tx);
         seq++;
       }
     });
-    for (const contractId of new Set(logs.map((l) => l.contractId))) store.pruneChainEvents(contractId);
+    for (const contractId of new Set(logs.map((l) => l.contractId))) await store.pruneChainEvents(contractId);
     await this.opts.snapshots?.refreshQuietly();
   }
 
-  reached(tip: BlockRef & { time: number }) {
-    this.opts.snapshots?.setTip(tip);
+  async reached(tip: BlockRef & { time: number }): Promise<void> {
+    await this.opts.snapshots?.setTip(tip);
   }
 
   /** A block's time when the source did not give it: the index's tip, else the clock. */
-  private fallbackTime() {
-    return this.opts.store.index.tip()?.time ?? Math.floor(Date.now() / MS_PER_SECOND);
+  private async fallbackTime() {
+    return (await this.opts.store.index.tip())?.time ?? Math.floor(Date.now() / MS_PER_SECOND);
   }
 
   resume(): Promise<void> {
@@ -121,7 +131,7 @@ export class EventLedger implements EventSink {
 
   /** Runs the handlers of events recorded but not handled (a crash or a failed post), oldest first. */
   private async handlePending() {
-    const rows = this.opts.store.pendingChainEvents();
+    const rows = await this.opts.store.pendingChainEvents();
     // An event whose contract printed something undecodable is recorded handled, never pending.
     await this.handleInOrder(rows.map((row) => this.decodeRow(row)).filter((e) => e !== null));
   }
@@ -136,13 +146,13 @@ export class EventLedger implements EventSink {
 
   async rollback(blocks: BlockRef[]): Promise<void> {
     const { store, log } = this.opts;
-    const orphaned = store.chainEventsIn(blocks);
+    const orphaned = await store.chainEventsIn(blocks);
     for (const row of orphaned) {
       const event = this.decodeRow(row);
       if (event) await this.opts.handlers.rollback(event);
-      store.transaction(() => {
-        store.indexWriter.undo(row.key);
-        store.forgetChainEvent(row.key);
+      await store.transaction(async (tx) => {
+        await store.indexWriter(tx).undo(row.key);
+        await store.forgetChainEvent(row.key, tx);
       });
       log.warn(
         { txid: row.txid, eventIndex: row.eventIndex, block: row.blockHeight, topic: event?.topic },

@@ -120,7 +120,7 @@ export class EventWatcher {
       if (!this.running) return;
       await this.catchUp(contractId);
     }
-    this.opts.sink.reached?.(tip);
+    await this.opts.sink.reached?.(tip);
     this.lastTip = tip.hash;
   }
 
@@ -133,8 +133,8 @@ export class EventWatcher {
    */
   private async initialPosition(contractId: string) {
     const { store } = this.opts;
-    if (store.lastChainEvent(contractId)) return;
-    const kept = store.cursor(contractId);
+    if (await store.lastChainEvent(contractId)) return;
+    const kept = await store.cursor(contractId);
     if (kept !== null && !/^\d+$/.test(kept)) return; // FROM_ORIGIN, or recorded before: read from the start
     const handled = kept === null ? null : Number(kept);
     const newest = await this.reads.logs(contractId, { limit: 1 });
@@ -148,20 +148,20 @@ export class EventWatcher {
     for (let i = 0; i < history.length; i += this.pageSize) {
       const located = await this.reads.locate(contractId, history.slice(i, i + this.pageSize));
       if (this.opts.sink.backfill) await this.opts.sink.backfill(located);
-      else if (i + this.pageSize >= history.length) this.record(located[located.length - 1]);
+      else if (i + this.pageSize >= history.length) await this.record(located[located.length - 1]);
     }
-    store.setCursor(contractId, FROM_ORIGIN);
+    await store.setCursor(contractId, FROM_ORIGIN);
   }
 
   /** Marks an event as handled without handling it (the starting position, for a sink without an index). */
-  private record(raw: RawContractLog | undefined) {
+  private async record(raw: RawContractLog | undefined) {
     const { store } = this.opts;
-    if (raw) store.recordChainEvent(handledRecord(raw, store.nextEventSeq()));
+    if (raw) await store.recordChainEvent(handledRecord(raw, await store.nextEventSeq()));
   }
 
   /** Finds the handled blocks a re-organisation orphaned (newest first, until one is canonical) and rolls them back. */
   private async rollBackOrphans() {
-    const blocks = this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS);
+    const blocks = await this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS);
     const orphaned: BlockRef[] = [];
     for (const block of blocks) {
       if (await this.reads.isCanonical(block.hash)) break;
@@ -176,7 +176,7 @@ export class EventWatcher {
   }
 
   private async catchUp(contractId: string) {
-    const anchor = this.opts.store.lastChainEvent(contractId, { located: true });
+    const anchor = await this.opts.store.lastChainEvent(contractId, { located: true });
     const newest = await this.reads.logs(contractId, { limit: this.pageSize });
     if (!newest.ok) throw new Error(`logs of ${contractId}: HTTP ${newest.status}`);
     if (!anchor) return this.resync(contractId, newest.page);
@@ -223,7 +223,8 @@ export class EventWatcher {
     const unknown: LogResult[] = [];
     for (;;) {
       // Known and located by the poller: a pushed event (no cursor) may sit after a gap in deliveries.
-      const known = page.results.findIndex((r) => store.chainEvent(logKey(asLog(contractId, r)))?.cursor);
+      const events = await Promise.all(page.results.map((r) => store.chainEvent(logKey(asLog(contractId, r)))));
+      const known = events.findIndex((e) => e?.cursor);
       unknown.push(...(known >= 0 ? page.results.slice(0, known) : page.results));
       if (known >= 0 || !page.prev_cursor) break;
       const older = await this.reads.logs(contractId, { limit: this.pageSize, cursor: page.prev_cursor });

@@ -159,7 +159,7 @@ const claimSummary = (c: IndexedClaim, transactions: { topic: string; txid: stri
  * none per protocol or claim, so they cost the same whatever the protocol's history and however many ask.
  */
 export class Registry {
-  private kept = new Map<string, unknown>();
+  private kept = new Map<string, Promise<unknown>>();
   private keptAt = "";
 
   constructor(private readonly ctx: Pick<BotContext, "store">) {}
@@ -171,15 +171,25 @@ export class Registry {
   /**
    * What is worked out from the whole index (the list of every protocol, and its page), kept until the index
    * changes: a list of 1,000 protocols costs its queries and rendering once per change, not once per request.
+   * What is kept is the computation's promise, so requests that arrive while it runs share it rather than start
+   * their own; one that fails is dropped, so the next request tries again.
    */
-  keep<T>(name: string, compute: () => T): T {
-    const version = this.index.version();
+  async keep<T>(name: string, compute: () => Promise<T>): Promise<T> {
+    const version = await this.index.version();
     if (version !== this.keptAt) {
       this.kept = new Map();
       this.keptAt = version;
     }
-    if (!this.kept.has(name)) this.kept.set(name, compute());
-    return this.kept.get(name) as T;
+    const kept = this.kept;
+    const running = kept.get(name) as Promise<T> | undefined;
+    if (running !== undefined) return running;
+    const computing = compute();
+    kept.set(name, computing);
+    // Dropped from the map it was kept in (the index may have changed since), unless something replaced it there.
+    computing.catch(() => {
+      if (kept.get(name) === computing) kept.delete(name);
+    });
+    return computing;
   }
 
   /** Every protocol with an approved listing (active or paused); pending, rejected and delisted ones are left out. */
@@ -187,48 +197,62 @@ export class Registry {
     return this.keep("protocols", () => this.listed());
   }
 
-  private listed(): ProtocolSummary[] {
-    const now = this.index.now();
-    const [claims, cover, active] = [this.index.claimCounts(), this.index.coverInForce(now), this.index.activeCover()];
-    return this.index
-      .protocols([...LISTED])
-      .map((p) =>
-        summarizeProtocol(p, claims.get(p.id) ?? NO_CLAIMS, cover.get(p.id) ?? NO_COVER, active.get(p.id) ?? 0n),
-      );
+  private async listed(): Promise<ProtocolSummary[]> {
+    const now = await this.index.now();
+    const [protocols, claims, cover, active] = await Promise.all([
+      this.index.protocols([...LISTED]),
+      this.index.claimCounts(),
+      this.index.coverInForce(now),
+      this.index.activeCover(),
+    ]);
+    return protocols.map((p) =>
+      summarizeProtocol(p, claims.get(p.id) ?? NO_CLAIMS, cover.get(p.id) ?? NO_COVER, active.get(p.id) ?? 0n),
+    );
   }
 
   /** A protocol by its exact name (a name made of digits is a name, never an id); null if there is none. */
   async protocol(name: string): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
-    return this.found(this.index.protocolByName(name));
+    return this.found(await this.index.protocolByName(name));
   }
 
   async protocolById(id: bigint): Promise<{ summary: ProtocolSummary; details: ProtocolDetails } | null> {
-    return this.found(this.index.protocol(id));
+    return this.found(await this.index.protocol(id));
   }
 
-  private found(details: ProtocolDetails | null) {
+  private async found(details: ProtocolDetails | null) {
     if (!details) return null;
-    const counts = this.index.claimCounts(details.id).get(details.id) ?? NO_CLAIMS;
-    const cover = this.index.coverInForce(this.index.now(), details.id).get(details.id) ?? NO_COVER;
-    const active = this.index.activeCover(details.id).get(details.id) ?? 0n;
-    return { summary: summarizeProtocol(details, counts, cover, active), details };
+    const now = await this.index.now();
+    const [counts, cover, active] = await Promise.all([
+      this.index.claimCounts(details.id),
+      this.index.coverInForce(now, details.id),
+      this.index.activeCover(details.id),
+    ]);
+    return {
+      summary: summarizeProtocol(
+        details,
+        counts.get(details.id) ?? NO_CLAIMS,
+        cover.get(details.id) ?? NO_COVER,
+        active.get(details.id) ?? 0n,
+      ),
+      details,
+    };
   }
 
   /** The newest claims (of one protocol, or all), with the transactions of each one's life. */
   async claimSummaries(protocolId?: bigint): Promise<ClaimSummary[]> {
-    const { claims } = this.index.claims({ protocolId, limit: CLAIMS_LISTED });
-    const txs = this.index.claimTransactions(claims.map((c) => c.id));
+    const { claims } = await this.index.claims({ protocolId, limit: CLAIMS_LISTED });
+    const txs = await this.index.claimTransactions(claims.map((c) => c.id));
     return claims.map((c) => claimSummary(c, txs.get(c.id) ?? []));
   }
 
   async claimSummary(id: bigint): Promise<ClaimSummary | null> {
-    const claim = this.index.claim(id);
-    return claim ? claimSummary(claim, this.index.claimTransactions([id]).get(id) ?? []) : null;
+    const claim = await this.index.claim(id);
+    return claim ? claimSummary(claim, (await this.index.claimTransactions([id])).get(id) ?? []) : null;
   }
 
   /** Totals of a protocol's policies, and its active cover over time as steps. */
   async policies(protocolId: bigint) {
-    const policies = this.index.protocolPolicies(protocolId);
+    const policies = await this.index.protocolPolicies(protocolId);
     const sum = (f: (p: (typeof policies)[number]) => bigint) => policies.reduce((a, p) => a + f(p), 0n);
     const changes = policies
       .flatMap((p) => [
@@ -254,7 +278,7 @@ export class Registry {
 
   /** The pool's figures as last read by the index; until the first read, the chain is said to be unavailable. */
   async pool(): Promise<PoolSummary> {
-    const s = this.index.pool();
+    const s = await this.index.pool();
     if (!s) throw new ChainUnavailableError("the pool's figures have not been read yet");
     return {
       totalCapital: String(s.totalCapital),

@@ -52,8 +52,13 @@ export type LinkResult =
   | { ok: true; discordId: string; address: string; movedFrom: string | null }
   | { ok: false; status: number; error: string };
 
-export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean, now = Date.now()): LinkResult {
-  const issued = store.linkNonce(attempt.nonce);
+export async function verifyLink(
+  store: Store,
+  attempt: LinkAttempt,
+  mainnet: boolean,
+  now = Date.now(),
+): Promise<LinkResult> {
+  const issued = await store.linkNonce(attempt.nonce);
   if (!issued || issued.usedAt !== null)
     return {
       ok: false,
@@ -78,8 +83,8 @@ export function verifyLink(store: Store, attempt: LinkAttempt, mainnet: boolean,
       error: "The signature was not made by that address for this link. Sign with the wallet you want to link.",
     };
   }
-  if (!store.consumeLinkNonce(attempt.nonce, now))
+  if (!(await store.consumeLinkNonce(attempt.nonce, now)))
     return { ok: false, status: HTTP.conflict, error: "This link was already used. Run /link again." };
-  const { movedFrom } = store.linkWallet(issued.discordUserId, attempt.address);
+  const { movedFrom } = await store.linkWallet(issued.discordUserId, attempt.address);
   return { ok: true, discordId: issued.discordUserId, address: attempt.address, movedFrom };
 }

@@ -151,18 +151,23 @@ const POOL: PoolStats = Object.fromEntries(
 export async function indexBench(
   logger: Logger,
   scale: Scale = { protocols: 1_000, policies: 10_000, claims: 10_000 },
+  /** More settings of the bot (DATABASE_URL, to measure on Postgres). */
+  extra: Record<string, string> = {},
 ) {
   const api = await countingApi();
-  const env = localBotEnv({
-    api: { url: api.url, chain: { deployer: DEPLOYER } },
-    discord: {
-      token: "bench-bot-token-0123456789",
-      applicationId: "100000000000000001",
-      api: api.url,
-      guild: { id: "100000000000000002" },
+  const env = localBotEnv(
+    {
+      api: { url: api.url, chain: { deployer: DEPLOYER } },
+      discord: {
+        token: "bench-bot-token-0123456789",
+        applicationId: "100000000000000001",
+        api: api.url,
+        guild: { id: "100000000000000002" },
+      },
     },
-  });
-  const bot = createBot(loadConfig(env), { logger, jobs: false });
+    extra,
+  );
+  const bot = await createBot(loadConfig(env), { logger, jobs: false });
   const { store } = bot.ctx;
   const contracts = [...new Set(history(scale).map((l) => l.contractId))];
   const ledger = new EventLedger({
@@ -176,15 +181,15 @@ export async function indexBench(
   for (let i = 0; i < logs.length; i += 50) await ledger.apply(logs.slice(i, i + 50));
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   // The snapshots a running bot reads after ingestion, here from the index itself (risk filled in), and the tip.
-  const snapshots = new IndexSnapshots(store.db, store.index, {
+  const snapshots = new IndexSnapshots(store.sql, store.index, {
     protocolDetails: async (id) => {
-      const p = store.index.protocol(id);
+      const p = await store.index.protocol(id);
       return p && { ...p, risk: { score: 20n, tier: 2n, rateBps: 300n } };
     },
     pool: async () => POOL,
   });
   await snapshots.refresh();
-  snapshots.setTip({ height: 1_000, hash: "0x01", time: START + 86_400 });
+  await snapshots.setTip({ height: 1_000, hash: "0x01", time: START + 86_400 });
   const web = await startWebServer(bot.ctx, { port: 0, web: { rateLimit: { max: 1_000_000, windowMs: 60_000 } } });
   const paths = [
     "/",
@@ -211,7 +216,7 @@ export async function indexBench(
   }
   const chainRequests = api.requests() - before;
   await web.close();
-  store.close();
+  await store.close();
   await api.close();
   return {
     scale,

@@ -68,10 +68,10 @@ async function historyStack(options: { env?: Record<string, string>; bot?: BotOp
     ),
   );
   await registerCommands(config);
-  const bot = createBot(config, { logger: silent(), ...options.bot });
+  const bot = await createBot(config, { logger: silent(), ...options.bot });
   await bot.start();
   for (const g of discord.guilds)
-    bot.ctx.store.updateSettings(g.id, { alertChannelId: discord.channel("claims", g).id });
+    await bot.ctx.store.updateSettings(g.id, { alertChannelId: discord.channel("claims", g).id });
   return {
     api,
     discord,

@@ -56,7 +56,7 @@ beforeEach(async () => {
   }
   await advance(3 * 86_400 + 7_200);
   logReadsAtStart = logReads();
-}, 60_000);
+});
 afterEach(async () => {
   vi.restoreAllMocks();
   await sender?.stop();

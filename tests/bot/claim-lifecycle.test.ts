@@ -22,7 +22,7 @@ beforeEach(async () => {
     await s.p.call(s.who.assessors[i]!, "assessor-staking", "stake", [Cl.uint(amount * STX)]);
   }
   await advance(3 * 86_400 + 7_200);
-}, 60_000);
+});
 afterEach(async () => s?.stop());
 
 async function fileClaim(amount = 60_000n) {

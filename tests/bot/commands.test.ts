@@ -25,7 +25,7 @@ beforeAll(async () => {
   await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
   claimId = 1n;
   await s.indexed(); // lookups answer from the index
-}, 60_000);
+});
 afterAll(async () => s?.stop());
 
 describe("/policy", () => {
@@ -235,8 +235,8 @@ describe("/assessor", () => {
 
   it("shows a member's linked wallet in the channel once they chose to show it, and explains privately when there is none", async () => {
     const linked = s.member("linked");
-    s.bot.ctx.store.linkWallet(linked, s.who.assessors[0]!.address);
-    s.bot.ctx.store.setWalletShown(linked, true);
+    await s.bot.ctx.store.linkWallet(linked, s.who.assessors[0]!.address);
+    await s.bot.ctx.store.setWalletShown(linked, true);
     const shown = answerOf(await s.run("assessor", [opt.user("member", linked)]));
     expect(shown).toMatchObject({ ephemeral: false, fields: { Stake: "100,000 STX" } });
     const stranger = s.member("stranger");
@@ -262,7 +262,7 @@ describe("/setup", () => {
     await s.run("setup", [opt.sub("assessor-role", [opt.role("role", role)])], admin);
     const follow = answerOf(await s.run("setup", [opt.sub("follow", [opt.str("protocol", "stackswap")])], admin));
     expect(follow.content).toBe("Following stackswap. This server now gets alerts for 1 protocol(s).");
-    expect(s.bot.ctx.store.settings(s.discord.guild.id)).toMatchObject({
+    expect(await s.bot.ctx.store.settings(s.discord.guild.id)).toMatchObject({
       alertChannelId: claims,
       assessorRoleId: role,
       followed: [1],

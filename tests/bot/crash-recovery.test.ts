@@ -18,6 +18,7 @@ import { Protocol, actors, seedCoverScenario, STX } from "../../devnet/scenario"
 import { startLocalDiscord, type LocalDiscord } from "../../devnet/local-discord";
 import { BOT_TOKEN } from "./harness";
 import { formatStx } from "../../bot/format/stx";
+import { testDatabase } from "../support/test-store";
 
 // Ten alerts, so that catching up (one paced edit per alert) stays short; most events are votes.
 const CLAIMS = 10;
@@ -102,6 +103,7 @@ beforeAll(async () => {
       DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "crash-")), "bot.sqlite"),
       EVENT_POLL_MS: "300",
       EDIT_WINDOW_MS: "300",
+      ...(await testDatabase()),
     },
   );
   const { registerCommands } = await import("../../bot/discord/register-commands");

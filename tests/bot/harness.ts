@@ -8,6 +8,7 @@ import { loadConfig, type Config } from "../../bot/config";
 import { localBotEnv } from "../../scripts/lib/local-env";
 import { createLogger } from "../../bot/logger";
 import { createBot, type Bot, type BotOptions } from "../../bot/app";
+import { testDatabase } from "../support/test-store";
 import { registerCommands } from "../../bot/discord/register-commands";
 
 export const BOT_TOKEN = "local-bot-token-for-tests-0123456789";
@@ -60,7 +61,7 @@ export async function startStack(
   const p = new Protocol(networkFor(api.url), api.chain.deployer);
   const who = actors(api.chain.accounts);
   const seeded = await seedCoverScenario(p, who);
-  const config = configFor(api.url, discord, api.chain.deployer, options.env);
+  const config = configFor(api.url, discord, api.chain.deployer, { ...(await testDatabase()), ...options.env });
   const logs: string[] = [];
   const logger = createLogger({
     level: "debug",
@@ -74,7 +75,7 @@ export async function startStack(
   });
   await registerCommands(config);
   const launch = async () => {
-    const bot = createBot(config, {
+    const bot = await createBot(config, {
       logger,
       editWindowMs: 300,
       pollMs: 1_000,

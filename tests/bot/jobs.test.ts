@@ -35,7 +35,7 @@ beforeEach(async () => {
   ]);
   await s.discord.waitFor(() => shown()[0], 10_000, "the alert");
   await s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(true)], "deny");
-}, 60_000);
+});
 afterEach(async () => s?.stop());
 
 /** A reminder pass once the index has followed the chain (reminders find what is due there). */
@@ -68,9 +68,9 @@ describe("reminders", () => {
     const store = s.bot.ctx.store;
     const record = store.markPosted.bind(store);
     // The process dies the moment Discord has the reminder: its record is never written.
-    store.markPosted = (key: string) => {
+    store.markPosted = async (key: string) => {
       if (key.startsWith("reminder:")) throw new Error("killed");
-      record(key);
+      return record(key);
     };
     await expect(remind()).rejects.toThrow("killed");
     expect(shown().filter((c) => c.includes("⏰ Voting on claim #1"))).toHaveLength(1);
@@ -212,7 +212,7 @@ describe("the daily pool report and the schedule", () => {
 
   it("posts the pool report once when the bot stopped between sending it and recording it", async () => {
     await postPoolReport(s.bot.ctx, "2026-11-23");
-    s.bot.ctx.store.db.prepare("DELETE FROM posted_events WHERE event_key LIKE 'pool-report:%'").run();
+    await s.bot.ctx.store.sql.run("DELETE FROM posted_events WHERE event_key LIKE 'pool-report:%'");
     await postPoolReport(s.bot.ctx, "2026-11-23");
     expect(
       s.discord.channelMessages(claims).filter((m) => m.content === "📊 Daily pool report, 2026-11-23"),

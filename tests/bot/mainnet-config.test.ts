@@ -9,6 +9,7 @@ import { loadConfig } from "../../bot/config";
 import { createBot, type Bot } from "../../bot/app";
 import { buildWebApp } from "../../bot/web/server";
 import { claimRecord } from "../../scripts/lib/claim-record";
+import { testDatabase } from "../support/test-store";
 
 /** A mainnet deployment read through a provider's own URL, which says nothing about the network. */
 const MAINNET_ON_A_CUSTOM_API = {
@@ -36,9 +37,10 @@ describe("STACKS_NETWORK=mainnet with a custom API URL", () => {
     const config = loadConfig({
       ...MAINNET_ON_A_CUSTOM_API,
       DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "mainnet-")), "bot.sqlite"),
+      ...(await testDatabase()),
     });
     expect(config.stacks).toMatchObject({ network: "mainnet", apiUrl: "https://stacks-node.provider.example/v1" });
-    bot = createBot(config, { logger: pino({ level: "silent" }) });
+    bot = await createBot(config, { logger: pino({ level: "silent" }) });
     // Signs: the keeper's address and every transaction it builds are mainnet's.
     expect(bot.keeper!.address).toMatch(/^SP/);
     const network = bot.ctx.reader.client.network;
@@ -54,7 +56,7 @@ describe("STACKS_NETWORK=mainnet with a custom API URL", () => {
     expect(votePage.statusCode).toBe(200);
     expect(pageConfig(votePage.body, "page-config")).toMatchObject({ network: "mainnet" });
     const nonce = "ab".repeat(16);
-    bot.ctx.store.createLinkNonce(nonce, "123456789012345678", Date.now() + 60_000);
+    await bot.ctx.store.createLinkNonce(nonce, "123456789012345678", Date.now() + 60_000);
     const linkPage = await app.inject({ url: `/link/${nonce}` });
     expect(pageConfig(linkPage.body, "page-config")).toMatchObject({ chainId: 1 });
     await app.close();

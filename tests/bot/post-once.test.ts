@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from "vitest";
+import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Cl } from "@stacks/transactions";
@@ -12,7 +12,8 @@ import { createLogger } from "../../bot/logger";
 import { createBot, type Bot } from "../../bot/app";
 import { registerCommands } from "../../bot/discord/register-commands";
 import { sendOnce } from "../../bot/discord/post-once";
-import { Store } from "../../bot/storage/store";
+import type { Store } from "../../bot/storage/store";
+import { openTestStore, testDatabase } from "../support/test-store";
 import { DiscordAPIError, type Message, type TextChannel } from "discord.js";
 
 // Discord forgets an enforce_nonce nonce after a few minutes; here after 200 ms, and the outage lasts
@@ -89,7 +90,7 @@ const bots: Bot[] = [];
 
 /** A bot connected through the flaky link; each call is a new process's worth of bot on the same database. */
 async function startBot() {
-  const bot = createBot(config, {
+  const bot = await createBot(config, {
     logger: createLogger({ level: "silent" }),
     editWindowMs: 300,
     pollMs: 300,
@@ -124,7 +125,7 @@ describe("an alert whose answer was lost, then an outage longer than Discord's n
     link = await new FlakyLink(() => `http://127.0.0.1:${discord.port}`).start();
     p = new Protocol(networkFor(api.url), api.chain.deployer);
     await seedCoverScenario(p, actors(api.chain.accounts));
-    config = configFor(api.url, discord, api.chain.deployer, { DISCORD_API_URL: link.api });
+    config = configFor(api.url, discord, api.chain.deployer, { DISCORD_API_URL: link.api, ...(await testDatabase()) });
     await registerCommands(config);
     claims = discord.channel("claims").id;
     // The alert's post reaches Discord; its answer is lost; Discord stays unreachable past the nonce window.
@@ -144,37 +145,33 @@ describe("an alert whose answer was lost, then an outage longer than Discord's n
 
   it("is posted once when the same bot retries after the outage (and its gateway resumed)", async () => {
     const bot = await startBot();
-    bot.ctx.store.updateSettings(discord.guild.id, { alertChannelId: claims });
+    await bot.ctx.store.updateSettings(discord.guild.id, { alertChannelId: claims });
     await fileClaim();
     await discord.waitFor(() => link.lost === 1, 15_000, "the alert's answer to be lost");
     expect(discord.channelMessages(claims)).toHaveLength(1); // it did reach Discord
-    await discord.waitFor(
-      () => bot.ctx.store.claimMessage(discord.guild.id, 1),
-      15_000,
-      "the bot to find and record its alert",
-    );
+    // The bot finds and records its alert (vi.waitUntil: discord.waitFor cannot wait on the store's promises).
+    await vi.waitUntil(() => bot.ctx.store.claimMessage(discord.guild.id, 1), { timeout: 15_000, interval: 50 });
     await discord.waitFor(() => discord.threads.length === 1, 10_000, "the alert's thread");
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // a few more polls: nothing else is posted
     expect(discord.resumes).toBeGreaterThan(0);
     expect(discord.channelMessages(claims)).toHaveLength(1);
-    expect(bot.ctx.store.claimMessage(discord.guild.id, 1)!.messageId).toBe(discord.channelMessages(claims)[0]!.id);
+    expect((await bot.ctx.store.claimMessage(discord.guild.id, 1))!.messageId).toBe(
+      discord.channelMessages(claims)[0]!.id,
+    );
     expect(alertPosts()).toHaveLength(1);
   });
 
   it("is posted once when a restarted bot replays the claim after the outage", async () => {
     const first = await startBot();
-    first.ctx.store.updateSettings(discord.guild.id, { alertChannelId: claims });
+    await first.ctx.store.updateSettings(discord.guild.id, { alertChannelId: claims });
     await fileClaim();
     await discord.waitFor(() => link.lost === 1, 15_000, "the alert's answer to be lost");
     await first.stop(); // as if the process died with the post unrecorded
     bots.splice(bots.indexOf(first), 1);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS + 100));
     const second = await startBot();
-    await discord.waitFor(
-      () => second.ctx.store.claimMessage(discord.guild.id, 1),
-      15_000,
-      "the restarted bot to record the alert",
-    );
+    // The restarted bot records the alert.
+    await vi.waitUntil(() => second.ctx.store.claimMessage(discord.guild.id, 1), { timeout: 15_000, interval: 50 });
     await discord.waitFor(() => discord.threads.length === 1, 10_000, "the alert's thread");
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(discord.channelMessages(claims)).toHaveLength(1);
@@ -184,6 +181,16 @@ describe("an alert whose answer was lost, then an outage longer than Discord's n
 });
 
 describe("sendOnce, on its own", () => {
+  const stores: Store[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+  });
+  /** A new store on this run's engine, closed after the test. */
+  const newStore = async () => {
+    const store = await openTestStore();
+    stores.push(store);
+    return store;
+  };
   /** A channel that records what is sent and answers history as given. */
   function fakeChannel(history: () => Promise<Message[]>) {
     const sent: unknown[] = [];
@@ -205,18 +212,18 @@ describe("sendOnce, on its own", () => {
   const mine = (content: string) => ({ author: { id: "bot" }, content }) as Message;
 
   it("posts a first attempt without reading history, with the nonce, and marks the attempt first", async () => {
-    const store = new Store(":memory:");
+    const store = await newStore();
     const { channel, sent } = fakeChannel(async () => {
       throw new Error("history must not be read");
     });
     await sendOnce(store, channel, "k", { content: "hello" }, () => true);
     expect(sent).toEqual([{ content: "hello", nonce: expect.stringMatching(/^[0-9a-f]{25}$/), enforceNonce: true }]);
-    expect(store.wasPosted("attempt:k")).toBe(true);
+    expect(await store.wasPosted("attempt:k")).toBe(true);
   });
 
   it("returns the earlier message instead of posting when a retry finds it, and posts when it does not", async () => {
-    const store = new Store(":memory:");
-    store.markPosted("attempt:k");
+    const store = await newStore();
+    await store.markPosted("attempt:k");
     const found = fakeChannel(async () => [
       mine("other"),
       { author: { id: "someone" }, content: "hello" } as Message,
@@ -232,8 +239,8 @@ describe("sendOnce, on its own", () => {
   });
 
   it("throws when history cannot be read in an outage, but posts when the bot may not read history at all", async () => {
-    const store = new Store(":memory:");
-    store.markPosted("attempt:k");
+    const store = await newStore();
+    await store.markPosted("attempt:k");
     const down = fakeChannel(async () => {
       throw new Error("other side closed");
     });

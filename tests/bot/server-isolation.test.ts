@@ -14,7 +14,7 @@ beforeAll(async () => {
   s = await startStack({ discord: { guilds: 3 } });
   const [open, refusing, alsoOpen] = s.discord.guilds;
   for (const guild of [open!, refusing!, alsoOpen!])
-    s.bot.ctx.store.updateSettings(guild.id, { alertChannelId: s.discord.channel("claims", guild).id });
+    await s.bot.ctx.store.updateSettings(guild.id, { alertChannelId: s.discord.channel("claims", guild).id });
   // An admin of the second server has since taken Send Messages from the bot in its alert channel.
   s.discord.setOverwrites(
     s.discord.channel("claims", refusing!).id,
@@ -30,7 +30,7 @@ beforeAll(async () => {
   );
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
   await advance(3 * 86_400 + 7_200);
-}, 60_000);
+});
 afterAll(async () => s?.stop());
 
 describe("delivery per server", () => {

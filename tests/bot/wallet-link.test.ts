@@ -8,10 +8,10 @@ let s: Stack;
 beforeAll(async () => {
   s = await startStack();
   const admin = s.member("admin", [s.discord.role("admins").id]);
-  s.bot.ctx.store.updateSettings(s.discord.guild.id, { assessorRoleId: s.discord.role("assessors").id });
+  await s.bot.ctx.store.updateSettings(s.discord.guild.id, { assessorRoleId: s.discord.role("assessors").id });
   void admin;
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(1_000n * STX)]);
-}, 60_000);
+});
 afterAll(async () => s?.stop());
 
 /** A member (new, or one already in the server) asks for a link; returns their id, the nonce and its expiry. */
@@ -20,10 +20,10 @@ async function askForLink(name: string, existing?: string) {
   const answer = answerOf(await s.run("link", [], member));
   expect(answer.ephemeral).toBe(true);
   const nonce = /\/link\/([0-9a-f]{32}) /.exec(answer.content)![1]!;
-  const row = s.bot.ctx.store.db.prepare("SELECT expires_at AS e FROM link_nonces WHERE nonce = ?").get(nonce) as {
-    e: number;
-  };
-  return { member, nonce, expiresAt: row.e };
+  const row = await s.bot.ctx.store.sql.get<{ e: number }>("SELECT expires_at AS e FROM link_nonces WHERE nonce = ?", [
+    nonce,
+  ]);
+  return { member, nonce, expiresAt: row!.e };
 }
 
 const sign = (p: { discordId: string; nonce: string; expiresAt: number }, privateKey: string) =>
@@ -49,7 +49,7 @@ describe("linking a wallet by a SIP-018 signature", () => {
       status: 200,
       body: { address: assessor.address },
     });
-    expect(s.bot.ctx.store.linkedWallet(member)).toBe(assessor.address);
+    expect(await s.bot.ctx.store.linkedWallet(member)).toBe(assessor.address);
     await s.discord.waitFor(
       () => s.discord.guild.members.get(member)!.roles.includes(s.discord.role("assessors").id),
       5_000,
@@ -70,7 +70,7 @@ describe("linking a wallet by a SIP-018 signature", () => {
       status: 403,
       body: { error: expect.stringContaining("was not made by that address") },
     });
-    expect(s.bot.ctx.store.linkedWallet(member)).toBeNull();
+    expect(await s.bot.ctx.store.linkedWallet(member)).toBeNull();
   });
 
   it("refuses a signature for another Discord account", async () => {
@@ -78,20 +78,20 @@ describe("linking a wallet by a SIP-018 signature", () => {
     const someoneElse = s.member("mallory");
     const signature = sign({ discordId: someoneElse, nonce, expiresAt }, s.who.assessors[1]!.privateKey);
     expect(await post({ nonce, address: s.who.assessors[1]!.address, signature })).toMatchObject({ status: 403 });
-    expect(s.bot.ctx.store.linkedWallet(member)).toBeNull();
-    expect(s.bot.ctx.store.linkedWallet(someoneElse)).toBeNull();
+    expect(await s.bot.ctx.store.linkedWallet(member)).toBeNull();
+    expect(await s.bot.ctx.store.linkedWallet(someoneElse)).toBeNull();
   });
 
   it("refuses an expired message", async () => {
     const { member, nonce } = await askForLink("dave");
     const expiresAt = Date.now() - 1_000;
-    s.bot.ctx.store.db.prepare("UPDATE link_nonces SET expires_at = ? WHERE nonce = ?").run(expiresAt, nonce);
+    await s.bot.ctx.store.sql.run("UPDATE link_nonces SET expires_at = ? WHERE nonce = ?", [expiresAt, nonce]);
     const signature = sign({ discordId: member, nonce, expiresAt }, s.who.assessors[1]!.privateKey);
     expect(await post({ nonce, address: s.who.assessors[1]!.address, signature })).toMatchObject({
       status: 410,
       body: { error: "This link has expired. Run /link in Discord for a new one." },
     });
-    expect(s.bot.ctx.store.linkedWallet(member)).toBeNull();
+    expect(await s.bot.ctx.store.linkedWallet(member)).toBeNull();
   });
 
   it("refuses malformed requests", async () => {
@@ -122,37 +122,39 @@ describe("one wallet, one account", () => {
     await s.discord.waitFor(() => hasRole(first), 5_000, "the first account's role");
     const second = await linkThroughPage("second", assessor);
     await s.discord.waitFor(() => hasRole(second) && !hasRole(first), 5_000, "the role to follow the wallet");
-    expect(s.bot.ctx.store.linkedWallet(first)).toBeNull();
-    expect(s.bot.ctx.store.linkedWallet(second)).toBe(assessor.address);
+    expect(await s.bot.ctx.store.linkedWallet(first)).toBeNull();
+    expect(await s.bot.ctx.store.linkedWallet(second)).toBe(assessor.address);
   });
 
   it("gives a member one live link: a new /link makes the earlier one stop working", async () => {
     const { member, nonce: earlier, expiresAt } = await askForLink("frank");
     const again = answerOf(await s.run("link", [], member));
     expect(again.content).toContain("Your earlier link no longer works.");
-    expect(s.bot.ctx.store.liveLinkNonce(earlier)).toBeNull();
+    expect(await s.bot.ctx.store.liveLinkNonce(earlier)).toBeNull();
     expect((await fetch(`${s.bot.web!.url}/link/${earlier}`)).status).toBe(404);
     const signature = sign({ discordId: member, nonce: earlier, expiresAt }, s.who.assessors[1]!.privateKey);
     expect(await post({ nonce: earlier, address: s.who.assessors[1]!.address, signature })).toMatchObject({
       status: 409,
     });
-    expect(s.bot.ctx.store.linkedWallet(member)).toBeNull();
+    expect(await s.bot.ctx.store.linkedWallet(member)).toBeNull();
     expect(
-      s.bot.ctx.store.db.prepare("SELECT COUNT(*) AS n FROM link_nonces WHERE discord_user_id = ?").get(member),
+      await s.bot.ctx.store.sql.get("SELECT COUNT(*) AS n FROM link_nonces WHERE discord_user_id = ?", [member]),
     ).toEqual({ n: 1 });
   });
 
   it("purges expired and used nonces when any member asks for a link", async () => {
     const { nonce: expired } = await askForLink("grace");
-    s.bot.ctx.store.db
-      .prepare("UPDATE link_nonces SET expires_at = ? WHERE nonce = ?")
-      .run(Date.now() - 1_000, expired);
+    await s.bot.ctx.store.sql.run("UPDATE link_nonces SET expires_at = ? WHERE nonce = ?", [
+      Date.now() - 1_000,
+      expired,
+    ]);
     await askForLink("heidi");
-    expect(s.bot.ctx.store.linkNonce(expired)).toBeNull();
+    expect(await s.bot.ctx.store.linkNonce(expired)).toBeNull();
     expect(
-      s.bot.ctx.store.db
-        .prepare("SELECT COUNT(*) AS n FROM link_nonces WHERE used_at IS NOT NULL OR expires_at < ?")
-        .get(Date.now()),
+      await s.bot.ctx.store.sql.get(
+        "SELECT COUNT(*) AS n FROM link_nonces WHERE used_at IS NOT NULL OR expires_at < ?",
+        [Date.now()],
+      ),
     ).toEqual({ n: 0 });
   });
 });

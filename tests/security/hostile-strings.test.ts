@@ -290,7 +290,7 @@ describe("pages in Chromium", () => {
 
   it("run no script on the registry, protocol, pool and link pages, at desktop and phone widths", async () => {
     const nonce = "ab".repeat(16);
-    s.bot.ctx.store.createLinkNonce(nonce, s.member("linker"), Date.now() + 60_000);
+    await s.bot.ctx.store.createLinkNonce(nonce, s.member("linker"), Date.now() + 60_000);
     for (const path of [
       "/",
       "/protocols/01",

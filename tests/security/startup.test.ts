@@ -87,18 +87,18 @@ describe("a keeper key that matches the pattern but is no key", () => {
 });
 
 describe("a database path the bot cannot write", () => {
-  it("is refused before anything connects: a path under a regular file, or a folder", () => {
+  it("is refused before anything connects: a path under a regular file, or a folder", async () => {
     const dir = scratch();
     writeFileSync(join(dir, "file"), "not a folder");
-    expect(() => openStore(join(dir, "file", "bot.sqlite"))).toThrow(
+    await expect(openStore({ path: join(dir, "file", "bot.sqlite") })).rejects.toThrow(
       /^DATABASE_PATH cannot be opened for writing: .*bot\.sqlite \(a folder on its path is a file: E(EXIST|NOTDIR)/,
     );
-    expect(() => openStore(dir)).toThrow(
+    await expect(openStore({ path: dir })).rejects.toThrow(
       /^DATABASE_PATH cannot be opened for writing: .* \(SQLITE_CANTOPEN: unable to open database file\)$/,
     );
-    const store = openStore(join(dir, "ok", "bot.sqlite"));
-    expect(store.version).toBeGreaterThan(0);
-    store.close();
+    const store = await openStore({ path: join(dir, "ok", "bot.sqlite") });
+    expect(await store.version()).toBeGreaterThan(0);
+    await store.close();
   });
 
   it("stops npm start with exit 78 and one line naming DATABASE_PATH", async () => {

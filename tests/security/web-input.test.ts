@@ -137,10 +137,10 @@ describe("HTTP semantics", () => {
     const user = s.member("linker");
     const live = randomBytes(16).toString("hex");
     const expired = randomBytes(16).toString("hex");
-    s.bot.ctx.store.createLinkNonce(live, user, Date.now() + 60_000);
+    await s.bot.ctx.store.createLinkNonce(live, user, Date.now() + 60_000);
     const page = await get(`/link/${live}`);
     expect([page.status, page.headers.get("cache-control")]).toEqual([200, "no-store"]);
-    s.bot.ctx.store.createLinkNonce(expired, s.member("late"), Date.now() - 1);
+    await s.bot.ctx.store.createLinkNonce(expired, s.member("late"), Date.now() - 1);
     const gone = await get(`/link/${expired}`);
     expect([gone.status, gone.headers.get("cache-control")]).toEqual([404, "no-store"]);
   });

@@ -48,7 +48,7 @@ describe("the wallet-link page, in headless Chromium with a test wallet", () => 
     await page.waitForSelector("#status[data-kind=ok]", { timeout: 15_000 });
     expect(await page.textContent("#status")).toBe(`Linked ${wallet.address}. You can close this page.`);
     expect(asked.map((a) => a.method)).toEqual(["getAddresses", "stx_signStructuredMessage"]);
-    expect(s.bot.ctx.store.linkedWallet(member)).toBe(wallet.address);
+    expect(await s.bot.ctx.store.linkedWallet(member)).toBe(wallet.address);
     expect(errors).toEqual([]);
     // The nonce is spent: the page is gone.
     expect((await page.goto(url))!.status()).toBe(404);

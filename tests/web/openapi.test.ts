@@ -13,7 +13,7 @@ let app: FastifyInstance;
 const routes: { method: string | string[]; url: string }[] = [];
 beforeAll(async () => {
   app = await offlineWebApp((route) => routes.push(route));
-}, 60_000);
+});
 afterAll(async () => {
   await app?.close();
 });

@@ -27,7 +27,7 @@ export const command: BotCommand = {
     if (text) {
       address = parseAddress(text, config.stacks.network === "mainnet");
     } else if (member && member.id !== interaction.user.id) {
-      const link = store.walletLink(member.id);
+      const link = await store.walletLink(member.id);
       if (!link?.shown) {
         throw new UserError(
           `${member.username} has not shared a linked wallet. Ask them for their address and give \`address:\`, ` +
@@ -36,7 +36,7 @@ export const command: BotCommand = {
       }
       address = link.address;
     } else {
-      const link = store.walletLink(interaction.user.id);
+      const link = await store.walletLink(interaction.user.id);
       if (!link)
         throw new UserError("Give `address:` or `member:`, or link your own wallet with `/link` to see yourself.");
       address = link.address;

@@ -11,9 +11,9 @@ export const command: BotCommand = {
   defer: true,
   async execute(interaction, { store, links }) {
     const id = BigInt(interaction.options.getInteger("id", true));
-    const claim = store.index.claim(id);
+    const claim = await store.index.claim(id);
     if (!claim) throw new UserError(`There is no claim #${id}. See the latest with \`/claims\`.`);
-    const protocol = store.index.protocol(claim.protocolId);
+    const protocol = await store.index.protocol(claim.protocolId);
     await interaction.editReply({
       embeds: [claimEmbed(claim, protocol?.name ?? `protocol #${claim.protocolId}`, links)],
     });

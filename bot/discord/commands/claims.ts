@@ -23,7 +23,7 @@ export const command: BotCommand = {
   defer: true,
   async execute(interaction, { store, directory }) {
     const status = (interaction.options.getString("status") ?? undefined) as ClaimStatus | undefined;
-    const { total, claims } = store.index.claims({ statuses: status ? [status] : undefined, limit: LISTED });
+    const { total, claims } = await store.index.claims({ statuses: status ? [status] : undefined, limit: LISTED });
     const names = new Map((await directory.all()).map((p) => [p.id, p.name]));
     const lines = claims.map(
       (c) =>

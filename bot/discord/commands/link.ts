@@ -26,8 +26,8 @@ export const command: BotCommand = {
   async execute(interaction, { store, links }) {
     const show = interaction.options.getBoolean("show-wallet");
     if (show !== null) {
-      const current = store.linkedWallet(interaction.user.id);
-      if (!current || !store.setWalletShown(interaction.user.id, show)) {
+      const current = await store.linkedWallet(interaction.user.id);
+      if (!current || !(await store.setWalletShown(interaction.user.id, show))) {
         throw new UserError(
           "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it.",
         );
@@ -42,8 +42,8 @@ export const command: BotCommand = {
     }
     const nonce = randomBytes(NONCE_BYTES).toString("hex");
     const expiresAt = Date.now() + LINK_TTL_MS;
-    const replaced = store.createLinkNonce(nonce, interaction.user.id, expiresAt);
-    const current = store.walletLink(interaction.user.id);
+    const replaced = await store.createLinkNonce(nonce, interaction.user.id, expiresAt);
+    const current = await store.walletLink(interaction.user.id);
     await interaction.reply({
       content:
         `Open ${links.webBaseUrl}/link/${nonce} and sign the message with your wallet. The link works once, until <t:${Math.floor(expiresAt / MS_PER_SECOND)}:t>.` +

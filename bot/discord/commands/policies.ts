@@ -26,13 +26,13 @@ export const command: BotCommand = {
         "Give either `holder:` (a Stacks address) or `protocol:` (a protocol's name), not both and not neither.",
       );
     }
-    const [all, now] = [await directory.all(), store.index.now()];
+    const [all, now] = [await directory.all(), await store.index.now()];
     const names = new Map(all.map((p) => [p.id, p.name]));
     const line = (p: IndexedPolicy) =>
       `**#${p.id}** · ${names.get(p.protocolId) ?? `protocol #${p.protocolId}`} · ${formatStx(p.coverageAmount)} · ${policyState(p, now).label.split(":")[0]} · ends ${relativeTime(p.endsAt)}`;
     if (holder) {
       const address = parseAddress(holder, config.stacks.network === "mainnet");
-      const { total, policies } = store.index.holderPolicies(address, LISTED);
+      const { total, policies } = await store.index.holderPolicies(address, LISTED);
       const more = total > policies.length ? [`…and ${total - policies.length} older`] : [];
       await interaction.editReply({
         embeds: [
@@ -46,7 +46,7 @@ export const command: BotCommand = {
       return;
     }
     const protocol = await directory.resolve(protocolName!);
-    const every = store.index.protocolPolicies(protocol.id);
+    const every = await store.index.protocolPolicies(protocol.id);
     const [total, policies] = [every.length, every.slice(0, LISTED)];
     const more = total > policies.length ? [`…and ${total - policies.length} older`] : [];
     await interaction.editReply({

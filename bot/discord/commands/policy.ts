@@ -11,9 +11,9 @@ export const command: BotCommand = {
   defer: true,
   async execute(interaction, { store, links }) {
     const id = BigInt(interaction.options.getInteger("id", true));
-    const policy = store.index.policy(id);
+    const policy = await store.index.policy(id);
     if (!policy) throw new UserError(`There is no policy #${id}. Find yours with \`/policies holder:<your address>\`.`);
-    const [protocol, now] = [store.index.protocol(policy.protocolId), store.index.now()];
+    const [protocol, now] = [await store.index.protocol(policy.protocolId), await store.index.now()];
     await interaction.editReply({
       embeds: [policyEmbed(policy, protocol?.name ?? `protocol #${policy.protocolId}`, links, now)],
     });

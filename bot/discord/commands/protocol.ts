@@ -42,8 +42,8 @@ export const command: BotCommand = {
     // From the index: the protocol as last read, and what is in force at the newest block's time.
     const details = await ctx.directory.resolve(name);
     const { index } = ctx.store;
-    const cover = index.coverInForce(index.now(), details.id).get(details.id) ?? NO_COVER;
-    const active = index.activeCover(details.id).get(details.id) ?? 0n;
+    const cover = (await index.coverInForce(await index.now(), details.id)).get(details.id) ?? NO_COVER;
+    const active = (await index.activeCover(details.id)).get(details.id) ?? 0n;
     const page = `${ctx.links.webBaseUrl}/protocols/${pathSegment(details.name)}`;
     const embed = protocolEmbed({ ...details, activeCover: active }, cover).setURL(page);
     // Discord does not show SVG images, so the badge is given as its link and its README snippet, and only

@@ -88,7 +88,10 @@ export const command: BotCommand = {
             "Give my role those permissions in the channel's settings (Permissions), or choose another channel.",
         );
       }
-      store.updateSettings(guildId, sub === "alerts" ? { alertChannelId: channel.id } : { feedChannelId: channel.id });
+      await store.updateSettings(
+        guildId,
+        sub === "alerts" ? { alertChannelId: channel.id } : { feedChannelId: channel.id },
+      );
       done =
         sub === "alerts"
           ? `Claim alerts will be posted in <#${channel.id}>.`
@@ -99,12 +102,12 @@ export const command: BotCommand = {
       if (!role) throw new UserError("I can't find that role. Choose a role in this server.");
       const problem = assessorRoleProblem(role, await botMember(guild));
       if (problem) throw new UserError(problem);
-      store.updateSettings(guildId, { assessorRoleId: role.id });
+      await store.updateSettings(guildId, { assessorRoleId: role.id });
       done = `Reminders will mention <@&${role.id}>, and linked wallets with stake will get it.`;
     } else if (sub === "follow" || sub === "unfollow") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const protocol = await directory.resolve(interaction.options.getString("protocol", true));
-      const settings = store.follow(guildId, Number(protocol.id), sub === "follow");
+      const settings = await store.follow(guildId, Number(protocol.id), sub === "follow");
       done =
         sub === "follow"
           ? `Following ${protocol.name}. This server now gets alerts for ${settings.followed.length} protocol(s).`
@@ -112,7 +115,7 @@ export const command: BotCommand = {
       await interaction.editReply({ content: done });
       return;
     }
-    const s = store.settings(guildId);
+    const s = await store.settings(guildId);
     const names = new Map((await directory.all().catch(() => [])).map((p) => [Number(p.id), p.name]));
     const lines = [
       `Alerts: ${s.alertChannelId ? `<#${s.alertChannelId}>` : "not set (use `/setup alerts`)"}`,

@@ -25,7 +25,7 @@ function linkPageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"], mainnet: boo
     async (request, reply) => {
       reply.header("cache-control", "no-store");
       const { nonce } = request.params;
-      const issued = /^[0-9a-f]{32}$/.test(nonce) ? ctx.store.liveLinkNonce(nonce) : null;
+      const issued = /^[0-9a-f]{32}$/.test(nonce) ? await ctx.store.liveLinkNonce(nonce) : null;
       if (!issued) return notFoundPage(reply, "Link not found", gone);
       const expires = unixSeconds(issued.expiresAt);
       return reply.type(HTML).send(
@@ -68,7 +68,7 @@ function linkSubmitRoute(app: FastifyInstance, { ctx, onLinked }: RouteDeps, mai
           .code(HTTP.badRequest)
           .send({ error: "send nonce, address (a Stacks address) and signature (65 bytes, hex)" });
       }
-      const result = verifyLink(ctx.store, { nonce, address, signature }, mainnet);
+      const result = await verifyLink(ctx.store, { nonce, address, signature }, mainnet);
       if (!result.ok) return reply.code(result.status).send({ error: result.error });
       ctx.log.info({ discordId: result.discordId, address: result.address }, "wallet linked");
       await onLinked?.(result).catch((e) => ctx.log.warn({ err: e }, "could not sync roles after linking"));

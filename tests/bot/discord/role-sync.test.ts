@@ -16,12 +16,12 @@ let staked: string;
 let unstaked: string;
 beforeAll(async () => {
   s = await startStack();
-  s.bot.ctx.store.updateSettings(s.discord.guild.id, { assessorRoleId: s.discord.role("assessors").id });
+  await s.bot.ctx.store.updateSettings(s.discord.guild.id, { assessorRoleId: s.discord.role("assessors").id });
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(1_000n * STX)]);
   await s.p.call(s.who.assessors[1]!, "assessor-staking", "stake", [Cl.uint(1_000n * STX)]);
   staked = s.who.assessors[0]!.address;
   unstaked = s.who.assessors[2]!.address;
-}, 60_000);
+});
 afterAll(async () => s?.stop());
 
 const assessors = () => s.discord.role("assessors").id;
@@ -38,7 +38,7 @@ describe("the assessor role sync", () => {
   it("gives the assessor role to a linked member with stake and touches none of their other roles", async () => {
     const veterans = s.discord.addRole("veterans").id;
     const alice = s.member("alice", [veterans]);
-    s.bot.ctx.store.linkWallet(alice, staked);
+    await s.bot.ctx.store.linkWallet(alice, staked);
     const from = s.discord.requests.length;
     expect(await sync()).toMatchObject({ added: 1, skipped: 0 });
     expect(rolesOf(alice).sort()).toEqual([veterans, assessors()].sort());
@@ -49,7 +49,7 @@ describe("the assessor role sync", () => {
 
   it("takes the role from a linked member whose wallet has no stake, even if an admin gave it", async () => {
     const bob = s.member("bob", [assessors()]);
-    s.bot.ctx.store.linkWallet(bob, unstaked);
+    await s.bot.ctx.store.linkWallet(bob, unstaked);
     await sync();
     expect(rolesOf(bob)).not.toContain(assessors());
   });
@@ -65,20 +65,20 @@ describe("the assessor role sync", () => {
   it("takes the role, on the scheduled sync, from the account a wallet moved away from", async () => {
     const dave = s.member("dave");
     const erin = s.member("erin");
-    s.bot.ctx.store.linkWallet(dave, s.who.assessors[1]!.address);
+    await s.bot.ctx.store.linkWallet(dave, s.who.assessors[1]!.address);
     await sync();
     expect(rolesOf(dave)).toContain(assessors());
-    expect(s.bot.ctx.store.linkWallet(erin, s.who.assessors[1]!.address)).toEqual({ movedFrom: dave });
+    expect(await s.bot.ctx.store.linkWallet(erin, s.who.assessors[1]!.address)).toEqual({ movedFrom: dave });
     await sync();
     expect(rolesOf(dave)).not.toContain(assessors());
     expect(rolesOf(erin)).toContain(assessors());
-    expect(s.bot.ctx.store.roleGrants(s.discord.guild.id, assessors())).not.toContain(dave);
+    expect(await s.bot.ctx.store.roleGrants(s.discord.guild.id, assessors())).not.toContain(dave);
   });
 
   it("skips the server with a warning, changing nothing, when an admin has since given the role Administrator", async () => {
     // Frank holds the role without stake: a run would take it.
     const frank = s.member("frank", [assessors()]);
-    s.bot.ctx.store.linkWallet(frank, unstaked);
+    await s.bot.ctx.store.linkWallet(frank, unstaked);
     s.discord.updateRole(assessors(), { permissions: P.Administrator.toString() });
     const from = s.discord.requests.length;
     try {

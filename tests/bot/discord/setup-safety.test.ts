@@ -14,7 +14,7 @@ let admin: string;
 beforeAll(async () => {
   s = await startStack();
   admin = s.member("admin", [s.discord.role("admins").id]);
-}, 60_000);
+});
 afterAll(async () => s?.stop());
 
 const guildId = () => s.discord.guild.id;
@@ -34,7 +34,7 @@ describe("/setup assessor-role", () => {
       content:
         "`@everyone` is every member of the server, so it cannot say who has stake. Choose (or create) a role for assessors.",
     });
-    expect(s.bot.ctx.store.settings(guildId()).assessorRoleId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBeNull();
   });
 
   it("refuses a managed role: the bot's own, and an integration's", async () => {
@@ -46,7 +46,7 @@ describe("/setup assessor-role", () => {
     const boosters = s.discord.addRole("Server Booster", { managed: true, tags: { premium_subscriber: null } });
     await seen("the booster role", () => s.bot.client.guilds.cache.get(guildId())!.roles.cache.has(boosters.id));
     expect((await chooseRole(boosters.id)).content).toContain("is managed by an integration");
-    expect(s.bot.ctx.store.settings(guildId()).assessorRoleId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBeNull();
   });
 
   it("refuses a role above the bot's highest role", async () => {
@@ -61,7 +61,7 @@ describe("/setup assessor-role", () => {
         `<@&${veterans.id}> is at or above my highest role (<@&${s.discord.botRole().id}>), so Discord does not let me give it. ` +
         "In Server Settings → Roles, drag my role above it, or choose a lower role.",
     });
-    expect(s.bot.ctx.store.settings(guildId()).assessorRoleId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBeNull();
   });
 
   it("refuses a role with Administrator", async () => {
@@ -73,7 +73,7 @@ describe("/setup assessor-role", () => {
         `<@&${council.id}> has permissions that staking must not hand out: Administrator. ` +
         "Anyone with STX can stake and get the assessor role. Remove those permissions from the role, or choose a role without them.",
     });
-    expect(s.bot.ctx.store.settings(guildId()).assessorRoleId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBeNull();
   });
 
   it("refuses a role with moderation or mass-mention permissions, naming each", async () => {
@@ -98,7 +98,7 @@ describe("/setup assessor-role", () => {
       );
       expect((await chooseRole(helpers.id)).content).toContain(`staking must not hand out: ${label}. `);
     }
-    expect(s.bot.ctx.store.settings(guildId()).assessorRoleId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBeNull();
   });
 
   it("refuses while the bot lacks Manage Roles", async () => {
@@ -116,7 +116,7 @@ describe("/setup assessor-role", () => {
         content:
           "I need the Manage Roles permission to give the assessor role. Give my role Manage Roles, then run this again.",
       });
-      expect(s.bot.ctx.store.settings(guildId()).assessorRoleId).toBeNull();
+      expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBeNull();
     } finally {
       s.discord.updateRole(botRole.id, { permissions: invite });
       await seen("the bot's role restored", () =>
@@ -131,7 +131,7 @@ describe("/setup assessor-role", () => {
       ephemeral: true,
       content: `Reminders will mention <@&${role}>, and linked wallets with stake will get it.`,
     });
-    expect(s.bot.ctx.store.settings(guildId()).assessorRoleId).toBe(role);
+    expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBe(role);
   });
 });
 
@@ -163,13 +163,13 @@ describe("/setup alerts and /setup feed", () => {
         `I can't post there: in <#${pool()}> I am missing View Channel. ` +
         "Give my role those permissions in the channel's settings (Permissions), or choose another channel.",
     });
-    expect(s.bot.ctx.store.settings(guildId()).alertChannelId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).alertChannelId).toBeNull();
   });
 
   it("refuses a channel where @everyone may not send or embed and nothing allows the bot to", async () => {
     await setOverwrites(pool(), [overwrite(guildId(), OverwriteType.Role, 0n, P.SendMessages | P.EmbedLinks)]);
     expect((await chooseChannel("feed", pool())).content).toContain("I am missing Send Messages, Embed Links.");
-    expect(s.bot.ctx.store.settings(guildId()).feedChannelId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).feedChannelId).toBeNull();
   });
 
   it("refuses a channel whose overwrite for the bot itself denies sending in threads", async () => {
@@ -180,12 +180,12 @@ describe("/setup alerts and /setup feed", () => {
   it("needs Create Public Threads for alerts but not for the feed", async () => {
     await setOverwrites(pool(), [overwrite(s.discord.botRole().id, OverwriteType.Role, 0n, P.CreatePublicThreads)]);
     expect((await chooseChannel("alerts", pool())).content).toContain("I am missing Create Public Threads.");
-    expect(s.bot.ctx.store.settings(guildId()).alertChannelId).toBeNull();
+    expect((await s.bot.ctx.store.settings(guildId())).alertChannelId).toBeNull();
     expect(await chooseChannel("feed", pool())).toMatchObject({
       ephemeral: true,
       content: `Purchases and capital movements will be posted in <#${pool()}>.`,
     });
-    expect(s.bot.ctx.store.settings(guildId()).feedChannelId).toBe(pool());
+    expect((await s.bot.ctx.store.settings(guildId())).feedChannelId).toBe(pool());
   });
 
   it("accepts a channel where the bot's role overwrite allows what @everyone is denied", async () => {
@@ -198,7 +198,7 @@ describe("/setup alerts and /setup feed", () => {
       ephemeral: true,
       content: `Claim alerts will be posted in <#${pool()}>.`,
     });
-    expect(s.bot.ctx.store.settings(guildId()).alertChannelId).toBe(pool());
+    expect((await s.bot.ctx.store.settings(guildId())).alertChannelId).toBe(pool());
     // The local Discord agrees: the bot can post an embed and start a thread there.
     const channel = (await s.bot.client.channels.fetch(pool())) as TextChannel;
     const message = await channel.send({ content: "check", embeds: [{ title: "check" }] });

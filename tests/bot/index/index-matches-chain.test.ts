@@ -33,7 +33,7 @@ async function fileClaim(amount: bigint) {
     Cl.bufferFromHex("ab".repeat(32)),
     Cl.stringAscii("https://evidence.example/oracle.tar.gz"),
   ]);
-  return index().claims({ limit: 1 }).total;
+  return (await index().claims({ limit: 1 })).total;
 }
 
 const vote = (i: number, claimId: number, approve: boolean) =>
@@ -59,14 +59,14 @@ describe("the index compared with the chain", () => {
     await s.p.call(s.who.oracle, "claims-assessment", "execute-payout", [Cl.uint(1)]);
     await s.p.call(s.who.assessors[0]!, "claims-assessment", "settle-vote", [Cl.uint(1)]);
     await s.indexed();
-    expect(index().claim(1n)).toMatchObject({ status: "paid", approveCount: 2n, denyCount: 1n });
+    expect(await index().claim(1n)).toMatchObject({ status: "paid", approveCount: 2n, denyCount: 1n });
     expect(await differences()).toEqual([]);
     await fileClaim(10_000n);
     for (const i of [0, 1, 2]) await vote(i, 2, false);
     await advance(3 * 86_400);
     await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(2)]);
     await s.indexed();
-    expect(index().claim(2n)?.status).toBe("denied");
+    expect((await index().claim(2n))?.status).toBe("denied");
     expect(await differences()).toEqual([]);
   });
 
@@ -80,14 +80,14 @@ describe("the index compared with the chain", () => {
     ]);
     await s.p.call(s.who.provider, "capital-pool", "deposit", [Cl.uint(5_000n * STX)]);
     await s.indexed();
-    const policies = index().counts().policies;
+    const policies = (await index().counts()).policies;
     const r = await fetch(`${s.api.url}/devnet/reorg`, {
       method: "POST",
       body: JSON.stringify({ depth: 2, remine: 1 }),
     });
     expect(r.status).toBe(200);
     expect(await differences()).toEqual([]);
-    expect(index().counts().policies).toBeLessThanOrEqual(policies);
+    expect((await index().counts()).policies).toBeLessThanOrEqual(policies);
   });
 
   it("matches after the bot stopped between indexing an event and posting it, and started again", async () => {
@@ -101,14 +101,14 @@ describe("the index compared with the chain", () => {
     await s.indexed();
     expect(failed).toBeGreaterThan(0);
     // Indexed with its position, and pending: its post is still owed.
-    expect(s.bot.ctx.store.pendingChainEvents().map((e) => e.contractId)).toEqual([s.p.id("capital-pool")]);
-    const points = index().poolHistory(10_000).capital.length;
+    expect((await s.bot.ctx.store.pendingChainEvents()).map((e) => e.contractId)).toEqual([s.p.id("capital-pool")]);
+    const points = (await index().poolHistory(10_000)).capital.length;
     await s.restart();
     await s.p.call(s.who.provider, "capital-pool", "deposit", [Cl.uint(1_000n * STX)]);
     expect(await differences()).toEqual([]);
-    expect(s.bot.ctx.store.pendingChainEvents()).toEqual([]);
+    expect(await s.bot.ctx.store.pendingChainEvents()).toEqual([]);
     // Each deposit indexed once: the one after the restart added one point to the capital's history.
-    expect(index().poolHistory(10_000).capital.length).toBe(points + 1);
+    expect((await index().poolHistory(10_000)).capital.length).toBe(points + 1);
   });
 
   it("answers every page, the badge and every JSON route without one request to the chain", async () => {
@@ -138,22 +138,22 @@ describe("the index compared with the chain", () => {
 
   it("rebuilds the same index from the chain with reindex, with the watcher stopped", async () => {
     const before = {
-      counts: index().counts(),
-      claims: index().claims({ limit: 100 }),
-      policies: index().protocolPolicies(1n),
+      counts: await index().counts(),
+      claims: await index().claims({ limit: 100 }),
+      policies: await index().protocolPolicies(1n),
     };
     const events = await reindex({
       store: s.bot.ctx.store,
       client: s.bot.ctx.reader.client,
       contracts: WATCHED_CONTRACTS.map((c) => s.p.id(c)),
-      snapshots: new IndexSnapshots(s.bot.ctx.store.db, index(), s.bot.ctx.reader),
+      snapshots: new IndexSnapshots(s.bot.ctx.store.sql, index(), s.bot.ctx.reader),
       log: s.bot.ctx.log,
     });
     expect(events).toBeGreaterThan(before.counts.claims + before.counts.policies);
     expect({
-      counts: index().counts(),
-      claims: index().claims({ limit: 100 }),
-      policies: index().protocolPolicies(1n),
+      counts: await index().counts(),
+      claims: await index().claims({ limit: 100 }),
+      policies: await index().protocolPolicies(1n),
     }).toEqual(before);
     expect(await checkIndex(index(), s.bot.ctx.reader, 10_000)).toEqual([]);
   });

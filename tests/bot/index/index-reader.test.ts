@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { Store } from "../../../bot/storage/store";
+import { openTestStore } from "../../support/test-store";
 import type { ProtocolEvent } from "../../../bot/chain/events";
 
 /** Events as the ledger hands them to the index: the claims contract's, one transaction each. */
@@ -56,24 +56,25 @@ const policy = (id: number, endsAt: number) =>
   });
 
 describe("what jobs find due in the index", () => {
-  it("finds the oldest due claim behind 150 newer ones still voting, which a scan of the newest 100 never reached", () => {
-    const store = new Store(":memory:");
-    store.indexWriter.apply(claim(1, 1_000), 10);
-    for (let id = 2; id <= 151; id++) store.indexWriter.apply(claim(id, 1_000_000), 10);
-    expect(store.index.dueClaims(999n, 10)).toEqual([]);
-    expect(store.index.dueClaims(1_000n, 10).map((c) => c.id)).toEqual([1n]);
-    expect(store.index.closingClaims(999n, 1n, 10).map((c) => c.id)).toEqual([1n]);
+  it("finds the oldest due claim behind 150 newer ones still voting, which a scan of the newest 100 never reached", async () => {
+    const store = await openTestStore();
+    await store.indexWriter().apply(claim(1, 1_000), 10);
+    for (let id = 2; id <= 151; id++) await store.indexWriter().apply(claim(id, 1_000_000), 10);
+    expect(await store.index.dueClaims(999n, 10)).toEqual([]);
+    expect((await store.index.dueClaims(1_000n, 10)).map((c) => c.id)).toEqual([1n]);
+    expect((await store.index.closingClaims(999n, 1n, 10)).map((c) => c.id)).toEqual([1n]);
+    await store.close();
   });
 
-  it("lists active policies past their term, oldest term first, and forgets an expiry a re-organisation undid", () => {
-    const store = new Store(":memory:");
+  it("lists active policies past their term, oldest term first, and forgets an expiry a re-organisation undid", async () => {
+    const store = await openTestStore();
     for (const [id, endsAt] of [
       [1, 300],
       [2, 100],
       [3, 900],
     ] as const)
-      store.indexWriter.apply(policy(id, endsAt), 10);
-    expect(store.index.duePolicies(500n, 10).map((p) => p.id)).toEqual([2n, 1n]);
+      await store.indexWriter().apply(policy(id, endsAt), 10);
+    expect((await store.index.duePolicies(500n, 10)).map((p) => p.id)).toEqual([2n, 1n]);
     const expired = event(COVER, "policy-expired", {
       policyId: 2n,
       protocolId: 1n,
@@ -82,11 +83,12 @@ describe("what jobs find due in the index", () => {
       protocolCoverage: 1_000n,
       expiredBy: HOLDER,
     });
-    store.indexWriter.apply(expired, 20);
-    expect(store.index.duePolicies(500n, 10).map((p) => p.id)).toEqual([1n]);
-    expect(store.index.activeCover().get(1n)).toBe(2_000n);
-    store.indexWriter.undo(key(expired));
-    expect(store.index.duePolicies(500n, 10).map((p) => p.id)).toEqual([2n, 1n]);
-    expect(store.index.activeCover().get(1n)).toBe(3_000n);
+    await store.indexWriter().apply(expired, 20);
+    expect((await store.index.duePolicies(500n, 10)).map((p) => p.id)).toEqual([1n]);
+    expect((await store.index.activeCover()).get(1n)).toBe(2_000n);
+    await store.indexWriter().undo(key(expired));
+    expect((await store.index.duePolicies(500n, 10)).map((p) => p.id)).toEqual([2n, 1n]);
+    expect((await store.index.activeCover()).get(1n)).toBe(3_000n);
+    await store.close();
   });
 });

@@ -7,7 +7,7 @@ let s: Stack;
 beforeAll(async () => {
   s = await startStack();
   await s.indexed();
-}, 60_000);
+});
 afterAll(async () => s?.stop());
 
 describe("the daily index check", () => {
@@ -21,11 +21,9 @@ describe("the daily index check", () => {
     expect(await runIndexCheck(ctx, "2026-12-01")).toBe(0);
     expect(posted()).toEqual([]);
     // The index loses a payout the chain has: the policy's remaining cover differs.
-    s.bot.ctx.store.db
-      .prepare(
-        'UPDATE ix_policies SET data = replace(data, \'"totalPaid":{"$bigint":"0"}\', \'"totalPaid":{"$bigint":"7"}\')',
-      )
-      .run();
+    await s.bot.ctx.store.sql.run(
+      'UPDATE ix_policies SET data = replace(data, \'"totalPaid":{"$bigint":"0"}\', \'"totalPaid":{"$bigint":"7"}\')',
+    );
     expect(await runIndexCheck(ctx, "2026-12-02")).toBe(1);
     expect(await runIndexCheck(ctx, "2026-12-02")).toBe(1);
     await s.discord.waitFor(() => posted()[0], 10_000, "the operators' message");

@@ -95,7 +95,7 @@ beforeEach(async () => {
   await s.p.call(s.who.assessors[0]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
   await buyPolicies(1); // policy 2 (policy 1 was bought when the stack was seeded)
   await advance(3 * DAY + 2 * HOUR); // past the waiting period
-}, 60_000);
+});
 afterEach(async () => {
   if (s) s.api.chain.autoMine = true;
   await s?.stop();
@@ -122,10 +122,10 @@ describe("the keeper's transactions in flight", () => {
     s.api.chain.autoMine = true;
     expect(await k.run()).toEqual(nothingDone);
     expect(broadcasts() - sent).toBe(2);
-    const records = new KeeperTransactions(s.bot.ctx.store.db);
+    const records = new KeeperTransactions(s.bot.ctx.store.sql);
     for (const id of ["1", "2"])
-      expect(records.history("finalize-claim", id).map((r) => r.status)).toEqual(["success"]);
-    expect(records.pendingCount()).toBe(0);
+      expect((await records.history("finalize-claim", id)).map((r) => r.status)).toEqual(["success"]);
+    expect(await records.pendingCount()).toBe(0);
   });
 
   it("reads the due claims again, at most READ_CONCURRENCY at a time, oldest first", async () => {

@@ -25,6 +25,7 @@ import { buildWebApp, createApp } from "../../../bot/web/server";
 import type { BotContext } from "../../../bot/discord/context";
 import { loadConfig } from "../../../bot/config";
 import { createBot, WATCHED_CONTRACTS } from "../../../bot/app";
+import { testDatabase } from "../../support/test-store";
 import { blockOf } from "../../../devnet/chainhooks-sender";
 import { cvHex, type ChainBlock, type ChainTx } from "../../../devnet/chain";
 
@@ -479,8 +480,9 @@ describe("the bot's web server", () => {
       CONTRACT_DEPLOYER: D,
       WEB_PORT: "0",
       DATABASE_PATH: join(mkdtempSync(join(tmpdir(), "chainhooks-")), "bot.sqlite"),
+      ...(await testDatabase()),
     });
-    const bot = createBot(config, { logger: pino({ level: "silent" }) });
+    const bot = await createBot(config, { logger: pino({ level: "silent" }) });
     const sink = recordingSink();
     const body = JSON.stringify(
       documentedPayload({

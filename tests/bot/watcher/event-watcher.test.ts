@@ -11,6 +11,7 @@ import Database from "better-sqlite3";
 import { Cl, cvToValue, hexToCV } from "@stacks/transactions";
 import { StacksClient } from "../../../bot/chain/stacks-client";
 import { Store } from "../../../bot/storage/store";
+import { openTestStore } from "../../support/test-store";
 import { createLogger } from "../../../bot/logger";
 import { EventWatcher } from "../../../bot/watcher/event-watcher";
 import { EventLedger } from "../../../bot/watcher/event-ledger";
@@ -99,11 +100,14 @@ function recordingSink() {
   const rolledBack: BlockRef[] = [];
   const sink: EventSink = {
     async apply(batch) {
-      for (const raw of batch) {
-        const known = store.chainEvent(logKey(raw));
-        if (!known) applied.push(raw);
-        store.recordChainEvent(handledRecord(raw, known?.seq ?? store.nextEventSeq(), raw.cursor ?? known?.cursor));
-      }
+      await store.transaction(async (tx) => {
+        let next = await store.nextEventSeq(tx);
+        for (const raw of batch) {
+          const known = await store.chainEvent(logKey(raw), tx);
+          if (!known) applied.push(raw);
+          await store.recordChainEvent(handledRecord(raw, known?.seq ?? next++, raw.cursor ?? known?.cursor), tx);
+        }
+      });
     },
     async rollback(blocks) {
       rolledBack.push(...blocks);
@@ -138,7 +142,7 @@ beforeEach(async () => {
   forgotten = new Set();
   requests = [];
   logs = [];
-  store = new Store(":memory:");
+  store = await openTestStore();
   server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     requests.push(url);
@@ -154,7 +158,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  store.close();
+  await store.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -183,7 +187,7 @@ describe("the event watcher's position", () => {
     const { sink, applied } = recordingSink();
     const watcher = watcherWith(sink, { pageSize: 5 });
     await watcher.start();
-    const position = store.lastChainEvent(CONTRACT)!;
+    const position = (await store.lastChainEvent(CONTRACT))!;
     expect(position.cursor).toBe("1:2147483647:2:0");
     // The API no longer knows the stored cursor (re-indexed); 12 events came meanwhile, more than a page.
     forgotten.add(position.cursor!);
@@ -208,7 +212,7 @@ describe("the event watcher's position", () => {
 
   it("takes over a position an older version kept as a count of handled events", async () => {
     mine(30);
-    store.setCursor(CONTRACT, "24");
+    await store.setCursor(CONTRACT, "24");
     const { sink, applied } = recordingSink();
     const watcher = watcherWith(sink, { pageSize: 5 });
     await watcher.start();
@@ -218,8 +222,8 @@ describe("the event watcher's position", () => {
 
   it("a locked store never blocks the event loop for more than 100 ms, and its events are handled once it is free", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "locked-store-")), "bot.sqlite");
-    store.close();
-    store = new Store(path);
+    await store.close();
+    store = await Store.open(path);
     mine(2);
     const handled: string[] = [];
     const ledger = new EventLedger({
@@ -238,16 +242,17 @@ describe("the event watcher's position", () => {
     delay.enable();
     const pass = watcher.poll();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(store.lastChainEvent(CONTRACT)!.txid).toBe(entries[1]!.txid);
+    expect((await store.lastChainEvent(CONTRACT))!.txid).toBe(entries[1]!.txid);
     other.exec("COMMIT");
     other.close();
     await pass;
     delay.disable();
     await watcher.stop();
     expect(delay.max / 1e6).toBeLessThan(100);
-    expect(store.lastChainEvent(CONTRACT)!.txid).toBe(entries[7]!.txid);
+    expect((await store.lastChainEvent(CONTRACT))!.txid).toBe(entries[7]!.txid);
     // Each of the six recorded (the values are not protocol events, so the ledger records them unhandled).
-    expect(entries.slice(2).every((e) => store.chainEvent(`${CONTRACT}:${e.txid}:0`))).toBe(true);
+    const recorded = await Promise.all(entries.slice(2).map((e) => store.chainEvent(`${CONTRACT}:${e.txid}:0`)));
+    expect(recorded.every(Boolean)).toBe(true);
     expect(handled).toEqual([]);
     expect(logs.filter((l) => l.includes("the database is locked by another process"))).toHaveLength(1);
   });

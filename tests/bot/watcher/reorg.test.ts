@@ -151,6 +151,6 @@ describe("a chain re-organisation", () => {
     expect(posts.filter((m) => m.content.startsWith(DROPPED))).toHaveLength(5);
     expect(posts.filter((m) => !m.content.startsWith(DROPPED))).toHaveLength(7);
     // Nothing the bot still records is orphaned.
-    expect(s.bot.ctx.store.handledBlocks(100).length).toBeGreaterThan(0);
+    expect((await s.bot.ctx.store.handledBlocks(100)).length).toBeGreaterThan(0);
   });
 });
