@@ -177,15 +177,14 @@ describe("configuration", () => {
     expect(secretsOf(config)).toEqual([VALID.DISCORD_TOKEN, "consumer-secret-0123456789", "chainhooks-key-1"]);
   });
 
-  it.each([
-    ["mysql://u:p@db/name"],
-    ["postgres://u:p@db"],
-    ["not a url"],
-  ])("refuses a DATABASE_URL that is not a postgres:// URL with a database (%s)", (value) => {
-    expect(() => loadConfig({ ...VALID, DATABASE_URL: value })).toThrow(
-      "DATABASE_URL must be a postgres:// URL with a database name",
-    );
-  });
+  it.each([["mysql://u:p@db/name"], ["postgres://u:p@db"], ["not a url"]])(
+    "refuses a DATABASE_URL that is not a postgres:// URL with a database (%s)",
+    (value) => {
+      expect(() => loadConfig({ ...VALID, DATABASE_URL: value })).toThrow(
+        "DATABASE_URL must be a postgres:// URL with a database name",
+      );
+    },
+  );
 
   it("takes Postgres from DATABASE_URL and counts its password as a secret", () => {
     const config = loadConfig({ ...VALID, DATABASE_URL: "postgresql://bot:pg-pass-9876@db.internal:5432/cover" });
