@@ -493,6 +493,9 @@ trip over a socket where SQLite's is a function call, which is what its column m
 the contract-cost simnets run beside it on both cores, as everything in this section; run alone on the same
 machine (the same ledger and events, nothing else running) it was 3,700 to 4,200 events/s: below the goal
 either way, decoding the values (principals' checksums) and SQLite's commit of each 50-event page dominate.
+On Postgres each event costs about a dozen statements (each row read before it is written, for its undo
+entry, the write, the undo row, the ledger's record), each a round trip: ingestion is several times slower
+there, and writing a page's rows in a few multi-row statements is the known next step.
 
 ${requestsSection(requests)}
 ## The limits that bind
