@@ -27,8 +27,8 @@ export async function sendOnce(
   payload: MessageCreateOptions,
   isSame: (message: Message) => boolean,
 ): Promise<Message> {
-  const attempt = `attempt:${key}`;
-  if (await store.wasPosted(attempt)) {
+  // Marking the attempt answers whether there was one before, in one statement.
+  if (!(await store.markPosted(`attempt:${key}`))) {
     const me = channel.client.user?.id;
     const recent = await channel.messages.fetch({ limit: RECENT }).catch((e: unknown) => {
       // Without Read Message History the search can never succeed: post (the nonce still covers a
@@ -38,8 +38,6 @@ export async function sendOnce(
     });
     const earlier = recent?.find((m) => m.author.id === me && isSame(m));
     if (earlier) return earlier;
-  } else {
-    await store.markPosted(attempt);
   }
   return channel.send({ ...payload, nonce: nonceFor(key), enforceNonce: true });
 }

@@ -50,7 +50,8 @@ const keyOf = (table: Table, row: Row): Row => Object.fromEntries(TABLES[table].
 
 /**
  * Numbers the changes kept for undo across restarts, so an event's are always undone newest first. Read from the
- * store once; only the ingesting process writes the index, so the count stays its own.
+ * store once; only the ingesting process writes the index, so the count stays its own (numbers a rolled-back
+ * transaction took are skipped: only their order matters).
  */
 export class UndoCounter {
   private next: number | null = null;
@@ -59,11 +60,6 @@ export class UndoCounter {
     if (this.next === null)
       this.next = ((await sql.get<{ n: number | null }>("SELECT MAX(n) AS n FROM ix_undo"))?.n ?? -1) + 1;
     return this.next++;
-  }
-
-  /** Forgets the count (the index was emptied, or a transaction that took numbers rolled back). */
-  reset() {
-    this.next = null;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from "../logger";
 import type { HandledEvent, Store } from "../storage/store";
-import type { Sql } from "../storage/sql";
+import type { IndexWriter } from "../index/index-writer";
 import type { IndexSnapshots } from "../index/index-snapshots";
 import { decodeLog, eventKey, type ProtocolEvent } from "../chain/events";
 import { handledRecord, logKey, type BlockRef, type EventSink, type RawContractLog } from "./chain-events";
@@ -42,9 +42,10 @@ export class EventLedger implements EventSink {
     // One transaction for the batch: its events in the index and recorded (pending), or none of them.
     const fresh = await store.transaction(async (tx) => {
       let seq = await store.nextEventSeq(tx);
+      const writer = store.indexWriter(tx);
       const events: ProtocolEvent[] = [];
       for (const raw of logs) {
-        const event = await this.record(tx, raw, seq, fallback);
+        const event = await this.record(writer, raw, seq, fallback);
         if (event !== undefined) seq++;
         if (event) events.push(event);
       }
@@ -60,12 +61,13 @@ export class EventLedger implements EventSink {
    * the event when its handler is still to run, null when it is recorded but has none (undecodable).
    */
   private async record(
-    tx: Sql,
+    writer: IndexWriter,
     raw: RawContractLog,
     seq: number,
     fallbackTime: number,
   ): Promise<ProtocolEvent | null | undefined> {
     const { store } = this.opts;
+    const tx = writer.sql;
     if (!this.opts.contracts.includes(raw.contractId)) return undefined;
     const known = await store.chainEvent(logKey(raw), tx);
     if (known) {
@@ -75,7 +77,7 @@ export class EventLedger implements EventSink {
     }
     const decoded = this.decode(raw, seq);
     const event = decoded ? { ...decoded, block: raw.block } : null;
-    if (event) await store.indexWriter(tx).apply(event, raw.time ?? fallbackTime);
+    if (event) await writer.apply(event, raw.time ?? fallbackTime);
     await store.recordChainEvent({ ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null }, tx);
     return event;
   }
@@ -105,8 +107,9 @@ export class EventLedger implements EventSink {
     const fallback = await this.fallbackTime();
     await store.transaction(async (tx) => {
       let seq = await store.nextEventSeq(tx);
+      const writer = store.indexWriter(tx);
       for (const raw of logs) {
-        if ((await this.record(tx, raw, seq, fallback)) === undefined) continue;
+        if ((await this.record(writer, raw, seq, fallback)) === undefined) continue;
         // Handled at once: nothing is posted for history.
         await store.markHandled(logKey(raw), tx);
         seq++;
