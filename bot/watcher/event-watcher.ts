@@ -38,6 +38,12 @@ export class EventWatcher {
   private timer?: NodeJS.Timeout;
   private socket?: StacksApiSocketClient;
   private lastTip: string | null = null;
+  /**
+   * The handled blocks known to form one chain with the canonical one when last checked (see pass): a re-org
+   * orphans a run of them, newest first, so the search for orphaned blocks stops at the first canonical one of
+   * these. Any other handled block (recorded while the chain re-organised, or pushed since) is checked itself.
+   */
+  private consistent = new Set<string>();
   private storeBusy = false;
   private readonly reads: ChainReads;
 
@@ -64,6 +70,8 @@ export class EventWatcher {
   async start() {
     this.running = true;
     for (const contractId of this.opts.contracts) await this.initialPosition(contractId);
+    // What an earlier run recorded is taken as it left it (a stop waits for its pass to end).
+    this.consistent = new Set((await this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS)).map((b) => b.hash));
     if (this.opts.socketUrl !== undefined) {
       this.socket = new StacksApiSocketClient({ url: this.opts.socketUrl });
       for (const contractId of this.opts.contracts)
@@ -120,6 +128,15 @@ export class EventWatcher {
       if (!this.running) return;
       await this.catchUp(contractId);
     }
+    // A re-org during the pass (after the search above) can have mixed the new fork's events with orphaned ones
+    // already recorded: then the tip read first is orphaned too, and another pass searches block by block.
+    if (!(await this.reads.isCanonical(tip.hash))) {
+      this.opts.log.warn({ tip: tip.height }, "the chain re-organised while its events were read: checking again");
+      this.again = true;
+      return;
+    }
+    const blocks = await this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS);
+    this.consistent = new Set(blocks.filter((b) => b.height <= tip.height).map((b) => b.hash));
     await this.opts.sink.reached?.(tip);
     this.lastTip = tip.hash;
   }
@@ -159,13 +176,16 @@ export class EventWatcher {
     if (raw) await store.recordChainEvent(handledRecord(raw, await store.nextEventSeq()));
   }
 
-  /** Finds the handled blocks a re-organisation orphaned (newest first, until one is canonical) and rolls them back. */
+  /**
+   * Finds the handled blocks a re-organisation orphaned (newest first, until one that was consistent with the
+   * chain is still canonical) and rolls them back.
+   */
   private async rollBackOrphans() {
     const blocks = await this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS);
     const orphaned: BlockRef[] = [];
     for (const block of blocks) {
-      if (await this.reads.isCanonical(block.hash)) break;
-      orphaned.push(block);
+      if (!(await this.reads.isCanonical(block.hash))) orphaned.push(block);
+      else if (this.consistent.has(block.hash)) break;
     }
     if (orphaned.length === 0) return;
     this.opts.log.warn(

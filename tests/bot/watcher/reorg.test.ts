@@ -5,6 +5,7 @@ import { STX } from "../../../devnet/scenario";
 import { WATCHED_CONTRACTS } from "../../../bot/app";
 import type { ProtocolEvent } from "../../../bot/chain/events";
 import { eventKey } from "../../../bot/chain/events";
+import type { ChainReads } from "../../../bot/watcher/chain-reads";
 
 /**
  * Chain re-organisations, on the local chain's fork control (POST /devnet/reorg): the last blocks leave the
@@ -76,11 +77,17 @@ const vote = () => s.p.call(s.who.assessors[0]!, "claims-assessment", "vote", [C
 
 /** Waits until the bot has handled exactly the canonical events (each once) and rolled back everything else. */
 async function settled() {
-  await waitFor("every canonical event handled exactly once", () => {
+  const mismatch = () => {
     const canonical = new Set(newCanonical());
-    const handled = [...net].filter(([, n]) => n !== 0);
-    return handled.length === canonical.size && handled.every(([k, n]) => n === 1 && canonical.has(k));
-  });
+    const wrong = [...net].filter(([k, n]) => n !== (canonical.has(k) ? 1 : 0)).map(([k, n]) => `${k}=${n}`);
+    const missing = [...canonical].filter((k) => !net.has(k));
+    return [...wrong, ...missing.map((k) => `${k} never handled`)];
+  };
+  try {
+    await waitFor("every canonical event handled exactly once", () => mismatch().length === 0);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}: ${mismatch().join(", ")}`);
+  }
   await s.bot.feed.coalescer.idle();
 }
 
@@ -125,6 +132,35 @@ describe("a chain re-organisation", () => {
     await settled();
     // The count-based position this replaces delivered none of these: the total was the same as before.
     expect(since(before)).toHaveLength(orphaned.length);
+    const posts = s.discord.channelMessages(feed);
+    expect(posts).toHaveLength(6);
+    expect(posts.slice(0, 3).every((m) => m.content.startsWith(DROPPED))).toBe(true);
+    expect(posts.slice(3).every((m) => m.content.startsWith("🏦"))).toBe(true);
+  });
+
+  it("during a pass, after its search for orphaned blocks: the new fork's events do not hide the orphaned ones", async () => {
+    for (let i = 0; i < 3; i++) await deposit();
+    await waitFor("three feed posts", () => s.discord.channelMessages(feed).length === 3);
+    await settled();
+    const before = newCanonical();
+    // The next pass finds nothing orphaned; before it reads the log, the chain re-organises (the three deposits
+    // and the empty block that started the pass leave it) and three deposits are mined on the fork.
+    const reads = (s.bot.watcher as unknown as { reads: ChainReads }).reads;
+    const logs = reads.logs.bind(reads);
+    let forked = false;
+    reads.logs = async (...args) => {
+      if (!forked) {
+        forked = true;
+        await reorg(4, 0);
+        for (let i = 0; i < 3; i++) await deposit();
+      }
+      return logs(...args);
+    };
+    await fetch(`${s.api.url}/devnet/mine`, { method: "POST", body: JSON.stringify({ count: 1 }) });
+    await s.indexed();
+    expect(forked).toBe(true);
+    await settled();
+    expect(since(before)).toHaveLength(3);
     const posts = s.discord.channelMessages(feed);
     expect(posts).toHaveLength(6);
     expect(posts.slice(0, 3).every((m) => m.content.startsWith(DROPPED))).toBe(true);
