@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse, type Server } 
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { DiscordSnowflake } from "@sapphire/snowflake";
+import { ShardClientUtil } from "discord.js";
 import {
   ApplicationCommandType,
   ChannelType,
@@ -129,7 +130,16 @@ type Session = {
   seq: number;
   sent: { s: number; t: string; d: unknown }[];
   identified: boolean;
+  /** `[shard_id, num_shards]` from IDENTIFY: the session receives the events of the guilds it owns only. */
+  shard: [number, number];
 };
+
+/** How far back the first guild's id is dated (one millisecond apart each: see addGuild). */
+const GUILD_ID_SPREAD_MS = 86_400_000;
+/** Discord closes a shard's connection past this many guilds (4011, "Sharding required"). */
+const MAX_GUILDS_PER_SHARD = 2_500;
+/** The guilds per shard Discord's `GET /gateway/bot` recommends for (its `shards` is about one per 1,000). */
+const GUILDS_PER_RECOMMENDED_SHARD = 1_000;
 
 export class LocalDiscord {
   readonly applicationId = snowflake();
@@ -181,8 +191,14 @@ export class LocalDiscord {
     return role;
   }
 
+  /**
+   * Guild ids are made a millisecond apart, as if created at different times: Discord's sharding formula reads
+   * the id's timestamp, so guilds made in the same millisecond would all land on one shard.
+   */
+  private readonly guildEpoch = Date.now() - GUILD_ID_SPREAD_MS;
+
   addGuild(name: string) {
-    const id = snowflake();
+    const id = DiscordSnowflake.generate({ timestamp: this.guildEpoch + this.guilds.length }).toString();
     const owner = this.addUser("owner");
     const everyone: APIRole = {
       id,
@@ -399,26 +415,33 @@ export class LocalDiscord {
       // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, the JSON discord.js sends, read field by field by each route
       const packet = JSON.parse(String(raw)) as { op: number; d: any };
       if (packet.op === GatewayOpcodes.Heartbeat) return sendRaw({ op: GatewayOpcodes.HeartbeatAck });
-      if (packet.op === GatewayOpcodes.Identify) return this.identify(ws, packet.d.token);
+      if (packet.op === GatewayOpcodes.Identify) return this.identify(ws, packet.d.token, packet.d.shard);
       if (packet.op === GatewayOpcodes.Resume) return this.resume(ws, packet.d);
     });
   }
 
-  private identify(ws: WebSocket, token: string) {
+  private identify(ws: WebSocket, token: string, requested: unknown) {
     if (token !== this.token) return ws.close(4004, "Authentication failed.");
-    const session: Session = { id: snowflake(), socket: ws, seq: 0, sent: [], identified: true };
+    const shard = (requested ?? [0, 1]) as [number, number];
+    const valid = Array.isArray(shard) && shard.length === 2 && shard.every((n) => Number.isInteger(n));
+    const [shardId, shardCount] = shard;
+    if (!valid || shardCount < 1 || shardId < 0 || shardId >= shardCount) return ws.close(4010, "Invalid shard.");
+    // Discord's sharding formula, (guild_id >> 22) % num_shards, as discord.js computes it.
+    const owned = this.guilds.filter((g) => ShardClientUtil.shardIdForGuildId(g.id, shardCount) === shardId);
+    if (owned.length > MAX_GUILDS_PER_SHARD) return ws.close(4011, "Sharding required.");
+    const session: Session = { id: snowflake(), socket: ws, seq: 0, sent: [], identified: true, shard };
     this.sessions.set(session.id, session);
     const ready: GatewayReadyDispatchData = {
       v: 10,
       session_id: session.id,
       resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`,
-      shard: [0, 1],
+      shard,
       user: this.botUser,
-      guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+      guilds: owned.map((g) => ({ id: g.id, unavailable: true })),
       application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: "0" },
     };
     this.dispatch(session, GatewayDispatchEvents.Ready, ready);
-    for (const g of this.guilds) {
+    for (const g of owned) {
       this.dispatch(session, GatewayDispatchEvents.GuildCreate, {
         id: g.id,
         name: g.name,
@@ -462,9 +485,17 @@ export class LocalDiscord {
     if (session.socket?.readyState === 1) session.socket.send(JSON.stringify({ op: 0, ...event }));
   }
 
-  /** Sends a dispatch to every session (kept for replay if a connection is down). */
+  /**
+   * Sends a dispatch to every session that owns its guild (kept for replay if a connection is down): a
+   * guild's events go to the shard the formula gives it, events without a guild (DMs) to shard 0.
+   */
   broadcast(t: string, d: unknown) {
-    for (const s of this.sessions.values()) this.dispatch(s, t, d);
+    const guildId = (d as { guild_id?: string } | null)?.guild_id;
+    for (const s of this.sessions.values()) {
+      const [shardId, shardCount] = s.shard;
+      const owner = guildId === undefined ? 0 : ShardClientUtil.shardIdForGuildId(guildId, shardCount);
+      if (owner === shardId) this.dispatch(s, t, d);
+    }
   }
 
   /** Drops every gateway connection as a network fault would (discord.js resumes with code 4000). */
@@ -715,7 +746,7 @@ export class LocalDiscord {
     if (method === "GET" && path === "/gateway/bot") {
       const result: RESTGetAPIGatewayBotResult = {
         url: `ws://127.0.0.1:${this.port}/gateway`,
-        shards: 1,
+        shards: Math.max(1, Math.ceil(this.guilds.length / GUILDS_PER_RECOMMENDED_SHARD)),
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 1 },
       };
       return reply(200, result);

@@ -14,6 +14,7 @@ import {
 } from "discord.js";
 import { ApplicationCommandOptionType, OverwriteType, PermissionFlagsBits as P, Routes } from "discord-api-types/v10";
 import { REST } from "@discordjs/rest";
+import WebSocket from "ws";
 import {
   startLocalDiscord,
   BOT_INVITE_PERMISSIONS,
@@ -413,5 +414,66 @@ describe("roles and permissions, as Discord computes and enforces them", () => {
     const added = discord.addRole("newcomers", { position: 1 });
     await until("the new role", () => guild().roles.cache.has(added.id));
     expect(guild().roles.cache.get(discord.role("assessors").id)!.position).toBe(2);
+  });
+});
+
+describe("sharding, as Discord's gateway distributes guilds", () => {
+  const shards: Client[] = [];
+  afterEach(async () => {
+    for (const shard of shards.splice(0)) await shard.destroy();
+  });
+  /** Discord's formula, written out here rather than taken from the library the server uses. */
+  const ownerOf = (guildId: string, count: number) => Number((BigInt(guildId) >> 22n) % BigInt(count));
+
+  async function shard(id: number, count: number) {
+    const c = new Client({
+      intents: [GatewayIntentBits.Guilds],
+      rest: { api: discord.api },
+      shards: id,
+      shardCount: count,
+    });
+    shards.push(c);
+    const ready = new Promise<void>((resolve) => c.once(Events.ClientReady, () => resolve()));
+    await c.login("local-bot-token");
+    await ready;
+    return c;
+  }
+
+  it("gives each of 4 discord.js shards the guilds (guild_id >> 22) % 4 assigns it, and a guild's interactions to that shard alone", async () => {
+    discord = await startLocalDiscord({ guilds: 40 });
+    const clients = await Promise.all([0, 1, 2, 3].map((id) => shard(id, 4)));
+    const owned = clients.map((c) => [...c.guilds.cache.keys()]);
+    expect(owned.map((ids, id) => ids.every((g) => ownerOf(g, 4) === id))).toEqual([true, true, true, true]);
+    expect(owned.flat().sort()).toEqual(discord.guilds.map((g) => g.id).sort());
+    // Ids a millisecond apart spread the guilds evenly, as servers created at different times do.
+    expect(owned.map((ids) => ids.length)).toEqual([10, 10, 10, 10]);
+
+    const received: string[][] = clients.map(() => []);
+    for (const [i, c] of clients.entries())
+      c.on(Events.InteractionCreate, (interaction) => received[i]!.push(interaction.guildId!));
+    const guild = discord.guilds[6]!;
+    const member = discord.addUser("member", guild).id;
+    discord.slashCommand("pool", [], member, discord.channel("general", guild).id, { guild });
+    discord.slashCommand("pool", [], discord.addUser("dm-member", discord.guild).id, undefined, { dm: true });
+    await discord.waitFor(() => received.flat().length === 2, 5_000, "both interactions");
+    const owner = ownerOf(guild.id, 4);
+    expect(received[owner]).toContain(guild.id);
+    // A DM has no guild: Discord sends it to shard 0.
+    expect(received[0]!.filter((g) => g === null)).toHaveLength(1);
+    expect(received.flat()).toHaveLength(2);
+  });
+
+  it("closes an IDENTIFY whose shard is out of range with 4010, and recommends a shard per 1,000 guilds", async () => {
+    discord = await startLocalDiscord({ guilds: 1_001 });
+    const bot = await fetch(`${discord.api}/v10/gateway/bot`, { headers: { authorization: "Bot local-bot-token" } });
+    const { shards: recommended, url } = (await bot.json()) as { shards: number; url: string };
+    expect(recommended).toBe(2);
+    const ws = new WebSocket(url);
+    const closed = new Promise<number>((resolve) => ws.on("close", (code) => resolve(code)));
+    // After Hello, an IDENTIFY for shard 4 of 4 (ids run from 0).
+    ws.once("message", () =>
+      ws.send(JSON.stringify({ op: 2, d: { token: "local-bot-token", intents: 1, properties: {}, shard: [4, 4] } })),
+    );
+    expect(await closed).toBe(4010);
   });
 });
