@@ -31,6 +31,8 @@ const node = {
     "tests/web/**/*.test.ts",
     "tests/security/**/*.test.ts",
   ],
+  // A sharded bot needs Postgres: its tests run in the node-postgres project only.
+  exclude: ["tests/bot/sharding/**"],
   environment: "node" as const,
   testTimeout: 120_000,
   // Hooks start local chains (a simnet each): a busy machine takes them past vitest's 10 s default.
@@ -48,6 +50,7 @@ const ON_POSTGRES_IN_CI = [
   "tests/bot/crash-recovery.test.ts",
   "tests/bot/wallet-link.test.ts",
   "tests/bot/discord/poster.test.ts",
+  "tests/bot/sharding/**/*.test.ts",
 ];
 
 export default defineConfig({
@@ -66,7 +69,11 @@ export default defineConfig({
         test: {
           name: "node-postgres",
           ...node,
-          include: process.env.POSTGRES_TESTS === "all" ? node.include : ON_POSTGRES_IN_CI,
+          include:
+            process.env.POSTGRES_TESTS === "all"
+              ? [...node.include, "tests/bot/sharding/**/*.test.ts"]
+              : ON_POSTGRES_IN_CI,
+          exclude: [],
           globalSetup: ["tests/support/postgres-setup.ts"],
         },
       },

@@ -42,6 +42,9 @@ const CONSUMER_SECRET_MIN_LENGTH = 16;
  */
 export const DEFAULT_REQUESTS_PER_MINUTE = 40;
 const MAX_REQUESTS_PER_MINUTE = 100_000;
+/** Far more than any bot needs (a shard per 1,000 servers); a typo such as 40000 is refused. */
+const MAX_SHARDS = 1_000;
+const SHARD_COUNT_EXPECTED = `auto, or a whole number of shards from 1 to ${MAX_SHARDS}`;
 /** The shortest timeout or interval accepted. */
 const MIN_INTERVAL_MS = 100;
 
@@ -165,6 +168,24 @@ const schema = z.object({
   ).optional(),
   CHAINHOOKS_API_KEY: z.string().min(API_KEY_MIN_LENGTH, "a Hiro API key").optional(),
   CHAINHOOKS_SAFETY_POLL_MS: milliseconds(DEFAULT_CHAINHOOKS_SAFETY_POLL_MS),
+  SHARD_COUNT: z
+    .union(
+      [
+        z.literal("auto"),
+        z.coerce
+          .number(SHARD_COUNT_EXPECTED)
+          .int(SHARD_COUNT_EXPECTED)
+          .min(1, SHARD_COUNT_EXPECTED)
+          .max(MAX_SHARDS, SHARD_COUNT_EXPECTED),
+      ],
+      SHARD_COUNT_EXPECTED,
+    )
+    .default(1),
+  // Set by discord.js's ShardingManager for each shard it starts: the shards that process runs.
+  SHARDS: z
+    .string()
+    .regex(/^\d+$|^\[\d+(,\d+)*\]$/, "the shard ids discord.js's ShardingManager sets (do not set it yourself)")
+    .optional(),
 });
 
 /** Every variable the bot reads (DOTENV_PATH is read before the others, by bot/env.ts). */
@@ -207,6 +228,11 @@ export type Config = {
    * EVENT_SOURCE=chainhooks), the URL the hook posts to, the poller's safety-net interval in that mode, and
    * what `npm run chainhooks:register` needs (the Chainhooks API, unset on devnet, and a Hiro API key).
    */
+  /**
+   * How many shards the bot runs as (SHARD_COUNT: 1, a number, or "auto" for Discord's recommendation), and
+   * which of them this process is (set by the sharding manager for the processes it starts).
+   */
+  sharding: { count: number | "auto"; ids?: number[] };
   chainhooks: {
     consumerSecret?: string;
     webhookUrl: string;
@@ -273,7 +299,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     events: { pollMs: c.EVENT_POLL_MS, editWindowMs: c.EDIT_WINDOW_MS, source: c.EVENT_SOURCE },
     chainhooks: chainhooksSettings(c),
+    sharding: shardingSettings(c),
   };
+}
+
+/** Shards share their state in Postgres and elect one process to read the chain; SQLite is one process's file. */
+function shardingSettings(c: z.infer<typeof schema>): Config["sharding"] {
+  const count = c.SHARD_COUNT;
+  if (count !== 1 && !c.DATABASE_URL)
+    throw new ConfigError(
+      "SHARD_COUNT needs DATABASE_URL: shards share their state in Postgres (with the SQLite file at DATABASE_PATH the bot is one process; leave SHARD_COUNT at 1)",
+    );
+  if (count !== 1 && c.EVENT_SOURCE === "chainhooks")
+    throw new ConfigError(
+      "SHARD_COUNT above 1 needs EVENT_SOURCE=polling: Chainhooks delivers to one process, and a sharded bot's ingestion leader changes",
+    );
+  const ids = c.SHARDS === undefined ? undefined : [JSON.parse(c.SHARDS) as number | number[]].flat();
+  return { count, ids };
 }
 
 function chainhooksSettings(c: z.infer<typeof schema>): Config["chainhooks"] {

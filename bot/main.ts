@@ -1,7 +1,10 @@
-/** npm start: the bot, configured by the environment and `.env`. */
+/** npm start: the bot, configured by the environment and `.env`; with SHARD_COUNT, the manager of its shards. */
+import { fileURLToPath } from "node:url";
 import { loadDotEnv } from "./env";
-import { loadConfig, ConfigError, EX_CONFIG } from "./config";
+import { loadConfig, ConfigError, EX_CONFIG, secretsOf, type Config } from "./config";
 import { createBot, type Bot } from "./app";
+import { createLogger } from "./logger";
+import { launchShards, stopShards } from "./sharding/launch-shards";
 
 loadDotEnv();
 /** A setting that cannot work (malformed, an unusable database path, an unreachable chain): one line, EX_CONFIG. */
@@ -10,16 +13,34 @@ function configurationError(e: unknown): never {
   console.error(`Configuration error: ${e.message}. See .env.example.`);
   process.exit(EX_CONFIG);
 }
-let bot: Bot;
+let config: Config;
 try {
-  bot = await createBot(loadConfig());
+  config = loadConfig();
 } catch (e) {
   configurationError(e);
 }
-const stop = async () => {
-  await bot.stop();
-  process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-await bot.start().catch(configurationError);
+// SHARD_COUNT other than 1, and not a shard itself (the manager sets SHARDS for those): start the shards.
+if (config.sharding.count !== 1 && config.sharding.ids === undefined) {
+  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const manager = await launchShards(config, log, fileURLToPath(import.meta.url));
+  const stop = () => {
+    stopShards(manager);
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} else {
+  let bot: Bot;
+  try {
+    bot = await createBot(config);
+  } catch (e) {
+    configurationError(e);
+  }
+  const stop = async () => {
+    await bot.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  await bot.start().catch(configurationError);
+}

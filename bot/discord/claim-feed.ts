@@ -3,6 +3,7 @@ import type { BotContext } from "./context";
 import { DEFAULT_EDIT_WINDOW_MS } from "../config";
 import { eventKey, postKeyOf, type ProtocolEvent } from "../chain/events";
 import { EditCoalescer } from "./edit-coalescer";
+import { ownedBy } from "../sharding/guild-scope";
 import {
   alertOpening,
   capitalText,
@@ -23,7 +24,8 @@ const POOL = "capital-pool";
  * (posted once, even across restarts and outages: see sendOnce; Discord's enforce_nonce alone forgets),
  * edited as votes arrive (coalesced per claim), a discussion thread, and a post for each outcome.
  * Purchases and capital movements go to a server's quieter feed channel if it set one. What is posted is
- * rendered in presentation/claim-posts.ts; every write goes through the poster.
+ * rendered in presentation/claim-posts.ts; every write goes through the poster. A shard tells it only in the
+ * servers it owns (ctx.scope); what is shared (the votes an alert shows) every shard records alike, idempotently.
  */
 export class ClaimFeed {
   readonly coalescer: EditCoalescer;
@@ -64,7 +66,11 @@ export class ClaimFeed {
     if (event.topic === "claim-submitted") await this.dropAlerts(event, Number(event.data.claimId));
     else if ("claimId" in event.data) this.coalescer.touch(Number(event.data.claimId));
     const notice = droppedText(event.txid, this.ctx.links);
-    for (const post of await store.postedMessages(`${key}:`)) {
+    // A message posted before the store kept its server is edited by the first shard (any shard can reach it).
+    const posts = (await store.postedMessages(`${key}:`)).filter((p) =>
+      p.guildId === null ? this.ctx.scope.shards.includes(0) : this.ctx.scope.owns(p.guildId),
+    );
+    for (const post of posts) {
       await this.ctx.poster.edit(post.channelId, post.messageId, { content: notice, embeds: [], components: [] });
       await store.forgetPosted(post.postKey);
     }
@@ -73,10 +79,10 @@ export class ClaimFeed {
   private async dropAlerts(event: ProtocolEvent, claimId: number) {
     const { store } = this.ctx;
     const notice = droppedText(event.txid, this.ctx.links, `Claim #${claimId}`);
-    for (const posted of await store.claimMessages(claimId)) {
+    for (const posted of ownedBy(this.ctx.scope, await store.claimMessages(claimId))) {
       await this.ctx.poster.edit(posted.channelId, posted.messageId, { content: notice, embeds: [], components: [] });
+      await store.forgetClaimMessage(posted.guildId, claimId);
     }
-    await store.forgetClaimMessages(claimId);
   }
 
   private async handleClaimEvent(event: ProtocolEvent): Promise<void> {
@@ -127,7 +133,7 @@ export class ClaimFeed {
     if (!found) return;
     await deliverToEach(
       this.ctx.log,
-      await this.ctx.store.guildsFollowing(protocolId),
+      ownedBy(this.ctx.scope, await this.ctx.store.guildsFollowing(protocolId)),
       `alert for claim #${claimId}`,
       async (settings) => {
         // The claim's message record is what says "posted" here: it also holds the thread.
@@ -160,7 +166,7 @@ export class ClaimFeed {
     const body = claimAlertBody(found.claim, found.name, await this.ctx.store.latestVotes(claimId), this.ctx.links);
     await deliverToEach(
       this.ctx.log,
-      await this.ctx.store.claimMessages(claimId),
+      ownedBy(this.ctx.scope, await this.ctx.store.claimMessages(claimId)),
       `edit of claim #${claimId}`,
       (posted) => this.ctx.poster.edit(posted.channelId, posted.messageId, body),
     );
@@ -169,7 +175,7 @@ export class ClaimFeed {
   private async postOutcome(event: ProtocolEvent, claimId: number, protocolId: number, text: string) {
     await deliverToEach(
       this.ctx.log,
-      await this.ctx.store.guildsFollowing(protocolId),
+      ownedBy(this.ctx.scope, await this.ctx.store.guildsFollowing(protocolId)),
       `${event.topic} of claim #${claimId}`,
       async (settings) => {
         const alert = await this.ctx.store.claimMessage(settings.guildId, claimId);
@@ -188,7 +194,7 @@ export class ClaimFeed {
     if (!claim) return;
     await deliverToEach(
       this.ctx.log,
-      await this.ctx.store.guildsFollowing(Number(claim.protocolId)),
+      ownedBy(this.ctx.scope, await this.ctx.store.guildsFollowing(Number(claim.protocolId))),
       `${event.topic} of claim #${claimId}`,
       async (settings) => {
         const alert = await this.ctx.store.claimMessage(settings.guildId, claimId);
@@ -203,7 +209,7 @@ export class ClaimFeed {
   }
 
   private async postFeed(event: ProtocolEvent, protocolId: number | null, text: string) {
-    const targets = (await this.ctx.store.allSettings()).filter(
+    const targets = ownedBy(this.ctx.scope, await this.ctx.store.allSettings()).filter(
       (settings) =>
         settings.feedChannelId &&
         (protocolId === null || settings.followed.length === 0 || settings.followed.includes(protocolId)),

@@ -13,6 +13,7 @@ import type { IndexedProtocol } from "../index/records";
 import type { IndexSnapshots } from "../index/index-snapshots";
 import type { Links } from "./presentation/links";
 import type { Poster } from "./poster";
+import type { GuildScope } from "../sharding/guild-scope";
 import { UserError } from "./errors";
 
 export type BotContext = {
@@ -29,6 +30,8 @@ export type BotContext = {
   commands: BotCommand[];
   /** Every channel post and edit goes through it (pacing, once-only, mentions). */
   poster: Poster;
+  /** The servers this process posts to: all of them, or a shard's (bot/sharding/). */
+  scope: GuildScope;
 };
 
 export type BotCommand = {

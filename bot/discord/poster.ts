@@ -60,7 +60,7 @@ export class Poster {
     if (!channel) return null;
     const message = await this.send(key, channel, payload, isSame);
     // The message is kept with its key, so a post for an event that a re-org orphans can be edited.
-    await this.store.recordPostedMessage(key, channel.id, message.id);
+    await this.store.recordPostedMessage(key, channel.id, message.id, channel.guildId ?? null);
     await this.store.markPosted(key);
     return message;
   }

@@ -1,6 +1,7 @@
 import { DiscordAPIError, RESTJSONErrorCodes, type Client, type Guild } from "discord.js";
 import type { BotContext } from "./context";
 import { assessorRoleProblem } from "./permissions";
+import { ownedBy } from "../sharding/guild-scope";
 
 /**
  * The assessor role follows stake: a member whose linked wallet has assessor stake gets the server's
@@ -30,7 +31,7 @@ export async function syncAssessorRoles(
       );
     return staked.get(address)!;
   };
-  for (const settings of await ctx.store.allSettings()) {
+  for (const settings of ownedBy(ctx.scope, await ctx.store.allSettings())) {
     const roleId = settings.assessorRoleId;
     const guild = roleId ? client.guilds.cache.get(settings.guildId) : undefined;
     if (!roleId || !guild) continue;

@@ -1,6 +1,7 @@
 import type { BotContext } from "../discord/context";
 import { deliverToEach } from "../discord/server-delivery";
 import { reminderText } from "../discord/presentation/reminders";
+import { ownedBy } from "../sharding/guild-scope";
 
 const HOUR = 3_600n;
 const DAY = 86_400n;
@@ -23,7 +24,7 @@ export async function sendReminders(ctx: BotContext): Promise<number> {
     if (!mark) continue;
     await deliverToEach(
       ctx.log,
-      await ctx.store.guildsFollowing(Number(claim.protocolId)),
+      ownedBy(ctx.scope, await ctx.store.guildsFollowing(Number(claim.protocolId))),
       `${mark} reminder of claim #${claim.id}`,
       async (settings) => {
         const alert = await ctx.store.claimMessage(settings.guildId, Number(claim.id));

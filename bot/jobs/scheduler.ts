@@ -6,6 +6,7 @@ import type { Keeper } from "./keeper";
 import { sendReminders } from "./reminders";
 import { postPoolReport } from "./pool-report";
 import { runIndexCheck } from "./index-check";
+import { FeedOutbox } from "../sharding/feed-outbox";
 
 /** When each job runs (UTC). Each job's own logic decides from chain time whether anything is due. */
 export const SCHEDULES = {
@@ -21,6 +22,8 @@ export const SCHEDULES = {
   // What time alone moves in the index: the pool's figures every 5 minutes, every protocol's risk once a day.
   poolRefresh: "*/5 * * * *",
   protocolRefresh: "23 4 * * *",
+  // What every shard of a sharded bot has posted, once it is a day old.
+  outboxPrune: "47 * * * *",
 } as const;
 
 /** Runs a job at most once at a time, logging failures instead of throwing. */
@@ -40,12 +43,27 @@ function guarded(name: string, ctx: BotContext, job: () => Promise<unknown>) {
   };
 }
 
-/** One cron task per job, named as its schedule, each guarded (one run at a time, failures logged). */
-export function startJobs(client: Client, ctx: BotContext, keeper?: Keeper): ScheduledTask[] {
+/**
+ * One cron task per job, named as its schedule, each guarded (one run at a time, failures logged). In a sharded
+ * bot every shard runs the jobs that post to its own servers, and only the ingestion leader (`leads`) those that
+ * write the index, sign transactions or report to the operators: each of those runs once, not once per shard.
+ */
+export function startJobs(
+  client: Client,
+  ctx: BotContext,
+  keeper?: Keeper,
+  leads: () => boolean = () => true,
+): ScheduledTask[] {
+  const onLeader =
+    (run: () => Promise<unknown>): (() => Promise<unknown>) =>
+    async () =>
+      leads() ? run() : "not the ingestion leader";
   const jobs: [name: string, schedule: string, run: () => Promise<unknown>][] = [
     ["reminders", SCHEDULES.reminders, () => sendReminders(ctx)],
     ["pool-report", SCHEDULES.poolReport, () => postPoolReport(ctx)],
     ["role-sync", SCHEDULES.roleSync, () => syncAssessorRoles(client, ctx)],
+  ];
+  const leaderJobs: typeof jobs = [
     ["index-check", SCHEDULES.indexCheck, () => runIndexCheck(ctx)],
     [
       "pool-refresh",
@@ -57,8 +75,10 @@ export function startJobs(client: Client, ctx: BotContext, keeper?: Keeper): Sch
     ],
     ["protocol-refresh", SCHEDULES.protocolRefresh, async () => ctx.snapshots?.refreshAll()],
     ["link-nonce-purge", SCHEDULES.linkNoncePurge, async () => ctx.store.purgeLinkNonces()],
+    ["outbox-prune", SCHEDULES.outboxPrune, async () => new FeedOutbox(ctx.store.sql).prune()],
   ];
-  if (keeper) jobs.push(["keeper", SCHEDULES.keeper, () => keeper.run()]);
+  if (keeper) leaderJobs.push(["keeper", SCHEDULES.keeper, () => keeper.run()]);
+  for (const [name, schedule, run] of leaderJobs) jobs.push([name, schedule, onLeader(run)]);
   return jobs.map(([name, schedule, run]) =>
     cron.schedule(schedule, guarded(name, ctx, run), { name, timezone: "UTC" }),
   );

@@ -133,6 +133,33 @@ export const MIGRATIONS: string[] = [
   // the chain at its next start (bot/index/reindex.ts).
   `${INDEX_MIGRATION}
    DROP TABLE policy_terms;`,
+  // 8: a sharded bot (bot/sharding/): the server each post went to, so each shard edits only its own; what the
+  // ingestion leader hands the shards to post (handled and orphaned events, in order), each shard's position in
+  // it, and who leads (for operators: the advisory lock itself decides).
+  `ALTER TABLE posted_messages ADD COLUMN guild_id TEXT;
+   CREATE TABLE feed_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     event_key TEXT NOT NULL,
+     contract_id TEXT NOT NULL,
+     txid TEXT NOT NULL,
+     event_index INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
+     hex TEXT NOT NULL,
+     block_height INTEGER NOT NULL,
+     block_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE feed_cursors (
+     shard_id INTEGER PRIMARY KEY,
+     last_id INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE ingestion_leader (
+     id INTEGER PRIMARY KEY,
+     holder TEXT NOT NULL,
+     acquired_at INTEGER NOT NULL
+   );`,
 ];
 
 /** SQLite's integers in Postgres's words: every integer 64-bit, and the one autoincrement an identity column. */
@@ -162,6 +189,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
    ${MIGRATIONS[4]}
    ${MIGRATIONS[5]}
    ${INDEX_MIGRATION}`),
+  inPostgresTypes(MIGRATIONS[7]!),
 ];
 
 /** The SQLite version Postgres's first migration stands for. */

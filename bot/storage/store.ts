@@ -340,18 +340,24 @@ export class Store {
   // -------------------------------------------------------------------------------------------
   // Messages posted once per key
   // -------------------------------------------------------------------------------------------
-  async recordPostedMessage(postKey: string, channelId: string, messageId: string) {
+  async recordPostedMessage(postKey: string, channelId: string, messageId: string, guildId: string | null = null) {
     await this.sql.run(
-      `INSERT INTO posted_messages (post_key, channel_id, message_id) VALUES (?, ?, ?)
-       ON CONFLICT(post_key) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id`,
-      [postKey, channelId, messageId],
+      `INSERT INTO posted_messages (post_key, channel_id, message_id, guild_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT(post_key) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
+       guild_id = excluded.guild_id`,
+      [postKey, channelId, messageId, guildId],
     );
   }
 
-  /** Messages posted under keys that start with `prefix` (an event's key, then the server). */
-  postedMessages(prefix: string): Promise<{ postKey: string; channelId: string; messageId: string }[]> {
+  /**
+   * Messages posted under keys that start with `prefix` (an event's key, then the server), with the server each
+   * went to (null for a message posted before the store kept it).
+   */
+  postedMessages(
+    prefix: string,
+  ): Promise<{ postKey: string; channelId: string; messageId: string; guildId: string | null }[]> {
     return this.sql.all(
-      'SELECT post_key AS "postKey", channel_id AS "channelId", message_id AS "messageId" FROM posted_messages WHERE substr(post_key, 1, ?) = ?',
+      'SELECT post_key AS "postKey", channel_id AS "channelId", message_id AS "messageId", guild_id AS "guildId" FROM posted_messages WHERE substr(post_key, 1, ?) = ?',
       [prefix.length, prefix],
     );
   }
@@ -408,9 +414,9 @@ export class Store {
     await this.sql.run("DELETE FROM claim_votes WHERE event_key = ?", [eventKey]);
   }
 
-  /** Forgets which messages show a claim (its alert was orphaned), so a claim filed again is announced again. */
-  async forgetClaimMessages(claimId: number) {
-    await this.sql.run("DELETE FROM claim_messages WHERE claim_id = ?", [claimId]);
+  /** Forgets which message shows a claim in one server, so a claim filed again is announced again (each shard its own servers'). */
+  async forgetClaimMessage(guildId: string, claimId: number) {
+    await this.sql.run("DELETE FROM claim_messages WHERE guild_id = ? AND claim_id = ?", [guildId, claimId]);
   }
 
   /** A claim's newest votes, newest first. */

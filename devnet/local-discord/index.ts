@@ -160,6 +160,7 @@ export class LocalDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly limiter: RateLimiter;
   private sessions = new Map<string, Session>();
+  private identified = 0;
   private server!: Server;
   private wss!: WebSocketServer;
   port = 0;
@@ -178,6 +179,10 @@ export class LocalDiscord {
   }
   get guild() {
     return this.guilds[0]!;
+  }
+  /** How many gateway sessions have been opened (IDENTIFY accepted), ever. */
+  gatewaySessions(): number {
+    return this.identified;
   }
   /** The guild's text channels by name. */
   channel(name: string, guild = this.guild) {
@@ -431,6 +436,7 @@ export class LocalDiscord {
     if (owned.length > MAX_GUILDS_PER_SHARD) return ws.close(4011, "Sharding required.");
     const session: Session = { id: snowflake(), socket: ws, seq: 0, sent: [], identified: true, shard };
     this.sessions.set(session.id, session);
+    this.identified += 1;
     const ready: GatewayReadyDispatchData = {
       v: 10,
       session_id: session.id,

@@ -193,6 +193,25 @@ describe("configuration", () => {
     expect(loadConfig({ ...VALID, DATABASE_URL: "" }).databaseUrl).toBeUndefined();
   });
 
+  it("runs as one process unless SHARD_COUNT says otherwise, which needs Postgres and polling", () => {
+    expect(loadConfig(VALID).sharding).toEqual({ count: 1, ids: undefined });
+    const pg = { ...VALID, DATABASE_URL: "postgres://bot:pw@db.internal:5432/cover" };
+    expect(loadConfig({ ...pg, SHARD_COUNT: "4" }).sharding).toEqual({ count: 4, ids: undefined });
+    expect(loadConfig({ ...pg, SHARD_COUNT: "auto" }).sharding.count).toBe("auto");
+    // What discord.js's ShardingManager sets for a shard it starts.
+    expect(loadConfig({ ...pg, SHARD_COUNT: "4", SHARDS: "2" }).sharding).toEqual({ count: 4, ids: [2] });
+    expect(loadConfig({ ...pg, SHARD_COUNT: "4", SHARDS: "[1,3]" }).sharding.ids).toEqual([1, 3]);
+    expect(() => loadConfig({ ...VALID, SHARD_COUNT: "4" })).toThrow(/^SHARD_COUNT needs DATABASE_URL/);
+    expect(() =>
+      loadConfig({ ...pg, SHARD_COUNT: "2", EVENT_SOURCE: "chainhooks", CHAINHOOKS_CONSUMER_SECRET: "s".repeat(32) }),
+    ).toThrow(/^SHARD_COUNT above 1 needs EVENT_SOURCE=polling/);
+    for (const bad of ["0", "-1", "1.5", "many", "1001"])
+      expect(() => loadConfig({ ...pg, SHARD_COUNT: bad })).toThrow(
+        "SHARD_COUNT must be auto, or a whole number of shards from 1 to 1000",
+      );
+    expect(() => loadConfig({ ...pg, SHARDS: "zero" })).toThrow(/^SHARDS must be the shard ids/);
+  });
+
   it("knows which values are secrets", () => {
     const config = loadConfig({ ...VALID, STACKS_API_KEY: "hiro-key-123456", KEEPER_PRIVATE_KEY: "a".repeat(64) });
     expect(secretsOf(config)).toEqual([VALID.DISCORD_TOKEN, "hiro-key-123456", "a".repeat(64)]);

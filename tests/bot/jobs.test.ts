@@ -224,6 +224,7 @@ describe("the daily pool report and the schedule", () => {
     expect(without.map((t) => t.name).sort()).toEqual([
       "index-check",
       "link-nonce-purge",
+      "outbox-prune",
       "pool-refresh",
       "pool-report",
       "protocol-refresh",
@@ -241,6 +242,7 @@ describe("the daily pool report and the schedule", () => {
       "index-check",
       "keeper",
       "link-nonce-purge",
+      "outbox-prune",
       "pool-refresh",
       "pool-report",
       "protocol-refresh",
