@@ -71,7 +71,7 @@ export class EventWatcher {
     this.running = true;
     for (const contractId of this.opts.contracts) await this.initialPosition(contractId);
     // What an earlier run recorded is taken as it left it (a stop waits for its pass to end).
-    this.consistent = new Set((await this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS)).map((b) => b.hash));
+    await this.markConsistent();
     if (this.opts.socketUrl !== undefined) {
       this.socket = new StacksApiSocketClient({ url: this.opts.socketUrl });
       for (const contractId of this.opts.contracts)
@@ -135,10 +135,15 @@ export class EventWatcher {
       this.again = true;
       return;
     }
-    const blocks = await this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS);
-    this.consistent = new Set(blocks.filter((b) => b.height <= tip.height).map((b) => b.hash));
+    await this.markConsistent(tip.height);
     await this.opts.sink.reached?.(tip);
     this.lastTip = tip.hash;
+  }
+
+  /** The handled blocks (up to `height`) now known to agree with the chain: a walk back for orphans stops at one. */
+  private async markConsistent(height = Number.POSITIVE_INFINITY) {
+    const blocks = await this.opts.store.handledBlocks(REORG_SEARCH_BLOCKS);
+    this.consistent = new Set(blocks.filter((b) => b.height <= height).map((b) => b.hash));
   }
 
   /**
