@@ -3,8 +3,6 @@ import { fileURLToPath } from "node:url";
 import { loadDotEnv } from "./env";
 import { loadConfig, ConfigError, EX_CONFIG, secretsOf, type Config } from "./config";
 import { createBot, type Bot } from "./app";
-import { createLogger } from "./logger";
-import { launchShards, stopShards } from "./sharding/launch-shards";
 
 loadDotEnv();
 /** A setting that cannot work (malformed, an unusable database path, an unreachable chain): one line, EX_CONFIG. */
@@ -21,6 +19,9 @@ try {
 }
 // SHARD_COUNT other than 1, and not a shard itself (the manager sets SHARDS for those): start the shards.
 if (config.sharding.count !== 1 && config.sharding.ids === undefined) {
+  // Loaded only here: a single process never loads the sharding manager.
+  const { createLogger } = await import("./logger");
+  const { launchShards, stopShards } = await import("./sharding/launch-shards");
   const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const manager = await launchShards(config, log, fileURLToPath(import.meta.url));
   const stop = () => {
