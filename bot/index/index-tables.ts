@@ -1,4 +1,5 @@
-import type { Sql } from "../storage/sql";
+import { placeholders, type Sql, type Statement } from "../storage/sql";
+import { paddedChunks, powerOfTwoChunks, valuesList } from "../storage/multi-row";
 
 /**
  * The index's tables, their keys and columns, and the one way rows change: `put` and `remove` first keep the
@@ -63,51 +64,175 @@ export class UndoCounter {
   }
 }
 
+const UNDO_COLUMNS = ["event_key", "n", "tbl", "row_key", "before"] as const;
+
+/** A row's before-image not read yet: the database's row, read for all such keys at once when the batch is written. */
+const UNREAD = Symbol("unread");
+type Change = { eventKey: string; n: number; table: Table; key: Row; before: Row | null | typeof UNREAD };
+
+/**
+ * The index's rows as one transaction sees them. Reads go to the database once per row; writes (and the undo
+ * entries that keep what they replaced) are held until `flush`, which writes each table's rows in a few
+ * multi-row statements: a batch of events costs a handful of statements, not several per event (on Postgres
+ * each is a round trip). Whoever applies events flushes before the transaction commits; statements that
+ * bypass the rows (`direct`) flush first and forget what was read.
+ */
 export class IndexTables {
+  /** Each table's rows by key as this transaction has read or written them (null: no such row). */
+  private readonly rows = new Map<Table, Map<string, Row | null>>();
+  /** The rows written since the last flush, by table and key (null: removed). */
+  private readonly written = new Map<Table, Map<string, Row | null>>();
+  private changes: Change[] = [];
+
   constructor(
     readonly sql: Sql,
     private readonly undoCount: UndoCounter,
   ) {}
 
-  get(table: Table, key: Row): Promise<Row | undefined> {
-    return this.sql.get<Row>(statementsOf(table).get, keyOf(table, key));
+  async get(table: Table, key: Row): Promise<Row | undefined> {
+    const k = keyText(table, key);
+    const rows = rowsOf(this.rows, table);
+    if (rows.has(k)) return rows.get(k) ?? undefined;
+    const row = await this.sql.get<Row>(statementsOf(table).get, keyOf(table, key));
+    rows.set(k, row ?? null);
+    return row;
   }
 
   /** Writes a row, keeping what it replaced for `eventKey`'s undo (none when the write is not an event's). */
   async put(table: Table, row: Row, eventKey: string | null) {
-    if (eventKey !== null) await this.keep(eventKey, table, row);
-    await this.sql.run(statementsOf(table).put, row);
+    await this.change(table, keyOf(table, row), row, eventKey);
   }
 
   async remove(table: Table, key: Row, eventKey: string | null) {
-    if (eventKey !== null) await this.keep(eventKey, table, key);
-    await this.sql.run(statementsOf(table).remove, keyOf(table, key));
+    await this.change(table, keyOf(table, key), null, eventKey);
   }
 
-  private async keep(eventKey: string, table: Table, row: Row) {
-    const key = keyOf(table, row);
-    const before = await this.get(table, key);
-    await this.sql.run("INSERT INTO ix_undo (event_key, n, tbl, row_key, before) VALUES (?, ?, ?, ?, ?)", [
-      eventKey,
-      await this.undoCount.take(this.sql),
-      table,
-      JSON.stringify(key),
-      before ? JSON.stringify(before) : null,
-    ]);
+  private async change(table: Table, key: Row, row: Row | null, eventKey: string | null) {
+    const k = JSON.stringify(key);
+    const rows = rowsOf(this.rows, table);
+    if (eventKey !== null) {
+      // A row keyed by the event that writes it did not exist before it (a row of an orphaned event is undone).
+      const before = rows.has(k) ? rows.get(k)! : key.event_key === eventKey ? null : UNREAD;
+      this.changes.push({ eventKey, n: await this.undoCount.take(this.sql), table, key, before });
+    }
+    rows.set(k, row);
+    rowsOf(this.written, table).set(k, row);
+  }
+
+  /** Writes what is held: the before-images still unread, then each table's rows, then the undo entries. */
+  async flush() {
+    const unread = new Map<Table, Map<string, Row>>();
+    for (const c of this.changes) if (c.before === UNREAD) rowsOf(unread, c.table).set(JSON.stringify(c.key), c.key);
+    const read = new Map<Table, Map<string, Row>>();
+    for (const [table, keys] of unread) read.set(table, await this.readMany(table, [...keys.values()]));
+    for (const c of this.changes)
+      if (c.before === UNREAD) c.before = read.get(c.table)?.get(JSON.stringify(c.key)) ?? null;
+
+    const writes: Statement[] = [];
+    for (const [table, rows] of this.written) {
+      const { key, columns } = TABLES[table];
+      const upserts = [...rows.values()].filter((r) => r !== null);
+      for (const chunk of powerOfTwoChunks(upserts))
+        writes.push({
+          text: upsertMany(table, chunk.length),
+          params: chunk.flatMap((r) => columns.map((c) => r[c] ?? null)),
+        });
+      for (const [k, row] of rows) {
+        const removed = JSON.parse(k) as Row;
+        if (row === null) writes.push({ text: removeOne(table), params: key.map((c) => removed[c] ?? null) });
+      }
+    }
+    for (const chunk of powerOfTwoChunks(this.changes))
+      writes.push({
+        text: `INSERT INTO ix_undo (${UNDO_COLUMNS.join(", ")}) ${valuesList(chunk.length, UNDO_COLUMNS.length)}`,
+        params: chunk.flatMap((c) => [
+          c.eventKey,
+          c.n,
+          c.table,
+          JSON.stringify(c.key),
+          c.before === null ? null : JSON.stringify(c.before),
+        ]),
+      });
+    // One request for all of it (on Postgres one round trip): each row at most once, so the parts never collide.
+    if (writes.length > 0) await this.sql.runAll(writes);
+    this.written.clear();
+    this.changes = [];
+  }
+
+  /** Runs statements of the caller's own on the index's tables: what is held is written first, and nothing read is trusted after. */
+  async direct<T>(work: () => Promise<T>): Promise<T> {
+    await this.flush();
+    try {
+      return await work();
+    } finally {
+      this.rows.clear();
+    }
+  }
+
+  /** The rows of `keys` the database holds, by key text. */
+  private async readMany(table: Table, keys: Row[]): Promise<Map<string, Row>> {
+    const { key: keyColumns, columns } = TABLES[table];
+    const found = new Map<string, Row>();
+    for (const chunk of paddedChunks(keys)) {
+      const where =
+        keyColumns.length === 1
+          ? `${keyColumns[0]} IN ${placeholders(chunk)}`
+          : chunk.map(() => `(${keyColumns.map((c) => `${c} = ?`).join(" AND ")})`).join(" OR ");
+      const rows = await this.sql.all<Row>(
+        `SELECT ${columns.join(", ")} FROM ${table} WHERE ${where}`,
+        chunk.flatMap((k) => keyColumns.map((c) => k[c] ?? null)),
+      );
+      for (const row of rows) found.set(keyText(table, row), row);
+    }
+    return found;
   }
 
   /** Restores every row the event changed, newest change first; returns the tables and keys it touched. */
-  async undo(eventKey: string): Promise<{ table: Table; key: Row }[]> {
-    const changes = await this.sql.all<{ tbl: Table; rowKey: string; before: string | null }>(
-      'SELECT tbl, row_key AS "rowKey", before FROM ix_undo WHERE event_key = ? ORDER BY n DESC',
-      [eventKey],
-    );
-    for (const c of changes) {
-      const key = JSON.parse(c.rowKey) as Row;
-      if (c.before === null) await this.sql.run(statementsOf(c.tbl).remove, keyOf(c.tbl, key));
-      else await this.sql.run(statementsOf(c.tbl).put, JSON.parse(c.before) as Row);
-    }
-    await this.sql.run("DELETE FROM ix_undo WHERE event_key = ?", [eventKey]);
-    return changes.map((c) => ({ table: c.tbl, key: JSON.parse(c.rowKey) as Row }));
+  undo(eventKey: string): Promise<{ table: Table; key: Row }[]> {
+    return this.direct(async () => {
+      const changes = await this.sql.all<{ tbl: Table; rowKey: string; before: string | null }>(
+        'SELECT tbl, row_key AS "rowKey", before FROM ix_undo WHERE event_key = ? ORDER BY n DESC',
+        [eventKey],
+      );
+      for (const c of changes) {
+        const key = JSON.parse(c.rowKey) as Row;
+        if (c.before === null) await this.sql.run(statementsOf(c.tbl).remove, keyOf(c.tbl, key));
+        else await this.sql.run(statementsOf(c.tbl).put, JSON.parse(c.before) as Row);
+      }
+      await this.sql.run("DELETE FROM ix_undo WHERE event_key = ?", [eventKey]);
+      return changes.map((c) => ({ table: c.tbl, key: JSON.parse(c.rowKey) as Row }));
+    });
   }
+}
+
+const keyText = (table: Table, row: Row) => JSON.stringify(keyOf(table, row));
+
+/** The map of one table's entries, made when first asked for. */
+function rowsOf<V>(map: Map<Table, Map<string, V>>, table: Table): Map<string, V> {
+  let rows = map.get(table);
+  if (!rows) {
+    rows = new Map();
+    map.set(table, rows);
+  }
+  return rows;
+}
+
+/** The delete of one row of `table` by its key, with positional parameters. */
+const removeOne = (table: Table) =>
+  `DELETE FROM ${table} WHERE ${TABLES[table].key.map((k) => `${k} = ?`).join(" AND ")}`;
+
+const upserts = new Map<string, string>();
+
+/** The upsert of `count` rows of `table` in one statement. */
+function upsertMany(table: Table, count: number): string {
+  const id = `${table}:${count}`;
+  let text = upserts.get(id);
+  if (!text) {
+    const { key, columns } = TABLES[table];
+    const updates = columns.filter((c) => !(key as readonly string[]).includes(c)).map((c) => `${c} = excluded.${c}`);
+    text = `INSERT INTO ${table} (${columns.join(", ")}) ${valuesList(count, columns.length)}
+      ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${updates.join(", ")}`;
+    upserts.set(id, text);
+  }
+  return text;
 }

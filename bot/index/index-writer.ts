@@ -37,7 +37,10 @@ export class IndexWriter {
     this.tables = new IndexTables(sql, undo);
   }
 
-  /** Applies one event, mined at `time` (its block's time, Unix seconds). */
+  /** The pool's premiums total after the newest point this writer wrote (undefined: none yet, read the index). */
+  private premiums?: bigint;
+
+  /** Applies one event, mined at `time` (its block's time, Unix seconds); written at `flush`. */
   async apply(event: ProtocolEvent, time: number) {
     const key = eventKey(event);
     const contract = event.contractId.split(".")[1] ?? "";
@@ -45,12 +48,21 @@ export class IndexWriter {
     await this.byTopic(event, key, time);
   }
 
-  /** Restores what the event changed; the protocols it touched are read again (they are snapshots). */
+  /** Writes what the events applied so far changed: before the transaction that records them commits. */
+  flush() {
+    return this.tables.flush();
+  }
+
+  /** Restores what the event changed, at once; the protocols it touched are read again (they are snapshots). */
   async undo(key: string) {
-    for (const { table, key: row } of await this.tables.undo(key)) {
-      if (table === "ix_protocols") await this.sql.run("UPDATE ix_protocols SET stale = 1 WHERE id = ?", [row.id]);
-    }
+    this.premiums = undefined;
+    const touched = await this.tables.undo(key);
+    await this.tables.direct(async () => {
+      for (const { table, key: row } of touched)
+        if (table === "ix_protocols") await this.sql.run("UPDATE ix_protocols SET stale = 1 WHERE id = ?", [row.id]);
+    });
     await this.tables.put("ix_state", { name: POOL_STALE, data: "1" }, null);
+    await this.tables.flush();
   }
 
   private async markPoolStale(key: string) {
@@ -74,7 +86,8 @@ export class IndexWriter {
         return this.protocolChanged(e.data.protocolId, key);
       case "parameter-changed":
         // A rate or a risk weight changes every protocol's quote: all are read again.
-        if (e.data.name.startsWith("rate-tier")) await this.sql.run("UPDATE ix_protocols SET stale = 1");
+        if (e.data.name.startsWith("rate-tier"))
+          await this.tables.direct(() => this.sql.run("UPDATE ix_protocols SET stale = 1"));
         return;
       case "policy-purchased":
         await this.poolPoint(key, "utilization", e.seq, time, e.data.utilizationBps);
@@ -129,10 +142,16 @@ export class IndexWriter {
     if (e.contractId.split(".")[1] !== POOL_CONTRACT) return;
     if ("totalCapital" in e.data) await this.poolPoint(key, "capital", e.seq, time, e.data.totalCapital);
     if (e.topic === "premium-collected") {
-      const last = await this.sql.get<{ value: string }>(
-        "SELECT value FROM ix_pool_history WHERE series = 'premiums' ORDER BY at DESC, seq DESC LIMIT 1",
+      // Until this writer writes a premiums point, the index's newest one is the total (none is held unwritten).
+      this.premiums ??= BigInt(
+        (
+          await this.sql.get<{ value: string }>(
+            "SELECT value FROM ix_pool_history WHERE series = 'premiums' ORDER BY at DESC, seq DESC LIMIT 1",
+          )
+        )?.value ?? "0",
       );
-      await this.poolPoint(key, "premiums", e.seq, time, BigInt(last?.value ?? "0") + e.data.toCapital);
+      this.premiums += e.data.toCapital;
+      await this.poolPoint(key, "premiums", e.seq, time, this.premiums);
     }
   }
 

@@ -59,17 +59,18 @@ export async function reindex(opts: {
     for (let i = 0; i < upTo.length; i += PAGE) {
       const located = await reads.locate(contractId, upTo.slice(i, i + PAGE));
       await store.transaction(async (tx) => {
-        const writer = store.indexWriter(tx);
-        for (const raw of located) {
-          const event = decodeLog(
-            contractId,
-            { tx_id: raw.txid, event_index: raw.eventIndex, contract_log: { value: { hex: raw.hex } } },
-            ++seq,
-            log,
-          );
-          if (event) await writer.apply({ ...event, block: raw.block }, raw.time ?? 0);
-          applied++;
-        }
+        await store.indexing(async (writer) => {
+          for (const raw of located) {
+            const event = decodeLog(
+              contractId,
+              { tx_id: raw.txid, event_index: raw.eventIndex, contract_log: { value: { hex: raw.hex } } },
+              ++seq,
+              log,
+            );
+            if (event) await writer.apply({ ...event, block: raw.block }, raw.time ?? 0);
+            applied++;
+          }
+        }, tx);
       });
     }
     log.info({ contractId, events: upTo.length, upToKnown: end >= 0 }, "indexed a contract's history");

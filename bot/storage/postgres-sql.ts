@@ -1,5 +1,10 @@
 import pg from "pg";
-import type { Params, Sql } from "./sql";
+import type { Params, Sql, Statement } from "./sql";
+
+/** How many combined statements are prepared (each connection keeps what it prepared). */
+const PREPARED_COMBINATIONS = 200;
+/** Parameters in one combined statement, well under Postgres's 65,535. */
+const MAX_PARAMETERS = 30_000;
 
 /** Postgres's type ids whose text form is turned into numbers: int8 (COUNT, BIGINT columns). */
 const INT8 = 20;
@@ -21,33 +26,12 @@ type Translated = { name: string; text: string; names: string[] | null };
  */
 export class PostgresStatements {
   private readonly byText = new Map<string, Translated>();
+  private combinations = 0;
 
   translate(text: string): Translated {
     let t = this.byText.get(text);
     if (!t) {
-      let out = "";
-      let n = 0;
-      const names: string[] = [];
-      let named = false;
-      for (let i = 0; i < text.length; i++) {
-        const c = text[i]!;
-        if (c === "'" || c === '"') {
-          const end = text.indexOf(c, i + 1);
-          const stop = end === -1 ? text.length : end + 1;
-          out += text.slice(i, stop);
-          i = stop - 1;
-        } else if (c === "?") {
-          out += `$${++n}`;
-        } else if (c === "@" && /[A-Za-z_]/.test(text[i + 1] ?? "")) {
-          const name = /^[A-Za-z_]\w*/.exec(text.slice(i + 1))![0];
-          named = true;
-          let at = names.indexOf(name);
-          if (at === -1) at = names.push(name) - 1;
-          out += `$${at + 1}`;
-          i += name.length;
-        } else out += c;
-      }
-      t = { name: `s${this.byText.size + 1}`, text: out, names: named ? names : null };
+      t = { name: `s${this.byText.size + 1}`, ...toPostgres(text) };
       this.byText.set(text, t);
     }
     return t;
@@ -63,6 +47,49 @@ export class PostgresStatements {
           : (params as unknown[]);
     return { name: t.name, text: t.text, values: values.map(toParam) };
   }
+
+  /**
+   * Statements joined into one, each a data-modifying part of a WITH (which Postgres runs whether or not it is
+   * referenced): one round trip. Not prepared under a name, since the combinations vary from call to call.
+   */
+  combined(statements: readonly Statement[]): pg.QueryConfig {
+    const text = `WITH ${statements.map((s, i) => `w${i} AS (${s.text})`).join(", ")} SELECT 1`;
+    const values = statements.flatMap((s) => s.params).map(toParam);
+    // The combinations a steady stream of pages makes repeat: the first few hundred are prepared once each
+    // (parsing and planning a statement of thousands of parameters costs more than running it), the rest not.
+    if (this.byText.has(text) || this.combinations++ < PREPARED_COMBINATIONS) {
+      const t = this.translate(text);
+      return { name: t.name, text: t.text, values };
+    }
+    return { text: toPostgres(text).text, values };
+  }
+}
+
+/** `?` and `@name` as `$1…`, outside quoted text; the names in order when the statement uses them. */
+function toPostgres(text: string): { text: string; names: string[] | null } {
+  let out = "";
+  let n = 0;
+  const names: string[] = [];
+  let named = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      const stop = end === -1 ? text.length : end + 1;
+      out += text.slice(i, stop);
+      i = stop - 1;
+    } else if (c === "?") {
+      out += `$${++n}`;
+    } else if (c === "@" && /[A-Za-z_]/.test(text[i + 1] ?? "")) {
+      const name = /^[A-Za-z_]\w*/.exec(text.slice(i + 1))![0];
+      named = true;
+      let at = names.indexOf(name);
+      if (at === -1) at = names.push(name) - 1;
+      out += `$${at + 1}`;
+      i += name.length;
+    } else out += c;
+  }
+  return { text: out, names: named ? names : null };
 }
 
 /** Booleans are stored as 0 and 1 on both engines; bigints as their digits. */
@@ -96,6 +123,24 @@ class PostgresQueries implements Sql {
   async exec(script: string): Promise<void> {
     // No parameters: the simple protocol, which takes several statements at once.
     await this.client.query({ text: script });
+  }
+
+  async runAll(statements: readonly Statement[]): Promise<void> {
+    let group: Statement[] = [];
+    let params = 0;
+    const send = async () => {
+      if (group.length === 1) await this.run(group[0]!.text, group[0]!.params);
+      else if (group.length > 1) await this.client.query(this.statements.combined(group));
+      group = [];
+      params = 0;
+    };
+    for (const s of statements) {
+      // Postgres takes at most 65,535 parameters in a statement.
+      if (params + s.params.length > MAX_PARAMETERS) await send();
+      group.push(s);
+      params += s.params.length;
+    }
+    await send();
   }
 
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {

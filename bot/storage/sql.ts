@@ -8,6 +8,9 @@ export type Params = readonly unknown[] | Readonly<Record<string, unknown>>;
 
 export type Engine = "sqlite" | "postgres";
 
+/** A statement and its positional parameters. */
+export type Statement = { text: string; params: readonly unknown[] };
+
 export interface Sql {
   readonly engine: Engine;
   /** Every row the statement returns. */
@@ -16,6 +19,13 @@ export interface Sql {
   get<T>(text: string, params?: Params): Promise<T | undefined>;
   /** Runs a statement; returns how many rows it changed. */
   run(text: string, params?: Params): Promise<number>;
+  /**
+   * Runs statements that change rows, with positional parameters: on Postgres in one round trip (one statement
+   * of data-modifying parts), on SQLite one after the other. For use inside a transaction. No two of them may
+   * touch the same row, and none may depend on what another writes: Postgres runs the parts of one statement
+   * against one snapshot, so a part does not see the others' rows.
+   */
+  runAll(statements: readonly Statement[]): Promise<void>;
   /** Runs a script of statements without parameters (migrations). */
   exec(script: string): Promise<void>;
   /**

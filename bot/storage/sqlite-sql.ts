@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Params, Sql } from "./sql";
+import type { Params, Sql, Statement } from "./sql";
 import { statementCache } from "./statements";
 
 const bind = (params: Params | undefined): unknown[] =>
@@ -41,6 +41,15 @@ export class SqliteSql implements Sql {
   async exec(script: string): Promise<void> {
     while (this.open) await this.open;
     this.db.exec(script);
+  }
+
+  async runAll(statements: readonly Statement[]): Promise<void> {
+    while (this.open) await this.open;
+    this.runAllNow(statements);
+  }
+
+  runAllNow(statements: readonly Statement[]): void {
+    for (const s of statements) this.runNow(s.text, s.params);
   }
 
   allNow<T>(text: string, params?: Params): T[] {
@@ -101,6 +110,10 @@ class SqliteTransaction implements Sql {
 
   async exec(script: string) {
     this.owner.db.exec(script);
+  }
+
+  async runAll(statements: readonly Statement[]) {
+    this.owner.runAllNow(statements);
   }
 
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import { UndoCounter } from "../index/index-tables";
 import { MIGRATIONS, POSTGRES_BASELINE, POSTGRES_MIGRATIONS } from "./migrations";
 import { PostgresSql } from "./postgres-sql";
 import { placeholders, type Sql } from "./sql";
+import { paddedChunks, powerOfTwoChunks, valuesList } from "./multi-row";
 import { SqliteSql } from "./sqlite-sql";
 
 // File modes of the database and its folder (see privateFile).
@@ -31,9 +32,26 @@ export type StoreLocation = { path: string } | { url: string };
 /** How many handled events are kept per contract: far more than any re-organisation could orphan. */
 const HANDLED_EVENTS_KEPT = 5_000;
 /** How many more than that are let in before they are pruned, at once. */
-const PRUNE_CHUNK = 1_000;
+export const PRUNE_CHUNK = 1_000;
 const HANDLED_EVENT = `SELECT event_key AS key, seq, contract_id AS "contractId", txid, event_index AS "eventIndex",
   block_height AS "blockHeight", block_hash AS "blockHash", cursor, hex, handled_at AS "handledAt", pending FROM chain_events`;
+const CHAIN_EVENT_COLUMNS = [
+  "event_key",
+  "seq",
+  "contract_id",
+  "txid",
+  "event_index",
+  "block_height",
+  "block_hash",
+  "cursor",
+  "hex",
+  "handled_at",
+  "pending",
+] as const;
+
+/** What the ledger records of an event (handledAt is the time of writing). */
+export type ChainEventRecord = Omit<HandledEvent, "handledAt" | "pending"> & { pending?: boolean };
+
 export type HandledEvent = {
   key: string;
   seq: number;
@@ -99,9 +117,15 @@ export class Store {
     });
   }
 
-  /** The index's writer over a transaction (or the store): how events become rows. */
-  indexWriter(tx: Sql = this.sql): IndexWriter {
-    return new IndexWriter(tx, this.undo);
+  /**
+   * Applies events to the index through `work`'s writer, over a transaction (or the store), and writes what
+   * they changed when `work` ends (the writer holds rows until then: see IndexTables).
+   */
+  async indexing<T>(work: (writer: IndexWriter) => Promise<T>, tx: Sql = this.sql): Promise<T> {
+    const writer = new IndexWriter(tx, this.undo);
+    const result = await work(writer);
+    await writer.flush();
+    return result;
   }
 
   /** The schema version the store is at (SQLite's numbering on both engines). */
@@ -278,32 +302,48 @@ export class Store {
     return ((await sql.get<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM chain_events"))?.seq ?? 0) + 1;
   }
 
+  /** The recorded events among `keys`, by key: one statement per chunk, for a whole page of events. */
+  async chainEvents(keys: readonly string[], sql: Sql = this.sql): Promise<Map<string, HandledEvent>> {
+    const found = new Map<string, HandledEvent>();
+    for (const chunk of paddedChunks([...new Set(keys)]))
+      for (const row of await sql.all<HandledEvent>(
+        `${HANDLED_EVENT} WHERE event_key IN ${placeholders(chunk)}`,
+        chunk,
+      ))
+        found.set(row.key, row);
+    return found;
+  }
+
   /**
    * Records an event as handled (or moves it to the block that holds it now); `pending` while its handler has
    * yet to run (see markHandled).
    */
-  async recordChainEvent(
-    e: Omit<HandledEvent, "handledAt" | "pending"> & { pending?: boolean },
-    sql: Sql = this.sql,
-  ): Promise<void> {
-    await sql.run(
-      `INSERT INTO chain_events (event_key, seq, contract_id, txid, event_index, block_height, block_hash, cursor, hex, handled_at, pending)
-        VALUES (@key, @seq, @contractId, @txid, @eventIndex, @blockHeight, @blockHash, @cursor, @hex, @now, @pending)
-        ON CONFLICT(event_key) DO UPDATE SET block_height = excluded.block_height, block_hash = excluded.block_hash,
-          cursor = COALESCE(excluded.cursor, chain_events.cursor)`,
-      {
-        key: e.key,
-        seq: e.seq,
-        contractId: e.contractId,
-        txid: e.txid,
-        eventIndex: e.eventIndex,
-        blockHeight: e.blockHeight,
-        blockHash: e.blockHash,
-        cursor: e.cursor ?? null,
-        hex: e.hex,
-        now: Date.now(),
-        pending: e.pending ? 1 : 0,
-      },
+  recordChainEvent(e: ChainEventRecord, sql: Sql = this.sql): Promise<void> {
+    return this.recordChainEvents([e], sql);
+  }
+
+  /** recordChainEvent for many events in a few statements; each key at most once. */
+  async recordChainEvents(events: readonly ChainEventRecord[], sql: Sql = this.sql): Promise<void> {
+    const now = Date.now();
+    await sql.runAll(
+      powerOfTwoChunks(events).map((chunk) => ({
+        text: `INSERT INTO chain_events (${CHAIN_EVENT_COLUMNS.join(", ")}) ${valuesList(chunk.length, CHAIN_EVENT_COLUMNS.length)}
+          ON CONFLICT(event_key) DO UPDATE SET block_height = excluded.block_height, block_hash = excluded.block_hash,
+            cursor = COALESCE(excluded.cursor, chain_events.cursor)`,
+        params: chunk.flatMap((e) => [
+          e.key,
+          e.seq,
+          e.contractId,
+          e.txid,
+          e.eventIndex,
+          e.blockHeight,
+          e.blockHash,
+          e.cursor ?? null,
+          e.hex,
+          now,
+          e.pending ? 1 : 0,
+        ]),
+      })),
     );
   }
 
@@ -312,8 +352,15 @@ export class Store {
     return this.sql.all<HandledEvent>(`${HANDLED_EVENT} WHERE pending = 1 ORDER BY seq`);
   }
 
-  async markHandled(key: string, sql: Sql = this.sql) {
-    await sql.run("UPDATE chain_events SET pending = 0, handled_at = ? WHERE event_key = ?", [Date.now(), key]);
+  /**
+   * Marks handled the pending events numbered `from` to `to`: their handlers have run (in order, so every
+   * pending event between them is among them). One statement for a page.
+   */
+  async markHandled(from: number, to: number) {
+    await this.sql.run(
+      "UPDATE chain_events SET pending = 0, handled_at = ? WHERE pending = 1 AND seq BETWEEN ? AND ?",
+      [Date.now(), from, to],
+    );
   }
 
   /**

@@ -1,8 +1,8 @@
 import type { Logger } from "../logger";
-import type { HandledEvent, Store } from "../storage/store";
-import type { IndexWriter } from "../index/index-writer";
+import { PRUNE_CHUNK, type ChainEventRecord, type HandledEvent, type Store } from "../storage/store";
+import type { Sql } from "../storage/sql";
 import type { IndexSnapshots } from "../index/index-snapshots";
-import { decodeLog, eventKey, type ProtocolEvent } from "../chain/events";
+import { decodeLog, type ProtocolEvent } from "../chain/events";
 import { handledRecord, logKey, type BlockRef, type EventSink, type RawContractLog } from "./chain-events";
 
 const MS_PER_SECOND = 1_000;
@@ -24,6 +24,15 @@ export type EventHandlers = {
  * forgets them, so if their transaction is mined again the event is handled (announced) again.
  */
 export class EventLedger implements EventSink {
+  /**
+   * True while every event this ledger recorded has been handled since the last look at the store's pending
+   * events: pages then skip that look (resume, once per pass, always looks: it also finds what another process
+   * or a crash left).
+   */
+  private nothingPending = false;
+  /** Events recorded per contract since its handled events were last pruned (undefined: never yet). */
+  private sincePrune = new Map<string, number>();
+
   constructor(
     private readonly opts: {
       store: Store;
@@ -37,49 +46,68 @@ export class EventLedger implements EventSink {
 
   async apply(logs: RawContractLog[]): Promise<void> {
     const { store } = this.opts;
-    await this.handlePending();
+    if (!this.nothingPending) await this.handlePending();
     const fallback = await this.fallbackTime();
     // One transaction for the batch: its events in the index and recorded (pending), or none of them.
-    const fresh = await store.transaction(async (tx) => {
-      let seq = await store.nextEventSeq(tx);
-      const writer = store.indexWriter(tx);
-      const events: ProtocolEvent[] = [];
-      for (const raw of logs) {
-        const event = await this.record(writer, raw, seq, fallback);
-        if (event !== undefined) seq++;
-        if (event) events.push(event);
-      }
-      return events;
-    });
+    const fresh = await store.transaction((tx) => this.record(tx, logs, fallback, { history: false }));
     await this.handleInOrder(fresh);
-    for (const contractId of new Set(logs.map((l) => l.contractId))) await store.pruneChainEvents(contractId);
+    await this.prune(logs);
     await this.opts.snapshots?.refreshQuietly();
   }
 
+  /** Prunes a contract's handled events once PRUNE_CHUNK more have been recorded (and at the first page). */
+  private async prune(logs: RawContractLog[]) {
+    const counts = new Map<string, number>();
+    for (const l of logs) counts.set(l.contractId, (counts.get(l.contractId) ?? 0) + 1);
+    for (const [contractId, n] of counts) {
+      const since = this.sincePrune.get(contractId);
+      if (since !== undefined && since + n < PRUNE_CHUNK) {
+        this.sincePrune.set(contractId, since + n);
+        continue;
+      }
+      await this.opts.store.pruneChainEvents(contractId);
+      this.sincePrune.set(contractId, 0);
+    }
+  }
+
   /**
-   * Indexes and records one event as `seq` unless it is known (then undefined: the number is not used); returns
-   * the event when its handler is still to run, null when it is recorded but has none (undecodable).
+   * Indexes and records, in `tx`, each event not recorded yet, numbered in order; an event already recorded only
+   * moves to the block that holds it now (mined again). Returns the events whose handlers are still to run: none
+   * for `history` (recorded as handled) and none for what cannot be decoded (recorded, never handled). The page's
+   * known events are looked up at once and its rows written at once (IndexTables).
    */
   private async record(
-    writer: IndexWriter,
-    raw: RawContractLog,
-    seq: number,
+    tx: Sql,
+    logs: RawContractLog[],
     fallbackTime: number,
-  ): Promise<ProtocolEvent | null | undefined> {
+    { history }: { history: boolean },
+  ): Promise<ProtocolEvent[]> {
     const { store } = this.opts;
-    const tx = writer.sql;
-    if (!this.opts.contracts.includes(raw.contractId)) return undefined;
-    const known = await store.chainEvent(logKey(raw), tx);
-    if (known) {
-      // Already recorded: only its block (and cursor) may have changed, when it was mined again.
-      await store.recordChainEvent(handledRecord(raw, known.seq, raw.cursor ?? known.cursor ?? null), tx);
-      return undefined;
-    }
-    const decoded = this.decode(raw, seq);
-    const event = decoded ? { ...decoded, block: raw.block } : null;
-    if (event) await writer.apply(event, raw.time ?? fallbackTime);
-    await store.recordChainEvent({ ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null }, tx);
-    return event;
+    const ours = logs.filter((raw) => this.opts.contracts.includes(raw.contractId));
+    const known = await store.chainEvents(ours.map(logKey), tx);
+    const records = new Map<string, ChainEventRecord>();
+    const events: ProtocolEvent[] = [];
+    let seq = await store.nextEventSeq(tx);
+    await store.indexing(async (writer) => {
+      for (const raw of ours) {
+        const key = logKey(raw);
+        const was = records.get(key) ?? known.get(key);
+        if (was) {
+          // Known (or twice in this page): only its block (and cursor) may have changed, when it was mined again.
+          const pending = records.get(key)?.pending;
+          records.set(key, { ...handledRecord(raw, was.seq, raw.cursor ?? was.cursor ?? null), pending });
+          continue;
+        }
+        const decoded = this.decode(raw, seq);
+        const event = decoded ? { ...decoded, block: raw.block } : null;
+        if (event) await writer.apply(event, raw.time ?? fallbackTime);
+        records.set(key, { ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null && !history });
+        seq++;
+        if (event && !history) events.push(event);
+      }
+    }, tx);
+    await store.recordChainEvents([...records.values()], tx);
+    return events;
   }
 
   /**
@@ -87,17 +115,17 @@ export class EventLedger implements EventSink {
    * before it are done). A crash in between runs some handlers again: the posts they make are sent once by key.
    */
   private async handleInOrder(events: ProtocolEvent[]) {
-    const done: string[] = [];
+    const done: number[] = [];
     try {
       for (const event of events) {
         await this.opts.handlers.handle(event);
-        done.push(eventKey(event));
+        done.push(event.seq);
       }
+    } catch (e) {
+      this.nothingPending = false;
+      throw e;
     } finally {
-      if (done.length > 0)
-        await this.opts.store.transaction(async (tx) => {
-          for (const key of done) await this.opts.store.markHandled(key, tx);
-        });
+      if (done.length > 0) await this.opts.store.markHandled(done[0]!, done.at(-1)!);
     }
   }
 
@@ -105,17 +133,8 @@ export class EventLedger implements EventSink {
   async backfill(logs: RawContractLog[]): Promise<void> {
     const { store } = this.opts;
     const fallback = await this.fallbackTime();
-    await store.transaction(async (tx) => {
-      let seq = await store.nextEventSeq(tx);
-      const writer = store.indexWriter(tx);
-      for (const raw of logs) {
-        if ((await this.record(writer, raw, seq, fallback)) === undefined) continue;
-        // Handled at once: nothing is posted for history.
-        await store.markHandled(logKey(raw), tx);
-        seq++;
-      }
-    });
-    for (const contractId of new Set(logs.map((l) => l.contractId))) await store.pruneChainEvents(contractId);
+    await store.transaction((tx) => this.record(tx, logs, fallback, { history: true }));
+    await this.prune(logs);
     await this.opts.snapshots?.refreshQuietly();
   }
 
@@ -137,6 +156,7 @@ export class EventLedger implements EventSink {
     const rows = await this.opts.store.pendingChainEvents();
     // An event whose contract printed something undecodable is recorded handled, never pending.
     await this.handleInOrder(rows.map((row) => this.decodeRow(row)).filter((e) => e !== null));
+    this.nothingPending = true;
   }
 
   private decodeRow(row: HandledEvent): ProtocolEvent | null {
@@ -154,7 +174,7 @@ export class EventLedger implements EventSink {
       const event = this.decodeRow(row);
       if (event) await this.opts.handlers.rollback(event);
       await store.transaction(async (tx) => {
-        await store.indexWriter(tx).undo(row.key);
+        await store.indexing((writer) => writer.undo(row.key), tx);
         await store.forgetChainEvent(row.key, tx);
       });
       log.warn(

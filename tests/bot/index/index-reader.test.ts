@@ -58,8 +58,8 @@ const policy = (id: number, endsAt: number) =>
 describe("what jobs find due in the index", () => {
   it("finds the oldest due claim behind 150 newer ones still voting, which a scan of the newest 100 never reached", async () => {
     const store = await openTestStore();
-    await store.indexWriter().apply(claim(1, 1_000), 10);
-    for (let id = 2; id <= 151; id++) await store.indexWriter().apply(claim(id, 1_000_000), 10);
+    await store.indexing((w) => w.apply(claim(1, 1_000), 10));
+    for (let id = 2; id <= 151; id++) await store.indexing((w) => w.apply(claim(id, 1_000_000), 10));
     expect(await store.index.dueClaims(999n, 10)).toEqual([]);
     expect((await store.index.dueClaims(1_000n, 10)).map((c) => c.id)).toEqual([1n]);
     expect((await store.index.closingClaims(999n, 1n, 10)).map((c) => c.id)).toEqual([1n]);
@@ -73,7 +73,7 @@ describe("what jobs find due in the index", () => {
       [2, 100],
       [3, 900],
     ] as const)
-      await store.indexWriter().apply(policy(id, endsAt), 10);
+      await store.indexing((w) => w.apply(policy(id, endsAt), 10));
     expect((await store.index.duePolicies(500n, 10)).map((p) => p.id)).toEqual([2n, 1n]);
     const expired = event(COVER, "policy-expired", {
       policyId: 2n,
@@ -83,10 +83,10 @@ describe("what jobs find due in the index", () => {
       protocolCoverage: 1_000n,
       expiredBy: HOLDER,
     });
-    await store.indexWriter().apply(expired, 20);
+    await store.indexing((w) => w.apply(expired, 20));
     expect((await store.index.duePolicies(500n, 10)).map((p) => p.id)).toEqual([1n]);
     expect((await store.index.activeCover()).get(1n)).toBe(2_000n);
-    await store.indexWriter().undo(key(expired));
+    await store.indexing((w) => w.undo(key(expired)));
     expect((await store.index.duePolicies(500n, 10)).map((p) => p.id)).toEqual([2n, 1n]);
     expect((await store.index.activeCover()).get(1n)).toBe(3_000n);
     await store.close();

@@ -102,11 +102,14 @@ function recordingSink() {
     async apply(batch) {
       await store.transaction(async (tx) => {
         let next = await store.nextEventSeq(tx);
+        const known = await store.chainEvents(batch.map(logKey), tx);
+        const records = new Map<string, ReturnType<typeof handledRecord>>();
         for (const raw of batch) {
-          const known = await store.chainEvent(logKey(raw), tx);
-          if (!known) applied.push(raw);
-          await store.recordChainEvent(handledRecord(raw, known?.seq ?? next++, raw.cursor ?? known?.cursor), tx);
+          const was = records.get(logKey(raw)) ?? known.get(logKey(raw));
+          if (!was) applied.push(raw);
+          records.set(logKey(raw), handledRecord(raw, was?.seq ?? next++, raw.cursor ?? was?.cursor));
         }
+        await store.recordChainEvents([...records.values()], tx);
       });
     },
     async rollback(blocks) {
