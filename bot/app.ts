@@ -133,7 +133,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
   const ctx = contextFor({ config, store, reader, log, client, scope });
   registerEvents(client, ctx);
-  const feed = new ClaimFeed(ctx, { editWindowMs: options.editWindowMs ?? config.events.editWindowMs });
+  const feed = new ClaimFeed(ctx, {
+    editWindowMs: options.editWindowMs ?? config.events.editWindowMs,
+    recordsVotes: !sharded,
+  });
   const contracts = WATCHED_CONTRACTS.map((c) => reader.contractId(c));
   const snapshots = new IndexSnapshots(store.sql, store.index, reader, log);
   // Sharded: the leader's ledger only writes the outbox, and every shard (the leader too) posts from it.
@@ -142,7 +145,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     store,
     log,
     contracts,
-    handlers: sharded ? new OutboxPublisher(outbox) : feed,
+    handlers: sharded ? new OutboxPublisher(outbox, store) : feed,
     snapshots,
   });
   // EVENT_SOURCE=chainhooks: Chainhooks pushes blocks to the web server; the poller catches up at start-up and

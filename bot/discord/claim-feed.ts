@@ -3,6 +3,7 @@ import type { BotContext } from "./context";
 import { DEFAULT_EDIT_WINDOW_MS } from "../config";
 import { eventKey, postKeyOf, type ProtocolEvent } from "../chain/events";
 import { EditCoalescer } from "./edit-coalescer";
+import { recordVote } from "./recent-votes";
 import { ownedBy } from "../sharding/guild-scope";
 import {
   alertOpening,
@@ -30,10 +31,14 @@ const POOL = "capital-pool";
 export class ClaimFeed {
   readonly coalescer: EditCoalescer;
 
+  private readonly recordsVotes: boolean;
+
   constructor(
     private readonly ctx: BotContext,
-    options: { editWindowMs?: number } = {},
+    /** recordsVotes: false on a shard, where the ingestion leader records each vote once (OutboxPublisher). */
+    options: { editWindowMs?: number; recordsVotes?: boolean } = {},
   ) {
+    this.recordsVotes = options.recordsVotes ?? true;
     this.coalescer = new EditCoalescer(
       options.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS,
       (claimId) => this.refreshAlerts(claimId),
@@ -62,7 +67,7 @@ export class ClaimFeed {
   async rollback(event: ProtocolEvent): Promise<void> {
     const { store } = this.ctx;
     const key = eventKey(event);
-    if (event.topic === "vote-cast") await store.forgetVote(key);
+    if (this.recordsVotes) await recordVote(store, event, "rollback");
     if (event.topic === "claim-submitted") await this.dropAlerts(event, Number(event.data.claimId));
     else if ("claimId" in event.data) this.coalescer.touch(Number(event.data.claimId));
     const notice = droppedText(event.txid, this.ctx.links);
@@ -90,15 +95,8 @@ export class ClaimFeed {
       case "claim-submitted":
         return this.postAlerts(Number(event.data.claimId), Number(event.data.protocolId), postKeyOf(event));
       case "vote-cast": {
-        const d = event.data;
-        // In the store, not in memory: bounded per claim, and a restarted bot still shows them.
-        await this.ctx.store.recordVote(Number(d.claimId), eventKey(event), event.seq, {
-          voter: d.voter,
-          approve: d.approve,
-          weight: d.weight,
-          txid: event.txid,
-        });
-        this.coalescer.touch(Number(d.claimId));
+        if (this.recordsVotes) await recordVote(this.ctx.store, event, "handle");
+        this.coalescer.touch(Number(event.data.claimId));
         return;
       }
       case "claim-escalated":

@@ -2,6 +2,8 @@ import type { Sql } from "../storage/sql";
 import type { EventHandlers } from "../watcher/event-ledger";
 import { decodeLog, eventKey, type ProtocolEvent } from "../chain/events";
 import type { Logger } from "../logger";
+import type { Store } from "../storage/store";
+import { recordVote } from "../discord/recent-votes";
 
 /** The Postgres channel the leader notifies when it adds rows, so shards post within milliseconds. */
 export const OUTBOX_CHANNEL = "feed_outbox";
@@ -102,14 +104,20 @@ export class FeedOutbox {
 
 /** The ledger's handlers on the ingestion leader of a sharded bot: the shards post, the leader only writes rows. */
 export class OutboxPublisher implements EventHandlers {
-  constructor(private readonly outbox: FeedOutbox) {}
+  constructor(
+    private readonly outbox: FeedOutbox,
+    private readonly store: Store,
+  ) {}
 
-  handle(event: ProtocolEvent): Promise<void> {
-    return this.outbox.add("handle", eventKey(event));
+  async handle(event: ProtocolEvent): Promise<void> {
+    // What every shard's alerts read (the newest votes) is written once, here, before the shards are told.
+    await recordVote(this.store, event, "handle");
+    await this.outbox.add("handle", eventKey(event));
   }
 
-  rollback(event: ProtocolEvent): Promise<void> {
-    return this.outbox.add("rollback", eventKey(event));
+  async rollback(event: ProtocolEvent): Promise<void> {
+    await recordVote(this.store, event, "rollback");
+    await this.outbox.add("rollback", eventKey(event));
   }
 }
 

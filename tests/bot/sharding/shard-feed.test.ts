@@ -2,7 +2,8 @@ import { describe, it, expect, beforeEach, afterEach, inject } from "vitest";
 import pino from "pino";
 import { freshDatabase } from "../../../devnet/local-postgres";
 import { Store } from "../../../bot/storage/store";
-import { FeedOutbox, OUTBOX_RETENTION_MS } from "../../../bot/sharding/feed-outbox";
+import { FeedOutbox, OUTBOX_RETENTION_MS, OutboxPublisher } from "../../../bot/sharding/feed-outbox";
+import type { ProtocolEvent } from "../../../bot/chain/events";
 import { ShardFeed } from "../../../bot/sharding/shard-feed";
 import { shardScope, ownedBy, EVERY_SERVER } from "../../../bot/sharding/guild-scope";
 
@@ -90,6 +91,27 @@ describe("a shard's feed", () => {
     expect(await outbox.prune()).toBe(0);
     expect(await outbox.prune(Date.now() + OUTBOX_RETENTION_MS + 1_000)).toBe(1);
     expect((await outbox.after(0, 10)).map((r) => r.eventKey)).toEqual(["m2", "m3"]);
+  });
+});
+
+describe("the ingestion leader's publisher", () => {
+  it("keeps each vote the alerts show once, before the shards are told, and forgets it when the vote is orphaned", async () => {
+    const vote = {
+      contractId: "ST1PQHQKV0RJXZFY1DGX8MNSNYVE3VGZJSRTPGZGM.claims-assessment",
+      txid: `0x${"07".repeat(32)}`,
+      eventIndex: 0,
+      seq: 1,
+      topic: "vote-cast",
+      data: { claimId: 4n, voter: "ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG", approve: true, stake: 5n, weight: 5n },
+    } as unknown as ProtocolEvent;
+    const publisher = new OutboxPublisher(outbox, store);
+    await publisher.handle(vote);
+    await publisher.handle(vote); // handled again after a crash: still one vote
+    expect((await store.latestVotes(4)).map((v) => [v.voter, v.approve])).toEqual([
+      ["ST2CY5V39NHDPWSXMW9QDT3HC3GD6Q6XX4CFRK9AG", true],
+    ]);
+    await publisher.rollback(vote);
+    expect(await store.latestVotes(4)).toEqual([]);
   });
 });
 
