@@ -154,7 +154,12 @@ describe("a bot of 4 shards on Postgres, against the local Discord with 40 serve
     expect(handOverMs).toBeLessThan(HANDOVER_MS);
     const newLeader = bots.findIndex((b) => b?.leader?.isLeader);
     expect(newLeader).not.toBe(leaderId);
-    expect(logs.some((l) => l.startsWith(`shard ${newLeader}: `) && l.includes("leading chain ingestion"))).toBe(true);
+    // The lock is held (isLeader) a moment before the leader has recorded and logged it.
+    await discord.waitFor(
+      () => logs.some((l) => l.startsWith(`shard ${newLeader}: `) && l.includes("leading chain ingestion")),
+      5_000,
+      "the new leader's log line",
+    );
 
     // The dead shard is started again (the ShardingManager respawns it) and posts to its own servers.
     await startShard(leaderId);
