@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, sep } from "node:path";
 import { defineConfig } from "vitest/config";
 import { getClarinetVitestsArgv, vitestSetupFilePath } from "@stacks/clarinet-sdk/vitest";
 
@@ -34,24 +36,25 @@ const node = {
   // A sharded bot needs Postgres: its tests run in the node-postgres project only.
   exclude: ["tests/bot/sharding/**"],
   environment: "node" as const,
+  // Both cores (vitest's default leaves one idle): most of a bot test is waiting on timers and sockets. The
+  // node projects run as one group after the contracts' (which keep to one worker, one simnet).
+  maxWorkers: 2,
+  sequence: { groupOrder: 1 },
   testTimeout: 120_000,
   // Hooks start local chains (a simnet each): a busy machine takes them past vitest's 10 s default.
   hookTimeout: 120_000,
 };
 
-/** The node-postgres project's files in `npm test`: storage, the index, the ledger's re-org and crash paths (about 4 minutes). */
-const ON_POSTGRES_IN_CI = [
-  "tests/bot/storage/**/*.test.ts",
-  "tests/bot/index/**/*.test.ts",
-  "tests/bot/jobs/index-check.test.ts",
-  "tests/bot/watcher/event-watcher.test.ts",
-  "tests/bot/watcher/reorg.test.ts",
-  "tests/bot/post-once.test.ts",
-  "tests/bot/crash-recovery.test.ts",
-  "tests/bot/wallet-link.test.ts",
-  "tests/bot/discord/poster.test.ts",
-  "tests/bot/sharding/**/*.test.ts",
-];
+/**
+ * The node project's files whose stores are the engine under test: those that open a store or start a bot
+ * through tests/support/test-store.ts (directly or through the bot harness). The node-postgres project runs
+ * each of them again on Postgres; the others open no store of the engine under test (local servers, pure
+ * functions, the demo on its own embedded SQLite), so a second run would repeat the first exactly.
+ */
+const ON_BOTH_ENGINES = readdirSync("tests", { recursive: true, encoding: "utf8" })
+  .map((f) => join("tests", f).split(sep).join("/"))
+  .filter((f) => f.endsWith(".test.ts") && !f.startsWith("tests/contracts/") && !f.startsWith("tests/bot/sharding/"))
+  .filter((f) => /support\/test-store"|\/harness"/.test(readFileSync(f, "utf8")));
 
 export default defineConfig({
   test: {
@@ -62,17 +65,13 @@ export default defineConfig({
     reporters: ["default", "./tests/support/slow-test-reporter.ts"],
     projects: [
       { test: { name: "node", ...node } },
-      // The same tests with every store on a real Postgres server (tests/support/test-store.ts): in `npm test`
-      // the files that exercise the store most (the whole project twice would not fit CI's 30 minutes on two
-      // cores); `npm run test:postgres` (POSTGRES_TESTS=all) runs every file of the project on Postgres.
+      // The same tests with every store on a real Postgres server (tests/support/test-store.ts): each file
+      // whose store is the engine under test, and the sharded bot's (Postgres only).
       {
         test: {
           name: "node-postgres",
           ...node,
-          include:
-            process.env.POSTGRES_TESTS === "all"
-              ? [...node.include, "tests/bot/sharding/**/*.test.ts"]
-              : ON_POSTGRES_IN_CI,
+          include: [...ON_BOTH_ENGINES, "tests/bot/sharding/**/*.test.ts"],
           exclude: [],
           globalSetup: ["tests/support/postgres-setup.ts"],
         },
