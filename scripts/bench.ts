@@ -250,7 +250,16 @@ async function stack(options: { bot?: BotOptions; guilds?: number; env?: Record<
   };
 }
 
-async function alertLatency(mode: "socket" | "polling", count: number, env: Record<string, string> = {}) {
+/** Claims this far apart stay within a channel's budget: an alert is one write of its 5 per 5 s. */
+const WITHIN_BUDGET_MS = 1_100;
+
+async function alertLatency(
+  mode: "socket" | "polling",
+  count: number,
+  env: Record<string, string> = {},
+  /** How long from one claim's broadcast to the next's, at least (0: as soon as the previous alert is posted). */
+  spacingMs = WITHIN_BUDGET_MS,
+) {
   const s = await stack({ bot: mode === "socket" ? {} : { socket: false, pollMs: 1_000 }, env });
   for (let i = 0; i < count; i++) {
     const quote = await s.p.quote(1, 1_000n * STX, 60);
@@ -264,7 +273,11 @@ async function alertLatency(mode: "socket" | "polling", count: number, env: Reco
   await fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds: 3 * 86_400 + 7_200 }) });
   const claims = s.discord.channel("claims").id;
   const latencies: number[] = [];
+  let lastClaim = 0;
   for (let i = 0; i < count; i++) {
+    const wait = lastClaim + spacingMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lastClaim = performance.now();
     await s.p.call(s.who.buyer, "claims-assessment", "submit-claim", [
       Cl.uint(i + 2),
       Cl.uint(100n * STX),
@@ -433,6 +446,7 @@ const onPostgres = async () => ({ DATABASE_URL: await freshDatabase(postgres.url
 const indexed = await indexBench(quietLogger());
 const indexedPg = await indexBench(quietLogger(), undefined, await onPostgres());
 const socket = await alertLatency("socket", 40);
+const backToBack = await alertLatency("socket", 40, {}, 0);
 const socketPg = await alertLatency("socket", 40, await onPostgres());
 await postgres.stop();
 const polling = await alertLatency("polling", 20);
@@ -486,6 +500,7 @@ ${tables.shares}
 | events decoded, stored (cursor) and rendered (alert embed), no Discord | ${throughput.perSecond.toLocaleString("en-US")} events/s (${throughput.events.toLocaleString("en-US")} vote events) |
 | alert latency, mined transaction → Discord message, socket notifications | median ${ms(socket.median)}, 99th percentile ${ms(socket.p99)} (${socket.count} claims; goal p99 < 1 s) |
 | the same, the store on Postgres | median ${ms(socketPg.median)}, 99th percentile ${ms(socketPg.p99)} (${socketPg.count} claims) |
+| the same, claims back to back into one channel (each as soon as the previous alert shows) | median ${ms(backToBack.median)}, 99th percentile ${ms(backToBack.p99)} (${backToBack.count} claims) |
 | alert latency, polling only (every 1 s in this run; 5 s by default) | median ${ms(polling.median)}, 99th percentile ${ms(polling.p99)} (${polling.count} claims) |
 | burst of ${votes.votes.toLocaleString("en-US")} votes on ${votes.claims} claims in one block | ${votes.posts} messages posted, ${votes.edits} edits, ${votes.limited} × 429; every tally final after ${(votes.settledMs / 1000).toFixed(1)} s |
 | \`/pool\` (reads the chain): Discord's acknowledgement / the answer | 99th percentile ${ms(socket.ackP99)} / median ${ms(socket.answerMedian)} (20 commands) |
@@ -495,11 +510,12 @@ ${tables.shares}
 How to read these: latency is measured from the moment the local Stacks API answered the broadcast (the
 transaction is then in a block) to the moment the local Discord stored the alert. With socket
 notifications the watcher is woken at once; with polling alone the wait averages half the interval.
-The claims are filed one after another, each as soon as the previous alert is posted, all into one channel:
-an alert is two writes to its channel (the message and its thread), and the poster keeps every channel within
-Discord's 5 writes per 5 s, so every third or fourth alert of that run waits about 4 s for the channel's
-budget. That wait is the 99th percentile; spaced 2.5 s apart (within the budget) the same alerts take about
-300 ms each (measured with the same stack, 8 claims each way). Alerts to different servers do not share a budget.
+The claims go into one channel, ${WITHIN_BUDGET_MS / 1000} s apart from broadcast to broadcast: an alert is one write to
+its channel (its discussion thread is a route of its own at Discord), and the poster keeps every channel within
+Discord's 5 writes per 5 s, so claims up to one a second are alerted without waiting. Filed back to back (the
+next as soon as the previous alert shows, 2 to 3 a second), every sixth alert or so waits for the channel's
+budget, which is that row's 99th percentile: the limit is Discord's, and alerts to different servers do not
+share it.
 The burst's edits are coalesced (at most one per claim per \`EDIT_WINDOW_MS\`, 2 s) and paced within
 Discord's per-channel budget, so the number of edits does not grow with the number of votes. Memory: the
 bot keeps the alert rows in SQLite (on disk) and only the five latest votes per open claim in memory.
@@ -525,11 +541,13 @@ The list of every protocol (\`/\`, \`/api/v1/protocols\`) is worked out once per
 until the next (\`Registry.keep\`); the other routes run their queries on every request. Postgres is a local
 server (Debian's package, on 127.0.0.1, durability settings off as in the tests): every statement is a round
 trip over a socket where SQLite's is a function call, which is what its column measures. The ingestion figure
-is taken with nothing else running (the contract costs are measured after the bot); decoding the values
-(principals' checksums) and SQLite's commit of each 50-event page dominate it.
-On Postgres each event costs about a dozen statements (each row read before it is written, for its undo
-entry, the write, the undo row, the ledger's record), each a round trip: ingestion is several times slower
-there, and writing a page's rows in a few multi-row statements is the known next step.
+is taken with nothing else running (the contract costs are measured after the bot). Decoding the values
+dominates it: \`@stacks/transactions\`' deserializer takes about 110 µs an event for these tuples (principals'
+checksums, UTF-8 and hex conversions), over half of the 200 µs an event that 5,000 a second allows. The index's
+writer holds a page's rows and writes them when the page ends, in a few multi-row statements per table with
+their undo entries (\`IndexTables\`), and the ledger looks up and records the whole page at once: about fifteen
+statements a page of 50, where it was about ten an event. On Postgres each is still a round trip that the
+page's transaction waits on in turn; sending them in a pipeline is the next step there.
 
 ${requestsSection(requests)}
 ## The limits that bind
