@@ -4,6 +4,7 @@ import { freshDatabase } from "../../../devnet/local-postgres";
 import { cutIngestionLeader } from "../../support/ingestion-lock";
 import { Store } from "../../../bot/storage/store";
 import { IngestionLeader } from "../../../bot/sharding/ingestion-leader";
+import { until } from "../../support/until";
 
 const log = pino({ level: "silent" });
 const CHECK_MS = 200;
@@ -37,14 +38,6 @@ function candidate(name: string, events: string[]) {
   started.push(leader);
   return leader;
 }
-
-const until = async (what: string, f: () => boolean, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe("the ingestion leader's election", () => {
   it("lets exactly one of three candidates lead, and names it for operators", async () => {

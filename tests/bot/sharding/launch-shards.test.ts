@@ -6,19 +6,9 @@ import { startLocalDiscord } from "../../../devnet/local-discord";
 import { freshDatabase } from "../../../devnet/local-postgres";
 import { localBotEnv } from "../../../scripts/lib/local-env";
 import { INGESTION_LOCK } from "../../../bot/sharding/ingestion-leader";
+import { until } from "../../support/until";
 
 const TOKEN = "local-bot-token-for-tests-0123456789";
-
-/** Polls an asynchronous condition until it holds (its value) or `ms` pass. */
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await f();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("npm start with SHARD_COUNT=2", () => {
   it("starts two shard processes through discord.js's ShardingManager, one of which leads ingestion, and stops them on SIGTERM", async () => {
@@ -50,6 +40,7 @@ describe("npm start with SHARD_COUNT=2", () => {
         async () =>
           (await db.query<{ holder: string }>("SELECT holder FROM ingestion_leader WHERE id = 1")).rows[0]?.holder,
         20_000,
+        200,
       );
       expect(leader).toMatch(/^shard [01] of 2 \(pid \d+\)$/);
       const pid = Number(/pid (\d+)/.exec(leader)![1]);
@@ -64,6 +55,7 @@ describe("npm start with SHARD_COUNT=2", () => {
       "the leader's lock to be released",
       async () => (await db.query("SELECT pg_try_advisory_lock($1) AS got", [INGESTION_LOCK])).rows[0].got === true,
       20_000,
+      200,
     );
     await db.end();
     await discord.stop();

@@ -6,6 +6,7 @@ import { FeedOutbox, OUTBOX_RETENTION_MS, OutboxPublisher } from "../../../bot/s
 import type { ProtocolEvent } from "../../../bot/chain/events";
 import { ShardFeed } from "../../../bot/sharding/shard-feed";
 import { shardScope, ownedBy, EVERY_SERVER } from "../../../bot/sharding/guild-scope";
+import { until } from "../../support/until";
 
 const log = pino({ level: "silent" });
 let url: string;
@@ -24,13 +25,6 @@ afterEach(async () => {
 });
 
 const unhandled = { handle: async () => {}, rollback: async () => {} };
-const until = async (what: string, f: () => boolean, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 function follower(shardId: number, onLinked: (id: string) => Promise<void>, pollMs = 60_000) {
   const feed = new ShardFeed({ outbox, shardId, handlers: unhandled, log, url, pollMs, onLinked });
