@@ -2,6 +2,7 @@ import pg from "pg";
 import type { Logger } from "../logger";
 import type { EventHandlers } from "../watcher/event-ledger";
 import { eventOf, OUTBOX_CHANNEL, type FeedOutbox } from "./feed-outbox";
+import { Passes } from "../jobs/passes";
 
 /** Rows read at a time. */
 const BATCH = 200;
@@ -17,8 +18,10 @@ export const DEFAULT_FEED_POLL_MS = 2_000;
 export class ShardFeed {
   private timer?: NodeJS.Timeout;
   private listener?: pg.Client;
-  private pending?: Promise<void>;
-  private again = false;
+  private readonly passes = new Passes(
+    () => this.guardedPass(),
+    () => this.running,
+  );
   private running = false;
   private position?: number;
 
@@ -55,44 +58,41 @@ export class ShardFeed {
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => {});
-    await this.pending;
+    await this.passes.settled();
   }
 
   /** Runs every row after this shard's position; concurrent calls coalesce into one more pass. */
   drain(): Promise<void> {
-    if (this.pending) {
-      this.again = true;
-      return this.pending;
-    }
-    this.pending = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again && this.running);
-      } catch (e) {
-        this.opts.log.warn({ err: e, shard: this.opts.shardId }, "a feed row could not be posted; retrying");
-      } finally {
-        this.pending = undefined;
-      }
-    })();
-    return this.pending;
+    return this.passes.run();
   }
 
+  private async guardedPass() {
+    try {
+      await this.pass();
+    } catch (e) {
+      this.opts.log.warn({ err: e, shard: this.opts.shardId }, "a feed row could not be posted; retrying");
+    }
+  }
+
+  /** Runs the rows page by page; the position is written once a page, and where a failed row stopped it. */
   private async pass() {
     const { outbox, handlers, shardId, log } = this.opts;
     for (;;) {
       if (!this.running || this.position === undefined) return;
       const rows = await outbox.after(this.position, BATCH);
-      for (const row of rows) {
-        if (!this.running) return;
-        if (row.kind === "linked") await this.opts.onLinked?.(row.eventKey);
-        else {
-          const event = eventOf(row, log);
-          if (event) await (row.kind === "rollback" ? handlers.rollback(event) : handlers.handle(event));
+      const from = this.position;
+      try {
+        for (const row of rows) {
+          if (!this.running) return;
+          if (row.kind === "linked") await this.opts.onLinked?.(row.eventKey);
+          else {
+            const event = eventOf(row, log);
+            if (event) await (row.kind === "rollback" ? handlers.rollback(event) : handlers.handle(event));
+          }
+          this.position = row.id;
         }
-        this.position = row.id;
-        await outbox.setCursor(shardId, row.id);
+      } finally {
+        if (this.position !== from) await outbox.setCursor(shardId, this.position);
       }
       if (rows.length < BATCH) return;
     }

@@ -6,6 +6,7 @@ import { DEFAULT_EVENT_POLL_MS } from "../config";
 import { LOG_PAGE_SIZE } from "../chain/contract-logs";
 import { handledRecord, logKey, type BlockRef, type EventSink, type RawContractLog } from "./chain-events";
 import { ChainReads, type LogsPage } from "./chain-reads";
+import { Passes } from "../jobs/passes";
 
 /** How many blocks with handled events are checked, newest first, to find where a re-organisation forked. */
 const REORG_SEARCH_BLOCKS = 200;
@@ -33,8 +34,10 @@ type LogResult = LogsPage["results"][number];
  */
 export class EventWatcher {
   private running = false;
-  private pending: Promise<void> | null = null;
-  private again = false;
+  private readonly passes = new Passes(
+    () => this.guardedPass(),
+    () => this.running,
+  );
   private timer?: NodeJS.Timeout;
   private socket?: StacksApiSocketClient;
   private lastTip: string | null = null;
@@ -85,38 +88,31 @@ export class EventWatcher {
     this.running = false;
     if (this.timer) clearInterval(this.timer);
     this.socket?.socket.close();
-    await this.pending;
+    await this.passes.settled();
   }
 
   /** Handles everything new; concurrent calls coalesce into one more pass. */
   poll(): Promise<void> {
-    if (this.pending) {
-      this.again = true;
-      return this.pending;
+    return this.passes.run();
+  }
+
+  /** A pass that never throws: a busy database is waited for and tried again, anything else logged. */
+  private async guardedPass() {
+    try {
+      await this.pass();
+      this.storeBusy = false;
+    } catch (e) {
+      this.lastTip = null;
+      if (isStoreBusy(e)) {
+        // Another process holds the database: wait without blocking, then try the pass again.
+        if (!this.storeBusy) this.opts.log.warn("the database is locked by another process; retrying shortly");
+        this.storeBusy = true;
+        await new Promise((resolve) => setTimeout(resolve, STORE_BUSY_RETRY_MS));
+        this.passes.more();
+        return;
+      }
+      this.opts.log.warn({ err: e }, "could not read contract events; will retry");
     }
-    this.pending = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.pass();
-          this.storeBusy = false;
-        } catch (e) {
-          this.lastTip = null;
-          if (isStoreBusy(e)) {
-            // Another process holds the database: wait without blocking, then try the pass again.
-            if (!this.storeBusy) this.opts.log.warn("the database is locked by another process; retrying shortly");
-            this.storeBusy = true;
-            await new Promise((resolve) => setTimeout(resolve, STORE_BUSY_RETRY_MS));
-            this.again = true;
-            continue;
-          }
-          this.opts.log.warn({ err: e }, "could not read contract events; will retry");
-        }
-      } while (this.again && this.running);
-    })().finally(() => {
-      this.pending = null;
-    });
-    return this.pending;
   }
 
   private async pass() {
@@ -132,7 +128,7 @@ export class EventWatcher {
     // already recorded: then the tip read first is orphaned too, and another pass searches block by block.
     if (!(await this.reads.isCanonical(tip.hash))) {
       this.opts.log.warn({ tip: tip.height }, "the chain re-organised while its events were read: checking again");
-      this.again = true;
+      this.passes.more();
       return;
     }
     await this.markConsistent(tip.height);
