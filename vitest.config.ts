@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, sep } from "node:path";
 import { defineConfig } from "vitest/config";
 import { getClarinetVitestsArgv, vitestSetupFilePath } from "@stacks/clarinet-sdk/vitest";
 
@@ -45,17 +43,6 @@ const node = {
   hookTimeout: 120_000,
 };
 
-/**
- * The node project's files whose stores are the engine under test: those that open a store or start a bot
- * through tests/support/test-store.ts (directly or through the bot harness). The node-postgres project runs
- * each of them again on Postgres; the others open no store of the engine under test (local servers, pure
- * functions, the demo on its own embedded SQLite), so a second run would repeat the first exactly.
- */
-const ON_BOTH_ENGINES = readdirSync("tests", { recursive: true, encoding: "utf8" })
-  .map((f) => join("tests", f).split(sep).join("/"))
-  .filter((f) => f.endsWith(".test.ts") && !f.startsWith("tests/contracts/") && !f.startsWith("tests/bot/sharding/"))
-  .filter((f) => /support\/test-store"|\/harness"/.test(readFileSync(f, "utf8")));
-
 export default defineConfig({
   test: {
     // The simnet echoes every `print` to stdout; the tests assert on events directly.
@@ -65,13 +52,13 @@ export default defineConfig({
     reporters: ["default", "./tests/support/slow-test-reporter.ts"],
     projects: [
       { test: { name: "node", ...node } },
-      // The same tests with every store on a real Postgres server (tests/support/test-store.ts): each file
-      // whose store is the engine under test, and the sharded bot's (Postgres only).
+      // The whole node project again with every store on a real Postgres server (tests/support/test-store.ts),
+      // and the sharded bot's tests (Postgres only).
       {
         test: {
           name: "node-postgres",
           ...node,
-          include: [...ON_BOTH_ENGINES, "tests/bot/sharding/**/*.test.ts"],
+          include: [...node.include, "tests/bot/sharding/**/*.test.ts"],
           exclude: [],
           globalSetup: ["tests/support/postgres-setup.ts"],
         },
