@@ -7,10 +7,12 @@ const TAG = "$bigint";
 /** Bigints tagged before JSON.stringify sees them: a library may define BigInt.prototype.toJSON, which runs first. */
 function tagged(value: unknown): unknown {
   if (typeof value === "bigint") return { [TAG]: value.toString() };
+  if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(tagged);
-  if (value !== null && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tagged(v)]));
-  return value;
+  // A loop, not entries → map → fromEntries: every event's record passes here.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = tagged((value as Record<string, unknown>)[key]);
+  return out;
 }
 
 export const toJson = (value: unknown): string => JSON.stringify(tagged(value));
