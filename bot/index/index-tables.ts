@@ -2,7 +2,7 @@ import { placeholders, type Sql, type Statement } from "../storage/sql";
 import { paddedChunks, powerOfTwoChunks, valuesList } from "../storage/multi-row";
 
 /**
- * The index's tables, their keys and columns, and the one way rows change: `put` and `remove` first keep the
+ * The index's tables, their keys and columns, and the one way rows change: `put` first keeps the
  * row as it was under the event being applied (`ix_undo`), so `undo` restores every row an event changed,
  * newest change first. Rows are plain column values; records live in the `data` JSON column.
  */
@@ -80,8 +80,8 @@ type Change = { eventKey: string; n: number; table: Table; key: Row; before: Row
 export class IndexTables {
   /** Each table's rows by key as this transaction has read or written them (null: no such row). */
   private readonly rows = new Map<Table, Map<string, Row | null>>();
-  /** The rows written since the last flush, by table and key (null: removed). */
-  private readonly written = new Map<Table, Map<string, Row | null>>();
+  /** The rows written since the last flush, by table and key. */
+  private readonly written = new Map<Table, Map<string, Row>>();
   private changes: Change[] = [];
 
   constructor(
@@ -103,11 +103,7 @@ export class IndexTables {
     await this.change(table, keyOf(table, row), row, eventKey);
   }
 
-  async remove(table: Table, key: Row, eventKey: string | null) {
-    await this.change(table, keyOf(table, key), null, eventKey);
-  }
-
-  private async change(table: Table, key: Row, row: Row | null, eventKey: string | null) {
+  private async change(table: Table, key: Row, row: Row, eventKey: string | null) {
     const k = JSON.stringify(key);
     const rows = rowsOf(this.rows, table);
     if (eventKey !== null) {
@@ -130,17 +126,12 @@ export class IndexTables {
 
     const writes: Statement[] = [];
     for (const [table, rows] of this.written) {
-      const { key, columns } = TABLES[table];
-      const upserts = [...rows.values()].filter((r) => r !== null);
-      for (const chunk of powerOfTwoChunks(upserts))
+      const { columns } = TABLES[table];
+      for (const chunk of powerOfTwoChunks([...rows.values()]))
         writes.push({
           text: upsertMany(table, chunk.length),
           params: chunk.flatMap((r) => columns.map((c) => r[c] ?? null)),
         });
-      for (const [k, row] of rows) {
-        const removed = JSON.parse(k) as Row;
-        if (row === null) writes.push({ text: removeOne(table), params: key.map((c) => removed[c] ?? null) });
-      }
     }
     for (const chunk of powerOfTwoChunks(this.changes))
       writes.push({
@@ -216,10 +207,6 @@ function rowsOf<V>(map: Map<Table, Map<string, V>>, table: Table): Map<string, V
   }
   return rows;
 }
-
-/** The delete of one row of `table` by its key, with positional parameters. */
-const removeOne = (table: Table) =>
-  `DELETE FROM ${table} WHERE ${TABLES[table].key.map((k) => `${k} = ?`).join(" AND ")}`;
 
 const upserts = new Map<string, string>();
 

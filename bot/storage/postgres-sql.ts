@@ -50,7 +50,8 @@ export class PostgresStatements {
 
   /**
    * Statements joined into one, each a data-modifying part of a WITH (which Postgres runs whether or not it is
-   * referenced): one round trip. Not prepared under a name, since the combinations vary from call to call.
+   * referenced): one round trip. Prepared under a name for the first PREPARED_COMBINATIONS texts only, since
+   * the combinations can vary from call to call.
    */
   combined(statements: readonly Statement[]): pg.QueryConfig {
     const text = `WITH ${statements.map((s, i) => `w${i} AS (${s.text})`).join(", ")} SELECT 1`;
