@@ -83,6 +83,10 @@ export class IndexTables {
   /** The rows written since the last flush, by table and key. */
   private readonly written = new Map<Table, Map<string, Row>>();
   private changes: Change[] = [];
+  /** Statements of the caller's own, written with the rows (see alongside). */
+  private others: Statement[] = [];
+  /** Writes sent and not yet waited for (see send). */
+  private inFlight: Promise<void>[] = [];
 
   constructor(
     readonly sql: Sql,
@@ -100,23 +104,55 @@ export class IndexTables {
 
   /** Writes a row, keeping what it replaced for `eventKey`'s undo (none when the write is not an event's). */
   async put(table: Table, row: Row, eventKey: string | null) {
-    await this.change(table, keyOf(table, row), row, eventKey);
+    await this.change(table, keyOf(table, row), row, eventKey, false);
   }
 
-  private async change(table: Table, key: Row, row: Row, eventKey: string | null) {
+  /**
+   * Writes the row `eventKey` brings into being (a protocol, policy or claim its event numbers: the contracts
+   * number each once), so there was none to keep and none is read: undoing the event deletes it.
+   */
+  async create(table: Table, row: Row, eventKey: string) {
+    await this.change(table, keyOf(table, row), row, eventKey, true);
+  }
+
+  private async change(table: Table, key: Row, row: Row, eventKey: string | null, creates: boolean) {
     const k = JSON.stringify(key);
     const rows = rowsOf(this.rows, table);
     if (eventKey !== null) {
-      // A row keyed by the event that writes it did not exist before it (a row of an orphaned event is undone).
-      const before = rows.has(k) ? rows.get(k)! : key.event_key === eventKey ? null : UNREAD;
+      // A row keyed by the event that writes it did not exist before it either (an orphaned event's is undone).
+      const before = rows.has(k) ? rows.get(k)! : creates || key.event_key === eventKey ? null : UNREAD;
       this.changes.push({ eventKey, n: await this.undoCount.take(this.sql), table, key, before });
     }
     rows.set(k, row);
     rowsOf(this.written, table).set(k, row);
   }
 
-  /** Writes what is held: the before-images still unread, then each table's rows, then the undo entries. */
+  /**
+   * Statements on tables outside the index (the ledger's record of the events) to be written at the next flush,
+   * in the same request as the rows: on Postgres one round trip fewer a page.
+   */
+  alongside(statements: readonly Statement[]) {
+    this.others.push(...statements);
+  }
+
+  /**
+   * Writes what is held: the before-images still unread, then each table's rows, the undo entries and the
+   * statements given `alongside`; resolves when every write sent so far is done.
+   */
   async flush() {
+    await this.send();
+    const sent = this.inFlight;
+    this.inFlight = [];
+    // The first failure is the one to report (the statements after it fail only because it did).
+    for (const write of sent) await write;
+  }
+
+  /**
+   * Starts writing what is held without waiting for the answer, so the caller can go on working while the
+   * database does (on Postgres the transaction's next statements queue behind it on its connection); `flush`
+   * waits for it. Unread before-images are read first (that read waits for the writes before it).
+   */
+  async send() {
     const unread = new Map<Table, Map<string, Row>>();
     for (const c of this.changes) if (c.before === UNREAD) rowsOf(unread, c.table).set(JSON.stringify(c.key), c.key);
     const read = new Map<Table, Map<string, Row>>();
@@ -144,10 +180,18 @@ export class IndexTables {
           c.before === null ? null : JSON.stringify(c.before),
         ]),
       });
-    // One request for all of it (on Postgres one round trip): each row at most once, so the parts never collide.
-    if (writes.length > 0) await this.sql.runAll(writes);
+    writes.push(...this.others);
     this.written.clear();
     this.changes = [];
+    this.others = [];
+    if (writes.length === 0) return;
+    // One request for all of it (on Postgres one round trip): each row at most once, so the parts never collide.
+    const write = this.sql.runAll(writes);
+    // Awaited by flush; until then a failure must not count as unhandled.
+    write.catch(() => {});
+    this.inFlight.push(write);
+    // A turn of the event loop, in which the answers to earlier writes are read and the queued ones sent.
+    if (this.inFlight.length > 1) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Runs statements of the caller's own on the index's tables: what is held is written first, and nothing read is trusted after. */

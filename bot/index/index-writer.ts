@@ -3,7 +3,7 @@ import { CATEGORIES, PROTOCOL_STATUS, type ClaimStatus } from "../chain/protocol
 import { eventKey, type ProtocolEvent } from "../chain/events";
 import { fromJson, toJson } from "./json-values";
 import { IndexTables, type Row, type UndoCounter } from "./index-tables";
-import type { Sql } from "../storage/sql";
+import type { Sql, Statement } from "../storage/sql";
 import type { IndexedAssessor, IndexedClaim, IndexedPolicy, IndexedProtocol, IndexedVote } from "./records";
 
 const CLAIM_STATUS = STATUS_NAMES["claims-assessment"];
@@ -51,6 +51,16 @@ export class IndexWriter {
   /** Writes what the events applied so far changed: before the transaction that records them commits. */
   flush() {
     return this.tables.flush();
+  }
+
+  /** Starts writing what the events applied so far changed, without waiting (see IndexTables.send). */
+  send() {
+    return this.tables.send();
+  }
+
+  /** Statements of the caller's own, on tables outside the index, written in the same request as its rows. */
+  alongside(statements: readonly Statement[]) {
+    this.tables.alongside(statements);
   }
 
   /** Restores what the event changed, at once; the protocols it touched are read again (they are snapshots). */
@@ -168,8 +178,8 @@ export class IndexWriter {
   }
 
   /** Writes what an event says of a protocol, stale until read again (its risk only a read can tell). */
-  private async putProtocol(p: IndexedProtocol, key: string) {
-    await this.tables.put(
+  private async putProtocol(p: IndexedProtocol, key: string, creates = false) {
+    await this.tables[creates ? "create" : "put"](
       "ix_protocols",
       { id: Number(p.id), name: p.name, status: p.status, stale: 1, data: toJson(p) },
       key,
@@ -199,6 +209,7 @@ export class IndexWriter {
         notInsurableCode: null,
       },
       key,
+      true,
     );
   }
 
@@ -217,8 +228,8 @@ export class IndexWriter {
   // ---------------------------------------------------------------------------------------------------------
   // Policies
 
-  private async putPolicy(p: IndexedPolicy, key: string) {
-    await this.tables.put(
+  private async putPolicy(p: IndexedPolicy, key: string, creates = false) {
+    await this.tables[creates ? "create" : "put"](
       "ix_policies",
       {
         id: Number(p.id),
@@ -253,6 +264,7 @@ export class IndexWriter {
         status: "active",
       },
       key,
+      true,
     );
   }
 
@@ -265,8 +277,8 @@ export class IndexWriter {
   // ---------------------------------------------------------------------------------------------------------
   // Claims
 
-  private async putClaim(c: IndexedClaim, key: string) {
-    await this.tables.put(
+  private async putClaim(c: IndexedClaim, key: string, creates = false) {
+    await this.tables[creates ? "create" : "put"](
       "ix_claims",
       {
         id: Number(c.id),
@@ -337,6 +349,7 @@ export class IndexWriter {
         council: { approvals: 0n, denials: 0n, vetoes: 0n },
       },
       key,
+      true,
     );
   }
 

@@ -101,6 +101,22 @@ let savepoints = 0;
 
 type Queryable = { query: (config: pg.QueryConfig) => Promise<pg.QueryResult> };
 
+/**
+ * A transaction's connection taking its statements one after another: a caller may send a write and go on
+ * (IndexTables.send) before its answer, and a connection runs one query at a time (node-postgres deprecates
+ * queuing a second on it). Each statement is sent the moment the one before it is answered.
+ */
+function inTurn(client: pg.PoolClient): Queryable {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    query(config) {
+      const next = last.then(() => client.query(config));
+      last = next.catch(() => {});
+      return next;
+    },
+  };
+}
+
 class PostgresQueries implements Sql {
   readonly engine = "postgres" as const;
 
@@ -179,7 +195,7 @@ export class PostgresSql extends PostgresQueries {
     try {
       await client.query("BEGIN");
       try {
-        const result = await work(new PostgresQueries(client, this.statements));
+        const result = await work(new PostgresQueries(inTurn(client), this.statements));
         await client.query("COMMIT");
         return result;
       } catch (e) {

@@ -6,7 +6,7 @@ import { IndexWriter } from "../index/index-writer";
 import { UndoCounter } from "../index/index-tables";
 import { MIGRATIONS, POSTGRES_BASELINE, POSTGRES_MIGRATIONS } from "./migrations";
 import { PostgresSql } from "./postgres-sql";
-import { placeholders, type Sql } from "./sql";
+import { placeholders, type Sql, type Statement } from "./sql";
 import { paddedChunks, powerOfTwoChunks, valuesList } from "./multi-row";
 import { SqliteSql } from "./sqlite-sql";
 
@@ -34,7 +34,7 @@ const HANDLED_EVENTS_KEPT = 5_000;
 /** How many more than that are let in before they are pruned, at once. */
 export const PRUNE_CHUNK = 1_000;
 const HANDLED_EVENT = `SELECT event_key AS key, seq, contract_id AS "contractId", txid, event_index AS "eventIndex",
-  block_height AS "blockHeight", block_hash AS "blockHash", cursor, hex, handled_at AS "handledAt", pending FROM chain_events`;
+  block_height AS "blockHeight", block_hash AS "blockHash", cursor, hex, handled_at AS "handledAt" FROM chain_events`;
 const CHAIN_EVENT_COLUMNS = [
   "event_key",
   "seq",
@@ -46,11 +46,10 @@ const CHAIN_EVENT_COLUMNS = [
   "cursor",
   "hex",
   "handled_at",
-  "pending",
 ] as const;
 
-/** What the ledger records of an event (handledAt is the time of writing). */
-export type ChainEventRecord = Omit<HandledEvent, "handledAt" | "pending"> & { pending?: boolean };
+/** What the ledger records of an event (handledAt is the time of writing); `pending` while its handler has yet to run. */
+export type ChainEventRecord = Omit<HandledEvent, "handledAt"> & { pending?: boolean };
 
 export type HandledEvent = {
   key: string;
@@ -62,9 +61,8 @@ export type HandledEvent = {
   blockHash: string;
   cursor: string | null;
   hex: string;
+  /** When it was recorded (its handler may still be pending: see pendingChainEvents). */
   handledAt: number;
-  /** Recorded (and in the index) but its handler has not finished yet: handled again before anything newer. */
-  pending: number;
 };
 
 /** How many of a claim's votes its alert lists. */
@@ -322,34 +320,45 @@ export class Store {
     return this.recordChainEvents([e], sql);
   }
 
-  /** recordChainEvent for many events in a few statements; each key at most once. */
+  /** recordChainEvent for many events in a few statements, in one request; each key at most once. */
   async recordChainEvents(events: readonly ChainEventRecord[], sql: Sql = this.sql): Promise<void> {
+    await sql.runAll(this.chainEventStatements(events));
+  }
+
+  /**
+   * The statements that record these events (each key at most once): a pending event's number goes in
+   * pending_events (an event mined again keeps whatever it had there).
+   */
+  chainEventStatements(events: readonly ChainEventRecord[]): Statement[] {
     const now = Date.now();
-    await sql.runAll(
-      powerOfTwoChunks(events).map((chunk) => ({
-        text: `INSERT INTO chain_events (${CHAIN_EVENT_COLUMNS.join(", ")}) ${valuesList(chunk.length, CHAIN_EVENT_COLUMNS.length)}
+    const statements: Statement[] = powerOfTwoChunks(events).map((chunk) => ({
+      text: `INSERT INTO chain_events (${CHAIN_EVENT_COLUMNS.join(", ")}) ${valuesList(chunk.length, CHAIN_EVENT_COLUMNS.length)}
           ON CONFLICT(event_key) DO UPDATE SET block_height = excluded.block_height, block_hash = excluded.block_hash,
             cursor = COALESCE(excluded.cursor, chain_events.cursor)`,
-        params: chunk.flatMap((e) => [
-          e.key,
-          e.seq,
-          e.contractId,
-          e.txid,
-          e.eventIndex,
-          e.blockHeight,
-          e.blockHash,
-          e.cursor ?? null,
-          e.hex,
-          now,
-          e.pending ? 1 : 0,
-        ]),
-      })),
-    );
+      params: chunk.flatMap((e) => [
+        e.key,
+        e.seq,
+        e.contractId,
+        e.txid,
+        e.eventIndex,
+        e.blockHeight,
+        e.blockHash,
+        e.cursor ?? null,
+        e.hex,
+        now,
+      ]),
+    }));
+    for (const chunk of powerOfTwoChunks(events.filter((e) => e.pending)))
+      statements.push({
+        text: `INSERT INTO pending_events (seq) ${valuesList(chunk.length, 1)} ON CONFLICT (seq) DO NOTHING`,
+        params: chunk.map((e) => e.seq),
+      });
+    return statements;
   }
 
   /** Events recorded whose handler has not finished, oldest first. */
   pendingChainEvents(): Promise<HandledEvent[]> {
-    return this.sql.all<HandledEvent>(`${HANDLED_EVENT} WHERE pending = 1 ORDER BY seq`);
+    return this.sql.all<HandledEvent>(`${HANDLED_EVENT} WHERE seq IN (SELECT seq FROM pending_events) ORDER BY seq`);
   }
 
   /**
@@ -357,10 +366,7 @@ export class Store {
    * pending event between them is among them). One statement for a page.
    */
   async markHandled(from: number, to: number) {
-    await this.sql.run(
-      "UPDATE chain_events SET pending = 0, handled_at = ? WHERE pending = 1 AND seq BETWEEN ? AND ?",
-      [Date.now(), from, to],
-    );
+    await this.sql.run("DELETE FROM pending_events WHERE seq BETWEEN ? AND ?", [from, to]);
   }
 
   /**
@@ -372,7 +378,8 @@ export class Store {
     const newest = "SELECT seq FROM chain_events WHERE contract_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?";
     if (!(await this.sql.get(newest, [contractId, HANDLED_EVENTS_KEPT + PRUNE_CHUNK]))) return;
     const cutoff = (await this.sql.get<{ seq: number }>(newest, [contractId, HANDLED_EVENTS_KEPT]))!;
-    const older = "SELECT event_key FROM chain_events WHERE contract_id = @contract AND pending = 0 AND seq <= @cutoff";
+    const older = `SELECT event_key FROM chain_events WHERE contract_id = @contract AND seq <= @cutoff
+      AND seq NOT IN (SELECT seq FROM pending_events)`;
     const args = { contract: contractId, cutoff: cutoff.seq };
     await this.transaction(async (tx) => {
       await tx.run(`DELETE FROM ix_undo WHERE event_key IN (${older})`, args);
@@ -381,7 +388,13 @@ export class Store {
   }
 
   async forgetChainEvent(key: string, sql: Sql = this.sql) {
-    await sql.run("DELETE FROM chain_events WHERE event_key = ?", [key]);
+    await sql.runAll([
+      {
+        text: "DELETE FROM pending_events WHERE seq IN (SELECT seq FROM chain_events WHERE event_key = ?)",
+        params: [key],
+      },
+      { text: "DELETE FROM chain_events WHERE event_key = ?", params: [key] },
+    ]);
   }
 
   // -------------------------------------------------------------------------------------------

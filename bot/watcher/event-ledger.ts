@@ -6,6 +6,11 @@ import { decodeLog, type ProtocolEvent } from "../chain/events";
 import { handledRecord, logKey, type BlockRef, type EventSink, type RawContractLog } from "./chain-events";
 
 const MS_PER_SECOND = 1_000;
+/**
+ * Events applied between writes sent within a page's transaction: on Postgres the database writes one part while
+ * the process decodes and applies the next (a page of 50 in about three parts).
+ */
+const SEND_EVERY = 16;
 
 /** What is done with each event: handled when it is applied, undone when a re-organisation orphans it. */
 export type EventHandlers = {
@@ -32,6 +37,12 @@ export class EventLedger implements EventSink {
   private nothingPending = false;
   /** Events recorded per contract since its handled events were last pruned (undefined: never yet). */
   private sincePrune = new Map<string, number>();
+  /**
+   * The number the next recorded event takes: read from the store once, then counted here (only the ingesting
+   * process records events). Forgotten when a transaction fails, so a number another writer took is read again
+   * (the column is unique: a clash fails the transaction instead of doubling a number).
+   */
+  private nextSeq: number | null = null;
 
   constructor(
     private readonly opts: {
@@ -45,14 +56,25 @@ export class EventLedger implements EventSink {
   ) {}
 
   async apply(logs: RawContractLog[]): Promise<void> {
-    const { store } = this.opts;
     if (!this.nothingPending) await this.handlePending();
-    const fallback = await this.fallbackTime();
+    const fallback = await this.fallbackTime(logs);
     // One transaction for the batch: its events in the index and recorded (pending), or none of them.
-    const fresh = await store.transaction((tx) => this.record(tx, logs, fallback, { history: false }));
+    const fresh = await this.recording((tx) => this.record(tx, logs, fallback, { history: false }));
     await this.handleInOrder(fresh);
     await this.prune(logs);
     await this.opts.snapshots?.refreshQuietly();
+  }
+
+  /** Runs `work` in a transaction; the numbers it took stay taken only if it commits. */
+  private async recording<T>(work: (tx: Sql) => Promise<{ result: T; nextSeq: number }>): Promise<T> {
+    try {
+      const { result, nextSeq } = await this.opts.store.transaction(work);
+      this.nextSeq = nextSeq;
+      return result;
+    } catch (e) {
+      this.nextSeq = null;
+      throw e;
+    }
   }
 
   /** Prunes a contract's handled events once PRUNE_CHUNK more have been recorded (and at the first page). */
@@ -74,40 +96,58 @@ export class EventLedger implements EventSink {
    * Indexes and records, in `tx`, each event not recorded yet, numbered in order; an event already recorded only
    * moves to the block that holds it now (mined again). Returns the events whose handlers are still to run: none
    * for `history` (recorded as handled) and none for what cannot be decoded (recorded, never handled). The page's
-   * known events are looked up at once and its rows written at once (IndexTables).
+   * known events are looked up at once and its rows and records written at once (IndexTables). Also returns the
+   * number the next event takes.
    */
   private async record(
     tx: Sql,
     logs: RawContractLog[],
     fallbackTime: number,
     { history }: { history: boolean },
-  ): Promise<ProtocolEvent[]> {
+  ): Promise<{ result: ProtocolEvent[]; nextSeq: number }> {
     const { store } = this.opts;
     const ours = logs.filter((raw) => this.opts.contracts.includes(raw.contractId));
     const known = await store.chainEvents(ours.map(logKey), tx);
     const records = new Map<string, ChainEventRecord>();
+    // The records not sent yet (an event twice in a page is recorded again by a later request: an upsert).
+    const unsent = new Map<string, ChainEventRecord>();
+    const record = (key: string, r: ChainEventRecord) => {
+      records.set(key, r);
+      unsent.set(key, r);
+    };
     const events: ProtocolEvent[] = [];
-    let seq = await store.nextEventSeq(tx);
+    let seq = this.nextSeq ?? (await store.nextEventSeq(tx));
+    let applied = 0;
     await store.indexing(async (writer) => {
+      // The records go in the same request as the index's rows.
+      const withRecords = () => {
+        writer.alongside(store.chainEventStatements([...unsent.values()]));
+        unsent.clear();
+      };
       for (const raw of ours) {
         const key = logKey(raw);
         const was = records.get(key) ?? known.get(key);
         if (was) {
           // Known (or twice in this page): only its block (and cursor) may have changed, when it was mined again.
           const pending = records.get(key)?.pending;
-          records.set(key, { ...handledRecord(raw, was.seq, raw.cursor ?? was.cursor ?? null), pending });
+          record(key, { ...handledRecord(raw, was.seq, raw.cursor ?? was.cursor ?? null), pending });
           continue;
         }
         const decoded = this.decode(raw, seq);
         const event = decoded ? { ...decoded, block: raw.block } : null;
         if (event) await writer.apply(event, raw.time ?? fallbackTime);
-        records.set(key, { ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null && !history });
+        record(key, { ...handledRecord(raw, seq, raw.cursor ?? null), pending: event !== null && !history });
         seq++;
         if (event && !history) events.push(event);
+        // What is done so far goes to the database while the next events are decoded and applied.
+        if (++applied % SEND_EVERY === 0) {
+          withRecords();
+          await writer.send();
+        }
       }
+      withRecords();
     }, tx);
-    await store.recordChainEvents([...records.values()], tx);
-    return events;
+    return { result: events, nextSeq: seq };
   }
 
   /**
@@ -131,9 +171,8 @@ export class EventLedger implements EventSink {
 
   /** Indexes events from before the bot's first start and records them as handled: nothing is posted for them. */
   async backfill(logs: RawContractLog[]): Promise<void> {
-    const { store } = this.opts;
-    const fallback = await this.fallbackTime();
-    await store.transaction((tx) => this.record(tx, logs, fallback, { history: true }));
+    const fallback = await this.fallbackTime(logs);
+    await this.recording((tx) => this.record(tx, logs, fallback, { history: true }));
     await this.prune(logs);
     await this.opts.snapshots?.refreshQuietly();
   }
@@ -142,8 +181,9 @@ export class EventLedger implements EventSink {
     await this.opts.snapshots?.setTip(tip);
   }
 
-  /** A block's time when the source did not give it: the index's tip, else the clock. */
-  private async fallbackTime() {
+  /** A block's time for events whose source did not give it: the index's tip, else the clock (read only when needed). */
+  private async fallbackTime(logs: RawContractLog[]) {
+    if (logs.every((l) => l.time !== undefined)) return 0;
     return (await this.opts.store.index.tip())?.time ?? Math.floor(Date.now() / MS_PER_SECOND);
   }
 

@@ -26,9 +26,13 @@ const send = (reply: FastifyReply, status: number, body: unknown) =>
 export async function apiRoutes(app: FastifyInstance, { ctx, registry }: RouteDeps) {
   addApiSchemas(app);
   documentRoute(app);
-  app.get("/api/v1/protocols", API.protocols, async (_request, reply) =>
-    send(reply, HTTP.ok, { protocols: await registry.protocols() }),
-  );
+  // The whole list, written by the route's schema once per change of the index (as its page is) and sent as it is.
+  app.get("/api/v1/protocols", API.protocols, async (_request, reply) => {
+    const body = await registry.keep("json:protocols", async () =>
+      reply.serialize({ protocols: await registry.protocols() }),
+    );
+    return send(reply.type("application/json; charset=utf-8"), HTTP.ok, body);
+  });
   protocolRoutes(app, registry);
 
   app.get<{ Params: { id: string } }>("/api/v1/claims/:id", API.claim, async (request, reply) => {

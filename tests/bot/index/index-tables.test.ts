@@ -69,6 +69,27 @@ describe("the index's rows within one transaction", () => {
     await store.close();
   });
 
+  it("writes rows their events create, and the statements given alongside, in two requests, reading nothing", async () => {
+    const store = await openTestStore();
+    const sql = await store.transaction(async (tx) => {
+      const counted = counting(tx);
+      const tables = new IndexTables(counted, new UndoCounter());
+      for (let id = 1; id <= 50; id++) await tables.create("ix_policies", policy(id, "active"), `event-${id}`);
+      tables.alongside([{ text: "INSERT INTO pending_events (seq) VALUES (?)", params: [9] }]);
+      await tables.flush();
+      return counted;
+    });
+    // The undo count, then one request: 3 upserts, 3 undo inserts and the statement alongside.
+    expect(sql.requests).toBe(2);
+    expect(sql.statements).toBe(8);
+    expect(await store.sql.all("SELECT seq FROM pending_events")).toEqual([{ seq: 9 }]);
+    // Undoing a creating event deletes its row.
+    await store.transaction((tx) => new IndexTables(tx, new UndoCounter()).undo("event-7"));
+    expect(await store.sql.get("SELECT id FROM ix_policies WHERE id = 7")).toBeUndefined();
+    expect((await store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM ix_policies"))!.n).toBe(49);
+    await store.close();
+  });
+
   it("keeps what each of two events in one page replaced, so undoing them restores the row step by step", async () => {
     const store = await openTestStore();
     const undo = new UndoCounter();

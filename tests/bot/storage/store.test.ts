@@ -173,6 +173,28 @@ describe("the store's wallet links", () => {
     expect((await store.roleGrants("g1", "r1")).sort()).toEqual(["new", "old", "other"]);
     expect(await store.sql.all("SELECT nonce FROM link_nonces")).toEqual([{ nonce: "b" }]);
   });
+
+  it("keeps an event still pending when an older database moves pending events to their own table", async () => {
+    const path = freshPath();
+    await (await Store.open(path)).close();
+    const old = new Database(`${path}.v8`);
+    for (const sql of MIGRATIONS.slice(0, 8)) old.exec(sql);
+    old.pragma("user_version = 8");
+    const insert = old.prepare(
+      `INSERT INTO chain_events (event_key, seq, contract_id, txid, event_index, block_height, block_hash, hex, handled_at, pending)
+       VALUES (?, ?, 'ST1.c', ?, 0, 1, '0x01', '0x09', 0, ?)`,
+    );
+    insert.run("k1", 1, "0x1", 0);
+    insert.run("k2", 2, "0x2", 1);
+    old.close();
+    const store = await Store.open(`${path}.v8`);
+    expect(await store.version()).toBe(MIGRATIONS.length);
+    expect((await store.pendingChainEvents()).map((e) => e.key)).toEqual(["k2"]);
+    await store.markHandled(2, 2);
+    expect(await store.pendingChainEvents()).toEqual([]);
+    expect((await store.chainEvents(["k1", "k2"])).size).toBe(2);
+    await store.close();
+  });
 });
 
 describe("the store's files", () => {
