@@ -40,6 +40,8 @@ export type BotCommand = {
   guildOnly?: boolean;
   /** Reads the chain: acknowledge first, within Discord's 3 seconds, then answer. */
   defer?: boolean;
+  /** The deferred answer is the member's alone (a personal offer, not a public lookup). */
+  ephemeral?: boolean;
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
 };

@@ -39,7 +39,7 @@ export async function handleInteraction(interaction: Interaction, ctx: BotContex
         `\`/${command.data.name}\` works in a server, not in direct messages. Use it in your server's channel.`,
       );
     }
-    if (command.defer) await interaction.deferReply();
+    if (command.defer) await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     await command.execute(interaction, ctx);
   } catch (error) {
     await answerError(interaction, ctx, error);

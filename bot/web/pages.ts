@@ -1,5 +1,6 @@
-import type { Claim } from "../chain/protocol-reader";
-import { formatShareOf, formatStx } from "../format/stx";
+import type { Claim, Protocol, Quote } from "../chain/protocol-reader";
+import { formatBps, formatShareOf, formatStx } from "../format/stx";
+import { maxPremium, SLIPPAGE_CHOICES_BPS } from "../format/max-premium";
 import { html, htmlLink, utcTime } from "./html";
 import { shell } from "./layout";
 
@@ -34,6 +35,65 @@ export function votePage(claim: Claim, protocolName: string, choice: "approve" |
   <p id="signed" class="muted" hidden></p>
   <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
     { config, script: "/assets/vote.js", narrow: true },
+  );
+}
+
+const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_HOUR = 3_600;
+
+/** A length of time in days, or hours under a day. */
+function duration(seconds: bigint) {
+  const s = Number(seconds);
+  if (s >= SECONDS_PER_DAY) return `${Math.round((s / SECONDS_PER_DAY) * 10) / 10} days`;
+  return `${Math.round(s / SECONDS_PER_HOUR)} hours`;
+}
+
+export type BuyOffer = { quote: Quote } | { refusal: string };
+
+/**
+ * The buy-cover page: the terms, the live premium and the most the wallet will let the call take (the premium
+ * and the chosen slippage), when cover starts and ends, and exactly what the wallet signs. A refusal of the
+ * contract is said in its words, and the page offers no signing.
+ */
+export function buyPage(p: {
+  protocol: Protocol;
+  amount: bigint;
+  days: bigint;
+  offer: BuyOffer;
+  waitingSeconds: bigint;
+  now: number;
+  slippageBps: number;
+  config: unknown;
+}) {
+  const quote = "quote" in p.offer ? p.offer.quote : null;
+  const starts = p.now + Number(p.waitingSeconds);
+  const ends = starts + Number(p.days) * SECONDS_PER_DAY;
+  const max = quote ? maxPremium(quote.premium, p.slippageBps) : 0n;
+  const options = SLIPPAGE_CHOICES_BPS.map(
+    (bps) =>
+      html`<option value="${String(bps)}" ${bps === p.slippageBps ? html`selected` : ""}>${formatBps(bps)}</option>`,
+  );
+  return shell(
+    `Buy cover on ${p.protocol.name}`,
+    html`
+  <h1>Buy cover · ${p.protocol.name}</h1>
+  <dl>
+    <dt>Cover</dt><dd id="cover">${formatStx(p.amount)} for ${String(p.days)} days</dd>
+    <dt>Premium now</dt><dd id="premium">${quote ? html`${formatStx(quote.premium)} (${formatBps(quote.rateBps)} a year, tier ${String(quote.tier)})` : "no quote"}</dd>
+    <dt>Slippage allowed</dt><dd><select id="slippage" ${quote ? "" : html`disabled`}>${options}</select></dd>
+    <dt>You pay at most</dt><dd id="max-premium">${quote ? formatStx(max) : "nothing"}</dd>
+    <dt>Cover starts</dt><dd id="starts">after a waiting period of ${duration(p.waitingSeconds)}: about ${utcTime(starts)}</dd>
+    <dt>Cover ends</dt><dd id="ends">about ${utcTime(ends)}</dd>
+    <dt>Your wallet</dt><dd id="buyer" class="muted">not connected</dd>
+  </dl>
+  <h2>What your wallet signs</h2>
+  <p id="call"><code>${"purchase-coverage"}(u${String(p.protocol.id)}, u${String(p.amount)}, u${String(p.days)}, u<span id="call-max">${String(max)}</span>)</code>
+    in post-condition deny mode: your address sends at most <span id="bound">${formatStx(max)}</span>, and nothing else moves from it.</p>
+  <button id="sign" ${quote ? "" : html`disabled`}>Buy with my wallet</button>
+  <p id="status" data-kind="${quote ? "info" : "error"}">${quote ? "Your wallet signs; this page never sees your keys. The premium is read again when you sign." : html`Not offered: <span id="refusal">${"refusal" in p.offer ? p.offer.refusal : ""}</span>`}</p>
+  <p id="signed" class="muted" hidden></p>
+  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
+    { config: p.config, script: "/assets/buy.js", narrow: true },
   );
 }
 

@@ -5,7 +5,8 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 /**
  * The layers point one way, read from the import graph of every TypeScript file:
  * stacks/ (shared Clarity helpers) ← bot/ and devnet/ ← scripts/ ← tests/. The browser scripts import
- * only each other and packages, never the server's modules.
+ * only each other, packages and bot/format/ (amounts said as the bot says them; it imports nothing else of the
+ * project), never the server's modules.
  */
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -21,6 +22,7 @@ const MAY_IMPORT: Record<Layer, Layer[]> = {
   tests: ["tests", "scripts", "bot", "devnet", "stacks"],
 };
 const BROWSER = join("bot", "web", "browser");
+const FORMAT = join("bot", "format");
 /** Documents read as data (the OpenAPI file), which any layer may load. */
 const isData = (path: string) => path.startsWith(`docs${sep}`) && path.endsWith(".json");
 
@@ -64,12 +66,20 @@ describe("the import graph", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("keeps the browser scripts apart from the server's modules", () => {
+  it("keeps the browser scripts apart from the server's modules (bot/format/ aside, which imports only itself)", () => {
     const browser = graph.filter((f) => f.file.startsWith(BROWSER + sep));
     expect(browser.length).toBeGreaterThan(0);
     const wrong = browser.flatMap(({ file, imports }) =>
-      imports.filter((t) => !t.startsWith(BROWSER + sep)).map((t) => `${file} imports ${t}`),
+      imports
+        .filter((t) => !t.startsWith(BROWSER + sep) && !t.startsWith(FORMAT + sep))
+        .map((t) => `${file} imports ${t}`),
     );
     expect(wrong).toEqual([]);
+    const format = graph.filter((f) => f.file.startsWith(FORMAT + sep));
+    expect(format.length).toBeGreaterThan(0);
+    const outside = format.flatMap(({ file, imports }) =>
+      imports.filter((t) => !t.startsWith(FORMAT + sep)).map((t) => `${file} imports ${t}`),
+    );
+    expect(outside).toEqual([]);
   });
 });

@@ -163,6 +163,49 @@ describe("/protocol", () => {
   });
 });
 
+describe("/buy", () => {
+  const buy = (amount: string, days: number, member?: string) =>
+    s.run("buy", [opt.str("protocol", "stackswap"), opt.str("amount", amount), opt.int("days", days)], member);
+
+  it("answers privately with the live premium and a button to the page with the terms filled in", async () => {
+    const member = s.member("buyer-linked");
+    await s.bot.ctx.store.linkWallet(member, s.who.buyer.address);
+    const onChain = await s.p.quote(1, 10_000n * STX, 30);
+    const record = await buy("10,000", 30, member);
+    const answer = answerOf(record);
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.embed.title).toBe("Buy cover · 10,000 STX on stackswap for 30 days");
+    expect(answer.fields["Premium now"]).toBe(formatStx(onChain.premium));
+    const most = onChain.premium + (onChain.premium * 100n + 9_999n) / 10_000n;
+    expect(answer.fields["You pay at most"]).toBe(`${formatStx(most)} (1% slippage; change it on the page)`);
+    expect(answer.content).toBe("");
+    const row = record.reply!.components![0] as { components: { url?: string; label?: string }[] };
+    const button = row.components[0]!;
+    expect(button).toMatchObject({
+      label: "Open the page to buy",
+      url: `${s.bot.ctx.links.webBaseUrl}/buy/1?amount=${10_000n * STX}&days=30`,
+    });
+  });
+
+  it("tells a member whose wallet is not linked how to link it, and still offers the page", async () => {
+    const record = await buy("10,000", 30, s.member("buyer-unlinked"));
+    expect(answerOf(record).content).toBe(
+      "Your wallet is not linked: run `/link` so the bot can tell you when the purchase is mined. You can buy without.",
+    );
+    expect(record.reply?.components?.length).toBe(1);
+  });
+
+  it.each([
+    ["1000", 5, "Cover lasts 14 to 365 days; pick a length in that range."],
+    ["0.5", 30, "Cover starts at 1 STX; ask for more."],
+    ["ten", 30, 'The amount "ten" is not an amount of STX.'],
+  ])("refuses amount %s for %i days before any page opens, saying what to change", async (amount, days, message) => {
+    const record = await buy(amount, days);
+    expect(answerOf(record)).toMatchObject({ ephemeral: true, content: expect.stringContaining(message) });
+    expect(record.reply?.components ?? []).toEqual([]);
+  });
+});
+
 describe("/quote", () => {
   it("gives exactly the premium the contract will charge", async () => {
     const onChain = await s.p.quote(1, 10_000n * STX, 30);
@@ -310,6 +353,7 @@ describe("/help", () => {
       "claims",
       "protocol",
       "quote",
+      "buy",
       "pool",
       "assessor",
       "link",

@@ -1,4 +1,15 @@
 import { chromium, type Browser, type Page } from "playwright-core";
+import {
+  PostConditionMode,
+  broadcastTransaction,
+  deserializePostConditionWire,
+  hexToCV,
+  makeContractCall,
+  privateKeyToPublic,
+  wireToPostCondition,
+  type ClarityValue,
+} from "@stacks/transactions";
+import type { StacksNetwork } from "@stacks/network";
 import { existsSync, mkdirSync } from "node:fs";
 
 /** Debian's Chromium (installed by .ci/run), headless, with nothing reaching outside the machine. */
@@ -52,4 +63,43 @@ export function pageErrors(page: Page): string[] {
   });
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
+}
+
+/** The post-conditions a page asked the wallet for, as @stacks/connect sends them (hex), read back. */
+export const postConditionsOf = (params: { postConditions?: string[] }) =>
+  (params.postConditions ?? []).map((hex) => wireToPostCondition(deserializePostConditionWire(hex)));
+
+/**
+ * A test wallet for `who` that shares its address and signs the contract call a page asks for, with the
+ * post-condition mode and conditions asked for, and broadcasts it to `network`. Returns what it was asked.
+ */
+export async function signingWallet(
+  page: Page,
+  who: { address: string; privateKey: string },
+  network: StacksNetwork,
+): Promise<{ method: string; params: any }[]> {
+  const asked: { method: string; params: any }[] = [];
+  await installTestWallet(page, async (method: string, params: any) => {
+    asked.push({ method, params });
+    if (method === "getAddresses")
+      return { addresses: [{ symbol: "STX", address: who.address, publicKey: privateKeyToPublic(who.privateKey) }] };
+    if (method === "stx_callContract") {
+      const [contractAddress, contractName] = String(params.contract).split(".") as [string, string];
+      const transaction = await makeContractCall({
+        contractAddress,
+        contractName,
+        functionName: params.functionName,
+        functionArgs: (params.functionArgs as string[]).map((a) => hexToCV(a) as ClarityValue),
+        senderKey: who.privateKey,
+        network,
+        postConditionMode: params.postConditionMode === "deny" ? PostConditionMode.Deny : PostConditionMode.Allow,
+        postConditions: postConditionsOf(params),
+      });
+      const sent = await broadcastTransaction({ transaction, network });
+      if ("error" in sent) throw new Error(sent.reason);
+      return { txid: sent.txid };
+    }
+    throw new Error(`unexpected wallet method ${method}`);
+  });
+  return asked;
 }

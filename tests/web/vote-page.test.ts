@@ -12,7 +12,7 @@ import {
 import type { Browser } from "playwright-core";
 import { startStack, opt, type Stack } from "../bot/harness";
 import { STX } from "../../devnet/scenario";
-import { installTestWallet, launchBrowser, pageErrors, screenshotPath } from "./browser";
+import { installTestWallet, launchBrowser, pageErrors, screenshotPath, signingWallet } from "./browser";
 
 let s: Stack;
 let browser: Browser;
@@ -44,33 +44,8 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
     const voter = s.who.assessors[0]!;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = pageErrors(page);
-    const asked: { method: string; params: any }[] = [];
     // The test wallet: answers as a SIP-030 provider would, signing with the voter's devnet key here in Node.
-    await installTestWallet(page, async (method: string, params: any) => {
-      asked.push({ method, params });
-      if (method === "getAddresses") {
-        return {
-          addresses: [{ symbol: "STX", address: voter.address, publicKey: privateKeyToPublic(voter.privateKey) }],
-        };
-      }
-      if (method === "stx_callContract") {
-        const [contractAddress, contractName] = String(params.contract).split(".") as [string, string];
-        const transaction = await makeContractCall({
-          contractAddress,
-          contractName,
-          functionName: params.functionName,
-          functionArgs: (params.functionArgs as string[]).map((a) => hexToCV(a) as ClarityValue),
-          senderKey: voter.privateKey,
-          network: s.p.network,
-          postConditionMode: params.postConditionMode === "deny" ? PostConditionMode.Deny : PostConditionMode.Allow,
-          postConditions: [],
-        });
-        const sent = await broadcastTransaction({ transaction, network: s.p.network });
-        if ("error" in sent) throw new Error(sent.reason);
-        return { txid: sent.txid };
-      }
-      throw new Error(`unexpected wallet method ${method}`);
-    });
+    const asked = await signingWallet(page, voter, s.p.network);
     await page.goto(`${s.bot.web!.url}/vote/1?choice=deny`);
     await expect.poll(() => page.title()).toBe("Vote on claim #1");
     expect(await page.textContent("h1")).toBe("Claim #1 · stackswap");

@@ -1,5 +1,6 @@
 import type { BotCommand } from "../context";
 import { command as assessor } from "./assessor";
+import { command as buy } from "./buy";
 import { command as claim } from "./claim";
 import { command as claims } from "./claims";
 import { command as help } from "./help";
@@ -19,6 +20,7 @@ export const commands: BotCommand[] = [
   claims,
   protocol,
   quote,
+  buy,
   pool,
   assessor,
   link,

@@ -205,6 +205,21 @@ export function quoteEmbed(q: Quote, protocolName: string, amount: bigint, days:
     .setFooter({ text: "The exact premium purchase-coverage charges in the current block; set max-premium to it." });
 }
 
+/** What `/buy` offers before the page opens: the terms, the premium now, the most the wallet will let it take. */
+export function buyEmbed(q: Quote, protocolName: string, amount: bigint, days: bigint, maxPremium: bigint) {
+  return new EmbedBuilder()
+    .setTitle(`Buy cover · ${formatStx(amount)} on ${discordText(protocolName, NAME_IN_SENTENCE_MAX)} for ${days} days`)
+    .setColor(COLORS.info)
+    .addFields(
+      { name: "Premium now", value: formatStx(q.premium), inline: true },
+      { name: "You pay at most", value: `${formatStx(maxPremium)} (1% slippage; change it on the page)`, inline: true },
+      { name: "Rate", value: `${formatBps(q.rateBps)} a year (tier ${q.tier})`, inline: true },
+    )
+    .setFooter({
+      text: "Your own wallet signs purchase-coverage on the page; the premium is read again when you sign.",
+    });
+}
+
 export function assessorEmbed(address: string, a: Assessor, links: Links) {
   return new EmbedBuilder()
     .setTitle("Assessor")

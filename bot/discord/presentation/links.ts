@@ -37,6 +37,11 @@ export class Links {
   votePage(claimId: bigint | number, choice: "approve" | "deny") {
     return `${this.webBaseUrl}/vote/${claimId}?choice=${choice}`;
   }
+
+  /** The buy-cover page with its terms filled in (the amount in micro-STX). */
+  buyPage(protocolId: bigint | number, amount: bigint, days: bigint | number) {
+    return `${this.webBaseUrl}/buy/${protocolId}?amount=${amount}&days=${days}`;
+  }
 }
 
 /** An address longer than this is shown by its first 6 and last 4 characters. */

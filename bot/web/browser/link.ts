@@ -2,26 +2,20 @@
  * The wallet-link page's script: the member's wallet signs a SIP-018 message naming their Discord
  * account, this link's one-time nonce and its expiry; the bot verifies it and links the address.
  */
-import { request, getStacksProvider } from "@stacks/connect";
+import { request } from "@stacks/connect";
 import { Cl } from "@stacks/transactions";
+import { pageConfig, stacksAddress, statusLine, walletOptions } from "./wallet";
 
 type PageConfig = { nonce: string; discordId: string; expires: number; chainId: number; domainName: string };
-const config = JSON.parse(document.getElementById("page-config")!.textContent!) as PageConfig;
-const status = document.getElementById("status")!;
+const config = pageConfig<PageConfig>();
+const say = statusLine();
 const button = document.getElementById("sign") as HTMLButtonElement;
-const say = (text: string, kind: "info" | "ok" | "error" = "info") => {
-  status.textContent = text;
-  status.dataset.kind = kind;
-};
 
 button.addEventListener("click", async () => {
   button.disabled = true;
   try {
-    const provider = getStacksProvider();
-    const options = { provider, enableLocalStorage: false, forceWalletSelect: !provider };
-    const { addresses } = await request(options, "getAddresses");
-    const address = addresses.map((a) => a.address).find((a) => /^S[PTMN]/.test(a));
-    if (!address) throw new Error("your wallet did not share a Stacks address");
+    const options = walletOptions();
+    const address = await stacksAddress(options);
     say("Sign the message in your wallet…");
     const signed = await request(options, "stx_signStructuredMessage", {
       domain: Cl.tuple({

@@ -5,8 +5,9 @@
  * The choice is read once, when the button is pressed, and the controls stay locked until the wallet
  * answers, so what is signed is what the page shows; the confirmation repeats the call that was signed.
  */
-import { request, getStacksProvider } from "@stacks/connect";
+import { request } from "@stacks/connect";
 import { Cl } from "@stacks/transactions";
+import { pageConfig, showSigned, stacksAddress, statusLine, walletOptions } from "./wallet";
 
 type PageConfig = {
   claimId: string;
@@ -24,14 +25,10 @@ type Eligibility = {
   weightText: string;
 };
 
-const config = JSON.parse(document.getElementById("page-config")!.textContent!) as PageConfig;
-const status = document.getElementById("status")!;
+const config = pageConfig<PageConfig>();
+const say = statusLine();
 const button = document.getElementById("sign") as HTMLButtonElement;
 const radios = [...document.querySelectorAll<HTMLInputElement>("input[name=choice]")];
-const say = (text: string, kind: "info" | "ok" | "error" = "info") => {
-  status.textContent = text;
-  status.dataset.kind = kind;
-};
 const lock = (locked: boolean) => {
   button.disabled = locked;
   for (const r of radios) r.disabled = locked;
@@ -53,12 +50,9 @@ button.addEventListener("click", async () => {
   const choice = chosen();
   lock(true);
   try {
-    const provider = getStacksProvider();
-    const options = { provider, enableLocalStorage: false, forceWalletSelect: !provider };
+    const options = walletOptions();
     say("Asking your wallet for your address…");
-    const { addresses } = await request(options, "getAddresses");
-    const address = addresses.map((a) => a.address).find((a) => /^S[PTMN]/.test(a));
-    if (!address) throw new Error("your wallet did not share a Stacks address");
+    const address = await stacksAddress(options);
     const e = await eligibility(address);
     document.getElementById("voter")!.textContent = `${address} · weight ${e.weightText}`;
     if (!e.open) return say("Voting on this claim is closed.", "error");
@@ -77,13 +71,11 @@ button.addEventListener("click", async () => {
     });
     const txid = result.txid ?? "";
     say(`Vote sent: ${choice}. It counts once the transaction is in a block.`, "ok");
-    const signed = document.getElementById("signed")!;
-    signed.textContent = `Signed: ${config.contract}.vote(u${config.claimId}, ${choice === "approve"}) in post-condition deny mode.`;
-    signed.hidden = false;
-    const link = document.getElementById("tx") as HTMLAnchorElement;
-    link.href = config.explorerTx.replace("{txid}", txid.startsWith("0x") ? txid : `0x${txid}`);
-    link.textContent = "See the transaction";
-    link.hidden = false;
+    showSigned(
+      `Signed: ${config.contract}.vote(u${config.claimId}, ${choice === "approve"}) in post-condition deny mode.`,
+      config.explorerTx,
+      txid,
+    );
   } catch (e) {
     say(`Not sent: ${(e as Error).message}`, "error");
   } finally {

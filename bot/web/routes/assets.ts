@@ -29,14 +29,19 @@ const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path 
 let bundles: Promise<string[]> | undefined;
 export const bundleScripts = () =>
   (bundles ??= Promise.all(
-    ["vote", "link", "registry"].map((name) =>
+    ["vote", "link", "registry", "buy"].map((name) =>
       bundle(fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url))),
     ),
   ));
 
 export async function assetRoutes(app: FastifyInstance) {
-  const [vote, link, registry] = await bundleScripts();
-  const scripts: Record<string, string> = { "vote.js": vote!, "link.js": link!, "registry.js": registry! };
+  const [vote, link, registry, buy] = await bundleScripts();
+  const scripts: Record<string, string> = {
+    "vote.js": vote!,
+    "link.js": link!,
+    "registry.js": registry!,
+    "buy.js": buy!,
+  };
   const open = { config: { rateLimit: false }, schema: { querystring: { type: "object" } } } as const;
   for (const [name, code] of Object.entries(scripts)) {
     app.get(`/assets/${name}`, open, (_request, reply) =>

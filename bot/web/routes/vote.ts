@@ -4,6 +4,7 @@ import { formatStx } from "../../format/stx";
 import { votePage } from "../pages";
 import { HTML, apiError, notFoundPage, query, type RouteDeps } from "../server";
 import { HTTP } from "../http-status";
+import { signingConfig } from "../signing";
 
 /** The vote page (the member's own wallet signs `vote`) and the eligibility answer its script asks for. */
 export async function voteRoutes(app: FastifyInstance, { ctx }: RouteDeps) {
@@ -12,7 +13,6 @@ export async function voteRoutes(app: FastifyInstance, { ctx }: RouteDeps) {
 }
 
 function votePageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"]) {
-  const mainnet = ctx.config.stacks.network === "mainnet";
   app.get<{ Params: { id: string }; Querystring: { choice?: string } }>(
     "/vote/:id",
     { schema: { querystring: query("choice") } },
@@ -27,8 +27,7 @@ function votePageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"]) {
         claimId: String(claim.id),
         choice,
         contract: ctx.reader.contractId("claims-assessment"),
-        network: mainnet ? "mainnet" : "testnet",
-        explorerTx: ctx.links.tx("{txid}").replace("0x{txid}", "{txid}"),
+        ...signingConfig(ctx),
       };
       return reply
         .type(HTML)
