@@ -193,6 +193,29 @@ export class ProtocolReader {
     return this.read("insurance-council", "get-parameter", [Cl.stringAscii(name)]);
   }
 
+  /** The claim open on a policy, if any (a policy carries one open claim at a time). */
+  async openClaim(policyId: bigint): Promise<bigint | null> {
+    return this.read("claims-assessment", "get-open-claim", [Cl.uint(policyId)]);
+  }
+
+  async claimsPaused(): Promise<boolean> {
+    return this.read("insurance-council", "is-claims-paused");
+  }
+
+  /**
+   * The micro-STX an address can spend now (the node's account answer, which Hiro's API serves too: its
+   * `balance` leaves out what stacking locks).
+   */
+  async stxBalance(address: string): Promise<bigint> {
+    const base = this.client.options.apiUrl.replace(/\/+$/, "");
+    const answer = await this.client.fetch(`${base}/v2/accounts/${encodeURIComponent(address)}?proof=0`);
+    if (!answer.ok) throw new ChainUnavailableError(`HTTP ${answer.status} reading an account`);
+    const { balance } = (await answer.json()) as { balance?: string };
+    if (typeof balance !== "string" || !/^0x[0-9a-f]+$/i.test(balance))
+      throw new ChainUnavailableError("the account answer has no balance");
+    return BigInt(balance);
+  }
+
   /** The last moment a claim can be filed on the policy (term + grace period + any claims pause since). */
   async filingDeadline(policyId: bigint): Promise<bigint | null> {
     return this.read(COVER, "get-filing-deadline", [Cl.uint(policyId)]);

@@ -1,6 +1,6 @@
 import { validateStacksAddress } from "@stacks/transactions";
 import { UserError } from "./errors";
-import { formatStx, MAX_AMOUNT_MICRO, MICRO_PER_STX, STX_DECIMALS } from "../format/stx";
+import { formatStx, MAX_AMOUNT_MICRO, readStx } from "../format/stx";
 
 /** The largest amount a member may type, in STX. */
 
@@ -9,16 +9,11 @@ import { formatStx, MAX_AMOUNT_MICRO, MICRO_PER_STX, STX_DECIMALS } from "../for
  * zero, negatives, more than 6 decimals and absurd sizes with a message saying what to type.
  */
 export function parseStxAmount(text: string, what = "amount"): bigint {
-  const cleaned = text
-    .trim()
-    .replace(/[,_\s]/g, "")
-    .replace(/stx$/i, "");
-  const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(cleaned);
-  if (!m)
+  const micro = readStx(text);
+  if (micro === null)
     throw new UserError(
       `The ${what} "${text}" is not an amount of STX. Type a number such as \`250000\` or \`1500.5\` (up to 6 decimals).`,
     );
-  const micro = BigInt(m[1]!) * MICRO_PER_STX + BigInt((m[2] ?? "").padEnd(STX_DECIMALS, "0"));
   if (micro === 0n) throw new UserError(`The ${what} must be more than 0 STX.`);
   if (micro > MAX_AMOUNT_MICRO) throw new UserError(`The ${what} must be at most ${formatStx(MAX_AMOUNT_MICRO)}.`);
   return micro;

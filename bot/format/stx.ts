@@ -25,6 +25,20 @@ export function formatStx(micro: bigint, { maxDecimals = STX_DECIMALS }: { maxDe
   return `${negative ? "-" : ""}${grouped}${fraction ? `.${fraction}` : ""} STX`;
 }
 
+/**
+ * Reads an amount of STX as a person types it ("250000", "250,000", "0.5 STX") into micro-STX; null when the
+ * text is not one (more than 6 decimals, a sign, letters).
+ */
+export function readStx(text: string): bigint | null {
+  const cleaned = text
+    .trim()
+    .replace(/[,_\s]/g, "")
+    .replace(/stx$/i, "");
+  const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(cleaned);
+  if (!m) return null;
+  return BigInt(m[1]!) * MICRO_PER_STX + BigInt((m[2] ?? "").padEnd(STX_DECIMALS, "0"));
+}
+
 /** Formats basis points as a percentage, e.g. 250 -> "2.5%". */
 export function formatBps(bps: bigint | number): string {
   const value = Number(bps) / BPS_PER_PERCENT;

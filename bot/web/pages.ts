@@ -1,4 +1,5 @@
 import type { Claim, Protocol, Quote } from "../chain/protocol-reader";
+import { DESCRIPTION_MAX, EVIDENCE_URI_MAX, type FilingFacts } from "../chain/filing-check";
 import { formatBps, formatShareOf, formatStx } from "../format/stx";
 import { maxPremium, SLIPPAGE_CHOICES_BPS } from "../format/max-premium";
 import { html, htmlLink, utcTime } from "./html";
@@ -94,6 +95,55 @@ export function buyPage(p: {
   <p id="signed" class="muted" hidden></p>
   <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
     { config: p.config, script: "/assets/buy.js", narrow: true },
+  );
+}
+
+/**
+ * The claim-filing page: the policy's cover and deadline, the form (amount, incident time in UTC, description,
+ * the evidence file whose SHA-256 the browser computes, and where assessors can read it), the bond, every
+ * reason the contract would refuse the claim as it stands, and exactly what the wallet signs.
+ */
+export function claimFilePage(p: {
+  facts: FilingFacts;
+  protocolName: string;
+  refusals: string[];
+  terms: { bond: bigint; deductible: bigint; payable: bigint };
+  config: unknown;
+}) {
+  const { policy } = p.facts;
+  return shell(
+    `File a claim on policy #${policy.id}`,
+    html`
+  <h1>File a claim · policy #${String(policy.id)} · ${p.protocolName}</h1>
+  <dl>
+    <dt>Holder</dt><dd id="holder">${policy.holder}</dd>
+    <dt>Cover left</dt><dd id="remaining">${formatStx(policy.remainingCover)} of ${formatStx(policy.coverageAmount)}</dd>
+    <dt>Cover</dt><dd id="cover-window">${when(policy.activeFrom)} to ${when(policy.endsAt)}</dd>
+    <dt>File by</dt><dd id="deadline">${when(p.facts.filingDeadline)}</dd>
+    <dt>Your wallet</dt><dd id="claimant" class="muted">not connected</dd>
+  </dl>
+  <form id="claim" class="form">
+    <label>Amount claimed, in STX <input id="amount" name="amount" inputmode="decimal" autocomplete="off" value="${formatStx(policy.remainingCover).replace(/ STX$/, "")}"></label>
+    <label>When the incident happened (UTC) <input id="incident" name="incident" type="datetime-local" step="1"></label>
+    <label>What happened (at most ${String(DESCRIPTION_MAX)} characters) <textarea id="description" name="description" rows="4" maxlength="${String(DESCRIPTION_MAX)}"></textarea></label>
+    <label>Evidence file (read here, never uploaded) <input id="evidence" name="evidence" type="file"></label>
+    <p class="muted">SHA-256 <span id="hash" class="inert">none yet</span></p>
+    <label>Where assessors can read the evidence <input id="uri" name="uri" inputmode="url" autocomplete="off" maxlength="${String(EVIDENCE_URI_MAX)}" placeholder="ipfs://… or https://…"></label>
+  </form>
+  <dl>
+    <dt>Bond</dt><dd id="bond">${formatStx(p.terms.bond)}, sent from your wallet with the claim</dd>
+    <dt>Paid if approved</dt><dd id="payable">${formatStx(p.terms.payable)} (after a deductible of ${formatStx(p.terms.deductible)})</dd>
+  </dl>
+  <h2>Before you sign</h2>
+  <ul id="refusals">${p.refusals.map((r) => html`<li>${r}</li>`)}</ul>
+  <p id="ready" class="muted" ${p.refusals.length ? html`hidden` : ""}>Nothing stands in the way of this claim.</p>
+  <h2>What your wallet signs</h2>
+  <p><code id="call">submit-claim(u${String(policy.id)}, …)</code> in post-condition deny mode: your address sends at most the bond, <span id="bound">${formatStx(p.terms.bond)}</span>, and nothing else moves from it.</p>
+  <button id="sign" ${p.refusals.length ? html`disabled` : ""}>File the claim with my wallet</button>
+  <p id="status" data-kind="info">Your wallet signs; this page never sees your keys. Every check is made again when you sign.</p>
+  <p id="signed" class="muted" hidden></p>
+  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
+    { config: p.config, script: "/assets/claim-file.js", narrow: true },
   );
 }
 

@@ -11,6 +11,7 @@ import { Registry } from "./registry";
 import { assetRoutes, bundleScripts } from "./routes/assets";
 import { voteRoutes } from "./routes/vote";
 import { linkRoutes } from "./routes/link";
+import { claimFileRoutes } from "./routes/claim-file";
 import { buyRoutes } from "./routes/buy";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
@@ -189,7 +190,7 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
   methodRules(app);
   const deps = { ctx, registry: new Registry(ctx), onLinked: options.onLinked };
   await app.register(assetRoutes);
-  for (const routes of [voteRoutes, buyRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes])
+  for (const routes of [voteRoutes, buyRoutes, claimFileRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes])
     await app.register(routes, deps);
   if (options.chainhooks) await app.register(chainhooksRoutes, { ctx, receiver: options.chainhooks });
 }

@@ -354,6 +354,7 @@ describe("/help", () => {
       "protocol",
       "quote",
       "buy",
+      "claim-file",
       "pool",
       "assessor",
       "link",
@@ -403,5 +404,63 @@ describe("errors", () => {
   it("never writes a secret to the log", async () => {
     expect(s.logs.some((l) => l.includes("connected to Discord"))).toBe(true);
     expect(s.logs.join("\n")).not.toContain(s.config.discord.token);
+  });
+});
+
+// Last: the policy it buys would change the pool's figures the tests above read.
+describe("/claim-file", () => {
+  let fresh: bigint;
+  beforeAll(async () => {
+    // A second policy of the buyer, with no claim on it (policy 1 has claim #1 open).
+    const quote = await s.p.quote(1, 5_000n * STX, 30);
+    await s.p.call(s.who.buyer, "cybersecurity-insurance-defi", "purchase-coverage", [
+      Cl.uint(1),
+      Cl.uint(5_000n * STX),
+      Cl.uint(30),
+      Cl.uint(quote.premium),
+    ]);
+    fresh = await s.p.read("cybersecurity-insurance-defi", "get-last-policy-id");
+  });
+  const file = (policy: bigint | number, member?: string) =>
+    s.run("claim-file", [opt.int("policy", Number(policy))], member);
+
+  it("answers the holder privately with what filing takes and a button to the policy's page", async () => {
+    const member = s.member("holder-linked");
+    await s.bot.ctx.store.linkWallet(member, s.who.buyer.address);
+    const record = await file(fresh, member);
+    const answer = answerOf(record);
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.content).toBe("");
+    expect(answer.embed.title).toBe(`File a claim · policy #${fresh} on stackswap`);
+    expect(answer.fields["Cover left"]).toBe("5,000 STX");
+    expect(answer.fields.Bond).toBe("1% of the amount claimed, at least 10 STX");
+    const row = record.reply!.components![0] as { components: { url?: string; label?: string }[] };
+    expect(row.components[0]).toMatchObject({
+      label: "Open the page to file",
+      url: `${s.bot.ctx.links.webBaseUrl}/claim-file/${fresh}`,
+    });
+  });
+
+  it("tells a member whose wallet is not linked how to link it, and still offers the page", async () => {
+    const record = await file(fresh, s.member("holder-unlinked"));
+    expect(answerOf(record).content).toBe(
+      "Your wallet is not linked: run `/link` so the bot can tell you when the claim is mined. You can file without.",
+    );
+    expect(record.reply?.components?.length).toBe(1);
+  });
+
+  it("says before any page opens what stops a claim: someone else's policy, a claim already open, no such policy", async () => {
+    const other = s.member("not-the-holder");
+    await s.bot.ctx.store.linkWallet(other, s.who.team.address);
+    const cases: [bigint | number, string | undefined, string][] = [
+      [fresh, other, `Only the policy's holder can file on it: policy #${fresh} is held by ${s.who.buyer.address}`],
+      [1, undefined, "Claim #1 is already open on this policy; a new one can be filed once it is decided."],
+      [99, undefined, "There is no policy #99."],
+    ];
+    for (const [policy, member, message] of cases) {
+      const record = await file(policy, member);
+      expect(answerOf(record)).toMatchObject({ ephemeral: true, content: expect.stringContaining(message) });
+      expect(record.reply?.components ?? []).toEqual([]);
+    }
   });
 });

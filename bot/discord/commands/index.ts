@@ -2,6 +2,7 @@ import type { BotCommand } from "../context";
 import { command as assessor } from "./assessor";
 import { command as buy } from "./buy";
 import { command as claim } from "./claim";
+import { command as claimFile } from "./claim-file";
 import { command as claims } from "./claims";
 import { command as help } from "./help";
 import { command as link } from "./link";
@@ -21,6 +22,7 @@ export const commands: BotCommand[] = [
   protocol,
   quote,
   buy,
+  claimFile,
   pool,
   assessor,
   link,

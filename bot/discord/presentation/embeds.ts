@@ -1,5 +1,6 @@
 import { EmbedBuilder } from "discord.js";
 import type { Assessor, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
+import type { FilingFacts } from "../../chain/filing-check";
 import type { IndexedClaim as Claim, IndexedPolicy as Policy } from "../../index/records";
 import { describeContractError } from "../../chain/contract-errors";
 import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
@@ -217,6 +218,31 @@ export function buyEmbed(q: Quote, protocolName: string, amount: bigint, days: b
     )
     .setFooter({
       text: "Your own wallet signs purchase-coverage on the page; the premium is read again when you sign.",
+    });
+}
+
+/** What filing a claim on a policy takes, before the page opens (the page checks the claim itself). */
+export function claimFileEmbed(facts: FilingFacts, protocolName: string) {
+  const { policy } = facts;
+  return new EmbedBuilder()
+    .setTitle(`File a claim · policy #${policy.id} on ${discordText(protocolName, NAME_IN_SENTENCE_MAX)}`)
+    .setColor(COLORS.info)
+    .addFields(
+      { name: "Cover left", value: formatStx(policy.remainingCover), inline: true },
+      {
+        name: "File by",
+        value: `${dateTime(facts.filingDeadline)} (${relativeTime(facts.filingDeadline)})`,
+        inline: true,
+      },
+      {
+        name: "Bond",
+        value: `${formatBps(facts.claimBondBps)} of the amount claimed, at least ${formatStx(facts.minClaimBond)}`,
+        inline: true,
+      },
+      { name: "Deductible", value: formatBps(facts.deductibleBps), inline: true },
+    )
+    .setFooter({
+      text: "Your own wallet signs submit-claim on the page. The evidence file's SHA-256 is computed in your browser; the file is not uploaded.",
     });
 }
 

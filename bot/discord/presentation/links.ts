@@ -42,6 +42,11 @@ export class Links {
   buyPage(protocolId: bigint | number, amount: bigint, days: bigint | number) {
     return `${this.webBaseUrl}/buy/${protocolId}?amount=${amount}&days=${days}`;
   }
+
+  /** The claim-filing page of a policy (for its holder). */
+  claimFilePage(policyId: bigint | number) {
+    return `${this.webBaseUrl}/claim-file/${policyId}`;
+  }
 }
 
 /** An address longer than this is shown by its first 6 and last 4 characters. */

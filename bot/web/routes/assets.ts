@@ -25,26 +25,22 @@ async function bundle(entry: string): Promise<string> {
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6.3 6 7 3.4-.7 6-3.5 6-7V3z" fill="#3b5bdb"/></svg>`;
 
+/** The pages' scripts, each bundled from bot/web/browser/{name}.ts and served as /assets/{name}.js. */
+const SCRIPTS = ["vote", "link", "registry", "buy", "claim-file"] as const;
+
 /** Bundled once per process (every server in it serves the same scripts), before any server starts. */
 let bundles: Promise<string[]> | undefined;
 export const bundleScripts = () =>
   (bundles ??= Promise.all(
-    ["vote", "link", "registry", "buy"].map((name) =>
-      bundle(fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url))),
-    ),
+    SCRIPTS.map((name) => bundle(fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url)))),
   ));
 
 export async function assetRoutes(app: FastifyInstance) {
-  const [vote, link, registry, buy] = await bundleScripts();
-  const scripts: Record<string, string> = {
-    "vote.js": vote!,
-    "link.js": link!,
-    "registry.js": registry!,
-    "buy.js": buy!,
-  };
+  const bundled = await bundleScripts();
   const open = { config: { rateLimit: false }, schema: { querystring: { type: "object" } } } as const;
-  for (const [name, code] of Object.entries(scripts)) {
-    app.get(`/assets/${name}`, open, (_request, reply) =>
+  for (const [i, name] of SCRIPTS.entries()) {
+    const code = bundled[i]!;
+    app.get(`/assets/${name}.js`, open, (_request, reply) =>
       reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=300").send(code),
     );
   }
