@@ -63,6 +63,7 @@ export type ProtocolDetails = Protocol & {
 };
 export type PoolStats = ReadResult<"capital-pool", "get-pool-stats">;
 export type Assessor = ReadResult<"assessor-staking", "get-assessor">;
+export type Provider = ReadResult<"capital-pool", "get-provider">;
 export type Quote = Ok<ReadResult<typeof COVER, "quote">>;
 export type VoteEligibility = Ok<Found<"claims-assessment", "get-vote-eligibility">>;
 
@@ -174,6 +175,16 @@ export class ProtocolReader {
 
   async pool(): Promise<PoolStats> {
     return await this.read("capital-pool", "get-pool-stats");
+  }
+
+  /** A capital provider's shares, their value now, and any withdrawal request with its unlock and expiry. */
+  async provider(address: string): Promise<Provider> {
+    return await this.read("capital-pool", "get-provider", [Cl.principal(address)]);
+  }
+
+  /** The shares a deposit of `amount` would mint now. */
+  async sharesForAmount(amount: bigint): Promise<bigint> {
+    return await this.read("capital-pool", "shares-for-amount", [Cl.uint(amount)]);
   }
 
   async assessor(address: string): Promise<Assessor> {

@@ -17,3 +17,12 @@ export const DEFAULT_SLIPPAGE_BPS = ONE_PERCENT;
 export function maxPremium(premium: bigint, slippageBps: number): bigint {
   return premium + (premium * BigInt(slippageBps) + BPS - 1n) / BPS;
 }
+
+/**
+ * The least a provider accepts from withdraw: the value of the shares asked for less `slippageBps` of it, rounded
+ * down, so a share price that dips a little before the block (a claim approved) still pays, and one that falls
+ * more is refused by the pool (ERR-BELOW-MIN-AMOUNT) rather than paid out short.
+ */
+export function leastAccepted(value: bigint, slippageBps: number): bigint {
+  return (value * (BPS - BigInt(slippageBps))) / BPS;
+}

@@ -7,7 +7,7 @@ import { html, jsonScript, type SafeHtml } from "./html";
  */
 
 export const SITE_CSS = `
-* { box-sizing: border-box; }
+* { box-sizing: border-box; } [hidden] { display: none !important; }
 body { font: 15px/1.5 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1d232b; overflow-wrap: anywhere; }
 header.site { background: #1d232b; color: #fff; padding: 0.75rem 1rem; display: flex; gap: 1rem; align-items: baseline; flex-wrap: wrap; }
 header.site a { color: #fff; text-decoration: none; } header.site b { font-size: 1.1rem; }

@@ -12,6 +12,7 @@ import { assetRoutes, bundleScripts } from "./routes/assets";
 import { voteRoutes } from "./routes/vote";
 import { linkRoutes } from "./routes/link";
 import { claimFileRoutes } from "./routes/claim-file";
+import { capitalRoutes } from "./routes/capital";
 import { buyRoutes } from "./routes/buy";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
@@ -190,7 +191,16 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
   methodRules(app);
   const deps = { ctx, registry: new Registry(ctx), onLinked: options.onLinked };
   await app.register(assetRoutes);
-  for (const routes of [voteRoutes, buyRoutes, claimFileRoutes, linkRoutes, registryRoutes, apiRoutes, badgeRoutes])
+  for (const routes of [
+    voteRoutes,
+    buyRoutes,
+    claimFileRoutes,
+    capitalRoutes,
+    linkRoutes,
+    registryRoutes,
+    apiRoutes,
+    badgeRoutes,
+  ])
     await app.register(routes, deps);
   if (options.chainhooks) await app.register(chainhooksRoutes, { ctx, receiver: options.chainhooks });
 }

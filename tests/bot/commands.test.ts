@@ -355,6 +355,7 @@ describe("/help", () => {
       "quote",
       "buy",
       "claim-file",
+      "capital",
       "pool",
       "assessor",
       "link",
@@ -404,6 +405,49 @@ describe("errors", () => {
   it("never writes a secret to the log", async () => {
     expect(s.logs.some((l) => l.includes("connected to Discord"))).toBe(true);
     expect(s.logs.join("\n")).not.toContain(s.config.discord.token);
+  });
+});
+
+describe("/capital", () => {
+  const capital = (sub: "deposit" | "withdraw", member?: string, amount = "5,000") =>
+    s.run("capital", [opt.sub(sub, sub === "deposit" ? [opt.str("amount", amount)] : [])], member);
+
+  it("answers a linked provider privately with the pool, their position and a button to the deposit page", async () => {
+    const member = s.member("provider-linked");
+    await s.bot.ctx.store.linkWallet(member, s.who.provider.address);
+    const record = await capital("deposit", member);
+    const answer = answerOf(record);
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.content).toBe("");
+    expect(answer.embed.title).toBe("Deposit 5,000 STX in the pool");
+    expect(answer.fields["Your shares"]).toMatch(/^1,000,000(\.\d+)? \([\d,.]+ STX\)$/);
+    expect(answer.fields["Your withdrawal"]).toBe("none asked");
+    const row = record.reply!.components![0] as { components: { url?: string; label?: string }[] };
+    expect(row.components[0]).toMatchObject({
+      label: "Open the page to deposit",
+      url: `${s.bot.ctx.links.webBaseUrl}/capital/deposit?amount=${5_000n * STX}`,
+    });
+  });
+
+  it("links the withdrawal page, and tells an unlinked member how to link", async () => {
+    const record = await capital("withdraw", s.member("provider-unlinked"));
+    const answer = answerOf(record);
+    expect(answer.content).toContain("Your wallet is not linked: run `/link`");
+    expect(answer.fields["Your shares"]).toBeUndefined();
+    const row = record.reply!.components![0] as { components: { url?: string }[] };
+    expect(row.components[0]!.url).toBe(`${s.bot.ctx.links.webBaseUrl}/capital/withdraw`);
+  });
+
+  it("says before any page opens that the pool would refuse a deposit, and what was mistyped", async () => {
+    const cases: [string, string][] = [
+      ["0.5", "The pool takes deposits of at least 1 STX."],
+      ["lots", 'The amount "lots" is not an amount of STX.'],
+    ];
+    for (const [amount, message] of cases) {
+      const record = await capital("deposit", undefined, amount);
+      expect(answerOf(record)).toMatchObject({ ephemeral: true, content: expect.stringContaining(message) });
+      expect(record.reply?.components ?? []).toEqual([]);
+    }
   });
 });
 

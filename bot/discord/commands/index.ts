@@ -1,6 +1,7 @@
 import type { BotCommand } from "../context";
 import { command as assessor } from "./assessor";
 import { command as buy } from "./buy";
+import { command as capital } from "./capital";
 import { command as claim } from "./claim";
 import { command as claimFile } from "./claim-file";
 import { command as claims } from "./claims";
@@ -23,6 +24,7 @@ export const commands: BotCommand[] = [
   quote,
   buy,
   claimFile,
+  capital,
   pool,
   assessor,
   link,

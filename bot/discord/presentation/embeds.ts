@@ -1,10 +1,11 @@
 import { EmbedBuilder } from "discord.js";
 import type { Assessor, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
 import type { FilingFacts } from "../../chain/filing-check";
+import type { CapitalFacts, WithdrawalStage } from "../../chain/capital-check";
 import type { IndexedClaim as Claim, IndexedPolicy as Policy } from "../../index/records";
 import { describeContractError } from "../../chain/contract-errors";
 import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
-import { BPS, formatBps, formatShareOf, formatStx } from "../../format/stx";
+import { BPS, formatBps, formatShareOf, formatShares, formatStx } from "../../format/stx";
 import { discordLink, discordText, LABEL_MAX } from "../../format/untrusted";
 import { dateTime, relativeTime, shortHash, type Links } from "./links";
 
@@ -219,6 +220,45 @@ export function buyEmbed(q: Quote, protocolName: string, amount: bigint, days: b
     .setFooter({
       text: "Your own wallet signs purchase-coverage on the page; the premium is read again when you sign.",
     });
+}
+
+const SECONDS_PER_DAY = 86_400n;
+
+/** A deposit or withdrawal before its page opens: the pool now, and the member's position if linked. */
+export function capitalEmbed(
+  action: "deposit" | "withdraw",
+  facts: CapitalFacts,
+  stage: WithdrawalStage,
+  amount?: bigint,
+) {
+  const { pool, provider } = facts;
+  const embed = new EmbedBuilder()
+    .setTitle(
+      action === "deposit" ? `Deposit ${formatStx(amount ?? 0n)} in the pool` : "Withdraw capital from the pool",
+    )
+    .setColor(COLORS.info)
+    .addFields(
+      { name: "Share price", value: formatStx(pool.sharePrice), inline: true },
+      { name: "Free capital", value: formatStx(pool.freeCapital), inline: true },
+      { name: "Utilization", value: formatBps(pool.utilizationBps), inline: true },
+    );
+  if (provider)
+    embed.addFields(
+      { name: "Your shares", value: `${formatShares(provider.shares)} (${formatStx(provider.value)})`, inline: true },
+      {
+        name: "Your withdrawal",
+        value: {
+          none: "none asked",
+          cooling: `${formatStx(provider.pendingValue)}, unlocks ${relativeTime(provider.unlocksAt)}`,
+          open: `${formatStx(provider.pendingValue)}, open until ${relativeTime(provider.expiresAt)}`,
+          expired: `lapsed ${relativeTime(provider.expiresAt)}`,
+        }[stage],
+        inline: true,
+      },
+    );
+  return embed.setFooter({
+    text: `Withdrawals wait ${facts.cooldown / SECONDS_PER_DAY} days after you ask, then stay open ${facts.window / SECONDS_PER_DAY} days. Your own wallet signs on the page.`,
+  });
 }
 
 /** What filing a claim on a policy takes, before the page opens (the page checks the claim itself). */

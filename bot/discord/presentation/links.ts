@@ -43,6 +43,11 @@ export class Links {
     return `${this.webBaseUrl}/buy/${protocolId}?amount=${amount}&days=${days}`;
   }
 
+  /** The capital pages: a deposit of `amount` micro-STX filled in, or the withdrawal's steps. */
+  capitalPage(action: "deposit" | "withdraw", amount?: bigint) {
+    return `${this.webBaseUrl}/capital/${action}${amount === undefined ? "" : `?amount=${amount}`}`;
+  }
+
   /** The claim-filing page of a policy (for its holder). */
   claimFilePage(policyId: bigint | number) {
     return `${this.webBaseUrl}/claim-file/${policyId}`;

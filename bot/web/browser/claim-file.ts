@@ -10,7 +10,16 @@
 import { request } from "@stacks/connect";
 import { Cl, Pc } from "@stacks/transactions";
 import { formatStx } from "../../format/stx";
-import { pageConfig, showSigned, stacksAddress, statusLine, walletOptions } from "./wallet";
+import {
+  getJson,
+  pageConfig,
+  rechecker,
+  showRefusals,
+  showSigned,
+  stacksAddress,
+  statusLine,
+  walletOptions,
+} from "./wallet";
 
 type PageConfig = { policyId: string; contract: string; network: "mainnet" | "testnet"; explorerTx: string };
 type Check = {
@@ -34,8 +43,6 @@ let sent = false;
 
 const HEX = 16;
 const MS_PER_SECOND = 1_000;
-/** How long the form rests before it is checked again. */
-const CHECK_DELAY_MS = 250;
 const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(HEX).padStart(2, "0")).join("");
 
 /** The incident time typed in the form, read as UTC, in Unix seconds. */
@@ -58,12 +65,7 @@ function formQuery() {
   return q;
 }
 
-async function check(): Promise<Check> {
-  const answer = await fetch(`/api/policies/${config.policyId}/filing-check?${formQuery()}`);
-  const body = (await answer.json()) as Check & { error?: { message: string } };
-  if (!answer.ok) throw new Error(body.error?.message ?? `HTTP ${answer.status}`);
-  return body;
-}
+const check = () => getJson<Check>(`/api/policies/${config.policyId}/filing-check?${formQuery()}`);
 
 /** The call as the wallet will sign it, arguments as Clarity writes them. */
 function callText(c: Check) {
@@ -73,15 +75,7 @@ function callText(c: Check) {
 
 /** Shows the check's answer: every refusal, the bond and what would be paid; the button follows it. */
 function show(c: Check) {
-  const list = document.getElementById("refusals")!;
-  list.replaceChildren(
-    ...c.refusals.map((r) => {
-      const li = document.createElement("li");
-      li.textContent = r;
-      return li;
-    }),
-  );
-  document.getElementById("ready")!.hidden = c.refusals.length > 0;
+  document.getElementById("ready")!.hidden = !showRefusals(c.refusals);
   if (c.bond !== null) {
     document.getElementById("bond")!.textContent = `${formatStx(BigInt(c.bond))}, sent from your wallet with the claim`;
     document.getElementById("bound")!.textContent = formatStx(BigInt(c.bond));
@@ -92,21 +86,11 @@ function show(c: Check) {
   button.disabled = busy || sent || c.refusals.length > 0;
 }
 
-let pending: ReturnType<typeof setTimeout> | undefined;
-let asked = 0;
-/** Checks again a moment after the form last changed; only the latest answer is shown. */
+/** Checks again a moment after the form last changed; the button stays locked until the answer. */
+const checkSoon = rechecker(check, show, (e) => say(`Could not check the claim: ${e.message}`, "error"));
 function recheck() {
-  clearTimeout(pending);
   button.disabled = true;
-  pending = setTimeout(async () => {
-    const mine = ++asked;
-    try {
-      const c = await check();
-      if (mine === asked) show(c);
-    } catch (e) {
-      if (mine === asked) say(`Could not check the claim: ${(e as Error).message}`, "error");
-    }
-  }, CHECK_DELAY_MS);
+  checkSoon();
 }
 
 form.addEventListener("input", (event) => {

@@ -43,3 +43,50 @@ export function showSigned(signedText: string, explorerTx: string, txid: string)
   link.textContent = "See the transaction";
   link.hidden = false;
 }
+
+/** Lists the reasons the contract would refuse under "Before you sign"; true when there are none. */
+export function showRefusals(refusals: string[]): boolean {
+  const list = document.getElementById("refusals")!;
+  list.replaceChildren(
+    ...refusals.map((r) => {
+      const li = document.createElement("li");
+      li.textContent = r;
+      return li;
+    }),
+  );
+  return refusals.length === 0;
+}
+
+/**
+ * Asks again a moment after the last call of the returned function (the form rests), and applies only the
+ * latest answer: an earlier, slower one never overwrites it.
+ */
+export function rechecker<T>(
+  ask: () => Promise<T>,
+  apply: (answer: T) => void,
+  fail: (e: Error) => void,
+  delayMs = 250,
+) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let asked = 0;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const mine = ++asked;
+      try {
+        const answer = await ask();
+        if (mine === asked) apply(answer);
+      } catch (e) {
+        if (mine === asked) fail(e as Error);
+      }
+    }, delayMs);
+  };
+}
+
+/** A JSON answer of this server's API, or its error message as the error. */
+export async function getJson<T>(path: string): Promise<T> {
+  const answer = await fetch(path);
+  const body = (await answer.json()) as T & { error?: { message: string } };
+  if (!answer.ok) throw new Error(body.error?.message ?? `HTTP ${answer.status}`);
+  return body;
+}
