@@ -13,6 +13,7 @@ import { voteRoutes } from "./routes/vote";
 import { linkRoutes } from "./routes/link";
 import { claimFileRoutes } from "./routes/claim-file";
 import { capitalRoutes } from "./routes/capital";
+import { stakeRoutes } from "./routes/stake";
 import { buyRoutes } from "./routes/buy";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
@@ -196,6 +197,7 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
     buyRoutes,
     claimFileRoutes,
     capitalRoutes,
+    stakeRoutes,
     linkRoutes,
     registryRoutes,
     apiRoutes,

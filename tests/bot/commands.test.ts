@@ -358,6 +358,8 @@ describe("/help", () => {
       "capital",
       "pool",
       "assessor",
+      "stake",
+      "unstake",
       "link",
       "setup",
       "help",
@@ -448,6 +450,45 @@ describe("/capital", () => {
       expect(answerOf(record)).toMatchObject({ ephemeral: true, content: expect.stringContaining(message) });
       expect(record.reply?.components ?? []).toEqual([]);
     }
+  });
+});
+
+describe("/stake and /unstake", () => {
+  // assessors[0] staked 100,000 STX before the tests and voted on claim #1, which locks it.
+  const linkedAssessor = async () => {
+    const member = s.member();
+    await s.bot.ctx.store.linkWallet(member, s.who.assessors[0]!.address);
+    return member;
+  };
+  const link = (record: Awaited<ReturnType<typeof s.run>>) =>
+    (record.reply!.components![0] as { components: { url?: string; label?: string }[] }).components[0]!;
+
+  it("answers a linked assessor privately with their stake and a button to the stake page", async () => {
+    const record = await s.run("stake", [opt.str("amount", "1,000")], await linkedAssessor());
+    const answer = answerOf(record);
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.embed.title).toBe("Stake 1,000 STX as an assessor");
+    expect(answer.fields).toMatchObject({ "Your stake": "100,000 STX", "Locked by votes": "100,000 STX" });
+    expect(link(record)).toMatchObject({
+      label: "Open the page to stake",
+      url: `${s.bot.ctx.links.webBaseUrl}/stake?amount=${1_000n * STX}`,
+    });
+  });
+
+  it("refuses to unstake stake locked by a vote before any page opens, saying settling unlocks it", async () => {
+    const record = await s.run("unstake", [opt.str("amount", "10")], await linkedAssessor());
+    expect(answerOf(record).content).toContain(
+      "100,000 STX of your stake is locked by votes on claims not yet settled; you can unstake 0 STX now.",
+    );
+    expect(record.reply?.components ?? []).toEqual([]);
+  });
+
+  it("links the unstake page for an unlinked member, with how to link", async () => {
+    const record = await s.run("unstake", [], s.member());
+    expect(answerOf(record).content).toContain("Your wallet is not linked: run `/link`");
+    expect(link(record).url).toBe(`${s.bot.ctx.links.webBaseUrl}/unstake`);
+    const refused = await s.run("stake", [opt.str("amount", "0.5")], s.member());
+    expect(answerOf(refused).content).toContain("A stake must come to at least 1 STX.");
   });
 });
 

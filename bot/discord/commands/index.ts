@@ -13,6 +13,8 @@ import { command as pool } from "./pool";
 import { command as protocol } from "./protocol";
 import { command as quote } from "./quote";
 import { command as setup } from "./setup";
+import { command as stake } from "./stake";
+import { command as unstake } from "./unstake";
 
 /** Every slash command the bot registers and answers, one file each in this folder. */
 export const commands: BotCommand[] = [
@@ -27,6 +29,8 @@ export const commands: BotCommand[] = [
   capital,
   pool,
   assessor,
+  stake,
+  unstake,
   link,
   setup,
   help,

@@ -2,6 +2,7 @@ import { EmbedBuilder } from "discord.js";
 import type { Assessor, PoolStats, ProtocolDetails, Quote } from "../../chain/protocol-reader";
 import type { FilingFacts } from "../../chain/filing-check";
 import type { CapitalFacts, WithdrawalStage } from "../../chain/capital-check";
+import type { StakeFacts } from "../../chain/stake-check";
 import type { IndexedClaim as Claim, IndexedPolicy as Policy } from "../../index/records";
 import { describeContractError } from "../../chain/contract-errors";
 import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
@@ -258,6 +259,31 @@ export function capitalEmbed(
     );
   return embed.setFooter({
     text: `Withdrawals wait ${facts.cooldown / SECONDS_PER_DAY} days after you ask, then stay open ${facts.window / SECONDS_PER_DAY} days. Your own wallet signs on the page.`,
+  });
+}
+
+/** A stake or unstake before its page opens: the terms, and the member's stake if linked. */
+export function stakeEmbed(action: "stake" | "unstake", facts: StakeFacts, amount?: bigint) {
+  const embed = new EmbedBuilder()
+    .setTitle(action === "stake" ? `Stake ${formatStx(amount ?? 0n)} as an assessor` : "Unstake")
+    .setColor(COLORS.info)
+    .addFields(
+      { name: "Least stake", value: formatStx(facts.minStake), inline: true },
+      { name: "Unstaking takes", value: `${facts.cooldown / SECONDS_PER_DAY} days`, inline: true },
+    );
+  const a = facts.assessor;
+  if (a)
+    embed.addFields(
+      { name: "Your stake", value: formatStx(a.active), inline: true },
+      { name: "Locked by votes", value: formatStx(a.locked), inline: true },
+      {
+        name: "Unstaking",
+        value: a.unstaking > 0n ? `${formatStx(a.unstaking)}, free ${relativeTime(a.unstakeAt)}` : "nothing",
+        inline: true,
+      },
+    );
+  return embed.setFooter({
+    text: "Your own wallet signs on the page. Settling your votes unlocks the stake they locked.",
   });
 }
 

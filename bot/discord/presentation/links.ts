@@ -48,6 +48,11 @@ export class Links {
     return `${this.webBaseUrl}/capital/${action}${amount === undefined ? "" : `?amount=${amount}`}`;
   }
 
+  /** The staking pages, the amount in micro-STX filled in. */
+  stakePage(action: "stake" | "unstake", amount?: bigint) {
+    return `${this.webBaseUrl}/${action}${amount === undefined ? "" : `?amount=${amount}`}`;
+  }
+
   /** The claim-filing page of a policy (for its holder). */
   claimFilePage(policyId: bigint | number) {
     return `${this.webBaseUrl}/claim-file/${policyId}`;

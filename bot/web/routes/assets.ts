@@ -26,7 +26,7 @@ async function bundle(entry: string): Promise<string> {
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6.3 6 7 3.4-.7 6-3.5 6-7V3z" fill="#3b5bdb"/></svg>`;
 
 /** The pages' scripts, each bundled from bot/web/browser/{name}.ts and served as /assets/{name}.js. */
-const SCRIPTS = ["vote", "link", "registry", "buy", "claim-file", "capital"] as const;
+const SCRIPTS = ["vote", "link", "registry", "buy", "claim-file", "capital", "stake"] as const;
 
 /** Bundled once per process (every server in it serves the same scripts), before any server starts. */
 let bundles: Promise<string[]> | undefined;
