@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { SITE_CSS } from "../layout";
@@ -9,39 +10,47 @@ import { SITE_CSS } from "../layout";
  * counted against a client's request budget.
  */
 
-async function bundle(entry: string): Promise<string> {
+/** The pages' scripts, each bundled from bot/web/browser/{name}.ts and served as /assets/{name}.js. */
+const SCRIPTS = ["vote", "link", "registry", "buy", "claim-file", "capital", "stake"] as const;
+
+/**
+ * One build for every page, split into shared chunks: the wallet library is parsed and minified once (not
+ * once per page), and a browser that opened one page has most of the next one cached. Entry files keep
+ * their names; chunks are named by their content hash, so they can be cached for good.
+ */
+async function bundleAll(): Promise<Map<string, string>> {
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: Object.fromEntries(
+      SCRIPTS.map((name) => [name, fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url))]),
+    ),
     bundle: true,
+    splitting: true,
     format: "esm",
     platform: "browser",
+    outdir: "assets",
+    chunkNames: "chunk-[hash]",
     write: false,
     minify: true,
     logLevel: "error",
     define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
   });
-  return result.outputFiles[0]!.text;
+  return new Map(result.outputFiles.map((file) => [basename(file.path), file.text]));
 }
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M8 1 2 3v5c0 3.5 2.6 6.3 6 7 3.4-.7 6-3.5 6-7V3z" fill="#3b5bdb"/></svg>`;
 
-/** The pages' scripts, each bundled from bot/web/browser/{name}.ts and served as /assets/{name}.js. */
-const SCRIPTS = ["vote", "link", "registry", "buy", "claim-file", "capital", "stake"] as const;
-
 /** Bundled once per process (every server in it serves the same scripts), before any server starts. */
-let bundles: Promise<string[]> | undefined;
-export const bundleScripts = () =>
-  (bundles ??= Promise.all(
-    SCRIPTS.map((name) => bundle(fileURLToPath(new URL(`../browser/${name}.ts`, import.meta.url)))),
-  ));
+let bundles: Promise<Map<string, string>> | undefined;
+export const bundleScripts = () => (bundles ??= bundleAll());
 
 export async function assetRoutes(app: FastifyInstance) {
   const bundled = await bundleScripts();
   const open = { config: { rateLimit: false }, schema: { querystring: { type: "object" } } } as const;
-  for (const [i, name] of SCRIPTS.entries()) {
-    const code = bundled[i]!;
-    app.get(`/assets/${name}.js`, open, (_request, reply) =>
-      reply.type("text/javascript; charset=utf-8").header("cache-control", "public, max-age=300").send(code),
+  for (const [file, code] of bundled) {
+    // A page's entry keeps its name across builds; a chunk's name changes whenever its content does.
+    const caching = file.startsWith("chunk-") ? "public, max-age=31536000, immutable" : "public, max-age=300";
+    app.get(`/assets/${file}`, open, (_request, reply) =>
+      reply.type("text/javascript; charset=utf-8").header("cache-control", caching).send(code),
     );
   }
   app.get("/assets/site.css", open, (_request, reply) =>
