@@ -65,6 +65,7 @@ export type PoolStats = ReadResult<"capital-pool", "get-pool-stats">;
 export type Assessor = ReadResult<"assessor-staking", "get-assessor">;
 export type Provider = ReadResult<"capital-pool", "get-provider">;
 export type Quote = Ok<ReadResult<typeof COVER, "quote">>;
+export type Vote = Found<"claims-assessment", "get-vote">;
 export type VoteEligibility = Ok<Found<"claims-assessment", "get-vote-eligibility">>;
 
 export class ContractError extends Error {
@@ -198,6 +199,11 @@ export class ProtocolReader {
   ): Promise<{ stake: bigint; weight: bigint; voted: boolean; conflict: boolean; open: boolean } | null> {
     const raw = await this.read("claims-assessment", "get-vote-eligibility", [Cl.uint(claimId), Cl.principal(voter)]);
     return raw && !("error" in raw) ? raw : null;
+  }
+
+  /** `voter`'s ballot on a claim, if they voted. */
+  async vote(claimId: bigint, voter: string): Promise<Vote | null> {
+    return this.read("claims-assessment", "get-vote", [Cl.uint(claimId), Cl.principal(voter)]);
   }
 
   async parameter(name: string): Promise<bigint> {

@@ -1,3 +1,4 @@
+import type { BaseMessageOptions } from "discord.js";
 import { deliverToEach } from "./server-delivery";
 import type { BotContext } from "./context";
 import { DEFAULT_EDIT_WINDOW_MS } from "../config";
@@ -12,6 +13,7 @@ import {
   claimAlertText,
   councilText,
   droppedText,
+  outcomeComponents,
   outcomeText,
   purchaseText,
 } from "./presentation/claim-posts";
@@ -110,6 +112,7 @@ export class ClaimFeed {
           Number(event.data.claimId),
           Number(event.data.protocolId),
           outcomeText(event, this.ctx.links),
+          outcomeComponents(event, this.ctx.links),
         );
       case "council-claim-signed":
       case "council-veto-signed":
@@ -170,19 +173,23 @@ export class ClaimFeed {
     );
   }
 
-  private async postOutcome(event: ProtocolEvent, claimId: number, protocolId: number, text: string) {
+  private async postOutcome(
+    event: ProtocolEvent,
+    claimId: number,
+    protocolId: number,
+    text: string,
+    components: BaseMessageOptions["components"],
+  ) {
     await deliverToEach(
       this.ctx.log,
       ownedBy(this.ctx.scope, await this.ctx.store.guildsFollowing(protocolId)),
       `${event.topic} of claim #${claimId}`,
       async (settings) => {
         const alert = await this.ctx.store.claimMessage(settings.guildId, claimId);
-        await this.ctx.poster.postTextOnce(
-          `${postKeyOf(event)}:${settings.guildId}`,
-          settings.alertChannelId!,
-          text,
-          alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {},
-        );
+        await this.ctx.poster.postTextOnce(`${postKeyOf(event)}:${settings.guildId}`, settings.alertChannelId!, text, {
+          components,
+          ...(alert ? { reply: { messageReference: alert.messageId, failIfNotExists: false } } : {}),
+        });
       },
     );
   }

@@ -21,6 +21,10 @@ const records = <T>(rows: unknown[]) => (rows as DataRow[]).map((r) => fromJson<
 /** The open statuses as an SQL list (the contract's own names, never input). */
 const OPEN_LIST = OPEN_CLAIM_STATUSES.map((status) => `'${status}'`).join(", ");
 
+/** The statuses in which a claim is closed for good and its votes can be settled (the contract's `is-closed`). */
+export const CLOSED_CLAIM_STATUSES: readonly ClaimStatus[] = ["paid", "denied", "vetoed"];
+const CLOSED_LIST = CLOSED_CLAIM_STATUSES.map((status) => `'${status}'`).join(", ");
+
 export class IndexReader {
   constructor(private readonly sql: Sql) {}
 
@@ -163,6 +167,41 @@ export class IndexReader {
       limit,
     ]);
     return records<IndexedVote>(rows);
+  }
+
+  /**
+   * `voter`'s votes not yet settled, each with its claim: those on closed claims (ready to settle, oldest first,
+   * at most `limit`) and how many wait for their claim to close.
+   */
+  async unsettledVotes(
+    voter: string,
+    limit: number,
+  ): Promise<{
+    ready: { vote: IndexedVote; claim: IndexedClaim; protocolName: string | null }[];
+    readyCount: number;
+    waiting: number;
+  }> {
+    const from = "FROM ix_votes v JOIN ix_claims c ON c.id = v.claim_id WHERE v.voter = ? AND v.settled = 0";
+    const counts = await this.sql.all<{ closed: number; n: number }>(
+      `SELECT CASE WHEN c.status IN (${CLOSED_LIST}) THEN 1 ELSE 0 END AS closed, COUNT(*) AS n ${from} GROUP BY 1`,
+      [voter],
+    );
+    const rows = await this.sql.all<{ vote: string; claim: string; name: string | null }>(
+      `SELECT v.data AS vote, c.data AS claim, p.name AS name FROM ix_votes v JOIN ix_claims c ON c.id = v.claim_id
+       LEFT JOIN ix_protocols p ON p.id = c.protocol_id
+       WHERE v.voter = ? AND v.settled = 0 AND c.status IN (${CLOSED_LIST}) ORDER BY v.claim_id LIMIT ?`,
+      [voter, limit],
+    );
+    const count = (closed: number) => Number(counts.find((r) => Number(r.closed) === closed)?.n ?? 0);
+    return {
+      ready: rows.map((r) => ({
+        vote: fromJson<IndexedVote>(r.vote),
+        claim: fromJson<IndexedClaim>(r.claim),
+        protocolName: r.name,
+      })),
+      readyCount: count(1),
+      waiting: count(0),
+    };
   }
 
   async assessor(address: string): Promise<IndexedAssessor | null> {

@@ -30,6 +30,7 @@ dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.25
 dt { color: #5b6673; } dd { margin: 0; min-width: 0; }
 fieldset { border: 0; padding: 0; margin: 1rem 0; display: flex; gap: 1rem; flex-wrap: wrap; }
 fieldset label { background: #fff; padding: 0.5rem 1rem; border-radius: 8px; cursor: pointer; }
+fieldset.list { flex-direction: column; gap: 0.5rem; }
 form.form { display: grid; gap: 0.75rem; background: #fff; padding: 1rem; border-radius: 8px; margin-bottom: 1rem; }
 form.form label { display: grid; gap: 0.25rem; color: #5b6673; }
 form.form input, form.form textarea { font: inherit; padding: 0.5rem; border: 1px solid #c8ced6; border-radius: 6px; width: 100%; color: #1d232b; background: #fff; }

@@ -14,6 +14,7 @@ import { linkRoutes } from "./routes/link";
 import { claimFileRoutes } from "./routes/claim-file";
 import { capitalRoutes } from "./routes/capital";
 import { stakeRoutes } from "./routes/stake";
+import { settleRoutes } from "./routes/settle";
 import { buyRoutes } from "./routes/buy";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
@@ -198,6 +199,7 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
     claimFileRoutes,
     capitalRoutes,
     stakeRoutes,
+    settleRoutes,
     linkRoutes,
     registryRoutes,
     apiRoutes,

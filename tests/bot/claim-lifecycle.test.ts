@@ -114,6 +114,14 @@ describe("a claim's life in the channel", () => {
     expect(shown[2]).toContain("💸 Claim #1 paid: 54,000 STX to [ST3AM1…GCS0]");
     expect(shown[2]).toContain(`(6,000 STX deductible) · [transaction](https://explorer.hiro.so/txid/0x${payoutTx}`);
     expect(channel()[1]!.message_reference).toMatchObject({ message_id: alert.id });
+    // Once paid, the claim's voters can settle: the payout post links the settle page; the approval did not.
+    expect(channel()[1]!.components ?? []).toEqual([]);
+    expect(
+      (channel()[2]!.components![0] as { components: { label: string; url: string }[] }).components.map((b) => [
+        b.label,
+        b.url,
+      ]),
+    ).toEqual([["Settle my vote", `${s.bot.web!.url}/settle?claim=1`]]);
     await waitFor("the final edit", () => fields(alert.embeds[0]).Status === "Paid: 54,000 STX to the claimant");
     // Buttons close with the vote.
     expect(

@@ -360,6 +360,7 @@ describe("/help", () => {
       "assessor",
       "stake",
       "unstake",
+      "settle",
       "link",
       "setup",
       "help",

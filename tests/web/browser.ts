@@ -103,3 +103,21 @@ export async function signingWallet(
   });
   return asked;
 }
+
+/** Presses the page's sign button, waits for "sent", and returns the contract call the wallet was asked for. */
+export async function signedCall(page: Page, asked: { method: string; params: any }[]) {
+  const before = asked.length;
+  await page.click("#sign");
+  await page.waitForSelector("#status[data-kind=ok]", { timeout: 15_000 });
+  return asked.slice(before).find((a) => a.method === "stx_callContract")!;
+}
+
+/** What the page lists under "Before you sign". */
+export const refusalsOf = (page: Page) => page.$$eval("#refusals li", (items) => items.map((li) => li.textContent));
+
+/** Opens `url`, connects the wallet and waits until `shown` (what the page fills in from the wallet's address) is visible. */
+export async function connectedAt(page: Page, url: string, shown: string) {
+  await page.goto(url);
+  await page.click("#connect");
+  await page.waitForSelector(`${shown}:not([hidden])`);
+}

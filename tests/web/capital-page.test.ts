@@ -5,7 +5,7 @@ import { startStack, type Stack } from "../bot/harness";
 import { advanceLocalChain, STX } from "../../devnet/scenario";
 import { formatStx } from "../../bot/format/stx";
 import { leastAccepted } from "../../bot/format/max-premium";
-import { launchBrowser, pageErrors, postConditionsOf, screenshotPath, signingWallet } from "./browser";
+import { launchBrowser, pageErrors, postConditionsOf, screenshotPath, signedCall, signingWallet } from "./browser";
 
 let s: Stack;
 let browser: Browser;
@@ -23,14 +23,6 @@ const position = (who: string) => s.p.read("capital-pool", "get-provider", [Cl.p
 const refusals = (page: Page) => page.$$eval("#refusals li", (items) => items.map((li) => li.textContent));
 const poolId = () => `${s.api.chain.deployer}.capital-pool`;
 
-/** Signs the step the page is at and returns the call the wallet was asked for. */
-async function signStep(page: Page, asked: { method: string; params: any }[]) {
-  const before = asked.length;
-  await page.click("#sign");
-  await page.waitForSelector("#status[data-kind=ok]", { timeout: 15_000 });
-  return asked.slice(before).find((a) => a.method === "stx_callContract")!;
-}
-
 describe("the capital pages, in headless Chromium with a test wallet", () => {
   it("deposits: the wallet signs deposit in deny mode sending at most the amount, and the shares are minted", async () => {
     const provider = s.who.provider;
@@ -45,7 +37,7 @@ describe("the capital pages, in headless Chromium with a test wallet", () => {
     expect(await page.textContent("#shares")).toBe(`${expected} share units, worth 1,000 STX now`);
     expect(await page.textContent("#terms")).toBe("after a cooldown of 7 days, within 7 days after that");
     await page.screenshot({ path: screenshotPath("capital-deposit-desktop"), fullPage: true });
-    const call = await signStep(page, asked);
+    const call = await signedCall(page, asked);
     expect(call.params).toMatchObject({
       contract: poolId(),
       functionName: "deposit",
@@ -97,7 +89,7 @@ describe("the capital pages, in headless Chromium with a test wallet", () => {
     expect(await page.inputValue("#step")).toBe("request");
     await page.selectOption("#part", "10");
     await expect.poll(() => page.textContent("#call-text")).toContain(`request-withdrawal(u${held.shares / 10n})`);
-    const ask = await signStep(page, asked);
+    const ask = await signedCall(page, asked);
     expect(ask.params).toMatchObject({
       functionName: "request-withdrawal",
       functionArgs: [serializeCV(Cl.uint(held.shares / 10n))],
@@ -122,7 +114,7 @@ describe("the capital pages, in headless Chromium with a test wallet", () => {
       `withdraw(u${least}) in post-condition deny mode: the pool sends you at least ${formatStx(least)}, and nothing moves from your address.`,
     );
     const balanceBefore = await s.api.chain.balance(provider.address);
-    const take = await signStep(page, asked);
+    const take = await signedCall(page, asked);
     expect(take.params).toMatchObject({ functionName: "withdraw", functionArgs: [serializeCV(Cl.uint(least))] });
     // The pool (not the provider) is bounded: it must send at least the least accepted.
     expect(postConditionsOf(take.params)).toEqual([

@@ -3,7 +3,16 @@ import { Cl, serializeCV } from "@stacks/transactions";
 import type { Browser, Page } from "playwright-core";
 import { startStack, type Stack } from "../bot/harness";
 import { advanceLocalChain, STX } from "../../devnet/scenario";
-import { launchBrowser, pageErrors, postConditionsOf, screenshotPath, signingWallet } from "./browser";
+import {
+  connectedAt,
+  launchBrowser,
+  pageErrors,
+  postConditionsOf,
+  refusalsOf,
+  screenshotPath,
+  signedCall,
+  signingWallet,
+} from "./browser";
 
 let s: Stack;
 let browser: Browser;
@@ -19,21 +28,10 @@ afterAll(async () => {
 const STAKE = 500n * STX;
 const UNSTAKE = 200n * STX;
 const stakeOf = (who: string) => s.p.read("assessor-staking", "get-assessor", [Cl.principal(who)]);
-const refusals = (page: Page) => page.$$eval("#refusals li", (items) => items.map((li) => li.textContent));
+
 const stakingId = () => `${s.api.chain.deployer}.assessor-staking`;
 
-async function signed(page: Page, asked: { method: string; params: any }[]) {
-  const before = asked.length;
-  await page.click("#sign");
-  await page.waitForSelector("#status[data-kind=ok]", { timeout: 15_000 });
-  return asked.slice(before).find((a) => a.method === "stx_callContract")!;
-}
-
-async function connected(page: Page, path: string) {
-  await page.goto(`${s.bot.web!.url}${path}`);
-  await page.click("#connect");
-  await page.waitForSelector("#position:not([hidden])");
-}
+const connected = (page: Page, path: string) => connectedAt(page, `${s.bot.web!.url}${path}`, "#position");
 
 describe("the staking pages, in headless Chromium with a test wallet", () => {
   it("stakes: the wallet signs stake in deny mode sending at most the amount, and the stake is active", async () => {
@@ -44,9 +42,9 @@ describe("the staking pages, in headless Chromium with a test wallet", () => {
     await page.goto(`${s.bot.web!.url}/stake?amount=${STAKE}`);
     await expect.poll(() => page.title()).toBe("Stake as an assessor");
     expect(await page.inputValue("#amount")).toBe("500");
-    expect(await refusals(page)).toEqual([]);
+    expect(await refusalsOf(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath("stake-page-desktop"), fullPage: true });
-    const call = await signed(page, asked);
+    const call = await signedCall(page, asked);
     expect(call.params).toMatchObject({
       contract: stakingId(),
       functionName: "stake",
@@ -72,11 +70,11 @@ describe("the staking pages, in headless Chromium with a test wallet", () => {
     expect(await page.textContent("#active")).toBe("500 STX");
     expect(await page.inputValue("#step")).toBe("unstake");
     await page.fill("#amount", "600");
-    await expect.poll(() => refusals(page)).toEqual(["You have 500 STX staked."]);
+    await expect.poll(() => refusalsOf(page)).toEqual(["You have 500 STX staked."]);
     expect(await page.isDisabled("#sign")).toBe(true);
     await page.fill("#amount", "200");
-    await expect.poll(() => refusals(page)).toEqual([]);
-    const ask = await signed(page, asked);
+    await expect.poll(() => refusalsOf(page)).toEqual([]);
+    const ask = await signedCall(page, asked);
     expect(ask.params).toMatchObject({
       functionName: "request-unstake",
       functionArgs: [serializeCV(Cl.uint(UNSTAKE))],
@@ -86,15 +84,15 @@ describe("the staking pages, in headless Chromium with a test wallet", () => {
     // Not free yet: the withdraw step says when, and does not sign.
     await connected(page, "/unstake");
     await page.selectOption("#step", "withdraw");
-    await expect.poll(() => refusals(page)).toEqual([expect.stringMatching(/^Your unstaked 200 STX is free /)]);
+    await expect.poll(() => refusalsOf(page)).toEqual([expect.stringMatching(/^Your unstaked 200 STX is free /)]);
     expect(await page.isDisabled("#sign")).toBe(true);
     await advanceLocalChain(s.p, 7 * 86_400 + 60);
     await connected(page, "/unstake");
     await expect.poll(() => page.inputValue("#step")).toBe("withdraw");
-    await expect.poll(() => refusals(page)).toEqual([]);
+    await expect.poll(() => refusalsOf(page)).toEqual([]);
     await page.screenshot({ path: screenshotPath("unstake-page-desktop"), fullPage: true });
     const before = s.api.chain.balance(assessor.address);
-    const take = await signed(page, asked);
+    const take = await signedCall(page, asked);
     expect(take.params).toMatchObject({ functionName: "withdraw-stake", functionArgs: [] });
     expect(postConditionsOf(take.params)).toEqual([
       { type: "stx-postcondition", address: stakingId(), condition: "eq", amount: String(UNSTAKE) },

@@ -12,6 +12,7 @@ import { command as policy } from "./policy";
 import { command as pool } from "./pool";
 import { command as protocol } from "./protocol";
 import { command as quote } from "./quote";
+import { command as settle } from "./settle";
 import { command as setup } from "./setup";
 import { command as stake } from "./stake";
 import { command as unstake } from "./unstake";
@@ -31,6 +32,7 @@ export const commands: BotCommand[] = [
   assessor,
   stake,
   unstake,
+  settle,
   link,
   setup,
   help,

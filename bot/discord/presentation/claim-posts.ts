@@ -126,6 +126,22 @@ export function outcomeText(event: OutcomeEvent, links: Links): string {
   }
 }
 
+/**
+ * The buttons under an outcome post: once a claim is closed for good (denied, vetoed or paid) its voters can
+ * settle, so the post links the settle page; an outcome that leaves the claim open carries none.
+ */
+export function outcomeComponents(event: OutcomeEvent, links: Links): BaseMessageOptions["components"] {
+  if (event.topic !== "claim-denied" && event.topic !== "claim-vetoed" && event.topic !== "claim-paid") return [];
+  return [
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder()
+        .setStyle(ButtonStyle.Link)
+        .setLabel("Settle my vote")
+        .setURL(links.settlePage(event.data.claimId)),
+    ),
+  ];
+}
+
 /** A council member's signature, posted in the claim's thread. */
 export function councilText(
   event: Extract<ProtocolEvent, { topic: "council-claim-signed" | "council-veto-signed" }>,

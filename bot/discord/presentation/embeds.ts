@@ -9,6 +9,8 @@ import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
 import { BPS, formatBps, formatShareOf, formatShares, formatStx } from "../../format/stx";
 import { discordLink, discordText, LABEL_MAX } from "../../format/untrusted";
 import { dateTime, relativeTime, shortHash, type Links } from "./links";
+import type { IndexReader } from "../../index/index-reader";
+import { settleReward, votedWithOutcome } from "../../chain/settle-check";
 
 /** How the bot shows each thing it reads from the chain. Amounts in STX, times in each reader's zone. */
 
@@ -285,6 +287,43 @@ export function stakeEmbed(action: "stake" | "unstake", facts: StakeFacts, amoun
   return embed.setFooter({
     text: "Your own wallet signs on the page. Settling your votes unlocks the stake they locked.",
   });
+}
+
+/** How many of a member's votes ready to settle `/settle` lists (the page lists more). */
+export const SETTLE_SHOWN_MAX = 10;
+
+/** A member's votes ready to settle, each with what settling pays, and how many wait for their claim to close. */
+export function settleEmbed(found: Awaited<ReturnType<IndexReader["unsettledVotes"]>>) {
+  const lines = found.ready.map(({ vote, claim, protocolName }) => {
+    const name = discordText(protocolName ?? `protocol #${claim.protocolId}`, NAME_IN_SENTENCE_MAX);
+    const pays =
+      claim.status === "vetoed" && vote.approve
+        ? "pays nothing; part of the stake it used is slashed"
+        : votedWithOutcome(claim, vote)
+          ? `pays ${formatStx(settleReward(claim, vote))}`
+          : "pays nothing (voted against the outcome)";
+    return `Claim #${claim.id} · ${name} · ${claim.status}: ${pays}`;
+  });
+  const total = found.ready.reduce((sum, { vote, claim }) => sum + settleReward(claim, vote), 0n);
+  const more = found.readyCount - found.ready.length;
+  const waiting = found.waiting
+    ? found.waiting === 1
+      ? "1 more vote waits for its claim to close."
+      : `${found.waiting} more votes wait for their claims to close.`
+    : "";
+  if (!found.readyCount)
+    return new EmbedBuilder()
+      .setTitle("No votes to settle")
+      .setColor(COLORS.muted)
+      .setDescription(`Every vote of yours on a closed claim is settled. ${waiting}`.trim());
+  return new EmbedBuilder()
+    .setTitle(`${found.readyCount} vote${found.readyCount === 1 ? "" : "s"} ready to settle`)
+    .setColor(COLORS.info)
+    .setDescription([...lines, more > 0 ? `…and ${more} more on the page.` : ""].filter(Boolean).join("\n"))
+    .addFields({ name: "Rewards of these", value: formatStx(total), inline: true })
+    .setFooter({
+      text: `Settling collects the reward and unlocks the stake your votes locked. Your own wallet signs on the page. ${waiting}`.trim(),
+    });
 }
 
 /** What filing a claim on a policy takes, before the page opens (the page checks the claim itself). */

@@ -53,6 +53,11 @@ export class Links {
     return `${this.webBaseUrl}/${action}${amount === undefined ? "" : `?amount=${amount}`}`;
   }
 
+  /** The settle page, from the outcome of a claim (the list shows every vote of the member's ready to settle). */
+  settlePage(claimId?: bigint | number) {
+    return `${this.webBaseUrl}/settle${claimId === undefined ? "" : `?claim=${claimId}`}`;
+  }
+
   /** The claim-filing page of a policy (for its holder). */
   claimFilePage(policyId: bigint | number) {
     return `${this.webBaseUrl}/claim-file/${policyId}`;

@@ -8,6 +8,7 @@ import {
   claimAlertBody,
   claimAlertText,
   councilText,
+  outcomeComponents,
   outcomeText,
   purchaseText,
 } from "../../../../bot/discord/presentation/claim-posts";
@@ -162,6 +163,19 @@ describe("the claim feed's posts", () => {
     expect(
       outcomeText(event({ topic: "claim-paid", data: { ...paid, shortfall: 1_000n * STX } as never }), links),
     ).toContain(", 1,000 STX short: the pool could not pay in full)");
+  });
+
+  it("link the settle page under an outcome that closes the claim, and nothing under one that leaves it open", () => {
+    const buttons = (topic: string, status: bigint) =>
+      (outcomeComponents(event({ topic, data: { ...decided, status } } as never), links) ?? []).flatMap(
+        (row) => (row as { toJSON(): { components: { label: string; url: string }[] } }).toJSON().components,
+      );
+    const settle = [{ label: "Settle my vote", url: "https://bot.example/settle?claim=4", style: 5, type: 2 }];
+    expect(buttons("claim-paid", 7n)).toEqual(settle);
+    expect(buttons("claim-denied", 5n)).toEqual(settle);
+    expect(buttons("claim-vetoed", 6n)).toEqual(settle);
+    expect(buttons("claim-approved", 4n)).toEqual([]);
+    expect(buttons("claim-escalated", 2n)).toEqual([]);
   });
 
   it("count council signatures against the threshold", () => {
