@@ -510,6 +510,13 @@
 
 (define-read-only (get-last-claim-id) (var-get last-claim-id))
 
+;; Whether a council member has signed a claim's decision and its veto under the current membership (for the
+;; council page: signing twice is refused with ERR-ALREADY-SIGNED).
+(define-read-only (get-council-signature (claim-id uint) (member principal))
+  (let ((epoch (contract-call? .insurance-council get-membership-epoch)))
+    { decided: (is-some (map-get? council-signatures { claim-id: claim-id, member: member, epoch: epoch, stage: STAGE-DECIDE })),
+      vetoed: (is-some (map-get? council-signatures { claim-id: claim-id, member: member, epoch: epoch, stage: STAGE-VETO })) }))
+
 ;; What a vote by `voter` would weigh now, and why it could not be cast (for the vote page).
 (define-read-only (get-vote-eligibility (claim-id uint) (voter principal))
   (match (map-get? claims claim-id) claim

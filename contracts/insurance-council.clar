@@ -219,6 +219,10 @@
 (define-read-only (get-timelock (kind uint))
   (if (or (is-eq kind KIND-PARAMETER) (is-eq kind KIND-ROLE)) (+ (get-parameter "withdrawal-cooldown") TIMELOCK-MARGIN) u0))
 
+;; Until when a proposal can be approved or executed (none for an unknown proposal).
+(define-read-only (get-proposal-expires-at (proposal-id uint))
+  (match (map-get? proposals proposal-id) p (some (expires-at (get kind p) (get created-at p) (get approved-at p))) none))
+
 ;; When an approved proposal may execute (none before it has its approvals).
 (define-read-only (get-executable-at (proposal-id uint))
   (match (map-get? proposals proposal-id) p

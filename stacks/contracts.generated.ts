@@ -88,6 +88,7 @@ export const FUNCTIONS = {
     "execute-payout": {"access":"public","args":[["claim-id","uint"]],"returns":"(response uint uint)"},
     "finalize-claim": {"access":"public","args":[["claim-id","uint"]],"returns":"(response uint uint)"},
     "get-claim": {"access":"read_only","args":[["claim-id","uint"]],"returns":"(optional { amount: uint, approval-bps: uint, approve-count: uint, approve-weight: uint, bond: uint, claimant: principal, council: { approvals: uint, denials: uint, epoch: uint, vetoes: uint }, decided-by: (string-ascii 8), deductible: uint, deny-count: uint, deny-weight: uint, description: (string-utf8 280), evidence-hash: (buff 32), evidence-uri: (string-ascii 256), incident-time: uint, large: bool, min-voters: uint, paid: uint, payable: uint, policy-id: uint, protocol-id: uint, quorum-reached: bool, quorum-stake: uint, reward-pot: uint, status: uint, submitted-at: uint, total-stake: uint, veto-ends-at: uint, veto-reason: (optional (buff 32)), voted-stake: uint, voter-count: uint, voting-ends-at: uint, winning-weight: uint })"},
+    "get-council-signature": {"access":"read_only","args":[["claim-id","uint"],["member","principal"]],"returns":"{ decided: bool, vetoed: bool }"},
     "get-last-claim-id": {"access":"read_only","args":[],"returns":"uint"},
     "get-open-claim": {"access":"read_only","args":[["policy-id","uint"]],"returns":"(optional uint)"},
     "get-vote": {"access":"read_only","args":[["claim-id","uint"],["voter","principal"]],"returns":"(optional { approve: bool, settled: bool, stake: uint, weight: uint })"},
@@ -132,6 +133,7 @@ export const FUNCTIONS = {
     "get-parameter-info": {"access":"read_only","args":[["name","(string-ascii 32)"]],"returns":"(response { max: uint, min: uint, value: uint } uint)"},
     "get-pool-terms": {"access":"read_only","args":[],"returns":"{ assessor-fee-bps: uint, capacity-ratio-bps: uint, protocol-cap-bps: uint }"},
     "get-proposal": {"access":"read_only","args":[["proposal-id","uint"]],"returns":"(optional { approvals: uint, approved-at: uint, cancelled: bool, created-at: uint, enabled: bool, epoch: uint, executed: bool, kind: uint, name: (string-ascii 32), pause-claims: (optional bool), pause-cover: (optional bool), proposer: principal, subject-version: uint, target: principal, value: uint })"},
+    "get-proposal-expires-at": {"access":"read_only","args":[["proposal-id","uint"]],"returns":"(optional uint)"},
     "get-threshold": {"access":"read_only","args":[],"returns":"uint"},
     "get-timelock": {"access":"read_only","args":[["kind","uint"]],"returns":"uint"},
     "has-approved": {"access":"read_only","args":[["proposal-id","uint"],["member","principal"]],"returns":"bool"},
@@ -514,6 +516,7 @@ export type ReadResults = {
   };
   "claims-assessment": {
     "get-claim": { amount: bigint; approvalBps: bigint; approveCount: bigint; approveWeight: bigint; bond: bigint; claimant: string; council: { approvals: bigint; denials: bigint; epoch: bigint; vetoes: bigint }; decidedBy: string; deductible: bigint; denyCount: bigint; denyWeight: bigint; description: string; evidenceHash: string; evidenceUri: string; incidentTime: bigint; large: boolean; minVoters: bigint; paid: bigint; payable: bigint; policyId: bigint; protocolId: bigint; quorumReached: boolean; quorumStake: bigint; rewardPot: bigint; status: bigint; submittedAt: bigint; totalStake: bigint; vetoEndsAt: bigint; vetoReason: string | null; votedStake: bigint; voterCount: bigint; votingEndsAt: bigint; winningWeight: bigint } | null;
+    "get-council-signature": { decided: boolean; vetoed: boolean };
     "get-last-claim-id": bigint;
     "get-open-claim": bigint | null;
     "get-vote": { approve: boolean; settled: boolean; stake: bigint; weight: bigint } | null;
@@ -547,6 +550,7 @@ export type ReadResults = {
     "get-parameter-info": { max: bigint; min: bigint; value: bigint } | { error: bigint };
     "get-pool-terms": { assessorFeeBps: bigint; capacityRatioBps: bigint; protocolCapBps: bigint };
     "get-proposal": { approvals: bigint; approvedAt: bigint; cancelled: boolean; createdAt: bigint; enabled: boolean; epoch: bigint; executed: boolean; kind: bigint; name: string; pauseClaims: boolean | null; pauseCover: boolean | null; proposer: string; subjectVersion: bigint; target: string; value: bigint } | null;
+    "get-proposal-expires-at": bigint | null;
     "get-threshold": bigint;
     "get-timelock": bigint;
     "has-approved": boolean;

@@ -66,6 +66,14 @@ export type Assessor = ReadResult<"assessor-staking", "get-assessor">;
 export type Provider = ReadResult<"capital-pool", "get-provider">;
 export type Quote = Ok<ReadResult<typeof COVER, "quote">>;
 export type Vote = Found<"claims-assessment", "get-vote">;
+export type Council = ReadResult<"insurance-council", "get-council">;
+export type Proposal = Found<"insurance-council", "get-proposal">;
+export type ProposalState = Proposal & {
+  id: bigint;
+  approvedByMember: boolean;
+  executableAt: bigint | null;
+  expiresAt: bigint;
+};
 export type VoteEligibility = Ok<Found<"claims-assessment", "get-vote-eligibility">>;
 
 export class ContractError extends Error {
@@ -199,6 +207,31 @@ export class ProtocolReader {
   ): Promise<{ stake: bigint; weight: bigint; voted: boolean; conflict: boolean; open: boolean } | null> {
     const raw = await this.read("claims-assessment", "get-vote-eligibility", [Cl.uint(claimId), Cl.principal(voter)]);
     return raw && !("error" in raw) ? raw : null;
+  }
+
+  /** The council's threshold, size and membership epoch. */
+  async council(): Promise<Council> {
+    return this.read("insurance-council", "get-council");
+  }
+
+  async isCouncilMember(address: string): Promise<boolean> {
+    return this.read("insurance-council", "is-member", [Cl.principal(address)]);
+  }
+
+  /** Whether a member has signed a claim's decision and its veto under the current membership. */
+  async councilSignature(claimId: bigint, member: string): Promise<{ decided: boolean; vetoed: boolean }> {
+    return this.read("claims-assessment", "get-council-signature", [Cl.uint(claimId), Cl.principal(member)]);
+  }
+
+  /** A council proposal with, for `member`, whether they approved it, and when it may execute and expires. */
+  async proposal(id: bigint, member: string): Promise<ProposalState | null> {
+    const [proposal, approved, executableAt, expiresAt] = await Promise.all([
+      this.read("insurance-council", "get-proposal", [Cl.uint(id)]),
+      this.read("insurance-council", "has-approved", [Cl.uint(id), Cl.principal(member)]),
+      this.read("insurance-council", "get-executable-at", [Cl.uint(id)]),
+      this.read("insurance-council", "get-proposal-expires-at", [Cl.uint(id)]),
+    ]);
+    return proposal ? { ...proposal, id, approvedByMember: approved, executableAt, expiresAt: expiresAt ?? 0n } : null;
   }
 
   /** `voter`'s ballot on a claim, if they voted. */

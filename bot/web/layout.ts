@@ -33,7 +33,7 @@ fieldset label { background: #fff; padding: 0.5rem 1rem; border-radius: 8px; cur
 fieldset.list { flex-direction: column; gap: 0.5rem; }
 form.form { display: grid; gap: 0.75rem; background: #fff; padding: 1rem; border-radius: 8px; margin-bottom: 1rem; }
 form.form label { display: grid; gap: 0.25rem; color: #5b6673; }
-form.form input, form.form textarea { font: inherit; padding: 0.5rem; border: 1px solid #c8ced6; border-radius: 6px; width: 100%; color: #1d232b; background: #fff; }
+form.form input, form.form textarea, form.form select { font: inherit; padding: 0.5rem; border: 1px solid #c8ced6; border-radius: 6px; width: 100%; color: #1d232b; background: #fff; }
 #refusals li { color: #c92a2a; }
 button { font: inherit; padding: 0.75rem 1.25rem; border: 0; border-radius: 8px; background: #3b5bdb; color: #fff; cursor: pointer; width: 100%; }
 button:disabled { opacity: 0.6; }

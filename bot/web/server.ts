@@ -15,6 +15,7 @@ import { claimFileRoutes } from "./routes/claim-file";
 import { capitalRoutes } from "./routes/capital";
 import { stakeRoutes } from "./routes/stake";
 import { settleRoutes } from "./routes/settle";
+import { councilRoutes } from "./routes/council";
 import { buyRoutes } from "./routes/buy";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
@@ -200,6 +201,7 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
     capitalRoutes,
     stakeRoutes,
     settleRoutes,
+    councilRoutes,
     linkRoutes,
     registryRoutes,
     apiRoutes,

@@ -114,8 +114,10 @@ describe("a claim's life in the channel", () => {
     expect(shown[2]).toContain("💸 Claim #1 paid: 54,000 STX to [ST3AM1…GCS0]");
     expect(shown[2]).toContain(`(6,000 STX deductible) · [transaction](https://explorer.hiro.so/txid/0x${payoutTx}`);
     expect(channel()[1]!.message_reference).toMatchObject({ message_id: alert.id });
-    // Once paid, the claim's voters can settle: the payout post links the settle page; the approval did not.
-    expect(channel()[1]!.components ?? []).toEqual([]);
+    // The approval links the council's veto; once paid, the claim's voters can settle.
+    expect(
+      (channel()[1]!.components![0] as { components: { label: string; url: string }[] }).components[0],
+    ).toMatchObject({ label: "Council: veto", url: `${s.bot.web!.url}/council?claim=1&action=veto` });
     expect(
       (channel()[2]!.components![0] as { components: { label: string; url: string }[] }).components.map((b) => [
         b.label,

@@ -412,6 +412,21 @@ describe("council decisions", () => {
     expect(councilApprove(claimId, dave).result).toBeOk(Cl.uint(CLAIM_STATUS.noQuorum));
     expect(claimOf(claimId).council).toMatchObject({ approvals: 1n });
   });
+
+  it("tells whether a member has signed a claim's decision or veto under the current membership", () => {
+    const { claimId } = noQuorumClaim();
+    const signature = (who: string) =>
+      readJs("claims-assessment", "get-council-signature", [Cl.uint(claimId), Cl.principal(who)]);
+    expect(signature(carol)).toEqual({ decided: false, vetoed: false });
+    expectOk(councilApprove(claimId, carol));
+    expect(signature(carol)).toEqual({ decided: true, vetoed: false });
+    expect(signature(dave)).toEqual({ decided: false, vetoed: false });
+    // A membership change voids the signature, and the member may sign again.
+    const id = expectOk(council.propose("propose-member", [Cl.principal(grace), Cl.bool(true)]));
+    expectOk(call("insurance-council", "approve", [Cl.uint(id)], dave));
+    expectOk(call("insurance-council", "execute", [Cl.uint(id)], deployer));
+    expect(signature(carol)).toEqual({ decided: false, vetoed: false });
+  });
 });
 
 describe("council veto", () => {
@@ -444,6 +459,10 @@ describe("council veto", () => {
     expectRefused(() => veto(3n, carol), E["ERR-UNKNOWN-CLAIM"]);
     expectOk(veto(claimId, carol));
     expectRefused(() => veto(claimId, carol), E["ERR-ALREADY-SIGNED"], everything(claimId));
+    expect(readJs("claims-assessment", "get-council-signature", [Cl.uint(claimId), Cl.principal(carol)])).toEqual({
+      decided: false,
+      vetoed: true,
+    });
     advance(DAY);
     expectRefused(() => veto(claimId, dave), E["ERR-VETO-WINDOW-OVER"], everything(claimId));
     expectOk(payout(claimId));

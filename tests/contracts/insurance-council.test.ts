@@ -223,6 +223,9 @@ describe("council proposals", () => {
   it("lets a proposal expire after seven days", () => {
     threeMemberCouncil();
     const id = expectOk(council.propose("propose-pause", [Cl.some(Cl.bool(true)), Cl.some(Cl.bool(false))]));
+    const expiresAt = readJs("insurance-council", "get-proposal-expires-at", [Cl.uint(id)]);
+    expect(expiresAt).toBe(readJs("insurance-council", "get-proposal", [Cl.uint(id)])["created-at"] + 7n * 86_400n);
+    expect(readJs("insurance-council", "get-proposal-expires-at", [Cl.uint(id + 1n)])).toBeNull();
     advance(7 * 86_400);
     expectRefused(() => approve(id, alice), E["ERR-PROPOSAL-EXPIRED"], proposal(id));
     expectRefused(() => execute(id), E["ERR-PROPOSAL-EXPIRED"], proposal(id));

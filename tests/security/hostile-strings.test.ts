@@ -305,6 +305,7 @@ describe("pages in Chromium", () => {
       `/buy/2?amount=${1_000n * STX}&days=30`,
       "/claim-file/2",
       "/settle?claim=1",
+      "/council?claim=1",
     ]) {
       // Every page at desktop width; the busiest ones at phone width too.
       for (const width of ["/", "/protocols/01", "/pool"].includes(path) ? [1280, 390] : [1280]) {

@@ -127,19 +127,24 @@ export function outcomeText(event: OutcomeEvent, links: Links): string {
 }
 
 /**
- * The buttons under an outcome post: once a claim is closed for good (denied, vetoed or paid) its voters can
- * settle, so the post links the settle page; an outcome that leaves the claim open carries none.
+ * The buttons under an outcome post: a claim that waits for the council (no quorum, a large claim) links the
+ * council page to decide it, an approved claim links it to veto during the window, and once a claim is closed
+ * for good (denied, vetoed or paid) its voters can settle, so the post links the settle page.
  */
 export function outcomeComponents(event: OutcomeEvent, links: Links): BaseMessageOptions["components"] {
-  if (event.topic !== "claim-denied" && event.topic !== "claim-vetoed" && event.topic !== "claim-paid") return [];
-  return [
+  const id = event.data.claimId;
+  const button = (label: string, url: string) =>
     new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder()
-        .setStyle(ButtonStyle.Link)
-        .setLabel("Settle my vote")
-        .setURL(links.settlePage(event.data.claimId)),
-    ),
-  ];
+      new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel(label).setURL(url),
+    );
+  switch (event.topic) {
+    case "claim-escalated":
+      return [button("Council: decide", links.councilPage(id, "approve-claim"))];
+    case "claim-approved":
+      return [button("Council: veto", links.councilPage(id, "veto"))];
+    default:
+      return [button("Settle my vote", links.settlePage(id))];
+  }
 }
 
 /** A council member's signature, posted in the claim's thread. */

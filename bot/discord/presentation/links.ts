@@ -58,6 +58,11 @@ export class Links {
     return `${this.webBaseUrl}/settle${claimId === undefined ? "" : `?claim=${claimId}`}`;
   }
 
+  /** The council page with a claim and what to sign on it filled in. */
+  councilPage(claimId: bigint | number, action: "approve-claim" | "veto") {
+    return `${this.webBaseUrl}/council?claim=${claimId}&action=${action}`;
+  }
+
   /** The claim-filing page of a policy (for its holder). */
   claimFilePage(policyId: bigint | number) {
     return `${this.webBaseUrl}/claim-file/${policyId}`;

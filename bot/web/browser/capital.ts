@@ -6,18 +6,17 @@
  * withdraw(min-amount) (deny mode, the pool sending the provider at least min-amount). Every step is checked
  * once more against the chain, with the wallet's address, before the wallet is asked to sign.
  */
-import { request } from "@stacks/connect";
-import { Cl, Pc, type ClarityValue, type PostCondition } from "@stacks/transactions";
+import { Cl, Pc } from "@stacks/transactions";
 import { formatShares, formatStx } from "../../format/stx";
 import {
+  type ContractCall,
   getJson,
+  onSign,
   pageConfig,
   rechecker,
   showRefusals,
-  showSigned,
-  stacksAddress,
   statusLine,
-  walletOptions,
+  walletSession,
 } from "./wallet";
 
 type PageConfig = { pool: string; network: "mainnet" | "testnet"; explorerTx: string };
@@ -30,7 +29,6 @@ type Check = {
   value?: string;
   minAmount?: string;
 };
-type Call = { functionName: string; functionArgs: ClarityValue[]; postConditions: PostCondition[]; text: string };
 
 const config = pageConfig<PageConfig>();
 const say = statusLine();
@@ -57,11 +55,12 @@ function checkQuery() {
 const check = () => getJson<Check>(`/api/capital/check?${checkQuery()}`);
 
 /** The one call this step signs, with its exact post-conditions, from the check's numbers. */
-function callOf(c: Check): Call | null {
+function callOf(c: Check): ContractCall | null {
   const s = step();
   if (s === "deposit" && c.amount) {
     const amount = BigInt(c.amount);
     return {
+      contract: config.pool,
       functionName: "deposit",
       functionArgs: [Cl.uint(amount)],
       postConditions: provider ? [Pc.principal(provider).willSendLte(amount).ustx()] : [],
@@ -70,6 +69,7 @@ function callOf(c: Check): Call | null {
   }
   if (s === "request" && c.shares)
     return {
+      contract: config.pool,
       functionName: "request-withdrawal",
       functionArgs: [Cl.uint(c.shares)],
       postConditions: [],
@@ -77,6 +77,7 @@ function callOf(c: Check): Call | null {
     };
   if (s === "cancel")
     return {
+      contract: config.pool,
       functionName: "cancel-withdrawal",
       functionArgs: [],
       postConditions: [],
@@ -85,6 +86,7 @@ function callOf(c: Check): Call | null {
   if (s === "withdraw" && c.minAmount) {
     const least = BigInt(c.minAmount);
     return {
+      contract: config.pool,
       functionName: "withdraw",
       functionArgs: [Cl.uint(least)],
       postConditions: [Pc.principal(config.pool).willSendGte(least).ustx()],
@@ -133,51 +135,25 @@ const recheck = () => {
 document.getElementById("capital")!.addEventListener("input", recheck);
 document.getElementById("capital")!.addEventListener("submit", (e) => e.preventDefault());
 
-async function connect() {
-  const options = walletOptions();
-  say("Asking your wallet for your address…");
-  provider = await stacksAddress(options);
+const wallet = walletSession(say, async (address) => {
+  provider = address;
   const c = await check();
   // The step the position is at: ask when there is no live request, else withdraw (or wait for it).
   if (!depositing) {
     $("step").value = c.stage === "none" || c.stage === "expired" ? "request" : "withdraw";
     show(await check());
   } else show(c);
-  say("Your wallet signs; this page never sees your keys.");
-  return options;
-}
-
-document
-  .getElementById("connect")
-  ?.addEventListener("click", () => connect().catch((e: Error) => say(`Not connected: ${e.message}`, "error")));
-
-button.addEventListener("click", async () => {
-  button.disabled = true;
-  try {
-    const options = provider ? walletOptions() : await connect();
-    say("Reading the pool again…");
-    const c = await check();
-    show(c);
-    const call = callOf(c);
-    if (c.refusals.length > 0 || !call) {
-      say("Not sent: the pool would refuse this (see Before you sign).", "error");
-      return;
-    }
-    say(`Sign in your wallet: ${call.functionName}…`);
-    const result = await request(options, "stx_callContract", {
-      contract: config.pool as `${string}.${string}`,
-      functionName: call.functionName,
-      functionArgs: call.functionArgs,
-      postConditionMode: "deny",
-      postConditions: call.postConditions,
-      network: config.network,
-    });
+});
+onSign({
+  say,
+  config,
+  wallet,
+  check,
+  show,
+  callOf,
+  words: { refuser: "the pool", rereading: "the pool", sent: "The pool changes once the transaction is in a block." },
+  onSent: () => {
     sent = true;
-    say("Sent. The pool changes once the transaction is in a block.", "ok");
-    showSigned(`Signed: ${config.pool}.${call.text}`, config.explorerTx, result.txid ?? "");
-  } catch (e) {
-    say(`Not sent: ${(e as Error).message}`, "error");
-  } finally {
-    button.disabled = sent || (current?.refusals.length ?? 1) > 0;
-  }
+  },
+  ready: () => !sent && (current?.refusals.length ?? 1) === 0,
 });

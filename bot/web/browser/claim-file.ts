@@ -15,6 +15,7 @@ import {
   pageConfig,
   rechecker,
   showRefusals,
+  sha256Hex,
   showSigned,
   stacksAddress,
   statusLine,
@@ -41,9 +42,7 @@ let busy = false;
 // Once a claim is sent the page offers no second one (the contract keeps one open claim per policy).
 let sent = false;
 
-const HEX = 16;
 const MS_PER_SECOND = 1_000;
-const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(HEX).padStart(2, "0")).join("");
 
 /** The incident time typed in the form, read as UTC, in Unix seconds. */
 function incidentSeconds(): string {
@@ -103,7 +102,7 @@ field("evidence").addEventListener("change", async () => {
   evidenceHash = null;
   document.getElementById("hash")!.textContent = file ? "computing…" : "none yet";
   if (file) {
-    evidenceHash = hex(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+    evidenceHash = await sha256Hex(await file.arrayBuffer());
     document.getElementById("hash")!.textContent = `${evidenceHash} (${file.name}, ${file.size} bytes)`;
   }
   recheck();

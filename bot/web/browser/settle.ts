@@ -5,10 +5,9 @@
  * exactly the reward, the staking contract sends exactly the slash (if the vote approved a vetoed claim) to
  * the pool, and nothing moves from the assessor's address.
  */
-import { request } from "@stacks/connect";
 import { Cl, Pc, type PostCondition } from "@stacks/transactions";
 import { formatStx } from "../../format/stx";
-import { getJson, pageConfig, showRefusals, showSigned, stacksAddress, statusLine, walletOptions } from "./wallet";
+import { getJson, onSign, pageConfig, showRefusals, statusLine, walletSession } from "./wallet";
 
 type PageConfig = {
   claims: string;
@@ -116,52 +115,46 @@ async function showList() {
   }
 }
 
-async function connect() {
-  const options = walletOptions();
-  say("Asking your wallet for your address…");
-  assessor = await stacksAddress(options);
+const wallet = walletSession(say, async (address) => {
+  assessor = address;
   document.getElementById("assessor")!.textContent = assessor;
   await showList();
-  say("Your wallet signs; this page never sees your keys.");
-  return options;
-}
-
-document
-  .getElementById("connect")!
-  .addEventListener("click", () => connect().catch((e: Error) => say(`Not connected: ${e.message}`, "error")));
+});
 list.addEventListener("change", () => {
   const id = chosen();
   button.disabled = true;
   if (id) check(id).catch((e: Error) => say(`Could not read the vote: ${e.message}`, "error"));
 });
 
-button.addEventListener("click", async () => {
-  button.disabled = true;
-  try {
-    const options = assessor ? walletOptions() : await connect();
-    // Fixed here: a choice changed while the wallet prompt is open cannot change what is signed.
-    const claimId = chosen() ?? config.claimId;
-    if (!claimId) return say("Choose a vote to settle.", "error");
-    say("Reading your vote again…");
-    const c = await check(claimId);
-    if (c.refusals.length > 0)
-      return say("Not sent: the claims contract would refuse this (see Before you sign).", "error");
-    say(`Sign in your wallet: settle-vote on claim #${claimId}…`);
-    const result = await request(options, "stx_callContract", {
-      contract: config.claims as `${string}.${string}`,
-      functionName: "settle-vote",
-      functionArgs: [Cl.uint(claimId)],
-      postConditionMode: "deny",
-      postConditions: postConditions(c),
-      network: config.network,
-    });
-    settled.add(claimId);
-    for (const input of list.querySelectorAll<HTMLInputElement>(`input[value="${claimId}"]`)) input.disabled = true;
-    say("Sent. The reward and your stake change once the transaction is in a block.", "ok");
-    showSigned(`Signed: ${config.claims}.${callText(claimId, c)}`, config.explorerTx, result.txid ?? "");
-  } catch (e) {
-    say(`Not sent: ${(e as Error).message}`, "error");
-  } finally {
-    button.disabled = ready === null || settled.has(ready);
-  }
+// Fixed when the button is pressed: a choice changed while the wallet prompt is open cannot change what is signed.
+let signing: string | null = null;
+onSign({
+  say,
+  config,
+  wallet,
+  check: async () => {
+    signing = chosen() ?? config.claimId;
+    if (!signing) return { refusals: ["Choose a vote to settle."], reward: "0", slash: "0", withOutcome: null };
+    return check(signing);
+  },
+  callOf: (c) =>
+    signing === null
+      ? null
+      : {
+          contract: config.claims,
+          functionName: "settle-vote",
+          functionArgs: [Cl.uint(signing)],
+          postConditions: postConditions(c),
+          text: callText(signing, c),
+        },
+  words: {
+    refuser: "the claims contract",
+    rereading: "your vote",
+    sent: "The reward and your stake change once the transaction is in a block.",
+  },
+  onSent: () => {
+    settled.add(signing!);
+    for (const input of list.querySelectorAll<HTMLInputElement>(`input[value="${signing}"]`)) input.disabled = true;
+  },
+  ready: () => ready !== null && !settled.has(ready),
 });

@@ -5,18 +5,17 @@
  * moves: deny mode with no condition) or withdraw-stake() (deny mode, the staking contract sending the assessor
  * exactly what is unstaking). Every step is checked once more with the wallet's address before it signs.
  */
-import { request } from "@stacks/connect";
-import { Cl, Pc, type ClarityValue, type PostCondition } from "@stacks/transactions";
+import { Cl, Pc } from "@stacks/transactions";
 import { formatStx } from "../../format/stx";
 import {
+  type ContractCall,
   getJson,
+  onSign,
   pageConfig,
   rechecker,
   showRefusals,
-  showSigned,
-  stacksAddress,
   statusLine,
-  walletOptions,
+  walletSession,
 } from "./wallet";
 
 type PageConfig = { staking: string; network: "mainnet" | "testnet"; explorerTx: string };
@@ -26,7 +25,6 @@ type Check = {
   position: Record<"active" | "locked" | "available" | "unstaking" | "unstakeAt", string> | null;
   free: boolean;
 };
-type Call = { functionName: string; functionArgs: ClarityValue[]; postConditions: PostCondition[]; text: string };
 
 const config = pageConfig<PageConfig>();
 const say = statusLine();
@@ -47,11 +45,12 @@ function checkQuery() {
 }
 const check = () => getJson<Check>(`/api/stake/check?${checkQuery()}`);
 
-function callOf(c: Check): Call | null {
+function callOf(c: Check): ContractCall | null {
   const s = step();
   if (s === "withdraw") {
     const unstaking = BigInt(c.position?.unstaking ?? "0");
     return {
+      contract: config.staking,
       functionName: "withdraw-stake",
       functionArgs: [],
       postConditions: [Pc.principal(config.staking).willSendEq(unstaking).ustx()],
@@ -62,12 +61,14 @@ function callOf(c: Check): Call | null {
   const amount = BigInt(c.amount);
   if (s === "unstake")
     return {
+      contract: config.staking,
       functionName: "request-unstake",
       functionArgs: [Cl.uint(amount)],
       postConditions: [],
       text: `request-unstake(u${amount}) in post-condition deny mode with no condition: asking moves no STX.`,
     };
   return {
+    contract: config.staking,
     functionName: "stake",
     functionArgs: [Cl.uint(amount)],
     postConditions: assessor ? [Pc.principal(assessor).willSendLte(amount).ustx()] : [],
@@ -103,51 +104,29 @@ document.getElementById("stake")!.addEventListener("input", () => {
 });
 document.getElementById("stake")!.addEventListener("submit", (e) => e.preventDefault());
 
-async function connect() {
-  const options = walletOptions();
-  say("Asking your wallet for your address…");
-  assessor = await stacksAddress(options);
+const wallet = walletSession(say, async (address) => {
+  assessor = address;
   const c = await check();
   // Withdraw once unstaked STX is free; otherwise the first step.
   if (!staking && c.free) {
     $("step").value = "withdraw";
     show(await check());
   } else show(c);
-  say("Your wallet signs; this page never sees your keys.");
-  return options;
-}
-
-document
-  .getElementById("connect")
-  ?.addEventListener("click", () => connect().catch((e: Error) => say(`Not connected: ${e.message}`, "error")));
-
-button.addEventListener("click", async () => {
-  button.disabled = true;
-  try {
-    const options = assessor ? walletOptions() : await connect();
-    say("Reading your stake again…");
-    const c = await check();
-    show(c);
-    const call = callOf(c);
-    if (c.refusals.length > 0 || !call) {
-      say("Not sent: the staking contract would refuse this (see Before you sign).", "error");
-      return;
-    }
-    say(`Sign in your wallet: ${call.functionName}…`);
-    const result = await request(options, "stx_callContract", {
-      contract: config.staking as `${string}.${string}`,
-      functionName: call.functionName,
-      functionArgs: call.functionArgs,
-      postConditionMode: "deny",
-      postConditions: call.postConditions,
-      network: config.network,
-    });
+});
+onSign({
+  say,
+  config,
+  wallet,
+  check,
+  show,
+  callOf,
+  words: {
+    refuser: "the staking contract",
+    rereading: "your stake",
+    sent: "Your stake changes once the transaction is in a block.",
+  },
+  onSent: () => {
     sent = true;
-    say("Sent. Your stake changes once the transaction is in a block.", "ok");
-    showSigned(`Signed: ${config.staking}.${call.text}`, config.explorerTx, result.txid ?? "");
-  } catch (e) {
-    say(`Not sent: ${(e as Error).message}`, "error");
-  } finally {
-    button.disabled = sent || (current?.refusals.length ?? 1) > 0;
-  }
+  },
+  ready: () => !sent && (current?.refusals.length ?? 1) === 0,
 });

@@ -4,6 +4,7 @@
  * confirmation that repeats what was signed with a link to the transaction.
  */
 import { request, getStacksProvider } from "@stacks/connect";
+import type { ClarityValue, PostCondition } from "@stacks/transactions";
 
 /** The page's settings, which the server writes into it as JSON. */
 export function pageConfig<T>(): T {
@@ -89,4 +90,96 @@ export async function getJson<T>(path: string): Promise<T> {
   const body = (await answer.json()) as T & { error?: { message: string } };
   if (!answer.ok) throw new Error(body.error?.message ?? `HTTP ${answer.status}`);
   return body;
+}
+
+const HEX = 16;
+/** The SHA-256 of some bytes as 64 hex digits, computed in the browser (crypto.subtle): nothing leaves it. */
+export async function sha256Hex(data: BufferSource): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", data);
+  return [...new Uint8Array(digest)].map((b) => b.toString(HEX).padStart(2, "0")).join("");
+}
+
+/** One contract call a page asks the wallet to sign, with its exact post-conditions and the words that show it. */
+export type ContractCall = {
+  contract: string;
+  functionName: string;
+  functionArgs: ClarityValue[];
+  postConditions: PostCondition[];
+  /** The call after the contract's name, as "What your wallet signs" shows it. */
+  text: string;
+};
+
+/** A page's wallet: the address it shared (null until then) and the step that asks for it. */
+export type WalletSession = { address: () => string | null; connect: () => Promise<void> };
+
+/**
+ * The connect step every signing page shares, run by its connect button (if it has one) or by the sign
+ * button: asks the wallet for its address and hands it to `onAddress`, which reads what the page shows for it.
+ */
+export function walletSession(
+  say: ReturnType<typeof statusLine>,
+  onAddress: (address: string) => Promise<void>,
+): WalletSession {
+  let address: string | null = null;
+  const connect = async () => {
+    say("Asking your wallet for your address…");
+    address = await stacksAddress(walletOptions());
+    await onAddress(address);
+    say("Your wallet signs; this page never sees your keys.");
+  };
+  document
+    .getElementById("connect")
+    ?.addEventListener("click", () => connect().catch((e: Error) => say(`Not connected: ${e.message}`, "error")));
+  return { address: () => address, connect };
+}
+
+/**
+ * The sign button every signing page shares: connects the wallet if it is not yet, checks once more against
+ * the chain, and asks the wallet to sign exactly the call worked out from that check, in post-condition deny
+ * mode; then repeats what was signed with a link to the transaction. Nothing is sent while a refusal stands.
+ */
+export function onSign<C extends { refusals: string[] }>(p: {
+  say: ReturnType<typeof statusLine>;
+  config: { network: "mainnet" | "testnet"; explorerTx: string };
+  wallet: WalletSession;
+  /** Reads the chain again; `show` puts the answer on the page. */
+  check: () => Promise<C>;
+  show?: (c: C) => void;
+  callOf: (c: C) => ContractCall | null;
+  /** Who would refuse ("the pool"), what is read again ("your stake"), what happens once mined. */
+  words: { refuser: string; rereading: string; sent: string };
+  onSent?: (call: ContractCall) => void;
+  /** Whether the button may be pressed again once the wallet answered. */
+  ready: () => boolean;
+}) {
+  const button = document.getElementById("sign") as HTMLButtonElement;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      if (!p.wallet.address()) await p.wallet.connect();
+      const options = walletOptions();
+      p.say(`Reading ${p.words.rereading} again…`);
+      const c = await p.check();
+      p.show?.(c);
+      const call = p.callOf(c);
+      if (c.refusals.length > 0 || !call)
+        return p.say(`Not sent: ${p.words.refuser} would refuse this (see Before you sign).`, "error");
+      p.say(`Sign in your wallet: ${call.functionName}…`);
+      const result = await request(options, "stx_callContract", {
+        contract: call.contract as `${string}.${string}`,
+        functionName: call.functionName,
+        functionArgs: call.functionArgs,
+        postConditionMode: "deny",
+        postConditions: call.postConditions,
+        network: p.config.network,
+      });
+      p.onSent?.(call);
+      p.say(`Sent. ${p.words.sent}`, "ok");
+      showSigned(`Signed: ${call.contract}.${call.text}`, p.config.explorerTx, result.txid ?? "");
+    } catch (e) {
+      p.say(`Not sent: ${(e as Error).message}`, "error");
+    } finally {
+      button.disabled = !p.ready();
+    }
+  });
 }

@@ -11,7 +11,7 @@ import { SITE_CSS } from "../layout";
  */
 
 /** The pages' scripts, each bundled from bot/web/browser/{name}.ts and served as /assets/{name}.js. */
-const SCRIPTS = ["vote", "link", "registry", "buy", "claim-file", "capital", "stake", "settle"] as const;
+const SCRIPTS = ["vote", "link", "registry", "buy", "claim-file", "capital", "stake", "settle", "council"] as const;
 
 /**
  * One build for every page, split into shared chunks: the wallet library is parsed and minified once (not

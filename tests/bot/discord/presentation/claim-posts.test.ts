@@ -165,7 +165,7 @@ describe("the claim feed's posts", () => {
     ).toContain(", 1,000 STX short: the pool could not pay in full)");
   });
 
-  it("link the settle page under an outcome that closes the claim, and nothing under one that leaves it open", () => {
+  it("link the settle page under an outcome that closes the claim, and the council page under one that needs the council", () => {
     const buttons = (topic: string, status: bigint) =>
       (outcomeComponents(event({ topic, data: { ...decided, status } } as never), links) ?? []).flatMap(
         (row) => (row as { toJSON(): { components: { label: string; url: string }[] } }).toJSON().components,
@@ -174,8 +174,12 @@ describe("the claim feed's posts", () => {
     expect(buttons("claim-paid", 7n)).toEqual(settle);
     expect(buttons("claim-denied", 5n)).toEqual(settle);
     expect(buttons("claim-vetoed", 6n)).toEqual(settle);
-    expect(buttons("claim-approved", 4n)).toEqual([]);
-    expect(buttons("claim-escalated", 2n)).toEqual([]);
+    expect(buttons("claim-approved", 4n)).toEqual([
+      { label: "Council: veto", url: "https://bot.example/council?claim=4&action=veto", style: 5, type: 2 },
+    ]);
+    expect(buttons("claim-escalated", 2n)).toEqual([
+      { label: "Council: decide", url: "https://bot.example/council?claim=4&action=approve-claim", style: 5, type: 2 },
+    ]);
   });
 
   it("count council signatures against the threshold", () => {
