@@ -42,6 +42,11 @@ export type BotCommand = {
   defer?: boolean;
   /** The deferred answer is the member's alone (a personal offer, not a public lookup). */
   ephemeral?: boolean;
+  /**
+   * Answers with a page where the member's wallet signs: the interaction is kept (15 minutes), so that the
+   * result of what they sign reaches them privately under it (bot/jobs/transaction-results.ts).
+   */
+  opensSigningPage?: boolean;
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
 };

@@ -3,6 +3,7 @@ import { MessageFlags, type Interaction, type ChatInputCommandInteraction } from
 import type { BotContext } from "./context";
 import { UserError } from "./errors";
 import { ChainUnavailableError } from "../chain/stacks-client";
+import { FollowedTransactions, TOKEN_LIFETIME_MS } from "../storage/followed-transactions";
 
 /** An error's reference: 4 random bytes, 8 hex digits a member can read out. */
 const REFERENCE_BYTES = 4;
@@ -41,9 +42,20 @@ export async function handleInteraction(interaction: Interaction, ctx: BotContex
     }
     if (command.defer) await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     await command.execute(interaction, ctx);
+    if (command.opensSigningPage) await keepForResults(interaction, ctx);
   } catch (error) {
     await answerError(interaction, ctx, error);
   }
+}
+
+/** Keeps the interaction whose answer linked a signing page, so the transaction's result can answer under it. */
+async function keepForResults(interaction: ChatInputCommandInteraction, ctx: BotContext) {
+  await new FollowedTransactions(ctx.store.sql).saveToken(
+    interaction.user.id,
+    interaction.applicationId,
+    interaction.token,
+    interaction.createdTimestamp + TOKEN_LIFETIME_MS,
+  );
 }
 
 async function answerError(interaction: ChatInputCommandInteraction, ctx: BotContext, error: unknown) {

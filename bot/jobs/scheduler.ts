@@ -7,6 +7,7 @@ import { sendReminders } from "./reminders";
 import { postPoolReport } from "./pool-report";
 import { runIndexCheck } from "./index-check";
 import { FeedOutbox } from "../sharding/feed-outbox";
+import { discordMessenger, tellTransactionResults } from "./transaction-results";
 
 /** When each job runs (UTC). Each job's own logic decides from chain time whether anything is due. */
 export const SCHEDULES = {
@@ -24,6 +25,9 @@ export const SCHEDULES = {
   protocolRefresh: "23 4 * * *",
   // What every shard of a sharded bot has posted, once it is a day old.
   outboxPrune: "47 * * * *",
+  // How what members signed on the pages ended, every 10 seconds (node-cron's seconds field): one API request a
+  // pass, and only while something is followed.
+  transactionResults: "*/10 * * * * *",
 } as const;
 
 /** Runs a job at most once at a time, logging failures instead of throwing. */
@@ -76,6 +80,7 @@ export function startJobs(
     ["protocol-refresh", SCHEDULES.protocolRefresh, async () => ctx.snapshots?.refreshAll()],
     ["link-nonce-purge", SCHEDULES.linkNoncePurge, async () => ctx.store.purgeLinkNonces()],
     ["outbox-prune", SCHEDULES.outboxPrune, async () => new FeedOutbox(ctx.store.sql).prune()],
+    ["transaction-results", SCHEDULES.transactionResults, () => tellTransactionResults(ctx, discordMessenger(client))],
   ];
   if (keeper) leaderJobs.push(["keeper", SCHEDULES.keeper, () => keeper.run()]);
   for (const [name, schedule, run] of leaderJobs) jobs.push([name, schedule, onLeader(run)]);

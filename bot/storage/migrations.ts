@@ -166,6 +166,30 @@ export const MIGRATIONS: string[] = [
    INSERT INTO pending_events (seq) SELECT seq FROM chain_events WHERE pending = 1;
    DROP INDEX chain_events_pending;
    ALTER TABLE chain_events DROP COLUMN pending;`,
+  // 10: the result of what members sign on the bot's pages (bot/jobs/transaction-results.ts): the transactions
+  // the pages report, until the chain decides them; the newest interaction of each member who opened a page from
+  // a command (its token answers them privately for 15 minutes); and each member's choice of a DM after that.
+  `CREATE TABLE followed_transactions (
+     txid TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     followed_at INTEGER NOT NULL,
+     checked_at INTEGER NOT NULL,
+     closed_at INTEGER,
+     sender TEXT,
+     contract_id TEXT,
+     function_name TEXT,
+     result TEXT,
+     block_height INTEGER,
+     told TEXT
+   );
+   CREATE INDEX followed_transactions_open ON followed_transactions(closed_at, checked_at);
+   CREATE TABLE result_tokens (
+     discord_user_id TEXT PRIMARY KEY,
+     application_id TEXT NOT NULL,
+     token TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   ALTER TABLE linked_wallets ADD COLUMN dm_results INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** SQLite's integers in Postgres's words: every integer 64-bit, and the one autoincrement an identity column. */
@@ -197,6 +221,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
    ${INDEX_MIGRATION}`),
   inPostgresTypes(MIGRATIONS[7]!),
   inPostgresTypes(MIGRATIONS[8]!),
+  inPostgresTypes(MIGRATIONS[9]!),
 ];
 
 /** The SQLite version Postgres's first migration stands for. */

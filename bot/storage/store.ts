@@ -561,6 +561,25 @@ export class Store {
     );
   }
 
+  /** Whether a member gets a DM with the result of what they sign once no private answer can reach them; false if not linked. */
+  async setDmResults(discordUserId: string, on: boolean): Promise<boolean> {
+    return (
+      (await this.sql.run("UPDATE linked_wallets SET dm_results = ? WHERE discord_user_id = ?", [
+        on ? 1 : 0,
+        discordUserId,
+      ])) > 0
+    );
+  }
+
+  /** The member an address is linked to (one at most), and whether they asked for results by DM. */
+  async memberOf(address: string): Promise<{ discordUserId: string; dmResults: boolean } | null> {
+    const row = await this.sql.get<{ discordUserId: string; dm: number }>(
+      'SELECT discord_user_id AS "discordUserId", dm_results AS dm FROM linked_wallets WHERE address = ?',
+      [address],
+    );
+    return row ? { discordUserId: row.discordUserId, dmResults: Number(row.dm) === 1 } : null;
+  }
+
   linkedWallets(): Promise<{ discordUserId: string; address: string }[]> {
     return this.sql.all('SELECT discord_user_id AS "discordUserId", address FROM linked_wallets');
   }

@@ -33,7 +33,8 @@ export function signingBlock(p: { refusals: string[]; call: SafeHtml; button: st
   <button id="sign" ${p.refusals.length ? html`disabled` : ""}>${p.button}</button>
   <p id="status" data-kind="info">${p.note}</p>
   <p id="signed" class="muted" hidden></p>
-  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`;
+  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>
+  <p id="result" data-kind="info" hidden></p>`;
 }
 
 export function depositPage(p: {

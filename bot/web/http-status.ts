@@ -5,6 +5,7 @@
  */
 export const HTTP = {
   ok: 200,
+  accepted: 202,
   noContent: 204,
   badRequest: 400,
   unauthorized: 401,

@@ -37,7 +37,7 @@ form.form input, form.form textarea, form.form select { font: inherit; padding: 
 #refusals li { color: #c92a2a; }
 button { font: inherit; padding: 0.75rem 1.25rem; border: 0; border-radius: 8px; background: #3b5bdb; color: #fff; cursor: pointer; width: 100%; }
 button:disabled { opacity: 0.6; }
-#status { margin-top: 1rem; min-height: 1.5rem; } #status[data-kind=error] { color: #c92a2a; } #status[data-kind=ok] { color: #2b8a3e; }
+#status { margin-top: 1rem; min-height: 1.5rem; } #status[data-kind=error], #result[data-kind=refused], #result[data-kind=dropped] { color: #c92a2a; } #status[data-kind=ok], #result[data-kind=done] { color: #2b8a3e; }
 @media (max-width: 40rem) { .hide-small { display: none; } th, td { padding: 0.4rem; } }`;
 
 /** A page: its title, body, and optionally one script from this server with its JSON configuration. */

@@ -34,7 +34,8 @@ export function votePage(claim: Claim, protocolName: string, choice: "approve" |
   <button id="sign" ${open ? "" : html`disabled`}>Sign the vote with my wallet</button>
   <p id="status" data-kind="info">${open ? "Your wallet signs; this page never sees your keys. A vote moves no STX." : "Voting on this claim is closed."}</p>
   <p id="signed" class="muted" hidden></p>
-  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
+  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>
+  <p id="result" data-kind="info" hidden></p>`,
     { config, script: "/assets/vote.js", narrow: true },
   );
 }
@@ -93,7 +94,8 @@ export function buyPage(p: {
   <button id="sign" ${quote ? "" : html`disabled`}>Buy with my wallet</button>
   <p id="status" data-kind="${quote ? "info" : "error"}">${quote ? "Your wallet signs; this page never sees your keys. The premium is read again when you sign." : html`Not offered: <span id="refusal">${"refusal" in p.offer ? p.offer.refusal : ""}</span>`}</p>
   <p id="signed" class="muted" hidden></p>
-  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
+  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>
+  <p id="result" data-kind="info" hidden></p>`,
     { config: p.config, script: "/assets/buy.js", narrow: true },
   );
 }
@@ -142,7 +144,8 @@ export function claimFilePage(p: {
   <button id="sign" ${p.refusals.length ? html`disabled` : ""}>File the claim with my wallet</button>
   <p id="status" data-kind="info">Your wallet signs; this page never sees your keys. Every check is made again when you sign.</p>
   <p id="signed" class="muted" hidden></p>
-  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>`,
+  <p><a id="tx" hidden rel="noopener noreferrer"></a></p>
+  <p id="result" data-kind="info" hidden></p>`,
     { config: p.config, script: "/assets/claim-file.js", narrow: true },
   );
 }

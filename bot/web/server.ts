@@ -16,6 +16,7 @@ import { capitalRoutes } from "./routes/capital";
 import { stakeRoutes } from "./routes/stake";
 import { settleRoutes } from "./routes/settle";
 import { councilRoutes } from "./routes/council";
+import { transactionRoutes } from "./routes/transactions";
 import { buyRoutes } from "./routes/buy";
 import { registryRoutes } from "./routes/registry";
 import { badgeRoutes } from "./routes/badge";
@@ -202,6 +203,7 @@ export async function registerWeb(app: FastifyInstance, ctx: BotContext, options
     stakeRoutes,
     settleRoutes,
     councilRoutes,
+    transactionRoutes,
     linkRoutes,
     registryRoutes,
     apiRoutes,

@@ -62,7 +62,12 @@ export type InteractionRecord = {
   reply?: APIMessage;
   followUps: APIMessage[];
   ephemeral: boolean;
+  /** When Discord sent it (ms): its token answers for INTERACTION_TOKEN_MS from then. */
+  createdAt: number;
 };
+
+/** Discord's interaction tokens are valid for 15 minutes; after, its webhook routes answer 401 Invalid Webhook Token. */
+export const INTERACTION_TOKEN_MS = 900_000;
 
 /**
  * The mentions Discord would resolve for a message, by its allowed_mentions rules: without the field
@@ -157,6 +162,10 @@ export class LocalDiscord {
   readonly threads: APIThreadChannel[] = [];
   readonly commands = { global: [] as APIApplicationCommand[], guild: new Map<string, APIApplicationCommand[]>() };
   readonly interactions = new Map<string, InteractionRecord>();
+  /** Each user's DM channel with the bot, once opened (`POST /users/@me/channels`), by user id. */
+  readonly dmChannels = new Map<string, APIChannel>();
+  /** Users who take no DMs from the bot (server privacy settings, or the bot blocked): Discord refuses with 50007. */
+  readonly closedDms = new Set<string>();
   readonly requests: RecordedRequest[] = [];
   readonly limiter: RateLimiter;
   private sessions = new Map<string, Session>();
@@ -356,6 +365,12 @@ export class LocalDiscord {
       communication_disabled_until: null,
       flags: 0 as GuildMemberFlags,
     };
+  }
+
+  /** The messages the bot sent a user by DM, oldest first. */
+  dms(userId: string): ChannelMessage[] {
+    const channel = this.dmChannels.get(userId);
+    return channel ? this.channelMessages(channel.id) : [];
   }
 
   /** Channel messages as a member sees them now, oldest first. */
@@ -592,6 +607,7 @@ export class LocalDiscord {
       callbacks: [],
       followUps: [],
       ephemeral: false,
+      createdAt: Date.now(),
     };
     this.interactions.set(record.token, record);
     this.broadcast(GatewayDispatchEvents.InteractionCreate, interaction as unknown as APIInteraction);
@@ -660,6 +676,7 @@ export class LocalDiscord {
       callbacks: [],
       followUps: [],
       ephemeral: false,
+      createdAt: Date.now(),
     };
     this.interactions.set(record.token, record);
     this.broadcast(GatewayDispatchEvents.InteractionCreate, {
@@ -799,6 +816,12 @@ export class LocalDiscord {
       }
       return reply(204);
     }
+    m = /^\/webhooks\/(\d+)\/([^/]+)/.exec(path);
+    if (m) {
+      const record = this.interactions.get(m[2]!);
+      if (record && Date.now() - record.createdAt > INTERACTION_TOKEN_MS)
+        return reply(401, { message: "Invalid Webhook Token", code: 50027 });
+    }
     m = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path);
     if (m) {
       const record = this.interactions.get(m[2]!);
@@ -830,6 +853,30 @@ export class LocalDiscord {
       record.followUps.push(followUp);
       if (!((body.flags ?? 0) & MessageFlags.Ephemeral)) this.channelPush(followUp);
       return reply(200, followUp);
+    }
+    if (method === "POST" && path === "/users/@me/channels") {
+      // Opening a DM channel always works; whether a message is delivered is decided when it is sent.
+      const recipient = this.users.get(String(body?.recipient_id ?? ""));
+      if (!recipient)
+        return reply(400, { message: "Invalid Form Body", code: 50035, errors: { recipient_id: { _errors: [] } } }, h);
+      const channel =
+        this.dmChannels.get(recipient.id) ??
+        ({
+          id: snowflake(),
+          type: ChannelType.DM,
+          name: null,
+          last_message_id: null,
+          flags: 0,
+          recipients: [recipient],
+        } as unknown as APIChannel);
+      this.dmChannels.set(recipient.id, channel);
+      return reply(200, channel, h);
+    }
+    m = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (m && method === "POST") {
+      const dmWith = [...this.dmChannels].find(([, c]) => c.id === m![1])?.[0];
+      if (dmWith && this.closedDms.has(dmWith))
+        return reply(403, { message: "Cannot send messages to this user", code: 50007 }, h);
     }
     m = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (m && method === "GET") {
@@ -1002,7 +1049,11 @@ export class LocalDiscord {
   }
 
   private channelExists(id: string) {
-    return this.guilds.some((g) => g.channels.some((c) => c.id === id)) || this.threads.some((t) => t.id === id);
+    return (
+      this.guilds.some((g) => g.channels.some((c) => c.id === id)) ||
+      this.threads.some((t) => t.id === id) ||
+      [...this.dmChannels.values()].some((c) => c.id === id)
+    );
   }
   private channelPush(message: ChannelMessage | APIMessage) {
     const list = this.messages.get(message.channel_id) ?? [];

@@ -230,6 +230,7 @@ describe("the daily pool report and the schedule", () => {
       "protocol-refresh",
       "reminders",
       "role-sync",
+      "transaction-results",
     ]);
     for (const t of without) await t.stop();
     const { Keeper } = await import("../../bot/jobs/keeper");
@@ -248,6 +249,7 @@ describe("the daily pool report and the schedule", () => {
       "protocol-refresh",
       "reminders",
       "role-sync",
+      "transaction-results",
     ]);
     for (const t of withKeeper) await t.stop();
     for (const expression of Object.values(SCHEDULES)) expect(cron.validate(expression)).toBe(true);

@@ -213,7 +213,8 @@ describe("privacy of linked wallets", () => {
     const answer = answerOf(await s.run("link", [opt.bool("show-wallet", true)], s.member("leo")));
     expect(answer).toMatchObject({
       ephemeral: true,
-      content: "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it.",
+      content:
+        "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it and whether to get results by DM.",
     });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Cl, serializeCV } from "@stacks/transactions";
 import type { Browser, Page } from "playwright-core";
-import { startStack, type Stack } from "../bot/harness";
+import { startStack, opt, type Stack } from "../bot/harness";
+import { discordMessenger, tellTransactionResults } from "../../bot/jobs/transaction-results";
 import { advanceLocalChain, STX } from "../../devnet/scenario";
 import {
   connectedAt,
@@ -34,8 +35,11 @@ const stakingId = () => `${s.api.chain.deployer}.assessor-staking`;
 const connected = (page: Page, path: string) => connectedAt(page, `${s.bot.web!.url}${path}`, "#position");
 
 describe("the staking pages, in headless Chromium with a test wallet", () => {
-  it("stakes: the wallet signs stake in deny mode sending at most the amount, and the stake is active", async () => {
+  it("stakes: the wallet signs stake in deny mode sending at most the amount, the stake is active, and the page and /stake say it was mined", async () => {
     const assessor = s.who.assessors[0]!;
+    const member = s.member();
+    await s.bot.ctx.store.linkWallet(member, assessor.address);
+    const command = await s.run("stake", [opt.str("amount", "500")], member);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = pageErrors(page);
     const asked = await signingWallet(page, assessor, s.p.network);
@@ -55,6 +59,16 @@ describe("the staking pages, in headless Chromium with a test wallet", () => {
       { type: "stx-postcondition", address: assessor.address, condition: "lte", amount: String(STAKE) },
     ]);
     expect((await stakeOf(assessor.address)).active).toBe(STAKE);
+    // The page reported the transaction: once the bot's pass reads how it ended, the page and the member's
+    // command (which opened the page) both say so.
+    await expect.poll(() => page.textContent("#result")).toBe("Waiting for the network to mine it.");
+    expect(await tellTransactionResults(s.bot.ctx, discordMessenger(s.bot.client))).toEqual({ checked: 1, told: 1 });
+    await expect
+      .poll(() => page.textContent("#result"), { timeout: 10_000 })
+      .toMatch(/^Mined in block \d+: the contract did what you signed\.$/);
+    expect(await page.getAttribute("#result", "data-kind")).toBe("done");
+    await s.discord.waitFor(() => command.followUps[0], 10_000, "the result under /stake");
+    expect(command.followUps[0]!.embeds?.[0]?.title).toBe("Done: stake");
     expect(errors).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: screenshotPath("stake-page-phone"), fullPage: true });

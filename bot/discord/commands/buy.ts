@@ -22,6 +22,7 @@ export const command: BotCommand = {
   ),
   defer: true,
   ephemeral: true,
+  opensSigningPage: true,
   async execute(interaction, ctx) {
     const { amount, days, protocol } = await coverTermsOf(interaction, ctx);
     let quote: Awaited<ReturnType<typeof ctx.reader.quote>>;

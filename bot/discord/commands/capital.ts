@@ -23,6 +23,7 @@ export const command: BotCommand = {
     .addSubcommand((s) => s.setName("withdraw").setDescription("Ask for, cancel or take a withdrawal of your shares")),
   defer: true,
   ephemeral: true,
+  opensSigningPage: true,
   async execute(interaction, ctx) {
     const action = interaction.options.getSubcommand(true) as "deposit" | "withdraw";
     const amount = action === "deposit" ? parseStxAmount(interaction.options.getString("amount", true)) : undefined;

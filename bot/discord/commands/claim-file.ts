@@ -16,6 +16,7 @@ export const command: BotCommand = {
     .addIntegerOption((o) => o.setName("policy").setDescription("Policy number").setRequired(true).setMinValue(1)),
   defer: true,
   ephemeral: true,
+  opensSigningPage: true,
   async execute(interaction, ctx) {
     const id = BigInt(interaction.options.getInteger("policy", true));
     const [facts, linked] = await Promise.all([

@@ -10,7 +10,8 @@ const MS_PER_SECOND = 1_000;
 
 /**
  * `/link` gives the member a one-time page where their wallet signs; `/link show-wallet:` chooses
- * whether others may see the linked address through `/assessor member:` (private until they choose).
+ * whether others may see the linked address through `/assessor member:` (private until they choose), and
+ * `/link dm-results:` whether the result of what they sign reaches them by DM when no command can answer them.
  */
 export const command: BotCommand = {
   data: new SlashCommandBuilder()
@@ -22,22 +23,39 @@ export const command: BotCommand = {
         .setDescription(
           "Let other members see your linked wallet with /assessor member:@you (it is private until you do)",
         ),
+    )
+    .addBooleanOption((o) =>
+      o
+        .setName("dm-results")
+        .setDescription("Get a DM with the result of what you sign on the bot's pages when a command can't answer you"),
     ),
   async execute(interaction, { store, links }) {
     const show = interaction.options.getBoolean("show-wallet");
-    if (show !== null) {
+    const dm = interaction.options.getBoolean("dm-results");
+    if (show !== null || dm !== null) {
       const current = await store.linkedWallet(interaction.user.id);
-      if (!current || !(await store.setWalletShown(interaction.user.id, show))) {
+      if (!current)
         throw new UserError(
-          "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it.",
+          "You have not linked a wallet yet. Run `/link` first; once it is linked, choose whether to show it and whether to get results by DM.",
+        );
+      const said: string[] = [];
+      if (show !== null) {
+        await store.setWalletShown(interaction.user.id, show);
+        said.push(
+          show
+            ? `Your linked wallet ${current} is now shown to members who look you up with \`/assessor member:\`.`
+            : "Your linked wallet is now private: members who look you up with `/assessor member:` are told you have not shared one.",
         );
       }
-      await interaction.reply({
-        flags: MessageFlags.Ephemeral,
-        content: show
-          ? `Your linked wallet ${current} is now shown to members who look you up with \`/assessor member:\`.`
-          : "Your linked wallet is now private: members who look you up with `/assessor member:` are told you have not shared one.",
-      });
+      if (dm !== null) {
+        await store.setDmResults(interaction.user.id, dm);
+        said.push(
+          dm
+            ? "When a transaction you sign on the bot's pages is mined and the command that opened the page can no longer answer you (after 15 minutes, or for a page opened from a button), the bot sends you the result by DM."
+            : "The bot sends you no DMs: results of what you sign come only under the command that opened the page, within 15 minutes.",
+        );
+      }
+      await interaction.reply({ flags: MessageFlags.Ephemeral, content: said.join("\n") });
       return;
     }
     const nonce = randomBytes(NONCE_BYTES).toString("hex");

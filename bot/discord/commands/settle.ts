@@ -12,6 +12,7 @@ export const command: BotCommand = {
     .setDescription("Your votes ready to settle: collect rewards and unlock stake; your own wallet signs on the page"),
   defer: true,
   ephemeral: true,
+  opensSigningPage: true,
   async execute(interaction, ctx) {
     const linked = await ctx.store.linkedWallet(interaction.user.id);
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(

@@ -10,5 +10,6 @@ export const command: BotCommand = {
     .addStringOption((o) => o.setName("amount").setDescription("STX to stake, e.g. 1000").setRequired(true)),
   defer: true,
   ephemeral: true,
+  opensSigningPage: true,
   execute: (interaction, ctx) => stakeCommand("stake", interaction, ctx),
 };

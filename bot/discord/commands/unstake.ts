@@ -10,5 +10,6 @@ export const command: BotCommand = {
     .addStringOption((o) => o.setName("amount").setDescription("STX to unstake, e.g. 500 (all of it if left out)")),
   defer: true,
   ephemeral: true,
+  opensSigningPage: true,
   execute: (interaction, ctx) => stakeCommand("unstake", interaction, ctx),
 };

@@ -43,6 +43,45 @@ export function showSigned(signedText: string, explorerTx: string, txid: string)
   link.href = explorerTx.replace("{txid}", txid.startsWith("0x") ? txid : `0x${txid}`);
   link.textContent = "See the transaction";
   link.hidden = false;
+  if (txid) void followResult(txid);
+}
+
+/** How often the page asks how its transaction ended, and for how long (the bot gives up on it after a day). */
+const RESULT_POLL_MS = 3_000;
+const RESULT_POLL_MAX = 400;
+
+type TransactionState = { status: string; kind: "pending" | "done" | "refused" | "dropped"; text: string };
+
+/**
+ * Reports the transaction to the bot, which follows it on the chain and tells the member linked to its sender
+ * in Discord; then shows here how it ended, as the bot learns it (the bot's store answers: no chain request).
+ */
+async function followResult(txid: string) {
+  const result = document.getElementById("result");
+  if (!result) return;
+  const show = (s: Pick<TransactionState, "kind" | "text">) => {
+    result.textContent = s.text;
+    result.dataset.kind = s.kind;
+    result.hidden = false;
+  };
+  try {
+    const answer = await fetch("/api/transactions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ txid }),
+    });
+    const body = (await answer.json()) as TransactionState & { error?: { message: string } };
+    if (!answer.ok) return show({ kind: "pending", text: body.error?.message ?? `HTTP ${answer.status}` });
+    show(body);
+    for (let i = 0; i < RESULT_POLL_MAX && body.kind === "pending"; i++) {
+      await new Promise((r) => setTimeout(r, RESULT_POLL_MS));
+      const state = await getJson<TransactionState>(`/api/transactions/${encodeURIComponent(txid)}`);
+      show(state);
+      if (state.kind !== "pending") return;
+    }
+  } catch (e) {
+    show({ kind: "pending", text: `How it ends is not shown here (${(e as Error).message}); see the transaction.` });
+  }
 }
 
 /** Lists the reasons the contract would refuse under "Before you sign"; true when there are none. */
