@@ -1,7 +1,7 @@
 import { DiscordAPIError, InteractionWebhook, MessageFlags, type Client, type MessageCreateOptions } from "discord.js";
 import type { BotContext } from "../discord/context";
 import { CONTRACTS } from "../../stacks/contracts.generated";
-import { FollowedTransactions, type FollowedTransaction } from "../storage/followed-transactions";
+import { FollowedTransactions, type Decided, type FollowedTransaction } from "../storage/followed-transactions";
 import { transactionResultMessage } from "../discord/presentation/transaction-results";
 import { ChainUnavailableError } from "../chain/stacks-client";
 
@@ -41,17 +41,7 @@ export function discordMessenger(client: Client): ResultMessenger {
   };
 }
 
-type Answer =
-  | { decided: false }
-  | {
-      decided: true;
-      status: string;
-      sender: string | null;
-      contractId: string | null;
-      functionName: string | null;
-      result: string | null;
-      blockHeight: number | null;
-    };
+type Answer = { decided: false } | ({ decided: true } & Omit<Decided, "told">);
 
 export async function tellTransactionResults(
   ctx: BotContext,
