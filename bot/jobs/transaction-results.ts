@@ -54,6 +54,7 @@ export async function tellTransactionResults(
   const open = await records.toCheck(RESULTS_PER_PASS);
   if (open.length === 0) return { checked: 0, told: 0 };
   const answers = await askChain(ctx, open, now);
+  const ours = new Set(CONTRACTS.map((c) => ctx.reader.contractId(c)));
   let told = 0;
   const undecided: string[] = [];
   for (const tx of open) {
@@ -63,22 +64,18 @@ export async function tellTransactionResults(
       continue;
     }
     const { decided: _decided, ...facts } = answer;
-    const ours = facts.contractId !== null && ourContracts(ctx).has(facts.contractId);
-    const member = ours && facts.sender ? await ctx.store.memberOf(facts.sender) : null;
-    const plan = !ours ? "not-ours" : !member ? "not-linked" : "telling";
+    const toUs = facts.contractId !== null && ours.has(facts.contractId);
+    const member = toUs && facts.sender ? await ctx.store.memberOf(facts.sender) : null;
+    const plan = !toUs ? "not-ours" : !member ? "not-linked" : "telling";
     // Closed before anyone is told: a second process that checks the same transaction finds it closed.
     if (!(await records.close(tx.txid, { ...facts, told: plan }, now))) continue;
-    if (!member || !ours) continue;
+    if (!member) continue;
     const how = await tell(ctx, records, messenger, member, { ...tx, ...facts }, now);
     await records.told(tx.txid, how);
     if (how === "follow-up" || how === "dm") told += 1;
   }
   await records.checked(undecided, now);
   return { checked: open.length, told };
-}
-
-function ourContracts(ctx: BotContext): Set<string> {
-  return new Set(CONTRACTS.map((c) => ctx.reader.contractId(c)));
 }
 
 /** What the API says of each transaction, from one request. */

@@ -1,4 +1,4 @@
-import type { Sql } from "./sql";
+import { placeholders, type Sql } from "./sql";
 
 /**
  * What members sign on the bot's pages, followed until the chain decides it (tables followed_transactions and
@@ -111,8 +111,11 @@ export class FollowedTransactions {
 
   /** Still undecided when asked now (or the answer was not for us to record: a re-org in progress). */
   async checked(txids: string[], now = Date.now()) {
-    for (const txid of txids)
-      await this.sql.run("UPDATE followed_transactions SET checked_at = ? WHERE txid = ?", [now, txid]);
+    if (txids.length === 0) return;
+    await this.sql.run(`UPDATE followed_transactions SET checked_at = ? WHERE txid IN ${placeholders(txids)}`, [
+      now,
+      ...txids,
+    ]);
   }
 
   /**

@@ -72,12 +72,12 @@ async function followResult(txid: string) {
     });
     const body = (await answer.json()) as TransactionState & { error?: { message: string } };
     if (!answer.ok) return show({ kind: "pending", text: body.error?.message ?? `HTTP ${answer.status}` });
-    show(body);
-    for (let i = 0; i < RESULT_POLL_MAX && body.kind === "pending"; i++) {
+    let state: TransactionState = body;
+    show(state);
+    for (let i = 0; i < RESULT_POLL_MAX && state.kind === "pending"; i++) {
       await new Promise((r) => setTimeout(r, RESULT_POLL_MS));
-      const state = await getJson<TransactionState>(`/api/transactions/${encodeURIComponent(txid)}`);
+      state = await getJson<TransactionState>(`/api/transactions/${encodeURIComponent(txid)}`);
       show(state);
-      if (state.kind !== "pending") return;
     }
   } catch (e) {
     show({ kind: "pending", text: `How it ends is not shown here (${(e as Error).message}); see the transaction.` });

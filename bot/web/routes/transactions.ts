@@ -5,6 +5,8 @@ import { apiError, query, type RouteDeps } from "../server";
 import { HTTP } from "../http-status";
 
 const TXID = /^(0x)?[0-9a-f]{64}$/i;
+// A function: server.ts imports this module before it defines apiError.
+const notATxid = () => apiError("bad_request", "txid must be a transaction id: 64 hex digits, with or without 0x");
 /** How soon a page whose transaction could not be followed may ask again (seconds). */
 const RETRY_AFTER_S = 60;
 
@@ -32,10 +34,7 @@ function reportRoute(app: FastifyInstance, records: FollowedTransactions) {
     async (request, reply) => {
       reply.header("cache-control", "no-store");
       const { txid } = request.body;
-      if (!TXID.test(txid))
-        return reply
-          .code(HTTP.badRequest)
-          .send(apiError("bad_request", "txid must be a transaction id: 64 hex digits, with or without 0x"));
+      if (!TXID.test(txid)) return reply.code(HTTP.badRequest).send(notATxid());
       const followed = await records.follow(txid);
       if (followed === "full")
         return reply
@@ -60,10 +59,7 @@ function stateRoute(app: FastifyInstance, records: FollowedTransactions) {
     async (request, reply) => {
       reply.header("cache-control", "no-store");
       const { txid } = request.params;
-      if (!TXID.test(txid))
-        return reply
-          .code(HTTP.badRequest)
-          .send(apiError("bad_request", "txid must be a transaction id: 64 hex digits, with or without 0x"));
+      if (!TXID.test(txid)) return reply.code(HTTP.badRequest).send(notATxid());
       const state = await records.get(txid);
       if (!state)
         return reply.code(HTTP.notFound).send(apiError("not_found", "this transaction is not followed by the bot"));
