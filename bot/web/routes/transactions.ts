@@ -16,12 +16,14 @@ const RETRY_AFTER_S = 60;
  * linked to the sender. Both answers come from the store: no chain request, however often a page asks.
  */
 export async function transactionRoutes(app: FastifyInstance, { ctx }: RouteDeps) {
-  const records = new FollowedTransactions(ctx.store.sql);
+  // Made on first use: building the app (as the OpenAPI generator does) reads no store.
+  let made: FollowedTransactions | undefined;
+  const records = () => (made ??= new FollowedTransactions(ctx.store.sql));
   reportRoute(app, records);
   stateRoute(app, records);
 }
 
-function reportRoute(app: FastifyInstance, records: FollowedTransactions) {
+function reportRoute(app: FastifyInstance, records: () => FollowedTransactions) {
   const body = {
     type: "object",
     additionalProperties: false,
@@ -35,7 +37,7 @@ function reportRoute(app: FastifyInstance, records: FollowedTransactions) {
       reply.header("cache-control", "no-store");
       const { txid } = request.body;
       if (!TXID.test(txid)) return reply.code(HTTP.badRequest).send(notATxid());
-      const followed = await records.follow(txid);
+      const followed = await records().follow(txid);
       if (followed === "full")
         return reply
           .code(HTTP.serviceUnavailable)
@@ -46,13 +48,13 @@ function reportRoute(app: FastifyInstance, records: FollowedTransactions) {
               `The bot follows ${FOLLOWED_MAX} transactions already; see yours in the explorer (it is not told in Discord).`,
             ),
           );
-      const state = (await records.get(txid))!;
+      const state = (await records().get(txid))!;
       return reply.code(followed === "followed" ? HTTP.accepted : HTTP.ok).send(stateOf(state));
     },
   );
 }
 
-function stateRoute(app: FastifyInstance, records: FollowedTransactions) {
+function stateRoute(app: FastifyInstance, records: () => FollowedTransactions) {
   app.get<{ Params: { txid: string } }>(
     "/api/transactions/:txid",
     { schema: { querystring: query() } },
@@ -60,7 +62,7 @@ function stateRoute(app: FastifyInstance, records: FollowedTransactions) {
       reply.header("cache-control", "no-store");
       const { txid } = request.params;
       if (!TXID.test(txid)) return reply.code(HTTP.badRequest).send(notATxid());
-      const state = await records.get(txid);
+      const state = await records().get(txid);
       if (!state)
         return reply.code(HTTP.notFound).send(apiError("not_found", "this transaction is not followed by the bot"));
       return reply.send(stateOf(state));
