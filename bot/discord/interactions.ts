@@ -4,6 +4,7 @@ import type { BotContext } from "./context";
 import { UserError } from "./errors";
 import { ChainUnavailableError } from "../chain/stacks-client";
 import { FollowedTransactions, TOKEN_LIFETIME_MS } from "../storage/followed-transactions";
+import { reply } from "./locales";
 
 /** An error's reference: 4 random bytes, 8 hex digits a member can read out. */
 const REFERENCE_BYTES = 4;
@@ -29,16 +30,14 @@ export async function handleInteraction(interaction: Interaction, ctx: BotContex
   const command = ctx.commands.find((c) => c.data.name === interaction.commandName);
   if (!command) {
     await interaction.reply({
-      content: `I don't know \`/${interaction.commandName}\` (any more). See \`/help\`.`,
+      content: reply(interaction.locale, "unknownCommand", { command: interaction.commandName }),
       flags: MessageFlags.Ephemeral,
     });
     return;
   }
   try {
     if (command.guildOnly && !interaction.inGuild()) {
-      throw new UserError(
-        `\`/${command.data.name}\` works in a server, not in direct messages. Use it in your server's channel.`,
-      );
+      throw new UserError(reply(interaction.locale, "guildOnly", { command: command.data.name }));
     }
     if (command.defer) await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     await command.execute(interaction, ctx);
@@ -64,15 +63,14 @@ async function answerError(interaction: ChatInputCommandInteraction, ctx: BotCon
     content = error.message;
   } else if (error instanceof ChainUnavailableError) {
     ctx.log.warn({ command: interaction.commandName, detail: error.detail }, "chain unavailable");
-    content =
-      "The Stacks chain can't be read right now (the API did not answer). Nothing was changed; please try again in a minute.";
+    content = reply(interaction.locale, "chainUnavailable");
   } else {
     const reference = randomBytes(REFERENCE_BYTES).toString("hex").toUpperCase();
     ctx.log.error(
       { err: error, reference, command: interaction.commandName, user: interaction.user.id },
       "command failed",
     );
-    content = `Something went wrong on our side. If it keeps happening, tell the team this reference: **${reference}**.`;
+    content = reply(interaction.locale, "unexpected", { reference });
   }
   try {
     if (interaction.deferred || interaction.replied) {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
+import { invalidFormBody, registrationErrors } from "./command-rules";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { DiscordSnowflake } from "@sapphire/snowflake";
@@ -161,6 +162,8 @@ export class LocalDiscord {
   readonly messages = new Map<string, ChannelMessage[]>();
   readonly threads: APIThreadChannel[] = [];
   readonly commands = { global: [] as APIApplicationCommand[], guild: new Map<string, APIApplicationCommand[]>() };
+  /** The language each member's Discord client is set to (interactions carry it as `locale`); en-US if not set. */
+  readonly locales = new Map<string, string>();
   readonly interactions = new Map<string, InteractionRecord>();
   /** Each user's DM channel with the bot, once opened (`POST /users/@me/channels`), by user id. */
   readonly dmChannels = new Map<string, APIChannel>();
@@ -553,7 +556,7 @@ export class LocalDiscord {
       },
       member: { ...member, permissions },
       app_permissions: appPermissions,
-      locale: "en-US",
+      locale: this.locales.get(userId) ?? "en-US",
       guild_locale: "en-US",
       entitlements: [],
       authorizing_integration_owners: { 0: guild.id },
@@ -776,6 +779,8 @@ export class LocalDiscord {
     }
     m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path);
     if (m && method === "PUT") {
+      const refused = registrationErrors(body);
+      if (refused.length) return reply(400, invalidFormBody(refused));
       const registered = (body as APIApplicationCommand[]).map(
         (c) =>
           ({
