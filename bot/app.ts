@@ -12,6 +12,7 @@ import { ProtocolDirectory, type BotContext } from "./discord/context";
 import { commands } from "./discord/commands";
 import { registerEvents } from "./discord/events";
 import { ClaimFeed } from "./discord/claim-feed";
+import { withNotifications } from "./notifications/handlers";
 import { Poster } from "./discord/poster";
 import { EventWatcher } from "./watcher/event-watcher";
 import { EventLedger } from "./watcher/event-ledger";
@@ -137,6 +138,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     editWindowMs: options.editWindowMs ?? config.events.editWindowMs,
     recordsVotes: !sharded,
   });
+  // The feed, then the council pings and the members' DMs (bot/notifications/), for each event.
+  const handlers = withNotifications(ctx, client, feed);
   const contracts = WATCHED_CONTRACTS.map((c) => reader.contractId(c));
   const snapshots = new IndexSnapshots(store.sql, store.index, reader, log);
   // Sharded: the leader's ledger only writes the outbox, and every shard (the leader too) posts from it.
@@ -145,7 +148,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     store,
     log,
     contracts,
-    handlers: sharded ? new OutboxPublisher(outbox, store) : feed,
+    handlers: sharded ? new OutboxPublisher(outbox, store) : handlers,
     snapshots,
   });
   // EVENT_SOURCE=chainhooks: Chainhooks pushes blocks to the web server; the poller catches up at start-up and
@@ -167,7 +170,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ? new ShardFeed({
         outbox,
         shardId: shard.ids[0]!,
-        handlers: feed,
+        handlers,
         log,
         url: config.databaseUrl,
         onLinked: async (discordUserId) => {

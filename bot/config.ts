@@ -83,6 +83,17 @@ const withoutUserInfo = (url: z.ZodType<string>, message: string) =>
       return true; // said by the http(s) URL check
     }
   }, message);
+/** The reminder marks by default: a day and an hour before a claim's vote closes. */
+export const DEFAULT_REMINDER_HOURS = [24, 1];
+/** A week: a mark further out than the longest vote would never fire. */
+const MAX_REMINDER_HOURS = 168;
+const REMINDER_HOURS_EXPECTED = `hours before a vote closes, whole numbers from 1 to ${MAX_REMINDER_HOURS} separated by commas (24,1)`;
+const reminderHours = z
+  .string()
+  .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, REMINDER_HOURS_EXPECTED)
+  .transform((v) => [...new Set(v.split(",").map((h) => Number(h.trim())))].sort((a, b) => b - a))
+  .refine((hours) => hours.every((h) => h >= 1 && h <= MAX_REMINDER_HOURS), REMINDER_HOURS_EXPECTED)
+  .optional();
 const milliseconds = (fallback: number) =>
   z.coerce.number().int("a whole number of milliseconds").min(MIN_INTERVAL_MS, "at least 100 ms").default(fallback);
 
@@ -153,6 +164,7 @@ const schema = z.object({
     .default(DEFAULT_STARTUP_ATTEMPTS),
   EVENT_POLL_MS: milliseconds(DEFAULT_EVENT_POLL_MS),
   EDIT_WINDOW_MS: milliseconds(DEFAULT_EDIT_WINDOW_MS),
+  REMINDER_HOURS: reminderHours,
   EVENT_SOURCE: z.enum(["polling", "chainhooks"], "polling or chainhooks").default("polling"),
   CHAINHOOKS_CONSUMER_SECRET: z
     .string()
@@ -223,6 +235,8 @@ export type Config = {
   databaseUrl?: string;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   events: { pollMs: number; editWindowMs: number; source: "polling" | "chainhooks" };
+  /** How many hours before a claim's vote closes its reminders go out (REMINDER_HOURS), largest first. */
+  reminders: { hours: number[] };
   /**
    * The push path (docs/architecture.md): the consumer secret deliveries must carry (required with
    * EVENT_SOURCE=chainhooks), the URL the hook posts to, the poller's safety-net interval in that mode, and
@@ -298,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     logLevel: c.LOG_LEVEL,
     events: { pollMs: c.EVENT_POLL_MS, editWindowMs: c.EDIT_WINDOW_MS, source: c.EVENT_SOURCE },
+    reminders: { hours: c.REMINDER_HOURS ?? DEFAULT_REMINDER_HOURS },
     chainhooks: chainhooksSettings(c),
     sharding: shardingSettings(c),
   };

@@ -374,7 +374,7 @@ async function burst(claimsCount: number, votersCount: number) {
       s.discord
         .channelMessages(channel)
         .slice(0, claimsCount)
-        .every((m) => m.embeds[0]?.fields?.find((f) => f.name === "Tally")?.value.endsWith(`· ${votersCount} votes`)),
+        .every((m) => m.embeds[0]?.fields?.find((f) => f.name === "Tally")?.value.includes(`\n${votersCount} votes, `)),
     120_000,
     "the final tallies",
   );

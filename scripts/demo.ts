@@ -114,7 +114,7 @@ await command(
   [sub("assessor-role", [{ name: "role", type: 8, value: discord.role("assessors").id }])],
   admin.id,
 );
-say("• An admin ran /setup: alerts go to #claims and reminders mention @assessors.");
+say("• An admin ran /setup: alerts go to #claims and mention @assessors.");
 const quote = await command("quote", [
   { name: "protocol", type: 3, value: "stackswap" },
   { name: "amount", type: 3, value: "50000" },
@@ -147,18 +147,25 @@ say(
 );
 
 // Votes, each a signed `vote` call in post-condition deny mode (what the vote page asks the wallet for).
-for (const [i, approve] of [true, true, false].entries()) {
+// The third assessor is carol, who linked her wallet; she votes only after the reminder.
+const carol = discord.addUser("carol", discord.guild);
+await bot.ctx.store.linkWallet(carol.id, who.assessors[2]!.address);
+const vote = async (i: number, approve: boolean) => {
   await p.call(who.assessors[i]!, "claims-assessment", "vote", [Cl.uint(1), Cl.bool(approve)], "deny");
   say(`  ${who.assessors[i]!.name} voted ${approve ? "approve" : "deny"} (signed transaction, deny mode).`);
-}
-const tallyOf = () => discord.channelMessages(claims)[0]!.embeds[0]!.fields!.find((f) => f.name === "Tally")!.value;
-await discord.waitFor(() => tallyOf().endsWith("3 votes"), 20_000, "the live tally");
-say(`• The alert was edited as the votes arrived: ${tallyOf()}.`);
+};
+await vote(0, true);
+await vote(1, true);
 
-// A day before the deadline the reminder goes out; after it the keeper finalizes.
+// A day before the deadline the reminder goes out, to the linked assessor who has not voted; after it the keeper finalizes.
 await advance(2 * 86_400 + 3_600);
 await sendReminders(bot.ctx);
-say("• A day before the deadline the reminder job mentioned @assessors.");
+say("• A day before the deadline the reminder job mentioned carol, the one linked assessor who had not voted.");
+await vote(2, false);
+const tallyOf = () => discord.channelMessages(claims)[0]!.embeds[0]!.fields!.find((f) => f.name === "Tally")!.value;
+await discord.waitFor(() => tallyOf().includes("\n3 votes, "), 20_000, "the live tally");
+say(`• The alert was edited as the votes arrived: ${tallyOf().replace(/`/g, "").replace("\n", " · ")}.`);
+
 await advance(86_400);
 const finalized = await bot.keeper!.run();
 say(
@@ -176,7 +183,7 @@ await bot.feed.coalescer.idle();
 await discord.waitFor(
   () =>
     tallyOf().length > 0 &&
-    discord.channelMessages(claims)[0]!.embeds[0]!.fields!.some((f) => f.value.startsWith("Paid")),
+    (discord.channelMessages(claims)[0]!.embeds[0]!.description ?? "").includes("paid to the claimant"),
   20_000,
   "the final edit",
 );

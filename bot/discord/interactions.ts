@@ -5,6 +5,7 @@ import { UserError } from "./errors";
 import { ChainUnavailableError } from "../chain/stacks-client";
 import { FollowedTransactions, TOKEN_LIFETIME_MS } from "../storage/followed-transactions";
 import { reply } from "./locales";
+import { answerPageButton, isPageButton } from "./paging";
 
 /** An error's reference: 4 random bytes, 8 hex digits a member can read out. */
 const REFERENCE_BYTES = 4;
@@ -26,6 +27,8 @@ export async function handleInteraction(interaction: Interaction, ctx: BotContex
     }
     return;
   }
+  // A list's Previous / Next (bot/discord/paging.ts answers its own errors, privately).
+  if (interaction.isButton() && isPageButton(interaction.customId)) return answerPageButton(interaction, ctx);
   if (!interaction.isChatInputCommand()) return;
   const command = ctx.commands.find((c) => c.data.name === interaction.commandName);
   if (!command) {

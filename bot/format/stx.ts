@@ -61,3 +61,39 @@ export function formatShares(units: bigint): string {
   const text = fraction === 0n ? "" : `.${fraction.toString().padStart(SHARE_DECIMALS_SHOWN, "0").replace(/0+$/, "")}`;
   return `${whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${text}`;
 }
+
+const DECIMAL_BASE = 10n;
+const PERCENT = 100n;
+/**
+ * Each part's share of their sum as a percentage with `decimals` decimals, rounded by largest remainder so the
+ * shares add up to exactly 100 (83.3% and 16.7%, not 83.33% and 16.66%); ties go to the earlier part. All "0"
+ * when the sum is zero.
+ */
+export function sharesOf(parts: readonly bigint[], decimals = 1): string[] {
+  const total = parts.reduce((a, b) => a + b, 0n);
+  const scale = DECIMAL_BASE ** BigInt(decimals);
+  const whole = PERCENT * scale;
+  const format = (units: bigint) => {
+    const fraction = (units % scale).toString().padStart(decimals, "0");
+    return `${units / scale}${decimals > 0 ? `.${fraction}` : ""}%`;
+  };
+  if (total === 0n) return parts.map(() => format(0n));
+  const floors = parts.map((p) => (p * whole) / total);
+  const rest = parts.map((p, i) => ({ i, remainder: (p * whole) % total }));
+  let missing = whole - floors.reduce((a, b) => a + b, 0n);
+  rest.sort((a, b) => (a.remainder === b.remainder ? a.i - b.i : a.remainder > b.remainder ? -1 : 1));
+  for (const { i } of rest) {
+    if (missing === 0n) break;
+    floors[i]! += 1n;
+    missing -= 1n;
+  }
+  return floors.map(format);
+}
+
+/**
+ * Voting weight (stake × reputation, in the same millionths as micro-STX) as a plain number: weight is not
+ * STX, so it carries no unit; shown to 2 decimals at most.
+ */
+export function formatWeight(weight: bigint): string {
+  return formatStx(weight, { maxDecimals: 2 }).slice(0, -" STX".length);
+}

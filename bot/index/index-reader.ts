@@ -230,6 +230,52 @@ export class IndexReader {
     return { total, policies: records<IndexedPolicy>(rows) };
   }
 
+  /** A protocol's policies, newest first, `limit` from `offset`, and how many there are (a list that pages). */
+  async protocolPoliciesPage(
+    protocolId: bigint,
+    limit = DEFAULT_LIST,
+    offset = 0,
+  ): Promise<{ total: number; policies: IndexedPolicy[] }> {
+    const total = (await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM ix_policies WHERE protocol_id = ?", [
+      protocolId,
+    ]))!.n;
+    const rows = await this.sql.all(
+      "SELECT data FROM ix_policies WHERE protocol_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+      [protocolId, limit, offset],
+    );
+    return { total: Number(total), policies: records<IndexedPolicy>(rows) };
+  }
+
+  /**
+   * Claims whose number starts with `digits` (any if empty), for autocomplete: open ones first, then newest
+   * first, each with its protocol's name; one query.
+   */
+  async claimChoices(digits: string, limit: number): Promise<{ claim: IndexedClaim; protocolName: string | null }[]> {
+    const rows = await this.sql.all<{ data: string; name: string | null }>(
+      `SELECT c.data AS data, p.name AS name FROM ix_claims c LEFT JOIN ix_protocols p ON p.id = c.protocol_id
+       WHERE CAST(c.id AS TEXT) LIKE ? ORDER BY CASE WHEN c.status IN (${OPEN_LIST}) THEN 0 ELSE 1 END, c.id DESC LIMIT ?`,
+      [`${digits.replace(/\D/g, "")}%`, limit],
+    );
+    return rows.map((r) => ({ claim: fromJson<IndexedClaim>(r.data), protocolName: r.name }));
+  }
+
+  /**
+   * Policies whose number starts with `digits` (any if empty), for autocomplete: `holder`'s own first (a member's
+   * linked wallet), then newest first, each with its protocol's name; one query.
+   */
+  async policyChoices(
+    digits: string,
+    holder: string | null,
+    limit: number,
+  ): Promise<{ policy: IndexedPolicy; protocolName: string | null }[]> {
+    const rows = await this.sql.all<{ data: string; name: string | null }>(
+      `SELECT l.data AS data, p.name AS name FROM ix_policies l LEFT JOIN ix_protocols p ON p.id = l.protocol_id
+       WHERE CAST(l.id AS TEXT) LIKE ? ORDER BY CASE WHEN l.holder = ? THEN 0 ELSE 1 END, l.id DESC LIMIT ?`,
+      [`${digits.replace(/\D/g, "")}%`, holder ?? "", limit],
+    );
+    return rows.map((r) => ({ policy: fromJson<IndexedPolicy>(r.data), protocolName: r.name }));
+  }
+
   /** Every policy of a protocol, newest first. */
   async protocolPolicies(protocolId: bigint): Promise<IndexedPolicy[]> {
     return records<IndexedPolicy>(

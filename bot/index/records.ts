@@ -1,3 +1,4 @@
+import type { VotingTerms } from "../format/claim-tally";
 import type { Claim, Policy, ProtocolDetails } from "../chain/protocol-reader";
 
 /**
@@ -30,3 +31,14 @@ export type IndexedVote = {
 export type IndexedAssessor = { active: bigint; unstaking: bigint; unstakeAt: bigint; reputation: bigint | null };
 /** The chain tip the index was last brought up to: its time is "now" for what the index answers. */
 export type IndexTip = { height: number; hash: string; time: number };
+
+/** What an assessor weighs beyond the first view: read once, when the alert is created (bot/discord/claim-details.ts). */
+export type ClaimDetails = {
+  claim: IndexedClaim;
+  protocol: IndexedProtocol | null;
+  policy: IndexedPolicy | null;
+  /** The claimant's claims filed before this one, newest first (at most a few), and how many there are. */
+  earlierClaims: { total: number; claims: IndexedClaim[] };
+  /** The council's parameters that decide what a vote risks; null when they could not be read. */
+  terms: VotingTerms | null;
+};

@@ -190,6 +190,42 @@ export const MIGRATIONS: string[] = [
      expires_at INTEGER NOT NULL
    );
    ALTER TABLE linked_wallets ADD COLUMN dm_results INTEGER NOT NULL DEFAULT 0;`,
+  // 11: personal notifications (bot/notifications/): what each member chose to be told by DM, and each server's
+  // council role, pinged when a claim needs the council.
+  `CREATE TABLE member_notifications (
+     discord_user_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     PRIMARY KEY (discord_user_id, kind)
+   );
+   ALTER TABLE guild_settings ADD COLUMN council_role_id TEXT;`,
+  // 12: subscriptions per channel (/subscribe): which events of which protocols a channel gets, and whom to mention
+  // (bot/storage/subscriptions.ts); and a claim's post in each channel (an alert, or a forum post), keyed per channel
+  // so two channels of one server both get it. The alerts already posted move there, so their edits continue.
+  `CREATE TABLE channel_subscriptions (
+     guild_id TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     events TEXT NOT NULL,
+     protocol_ids TEXT NOT NULL,
+     role_id TEXT,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (guild_id, channel_id)
+   );
+   CREATE TABLE channel_claim_posts (
+     channel_id TEXT NOT NULL,
+     claim_id INTEGER NOT NULL,
+     guild_id TEXT NOT NULL,
+     message_id TEXT NOT NULL,
+     thread_id TEXT,
+     forum INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (channel_id, claim_id)
+   );
+   CREATE INDEX channel_claim_posts_claim ON channel_claim_posts(claim_id);
+   INSERT INTO channel_claim_posts (channel_id, claim_id, guild_id, message_id, thread_id)
+     SELECT channel_id, claim_id, guild_id, message_id, thread_id FROM claim_messages;`,
+  // 13: the Discord name and avatar of the member a link is for, shown on the wallet-link page instead of their
+  // numeric id (bot/storage/member-links.ts); kept with the nonce only, so they go when it is used or expires.
+  `ALTER TABLE link_nonces ADD COLUMN member_name TEXT;
+   ALTER TABLE link_nonces ADD COLUMN member_avatar TEXT;`,
 ];
 
 /** SQLite's integers in Postgres's words: every integer 64-bit, and the one autoincrement an identity column. */
@@ -222,6 +258,9 @@ export const POSTGRES_MIGRATIONS: string[] = [
   inPostgresTypes(MIGRATIONS[7]!),
   inPostgresTypes(MIGRATIONS[8]!),
   inPostgresTypes(MIGRATIONS[9]!),
+  inPostgresTypes(MIGRATIONS[10]!),
+  inPostgresTypes(MIGRATIONS[11]!),
+  inPostgresTypes(MIGRATIONS[12]!),
 ];
 
 /** The SQLite version Postgres's first migration stands for. */

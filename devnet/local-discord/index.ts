@@ -54,6 +54,8 @@ export type InteractionRecord = {
   kind: "command" | "button" | "autocomplete";
   name?: string;
   customId?: string;
+  /** The message a button was clicked on: a type 7 callback, and @original after it, update that message. */
+  messageId?: string;
   userId: string;
   channelId: string;
   /** Callbacks in order: type 4 reply, 5 deferred, 6/7 component updates, 8 autocomplete choices. */
@@ -278,6 +280,12 @@ export class LocalDiscord {
     this.guilds.push(guild);
     for (const user of [this.botUser, owner])
       guild.members.set(user.id, this.memberOf(user, user.id === owner.id ? [admin.id] : [botRole.id]));
+    // The bot was invited to a new server while connected: Discord sends GUILD_CREATE to the shard that owns it.
+    for (const session of this.sessions.values()) {
+      const [shardId, shardCount] = session.shard;
+      if (ShardClientUtil.shardIdForGuildId(guild.id, shardCount) === shardId)
+        this.dispatch(session, GatewayDispatchEvents.GuildCreate, this.guildCreate(guild));
+    }
     return guild;
   }
 
@@ -321,6 +329,43 @@ export class LocalDiscord {
     if (!channel) throw new Error(`no channel ${channelId}`);
     channel.permission_overwrites = overwrites;
     this.broadcast(GatewayDispatchEvents.ChannelUpdate, channel);
+  }
+
+  /**
+   * A channel an admin creates (CHANNEL_CREATE): a text channel, or a forum (type 15) with its `available_tags`
+   * (each given an id, as Discord does) and `flags` (16: a post needs a tag).
+   */
+  addChannel(name: string, type = ChannelType.GuildText, fields: Record<string, unknown> = {}, guild = this.guild) {
+    const channel = {
+      id: snowflake(),
+      type,
+      guild_id: guild.id,
+      name,
+      position: guild.channels.length,
+      parent_id: null,
+      permission_overwrites: [],
+      nsfw: false,
+      topic: null,
+      rate_limit_per_user: 0,
+      last_message_id: null,
+      flags: 0,
+      ...(type === ChannelType.GuildForum
+        ? { available_tags: [], default_reaction_emoji: null, default_sort_order: null, default_forum_layout: 0 }
+        : {}),
+      ...fields,
+    } as unknown as APIChannel & { available_tags?: ForumTag[] };
+    if (channel.available_tags) channel.available_tags = channel.available_tags.map((t) => forumTag(t));
+    guild.channels.push(channel);
+    this.broadcast(GatewayDispatchEvents.ChannelCreate, channel);
+    return channel;
+  }
+
+  /** A thread archived, as Discord does to one quiet for its auto_archive_duration (THREAD_UPDATE). */
+  archiveThread(threadId: string) {
+    const thread = this.threads.find((t) => t.id === threadId);
+    if (!thread) throw new Error(`no thread ${threadId}`);
+    thread.thread_metadata!.archived = true;
+    this.broadcast(GatewayDispatchEvents.ThreadUpdate, thread);
   }
 
   /** Gives or takes a member's roles (the bot's own member too) and tells the gateway. */
@@ -465,30 +510,34 @@ export class LocalDiscord {
       application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: "0" },
     };
     this.dispatch(session, GatewayDispatchEvents.Ready, ready);
-    for (const g of owned) {
-      this.dispatch(session, GatewayDispatchEvents.GuildCreate, {
-        id: g.id,
-        name: g.name,
-        icon: null,
-        owner_id: g.ownerId,
-        unavailable: false,
-        member_count: g.members.size,
-        large: false,
-        joined_at: iso(),
-        features: [],
-        emojis: [],
-        stickers: [],
-        threads: [],
-        presences: [],
-        voice_states: [],
-        stage_instances: [],
-        guild_scheduled_events: [],
-        soundboard_sounds: [],
-        roles: g.roles,
-        channels: g.channels,
-        members: [...g.members.values()],
-      });
-    }
+    for (const g of owned) this.dispatch(session, GatewayDispatchEvents.GuildCreate, this.guildCreate(g));
+  }
+
+  /** A guild as GUILD_CREATE carries it: in full, available. */
+  private guildCreate(g: LocalGuild) {
+    return {
+      id: g.id,
+      name: g.name,
+      icon: null,
+      owner_id: g.ownerId,
+      unavailable: false,
+      member_count: g.members.size,
+      large: false,
+      joined_at: iso(),
+      features: [],
+      emojis: [],
+      stickers: [],
+      // The guild's active threads (forum posts among them), as Discord sends them on connect.
+      threads: this.threads.filter((t) => t.guild_id === g.id && !t.thread_metadata?.archived),
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      roles: g.roles,
+      channels: g.channels,
+      members: [...g.members.values()],
+    };
   }
 
   private resume(ws: WebSocket, d: { session_id: string; seq: number }) {
@@ -666,7 +715,7 @@ export class LocalDiscord {
     return resolved;
   }
 
-  /** A member clicks a button on a message in a channel. */
+  /** A member clicks a button on a message in a channel (or on an ephemeral answer they see). */
   clickButton(message: APIMessage, customId: string, userId: string): InteractionRecord {
     const base = this.interactionBase(userId, message.channel_id);
     const record: InteractionRecord = {
@@ -674,6 +723,7 @@ export class LocalDiscord {
       token: base.token,
       kind: "button",
       customId,
+      messageId: message.id,
       userId,
       channelId: message.channel_id,
       callbacks: [],
@@ -686,7 +736,8 @@ export class LocalDiscord {
       ...base,
       type: InteractionType.MessageComponent,
       data: { custom_id: customId, component_type: ComponentType.Button },
-      message,
+      // The message as members see it now, without what only the local Discord keeps.
+      message: this.shownMessage(this.messageById(message.id) ?? message),
     });
     return record;
   }
@@ -810,14 +861,23 @@ export class LocalDiscord {
           webhook_id: this.applicationId,
           application_id: this.applicationId,
           type: MessageType.ChatInputCommand,
-          interaction_metadata: undefined,
+          // Who ran the command, as Discord tells on every interaction response (a client cannot forge it).
+          interaction_metadata: {
+            id: record.id,
+            type: record.kind === "button" ? InteractionType.MessageComponent : InteractionType.ApplicationCommand,
+            user: this.users.get(record.userId)!,
+            authorizing_integration_owners: { 0: this.guildOfChannel(record.channelId)?.id ?? "0" },
+          } as APIMessage["interaction_metadata"],
         });
         if (!record.ephemeral && body.type === 4) this.channelPush(record.reply);
       }
-      if (body.type === 7) {
-        // A button's message updated in place.
-        const target = this.findMessage(record.channelId, body.message_id as string | undefined);
-        void target;
+      if (body.type === 6 || body.type === 7) {
+        // UPDATE_MESSAGE: the button's message changes in place (6 defers it); @original is that message from now on.
+        const target = record.messageId ? this.messageById(record.messageId) : undefined;
+        if (!target) return reply(404, { message: "Unknown Message", code: 10008 });
+        if (body.type === 7) this.updateMessage(target, body.data ?? {});
+        record.reply = target;
+        record.ephemeral = Boolean((target.flags ?? 0) & MessageFlags.Ephemeral);
       }
       return reply(204);
     }
@@ -877,6 +937,10 @@ export class LocalDiscord {
       this.dmChannels.set(recipient.id, channel);
       return reply(200, channel, h);
     }
+    m = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (m && method === "POST" && this.forum(m[1]!))
+      // A forum holds posts (threads), never messages of its own.
+      return reply(400, { message: "Cannot send messages in a non-text channel", code: 50008 }, h);
     m = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (m && method === "POST") {
       const dmWith = [...this.dmChannels].find(([, c]) => c.id === m![1])?.[0];
@@ -943,6 +1007,53 @@ export class LocalDiscord {
       }
       return reply(200, message, h);
     }
+    m = /^\/channels\/(\d+)\/threads$/.exec(path);
+    if (m && method === "POST") {
+      // A forum post: a thread and its starter message (same id) in one request (CreateForumThreadRequest).
+      const forum = this.forum(m[1]!);
+      if (!forum) {
+        if (!this.channelExists(m[1]!)) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
+        return reply(400, { message: "Threads without a message are not supported here", code: 50035 }, h);
+      }
+      const name = typeof body?.name === "string" ? body.name : "";
+      if (name.length < 1 || name.length > THREAD_NAME_MAX)
+        return reply(400, invalidForm("name", name ? "max" : "required", THREAD_NAME_MAX), h);
+      if (!body.message || typeof body.message !== "object") return reply(400, invalidForm("message", "required"), h);
+      const tags: string[] = body.applied_tags ?? [];
+      if (tags.length > APPLIED_TAGS_MAX) return reply(400, invalidForm("applied_tags", "max", APPLIED_TAGS_MAX), h);
+      if (tags.some((id) => !forum.available_tags.some((t) => t.id === id)))
+        return reply(400, invalidForm("applied_tags", "invalid"), h);
+      if (forum.flags & REQUIRE_TAG && tags.length === 0)
+        return reply(400, { message: "A tag is required to create a forum post in this channel", code: 40067 }, h);
+      const id = snowflake();
+      const thread = {
+        id,
+        type: ChannelType.PublicThread,
+        guild_id: forum.guild_id,
+        name,
+        parent_id: forum.id,
+        owner_id: this.botUser.id,
+        last_message_id: id,
+        flags: 0,
+        member_count: 1,
+        message_count: 0,
+        total_message_sent: 0,
+        rate_limit_per_user: body.rate_limit_per_user ?? 0,
+        applied_tags: tags,
+        thread_metadata: {
+          archived: false,
+          auto_archive_duration: body.auto_archive_duration ?? 4320,
+          locked: false,
+          archive_timestamp: iso(),
+          create_timestamp: iso(),
+        },
+      } as unknown as APIThreadChannel;
+      this.threads.push(thread);
+      const starter = this.message(id, body.message, { id });
+      this.channelPush(starter);
+      this.broadcast(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true });
+      return reply(201, { ...thread, message: starter }, h);
+    }
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
     if (m && method === "POST") {
       const parent = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]);
@@ -970,10 +1081,55 @@ export class LocalDiscord {
       return reply(201, thread);
     }
     m = /^\/channels\/(\d+)$/.exec(path);
+    if (m && method === "PATCH") {
+      const thread = this.threads.find((t) => t.id === m![1]);
+      if (thread) {
+        // A forum post's tags (the parent forum's, at most 5), or its name; an archived thread changes only in
+        // the request that reopens it (archived: false).
+        const metadata = thread.thread_metadata!;
+        if (metadata.archived && body?.archived !== false)
+          return reply(400, { message: "Thread is archived", code: 50083 }, h);
+        if (body?.applied_tags !== undefined) {
+          const tags: string[] = body.applied_tags ?? [];
+          const parent = this.forum(thread.parent_id ?? "");
+          if (tags.length > APPLIED_TAGS_MAX)
+            return reply(400, invalidForm("applied_tags", "max", APPLIED_TAGS_MAX), h);
+          if (!parent || tags.some((id) => !parent.available_tags.some((t) => t.id === id)))
+            return reply(400, invalidForm("applied_tags", "invalid"), h);
+          thread.applied_tags = tags;
+        }
+        if (typeof body?.archived === "boolean") metadata.archived = body.archived;
+        if (typeof body?.name === "string") thread.name = body.name;
+        this.broadcast(GatewayDispatchEvents.ThreadUpdate, thread);
+        return reply(200, thread, h);
+      }
+      const channel = this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]) as
+        | (APIChannel & { available_tags?: ForumTag[]; name?: string })
+        | undefined;
+      if (!channel) return reply(404, { message: "Unknown Channel", code: 10003 }, h);
+      if (body?.available_tags !== undefined) {
+        const tags: Partial<ForumTag>[] = body.available_tags ?? [];
+        if (channel.type !== ChannelType.GuildForum) return reply(400, invalidForm("available_tags", "invalid"), h);
+        if (tags.length > FORUM_TAGS_MAX) return reply(400, invalidForm("available_tags", "max", FORUM_TAGS_MAX), h);
+        if (tags.some((t) => typeof t.name !== "string" || t.name.length > FORUM_TAG_NAME_MAX))
+          return reply(400, invalidForm("available_tags", "invalid"), h);
+        channel.available_tags = tags.map((t) => forumTag(t));
+      }
+      if (typeof body?.name === "string") channel.name = body.name;
+      this.broadcast(GatewayDispatchEvents.ChannelUpdate, channel);
+      return reply(200, channel, h);
+    }
+    m = /^\/channels\/(\d+)$/.exec(path);
     if (m && method === "GET") {
       const channel =
         this.guilds.flatMap((g) => g.channels).find((c) => c.id === m![1]) ?? this.threads.find((t) => t.id === m![1]);
       return channel ? reply(200, channel) : reply(404, { message: "Unknown Channel", code: 10003 });
+    }
+    m = /^\/guilds\/(\d+)\/threads\/active$/.exec(path);
+    if (m && method === "GET") {
+      if (!this.guilds.some((g) => g.id === m![1])) return reply(404, { message: "Unknown Guild", code: 10004 });
+      const threads = this.threads.filter((t) => t.guild_id === m![1] && !t.thread_metadata?.archived);
+      return reply(200, { threads, members: [] });
     }
     m = /^\/guilds\/(\d+)\/roles(?:\/(\d+))?$/.exec(path);
     if (m && method === "GET") {
@@ -1035,6 +1191,20 @@ export class LocalDiscord {
         !(bits & PermissionFlagsBits.CreatePublicThreads)
       )
         return missing;
+      // A forum post needs Send Messages in the forum (Discord's "Create Posts"); editing the forum (its tags)
+      // Manage Channels; a post's tags, being its author or Manage Threads.
+      if (method === "POST" && m[2] === "/threads" && this.forum(m[1]!)) {
+        if (!(bits & PermissionFlagsBits.SendMessages)) return missing;
+        if (body?.message?.embeds?.length && !(bits & PermissionFlagsBits.EmbedLinks)) {
+          if (!body.message.content && !body.message.components?.length) return missing;
+          body.message.embeds = [];
+        }
+      }
+      if (method === "PATCH" && m[2] === undefined) {
+        const thread = this.threads.find((t) => t.id === m![1]);
+        if (thread && thread.owner_id !== me && !(bits & PermissionFlagsBits.ManageThreads)) return missing;
+        if (!thread && !(bits & PermissionFlagsBits.ManageChannels)) return missing;
+      }
     }
     m = /^\/guilds\/(\d+)\/members\/\d+\/roles\/(\d+)$/.exec(path);
     if (m) {
@@ -1046,6 +1216,14 @@ export class LocalDiscord {
         return missing;
     }
     return undefined;
+  }
+
+  /** A forum channel by id, or undefined. */
+  private forum(id: string) {
+    const channel = this.guilds.flatMap((g) => g.channels).find((c) => c.id === id);
+    return channel?.type === ChannelType.GuildForum
+      ? (channel as APIChannel & { guild_id: string; available_tags: ForumTag[]; flags: number })
+      : undefined;
   }
 
   private guildOfChannel(id: string) {
@@ -1071,6 +1249,65 @@ export class LocalDiscord {
   private findMessage(channelId: string, id?: string) {
     return this.channelMessages(channelId).find((m) => m.id === id);
   }
+  /** A message by id: in a channel, or an interaction's answer only its member sees (ephemeral). */
+  messageById(id: string): ChannelMessage | undefined {
+    for (const list of this.messages.values()) {
+      const found = list.find((m) => m.id === id);
+      if (found) return found;
+    }
+    for (const r of this.interactions.values()) {
+      const found = [r.reply, ...r.followUps].find((m) => m?.id === id);
+      if (found) return found as ChannelMessage;
+    }
+    return undefined;
+  }
+  /** A message as Discord sends it (in an interaction's `message`, or from REST). */
+  private shownMessage(message: APIMessage) {
+    const { edits: _edits, history: _history, nonce: _nonce, ...shown } = message as ChannelMessage;
+    return shown;
+  }
+  /** An edit in place (a component's UPDATE_MESSAGE): what the body names changes, the rest stays. */
+  // biome-ignore lint/suspicious/noExplicitAny: decoding boundary, the JSON discord.js sends
+  private updateMessage(message: ChannelMessage, body: any) {
+    message.history ??= [];
+    message.history.push({ content: message.content, embeds: message.embeds });
+    Object.assign(message, {
+      content: body.content ?? message.content,
+      embeds: body.embeds ?? message.embeds,
+      components: body.components ?? message.components,
+      edited_timestamp: iso(),
+    });
+    message.edits = (message.edits ?? 0) + 1;
+  }
+}
+
+type ForumTag = { id: string; name: string; moderated: boolean; emoji_id: string | null; emoji_name: string | null };
+/** Discord's limits on forums: 20 tags a forum, 5 a post, 50 characters a tag name; 100 a thread name. */
+const FORUM_TAGS_MAX = 20;
+const APPLIED_TAGS_MAX = 5;
+const FORUM_TAG_NAME_MAX = 50;
+const THREAD_NAME_MAX = 100;
+/** A forum channel flag: every post must carry a tag. */
+const REQUIRE_TAG = 16;
+
+/** A tag as Discord keeps it: a new one gets an id. */
+const forumTag = (t: Partial<ForumTag>): ForumTag => ({
+  id: t.id ?? snowflake(),
+  name: t.name ?? "",
+  moderated: t.moderated ?? false,
+  emoji_id: t.emoji_id ?? null,
+  emoji_name: t.emoji_name ?? null,
+});
+
+/** Discord's 400 Invalid Form Body for one field, with its error code. */
+function invalidForm(field: string, problem: "required" | "max" | "invalid", max?: number) {
+  const error =
+    problem === "required"
+      ? { code: "BASE_TYPE_REQUIRED", message: "This field is required" }
+      : problem === "max"
+        ? { code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${max} or fewer in length.` }
+        : { code: "BASE_TYPE_INVALID", message: "Invalid value." };
+  return { message: "Invalid Form Body", code: 50035, errors: { [field]: { _errors: [error] } } };
 }
 
 export async function startLocalDiscord(options: LocalDiscordOptions = {}): Promise<LocalDiscord> {

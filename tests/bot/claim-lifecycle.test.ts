@@ -52,7 +52,7 @@ describe("a restart in the middle of a vote", () => {
     );
     await s.restart();
     const after = await vote(2, true);
-    await waitFor("the tally after the restart", () => fields(alert.embeds[0]).Tally?.endsWith("· 3 votes"));
+    await waitFor("the tally after the restart", () => fields(alert.embeds[0]).Tally?.includes("\n3 votes, "));
     await waitFor("every vote listed", () =>
       [...before, after].every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)),
     );
@@ -64,20 +64,27 @@ describe("a claim's life in the channel", () => {
   it("approved and paid: the alert, its live edits, the result and the payout, in order", async () => {
     const alert = await fileClaim();
     const role = s.discord.role("assessors").id;
-    expect(alert.content).toMatch(
-      new RegExp(`^<@&${role}> New claim #1 on \\*\\*stackswap\\*\\* for 60,000 STX: vote by <t:\\d+:R>\\.$`),
-    );
+    expect(alert.content).toMatch(new RegExp(`^<@&${role}> New claim #1 on \\*\\*stackswap\\*\\* for 60,000 STX\\.$`));
     expect(alert.mention_roles).toEqual([role]);
-    expect(alert.embeds[0]).toMatchObject({
-      title: "Claim #1 · stackswap",
-      description: "Reentrancy in the swap router",
+    // The first view: what happened, how much, the deadline once; the tally by weight and quorum by stake.
+    expect(alert.embeds[0]).toMatchObject({ title: "Claim #1 · stackswap" });
+    expect(alert.embeds[0]!.description).toMatch(
+      /^> Reentrancy in the swap router\n\*\*60,000 STX\*\* claimed · pays \*\*54,000 STX\*\* after the deductible\n🗳️ Voting closes <t:\d+:R>$/,
+    );
+    expect(fields(alert.embeds[0])).toEqual({
+      Tally: "`░░░░░░░░░░` No votes yet\napproval needs over 60%",
+      Quorum:
+        "`░░░░░░░░░░` 18,000 STX more stake and 3 more voters needed\n0 STX of 18,000 STX stake voted · 0 of 3 voters",
     });
-    expect(fields(alert.embeds[0])).toMatchObject({
-      Tally: "For 0 STX (0%) · Against 0 STX (0%) · 0 votes",
-      Quorum: "0 STX of 18,000 STX stake needed (0%) · 0 of 3 voters",
-      Amount: "60,000 STX (pays 54,000 STX after the deductible)",
-      Evidence: "[bundle](https://evidence.example/incident.tar.gz) · SHA-256 `cdcdcdcdcdcdcdcd…`",
+    // The rest opens the thread: evidence, cover, the claimant's history, audit, bond and risks.
+    await waitFor("the details in the thread", () => s.discord.channelMessages(alert.id)[0]);
+    const details = s.discord.channelMessages(alert.id)[0]!.embeds[0]!;
+    expect(details.title).toBe("Claim #1 · details");
+    expect(fields(details)).toMatchObject({
+      Evidence: `[bundle](https://evidence.example/incident.tar.gz)\nSHA-256 \`${"cd".repeat(32)}\``,
+      "Claimant's earlier claims": "None: this is the claimant's first claim.",
     });
+    expect(fields(details).Bond).toMatch(/^600 STX: returned to the claimant with the payout/);
     const buttons = (alert.components![0] as { components: { label: string; url: string }[] }).components;
     expect(buttons.map((b) => [b.label, b.url])).toEqual([
       ["Approve", `${s.bot.web!.url}/vote/1?choice=approve`],
@@ -92,9 +99,11 @@ describe("a claim's life in the channel", () => {
     const txids = [await vote(0, true), await vote(1, true), await vote(2, false)];
     await waitFor(
       "the tally edit",
-      () => fields(alert.embeds[0]).Tally === "For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes",
+      () =>
+        fields(alert.embeds[0]).Tally ===
+        "`████████░░` 83.3% approve · 16.7% deny\n3 votes, 180,000 weight · approval needs over 60%",
     );
-    expect(fields(alert.embeds[0]).Quorum).toBe("180,000 STX of 18,000 STX stake needed (1000%) · 3 of 3 voters ✓");
+    expect(fields(alert.embeds[0]).Quorum).toBe("Reached ✓");
     await waitFor("every vote linked", () =>
       txids.every((txid) => fields(alert.embeds[0])["Latest votes"]?.includes(txid)),
     );
@@ -109,10 +118,12 @@ describe("a claim's life in the channel", () => {
     const shown = channel().map((m) => m.content);
     expect(shown).toHaveLength(3);
     expect(shown[1]).toMatch(
-      /^✅ Claim #1 approved by vote: 150,000 STX for \(83\.33%\), 30,000 STX against, 3 votes\. 54,000 STX is payable <t:\d+:R> unless the council vetoes it\.$/,
+      /^✅ Claim #1 approved by vote: 83\.3% approve · 16\.7% deny of 180,000 weight, 3 votes\. 54,000 STX is payable <t:\d+:R> unless the council vetoes it\.$/,
     );
     expect(shown[2]).toContain("💸 Claim #1 paid: 54,000 STX to [ST3AM1…GCS0]");
-    expect(shown[2]).toContain(`(6,000 STX deductible) · [transaction](https://explorer.hiro.so/txid/0x${payoutTx}`);
+    expect(shown[2]).toContain(
+      `(6,000 STX deductible), and the claimant's bond of 600 STX returned · [transaction](https://explorer.hiro.so/txid/0x${payoutTx}`,
+    );
     expect(channel()[1]!.message_reference).toMatchObject({ message_id: alert.id });
     // The approval links the council's veto; once paid, the claim's voters can settle.
     expect(
@@ -124,7 +135,9 @@ describe("a claim's life in the channel", () => {
         b.url,
       ]),
     ).toEqual([["Settle my vote", `${s.bot.web!.url}/settle?claim=1`]]);
-    await waitFor("the final edit", () => fields(alert.embeds[0]).Status === "Paid: 54,000 STX to the claimant");
+    await waitFor("the final edit", () =>
+      /\n💸 Voting closed <t:\d+:R>: 54,000 STX paid to the claimant$/.test(alert.embeds[0]?.description ?? ""),
+    );
     // Buttons close with the vote.
     expect(
       (alert.components![0] as { components: { disabled?: boolean }[] }).components.slice(0, 2).map((b) => b.disabled),
@@ -144,10 +157,10 @@ describe("a claim's life in the channel", () => {
       "❌ Claim #1 denied by vote",
     ]);
     expect(channel()[1]!.content).toBe(
-      "❌ Claim #1 denied by vote: 50,000 STX for (27.77%), 130,000 STX against, 3 votes. " +
+      "❌ Claim #1 denied by vote: 27.8% approve · 72.2% deny of 180,000 weight, 3 votes. " +
         "The claimant's bond of 600 STX is forfeited: 300 STX to the assessors who voted to deny, 300 STX to the pool.",
     );
-    await waitFor("the status edit", () => fields(alert.embeds[0]).Status === "Denied");
+    await waitFor("the status edit", () => alert.embeds[0]?.description?.endsWith(": denied"));
   });
 
   it("no quorum: escalated to the council, whose signature is posted in the thread, then approved", async () => {
@@ -157,17 +170,22 @@ describe("a claim's life in the channel", () => {
     await waitFor("the escalation", () => channel()[1]);
     expect(channel()[1]!.content).toBe(
       "⚖️ Claim #1 did not reach quorum (0 STX of 18,000 STX stake voted): the council decides. " +
-        "Final tally: 0 STX for (0%), 0 STX against, 0 votes.",
+        "Final tally: no votes.",
     );
-    await waitFor("the status edit", () => fields(alert.embeds[0]).Status === "No quorum: the council decides");
+    await waitFor("the status edit", () =>
+      alert.embeds[0]?.description?.endsWith(" without quorum: the council decides"),
+    );
+    expect(fields(alert.embeds[0]).Quorum).toBe("Not reached: 0 STX of 18,000 STX stake voted · 0 of 3 voters");
     await s.p.call(s.who.council, "claims-assessment", "council-approve-claim", [Cl.uint(1)]);
     await waitFor("the council's decision", () => channel()[2]);
     expect(channel()[2]!.content).toMatch(
-      /^✅ Claim #1 approved by the council: 0 STX for \(0%\), 0 STX against, 0 votes\. 54,000 STX is payable <t:\d+:R>/,
+      /^✅ Claim #1 approved by the council: no votes\. 54,000 STX is payable <t:\d+:R>/,
     );
     const thread = s.discord.threads[0]!;
-    await waitFor("the signature in the thread", () => s.discord.channelMessages(thread.id)[0]);
-    expect(s.discord.channelMessages(thread.id).map((m) => m.content)).toEqual([
+    await waitFor("the signature in the thread", () => s.discord.channelMessages(thread.id)[1]);
+    // After the details post that opens the thread.
+    expect(s.discord.channelMessages(thread.id).map((m) => m.content || m.embeds[0]?.title)).toEqual([
+      "Claim #1 · details",
       "🖋️ Council member ST1PQH…GZGM signed to approve (1 of 1).",
     ]);
   });
@@ -180,7 +198,7 @@ describe("a claim's life in the channel", () => {
     await waitFor("the escalation", () => channel()[1]);
     expect(channel()[1]!.content).toBe(
       "⚖️ Claim #1 did not reach quorum (100,000 STX of 18,000 STX stake voted, but 1 of the 3 " +
-        "different voters needed): the council decides. Final tally: 100,000 STX for (100%), 0 STX against, 1 vote.",
+        "different voters needed): the council decides. Final tally: 100.0% approve · 0.0% deny of 100,000 weight, 1 vote.",
     );
   });
 

@@ -58,10 +58,12 @@ describe("/policy", () => {
 describe("/policies", () => {
   it("lists a holder's policies and a protocol's", async () => {
     const byHolder = answerOf(await s.run("policies", [opt.str("holder", s.who.buyer.address)]));
-    expect(byHolder.embed.title).toBe(`Policies held by ${shortAddress(s.who.buyer.address)} (1)`);
+    // The count is in the footer (lists page: bot/discord/paging.ts); one page needs no buttons.
+    expect(byHolder.embed.title).toBe(`Policies held by ${shortAddress(s.who.buyer.address)}`);
+    expect(byHolder.embed.footer?.text).toBe("Policies 1–1 of 1");
     expect(byHolder.embed.description).toMatch(/^\*\*#1\*\* · stackswap · 250,000 STX · Active · ends <t:\d+:R>$/);
     const byProtocol = answerOf(await s.run("policies", [opt.str("protocol", "stackswap")]));
-    expect(byProtocol.embed.title).toBe("Policies on stackswap (1)");
+    expect(byProtocol.embed).toMatchObject({ title: "Policies on stackswap", footer: { text: "Policies 1–1 of 1" } });
   });
 
   it("refuses a malformed address, an address of the other network, both options and neither", async () => {
@@ -96,12 +98,14 @@ describe("/claim and /claims", () => {
     expect(answer.fields).toMatchObject({
       Policy: "#1",
       Amount: "60,000 STX (pays 54,000 STX after the deductible)",
-      Tally: "For 100,000 STX (100%) · Against 0 STX (0%) · 1 vote",
-      Quorum: "100,000 STX of 10,000 STX stake needed (1000%) · 1 of 3 voters",
+      // Weight for the tally (no unit), stake for quorum: enough stake voted, but 1 of the 3 voters needed.
+      Tally: "`██████████` 100.0% approve · 0.0% deny\n1 vote, 100,000 weight · approval needs over 60%",
+      Quorum: "`██████████` 2 more voters needed\n100,000 STX of 10,000 STX stake voted · 1 of 3 voters",
       Evidence: "[bundle](https://evidence.example/bundle.tar.gz) · SHA-256 `abababababababab…`",
     });
-    expect(answer.fields.Status).toMatch(/^Voting: closes <t:\d+:R>$/);
-    expect(answer.embed.footer?.text).toBe("Approval must be above 60% of the voted weight");
+    expect(answer.fields.Status).toMatch(/^🗳️ Voting closes <t:\d+:R>$/);
+    expect(JSON.stringify(answer.embed).match(/<t:\d+:R>/g)).toHaveLength(1);
+    expect(answer.embed.footer?.text).toMatch(/^Bond [\d,]+ STX$/);
   });
 
   it("says so for an unknown claim", async () => {
@@ -115,8 +119,9 @@ describe("/claim and /claims", () => {
     const all = answerOf(await s.run("claims"));
     expect(all.embed.description).toMatch(/^\*\*#1\*\* · stackswap · 60,000 STX · Voting · closes <t:\d+:R>$/);
     const paid = answerOf(await s.run("claims", [opt.str("status", "paid")]));
-    expect(all.embed.title).toBe("Recent claims (1)");
-    expect(paid.embed).toMatchObject({ title: "Claims: paid (0)", description: "No claims in that state." });
+    expect(all.embed).toMatchObject({ title: "Recent claims", footer: { text: "Claims 1–1 of 1" } });
+    expect(paid.embed).toMatchObject({ title: "Claims: paid", description: "No claims in that state." });
+    expect(paid.embed.footer).toBeUndefined();
   });
 });
 

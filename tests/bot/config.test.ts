@@ -92,8 +92,18 @@ describe("configuration", () => {
       "STACKS_API_REQUESTS_PER_MINUTE must be a whole number of requests a minute, from 1 to 100000",
     ]),
     ["DISCORD_API_URL", "localhost", "DISCORD_API_URL must be an http(s) URL"],
+    ...["24h", "24;1", "0,1", "1,200", "1.5", ","].map((v) => [
+      "REMINDER_HOURS",
+      v,
+      "REMINDER_HOURS must be hours before a vote closes, whole numbers from 1 to 168 separated by commas (24,1)",
+    ]),
   ])("refuses a malformed %s", (name, value, message) => {
     expect(() => loadConfig({ ...VALID, [name]: value })).toThrow(message);
+  });
+
+  it("reminds 24 and 1 hours before a vote closes unless REMINDER_HOURS says otherwise", () => {
+    expect(loadConfig(VALID).reminders).toEqual({ hours: [24, 1] });
+    expect(loadConfig({ ...VALID, REMINDER_HOURS: "2, 48,12,48" }).reminders).toEqual({ hours: [48, 12, 2] });
   });
 
   it("refuses a deployer address of the other network", () => {

@@ -45,22 +45,29 @@ async function remind() {
 }
 
 describe("reminders", () => {
-  it("mentions the assessors 24 hours and 1 hour before the vote closes, with the distance to quorum, once each", async () => {
+  // The two staked assessors who have not voted, linked (reminders mention only linked members who can vote).
+  let waiting: string[];
+  beforeEach(async () => {
+    waiting = [s.member("assessor1"), s.member("assessor2")];
+    for (const [i, id] of waiting.entries()) await s.bot.ctx.store.linkWallet(id, s.who.assessors[i + 1]!.address);
+  });
+
+  it("mentions the assessors who have not voted 24 hours and 1 hour before the vote closes, with the distance to quorum, once each", async () => {
     expect(await remind()).toBe(0); // nearly three days left
     await advance(2 * 86_400 + HOUR);
     expect(await remind()).toBe(1);
     expect(await remind()).toBe(0);
-    const role = s.discord.role("assessors").id;
     // One vote carries the stake quorum, but a claim of 1,000 STX or more needs three different voters.
     expect(shown()[1]).toMatch(
       new RegExp(
-        `^<@&${role}> ⏰ Voting on claim #1 closes <t:\\d+:R>\\. Enough stake has voted, but quorum needs 3 different voters: 2 more are needed\\.$`,
+        `^<@${waiting[0]}> <@${waiting[1]}> ⏰ Voting on claim #1 closes <t:\\d+:R>\\. Enough stake has voted, but quorum needs 3 different voters: 2 more are needed\\.$`,
       ),
     );
     await advance(22 * HOUR);
     expect(await remind()).toBe(1);
     expect(shown()).toHaveLength(3);
-    expect(s.discord.channelMessages(claims)[2]!.mention_roles).toEqual([role]);
+    expect(s.discord.channelMessages(claims)[2]!.mentions.map((u) => u.id)).toEqual(waiting);
+    expect(s.discord.channelMessages(claims)[2]!.mention_roles).toEqual([]);
   });
 
   it("reminds once when the bot is killed between sending a reminder and recording it, and restarted", async () => {

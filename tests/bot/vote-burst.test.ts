@@ -9,7 +9,6 @@ import {
 import type { APIEmbed } from "discord-api-types/v10";
 import { startStack, opt, type Stack } from "./harness";
 import { STX, stakeAssessors, openClaims } from "../../devnet/scenario";
-import { formatStx } from "../../bot/format/stx";
 
 const CLAIMS = 10;
 const VOTERS = 30;
@@ -56,7 +55,7 @@ describe("a burst of 300 votes in one block", () => {
     s.api.chain.autoMine = true;
     expect(block.txids).toHaveLength(CLAIMS * VOTERS);
     // 20 of 30 voters approve, each with 1,000 STX of stake at 1x.
-    const expected = `For ${formatStx(20_000n * STX)} (66.66%) · Against ${formatStx(10_000n * STX)} (33.33%) · 30 votes`;
+    const expected = "`███████░░░` 66.7% approve · 33.3% deny\n30 votes, 30,000 weight · approval needs over 60%";
     await s.discord.waitFor(
       () =>
         s.discord

@@ -1,4 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
+import { readFileSync } from "node:fs";
+import Ajv from "ajv";
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -10,9 +12,16 @@ import {
   MessageFlags,
   SlashCommandBuilder,
   RESTEvents,
+  type ForumChannel,
   type TextChannel,
 } from "discord.js";
-import { ApplicationCommandOptionType, OverwriteType, PermissionFlagsBits as P, Routes } from "discord-api-types/v10";
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  OverwriteType,
+  PermissionFlagsBits as P,
+  Routes,
+} from "discord-api-types/v10";
 import { REST } from "@discordjs/rest";
 import WebSocket from "ws";
 import {
@@ -475,5 +484,172 @@ describe("sharding, as Discord's gateway distributes guilds", () => {
       ws.send(JSON.stringify({ op: 2, d: { token: "local-bot-token", intents: 1, properties: {}, shard: [4, 4] } })),
     );
     expect(await closed).toBe(4010);
+  });
+});
+
+describe("forum channels, as Discord's API answers them", () => {
+  beforeEach(async () => connect());
+
+  const SPEC = JSON.parse(
+    readFileSync(new URL("../../../shared/specs/discord-api.openapi.json", import.meta.url), "utf8"),
+  );
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema(SPEC, "discord");
+  /** The body validates against the official document's schema of that name. */
+  const conforms = (schema: string, body: unknown) => {
+    const validate = ajv.compile({ $ref: `discord#/components/schemas/${schema}` });
+    expect(validate(body), `${schema}: ${JSON.stringify(validate.errors)}`).toBe(true);
+  };
+  const raw = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${discord.api}/v10${path}`, {
+      method,
+      headers: { authorization: "Bot local-bot-token", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: await r.json() };
+  };
+  const tags = (names: string[]) => names.map((name) => ({ name }));
+  const forumOf = (id: string) => client.channels.cache.get(id) as ForumChannel;
+  const newForum = async (fields: Record<string, unknown> = {}) => {
+    const forum = discord.addChannel("claims-forum", ChannelType.GuildForum, {
+      available_tags: tags(["voting", "paid"]),
+      ...fields,
+    });
+    await discord.waitFor(() => forumOf(forum.id), 5_000, "the forum in the client's cache");
+    return forumOf(forum.id);
+  };
+
+  it("creates a forum post with its starter message and tags (201, as documented), and tells the gateway", async () => {
+    const forum = await newForum();
+    expect(forum.type).toBe(ChannelType.GuildForum);
+    expect(forum.availableTags.map((t) => t.name)).toEqual(["voting", "paid"]);
+    const voting = forum.availableTags[0]!.id;
+    const thread = await forum.threads.create({
+      name: "Claim #1 · stackswap",
+      message: { content: "New claim #1", embeds: [new EmbedBuilder().setTitle("Claim #1")] },
+      appliedTags: [voting],
+    });
+    expect([thread.parentId, thread.appliedTags, thread.name]).toEqual([forum.id, [voting], "Claim #1 · stackswap"]);
+    // The starter message has the thread's id, and lives in the thread.
+    expect(discord.channelMessages(thread.id).map((m) => [m.id, m.content, m.embeds[0]?.title])).toEqual([
+      [thread.id, "New claim #1", "Claim #1"],
+    ]);
+    expect((await thread.fetchStarterMessage())?.content).toBe("New claim #1");
+    const created = await raw("POST", `/channels/${forum.id}/threads`, { name: "second", message: { content: "two" } });
+    expect(created.status).toBe(201);
+    conforms("CreatedThreadResponse", created.body);
+    expect(created.body.message).toMatchObject({ id: created.body.id, channel_id: created.body.id, content: "two" });
+    await discord.waitFor(() => client.channels.cache.get(created.body.id), 5_000, "THREAD_CREATE");
+    const active = await raw("GET", `/guilds/${discord.guild.id}/threads/active`);
+    expect(active.body.threads.map((t: { name: string }) => t.name)).toEqual(["Claim #1 · stackswap", "second"]);
+  });
+
+  it("refuses a plain message in a forum, a post without name or message, unknown or more than 5 tags, and none where a tag is required", async () => {
+    const forum = await newForum();
+    const message = await raw("POST", `/channels/${forum.id}/messages`, { content: "hello" });
+    expect(message).toEqual({
+      status: 400,
+      body: { message: "Cannot send messages in a non-text channel", code: 50008 },
+    });
+    const noMessage = await raw("POST", `/channels/${forum.id}/threads`, { name: "x" });
+    expect(noMessage.status).toBe(400);
+    expect(noMessage.body).toMatchObject({
+      code: 50035,
+      errors: { message: { _errors: [{ code: "BASE_TYPE_REQUIRED" }] } },
+    });
+    expect((await raw("POST", `/channels/${forum.id}/threads`, { message: { content: "x" } })).body).toMatchObject({
+      code: 50035,
+      errors: { name: { _errors: [{ code: "BASE_TYPE_REQUIRED" }] } },
+    });
+    const six = Array.from({ length: 6 }, () => forum.availableTags[0]!.id);
+    expect(
+      (await raw("POST", `/channels/${forum.id}/threads`, { name: "x", message: { content: "x" }, applied_tags: six }))
+        .body,
+    ).toMatchObject({ code: 50035, errors: { applied_tags: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } } });
+    expect(
+      (
+        await raw("POST", `/channels/${forum.id}/threads`, {
+          name: "x",
+          message: { content: "x" },
+          applied_tags: ["1"],
+        })
+      ).status,
+    ).toBe(400);
+    const strict = await newForum({ flags: 16 });
+    expect(await raw("POST", `/channels/${strict.id}/threads`, { name: "x", message: { content: "x" } })).toEqual({
+      status: 400,
+      body: { message: "A tag is required to create a forum post in this channel", code: 40067 },
+    });
+    expect(discord.threads).toEqual([]);
+  });
+
+  it("moves a post's tags (at most 5, the forum's own), and tells the gateway (THREAD_UPDATE)", async () => {
+    const forum = await newForum();
+    const [voting, paid] = forum.availableTags.map((t) => t.id);
+    const thread = await forum.threads.create({ name: "Claim #1", message: { content: "x" }, appliedTags: [voting!] });
+    await thread.setAppliedTags([paid!]);
+    expect(discord.threads.find((t) => t.id === thread.id)!.applied_tags).toEqual([paid]);
+    await discord.waitFor(() => (thread.appliedTags[0] === paid ? true : undefined), 5_000, "THREAD_UPDATE");
+    const patched = await raw("PATCH", `/channels/${thread.id}`, { applied_tags: [voting] });
+    expect(patched.status).toBe(200);
+    conforms("ThreadResponse", patched.body);
+    expect((await raw("PATCH", `/channels/${thread.id}`, { applied_tags: Array(6).fill(voting) })).body).toMatchObject({
+      code: 50035,
+      errors: { applied_tags: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } },
+    });
+    expect((await raw("PATCH", `/channels/${thread.id}`, { applied_tags: ["1"] })).status).toBe(400);
+    // An archived post changes only in the request that reopens it.
+    discord.archiveThread(thread.id);
+    expect(await raw("PATCH", `/channels/${thread.id}`, { applied_tags: [paid] })).toEqual({
+      status: 400,
+      body: { message: "Thread is archived", code: 50083 },
+    });
+    const reopened = await raw("PATCH", `/channels/${thread.id}`, { archived: false, applied_tags: [paid] });
+    expect([reopened.status, reopened.body.applied_tags, reopened.body.thread_metadata.archived]).toEqual([
+      200,
+      [paid],
+      false,
+    ]);
+  });
+
+  it("edits a forum's tags only with Manage Channels (at most 20), giving new tags ids, and tells the gateway (CHANNEL_UPDATE)", async () => {
+    const forum = await newForum();
+    await expect(forum.setAvailableTags([...forum.availableTags, { name: "denied" }])).rejects.toMatchObject({
+      status: 403,
+      code: 50013,
+    });
+    discord.setOverwrites(forum.id, [
+      { id: discord.botRole().id, type: OverwriteType.Role, allow: P.ManageChannels.toString(), deny: "0" },
+    ]);
+    await forum.setAvailableTags([...forum.availableTags, { name: "denied" }]);
+    await discord.waitFor(() => (forum.availableTags.length === 3 ? true : undefined), 5_000, "CHANNEL_UPDATE");
+    expect(forum.availableTags.map((t) => t.name)).toEqual(["voting", "paid", "denied"]);
+    expect(forum.availableTags.every((t) => /^\d+$/.test(t.id))).toBe(true);
+    const many = tags(Array.from({ length: 21 }, (_, i) => `tag-${i}`));
+    expect((await raw("PATCH", `/channels/${forum.id}`, { available_tags: many })).body).toMatchObject({
+      code: 50035,
+      errors: { available_tags: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH" }] } },
+    });
+    const ok = await raw("PATCH", `/channels/${forum.id}`, { available_tags: many.slice(0, 20) });
+    expect(ok.status).toBe(200);
+    expect(ok.body.available_tags).toHaveLength(20);
+  });
+
+  it("needs Send Messages in the forum to create a post, and Send Messages in Threads to post inside it", async () => {
+    const forum = await newForum();
+    const thread = await forum.threads.create({ name: "Claim #1", message: { content: "x" } });
+    discord.setOverwrites(forum.id, [
+      {
+        id: discord.botRole().id,
+        type: OverwriteType.Role,
+        allow: "0",
+        deny: (P.SendMessages | P.SendMessagesInThreads).toString(),
+      },
+    ]);
+    await expect(forum.threads.create({ name: "Claim #2", message: { content: "y" } })).rejects.toMatchObject({
+      status: 403,
+      code: 50013,
+    });
+    await expect(thread.send({ content: "inside" })).rejects.toMatchObject({ status: 403, code: 50013 });
   });
 });

@@ -18,17 +18,18 @@ describe("npm run demo", () => {
     expect(stdout).toMatch(/\/quote protocol:stackswap amount:50000 days:30 → premium [\d.,]+ STX/);
     expect(stdout).toContain("The bot posted the alert in #claims");
     expect(stdout).toContain(
-      "The alert was edited as the votes arrived: For 150,000 STX (83.33%) · Against 30,000 STX (16.66%) · 3 votes",
+      "The alert was edited as the votes arrived: ████████░░ 83.3% approve · 16.7% deny · 3 votes, 180,000 weight",
     );
+    expect(stdout).toContain("the reminder job mentioned carol, the one linked assessor who had not voted");
     expect(stdout).toContain("the bot's keeper finalized claim #1");
     expect(stdout).toContain("The keeper executed payout #1: wallet_6 received 54,600 STX");
     // The transcript: the alert (edited, final state), the reminder, the result and the payout, in that order.
     const transcript = stdout.slice(stdout.indexOf("──── #claims"));
     const order = [
       "@assessors New claim #1",
-      "Status: Paid: 54,000 STX to the claimant",
+      ": 54,000 STX paid to the claimant",
       "[Approve (closed)] [Deny (closed)] [Evidence]",
-      "@assessors ⏰ Voting on claim #1 closes",
+      "⏰ Voting on claim #1 closes",
       "✅ Claim #1 approved by vote",
       "💸 Claim #1 paid: 54,000 STX",
     ];

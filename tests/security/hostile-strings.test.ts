@@ -27,6 +27,10 @@ let s: Stack;
 let browser: Browser;
 let alerts: string;
 let assessorRole: string;
+/** A channel subscribed to listings and audits: the registry's announcements of the hostile listings. */
+let listings: string;
+/** The linked assessor who does not vote: the one member reminders mention. */
+let waitingAssessor: string;
 const HOUR = 3_600;
 const advance = (seconds: number) =>
   fetch(`${s.api.url}/devnet/advance`, { method: "POST", body: JSON.stringify({ seconds }) });
@@ -40,8 +44,14 @@ beforeAll(async () => {
   const admin = s.member("admin", [s.discord.role("admins").id]);
   await s.run("setup", [opt.sub("alerts", [opt.channel("channel", alerts)])], admin);
   await s.run("setup", [opt.sub("assessor-role", [opt.role("role", assessorRole)])], admin);
+  listings = s.discord.channel("general").id;
+  await s.indexed(); // the seeded listing is history: the hostile ones below are announced
+  await s.run("subscribe", [opt.channel("channel", listings), opt.str("events", "listings")], admin);
   for (const i of [0, 1, 2])
     await s.p.call(s.who.assessors[i]!, "assessor-staking", "stake", [Cl.uint(100_000n * STX)]);
+  // A linked assessor who does not vote: reminders mention only such members.
+  waitingAssessor = s.member("assessor");
+  await s.bot.ctx.store.linkWallet(waitingAssessor, s.who.assessors[1]!.address);
   // Protocols "01" to "04": a name of digits (ids must not shadow it) and chain-chosen website, source and chain.
   for (const [i, chain] of HOSTILE_CHAIN.entries()) {
     await s.p.call(s.who.team, "protocol-registry", "list-protocol", [
@@ -112,7 +122,9 @@ beforeAll(async () => {
   await advance(86_400);
   for (const id of [1, 2]) await s.p.call(s.who.oracle, "claims-assessment", "finalize-claim", [Cl.uint(id)]);
   const posts = () =>
-    s.discord.requests.filter((r) => r.method === "POST" && /\/channels\/\d+\/messages$/.test(r.path)).length;
+    s.discord.requests.filter(
+      (r) => r.method === "POST" && /\/channels\/\d+\/messages$/.test(r.path) && !r.path.includes(listings),
+    ).length;
   await s.discord.waitFor(() => (posts() >= claimCount + reminders + 2 ? true : undefined), 30_000, "the outcomes");
   await new Promise((r) => setTimeout(r, 1_500)); // edits are coalesced
   await s.indexed(); // pages answer from the index
@@ -142,8 +154,10 @@ const MASKED_LINK = /(?<!\\)\[([^\]\n]*)\]\((<)?([^)\s>]*)>?\)/g;
 function expectSafeDiscordText(text: string, where: string) {
   expect(text, where).not.toMatch(/@(everyone|here)/);
   expect(text, where).not.toMatch(INVISIBLE);
-  for (const m of text.matchAll(/<@[!&]?(\d+)>/g))
+  for (const m of text.matchAll(/<@&(\d+)>/g))
     expect(m[1], `${where}: only the assessor role is mentioned`).toBe(assessorRole);
+  for (const m of text.matchAll(/<@!?(\d+)>/g))
+    expect(m[1], `${where}: only the assessor a reminder is for is mentioned`).toBe(waitingAssessor);
   expect(text, where).not.toMatch(/<#123456789012345678>/);
   for (const link of text.matchAll(MASKED_LINK)) {
     const target = link[3]!;
@@ -170,14 +184,15 @@ describe("Discord: alerts, edits, reminders, outcomes and threads", () => {
         content?: string;
         embeds?: APIEmbed[];
         components?: any[];
-        allowed_mentions?: { parse?: string[]; roles?: string[] };
+        allowed_mentions?: { parse?: string[]; roles?: string[]; users?: string[] };
       };
       const where = `${r.method} ${r.path}`;
-      // Every send says who may be pinged: nobody, or the assessor role alone.
+      // Every send says who may be pinged: nobody, the assessor role alone, or the assessor a reminder is for.
       if (r.method === "POST") {
         expect(body.allowed_mentions, where).toBeDefined();
         expect(body.allowed_mentions!.parse ?? [], where).toEqual([]);
         for (const role of body.allowed_mentions!.roles ?? []) expect(role).toBe(assessorRole);
+        for (const user of body.allowed_mentions!.users ?? []) expect(user).toBe(waitingAssessor);
       }
       for (const text of textsOf(body)) expectSafeDiscordText(text, where);
       for (const e of body.embeds ?? []) {
@@ -194,15 +209,28 @@ describe("Discord: alerts, edits, reminders, outcomes and threads", () => {
           ).toBe(true);
       }
     }
-    // As stored: no message pings anyone but the assessor role.
+    // As stored: no message pings anyone but the assessor role, or the assessor a reminder is for.
     const stored = [
       ...s.discord.channelMessages(alerts),
       ...s.discord.threads.filter((t) => t.parent_id === alerts).flatMap((t) => s.discord.channelMessages(t.id)),
     ];
     expect(stored.length).toBeGreaterThan(claimCount);
     for (const m of stored) {
-      expect([m.mention_everyone, m.mentions.length]).toEqual([false, 0]);
+      expect(m.mention_everyone).toBe(false);
+      for (const user of m.mentions) expect(user.id).toBe(waitingAssessor);
       for (const role of m.mention_roles) expect(role).toBe(assessorRole);
+    }
+  });
+
+  it("announces each listing and audit with the lister's chain, website and source as inert text and safe links", async () => {
+    const announced = s.discord.channelMessages(listings);
+    // Each hostile protocol submitted and listed, the audit, and the pending listing's submission.
+    expect(announced.length).toBeGreaterThanOrEqual(HOSTILE_CHAIN.length * 2 + 2);
+    expect(announced.filter((m) => m.content.startsWith("📝 ")).length).toBe(HOSTILE_CHAIN.length + 1);
+    expect(announced.some((m) => m.content.startsWith("🔍 Audit #"))).toBe(true);
+    for (const m of announced) {
+      expectSafeDiscordText(m.content, `announcement ${m.content.slice(0, 40)}`);
+      expect([m.mention_everyone, m.mentions.length, m.mention_roles]).toEqual([false, 0, []]);
     }
   });
 

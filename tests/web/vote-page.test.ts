@@ -13,6 +13,7 @@ import type { Browser } from "playwright-core";
 import { startStack, opt, type Stack } from "../bot/harness";
 import { STX } from "../../devnet/scenario";
 import { installTestWallet, launchBrowser, pageErrors, screenshotPath, signingWallet } from "./browser";
+import { channelTranscriptHtml } from "../../devnet/local-discord/transcript";
 
 let s: Stack;
 let browser: Browser;
@@ -50,7 +51,26 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
     await expect.poll(() => page.title()).toBe("Vote on claim #1");
     expect(await page.textContent("h1")).toBe("Claim #1 · stackswap");
     expect(await page.textContent("#amount")).toBe("60,000 STX (pays 54,000 STX after the deductible)");
-    expect(await page.textContent("#tally")).toBe("For 0 STX (0%) · Against 0 STX · 0 votes");
+    // Each line as shown (a <br> between lines).
+    const lines = (selector: string) => page.$eval(selector, (el) => el.innerHTML.split("<br>"));
+    expect(await lines("#tally")).toEqual(["░░░░░░░░░░ No votes yet", "approval needs over 60%"]);
+    // Quorum counts stake (10% of the 150,000 STX staked) and, on a claim this size, 3 different voters.
+    expect(await lines("#quorum")).toEqual([
+      "░░░░░░░░░░ 15,000 STX more stake and 3 more voters needed",
+      "0 STX of 15,000 STX stake voted · 0 of 3 voters",
+    ]);
+    expect(await page.textContent("#claim-status")).toMatch(/^Voting closes .+ \(in \d+ days\)$/);
+    expect(await page.textContent("#claimant")).toContain("Earlier claims: None: this is the claimant's first claim.");
+    expect(await page.textContent("#policy")).toMatch(/^#1 · [\d,]+ STX of cover, [\d,]+ STX left · \d+ days, /);
+    expect(await page.textContent("#bond")).toMatch(
+      /^[\d,]+ STX: returned to the claimant with the payout; forfeited if/,
+    );
+    expect(await page.$$eval("#risks li", (items) => items.map((li) => li.textContent))).toEqual([
+      "Locks: your stake held when the claim opened, until you settle the vote once the claim is closed (/settle).",
+      "With the outcome: a share of the reward by weight, and reputation by up to +0.1×.",
+      "Against it: reputation by up to −0.2× (less on a claim small against your stake), so less weight next time.",
+      "Approving a claim the council vetoes: 10% of the stake your vote used is slashed.",
+    ]);
     expect(await page.isChecked("input[value=deny]")).toBe(true);
     await page.screenshot({ path: screenshotPath("vote-page-desktop"), fullPage: true });
     await page.click("input[value=approve]");
@@ -77,13 +97,56 @@ describe("the vote page, in headless Chromium with a test wallet", () => {
     await s.discord.waitFor(
       () =>
         alert.embeds[0]?.fields?.find((f) => f.name === "Tally")?.value ===
-        "For 100,000 STX (100%) · Against 0 STX (0%) · 1 vote",
+        "`██████████` 100.0% approve · 0.0% deny\n1 vote, 100,000 weight · approval needs over 60%",
       10_000,
       "the tally in the channel",
     );
     expect(errors).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), "nothing wider than a phone").toBe(390);
     await page.screenshot({ path: screenshotPath("vote-page-phone"), fullPage: true });
+    await page.close();
+  });
+
+  it("shows the claim's alert on a 390 × 844 phone without scrolling, and its details in the thread", async () => {
+    const claims = s.discord.channel("claims").id;
+    const alert = s.discord.channelMessages(claims)[0]!;
+    // The details post opens the claim's thread, once.
+    const thread = s.discord.threads.find((t) => t.id === alert.id)!;
+    const details = await s.discord.waitFor(
+      () => s.discord.channelMessages(thread.id).find((m) => m.embeds[0]?.title === "Claim #1 · details"),
+      10_000,
+      "the details in the thread",
+    );
+    expect(
+      s.discord.channelMessages(thread.id).filter((m) => m.embeds[0]?.title === "Claim #1 · details"),
+    ).toHaveLength(1);
+    const names = details.embeds[0]!.fields!.map((f) => f.name);
+    expect(names).toEqual([
+      "Evidence",
+      "Incident",
+      "Claimant",
+      "Claimant's earlier claims",
+      "Policy",
+      "Protocol",
+      "Bond",
+      "Rules",
+      "What your vote locks and risks",
+    ]);
+    expect(details.embeds[0]!.fields!.find((f) => f.name === "Evidence")!.value).toContain(
+      `SHA-256 \`${"ef".repeat(32)}\``,
+    );
+    // The first view: the claim, amounts, the deadline once, tally, quorum, latest votes, buttons.
+    expect(alert.embeds[0]!.fields!.map((f) => f.name)).toEqual(["Tally", "Quorum", "Latest votes"]);
+    expect(`${alert.content}${alert.embeds[0]!.description}`.match(/<t:\d+:R>/g)).toHaveLength(1);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.setContent(channelTranscriptHtml(s.discord, claims, "claims", { now: s.api.chain.time }));
+    const box = await page.locator(`article[data-message-id="${alert.id}"]`).boundingBox();
+    expect(box!.height, "the alert's height at 390 px").toBeLessThanOrEqual(844);
+    expect(box!.y + box!.height, "the alert ends within the first screen").toBeLessThanOrEqual(844);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), "nothing wider than a phone").toBe(390);
+    await page.screenshot({ path: screenshotPath("claim-alert-phone") });
+    await page.locator(`#thread-${thread.id}`).screenshot({ path: screenshotPath("claim-details-phone") });
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import { buyEmbed } from "../presentation/embeds";
 import { ContractError } from "../../chain/protocol-reader";
 import { explainCoverRefusal } from "../../chain/cover-refusals";
 import { DEFAULT_SLIPPAGE_BPS, maxPremium } from "../../format/max-premium";
-import { autocompleteProtocols } from "./protocol";
+import { autocompleteActiveProtocol } from "../autocomplete";
 import { coverTermsOf, withCoverTerms } from "../cover-terms";
 
 /**
@@ -47,5 +47,6 @@ export const command: BotCommand = {
       components: [row],
     });
   },
-  autocomplete: autocompleteProtocols,
+  // Only protocols cover can be bought on now.
+  autocomplete: autocompleteActiveProtocol,
 };

@@ -3,6 +3,7 @@ import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { claimFileEmbed } from "../presentation/embeds";
 import { policyRefusals, readFilingFacts } from "../../chain/filing-check";
+import { autocompletePolicies } from "../autocomplete";
 
 /**
  * `/claim-file policy`: for a policy's holder, what filing takes (cover left, deadline, bond) and a button to
@@ -13,7 +14,9 @@ export const command: BotCommand = {
   data: new SlashCommandBuilder()
     .setName("claim-file")
     .setDescription("File a claim on your policy: your own wallet signs on the page")
-    .addIntegerOption((o) => o.setName("policy").setDescription("Policy number").setRequired(true).setMinValue(1)),
+    .addIntegerOption((o) =>
+      o.setName("policy").setDescription("Policy number").setRequired(true).setMinValue(1).setAutocomplete(true),
+    ),
   defer: true,
   ephemeral: true,
   opensSigningPage: true,
@@ -42,4 +45,6 @@ export const command: BotCommand = {
       components: [row],
     });
   },
+  // Your own policies first: the ones you can file on.
+  autocomplete: autocompletePolicies,
 };

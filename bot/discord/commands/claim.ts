@@ -2,12 +2,15 @@ import { SlashCommandBuilder } from "discord.js";
 import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { claimEmbed } from "../presentation/embeds";
+import { autocompleteClaims } from "../autocomplete";
 
 export const command: BotCommand = {
   data: new SlashCommandBuilder()
     .setName("claim")
     .setDescription("Show a claim: evidence, tally, deadline and status")
-    .addIntegerOption((o) => o.setName("id").setDescription("Claim number").setRequired(true).setMinValue(1)),
+    .addIntegerOption((o) =>
+      o.setName("id").setDescription("Claim number").setRequired(true).setMinValue(1).setAutocomplete(true),
+    ),
   defer: true,
   async execute(interaction, { store, links }) {
     const id = BigInt(interaction.options.getInteger("id", true));
@@ -18,4 +21,5 @@ export const command: BotCommand = {
       embeds: [claimEmbed(claim, protocol?.name ?? `protocol #${claim.protocolId}`, links)],
     });
   },
+  autocomplete: autocompleteClaims,
 };

@@ -7,6 +7,7 @@ import { command as claimFile } from "./claim-file";
 import { command as claims } from "./claims";
 import { command as help } from "./help";
 import { command as link } from "./link";
+import { command as notify } from "./notify";
 import { command as policies } from "./policies";
 import { command as policy } from "./policy";
 import { command as pool } from "./pool";
@@ -15,7 +16,11 @@ import { command as quote } from "./quote";
 import { command as settle } from "./settle";
 import { command as setup } from "./setup";
 import { command as stake } from "./stake";
+import { command as status } from "./status";
+import { command as subscribe } from "./subscribe";
+import { command as unlink } from "./unlink";
 import { command as unstake } from "./unstake";
+import { command as unsubscribe } from "./unsubscribe";
 
 /** Every slash command the bot registers and answers, one file each in this folder. */
 export const commands: BotCommand[] = [
@@ -34,6 +39,11 @@ export const commands: BotCommand[] = [
   unstake,
   settle,
   link,
+  unlink,
+  notify,
   setup,
+  subscribe,
+  unsubscribe,
+  status,
   help,
 ];

@@ -3,6 +3,7 @@ import { MessageFlags, SlashCommandBuilder } from "discord.js";
 import type { BotCommand } from "../context";
 import { UserError } from "../errors";
 import { LINK_TTL_MS } from "../../web/wallet-link";
+import { MemberLinks } from "../../storage/member-links";
 
 /** A link's one-time nonce: 16 random bytes (128 bits), in hex in its URL. */
 const NONCE_BYTES = 16;
@@ -60,7 +61,17 @@ export const command: BotCommand = {
     }
     const nonce = randomBytes(NONCE_BYTES).toString("hex");
     const expiresAt = Date.now() + LINK_TTL_MS;
+    // One live link per member: this one replaces (and so cancels) any earlier one.
     const replaced = await store.createLinkNonce(nonce, interaction.user.id, expiresAt);
+    // The page names them as Discord does (name and avatar), not by their numeric id.
+    const { user } = interaction;
+    await new MemberLinks(store.sql).describe(nonce, {
+      name:
+        user.globalName && user.globalName !== user.username
+          ? `${user.globalName} (@${user.username})`
+          : `@${user.username}`,
+      avatar: user.avatar,
+    });
     const current = await store.walletLink(interaction.user.id);
     await interaction.reply({
       content:

@@ -1,22 +1,16 @@
-import { SlashCommandBuilder, inlineCode, type AutocompleteInteraction } from "discord.js";
+import { SlashCommandBuilder, inlineCode } from "discord.js";
 import { LISTED } from "../../chain/cover-in-force";
 import { badgeSnippets } from "../../web/badge";
 import { pathSegment } from "../../web/html";
-import type { BotCommand, BotContext } from "../context";
-import { listEmbed, protocolEmbed } from "../presentation/embeds";
+import type { BotCommand } from "../context";
+import { protocolEmbed } from "../presentation/embeds";
+import { autocompleteAnyProtocol } from "../autocomplete";
+import { listPage } from "../paging";
 
 const NO_COVER = { inForce: 0n, waiting: 0n, startsAt: null };
-/** The most choices Discord shows an autocomplete. */
-const DISCORD_CHOICES_MAX = 25;
 
-/** Shared by every command with a protocol option: up to 25 matching names. */
-export async function autocompleteProtocols(interaction: AutocompleteInteraction, { directory }: BotContext) {
-  const focused = interaction.options.getFocused();
-  const matches = await directory.search(String(focused));
-  await interaction.respond(
-    matches.slice(0, DISCORD_CHOICES_MAX).map((p) => ({ name: `${p.name} (${p.chain}, ${p.status})`, value: p.name })),
-  );
-}
+/** Shared by the commands that look a protocol up (any status): up to 25 matching names. */
+export const autocompleteProtocols = autocompleteAnyProtocol;
 
 export const command: BotCommand = {
   data: new SlashCommandBuilder()
@@ -27,16 +21,7 @@ export const command: BotCommand = {
   async execute(interaction, ctx) {
     const name = interaction.options.getString("name");
     if (!name) {
-      const all = await ctx.directory.all();
-      await interaction.editReply({
-        embeds: [
-          listEmbed(
-            "Listed protocols",
-            all.map((p) => `**${p.name}** · ${p.chain} · ${p.category} · ${p.status}`),
-            "No protocols are listed yet.",
-          ),
-        ],
-      });
+      await interaction.editReply(await listPage("protocols", "all", 0, ctx));
       return;
     }
     // From the index: the protocol as last read, and what is in force at the newest block's time.

@@ -4,7 +4,7 @@ import { UserError } from "../errors";
 import { quoteEmbed } from "../presentation/embeds";
 import { ContractError } from "../../chain/protocol-reader";
 import { explainCoverRefusal } from "../../chain/cover-refusals";
-import { autocompleteProtocols } from "./protocol";
+import { autocompleteActiveProtocol } from "../autocomplete";
 import { coverTermsOf, withCoverTerms } from "../cover-terms";
 
 export const command: BotCommand = {
@@ -22,5 +22,6 @@ export const command: BotCommand = {
       throw e;
     }
   },
-  autocomplete: autocompleteProtocols,
+  // Only protocols cover can be bought on now.
+  autocomplete: autocompleteActiveProtocol,
 };

@@ -16,6 +16,9 @@ import {
   missingChannelPermissions,
 } from "../permissions";
 import { autocompleteProtocols } from "./protocol";
+import { councilRoleLine, setCouncilRole } from "../../notifications/council-role";
+import { Subscriptions, type EventKind } from "../../storage/subscriptions";
+import { subscriptionLine } from "../presentation/subscriptions";
 
 /** The one option of the subcommands that name a channel: a text channel, required. */
 const textChannelOption = (o: SlashCommandChannelOption) =>
@@ -35,7 +38,13 @@ export const command: BotCommand = {
     .addSubcommand((s) =>
       s
         .setName("assessor-role")
-        .setDescription("The role mentioned in reminders and given to staked assessors")
+        .setDescription("The role given to members whose linked wallet has assessor stake")
+        .addRoleOption((o) => o.setName("role").setDescription("A role").setRequired(true)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("council-role")
+        .setDescription("The role pinged when a claim needs the council (no quorum, large claim, veto window)")
         .addRoleOption((o) => o.setName("role").setDescription("A role").setRequired(true)),
     )
     .addSubcommand((s) =>
@@ -92,6 +101,13 @@ export const command: BotCommand = {
         guildId,
         sub === "alerts" ? { alertChannelId: channel.id } : { feedChannelId: channel.id },
       );
+      // A /subscribe on the channel replaces what /setup set there: the shorthand adds its events to it.
+      const subscriptions = new Subscriptions(store.sql);
+      const explicit = await subscriptions.explicit(guildId, channel.id);
+      if (explicit) {
+        const added: EventKind[] = sub === "alerts" ? ["claims"] : ["purchases", "capital"];
+        await subscriptions.save({ ...explicit, events: [...new Set([...explicit.events, ...added])] });
+      }
       done =
         sub === "alerts"
           ? `Claim alerts will be posted in <#${channel.id}>.`
@@ -103,7 +119,9 @@ export const command: BotCommand = {
       const problem = assessorRoleProblem(role, await botMember(guild));
       if (problem) throw new UserError(problem);
       await store.updateSettings(guildId, { assessorRoleId: role.id });
-      done = `Reminders will mention <@&${role.id}>, and linked wallets with stake will get it.`;
+      done = `Members whose linked wallet has assessor stake will get <@&${role.id}>.`;
+    } else if (sub === "council-role") {
+      done = await setCouncilRole(interaction, store);
     } else if (sub === "follow" || sub === "unfollow") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const protocol = await directory.resolve(interaction.options.getString("protocol", true));
@@ -117,11 +135,16 @@ export const command: BotCommand = {
     }
     const s = await store.settings(guildId);
     const names = new Map((await directory.all().catch(() => [])).map((p) => [Number(p.id), p.name]));
+    const subscribed = await new Subscriptions(store.sql).forGuild(guildId);
     const lines = [
       `Alerts: ${s.alertChannelId ? `<#${s.alertChannelId}>` : "not set (use `/setup alerts`)"}`,
       `Assessor role: ${s.assessorRoleId ? `<@&${s.assessorRoleId}>` : "not set (use `/setup assessor-role`)"}`,
+      await councilRoleLine(store, guildId),
       `Feed: ${s.feedChannelId ? `<#${s.feedChannelId}>` : "off"}`,
       `Protocols: ${s.followed.length ? s.followed.map((id) => names.get(id) ?? `#${id}`).join(", ") : "all"}`,
+      "",
+      `**Subscriptions** (${subscribed.length}; change them with \`/subscribe\` and \`/unsubscribe\`):`,
+      ...(subscribed.length ? subscribed.map((x) => `• ${subscriptionLine(x, names)}`) : ["none"]),
     ];
     await interaction.reply({
       content: done || undefined,

@@ -2,8 +2,9 @@ import type { Client } from "discord.js";
 import type { BotContext } from "../context";
 import { event as ready } from "./ready";
 import { event as interactionCreate } from "./interaction-create";
+import { event as guildCreate } from "./guild-create";
 
-const events = [ready, interactionCreate];
+const events = [ready, interactionCreate, guildCreate];
 
 /** Wires every event file to the client; a failing handler is logged, never left to crash the process. */
 export function registerEvents(client: Client, ctx: BotContext) {

@@ -1,5 +1,19 @@
 import type { Catalogue } from "./catalogue";
 
+/** The event kinds a channel subscribes to, by their English names (/subscribe and /unsubscribe share them). */
+const EVENT_KINDS = {
+  "All events": "Tous les événements",
+  "Claims: alert, votes, outcomes and discussion thread": "Sinistres : alerte, votes, résultats et fil de discussion",
+  "Claim outcomes only": "Seulement les résultats des sinistres",
+  "Cover purchases": "Achats de couverture",
+  "Capital deposits and withdrawals": "Dépôts et retraits de capital",
+  "Listings and audits: protocols submitted, listed, paused, delisted; audits and incidents":
+    "Inscriptions et audits : protocoles soumis, inscrits, suspendus, retirés ; audits et incidents",
+  "Council: proposals, approvals, executions, parameter, member and threshold changes, pauses":
+    "Conseil : propositions, approbations, exécutions, paramètres, membres, seuil, suspensions",
+  "The daily pool report": "Le rapport quotidien du fonds",
+};
+
 /**
  * French. Command and option names are lowercase words Discord accepts (letters, digits, - and _, at most 32);
  * a member whose Discord is in French types `/police` and the bot receives `policy`, as Discord sends the
@@ -47,7 +61,10 @@ export const fr: Catalogue = {
     setup: ["configurer", "Où ce serveur reçoit les alertes de sinistres (administrateurs)"],
     "setup.alerts": ["alertes", "Le salon des alertes de sinistres, votes et résultats"],
     "setup.alerts.channel": ["salon", "Un salon textuel"],
-    "setup.assessor-role": ["role-evaluateur", "Le rôle mentionné dans les rappels et donné aux évaluateurs"],
+    "setup.assessor-role": [
+      "role-evaluateur",
+      "Le rôle donné aux membres dont le portefeuille lié a une mise d'évaluateur",
+    ],
     "setup.assessor-role.role": ["role", "Un rôle"],
     "setup.feed": ["flux", "Un salon plus calme pour les achats et les mouvements de capital"],
     "setup.feed.channel": ["salon", "Un salon textuel"],
@@ -56,9 +73,32 @@ export const fr: Catalogue = {
     "setup.unfollow": ["ne-plus-suivre", "Ne plus suivre un protocole"],
     "setup.unfollow.protocol": ["protocole", "Protocole"],
     "setup.show": ["afficher", "Les réglages de ce serveur"],
+    subscribe: ["abonner", "Ce qu'un salon reçoit : événements, protocoles, rôle à mentionner (administrateurs)"],
+    "subscribe.channel": ["salon", "Un salon textuel, ou un forum pour une publication par sinistre"],
+    "subscribe.events": ["evenements", "Ce qu'il reçoit (par défaut : tout) ; relancez pour en ajouter"],
+    "subscribe.protocol": ["protocole", "Seulement ce protocole (relancez pour en ajouter), ou tous"],
+    "subscribe.role": ["role", "Le rôle que ses publications mentionnent"],
+    unsubscribe: ["desabonner", "Arrêter les publications d'un salon, toutes ou certaines (administrateurs)"],
+    "unsubscribe.channel": ["salon", "Le salon abonné"],
+    "unsubscribe.events": ["evenements", "Seulement ces événements (par défaut : tous)"],
+    status: ["statut", "La santé du bot ici : chaîne, dernier événement, retard, keeper et permissions"],
+    unlink: ["delier", "Oublier votre portefeuille Stacks lié (et le rôle d'évaluateur qu'il vous a donné)"],
+    notify: ["notifier", "Choisir les messages privés que le bot vous envoie"],
+    "notify.new-claims": ["nouveaux-sinistres", "Un MP pour chaque nouveau sinistre"],
+    "notify.unvoted-claims": [
+      "sinistres-sans-vote",
+      "Un MP quand un sinistre où votre mise peut voter s'ouvre, et avec ses rappels",
+    ],
+    "notify.rewards": ["recompenses", "Un MP avec le lien de règlement quand un sinistre où vous avez voté est clos"],
+    "notify.policy-claims": ["sinistres-polices", "Un MP quand un sinistre sur vos polices est déposé, décidé ou payé"],
+    "notify.council": ["conseil", "Un MP quand un sinistre requiert le conseil (si votre portefeuille en fait partie)"],
+    "setup.council-role": ["role-conseil", "Le rôle mentionné quand un sinistre requiert le conseil"],
+    "setup.council-role.role": ["role", "Un rôle"],
     help: ["aide", "Ce que le bot sait faire"],
   },
   choices: {
+    "subscribe.events": EVENT_KINDS,
+    "unsubscribe.events": EVENT_KINDS,
     "claims.status": {
       Voting: "Vote en cours",
       "No quorum": "Sans quorum",

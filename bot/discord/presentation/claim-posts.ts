@@ -1,11 +1,15 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type BaseMessageOptions } from "discord.js";
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMessageOptions } from "discord.js";
 import type { ProtocolEvent } from "../../chain/events";
 import { CLAIM_STATUS } from "../../chain/protocol-reader";
-import type { IndexedClaim as Claim } from "../../index/records";
-import { discordText, safeLinkTarget } from "../../format/untrusted";
-import { formatShareOf, formatStx } from "../../format/stx";
-import { claimEmbed, NAME_IN_SENTENCE_MAX } from "./embeds";
-import { relativeTime, shortAddress, shortHash, type Links } from "./links";
+import type { IndexedClaim as Claim, IndexedPolicy, IndexedProtocol } from "../../index/records";
+import { discordLink, discordText, safeLinkTarget } from "../../format/untrusted";
+import { formatBps, formatStx, formatWeight } from "../../format/stx";
+import { voteShares, votingRisks, type VotingTerms } from "../../format/claim-tally";
+import type { ClaimDetails } from "../../index/records";
+
+export type { ClaimDetails, VotingTerms };
+import { CLAIM_STATE_LABELS, claimAlertEmbed, DESCRIPTION_SHOWN_MAX, NAME_IN_SENTENCE_MAX } from "./embeds";
+import { dateTime, relativeTime, shortAddress, shortHash, type Links } from "./links";
 import type { EventData } from "../../../stacks/contracts.generated";
 
 /**
@@ -15,26 +19,35 @@ import type { EventData } from "../../../stacks/contracts.generated";
 
 export type LatestVote = { voter: string; approve: boolean; weight: bigint; txid: string };
 
-/** The alert's embed and buttons, as it is first posted and every time it is edited. */
+/** How many of the latest votes the alert's first view lists (the store keeps five; a phone has room for three). */
+export const ALERT_VOTES_SHOWN = 3;
+
+/**
+ * The alert's embed and buttons, as it is first posted and every time it is edited: the compact first view
+ * (claimAlertEmbed), the latest votes, and the vote buttons. `now` (the chain's time) says "closed" before the
+ * keeper has finalized a claim whose vote has ended.
+ */
 export function claimAlertBody(
   claim: Claim,
   protocolName: string,
   votes: LatestVote[],
   links: Links,
+  now?: bigint,
 ): BaseMessageOptions {
-  const embed = claimEmbed(claim, protocolName, links);
+  const embed = claimAlertEmbed(claim, protocolName, links, now);
   if (votes.length) {
     embed.addFields({
       name: "Latest votes",
       value: votes
+        .slice(0, ALERT_VOTES_SHOWN)
         .map(
           (v) =>
-            `${v.approve ? "👍" : "👎"} ${shortAddress(v.voter)} · ${formatStx(v.weight)} · ${links.txLink(v.txid)}`,
+            `${v.approve ? "👍" : "👎"} ${shortAddress(v.voter)} · ${formatWeight(v.weight)} weight · ${links.txLink(v.txid)}`,
         )
         .join("\n"),
     });
   }
-  const open = claim.status === "voting";
+  const open = claim.status === "voting" && (now === undefined || now < claim.votingEndsAt);
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
       .setStyle(ButtonStyle.Link)
@@ -47,26 +60,100 @@ export function claimAlertBody(
       .setURL(links.votePage(claim.id, "deny"))
       .setDisabled(!open),
   );
-  // Evidence that is not an https (or ipfs) URI gets no button: the embed shows it as inert text.
+  // Evidence that is not an https (or ipfs) URI gets no button: the thread's details show it as inert text.
   const evidence = safeLinkTarget(claim.evidenceUri);
   if (evidence) row.addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setLabel("Evidence").setURL(evidence));
   return { embeds: [embed], components: [row] };
 }
 
-/** The alert's first line; `alertOpening` recognises it again in a channel's history. */
+/**
+ * The alert's first line, which is never edited: so it names no deadline (a relative time posted here would
+ * read "3 days ago" once the vote closed); the embed says it. `alertOpening` recognises it in a channel's history.
+ */
 export function claimAlertText(claim: Claim, protocolName: string, roleId: string | null): string {
-  return (
-    `${roleId ? `<@&${roleId}> ` : ""}New claim #${claim.id} on **${discordText(protocolName, NAME_IN_SENTENCE_MAX)}** for ${formatStx(claim.amount)}: ` +
-    `vote by ${relativeTime(claim.votingEndsAt)}.`
-  );
+  return `${roleId ? `<@&${roleId}> ` : ""}New claim #${claim.id} on **${discordText(protocolName, NAME_IN_SENTENCE_MAX)}** for ${formatStx(claim.amount)}.`;
 }
 export const alertOpening = (claimId: number | bigint) => new RegExp(`^(<@&\\d+> )?New claim #${claimId} on `);
 
+/** The claimant's earlier claims in one line each, and how many more there are. */
+function earlierClaimsText(d: ClaimDetails): string {
+  const { total, claims } = d.earlierClaims;
+  if (total === 0) return "None: this is the claimant's first claim.";
+  const lines = claims.map(
+    (c) => `#${c.id} · ${formatStx(c.amount)} · ${CLAIM_STATE_LABELS[c.status].split(":")[0]!.toLowerCase()}`,
+  );
+  const more = total - claims.length;
+  return `${total} before this one:\n${lines.join("\n")}${more > 0 ? `\n…and ${more} more` : ""}`;
+}
+
+function protocolText(p: IndexedProtocol | null): string {
+  if (!p) return "Not in the index yet.";
+  const audit = p.latestAudit
+    ? `Audit: ${p.latestAudit.verdict} (${p.latestAudit.critical} critical, ${p.latestAudit.high} high) · ${discordLink("report", p.latestAudit.reportUri)}`
+    : "Audit: none recorded";
+  const risk = p.risk ? `Risk: tier ${p.risk.tier} (score ${p.risk.score})` : "Risk: not scored";
+  return `${audit}\n${risk} · ${p.incidentCount} paid incident${p.incidentCount === 1n ? "" : "s"}`;
+}
+
+function policyText(p: IndexedPolicy | null, claim: Claim): string {
+  if (!p) return `#${claim.policyId} (not in the index yet)`;
+  return (
+    `#${p.id} · ${formatStx(p.coverageAmount)} of cover, ${formatStx(p.remainingCover)} left\n` +
+    `${p.durationDays} days: ${dateTime(p.activeFrom)} to ${dateTime(p.endsAt)}`
+  );
+}
+
+/** What casting a vote locks and what it can cost or earn, as Discord text. */
+export const votingRisksText = (terms: VotingTerms | null) =>
+  votingRisks(terms)
+    .map((r) => `**${r.label}:** ${r.text}`)
+    .join("\n");
+
+/** The claim's thread's first post: everything the first view leaves out, posted once when the alert is created. */
+export function claimDetailsMessage(d: ClaimDetails, links: Links): BaseMessageOptions {
+  const { claim } = d;
+  const embed = new EmbedBuilder()
+    .setTitle(claimDetailsTitle(claim.id))
+    .setURL(`${links.webBaseUrl}/vote/${claim.id}`)
+    .setDescription(discordText(claim.description, DESCRIPTION_SHOWN_MAX))
+    .addFields(
+      {
+        name: "Evidence",
+        value: `${discordLink("bundle", claim.evidenceUri)}\nSHA-256 \`${claim.evidenceHash.replace(/^0x/, "")}\``,
+        inline: false,
+      },
+      { name: "Incident", value: dateTime(claim.incidentTime), inline: true },
+      { name: "Claimant", value: links.addressLink(claim.claimant), inline: true },
+      { name: "Claimant's earlier claims", value: earlierClaimsText(d), inline: false },
+      { name: "Policy", value: policyText(d.policy, claim), inline: false },
+      { name: "Protocol", value: protocolText(d.protocol), inline: false },
+      {
+        name: "Bond",
+        value:
+          `${formatStx(claim.bond)}: returned to the claimant with the payout; forfeited if the claim is denied ` +
+          "or vetoed (to the assessors who voted to deny, and the pool)",
+        inline: false,
+      },
+      {
+        name: "Rules",
+        value:
+          `Quorum: ${formatStx(claim.quorumStake)} of stake${claim.minVoters > 0n ? ` and ${claim.minVoters} different voters` : ""}. ` +
+          `Approval needs over ${formatBps(claim.approvalBps)} of the voted weight.` +
+          (claim.large ? " A large claim: the council must also sign off." : ""),
+        inline: false,
+      },
+      { name: "What your vote locks and risks", value: votingRisksText(d.terms), inline: false },
+    );
+  return { embeds: [embed] };
+}
+export const claimDetailsTitle = (claimId: bigint | number) => `Claim #${claimId} · details`;
+
 type Tally = { approveWeight: bigint; denyWeight: bigint; voterCount: bigint };
 function tally(d: Tally): string {
-  const voted = d.approveWeight + d.denyWeight;
-  const pct = formatShareOf(d.approveWeight, voted);
-  return `${formatStx(d.approveWeight)} for (${pct}), ${formatStx(d.denyWeight)} against, ${d.voterCount} vote${d.voterCount === 1n ? "" : "s"}`;
+  const votes = `${d.voterCount} vote${d.voterCount === 1n ? "" : "s"}`;
+  if (d.approveWeight + d.denyWeight === 0n) return "no votes";
+  const s = voteShares(d);
+  return `${s.approve} approve · ${s.deny} deny of ${formatWeight(d.approveWeight + d.denyWeight)} weight, ${votes}`;
 }
 
 type OutcomeEvent = Extract<
@@ -110,17 +197,19 @@ export function outcomeText(event: OutcomeEvent, links: Links): string {
         `${formatStx(d.bondToPool)} to the pool.`
       );
     }
-    case "claim-vetoed":
+    case "claim-vetoed": {
+      const d = event.data;
       return (
-        `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${shortHash(event.data.reasonHash)}…\`). ` +
-        "Nothing will be paid."
+        `🛑 ${id} was vetoed by the council during the veto window (reason hash \`${shortHash(d.reasonHash)}…\`). ` +
+        `Nothing will be paid; the claimant's bond of ${formatStx(d.bondForfeited)} is forfeited.`
       );
+    }
     case "claim-paid": {
       const d = event.data;
       const short = d.shortfall > 0n ? `, ${formatStx(d.shortfall)} short: the pool could not pay in full` : "";
       return (
-        `💸 ${id} paid: ${formatStx(d.paid)} to ${links.addressLink(d.claimant)} (${formatStx(d.deductible)} deductible${short}) · ` +
-        `${links.txLink(event.txid)}.`
+        `💸 ${id} paid: ${formatStx(d.paid)} to ${links.addressLink(d.claimant)} (${formatStx(d.deductible)} deductible${short}), ` +
+        `and the claimant's bond of ${formatStx(d.bondReturned)} returned · ${links.txLink(event.txid)}.`
       );
     }
   }

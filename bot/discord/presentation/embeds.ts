@@ -6,7 +6,8 @@ import type { StakeFacts } from "../../chain/stake-check";
 import type { IndexedClaim as Claim, IndexedPolicy as Policy } from "../../index/records";
 import { describeContractError } from "../../chain/contract-errors";
 import { LISTED, type CoverInForce } from "../../chain/cover-in-force";
-import { BPS, formatBps, formatShareOf, formatShares, formatStx } from "../../format/stx";
+import { BPS, formatBps, formatShares, formatStx } from "../../format/stx";
+import { quorumText, tallyText } from "../../format/claim-tally";
 import { discordLink, discordText, LABEL_MAX } from "../../format/untrusted";
 import { dateTime, relativeTime, shortHash, type Links } from "./links";
 import type { IndexReader } from "../../index/index-reader";
@@ -19,7 +20,7 @@ const COLORS = { ok: 0x2ecc71, warn: 0xf1c40f, bad: 0xe74c3c, info: 0x3498db, mu
 const NAME_MAX = 200;
 export const NAME_IN_SENTENCE_MAX = 100;
 /** How much of a claim's description its embed shows (its page shows it all). */
-const DESCRIPTION_SHOWN_MAX = 1_000;
+export const DESCRIPTION_SHOWN_MAX = 1_000;
 /** `now` is the chain's time (ProtocolReader.chainTime), which the contracts use, not this machine's clock. */
 export function policyState(policy: Policy, now: bigint): { label: string; color: number } {
   if (policy.status === "exhausted") return { label: "Exhausted: all cover paid out", color: COLORS.muted };
@@ -65,43 +66,89 @@ export const CLAIM_STATE_LABELS: Record<Claim["status"], string> = {
   paid: "Paid",
 };
 
-export function claimStatusLine(claim: Claim): string {
-  if (claim.status === "voting") return `Voting: closes ${relativeTime(claim.votingEndsAt)}`;
-  if (claim.status === "approved")
-    return `Approved: payable ${relativeTime(claim.vetoEndsAt)}, once the council's veto window ends`;
-  if (claim.status === "paid") return `Paid: ${formatStx(claim.paid)} to the claimant`;
-  return CLAIM_STATE_LABELS[claim.status];
+/**
+ * Where the claim stands, with the vote's deadline said once: "closes" while it is ahead, "closed" once it has
+ * passed (by the status, or by `now`, the chain's time, when the caller knows it before the keeper finalizes).
+ */
+export function claimStatusLine(claim: Claim, now?: bigint): string {
+  const at = relativeTime(claim.votingEndsAt);
+  if (claim.status === "voting")
+    return now !== undefined && now >= claim.votingEndsAt
+      ? `🗳️ Voting closed ${at}: the result is being counted`
+      : `🗳️ Voting closes ${at}`;
+  const closed = `Voting closed ${at}`;
+  switch (claim.status) {
+    case "no-quorum":
+      return `⚖️ ${closed} without quorum: the council decides`;
+    case "awaiting-council":
+      return `⚖️ ${closed}: approved by vote, awaiting the council's sign-off`;
+    case "approved":
+      return `✅ ${closed}: approved, payable ${relativeTime(claim.vetoEndsAt)} unless the council vetoes it`;
+    case "denied":
+      return `❌ ${closed}: denied`;
+    case "vetoed":
+      return `🛑 ${closed}: vetoed by the council`;
+    case "paid":
+      return `💸 ${closed}: ${formatStx(claim.paid)} paid to the claimant`;
+  }
 }
 
-export function tallyLines(claim: Claim) {
-  const voted = claim.approveWeight + claim.denyWeight;
-  return {
-    tally: `For ${formatStx(claim.approveWeight)} (${formatShareOf(claim.approveWeight, voted)}) · Against ${formatStx(claim.denyWeight)} (${formatShareOf(claim.denyWeight, voted)}) · ${claim.voterCount} vote${claim.voterCount === 1n ? "" : "s"}`,
-    quorum:
-      `${formatStx(claim.votedStake)} of ${formatStx(claim.quorumStake)} stake needed (${formatShareOf(claim.votedStake, claim.quorumStake)})` +
-      `${claim.minVoters > 0n ? ` · ${claim.voterCount} of ${claim.minVoters} voters` : ""}${claim.quorumReached ? " ✓" : ""}`,
-    threshold: `Approval must be above ${formatBps(claim.approvalBps)} of the voted weight`,
-  };
+const CLAIM_COLORS: Record<Claim["status"], number> = {
+  voting: COLORS.info,
+  "no-quorum": COLORS.warn,
+  "awaiting-council": COLORS.warn,
+  approved: COLORS.ok,
+  denied: COLORS.bad,
+  vetoed: COLORS.bad,
+  paid: COLORS.ok,
+};
+
+/** How much of the claimant's account the alert's first view quotes, on one line (the thread has it all). */
+export const ALERT_DESCRIPTION_MAX = 160;
+
+/** The claim's tally and quorum as embed fields (weight for the tally, stake for quorum: see claim-tally.ts). */
+export function tallyFields(claim: Claim) {
+  // A bar in a code span is drawn in monospace: narrower, so a phone keeps the shares on the bar's line.
+  const bar = (text: string) => text.replace(/^([█░]+) /, "`$1` ");
+  return [
+    { name: "Tally", value: bar(tallyText(claim)), inline: false },
+    { name: "Quorum", value: bar(quorumText(claim)), inline: false },
+  ];
 }
 
+/**
+ * The alert's first view, sized for a phone: what happened (the claimant's account on one line), how much, the
+ * deadline once, the tally and quorum. Everything an assessor weighs beyond that is in the thread's details post.
+ */
+export function claimAlertEmbed(claim: Claim, protocolName: string, links: Links, now?: bigint) {
+  // Newlines collapsed: a claimant's blank lines cannot make the alert taller than a screen.
+  const account = claim.description.replace(/\s+/g, " ").trim();
+  const lines = [
+    // A heading or list marker at the start would draw the quote large: it is shown as the text it is.
+    account ? `> ${discordText(account, ALERT_DESCRIPTION_MAX).replace(/^(#{1,3} |-# |[-*] |\d+\. )/, "\\$1")}` : "",
+    `**${formatStx(claim.amount)}** claimed · pays **${formatStx(claim.payable)}** after the deductible`,
+    claimStatusLine(claim, now),
+  ];
+  return new EmbedBuilder()
+    .setTitle(`Claim #${claim.id} · ${discordText(protocolName, NAME_MAX)}`)
+    .setURL(`${links.webBaseUrl}/vote/${claim.id}`)
+    .setColor(CLAIM_COLORS[claim.status])
+    .setDescription(lines.filter(Boolean).join("\n"))
+    .addFields(tallyFields(claim))
+    .setFooter({
+      text: `${claim.large ? "Large claim: the council signs off too · " : ""}Cover, claimant, audit, bond and risks: in the thread`,
+    });
+}
+
+/** The whole claim, for /claim: the first view's facts and the claimant, policy, incident and evidence. */
 export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
-  const color = {
-    voting: COLORS.info,
-    "no-quorum": COLORS.warn,
-    "awaiting-council": COLORS.warn,
-    approved: COLORS.ok,
-    denied: COLORS.bad,
-    vetoed: COLORS.bad,
-    paid: COLORS.ok,
-  }[claim.status];
-  const t = tallyLines(claim);
   return (
     new EmbedBuilder()
       .setTitle(`Claim #${claim.id} · ${discordText(protocolName, NAME_MAX)}`)
       // The title opens the claim's page, which shows what an embed had to cut.
       .setURL(`${links.webBaseUrl}/vote/${claim.id}`)
       .setDescription(discordText(claim.description, DESCRIPTION_SHOWN_MAX))
-      .setColor(color)
+      .setColor(CLAIM_COLORS[claim.status])
       .addFields(
         { name: "Status", value: claimStatusLine(claim), inline: false },
         { name: "Claimant", value: links.addressLink(claim.claimant), inline: true },
@@ -113,19 +160,15 @@ export function claimEmbed(claim: Claim, protocolName: string, links: Links) {
         },
         { name: "Incident", value: dateTime(claim.incidentTime), inline: true },
         {
-          name: "Voting closes",
-          value: `${dateTime(claim.votingEndsAt)} (${relativeTime(claim.votingEndsAt)})`,
-          inline: true,
-        },
-        {
           name: "Evidence",
           value: `${discordLink("bundle", claim.evidenceUri)} · SHA-256 \`${shortHash(claim.evidenceHash).slice("0x".length)}…\``,
           inline: true,
         },
-        { name: "Tally", value: t.tally, inline: false },
-        { name: "Quorum", value: t.quorum, inline: false },
+        ...tallyFields(claim),
       )
-      .setFooter({ text: t.threshold + (claim.large ? " · large claim: the council must also sign off" : "") })
+      .setFooter({
+        text: `Bond ${formatStx(claim.bond)}${claim.large ? " · large claim: the council must also sign off" : ""}`,
+      })
   );
 }
 

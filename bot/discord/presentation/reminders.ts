@@ -19,7 +19,17 @@ export function quorumProgress(claim: ClaimProgress): string {
   return `Quorum is reached (${formatStx(claim.votedStake)} of stake voted); every vote still counts.`;
 }
 
-/** The reminder before a claim's vote closes, pinging the assessor role when the server has one. */
-export function reminderText(claim: ClaimProgress, roleId: string | null): string {
-  return `${roleId ? `<@&${roleId}> ` : ""}⏰ Voting on claim #${claim.id} closes ${relativeTime(claim.votingEndsAt)}. ${quorumProgress(claim)}`;
+/**
+ * The reminder before a claim's vote closes, mentioning the members it is for (linked assessors with stake who
+ * have not voted): `more` of them are not mentioned, past the number one message mentions.
+ */
+export function reminderText(claim: ClaimProgress, userIds: readonly string[], more = 0): string {
+  const mentions = userIds.map((id) => `<@${id}>`).join(" ");
+  const others = more > 0 ? ` (and ${more} more linked assessors who have not voted)` : "";
+  return `${mentions}${others} ⏰ Voting on claim #${claim.id} closes ${relativeTime(claim.votingEndsAt)}. ${quorumProgress(claim)}`;
+}
+
+/** The same reminder by DM (`/notify unvoted-claims`): nobody else is mentioned. */
+export function reminderDmText(claim: ClaimProgress): string {
+  return `⏰ You have not voted on claim #${claim.id} yet: voting closes ${relativeTime(claim.votingEndsAt)}. ${quorumProgress(claim)}`;
 }

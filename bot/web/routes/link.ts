@@ -4,6 +4,16 @@ import { linkPage } from "../pages";
 import { chainId, unixSeconds, verifyLink } from "../wallet-link";
 import { HTML, notFoundPage, query, type RouteDeps } from "../server";
 import { HTTP } from "../http-status";
+import { CSP_DIRECTIVES } from "../security";
+import { MemberLinks } from "../../storage/member-links";
+
+/** Where Discord serves avatars: the one origin the link page may show an image from besides its own. */
+const DISCORD_CDN = "https://cdn.discordapp.com";
+const AVATAR_SIZE = 64;
+/** The site's policy, with Discord's avatars allowed as images on this page only. */
+const LINK_PAGE_CSP = Object.entries({ ...CSP_DIRECTIVES, "img-src": [...CSP_DIRECTIVES["img-src"], DISCORD_CDN] })
+  .map(([directive, values]) => `${directive} ${values.join(" ")}`)
+  .join(";");
 
 /**
  * The wallet-link page and the endpoint its script posts the signature to. The page is never cached
@@ -28,9 +38,15 @@ function linkPageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"], mainnet: boo
       const issued = /^[0-9a-f]{32}$/.test(nonce) ? await ctx.store.liveLinkNonce(nonce) : null;
       if (!issued) return notFoundPage(reply, "Link not found", gone);
       const expires = unixSeconds(issued.expiresAt);
+      // The member by the name and avatar Discord showed when they ran /link: their id only goes in what is signed.
+      const member = await new MemberLinks(ctx.store.sql).member(nonce);
+      const avatarUrl = member?.avatar
+        ? `${DISCORD_CDN}/avatars/${issued.discordUserId}/${member.avatar}.png?size=${AVATAR_SIZE}`
+        : null;
+      reply.header("content-security-policy", LINK_PAGE_CSP);
       return reply.type(HTML).send(
         linkPage(
-          { discordId: issued.discordUserId, nonce, expires },
+          { member: member && { name: member.name, avatarUrl }, nonce, expires },
           {
             nonce,
             discordId: issued.discordUserId,

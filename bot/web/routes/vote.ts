@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { validateStacksAddress } from "@stacks/transactions";
 import { formatStx } from "../../format/stx";
-import { votePage } from "../pages";
+import { votePage } from "../vote-page";
+import { claimDetails } from "../../discord/claim-details";
 import { HTML, apiError, notFoundPage, query, type RouteDeps } from "../server";
 import { HTTP } from "../http-status";
 import { signingConfig } from "../signing";
@@ -21,7 +22,11 @@ function votePageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"]) {
       if (!/^\d{1,12}$/.test(id)) return notFoundPage(reply, "No such claim", "A claim number is a whole number.");
       const claim = await ctx.reader.claim(BigInt(id));
       if (!claim) return notFoundPage(reply, "No such claim", `There is no claim #${id}.`);
-      const protocol = await ctx.reader.protocol(claim.protocolId);
+      const [protocol, details, now] = await Promise.all([
+        ctx.reader.protocol(claim.protocolId),
+        claimDetails(ctx, claim),
+        ctx.store.index.now(),
+      ]);
       const choice = request.query.choice === "deny" ? "deny" : "approve";
       const config = {
         claimId: String(claim.id),
@@ -32,7 +37,7 @@ function votePageRoute(app: FastifyInstance, ctx: RouteDeps["ctx"]) {
       return reply
         .type(HTML)
         .header("cache-control", "no-store")
-        .send(votePage(claim, protocol?.name ?? `protocol #${claim.protocolId}`, choice, config));
+        .send(votePage(claim, protocol?.name ?? `protocol #${claim.protocolId}`, choice, config, details, now || null));
     },
   );
 }

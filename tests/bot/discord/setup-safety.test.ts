@@ -129,7 +129,7 @@ describe("/setup assessor-role", () => {
     const role = s.discord.role("assessors").id;
     expect(await chooseRole(role)).toMatchObject({
       ephemeral: true,
-      content: `Reminders will mention <@&${role}>, and linked wallets with stake will get it.`,
+      content: `Members whose linked wallet has assessor stake will get <@&${role}>.`,
     });
     expect((await s.bot.ctx.store.settings(guildId())).assessorRoleId).toBe(role);
   });

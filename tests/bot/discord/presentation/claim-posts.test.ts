@@ -61,7 +61,8 @@ const decided = {
 describe("the claim feed's posts", () => {
   it("open the alert with the claim, and recognise that opening again with or without a role mention", () => {
     const text = claimAlertText(claim(), "stack**swap**", "42");
-    expect(text).toBe("<@&42> New claim #4 on **stack\\*\\*swap\\*\\*** for 50,000 STX: vote by <t:1800000000:R>.");
+    // No deadline in the first line, which is never edited: the embed says it, "closes" or "closed".
+    expect(text).toBe("<@&42> New claim #4 on **stack\\*\\*swap\\*\\*** for 50,000 STX.");
     expect(alertOpening(4n).test(text)).toBe(true);
     expect(alertOpening(4n).test(claimAlertText(claim(), "x", null))).toBe(true);
     expect(alertOpening(4n).test(claimAlertText(claim({ id: 44n }), "x", null))).toBe(false);
@@ -86,17 +87,19 @@ describe("the claim feed's posts", () => {
     ]);
   });
 
-  it("list the latest votes in the alert", () => {
-    const body = claimAlertBody(claim(), "x", [{ voter: who, approve: false, weight: 10n * STX, txid: "0x01" }], links);
+  it("list the latest votes in the alert by weight, three at most", () => {
+    const vote = { voter: who, approve: false, weight: 10n * STX, txid: "0x01" };
+    const body = claimAlertBody(claim(), "x", [vote, vote, vote, vote, vote], links);
     const field = (body.embeds![0] as { toJSON(): { fields: { name: string; value: string }[] } })
       .toJSON()
       .fields.find((f) => f.name === "Latest votes");
-    expect(field?.value).toMatch(
-      /^👎 ST2CY5…K9AG · 10 STX · \[transaction\]\(https:\/\/explorer\.hiro\.so\/txid\/0x01\?chain=testnet\)$/,
+    expect(field?.value.split("\n")).toHaveLength(3);
+    expect(field?.value.split("\n")[0]).toMatch(
+      /^👎 ST2CY5…K9AG · 10 weight · \[transaction\]\(https:\/\/explorer\.hiro\.so\/txid\/0x01\?chain=testnet\)$/,
     );
   });
 
-  it("say an approval's tally with shares, the payable amount and the veto deadline", () => {
+  it("say an approval's tally as shares of weight adding to 100%, the payable amount and the veto deadline", () => {
     expect(
       outcomeText(
         event({
@@ -113,7 +116,7 @@ describe("the claim feed's posts", () => {
         links,
       ),
     ).toBe(
-      "✅ Claim #4 approved by vote: 150,000 STX for (83.33%), 30,000 STX against, " +
+      "✅ Claim #4 approved by vote: 83.3% approve · 16.7% deny of 180,000 weight, " +
         "3 votes. 45,000 STX is payable <t:1800086400:R> unless the council vetoes it.",
     );
   });
@@ -157,12 +160,23 @@ describe("the claim feed's posts", () => {
     ).toContain("as a large claim it now needs the council's sign-off");
   });
 
-  it("say a payout, with the shortfall only when there is one", () => {
-    const paid = { ...decided, status: 7n, paid: 45_000n * STX, deductible: 5_000n * STX, shortfall: 0n };
-    expect(outcomeText(event({ topic: "claim-paid", data: paid as never }), links)).not.toContain("short");
+  it("say a payout with the bond returned, and the shortfall only when there is one", () => {
+    const paid = {
+      ...decided,
+      status: 7n,
+      paid: 45_000n * STX,
+      deductible: 5_000n * STX,
+      shortfall: 0n,
+      bondReturned: 500n * STX,
+    };
+    const text = outcomeText(event({ topic: "claim-paid", data: paid as never }), links);
+    expect(text).not.toContain("short");
+    expect(text).toMatch(
+      /^💸 Claim #4 paid: 45,000 STX to \[ST2CY5…K9AG\]\([^)]+\) \(5,000 STX deductible\), and the claimant's bond of 500 STX returned · \[transaction\]/,
+    );
     expect(
       outcomeText(event({ topic: "claim-paid", data: { ...paid, shortfall: 1_000n * STX } as never }), links),
-    ).toContain(", 1,000 STX short: the pool could not pay in full)");
+    ).toContain(", 1,000 STX short: the pool could not pay in full), and the claimant's bond of 500 STX returned");
   });
 
   it("link the settle page under an outcome that closes the claim, and the council page under one that needs the council", () => {
@@ -237,7 +251,9 @@ describe("reminders", () => {
       "Enough stake has voted, but quorum needs 3 different voters: 1 more is needed.",
     );
     expect(quorumProgress(claim({ votedStake: 100_000n * STX, voterCount: 3n }))).toMatch(/^Quorum is reached/);
-    expect(reminderText(claim(), null)).toMatch(/^⏰ Voting on claim #4 closes <t:1800000000:R>\. /);
-    expect(reminderText(claim(), "9")).toMatch(/^<@&9> ⏰/);
+    expect(reminderText(claim(), ["9"])).toMatch(/^<@9> ⏰ Voting on claim #4 closes <t:1800000000:R>\. /);
+    expect(reminderText(claim(), ["9", "10"], 3)).toMatch(
+      /^<@9> <@10> \(and 3 more linked assessors who have not voted\) ⏰/,
+    );
   });
 });
