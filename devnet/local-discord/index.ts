@@ -448,10 +448,15 @@ export class LocalDiscord {
   }
 
   /** Resolves once `predicate` holds, re-checking after every request the server answers. */
-  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  /** Resolves with the predicate's first truthy value (an async predicate's too: its promise is awaited, not taken as true). */
+  async waitFor<T>(
+    predicate: () => T | undefined | false | Promise<T | undefined | false>,
+    timeoutMs = 10_000,
+    what = "condition",
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const value = predicate();
+      const value = await predicate();
       if (value) return value;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}`);

@@ -62,7 +62,7 @@ async function startShard(id: number): Promise<Bot> {
 async function shardsCaughtUp() {
   const newest = await store.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM feed_outbox");
   const cursors = await store.sql.all<{ last: number }>("SELECT last_id AS last FROM feed_cursors");
-  return cursors.length === SHARDS && cursors.every((c) => c.last === (newest?.id ?? 0));
+  return cursors.length === SHARDS && cursors.every((c) => Number(c.last) === Number(newest?.id ?? 0));
 }
 
 async function fileClaim(policyId: bigint, holder: Actors["buyer"]) {
